@@ -1,0 +1,47 @@
+#pragma once
+
+#include "database.h"
+#include "result.h"
+
+#include <QDateTime>
+#include <QString>
+
+#include <vector>
+
+namespace sd::api {
+
+struct ApiKey
+{
+    QString id;
+    QString name;
+    QDateTime createdAt;
+    QDateTime revokedAt; // invalid while the key works
+};
+
+struct CreatedApiKey
+{
+    ApiKey key;
+    QString secret; // shown once; only its SHA-256 is stored
+};
+
+// API keys in the api_keys table. A key is "sdk_" + 32 base-36 characters (about 165 random bits); the
+// table keeps only the SHA-256 hex of the whole key, so a copy of the database does not grant access.
+class ApiKeyStore final
+{
+public:
+    explicit ApiKeyStore(Database &db) : m_db(db) {}
+
+    Result<CreatedApiKey> create(const QString &name);
+    std::vector<ApiKey> list();
+    Result<ApiKey> revoke(const QString &id);
+    // True when `presented` is a live key. Compares against every live hash without stopping early.
+    bool verify(const QString &presented);
+
+    static QString hash(const QString &key);
+    static bool constantTimeEquals(const QByteArray &a, const QByteArray &b);
+
+private:
+    Database &m_db;
+};
+
+} // namespace sd::api

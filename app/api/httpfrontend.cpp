@@ -1,0 +1,79 @@
+#include "httpfrontend.h"
+
+#include <QHttpServerRequest>
+#include <QHttpServerResponder>
+#include <QHttpServerResponse>
+
+namespace sd::api {
+namespace {
+
+QByteArray methodName(QHttpServerRequest::Method m)
+{
+    switch (m) {
+    case QHttpServerRequest::Method::Get:
+        return QByteArrayLiteral("GET");
+    case QHttpServerRequest::Method::Put:
+        return QByteArrayLiteral("PUT");
+    case QHttpServerRequest::Method::Delete:
+        return QByteArrayLiteral("DELETE");
+    case QHttpServerRequest::Method::Post:
+        return QByteArrayLiteral("POST");
+    case QHttpServerRequest::Method::Head:
+        return QByteArrayLiteral("HEAD");
+    case QHttpServerRequest::Method::Options:
+        return QByteArrayLiteral("OPTIONS");
+    case QHttpServerRequest::Method::Patch:
+        return QByteArrayLiteral("PATCH");
+    case QHttpServerRequest::Method::Connect:
+        return QByteArrayLiteral("CONNECT");
+    case QHttpServerRequest::Method::Trace:
+        return QByteArrayLiteral("TRACE");
+    default:
+        break;
+    }
+    return QByteArrayLiteral("UNKNOWN");
+}
+
+} // namespace
+
+HttpFrontend::HttpFrontend(Handler handler, QObject *parent) : QAbstractHttpServer(parent), m_handler(std::move(handler))
+{
+}
+
+HttpFrontend::~HttpFrontend() = default;
+
+ApiRequest HttpFrontend::toApiRequest(const QHttpServerRequest &request)
+{
+    ApiRequest r;
+    r.method = methodName(request.method());
+    r.path = request.url().path();
+    r.query = request.query();
+    r.body = request.body();
+    const auto headers = request.headers();
+    for (const auto &[name, value] : headers) {
+        if (name.compare("authorization", Qt::CaseInsensitive) == 0)
+            r.authorization = value;
+    }
+    return r;
+}
+
+bool HttpFrontend::handleRequest(const QHttpServerRequest &request, QTcpSocket *socket)
+{
+    const ApiResponse answer = m_handler(toApiRequest(request));
+    QHttpServerResponse response(answer.contentType, answer.body,
+                                 static_cast<QHttpServerResponder::StatusCode>(answer.status));
+    for (const auto &[name, value] : answer.headers)
+        response.addHeader(name, value);
+    response.write(makeResponder(request, socket));
+    return true;
+}
+
+void HttpFrontend::missingHandler(const QHttpServerRequest &request, QTcpSocket *socket)
+{
+    // handleRequest answers everything; this only runs if that ever changes.
+    QHttpServerResponse response(QByteArrayLiteral("application/json"), QByteArrayLiteral("{\"error\":\"not found\"}"),
+                                 QHttpServerResponder::StatusCode::NotFound);
+    response.write(makeResponder(request, socket));
+}
+
+} // namespace sd::api

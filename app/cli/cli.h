@@ -1,0 +1,67 @@
+#pragma once
+
+#include "componentservice.h"
+#include "incidentservice.h"
+#include "result.h"
+#include "servicecontext.h"
+#include "store.h"
+
+#include <QCommandLineOption>
+#include <QCommandLineParser>
+#include <QJsonValue>
+#include <QTextStream>
+
+#include <functional>
+#include <memory>
+#include <vector>
+
+// statusdesk-cli: one table of commands, each with its own options; a shared context holds the store.
+namespace sd::cli {
+
+struct Context
+{
+    QTextStream out{stdout};
+    QTextStream err{stderr};
+    QString dbPath;
+    bool json = false;
+    bool queueOnly = false;
+    std::unique_ptr<Store> store;
+    int queued = 0; // webhooks queued by this command; delivered before exit unless --queue-only
+    QDateTime startedAt = QDateTime::currentDateTimeUtc();
+
+    ServiceContext services() { return ServiceContext{*store}; }
+    int fail(const QString &message); // one line on stderr, exit code 1
+    void printJson(const QJsonValue &value);
+    void printTable(const QStringList &headers, const QList<QStringList> &rows);
+};
+
+struct Command
+{
+    QString name; // "component add"
+    QString summary;
+    QString positional; // "ID", "FILE.csv", ...
+    QList<QCommandLineOption> options;
+    bool mutates = false;
+    std::function<int(Context &, const QCommandLineParser &, const QStringList &)> run;
+};
+
+int run(const QStringList &arguments);
+
+// Each area registers its commands.
+void addPageCommands(std::vector<Command> &out);
+void addComponentCommands(std::vector<Command> &out);
+void addIncidentCommands(std::vector<Command> &out);
+void addSubscriberCommands(std::vector<Command> &out);
+void addDeliveryCommands(std::vector<Command> &out);
+void addServerCommands(std::vector<Command> &out); // serve, api-key
+
+// Delivers ctx.queued (and anything else due) and prints one summary line.
+int deliverQueued(Context &ctx);
+
+// Shared parsing with messages that list the valid values.
+Result<ComponentStatus> parseStatusArg(const QString &value);
+Result<IncidentStatus> parseIncidentStatusArg(const QString &value);
+Result<Impact> parseImpactArg(const QString &value);
+Result<std::vector<ComponentStatusChange>> parseComponentChanges(const QStringList &values);
+
+} // namespace sd::cli

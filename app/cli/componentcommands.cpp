@@ -1,0 +1,125 @@
+#include "cli.h"
+#include "jsonviews.h"
+#include "values.h"
+
+#include <QJsonArray>
+
+namespace sd::cli {
+namespace {
+
+int componentAdd(Context &ctx, const QCommandLineParser &parser, const QStringList &)
+{
+    NewComponent input;
+    input.name = parser.value(QStringLiteral("name"));
+    input.group = parser.value(QStringLiteral("group"));
+    input.description = parser.value(QStringLiteral("description"));
+    if (parser.isSet(QStringLiteral("status"))) {
+        auto status = parseStatusArg(parser.value(QStringLiteral("status")));
+        if (!status)
+            return ctx.fail(status.error());
+        input.status = status.value();
+    }
+    auto added = ComponentService(ctx.services()).add(input);
+    if (!added)
+        return ctx.fail(added.error());
+    ctx.out << added->id << Qt::endl;
+    return 0;
+}
+
+int componentList(Context &ctx, const QCommandLineParser &, const QStringList &)
+{
+    const auto components = ctx.store->components.all();
+    QHash<QString, QString> groupNames;
+    for (const ComponentGroup &g : ctx.store->components.groups())
+        groupNames.insert(g.id, g.name);
+    const QString pageId = ctx.store->page.get().id;
+    if (ctx.json) {
+        QJsonArray array;
+        for (const Component &c : components)
+            array.append(json::component(c, pageId, groupNames.value(c.groupId)));
+        ctx.printJson(array);
+        return 0;
+    }
+    QList<QStringList> rows;
+    for (const Component &c : components)
+        rows << QStringList{c.id, groupNames.value(c.groupId), c.name, toString(c.status), QString::number(c.position),
+                            c.description};
+    ctx.printTable({QStringLiteral("ID"), QStringLiteral("GROUP"), QStringLiteral("NAME"), QStringLiteral("STATUS"),
+                    QStringLiteral("POS"), QStringLiteral("DESCRIPTION")},
+                   rows);
+    return 0;
+}
+
+int componentSet(Context &ctx, const QCommandLineParser &parser, const QStringList &positional)
+{
+    if (positional.size() != 1)
+        return ctx.fail(QStringLiteral("component set needs exactly one component ID"));
+    ComponentPatch patch;
+    if (parser.isSet(QStringLiteral("status"))) {
+        auto status = parseStatusArg(parser.value(QStringLiteral("status")));
+        if (!status)
+            return ctx.fail(status.error());
+        patch.status = status.value();
+    }
+    if (parser.isSet(QStringLiteral("name")))
+        patch.name = parser.value(QStringLiteral("name"));
+    if (parser.isSet(QStringLiteral("description")))
+        patch.description = parser.value(QStringLiteral("description"));
+    if (parser.isSet(QStringLiteral("group")))
+        patch.group = parser.value(QStringLiteral("group"));
+    if (parser.isSet(QStringLiteral("position"))) {
+        bool ok = false;
+        const int position = parser.value(QStringLiteral("position")).toInt(&ok);
+        if (!ok || position < 0)
+            return ctx.fail(QStringLiteral("--position must be a whole number of 0 or more"));
+        patch.position = position;
+    }
+    patch.notify = !parser.isSet(QStringLiteral("no-notify"));
+    auto change = ComponentService(ctx.services()).update(positional.first(), patch);
+    if (!change)
+        return ctx.fail(change.error());
+    ctx.out << change->component.id << ' ' << toString(change->component.status) << " (" << change->messages
+            << " webhook(s) queued)" << Qt::endl;
+    ctx.queued += change->messages;
+    return 0;
+}
+
+int componentRemove(Context &ctx, const QCommandLineParser &, const QStringList &positional)
+{
+    if (positional.size() != 1)
+        return ctx.fail(QStringLiteral("component remove needs exactly one component ID"));
+    auto removed = ComponentService(ctx.services()).remove(positional.first());
+    if (!removed)
+        return ctx.fail(removed.error());
+    ctx.out << "removed " << positional.first() << Qt::endl;
+    return 0;
+}
+
+QCommandLineOption opt(const char *name, const char *help, const char *value = nullptr)
+{
+    return value ? QCommandLineOption(QLatin1String(name), QLatin1String(help), QLatin1String(value))
+                 : QCommandLineOption(QLatin1String(name), QLatin1String(help));
+}
+
+} // namespace
+
+void addComponentCommands(std::vector<Command> &out)
+{
+    out.push_back({QStringLiteral("component add"), QStringLiteral("Add a component; prints its id."), {},
+                   {opt("name", "Component name (required).", "NAME"), opt("group", "Group name or id.", "GROUP"),
+                    opt("status", "Initial status (default operational).", "STATUS"),
+                    opt("description", "Description.", "TEXT")},
+                   false, componentAdd});
+    out.push_back({QStringLiteral("component list"), QStringLiteral("List components."), {}, {}, false, componentList});
+    out.push_back({QStringLiteral("component set"),
+                   QStringLiteral("Change a component; only a status change notifies subscribers."),
+                   QStringLiteral("ID"),
+                   {opt("status", "New status.", "STATUS"), opt("name", "New name.", "NAME"),
+                    opt("description", "New description.", "TEXT"), opt("group", "Move to group (name or id).", "GROUP"),
+                    opt("position", "New position.", "N"), opt("no-notify", "Send no webhooks for this change.")},
+                   true, componentSet});
+    out.push_back({QStringLiteral("component remove"), QStringLiteral("Remove a component."), QStringLiteral("ID"), {},
+                   false, componentRemove});
+}
+
+} // namespace sd::cli

@@ -1,0 +1,306 @@
+#include "cli.h"
+#include "deliverycontroller.h"
+#include "deliverysettings.h"
+#include "jsonviews.h"
+#include "resendservice.h"
+#include "timeformat.h"
+#include "values.h"
+
+#include <QEventLoop>
+#include <QJsonArray>
+
+namespace sd::cli {
+namespace {
+
+QCommandLineOption opt(const char *name, const char *help, const char *value = nullptr)
+{
+    return value ? QCommandLineOption(QLatin1String(name), QLatin1String(help), QLatin1String(value))
+                 : QCommandLineOption(QLatin1String(name), QLatin1String(help));
+}
+
+QString latency(const Message &m) { return m.lastDurationMs < 0 ? QString() : QString::number(m.lastDurationMs); }
+
+int listMessages(Context &ctx, const MessageFilter &filter)
+{
+    const auto list = ctx.store->outbox.list(filter);
+    if (ctx.json) {
+        QJsonArray array;
+        for (const Message &m : list)
+            array.append(json::message(m));
+        ctx.printJson(array);
+        return 0;
+    }
+    QList<QStringList> rows;
+    for (const Message &m : list) {
+        rows << QStringList{m.id,
+                            timefmt::isoUtc(m.createdAt),
+                            toString(m.kind) + QLatin1Char(' ') + m.subjectName,
+                            m.endpoint,
+                            toString(m.state),
+                            QString::number(m.attempts),
+                            m.lastHttpStatus ? QString::number(m.lastHttpStatus) : QString(),
+                            latency(m),
+                            m.lastErrorClass.isEmpty() ? QString() : m.lastErrorClass + QStringLiteral(": ") + m.lastError};
+    }
+    ctx.printTable({QStringLiteral("ID"), QStringLiteral("CREATED"), QStringLiteral("EVENT"), QStringLiteral("ENDPOINT"),
+                    QStringLiteral("STATE"), QStringLiteral("ATTEMPTS"), QStringLiteral("HTTP"), QStringLiteral("MS"),
+                    QStringLiteral("ERROR")},
+                   rows);
+    return 0;
+}
+
+int messages(Context &ctx, const QCommandLineParser &, const QStringList &)
+{
+    MessageFilter pending;
+    pending.limit = 10000;
+    // Queued means not yet finished: waiting, retrying, sending or held.
+    std::vector<Message> list;
+    for (DeliveryState s : {DeliveryState::Queued, DeliveryState::Sending, DeliveryState::Retrying, DeliveryState::Held}) {
+        pending.state = s;
+        auto part = ctx.store->outbox.list(pending);
+        list.insert(list.end(), part.begin(), part.end());
+    }
+    if (ctx.json) {
+        QJsonArray array;
+        for (const Message &m : list) {
+            QJsonObject o = json::message(m);
+            o.insert(QStringLiteral("body"), QString::fromUtf8(ctx.store->outbox.find(m.id)->body));
+            array.append(o);
+        }
+        ctx.printJson(array);
+        return 0;
+    }
+    QList<QStringList> rows;
+    for (const Message &m : list)
+        rows << QStringList{m.id, toString(m.state), toString(m.kind) + QLatin1Char(' ') + m.subjectName, m.endpoint,
+                            timefmt::isoUtc(m.nextAttemptAt)};
+    ctx.printTable({QStringLiteral("ID"), QStringLiteral("STATE"), QStringLiteral("EVENT"), QStringLiteral("ENDPOINT"),
+                    QStringLiteral("NEXT ATTEMPT")},
+                   rows);
+    return 0;
+}
+
+int deliveries(Context &ctx, const QCommandLineParser &parser, const QStringList &)
+{
+    MessageFilter filter;
+    if (parser.isSet(QStringLiteral("state"))) {
+        auto state = parseDeliveryState(parser.value(QStringLiteral("state")));
+        if (!state)
+            return ctx.fail(QStringLiteral("unknown delivery state \"%1\"; valid values: %2")
+                                .arg(parser.value(QStringLiteral("state")),
+                                     deliveryStateNames().join(QStringLiteral(", "))));
+        filter.state = state;
+    }
+    filter.limit = parser.isSet(QStringLiteral("limit")) ? parser.value(QStringLiteral("limit")).toInt() : 1000;
+    return listMessages(ctx, filter);
+}
+
+int attempts(Context &ctx, const QCommandLineParser &, const QStringList &positional)
+{
+    if (positional.size() != 1)
+        return ctx.fail(QStringLiteral("attempts needs exactly one delivery ID"));
+    if (!ctx.store->outbox.find(positional.first()))
+        return ctx.fail(QStringLiteral("unknown delivery id \"%1\"").arg(positional.first()));
+    const auto list = ctx.store->outbox.attempts(positional.first());
+    if (ctx.json) {
+        QJsonArray array;
+        for (const Attempt &a : list)
+            array.append(json::attempt(a));
+        ctx.printJson(array);
+        return 0;
+    }
+    QList<QStringList> rows;
+    for (const Attempt &a : list) {
+        rows << QStringList{QString::number(a.attemptNumber), toString(a.trigger), timefmt::isoUtc(a.startedAt),
+                            QString::number(a.durationMs), QString::number(a.httpStatus), a.errorClass, a.errorText,
+                            timefmt::isoUtc(a.nextAttemptAt)};
+    }
+    ctx.printTable({QStringLiteral("#"), QStringLiteral("TRIGGER"), QStringLiteral("STARTED"), QStringLiteral("MS"),
+                    QStringLiteral("HTTP"), QStringLiteral("CLASS"), QStringLiteral("ERROR"), QStringLiteral("NEXT")},
+                   rows);
+    return 0;
+}
+
+int resend(Context &ctx, const QCommandLineParser &parser, const QStringList &positional)
+{
+    ResendService service(ctx.services());
+    Result<int> result = Error{};
+    if (parser.isSet(QStringLiteral("failed"))) {
+        QDateTime since;
+        if (parser.isSet(QStringLiteral("since"))) {
+            since = timefmt::parseIso(parser.value(QStringLiteral("since")));
+            if (!since.isValid())
+                return ctx.fail(QStringLiteral("--since must be an ISO 8601 time such as 2026-11-27T10:00:00Z"));
+        }
+        result = service.resendFailedSince(since);
+    } else {
+        if (positional.isEmpty())
+            return ctx.fail(QStringLiteral("resend needs delivery ids, or --failed [--since TIME]"));
+        result = service.resend(positional);
+    }
+    if (!result)
+        return ctx.fail(result.error());
+    ctx.out << "resending " << result.value() << " deliver" << (result.value() == 1 ? "y" : "ies") << Qt::endl;
+    ctx.queued += result.value();
+    return 0;
+}
+
+int dispatch(Context &ctx, const QCommandLineParser &, const QStringList &)
+{
+    ctx.queued = std::max(1, ctx.store->outbox.countsByState().queued);
+    return 0; // the runner delivers everything due because the command mutates
+}
+
+int settings(Context &ctx, const QCommandLineParser &parser, const QStringList &)
+{
+    DeliverySettings s = DeliverySettings::load(ctx.store->settings);
+    bool changed = false;
+    if (parser.isSet(QStringLiteral("retry-schedule"))) {
+        if (!DeliverySettings::parseSchedule(parser.value(QStringLiteral("retry-schedule")), &s.retryScheduleMs))
+            return ctx.fail(QStringLiteral("--retry-schedule must be a comma-separated list of delays such as "
+                                           "0,5s,5m,30m,2h,5h,10h,10h"));
+        changed = true;
+    }
+    auto number = [&](const char *name, auto &field, qint64 min, qint64 max) -> bool {
+        if (!parser.isSet(QLatin1String(name)))
+            return true;
+        bool ok = false;
+        const qint64 v = parser.value(QLatin1String(name)).toLongLong(&ok);
+        if (!ok || v < min || v > max) {
+            ctx.fail(QStringLiteral("--%1 must be a whole number from %2 to %3").arg(QLatin1String(name)).arg(min).arg(max));
+            return false;
+        }
+        field = static_cast<std::remove_reference_t<decltype(field)>>(v);
+        changed = true;
+        return true;
+    };
+    if (!number("timeout-ms", s.timeoutMs, 100, 600'000) || !number("max-in-flight", s.maxInFlight, 1, 10'000) ||
+        !number("max-per-host", s.maxPerHost, 1, 1'000) || !number("min-backoff-ms", s.minBackoffSlowMs, 0, 86'400'000))
+        return 1;
+    if (parser.isSet(QStringLiteral("jitter"))) {
+        bool ok = false;
+        const double j = parser.value(QStringLiteral("jitter")).toDouble(&ok);
+        if (!ok || j < 0 || j >= 1)
+            return ctx.fail(QStringLiteral("--jitter must be a fraction from 0 to below 1, such as 0.2"));
+        s.jitter = j;
+        changed = true;
+    }
+    if (changed)
+        s.save(ctx.store->settings);
+    if (ctx.json) {
+        ctx.printJson(QJsonObject{{QStringLiteral("retry_schedule"), DeliverySettings::formatSchedule(s.retryScheduleMs)},
+                                  {QStringLiteral("jitter"), s.jitter},
+                                  {QStringLiteral("timeout_ms"), s.timeoutMs},
+                                  {QStringLiteral("min_backoff_ms"), s.minBackoffSlowMs},
+                                  {QStringLiteral("max_in_flight"), s.maxInFlight},
+                                  {QStringLiteral("max_per_host"), s.maxPerHost}});
+        return 0;
+    }
+    ctx.out << "retry schedule: " << DeliverySettings::formatSchedule(s.retryScheduleMs) << '\n'
+            << "jitter:         " << s.jitter << '\n'
+            << "timeout:        " << s.timeoutMs << " ms\n"
+            << "min backoff:    " << s.minBackoffSlowMs << " ms (429 and timeouts)\n"
+            << "max in flight:  " << s.maxInFlight << '\n'
+            << "max per host:   " << s.maxPerHost << Qt::endl;
+    return 0;
+}
+
+int notices(Context &ctx, const QCommandLineParser &, const QStringList &)
+{
+    const auto list = ctx.store->notices.recent(100);
+    if (ctx.json) {
+        QJsonArray array;
+        for (const Notice &n : list)
+            array.append(QJsonObject{{QStringLiteral("id"), n.id},
+                                     {QStringLiteral("created_at"), timefmt::utc(n.createdAt)},
+                                     {QStringLiteral("kind"), n.kind},
+                                     {QStringLiteral("subscriber_id"), n.subscriberId},
+                                     {QStringLiteral("text"), n.text}});
+        ctx.printJson(array);
+        return 0;
+    }
+    for (const Notice &n : list)
+        ctx.out << timefmt::isoUtc(n.createdAt) << "  " << n.kind << "  " << n.text << '\n';
+    ctx.out.flush();
+    return 0;
+}
+
+} // namespace
+
+int deliverQueued(Context &ctx)
+{
+    DeliveryController controller(ctx.dbPath);
+    QEventLoop loop;
+    QString failure;
+    QObject::connect(&controller, &DeliveryController::idle, &loop, &QEventLoop::quit);
+    QObject::connect(&controller, &DeliveryController::engineError, &loop, [&](const QString &text) {
+        failure = text;
+        loop.quit();
+    });
+    QObject::connect(&controller, &DeliveryController::noticeAdded, &loop,
+                     [&ctx](const QString &text) { ctx.err << "notice: " << text << Qt::endl; });
+    controller.start();
+    loop.exec();
+    controller.stop();
+    if (!failure.isEmpty())
+        return ctx.fail(failure);
+
+    MessageFilter mine;
+    mine.since = ctx.startedAt.addMSecs(-1);
+    int delivered = 0, failed = 0, retrying = 0;
+    for (const Message &m : ctx.store->outbox.list(mine)) {
+        if (m.state == DeliveryState::Delivered)
+            ++delivered;
+        else if (m.state == DeliveryState::Failed)
+            ++failed;
+        else
+            ++retrying;
+    }
+    // A resend touches older messages: count those by their latest update instead.
+    if (delivered + failed + retrying == 0) {
+        QSqlQuery &q = ctx.store->db().run(
+            QStringLiteral("SELECT state, count(*) FROM messages WHERE updated_at >= ? GROUP BY state"),
+            {toDb(ctx.startedAt.addMSecs(-1))});
+        while (q.next()) {
+            const QString s = q.value(0).toString();
+            const int n = q.value(1).toInt();
+            if (s == QLatin1String("delivered"))
+                delivered += n;
+            else if (s == QLatin1String("failed"))
+                failed += n;
+            else
+                retrying += n;
+        }
+    }
+    ctx.out << "sent " << (delivered + failed + retrying) << ", delivered " << delivered << ", failed " << failed
+            << ", retrying " << retrying << Qt::endl;
+    return failed > 0 ? 3 : 0;
+}
+
+void addDeliveryCommands(std::vector<Command> &out)
+{
+    out.push_back({QStringLiteral("messages"), QStringLiteral("List webhooks waiting for delivery (with bodies in --json)."),
+                   {}, {}, false, messages});
+    out.push_back({QStringLiteral("deliveries"), QStringLiteral("List deliveries with their last attempt."), {},
+                   {opt("state", "queued, sending, delivered, retrying, failed, held or cancelled.", "STATE"),
+                    opt("limit", "At most this many rows (default 1000).", "N")},
+                   false, deliveries});
+    out.push_back({QStringLiteral("attempts"), QStringLiteral("List every attempt of one delivery."),
+                   QStringLiteral("DELIVERY_ID"), {}, false, attempts});
+    out.push_back({QStringLiteral("resend"), QStringLiteral("Send deliveries again (same webhook-id)."),
+                   QStringLiteral("[DELIVERY_ID...]"),
+                   {opt("failed", "Resend every failed delivery."), opt("since", "With --failed: failed since TIME.", "TIME")},
+                   true, resend});
+    out.push_back({QStringLiteral("dispatch"), QStringLiteral("Deliver everything due now and wait for the attempts."),
+                   {}, {}, true, dispatch});
+    out.push_back({QStringLiteral("settings"), QStringLiteral("Show or change delivery settings."), {},
+                   {opt("retry-schedule", "Delays, e.g. 0,5s,5m,30m,2h,5h,10h,10h.", "LIST"),
+                    opt("timeout-ms", "Whole-attempt deadline.", "MS"), opt("max-in-flight", "Global cap.", "N"),
+                    opt("max-per-host", "Per-origin cap.", "N"), opt("min-backoff-ms", "Floor for 429 and timeouts.", "MS"),
+                    opt("jitter", "Fraction, e.g. 0.2.", "F")},
+                   false, settings});
+    out.push_back({QStringLiteral("notices"), QStringLiteral("Show operator notices (quarantines, purges)."), {}, {},
+                   false, notices});
+}
+
+} // namespace sd::cli

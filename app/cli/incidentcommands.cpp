@@ -1,0 +1,153 @@
+#include "cli.h"
+#include "jsonviews.h"
+#include "timeformat.h"
+#include "values.h"
+
+#include <QJsonArray>
+
+namespace sd::cli {
+namespace {
+
+QCommandLineOption opt(const char *name, const char *help, const char *value = nullptr)
+{
+    return value ? QCommandLineOption(QLatin1String(name), QLatin1String(help), QLatin1String(value))
+                 : QCommandLineOption(QLatin1String(name), QLatin1String(help));
+}
+
+void report(Context &ctx, const IncidentChange &change)
+{
+    ctx.out << change.incident.id << Qt::endl;
+    ctx.err << toString(change.incident.status) << ", impact " << toString(change.incident.impact) << "; "
+            << change.incidentMessages << " incident and " << change.componentMessages
+            << " component webhook(s) queued" << Qt::endl;
+    ctx.queued += change.incidentMessages + change.componentMessages;
+}
+
+int incidentCreate(Context &ctx, const QCommandLineParser &parser, const QStringList &)
+{
+    NewIncident input;
+    input.name = parser.value(QStringLiteral("name"));
+    input.body = parser.value(QStringLiteral("body"));
+    if (!parser.isSet(QStringLiteral("status")))
+        return ctx.fail(QStringLiteral("incident create needs --status; valid values: ") +
+                        incidentStatusNames().join(QStringLiteral(", ")));
+    auto status = parseIncidentStatusArg(parser.value(QStringLiteral("status")));
+    if (!status)
+        return ctx.fail(status.error());
+    input.status = status.value();
+    if (parser.isSet(QStringLiteral("impact-override"))) {
+        auto impact = parseImpactArg(parser.value(QStringLiteral("impact-override")));
+        if (!impact)
+            return ctx.fail(impact.error());
+        input.impactOverride = impact.value();
+    }
+    auto changes = parseComponentChanges(parser.values(QStringLiteral("component")));
+    if (!changes)
+        return ctx.fail(changes.error());
+    input.components = changes.value();
+    input.notify = !parser.isSet(QStringLiteral("no-notify"));
+    input.backfilled = parser.isSet(QStringLiteral("backfilled"));
+    for (const char *name : {"scheduled-for", "scheduled-until"}) {
+        if (!parser.isSet(QLatin1String(name)))
+            continue;
+        const QDateTime t = timefmt::parseIso(parser.value(QLatin1String(name)));
+        if (!t.isValid())
+            return ctx.fail(QStringLiteral("--%1 must be an ISO 8601 time such as 2026-12-01T02:00:00Z")
+                                .arg(QLatin1String(name)));
+        (QLatin1String(name) == QLatin1String("scheduled-for") ? input.scheduledFor : input.scheduledUntil) = t;
+    }
+    auto created = IncidentService(ctx.services()).create(input);
+    if (!created)
+        return ctx.fail(created.error());
+    report(ctx, created.value());
+    return 0;
+}
+
+int incidentUpdate(Context &ctx, const QCommandLineParser &parser, const QStringList &positional)
+{
+    if (positional.size() != 1)
+        return ctx.fail(QStringLiteral("incident update needs exactly one incident ID"));
+    IncidentUpdateInput input;
+    if (!parser.isSet(QStringLiteral("status")))
+        return ctx.fail(QStringLiteral("incident update needs --status; valid values: ") +
+                        incidentStatusNames().join(QStringLiteral(", ")));
+    auto status = parseIncidentStatusArg(parser.value(QStringLiteral("status")));
+    if (!status)
+        return ctx.fail(status.error());
+    input.status = status.value();
+    input.body = parser.value(QStringLiteral("body"));
+    auto changes = parseComponentChanges(parser.values(QStringLiteral("component")));
+    if (!changes)
+        return ctx.fail(changes.error());
+    input.components = changes.value();
+    input.notify = !parser.isSet(QStringLiteral("no-notify"));
+    auto updated = IncidentService(ctx.services()).update(positional.first(), input);
+    if (!updated)
+        return ctx.fail(updated.error());
+    report(ctx, updated.value());
+    return 0;
+}
+
+int incidentList(Context &ctx, const QCommandLineParser &, const QStringList &)
+{
+    const auto incidents = ctx.store->incidents.all();
+    const Page page = ctx.store->page.get();
+    if (ctx.json) {
+        const auto components = ctx.store->components.all();
+        QJsonArray array;
+        for (const Incident &i : incidents)
+            array.append(json::incident(page, i, components));
+        ctx.printJson(array);
+        return 0;
+    }
+    QList<QStringList> rows;
+    for (const Incident &i : incidents) {
+        rows << QStringList{i.id, toString(i.status), toString(i.impact), i.name, timefmt::isoUtc(i.createdAt),
+                            QString::number(i.updates.size()),
+                            i.updates.empty() ? QString() : i.updates.front().body};
+    }
+    ctx.printTable({QStringLiteral("ID"), QStringLiteral("STATUS"), QStringLiteral("IMPACT"), QStringLiteral("NAME"),
+                    QStringLiteral("CREATED"), QStringLiteral("UPDATES"), QStringLiteral("LATEST")},
+                   rows);
+    return 0;
+}
+
+int incidentPostmortem(Context &ctx, const QCommandLineParser &parser, const QStringList &positional)
+{
+    if (positional.size() != 1)
+        return ctx.fail(QStringLiteral("incident postmortem needs exactly one incident ID"));
+    auto result = IncidentService(ctx.services())
+                      .setPostmortem(positional.first(), {parser.value(QStringLiteral("body")),
+                                                          parser.isSet(QStringLiteral("publish"))});
+    if (!result)
+        return ctx.fail(result.error());
+    ctx.out << result->id << Qt::endl;
+    return 0;
+}
+
+} // namespace
+
+void addIncidentCommands(std::vector<Command> &out)
+{
+    const QList<QCommandLineOption> common{
+        opt("status", "Incident status.", "STATUS"), opt("body", "Update message.", "TEXT"),
+        opt("component", "Affected component and its new status (repeatable).", "ID=STATUS"),
+        opt("no-notify", "Send no webhooks for this change.")};
+    QList<QCommandLineOption> create = common;
+    create << opt("name", "Incident name.", "NAME") << opt("impact-override", "Impact override.", "IMPACT")
+           << opt("backfilled", "Record a past incident; notifies nobody.")
+           << opt("scheduled-for", "Maintenance window start (ISO 8601).", "TIME")
+           << opt("scheduled-until", "Maintenance window end (ISO 8601).", "TIME");
+    out.push_back({QStringLiteral("incident create"), QStringLiteral("Create an incident; prints its id."), {}, create,
+                   true, incidentCreate});
+    out.push_back({QStringLiteral("incident update"), QStringLiteral("Post an update to an incident."),
+                   QStringLiteral("ID"), common, true, incidentUpdate});
+    out.push_back({QStringLiteral("incident list"), QStringLiteral("List incidents (active, resolved, maintenance)."), {},
+                   {}, false, incidentList});
+    out.push_back({QStringLiteral("incident postmortem"), QStringLiteral("Write (and optionally publish) a postmortem."),
+                   QStringLiteral("ID"),
+                   {opt("body", "Postmortem text.", "TEXT"), opt("publish", "Mark the postmortem published.")}, false,
+                   incidentPostmortem});
+}
+
+} // namespace sd::cli

@@ -1,0 +1,72 @@
+#include "cli.h"
+#include "jsonviews.h"
+#include "pageservice.h"
+
+namespace sd::cli {
+namespace {
+
+int pageShow(Context &ctx, const QCommandLineParser &, const QStringList &)
+{
+    PageService service(ctx.services());
+    auto page = service.get();
+    if (!page)
+        return ctx.fail(page.error());
+    const PageStatus status = service.status();
+    if (ctx.json) {
+        ctx.printJson(json::page(page.value(), status));
+        return 0;
+    }
+    const Page &p = page.value();
+    ctx.out << "id:            " << p.id << '\n'
+            << "name:          " << p.name << '\n'
+            << "url:           " << p.url << '\n'
+            << "time zone:     " << p.timeZone << '\n'
+            << "documentation: " << p.documentationUrl << '\n'
+            << "status:        " << status.indicator << " (" << status.description << ")" << Qt::endl;
+    return 0;
+}
+
+int pageSet(Context &ctx, const QCommandLineParser &parser, const QStringList &)
+{
+    PagePatch patch;
+    auto take = [&parser](const char *name, std::optional<QString> &field) {
+        if (parser.isSet(QLatin1String(name)))
+            field = parser.value(QLatin1String(name));
+    };
+    take("id", patch.id);
+    take("name", patch.name);
+    take("url", patch.url);
+    take("time-zone", patch.timeZone);
+    take("documentation", patch.documentationUrl);
+    if (!patch.id && !patch.name && !patch.url && !patch.timeZone && !patch.documentationUrl)
+        return ctx.fail(QStringLiteral("page set needs at least one of --id, --name, --url, --time-zone, --documentation"));
+    PageService service(ctx.services());
+    auto page = service.update(patch);
+    if (!page)
+        return ctx.fail(page.error());
+    return pageShow(ctx, parser, {});
+}
+
+} // namespace
+
+void addPageCommands(std::vector<Command> &out)
+{
+    out.push_back({QStringLiteral("page show"), QStringLiteral("Show the page and its rolled-up status."), {}, {},
+                   false, pageShow});
+    out.push_back({QStringLiteral("page set"),
+                   QStringLiteral("Change the page's id, name, URL, time zone or documentation link."),
+                   {},
+                   {QCommandLineOption(QStringLiteral("id"), QStringLiteral("Page id (12 base-36 characters)."),
+                                       QStringLiteral("ID")),
+                    QCommandLineOption(QStringLiteral("name"), QStringLiteral("Page name."), QStringLiteral("NAME")),
+                    QCommandLineOption(QStringLiteral("url"), QStringLiteral("Public page URL (unsubscribe links)."),
+                                       QStringLiteral("URL")),
+                    QCommandLineOption(QStringLiteral("time-zone"), QStringLiteral("IANA time zone."),
+                                       QStringLiteral("TZ")),
+                    QCommandLineOption(QStringLiteral("documentation"), QStringLiteral("meta.documentation URL."),
+                                       QStringLiteral("URL"))},
+                   false,
+                   pageSet});
+}
+
+} // namespace sd::cli

@@ -1,0 +1,214 @@
+#include "cli.h"
+
+#ifdef STATUSDESK_HAS_API
+#include "apikeystore.h"
+#include "apiserver.h"
+#include "deliverycontroller.h"
+#include "timeformat.h"
+
+#include <QCoreApplication>
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QSocketNotifier>
+#include <QUrl>
+
+#include <csignal>
+#include <sys/socket.h>
+#include <unistd.h>
+#endif
+
+namespace sd::cli {
+
+#ifdef STATUSDESK_HAS_API
+namespace {
+
+constexpr quint16 kDefaultPort = 8787;
+
+// SIGINT/SIGTERM write one byte to a socket pair; a QSocketNotifier turns it into a clean quit in the event
+// loop (only async-signal-safe work happens in the handler itself).
+int g_signalFds[2] = {-1, -1};
+
+extern "C" void onTerminationSignal(int)
+{
+    const char byte = 1;
+    [[maybe_unused]] const ssize_t n = ::write(g_signalFds[0], &byte, 1);
+}
+
+struct ListenAddress
+{
+    QHostAddress address;
+    quint16 port = kDefaultPort;
+};
+
+// "HOST:PORT", "HOST", "[V6]:PORT" or a bare IPv6 address.
+Result<ListenAddress> parseListen(const QString &text)
+{
+    ListenAddress out;
+    QString host = text;
+    QString port;
+    if (text.startsWith(QLatin1Char('['))) {
+        const int close = static_cast<int>(text.indexOf(QLatin1Char(']')));
+        if (close < 0)
+            return Error{QStringLiteral("--listen: \"%1\" has no closing ]").arg(text)};
+        host = text.mid(1, close - 1);
+        if (text.size() > close + 1) {
+            if (text.at(close + 1) != QLatin1Char(':'))
+                return Error{QStringLiteral("--listen: expected [ADDRESS]:PORT, got \"%1\"").arg(text)};
+            port = text.mid(close + 2);
+        }
+    } else if (text.count(QLatin1Char(':')) == 1) {
+        const int colon = static_cast<int>(text.indexOf(QLatin1Char(':')));
+        host = text.left(colon);
+        port = text.mid(colon + 1);
+    }
+    if (!port.isEmpty() || text.endsWith(QLatin1Char(':'))) {
+        bool ok = false;
+        const uint n = port.toUInt(&ok);
+        if (!ok || n > 65535)
+            return Error{QStringLiteral("--listen: \"%1\" is not a port number").arg(port)};
+        out.port = static_cast<quint16>(n);
+    }
+    out.address = host == QLatin1String("localhost") ? QHostAddress(QHostAddress::LocalHost) : QHostAddress(host);
+    if (out.address.isNull())
+        return Error{QStringLiteral("--listen: \"%1\" is not an IP address (expected e.g. 127.0.0.1:8787)").arg(host)};
+    return out;
+}
+
+int serve(Context &ctx, const QCommandLineParser &parser, const QStringList &)
+{
+    auto listen = parseListen(parser.isSet(QStringLiteral("listen")) ? parser.value(QStringLiteral("listen"))
+                                                                      : QStringLiteral("127.0.0.1:8787"));
+    if (!listen)
+        return ctx.fail(listen.error());
+
+    api::ApiServer server(*ctx.store);
+    QString error;
+    if (!server.listen(listen->address, listen->port, parser.isSet(QStringLiteral("allow-remote")), &error))
+        return ctx.fail(error);
+
+    DeliveryController controller(ctx.dbPath);
+    QObject::connect(&server, &api::ApiServer::messagesQueued, &controller, &DeliveryController::wake);
+    QObject::connect(&controller, &DeliveryController::engineError, &controller,
+                     [&ctx](const QString &text) { ctx.err << "delivery: " << text << Qt::endl; });
+    QObject::connect(&controller, &DeliveryController::noticeAdded, &controller,
+                     [&ctx](const QString &text) { ctx.err << "notice: " << text << Qt::endl; });
+
+    if (::socketpair(AF_UNIX, SOCK_STREAM, 0, g_signalFds) != 0)
+        return ctx.fail(QStringLiteral("cannot set up signal handling"));
+    QSocketNotifier notifier(g_signalFds[1], QSocketNotifier::Read);
+    QObject::connect(&notifier, &QSocketNotifier::activated, &notifier, [&notifier] {
+        notifier.setEnabled(false);
+        QCoreApplication::quit();
+    });
+    struct sigaction action = {};
+    action.sa_handler = onTerminationSignal;
+    sigemptyset(&action.sa_mask);
+    action.sa_flags = SA_RESTART;
+    sigaction(SIGINT, &action, nullptr);
+    sigaction(SIGTERM, &action, nullptr);
+
+    controller.start();
+    const Page page = ctx.store->page.get();
+    ctx.out << "StatusDesk API listening on " << server.url() << " (page " << page.id << ")" << Qt::endl;
+    ctx.out << "API base: " << server.url() << "v1/pages/" << page.id << "/" << Qt::endl;
+    const QUrl pageUrl(page.url);
+    if (pageUrl.port(80) != server.port() || !(pageUrl.host() == listen->address.toString()
+                                                || (pageUrl.host() == QLatin1String("localhost") && listen->address.isLoopback())))
+        ctx.out << "note: unsubscribe links point at the page URL " << page.url
+                << "; serve there (or set the page URL) for them to work" << Qt::endl;
+    ctx.out << "delivery engine running; press Ctrl+C to stop" << Qt::endl;
+
+    const int code = QCoreApplication::exec();
+    ctx.out << "stopping..." << Qt::endl;
+    controller.stop();
+    signal(SIGINT, SIG_DFL);
+    signal(SIGTERM, SIG_DFL);
+    ::close(g_signalFds[0]);
+    ::close(g_signalFds[1]);
+    ctx.out << "stopped" << Qt::endl;
+    return code;
+}
+
+int keyCreate(Context &ctx, const QCommandLineParser &parser, const QStringList &)
+{
+    auto created = api::ApiKeyStore(ctx.store->db()).create(parser.value(QStringLiteral("name")));
+    if (!created)
+        return ctx.fail(created.error());
+    if (ctx.json) {
+        ctx.printJson(QJsonObject{{QStringLiteral("id"), created->key.id},
+                                  {QStringLiteral("name"), created->key.name},
+                                  {QStringLiteral("key"), created->secret}});
+    } else {
+        ctx.out << created->secret << Qt::endl;
+        ctx.err << "API key " << created->key.id << " (" << created->key.name
+                << ") created. This is the only time the key is shown; only its SHA-256 is stored." << Qt::endl;
+    }
+    return 0;
+}
+
+int keyList(Context &ctx, const QCommandLineParser &, const QStringList &)
+{
+    const auto keys = api::ApiKeyStore(ctx.store->db()).list();
+    if (ctx.json) {
+        QJsonArray array;
+        for (const api::ApiKey &k : keys)
+            array.append(QJsonObject{{QStringLiteral("id"), k.id},
+                                     {QStringLiteral("name"), k.name},
+                                     {QStringLiteral("created_at"), timefmt::utc(k.createdAt)},
+                                     {QStringLiteral("revoked_at"), timefmt::utc(k.revokedAt)}});
+        ctx.printJson(array);
+        return 0;
+    }
+    QList<QStringList> rows;
+    for (const api::ApiKey &k : keys)
+        rows << QStringList{k.id, k.name, timefmt::isoUtc(k.createdAt),
+                            k.revokedAt.isValid() ? QStringLiteral("revoked ") + timefmt::isoUtc(k.revokedAt)
+                                                  : QStringLiteral("active")};
+    ctx.printTable({QStringLiteral("ID"), QStringLiteral("NAME"), QStringLiteral("CREATED"), QStringLiteral("STATE")},
+                   rows);
+    return 0;
+}
+
+int keyRevoke(Context &ctx, const QCommandLineParser &, const QStringList &positional)
+{
+    if (positional.size() != 1)
+        return ctx.fail(QStringLiteral("api-key revoke needs exactly one key ID (see api-key list)"));
+    auto revoked = api::ApiKeyStore(ctx.store->db()).revoke(positional.first());
+    if (!revoked)
+        return ctx.fail(revoked.error());
+    ctx.out << "revoked " << revoked->id << " (" << revoked->name << ")" << Qt::endl;
+    return 0;
+}
+
+} // namespace
+
+void addServerCommands(std::vector<Command> &out)
+{
+    out.push_back({QStringLiteral("serve"),
+                   QStringLiteral("Run the HTTP API and the delivery engine until Ctrl+C."),
+                   QString(),
+                   {QCommandLineOption(QStringLiteral("listen"),
+                                       QStringLiteral("Address and port to listen on (default 127.0.0.1:8787)."),
+                                       QStringLiteral("HOST:PORT")),
+                    QCommandLineOption(QStringLiteral("allow-remote"),
+                                       QStringLiteral("Allow a non-loopback --listen address (exposes the API)."))},
+                   false,
+                   serve});
+    out.push_back({QStringLiteral("api-key create"),
+                   QStringLiteral("Create an API key; prints it once."),
+                   QString(),
+                   {QCommandLineOption(QStringLiteral("name"), QStringLiteral("What the key is for."),
+                                       QStringLiteral("NAME"))},
+                   true,
+                   keyCreate});
+    out.push_back({QStringLiteral("api-key list"), QStringLiteral("List API keys (never the keys themselves)."),
+                   QString(), {}, false, keyList});
+    out.push_back({QStringLiteral("api-key revoke"), QStringLiteral("Revoke an API key."), QStringLiteral("ID"), {},
+                   true, keyRevoke});
+}
+#else
+// Built without Qt6 HttpServer: no serve or api-key commands.
+void addServerCommands(std::vector<Command> &) {}
+#endif
+
+} // namespace sd::cli

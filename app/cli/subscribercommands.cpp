@@ -1,0 +1,182 @@
+#include "cli.h"
+#include "jsonviews.h"
+#include "subscriberservice.h"
+#include "values.h"
+
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonObject>
+
+namespace sd::cli {
+namespace {
+
+QCommandLineOption opt(const char *name, const char *help, const char *value = nullptr)
+{
+    return value ? QCommandLineOption(QLatin1String(name), QLatin1String(help), QLatin1String(value))
+                 : QCommandLineOption(QLatin1String(name), QLatin1String(help));
+}
+
+int subscriberAdd(Context &ctx, const QCommandLineParser &parser, const QStringList &)
+{
+    NewSubscriber input;
+    input.endpoint = parser.value(QStringLiteral("endpoint"));
+    input.email = parser.value(QStringLiteral("email"));
+    input.componentIds = parser.values(QStringLiteral("component"));
+    input.secret = parser.value(QStringLiteral("secret"));
+    input.generateSecret = parser.isSet(QStringLiteral("generate-secret"));
+    if (input.generateSecret && !input.secret.isEmpty())
+        return ctx.fail(QStringLiteral("use either --secret or --generate-secret, not both"));
+    auto added = SubscriberService(ctx.services()).add(input);
+    if (!added)
+        return ctx.fail(added.error());
+    ctx.out << added->id << Qt::endl;
+    if (input.generateSecret)
+        ctx.err << "signing secret: " << added->secret << Qt::endl;
+    return 0;
+}
+
+int subscriberList(Context &ctx, const QCommandLineParser &parser, const QStringList &)
+{
+    const QString stateText = parser.value(QStringLiteral("state"));
+    std::vector<Subscriber> list;
+    if (stateText.isEmpty() || stateText == QLatin1String("all")) {
+        list = ctx.store->subscribers.list();
+    } else {
+        auto state = parseSubscriberState(stateText);
+        if (!state)
+            return ctx.fail(QStringLiteral("unknown subscriber state \"%1\"; valid values: active, quarantined, "
+                                           "unsubscribed, all")
+                                .arg(stateText));
+        list = ctx.store->subscribers.list(*state);
+    }
+    if (ctx.json) {
+        QJsonArray array;
+        for (const Subscriber &s : list)
+            array.append(json::subscriber(s));
+        ctx.printJson(array);
+        return 0;
+    }
+    QList<QStringList> rows;
+    for (const Subscriber &s : list) {
+        rows << QStringList{s.id, toString(s.state), s.endpoint, s.email,
+                            s.componentIds.isEmpty() ? QStringLiteral("all") : s.componentIds.join(QLatin1Char(' ')),
+                            s.secret.isEmpty() ? QStringLiteral("no") : QStringLiteral("yes")};
+    }
+    ctx.printTable({QStringLiteral("ID"), QStringLiteral("STATE"), QStringLiteral("ENDPOINT"), QStringLiteral("EMAIL"),
+                    QStringLiteral("COMPONENTS"), QStringLiteral("SIGNED")},
+                   rows);
+    return 0;
+}
+
+int needOne(Context &ctx, const QStringList &positional, const char *what)
+{
+    if (positional.size() != 1)
+        return ctx.fail(QStringLiteral("%1 needs exactly one subscriber ID").arg(QLatin1String(what)));
+    return 0;
+}
+
+int subscriberRemove(Context &ctx, const QCommandLineParser &, const QStringList &positional)
+{
+    if (needOne(ctx, positional, "subscriber remove"))
+        return 1;
+    auto removed = SubscriberService(ctx.services()).remove(positional.first());
+    if (!removed)
+        return ctx.fail(removed.error());
+    ctx.out << "unsubscribed " << removed->id << " (history kept)" << Qt::endl;
+    return 0;
+}
+
+int subscriberReactivate(Context &ctx, const QCommandLineParser &, const QStringList &positional)
+{
+    if (needOne(ctx, positional, "subscriber reactivate"))
+        return 1;
+    auto released = SubscriberService(ctx.services()).reactivate(positional.first());
+    if (!released)
+        return ctx.fail(released.error());
+    ctx.out << "reactivated " << positional.first() << "; " << released.value() << " held webhook(s) released"
+            << Qt::endl;
+    ctx.queued += released.value();
+    return 0;
+}
+
+int subscriberRotate(Context &ctx, const QCommandLineParser &, const QStringList &positional)
+{
+    if (needOne(ctx, positional, "subscriber rotate-secret"))
+        return 1;
+    auto rotated = SubscriberService(ctx.services()).rotateSecret(positional.first());
+    if (!rotated)
+        return ctx.fail(rotated.error());
+    ctx.out << rotated->secret << Qt::endl;
+    return 0;
+}
+
+int subscriberTest(Context &ctx, const QCommandLineParser &, const QStringList &positional)
+{
+    if (needOne(ctx, positional, "subscriber test"))
+        return 1;
+    auto id = SubscriberService(ctx.services()).sendTest(positional.first());
+    if (!id)
+        return ctx.fail(id.error());
+    ctx.out << id.value() << Qt::endl;
+    ctx.queued += 1;
+    return 0;
+}
+
+int subscriberImport(Context &ctx, const QCommandLineParser &, const QStringList &positional)
+{
+    if (positional.size() != 1)
+        return ctx.fail(QStringLiteral("subscriber import needs one CSV file"));
+    QFile file(positional.first());
+    if (!file.open(QIODevice::ReadOnly))
+        return ctx.fail(QStringLiteral("cannot read %1: %2").arg(positional.first(), file.errorString()));
+    if (file.size() > 16 * 1024 * 1024)
+        return ctx.fail(QStringLiteral("%1 is over 16 MiB").arg(positional.first()));
+    const ImportReport report = SubscriberService(ctx.services()).importCsv(file.readAll());
+    if (ctx.json) {
+        QJsonArray added;
+        for (const Subscriber &s : report.added)
+            added.append(json::subscriber(s));
+        QJsonArray errors;
+        for (const ImportRowError &e : report.errors)
+            errors.append(QJsonObject{{QStringLiteral("line"), e.line}, {QStringLiteral("error"), e.message}});
+        ctx.printJson(QJsonObject{{QStringLiteral("added"), added}, {QStringLiteral("errors"), errors}});
+    } else {
+        for (const Subscriber &s : report.added)
+            ctx.out << "added " << s.id << ' ' << s.endpoint << '\n';
+        for (const ImportRowError &e : report.errors)
+            ctx.err << positional.first() << ':' << e.line << ": " << e.message << '\n';
+        ctx.out << report.added.size() << " added, " << report.errors.size() << " rejected" << Qt::endl;
+        ctx.err.flush();
+    }
+    return report.errors.empty() ? 0 : 2;
+}
+
+} // namespace
+
+void addSubscriberCommands(std::vector<Command> &out)
+{
+    out.push_back({QStringLiteral("subscriber add"), QStringLiteral("Add a webhook subscriber; prints its id."), {},
+                   {opt("endpoint", "Webhook URL (http or https).", "URL"), opt("email", "Address for failure notices.", "EMAIL"),
+                    opt("component", "Only hear about this component (repeatable).", "ID"),
+                    opt("secret", "Signing secret (whsec_...).", "SECRET"),
+                    opt("generate-secret", "Generate a signing secret (printed on stderr).")},
+                   false, subscriberAdd});
+    out.push_back({QStringLiteral("subscriber list"), QStringLiteral("List subscribers."), {},
+                   {opt("state", "active, quarantined, unsubscribed or all (default: all but unsubscribed).", "STATE")},
+                   false, subscriberList});
+    out.push_back({QStringLiteral("subscriber remove"), QStringLiteral("Unsubscribe (history is kept)."),
+                   QStringLiteral("ID"), {}, false, subscriberRemove});
+    out.push_back({QStringLiteral("subscriber reactivate"),
+                   QStringLiteral("Lift quarantine; held webhooks go out."), QStringLiteral("ID"), {}, true,
+                   subscriberReactivate});
+    out.push_back({QStringLiteral("subscriber rotate-secret"),
+                   QStringLiteral("New signing secret; the old one also signs for 24 h."), QStringLiteral("ID"), {},
+                   false, subscriberRotate});
+    out.push_back({QStringLiteral("subscriber test"), QStringLiteral("Send a test webhook."), QStringLiteral("ID"), {},
+                   true, subscriberTest});
+    out.push_back({QStringLiteral("subscriber import"),
+                   QStringLiteral("Import subscribers from CSV (header: endpoint,email[,components][,secret])."),
+                   QStringLiteral("FILE.csv"), {}, false, subscriberImport});
+}
+
+} // namespace sd::cli

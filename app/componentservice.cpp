@@ -1,0 +1,130 @@
+#include "componentservice.h"
+
+#include "ids.h"
+#include "notificationrules.h"
+#include "outboxwriter.h"
+#include "validation.h"
+#include "values.h"
+#include "webhookpayload.h"
+
+namespace sd {
+
+Result<QString> ComponentService::groupIdFor(const QString &nameOrId)
+{
+    if (nameOrId.isEmpty())
+        return QString();
+    if (auto g = m_ctx.store.components.findGroup(nameOrId))
+        return g->id;
+    if (const QString err = validation::checkName(nameOrId, QStringLiteral("group")); !err.isEmpty())
+        return Error{err};
+    ComponentGroup g;
+    g.id = ids::newId();
+    g.name = nameOrId;
+    g.position = static_cast<int>(m_ctx.store.components.groups().size()) + 1;
+    m_ctx.store.components.insertGroup(g);
+    return g.id;
+}
+
+Result<Component> ComponentService::add(const NewComponent &input)
+{
+    if (const QString err = validation::checkName(input.name, QStringLiteral("component")); !err.isEmpty())
+        return Error{err};
+    if (input.description.size() > validation::kMaxDescriptionLength)
+        return Error{QStringLiteral("component description is over %1 characters").arg(validation::kMaxDescriptionLength)};
+    return inTransaction(m_ctx.store, [&]() -> Result<Component> {
+        if (m_ctx.store.components.count() >= validation::kMaxComponents)
+            return Error{QStringLiteral("a page holds at most %1 components").arg(validation::kMaxComponents)};
+        auto group = groupIdFor(input.group);
+        if (!group)
+            return Error{group.error()};
+        Component c;
+        c.id = ids::newId();
+        c.pageId = m_ctx.store.page.get().id;
+        c.name = input.name.trimmed();
+        c.description = input.description;
+        c.status = input.status;
+        c.showcase = input.showcase;
+        c.groupId = group.value();
+        c.position = m_ctx.store.components.nextPosition();
+        c.createdAt = c.updatedAt = m_ctx.now();
+        m_ctx.store.components.insert(c);
+        return c;
+    });
+}
+
+Result<ComponentChange> ComponentService::update(const QString &id, const ComponentPatch &patch)
+{
+    if (patch.name) {
+        if (const QString err = validation::checkName(*patch.name, QStringLiteral("component")); !err.isEmpty())
+            return Error{err};
+    }
+    if (patch.description && patch.description->size() > validation::kMaxDescriptionLength)
+        return Error{QStringLiteral("component description is over %1 characters").arg(validation::kMaxDescriptionLength)};
+    return inTransaction(m_ctx.store, [&]() -> Result<ComponentChange> {
+        auto found = m_ctx.store.components.find(id);
+        if (!found)
+            return Error{QStringLiteral("unknown component id \"%1\"").arg(id)};
+        Component c = *found;
+        const QDateTime now = m_ctx.now();
+        const ComponentStatus oldStatus = c.status;
+        if (patch.name)
+            c.name = patch.name->trimmed();
+        if (patch.description)
+            c.description = *patch.description;
+        if (patch.position)
+            c.position = *patch.position;
+        if (patch.showcase)
+            c.showcase = *patch.showcase;
+        if (patch.group) {
+            auto group = groupIdFor(*patch.group);
+            if (!group)
+                return Error{group.error()};
+            c.groupId = group.value();
+        }
+        if (patch.status)
+            c.status = *patch.status;
+        c.updatedAt = now;
+        m_ctx.store.components.update(c);
+        m_ctx.store.components.removeEmptyGroups();
+
+        ComponentChange change{c, 0};
+        if (c.status == oldStatus)
+            return change; // a rename, description, group or position change notifies nobody
+
+        ComponentUpdate u;
+        u.id = ids::newId();
+        u.componentId = c.id;
+        u.oldStatus = oldStatus;
+        u.newStatus = c.status;
+        u.createdAt = now;
+        m_ctx.store.components.insertUpdate(u);
+        if (!patch.notify)
+            return change;
+
+        const Page page = m_ctx.store.page.get();
+        const QJsonObject event = payload::componentEvent(page, m_ctx.currentPageStatus(), c, u, now);
+        const auto recipients = notify::forComponent(m_ctx.store.subscribers.active(), c.id);
+        change.messages = OutboxWriter(m_ctx.store)
+                              .enqueue(EventKind::Component, c.id, c.name, u.id, event, page, recipients, now)
+                              .size();
+        return change;
+    });
+}
+
+Result<Ok> ComponentService::remove(const QString &id)
+{
+    return inTransaction(m_ctx.store, [&]() -> Result<Ok> {
+        if (!m_ctx.store.components.find(id))
+            return Error{QStringLiteral("unknown component id \"%1\"").arg(id)};
+        m_ctx.store.components.remove(id);
+        m_ctx.store.components.removeEmptyGroups();
+        return Ok{};
+    });
+}
+
+int ComponentService::audienceFor(const QString &componentId)
+{
+    return static_cast<int>(notify::forComponent(m_ctx.store.subscribers.active(), componentId).size());
+}
+
+} // namespace sd

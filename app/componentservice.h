@@ -1,0 +1,53 @@
+#pragma once
+
+#include "servicecontext.h"
+
+#include <optional>
+
+namespace sd {
+
+struct NewComponent
+{
+    QString name;
+    QString description;
+    QString group; // group name or id; created when it does not exist
+    ComponentStatus status = ComponentStatus::Operational;
+    bool showcase = true;
+};
+
+struct ComponentPatch
+{
+    std::optional<QString> name;
+    std::optional<QString> description;
+    std::optional<QString> group; // empty string: leave the group
+    std::optional<ComponentStatus> status;
+    std::optional<int> position;
+    std::optional<bool> showcase;
+    bool notify = true; // only a status change ever notifies
+};
+
+struct ComponentChange
+{
+    Component component;
+    int messages = 0; // webhooks queued by this change
+};
+
+// Adds, edits and removes components. A status change writes the component, its history row and one
+// message per eligible subscriber in one transaction; nothing else notifies.
+class ComponentService final
+{
+public:
+    explicit ComponentService(ServiceContext ctx) : m_ctx(std::move(ctx)) {}
+
+    Result<Component> add(const NewComponent &input);
+    Result<ComponentChange> update(const QString &id, const ComponentPatch &patch);
+    Result<Ok> remove(const QString &id);
+    // How many subscribers a status change of this component would reach now.
+    int audienceFor(const QString &componentId);
+
+private:
+    Result<QString> groupIdFor(const QString &nameOrId);
+    ServiceContext m_ctx;
+};
+
+} // namespace sd

@@ -1,0 +1,49 @@
+#include "deliverycontroller.h"
+
+#include "deliveryengine.h"
+
+namespace sd {
+
+DeliveryController::DeliveryController(QString databasePath, QObject *parent)
+    : QObject(parent), m_path(std::move(databasePath))
+{
+    qRegisterMetaType<sd::DeliveryProgress>();
+    qRegisterMetaType<sd::AttemptResult>();
+    m_thread.setObjectName(QStringLiteral("delivery"));
+}
+
+DeliveryController::~DeliveryController() { stop(); }
+
+bool DeliveryController::isRunning() const { return m_engine != nullptr; }
+
+void DeliveryController::start()
+{
+    if (m_engine)
+        return;
+    m_engine = new DeliveryEngine(m_path);
+    m_engine->moveToThread(&m_thread);
+    connect(&m_thread, &QThread::started, m_engine, &DeliveryEngine::initialize);
+    connect(this, &DeliveryController::wakeRequested, m_engine, &DeliveryEngine::wake);
+    connect(m_engine, &DeliveryEngine::progress, this, &DeliveryController::progress);
+    connect(m_engine, &DeliveryEngine::messagesChanged, this, &DeliveryController::messagesChanged);
+    connect(m_engine, &DeliveryEngine::idle, this, &DeliveryController::idle);
+    connect(m_engine, &DeliveryEngine::noticeAdded, this, &DeliveryController::noticeAdded);
+    connect(m_engine, &DeliveryEngine::engineError, this, &DeliveryController::engineError);
+    m_thread.start();
+}
+
+void DeliveryController::stop()
+{
+    if (!m_engine)
+        return;
+    // Flush results and close the worker's database connection in its own thread, then end the thread.
+    QMetaObject::invokeMethod(m_engine, &DeliveryEngine::shutdown, Qt::BlockingQueuedConnection);
+    m_thread.quit();
+    m_thread.wait();
+    delete m_engine;
+    m_engine = nullptr;
+}
+
+void DeliveryController::wake() { Q_EMIT wakeRequested(); }
+
+} // namespace sd

@@ -1,0 +1,62 @@
+#pragma once
+
+#include "outboxrepository.h"
+
+#include <QObject>
+#include <QStringList>
+#include <QThread>
+
+namespace sd {
+
+class DeliveryEngine;
+
+// A snapshot of delivery for status bars and summaries; sent a few times a second, never per request.
+struct DeliveryProgress
+{
+    int inFlight = 0;
+    StateCounts counts;
+    qint64 attemptsMade = 0; // by this engine since it started
+    qint64 delivered = 0;    // successes by this engine since it started
+    qint64 failedAttempts = 0;
+};
+
+// Owns the worker thread that runs the DeliveryEngine (its own QNetworkAccessManager and its own database
+// connection). Lives in the caller's thread; everything it says arrives as queued, batched signals.
+class DeliveryController final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(DeliveryController)
+
+public:
+    explicit DeliveryController(QString databasePath, QObject *parent = nullptr);
+    ~DeliveryController() override;
+
+    void start();
+    void stop(); // waits for the worker to finish its current database batch; in-flight requests are resumed next start
+    bool isRunning() const;
+
+public Q_SLOTS:
+    // New messages were queued (or resend was requested): look at the outbox now instead of at the next tick.
+    void wake();
+
+Q_SIGNALS:
+    void progress(const sd::DeliveryProgress &progress);
+    // Message ids whose state, attempts or last result changed since the previous batch.
+    void messagesChanged(const QStringList &messageIds);
+    // Nothing due now and nothing in flight (the command line waits for this).
+    void idle();
+    void noticeAdded(const QString &text); // e.g. a subscriber was quarantined
+    void engineError(const QString &text); // the worker could not open the database
+
+    // Internal: forwards to the engine in its thread.
+    void wakeRequested();
+
+private:
+    QString m_path;
+    QThread m_thread;
+    DeliveryEngine *m_engine = nullptr; // lives in m_thread, deleted there
+};
+
+} // namespace sd
+
+Q_DECLARE_METATYPE(sd::DeliveryProgress)

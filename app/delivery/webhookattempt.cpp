@@ -1,0 +1,184 @@
+#include "webhookattempt.h"
+
+#include "webhooksigner.h"
+
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QNetworkRequest>
+
+namespace sd {
+
+QString errorClassFor(int networkError, bool timedOut)
+{
+    if (timedOut)
+        return QStringLiteral("timeout");
+    switch (static_cast<QNetworkReply::NetworkError>(networkError)) {
+    case QNetworkReply::HostNotFoundError:
+        return QStringLiteral("dns");
+    case QNetworkReply::ConnectionRefusedError:
+        return QStringLiteral("refused");
+    case QNetworkReply::RemoteHostClosedError:
+        return QStringLiteral("reset");
+    case QNetworkReply::TimeoutError:
+    case QNetworkReply::OperationCanceledError:
+        return QStringLiteral("timeout");
+    case QNetworkReply::SslHandshakeFailedError:
+    case QNetworkReply::InsecureRedirectError:
+        return QStringLiteral("tls");
+    case QNetworkReply::NetworkSessionFailedError:
+    case QNetworkReply::TemporaryNetworkFailureError:
+    case QNetworkReply::UnknownNetworkError:
+        return QStringLiteral("unreachable");
+    case QNetworkReply::ProtocolFailure:
+    case QNetworkReply::ProtocolUnknownError:
+    case QNetworkReply::ProtocolInvalidOperationError:
+        return QStringLiteral("protocol");
+    default:
+        break;
+    }
+    return QStringLiteral("unreachable");
+}
+
+WebhookAttempt::WebhookAttempt(QNetworkAccessManager *nam, Message message, Subscriber subscriber, int attemptNumber,
+                               AttemptTrigger trigger, Options options, QObject *parent)
+    : QObject(parent), m_nam(nam), m_message(std::move(message)), m_subscriber(std::move(subscriber)),
+      m_options(std::move(options)), m_deadline(this)
+{
+    Attempt &a = m_result.attempt;
+    a.messageId = m_message.id;
+    a.subscriberId = m_subscriber.id;
+    a.endpoint = m_subscriber.endpoint;
+    a.attemptNumber = attemptNumber;
+    a.trigger = trigger;
+    m_deadline.setSingleShot(true);
+    // Precise: a coarse timer may fire 5 % late, 1.5 s on a 30 s deadline.
+    m_deadline.setTimerType(Qt::PreciseTimer);
+    connect(&m_deadline, &QTimer::timeout, this, &WebhookAttempt::onDeadline);
+}
+
+WebhookAttempt::~WebhookAttempt()
+{
+    if (m_reply) {
+        m_reply->disconnect(this);
+        m_reply->abort();
+        m_reply->deleteLater();
+    }
+}
+
+void WebhookAttempt::start()
+{
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    const qint64 timestamp = now.toSecsSinceEpoch();
+    const QByteArray id = m_message.id.toUtf8();
+
+    QNetworkRequest request{QUrl(m_subscriber.endpoint)};
+    // 3xx is a failure and is never followed.
+    request.setAttribute(QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::ManualRedirectPolicy);
+    request.setAttribute(QNetworkRequest::Http2AllowedAttribute, false);
+    request.setAttribute(QNetworkRequest::CacheLoadControlAttribute, QNetworkRequest::AlwaysNetwork);
+    request.setAttribute(QNetworkRequest::CacheSaveControlAttribute, false);
+    request.setTransferTimeout(0); // our own deadline covers the whole attempt, not just idle gaps
+
+    QJsonObject sent;
+    auto set = [&](const QByteArray &name, const QByteArray &value) {
+        request.setRawHeader(name, value);
+        sent.insert(QString::fromLatin1(name), QString::fromLatin1(value));
+    };
+    set("Content-Type", "application/json");
+    set("User-Agent", m_options.userAgent);
+    set("webhook-id", id);
+    set("webhook-timestamp", QByteArray::number(timestamp));
+    const QByteArray signature = signing::header(m_subscriber, id, timestamp, m_message.body, now);
+    if (!signature.isEmpty())
+        set("webhook-signature", signature);
+    m_result.attempt.requestHeaders = QJsonDocument(sent).toJson(QJsonDocument::Compact);
+
+    m_result.attempt.startedAt = now;
+    m_clock.start();
+    m_deadline.start(static_cast<int>(m_options.timeoutMs));
+    m_reply = m_nam->post(request, m_message.body);
+    // Bounded read buffer: a huge answer streams through instead of piling up in memory.
+    m_reply->setReadBufferSize(64 * 1024);
+    connect(m_reply, &QNetworkReply::readyRead, this, &WebhookAttempt::onReadyRead);
+    connect(m_reply, &QNetworkReply::finished, this, &WebhookAttempt::onFinished);
+}
+
+void WebhookAttempt::cancel()
+{
+    m_done = true;
+    m_deadline.stop();
+    if (m_reply) {
+        m_reply->disconnect(this);
+        m_reply->abort();
+        m_reply->deleteLater();
+        m_reply = nullptr;
+    }
+    deleteLater();
+}
+
+void WebhookAttempt::onReadyRead()
+{
+    const QByteArray chunk = m_reply->readAll();
+    m_result.bytesReceived += chunk.size();
+    QByteArray &body = m_result.attempt.responseBody;
+    if (body.size() < m_options.maxBody)
+        body.append(chunk.left(m_options.maxBody - body.size()));
+}
+
+void WebhookAttempt::onDeadline()
+{
+    m_timedOut = true;
+    if (m_reply)
+        m_reply->abort(); // finished() follows with OperationCanceledError
+}
+
+void WebhookAttempt::onFinished()
+{
+    if (m_done)
+        return;
+    m_done = true;
+    m_deadline.stop();
+    onReadyRead();
+    Attempt &a = m_result.attempt;
+    a.endedAt = QDateTime::currentDateTimeUtc();
+    a.durationMs = m_clock.elapsed();
+    a.httpStatus = m_reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    QJsonObject headers;
+    for (const auto &pair : m_reply->rawHeaderPairs())
+        headers.insert(QString::fromLatin1(pair.first).toLower(), QString::fromLatin1(pair.second));
+    a.responseHeaders = QJsonDocument(headers).toJson(QJsonDocument::Compact);
+    m_result.retryAfter = m_reply->rawHeader("Retry-After");
+
+    const auto error = m_reply->error();
+    if (m_timedOut) {
+        // A late status line does not rescue an attempt that ran out of time.
+        a.errorClass = QStringLiteral("timeout");
+        a.errorText = QStringLiteral("no complete response within %1 ms").arg(m_options.timeoutMs);
+        a.httpStatus = 0;
+    } else if (a.httpStatus >= 200 && a.httpStatus < 300 && error == QNetworkReply::NoError) {
+        // delivered
+    } else if (a.httpStatus >= 300 && error != QNetworkReply::RemoteHostClosedError) {
+        a.errorClass = QStringLiteral("http_%1xx").arg(a.httpStatus / 100);
+        a.errorText = QStringLiteral("HTTP %1 %2")
+                          .arg(a.httpStatus)
+                          .arg(m_reply->attribute(QNetworkRequest::HttpReasonPhraseAttribute).toString());
+        if (a.httpStatus < 400)
+            a.errorText += QStringLiteral(" (redirects are not followed)");
+    } else {
+        a.errorClass = errorClassFor(error, false);
+        a.errorText = m_reply->errorString();
+        if (a.httpStatus > 0 && a.errorClass == QLatin1String("reset"))
+            a.errorText = QStringLiteral("connection reset mid-response (HTTP %1 started): %2")
+                              .arg(a.httpStatus)
+                              .arg(a.errorText);
+        a.httpStatus = 0;
+    }
+    m_reply->deleteLater();
+    m_reply = nullptr;
+    Q_EMIT finished(m_result);
+    deleteLater();
+}
+
+} // namespace sd

@@ -1,0 +1,71 @@
+#pragma once
+
+#include "domain.h"
+
+#include <QElapsedTimer>
+#include <QObject>
+#include <QPointer>
+#include <QTimer>
+
+class QNetworkAccessManager;
+class QNetworkReply;
+
+namespace sd {
+
+struct AttemptResult
+{
+    Attempt attempt;            // filled except nextAttemptAt
+    QByteArray retryAfter;      // raw Retry-After header, if any
+    qint64 bytesReceived = 0;   // whole response body size, including what was dropped
+};
+
+// One POST as a job: start() sends the stored bytes with the Standard Webhooks headers, enforces the
+// whole-attempt deadline, keeps at most `maxBody` bytes of the answer, then emits finished() once and
+// deletes itself later.
+class WebhookAttempt final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(WebhookAttempt)
+
+public:
+    struct Options
+    {
+        qint64 timeoutMs = 30'000;
+        int maxBody = 20'000;
+        QByteArray userAgent;
+    };
+
+    WebhookAttempt(QNetworkAccessManager *nam, Message message, Subscriber subscriber, int attemptNumber,
+                   AttemptTrigger trigger, Options options, QObject *parent = nullptr);
+    ~WebhookAttempt() override;
+
+    void start();
+    void cancel(); // aborts without emitting finished()
+    const Message &message() const { return m_message; }
+
+Q_SIGNALS:
+    void finished(const sd::AttemptResult &result);
+
+private:
+    void onReadyRead();
+    void onFinished();
+    void onDeadline();
+
+    QNetworkAccessManager *m_nam;
+    Message m_message;
+    Subscriber m_subscriber;
+    Options m_options;
+    AttemptResult m_result;
+    QPointer<QNetworkReply> m_reply;
+    QTimer m_deadline;
+    QElapsedTimer m_clock;
+    bool m_timedOut = false;
+    bool m_done = false;
+};
+
+// Names a transport failure: dns, refused, reset, tls, timeout, unreachable, protocol; with readable text.
+QString errorClassFor(int networkError, bool timedOut);
+
+} // namespace sd
+
+Q_DECLARE_METATYPE(sd::AttemptResult)

@@ -1,0 +1,44 @@
+#include "database.h"
+#include "deliverycontroller.h"
+#include "mainwindow.h"
+#include "session.h"
+
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QMessageBox>
+
+int main(int argc, char *argv[])
+{
+    QApplication app(argc, argv);
+    QApplication::setOrganizationName(QStringLiteral("StatusDesk"));
+    QApplication::setApplicationName(QStringLiteral("StatusDesk"));
+    QApplication::setApplicationVersion(QStringLiteral(STATUSDESK_VERSION));
+    qRegisterMetaType<sd::DeliveryProgress>();
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral("StatusDesk operator console"));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    const QCommandLineOption dbOption(
+        QStringLiteral("db"),
+        QStringLiteral("Database file (default: $STATUSDESK_DB, then the per-user file)."),
+        QStringLiteral("path"));
+    parser.addOption(dbOption);
+    parser.process(app);
+
+    const QString path = sd::Database::resolvePath(parser.value(dbOption));
+    QString error;
+    std::unique_ptr<sd::Session> session = sd::Session::open(path, &error);
+    if (!session) {
+        // Corrupt, read-only or newer-schema files are reported and left exactly as they are.
+        QMessageBox::critical(
+            nullptr, QStringLiteral("StatusDesk"),
+            QStringLiteral("The database %1 could not be opened, and was not changed.\n\n%2")
+                .arg(path, error));
+        return 1;
+    }
+    sd::MainWindow window(std::move(session));
+    window.show();
+    window.offerSampleIfEmpty();
+    return app.exec();
+}

@@ -1,0 +1,219 @@
+#include "incidentservice.h"
+
+#include "ids.h"
+#include "notificationrules.h"
+#include "outboxwriter.h"
+#include "validation.h"
+#include "values.h"
+#include "webhookpayload.h"
+
+#include <QUrl>
+
+namespace sd {
+namespace {
+
+QString checkChanges(const std::vector<ComponentStatusChange> &changes, Store &store)
+{
+    QStringList seen;
+    for (const auto &c : changes) {
+        if (!store.components.find(c.componentId))
+            return QStringLiteral("unknown component id \"%1\"").arg(c.componentId);
+        if (seen.contains(c.componentId))
+            return QStringLiteral("component %1 is listed twice").arg(c.componentId);
+        seen << c.componentId;
+    }
+    return {};
+}
+
+} // namespace
+
+Result<IncidentChange> IncidentService::create(const NewIncident &input)
+{
+    if (const QString err = validation::checkName(input.name, QStringLiteral("incident")); !err.isEmpty())
+        return Error{err};
+    if (const QString err = validation::checkBody(input.body); !err.isEmpty())
+        return Error{err};
+    if (isScheduledMaintenance(input.status) && (!input.scheduledFor.isValid() || !input.scheduledUntil.isValid()))
+        return Error{QStringLiteral("scheduled maintenance needs a window: scheduled_for and scheduled_until")};
+    if (input.scheduledFor.isValid() && input.scheduledUntil.isValid() && input.scheduledUntil <= input.scheduledFor)
+        return Error{QStringLiteral("scheduled_until must be after scheduled_for")};
+    if (input.backfilled && !input.components.empty())
+        return Error{QStringLiteral("a backfilled incident affects no components")};
+
+    return inTransaction(m_ctx.store, [&]() -> Result<IncidentChange> {
+        if (const QString err = checkChanges(input.components, m_ctx.store); !err.isEmpty())
+            return Error{err};
+        const QDateTime now = m_ctx.now();
+        const Page page = m_ctx.store.page.get();
+        Incident i;
+        i.id = ids::newId();
+        i.pageId = page.id;
+        i.name = input.name.trimmed();
+        i.impactOverride = input.impactOverride;
+        i.backfilled = input.backfilled;
+        i.createdAt = i.startedAt = now;
+        i.scheduledFor = input.scheduledFor;
+        i.scheduledUntil = input.scheduledUntil;
+        i.scheduledRemindPrior = input.scheduledRemindPrior;
+        i.scheduledAutoTransition = input.scheduledAutoTransition;
+        i.shortlink = QUrl(page.url).resolved(QUrl(QStringLiteral("incidents/") + i.id)).toString();
+        // Backfilled incidents are history: nobody is told.
+        return apply(i, input.status, input.body, input.components, input.notify && !input.backfilled, true);
+    });
+}
+
+Result<IncidentChange> IncidentService::update(const QString &id, const IncidentUpdateInput &input)
+{
+    if (const QString err = validation::checkBody(input.body); !err.isEmpty())
+        return Error{err};
+    return inTransaction(m_ctx.store, [&]() -> Result<IncidentChange> {
+        auto found = m_ctx.store.incidents.find(id);
+        if (!found)
+            return Error{QStringLiteral("unknown incident id \"%1\"").arg(id)};
+        if (isScheduledMaintenance(found->status) != isScheduledMaintenance(input.status)) {
+            const QStringList valid = isScheduledMaintenance(found->status)
+                                          ? QStringList{QStringLiteral("scheduled"), QStringLiteral("in_progress"),
+                                                        QStringLiteral("verifying"), QStringLiteral("completed")}
+                                          : QStringList{QStringLiteral("investigating"), QStringLiteral("identified"),
+                                                        QStringLiteral("monitoring"), QStringLiteral("resolved")};
+            return Error{QStringLiteral("status \"%1\" does not fit this incident; valid values: %2")
+                             .arg(toString(input.status), valid.join(QStringLiteral(", ")))};
+        }
+        if (found->backfilled && !input.components.empty())
+            return Error{QStringLiteral("a backfilled incident affects no components")};
+        if (const QString err = checkChanges(input.components, m_ctx.store); !err.isEmpty())
+            return Error{err};
+        Incident i = *found;
+        if (input.impactOverride)
+            i.impactOverride = input.impactOverride;
+        return apply(i, input.status, input.body, input.components, input.notify && !i.backfilled, false);
+    });
+}
+
+Result<IncidentChange> IncidentService::apply(Incident i, IncidentStatus status, const QString &body,
+                                              const std::vector<ComponentStatusChange> &changes, bool notify,
+                                              bool isNew)
+{
+    const QDateTime now = m_ctx.now();
+    const Page page = m_ctx.store.page.get();
+    IncidentChange result;
+
+    // Component changes first: the incident's impact and the page status are computed after them.
+    std::vector<std::pair<Component, ComponentUpdate>> componentEvents;
+    IncidentUpdate u;
+    u.id = ids::newId();
+    u.incidentId = i.id;
+    u.status = status;
+    u.body = body;
+    u.createdAt = u.updatedAt = u.displayAt = now;
+    u.deliverNotifications = notify;
+    for (const auto &change : changes) {
+        Component c = *m_ctx.store.components.find(change.componentId);
+        if (!i.componentIds.contains(c.id))
+            i.componentIds << c.id;
+        u.affectedComponents.push_back({c.id, c.name, c.status, change.status});
+        if (c.status == change.status)
+            continue;
+        ComponentUpdate cu;
+        cu.id = ids::newId();
+        cu.componentId = c.id;
+        cu.oldStatus = c.status;
+        cu.newStatus = change.status;
+        cu.createdAt = now;
+        c.status = change.status;
+        c.updatedAt = now;
+        m_ctx.store.components.update(c);
+        m_ctx.store.components.insertUpdate(cu);
+        componentEvents.emplace_back(c, cu);
+    }
+
+    i.status = status;
+    i.updatedAt = now;
+    if (status == IncidentStatus::Monitoring && !i.monitoringAt.isValid())
+        i.monitoringAt = now;
+    if (isClosed(status) && !i.resolvedAt.isValid())
+        i.resolvedAt = now;
+    if (!isClosed(status))
+        i.resolvedAt = {};
+    std::vector<ComponentStatus> affected;
+    for (const QString &cid : i.componentIds) {
+        if (auto c = m_ctx.store.components.find(cid))
+            affected.push_back(c->status);
+    }
+    i.impact = i.impactOverride.value_or(computeImpact(affected, isScheduledMaintenance(status)));
+
+    if (isNew)
+        m_ctx.store.incidents.insert(i);
+    else
+        m_ctx.store.incidents.update(i);
+    m_ctx.store.incidents.insertUpdate(u);
+    i.updates.insert(i.updates.begin(), u);
+
+    result.incident = i;
+    if (!notify)
+        return result;
+
+    const PageStatus status_ = m_ctx.currentPageStatus();
+    const auto subscribers = m_ctx.store.subscribers.active();
+    const auto components = m_ctx.store.components.all();
+    OutboxWriter writer(m_ctx.store);
+    const QJsonObject event = payload::incidentEvent(page, status_, i, components, now);
+    result.incidentMessages = writer.enqueue(EventKind::Incident, i.id, i.name, u.id, event, page,
+                                             notify::forIncident(subscribers, i.componentIds), now)
+                                  .size();
+    for (const auto &[component, cu] : componentEvents) {
+        const QJsonObject componentEvent = payload::componentEvent(page, status_, component, cu, now);
+        result.componentMessages += writer.enqueue(EventKind::Component, component.id, component.name, cu.id,
+                                                   componentEvent, page,
+                                                   notify::forComponent(subscribers, component.id), now)
+                                    .size();
+    }
+    return result;
+}
+
+Result<Incident> IncidentService::setPostmortem(const QString &id, const PostmortemInput &input)
+{
+    if (input.body.size() > validation::kMaxBodyLength)
+        return Error{QStringLiteral("postmortem body is %1 characters; the limit is %2")
+                         .arg(input.body.size())
+                         .arg(validation::kMaxBodyLength)};
+    return inTransaction(m_ctx.store, [&]() -> Result<Incident> {
+        auto found = m_ctx.store.incidents.find(id);
+        if (!found)
+            return Error{QStringLiteral("unknown incident id \"%1\"").arg(id)};
+        Incident i = *found;
+        const QDateTime now = m_ctx.now();
+        i.postmortemBody = input.body;
+        i.postmortemBodyLastUpdatedAt = now;
+        if (input.publish && !i.postmortemPublishedAt.isValid())
+            i.postmortemPublishedAt = now;
+        i.updatedAt = now;
+        m_ctx.store.incidents.update(i);
+        return i;
+    });
+}
+
+Result<QByteArray> IncidentService::preview(const QString &id, const QString &subscriberId)
+{
+    try {
+        auto incident = m_ctx.store.incidents.find(id);
+        if (!incident)
+            return Error{QStringLiteral("unknown incident id \"%1\"").arg(id)};
+        Subscriber s;
+        s.unsubscribeToken = QStringLiteral("TOKEN");
+        if (!subscriberId.isEmpty()) {
+            auto found = m_ctx.store.subscribers.find(subscriberId);
+            if (!found)
+                return Error{QStringLiteral("unknown subscriber id \"%1\"").arg(subscriberId)};
+            s = *found;
+        }
+        const Page page = m_ctx.store.page.get();
+        const QJsonObject event = payload::incidentEvent(page, m_ctx.currentPageStatus(), *incident,
+                                                         m_ctx.store.components.all(), m_ctx.now());
+        return payload::forSubscriber(event, page, s);
+    } catch (const StoreError &e) {
+        return Error{e.message()};
+    }
+}
+
+} // namespace sd

@@ -1,0 +1,18 @@
+#pragma once
+
+#include "domain.h"
+#include "statusrules.h"
+
+#include <QJsonObject>
+
+// JSON shapes of stored objects for listings, the HTTP API and reports. Field names are Statuspage's.
+namespace sd::json {
+
+QJsonObject page(const Page &p, const PageStatus &status);
+QJsonObject component(const Component &c, const QString &pageId, const QString &groupName = {});
+QJsonObject subscriber(const Subscriber &s, bool includeSecret = false);
+QJsonObject incident(const Page &page, const Incident &i, const std::vector<Component> &components);
+QJsonObject message(const Message &m);
+QJsonObject attempt(const Attempt &a);
+
+} // namespace sd::json

@@ -1,0 +1,54 @@
+#include "pageservice.h"
+
+#include "ids.h"
+#include "validation.h"
+
+namespace sd {
+
+Result<Page> PageService::get()
+{
+    return inTransaction(m_ctx.store, [&]() -> Result<Page> { return m_ctx.store.page.get(); });
+}
+
+Result<Page> PageService::update(const PagePatch &patch)
+{
+    if (patch.id && !ids::isValidId(*patch.id))
+        return Error{QStringLiteral("page id \"%1\" must be 12 lowercase letters or digits").arg(*patch.id)};
+    if (patch.name) {
+        if (const QString err = validation::checkName(*patch.name, QStringLiteral("page")); !err.isEmpty())
+            return Error{err};
+    }
+    if (patch.url) {
+        if (patch.url->isEmpty())
+            return Error{QStringLiteral("page URL is required")};
+        if (const QString err = validation::checkPageUrl(*patch.url, QStringLiteral("page URL")); !err.isEmpty())
+            return Error{err};
+    }
+    if (patch.documentationUrl) {
+        const QString err = validation::checkPageUrl(*patch.documentationUrl, QStringLiteral("documentation URL"));
+        if (!err.isEmpty())
+            return Error{err};
+    }
+    if (patch.timeZone) {
+        if (const QString err = validation::checkTimeZone(*patch.timeZone); !err.isEmpty())
+            return Error{err};
+    }
+    return inTransaction(m_ctx.store, [&]() -> Result<Page> {
+        Page p = m_ctx.store.page.get();
+        if (patch.id)
+            p.id = *patch.id;
+        if (patch.name)
+            p.name = patch.name->trimmed();
+        if (patch.url)
+            p.url = *patch.url;
+        if (patch.timeZone)
+            p.timeZone = *patch.timeZone;
+        if (patch.documentationUrl)
+            p.documentationUrl = *patch.documentationUrl;
+        p.updatedAt = m_ctx.now();
+        m_ctx.store.page.save(p);
+        return p;
+    });
+}
+
+} // namespace sd

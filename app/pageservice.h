@@ -1,0 +1,28 @@
+#pragma once
+
+#include "servicecontext.h"
+
+namespace sd {
+
+struct PagePatch
+{
+    std::optional<QString> id;
+    std::optional<QString> name;
+    std::optional<QString> url;
+    std::optional<QString> timeZone;
+    std::optional<QString> documentationUrl;
+};
+
+class PageService final
+{
+public:
+    explicit PageService(ServiceContext ctx) : m_ctx(std::move(ctx)) {}
+    Result<Page> get();
+    Result<Page> update(const PagePatch &patch);
+    PageStatus status() { return m_ctx.currentPageStatus(); }
+
+private:
+    ServiceContext m_ctx;
+};
+
+} // namespace sd

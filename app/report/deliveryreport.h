@@ -1,0 +1,83 @@
+#pragma once
+
+#include "domain.h"
+#include "outboxrepository.h"
+#include "result.h"
+
+#include <QByteArray>
+#include <QDateTime>
+#include <QString>
+#include <vector>
+
+namespace sd {
+
+class Store;
+
+// A delivery report: one row per attempt plus totals per endpoint and per event. Widget-free so the
+// console and `statusdesk-cli report --format csv|json` produce the same bytes.
+class DeliveryReport final
+{
+public:
+    struct Row // one attempt
+    {
+        QDateTime startedAt;
+        QString messageId; // the webhook-id the receiver saw
+        EventKind kind = EventKind::Component;
+        QString subject;
+        QString endpoint;
+        int attemptNumber = 0;
+        AttemptTrigger trigger = AttemptTrigger::Automatic;
+        int httpStatus = 0;
+        qint64 durationMs = 0;
+        QString errorClass;
+        QString errorText;
+        bool success = false;
+    };
+    struct Total
+    {
+        QString key; // endpoint, or event label
+        int attempts = 0;
+        int successes = 0;
+        qint64 p95Ms = 0;
+        qint64 meanMs = 0;
+        int failures() const { return attempts - successes; }
+        double successRate() const { return attempts == 0 ? 0.0 : static_cast<double>(successes) / attempts; }
+    };
+    struct Bucket // latency histogram bar
+    {
+        QString label;
+        int count = 0;
+    };
+
+    static Result<DeliveryReport> build(Store &store, const MessageFilter &filter, const QDateTime &since);
+
+    const std::vector<Row> &rows() const { return m_rows; }
+    const std::vector<Total> &byEndpoint() const { return m_byEndpoint; }
+    const std::vector<Total> &byEvent() const { return m_byEvent; }
+    const Total &overall() const { return m_overall; }
+    QDateTime since() const { return m_since; }
+    QDateTime generatedAt() const { return m_generatedAt; }
+    // Successful and failed attempts by duration: <50 ms, <100, <250, <500, <1 s, <5 s, <30 s, >=30 s.
+    std::vector<Bucket> latencyHistogram() const;
+
+    static QString eventLabel(EventKind kind, const QString &subject);
+    static QString filterDescription(const MessageFilter &filter);
+
+    QByteArray toCsv() const;
+    QByteArray toJson() const;
+    // Printable HTML; every text from the database is escaped. When chartImage is set the document shows
+    // <img src="chartImage"> (the PDF renderer registers the chart under that name).
+    QString toHtml(const QString &chartImage = {}) const;
+
+private:
+    static std::vector<Total> totals(const std::vector<Row> &rows, bool byEndpoint);
+    std::vector<Row> m_rows;
+    std::vector<Total> m_byEndpoint;
+    std::vector<Total> m_byEvent;
+    Total m_overall;
+    QDateTime m_since;
+    QDateTime m_generatedAt;
+    QString m_filterText;
+};
+
+} // namespace sd

@@ -1,0 +1,251 @@
+#include "subscriberservice.h"
+
+#include "csv.h"
+#include <QRegularExpression>
+#include "ids.h"
+#include "outboxwriter.h"
+#include "validation.h"
+#include "values.h"
+#include "webhookpayload.h"
+
+namespace sd {
+
+Result<QStringList> SubscriberService::checkComponents(const QStringList &ids)
+{
+    QStringList out;
+    for (const QString &id : ids) {
+        const QString trimmed = id.trimmed();
+        if (trimmed.isEmpty())
+            continue;
+        if (!m_ctx.store.components.find(trimmed))
+            return Error{QStringLiteral("unknown component id \"%1\"").arg(trimmed)};
+        if (!out.contains(trimmed))
+            out << trimmed;
+    }
+    return out;
+}
+
+Result<Subscriber> SubscriberService::add(const NewSubscriber &input)
+{
+    if (const QString err = validation::checkEndpoint(input.endpoint); !err.isEmpty())
+        return Error{err};
+    if (const QString err = validation::checkEmail(input.email); !err.isEmpty())
+        return Error{err};
+    if (const QString err = validation::checkSigningSecret(input.secret); !err.isEmpty())
+        return Error{err};
+    return inTransaction(m_ctx.store, [&]() -> Result<Subscriber> {
+        const QString endpoint = input.endpoint.trimmed();
+        if (auto existing = m_ctx.store.subscribers.findLiveByEndpoint(endpoint))
+            return Error{QStringLiteral("endpoint %1 is already subscribed (subscriber %2)").arg(endpoint, existing->id)};
+        auto components = checkComponents(input.componentIds);
+        if (!components)
+            return Error{components.error()};
+        Subscriber s;
+        s.id = ids::newId();
+        s.endpoint = endpoint;
+        s.email = input.email.trimmed();
+        s.componentIds = components.value();
+        s.secret = input.generateSecret ? ids::newSigningSecret() : input.secret;
+        s.unsubscribeToken = ids::newToken();
+        s.state = SubscriberState::Active;
+        s.createdAt = m_ctx.now();
+        m_ctx.store.subscribers.insert(s);
+        return s;
+    });
+}
+
+Result<Subscriber> SubscriberService::edit(const QString &id, const SubscriberPatch &patch)
+{
+    if (patch.endpoint) {
+        if (const QString err = validation::checkEndpoint(*patch.endpoint); !err.isEmpty())
+            return Error{err};
+    }
+    if (patch.email) {
+        if (const QString err = validation::checkEmail(*patch.email); !err.isEmpty())
+            return Error{err};
+    }
+    if (patch.secret) {
+        if (const QString err = validation::checkSigningSecret(*patch.secret); !err.isEmpty())
+            return Error{err};
+    }
+    return inTransaction(m_ctx.store, [&]() -> Result<Subscriber> {
+        auto found = m_ctx.store.subscribers.find(id);
+        if (!found || found->state == SubscriberState::Unsubscribed)
+            return Error{QStringLiteral("unknown subscriber id \"%1\"").arg(id)};
+        Subscriber s = *found;
+        if (patch.endpoint) {
+            const QString endpoint = patch.endpoint->trimmed();
+            auto other = m_ctx.store.subscribers.findLiveByEndpoint(endpoint);
+            if (other && other->id != s.id)
+                return Error{QStringLiteral("endpoint %1 is already subscribed (subscriber %2)").arg(endpoint, other->id)};
+            s.endpoint = endpoint;
+        }
+        if (patch.email)
+            s.email = patch.email->trimmed();
+        if (patch.componentIds) {
+            auto components = checkComponents(*patch.componentIds);
+            if (!components)
+                return Error{components.error()};
+            s.componentIds = components.value();
+        }
+        if (patch.secret)
+            s.secret = *patch.secret;
+        m_ctx.store.subscribers.update(s);
+        return s;
+    });
+}
+
+Result<Subscriber> SubscriberService::remove(const QString &id)
+{
+    return inTransaction(m_ctx.store, [&]() -> Result<Subscriber> {
+        auto found = m_ctx.store.subscribers.find(id);
+        if (!found || found->state == SubscriberState::Unsubscribed)
+            return Error{QStringLiteral("unknown subscriber id \"%1\"").arg(id)};
+        Subscriber s = *found;
+        const QDateTime now = m_ctx.now();
+        s.state = SubscriberState::Unsubscribed;
+        s.unsubscribedAt = now;
+        m_ctx.store.subscribers.update(s);
+        m_ctx.store.outbox.cancelForSubscriber(s.id, now);
+        return s;
+    });
+}
+
+Result<Subscriber> SubscriberService::unsubscribeByToken(const QString &token)
+{
+    std::optional<Subscriber> s;
+    try {
+        s = m_ctx.store.subscribers.findByToken(token);
+    } catch (const StoreError &e) {
+        return Error{e.message()};
+    }
+    if (!s || s->state == SubscriberState::Unsubscribed)
+        return Error{QStringLiteral("unknown unsubscribe token")};
+    return remove(s->id);
+}
+
+Result<int> SubscriberService::reactivate(const QString &id)
+{
+    return inTransaction(m_ctx.store, [&]() -> Result<int> {
+        auto found = m_ctx.store.subscribers.find(id);
+        if (!found || found->state == SubscriberState::Unsubscribed)
+            return Error{QStringLiteral("unknown subscriber id \"%1\"").arg(id)};
+        Subscriber s = *found;
+        const QDateTime now = m_ctx.now();
+        s.state = SubscriberState::Active;
+        s.quarantinedAt = {};
+        s.purgeAt = {};
+        m_ctx.store.subscribers.update(s);
+        const int released = m_ctx.store.outbox.releaseForSubscriber(s.id, now);
+        Notice n;
+        n.createdAt = now;
+        n.subscriberId = s.id;
+        n.kind = QStringLiteral("reactivated");
+        n.text = QStringLiteral("Subscriber %1 (%2) reactivated; %3 held message(s) released.")
+                     .arg(s.id, s.endpoint)
+                     .arg(released);
+        m_ctx.store.notices.add(n);
+        return released;
+    });
+}
+
+Result<Subscriber> SubscriberService::rotateSecret(const QString &id, int overlapHours)
+{
+    return inTransaction(m_ctx.store, [&]() -> Result<Subscriber> {
+        auto found = m_ctx.store.subscribers.find(id);
+        if (!found || found->state == SubscriberState::Unsubscribed)
+            return Error{QStringLiteral("unknown subscriber id \"%1\"").arg(id)};
+        Subscriber s = *found;
+        if (!s.secret.isEmpty()) {
+            s.previousSecret = s.secret;
+            s.previousSecretExpiresAt = m_ctx.now().addSecs(qint64(overlapHours) * 3600);
+        }
+        s.secret = ids::newSigningSecret();
+        m_ctx.store.subscribers.update(s);
+        return s;
+    });
+}
+
+Result<QString> SubscriberService::sendTest(const QString &id)
+{
+    return inTransaction(m_ctx.store, [&]() -> Result<QString> {
+        auto found = m_ctx.store.subscribers.find(id);
+        if (!found || found->state == SubscriberState::Unsubscribed)
+            return Error{QStringLiteral("unknown subscriber id \"%1\"").arg(id)};
+        if (found->state == SubscriberState::Quarantined)
+            return Error{QStringLiteral("subscriber %1 is quarantined; reactivate it first").arg(id)};
+        const QDateTime now = m_ctx.now();
+        const Page page = m_ctx.store.page.get();
+        const QString eventId = ids::newId();
+        const QStringList ids = OutboxWriter(m_ctx.store)
+                                    .enqueue(EventKind::Test, page.id, QStringLiteral("Test webhook"), eventId,
+                                             payload::testEvent(page, m_ctx.currentPageStatus(), now), page,
+                                             {*found}, now);
+        return ids.value(0);
+    });
+}
+
+ImportReport SubscriberService::importCsv(const QByteArray &csvText)
+{
+    ImportReport report;
+    const csv::Table table = csv::parse(csvText);
+    if (!table.error.isEmpty()) {
+        report.errors.push_back({table.errorLine, table.error});
+        return report;
+    }
+    if (table.rows.isEmpty()) {
+        report.errors.push_back({1, QStringLiteral("the file is empty; expected a header row: endpoint,email")});
+        return report;
+    }
+    QStringList header;
+    for (const QString &h : table.rows.first())
+        header << h.trimmed().toLower();
+    const int endpointCol = static_cast<int>(header.indexOf(QStringLiteral("endpoint")));
+    const int emailCol = static_cast<int>(header.indexOf(QStringLiteral("email")));
+    int componentsCol = static_cast<int>(header.indexOf(QStringLiteral("components")));
+    if (componentsCol < 0)
+        componentsCol = static_cast<int>(header.indexOf(QStringLiteral("component_ids")));
+    const int secretCol = static_cast<int>(header.indexOf(QStringLiteral("secret")));
+    if (endpointCol < 0 || emailCol < 0) {
+        report.errors.push_back(
+            {1, QStringLiteral("the header row must name the columns endpoint and email (optional: components, secret)")});
+        return report;
+    }
+    for (int r = 1; r < table.rows.size(); ++r) {
+        const QStringList &row = table.rows.at(r);
+        auto cell = [&row](int col) { return col >= 0 && col < row.size() ? row.at(col).trimmed() : QString(); };
+        NewSubscriber input;
+        input.endpoint = cell(endpointCol);
+        input.email = cell(emailCol);
+        input.componentIds = cell(componentsCol).split(QRegularExpression(QStringLiteral("[;\\s]+")), Qt::SkipEmptyParts);
+        input.secret = cell(secretCol);
+        auto added = add(input);
+        if (added)
+            report.added.push_back(added.value());
+        else
+            report.errors.push_back({r + 1, added.error()});
+    }
+    return report;
+}
+
+Result<int> SubscriberService::purgeExpired()
+{
+    return inTransaction(m_ctx.store, [&]() -> Result<int> {
+        const QDateTime now = m_ctx.now();
+        int purged = 0;
+        for (const Subscriber &s : m_ctx.store.subscribers.list(SubscriberState::Quarantined)) {
+            if (s.purgeAt.isValid() && s.purgeAt <= now) {
+                m_ctx.store.subscribers.purge(s.id);
+                Notice n;
+                n.createdAt = now;
+                n.kind = QStringLiteral("purged");
+                n.text = QStringLiteral("Quarantined subscriber %1 (%2) was purged after 90 days.").arg(s.id, s.endpoint);
+                m_ctx.store.notices.add(n);
+                ++purged;
+            }
+        }
+        return purged;
+    });
+}
+
+} // namespace sd

@@ -1,0 +1,63 @@
+#pragma once
+
+#include "servicecontext.h"
+
+#include <vector>
+
+namespace sd {
+
+struct NewSubscriber
+{
+    QString endpoint;
+    QString email;
+    QStringList componentIds;
+    QString secret;
+    bool generateSecret = false;
+};
+
+struct SubscriberPatch
+{
+    std::optional<QString> endpoint;
+    std::optional<QString> email;
+    std::optional<QStringList> componentIds;
+    std::optional<QString> secret; // empty: stop signing
+};
+
+struct ImportRowError
+{
+    int line = 0; // 1-based line in the file (the header is line 1)
+    QString message;
+};
+
+struct ImportReport
+{
+    std::vector<Subscriber> added;
+    std::vector<ImportRowError> errors;
+};
+
+// Webhook subscribers: validation, signing secrets, quarantine release and unsubscribe.
+class SubscriberService final
+{
+public:
+    explicit SubscriberService(ServiceContext ctx) : m_ctx(std::move(ctx)) {}
+
+    Result<Subscriber> add(const NewSubscriber &input);
+    Result<Subscriber> edit(const QString &id, const SubscriberPatch &patch);
+    // Soft removal: the subscriber stops receiving, pending messages are cancelled, history stays.
+    Result<Subscriber> remove(const QString &id);
+    Result<Subscriber> unsubscribeByToken(const QString &token);
+    // Back to active; held messages go out again. Returns the number of messages released.
+    Result<int> reactivate(const QString &id);
+    // New secret; the old one keeps signing alongside it for `overlapHours`.
+    Result<Subscriber> rotateSecret(const QString &id, int overlapHours = 24);
+    Result<QString> sendTest(const QString &id); // returns the message id
+    ImportReport importCsv(const QByteArray &csvText);
+    // Quarantined subscribers whose purge_at has passed are deleted with their history.
+    Result<int> purgeExpired();
+
+private:
+    Result<QStringList> checkComponents(const QStringList &ids);
+    ServiceContext m_ctx;
+};
+
+} // namespace sd

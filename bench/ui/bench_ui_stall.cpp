@@ -1,0 +1,172 @@
+// Drives a fan-out of N webhooks (one status change, N subscribers) to a loopback receiver running in its own
+// thread, with the console's main window on the Deliveries tab, and measures how long the UI thread goes
+// without running a 1 ms timer. Prints the longest and the 99th-percentile gap.
+#include "componentservice.h"
+#include "deliveriesmodel.h"
+#include "deliveriesview.h"
+#include "deliverycontroller.h"
+#include "ids.h"
+#include "mainwindow.h"
+#include "session.h"
+#include "testreceiver.h"
+
+#include <QApplication>
+#include <QElapsedTimer>
+#include <QStandardPaths>
+#include <QTabWidget>
+#include <QTemporaryDir>
+#include <QThread>
+#include <QTimer>
+#include <algorithm>
+#include <cstdio>
+#include <vector>
+
+using namespace sd;
+
+namespace {
+
+struct Probe
+{
+    QElapsedTimer clock;
+    qint64 last = 0;
+    std::vector<double> gapsMs;
+    bool paused = false;
+    void tick()
+    {
+        const qint64 now = clock.nsecsElapsed();
+        if (!paused && last > 0)
+            gapsMs.push_back(static_cast<double>(now - last) / 1e6);
+        last = now;
+    }
+};
+
+double percentile(std::vector<double> v, double p)
+{
+    if (v.empty())
+        return 0;
+    std::sort(v.begin(), v.end());
+    const size_t rank = static_cast<size_t>(p / 100.0 * static_cast<double>(v.size() - 1));
+    return v[rank];
+}
+
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    if (qEnvironmentVariableIsEmpty("DISPLAY") && qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
+        qputenv("QT_QPA_PLATFORM", "offscreen");
+    QApplication app(argc, argv);
+    QStandardPaths::setTestModeEnabled(true);
+    qRegisterMetaType<DeliveryProgress>();
+    const int count = argc > 1 ? QString::fromLocal8Bit(argv[1]).toInt() : 10000;
+
+    // The receiver answers from its own thread so its work does not count as UI-thread work.
+    QThread receiverThread;
+    auto *receiver = new TestReceiver;
+    receiver->moveToThread(&receiverThread);
+    receiverThread.start();
+    QString receiverUrl;
+    QMetaObject::invokeMethod(
+        receiver,
+        [receiver, &receiverUrl] {
+            if (receiver->listen())
+                receiverUrl = receiver->url(QString());
+        },
+        Qt::BlockingQueuedConnection);
+    if (receiverUrl.isEmpty()) {
+        std::fprintf(stderr, "receiver could not listen\n");
+        return 1;
+    }
+
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("bench.sqlite"));
+    QString error;
+    auto session = Session::open(path, &error);
+    if (!session) {
+        std::fprintf(stderr, "%s\n", qPrintable(error));
+        return 1;
+    }
+    NewComponent c;
+    c.name = QStringLiteral("API");
+    const QString componentId = session->components().add(c).value().id;
+    {
+        // Subscribers are inserted in one transaction: the setup is not what is measured.
+        Store &store = session->store();
+        Transaction tx(store.db());
+        const QDateTime now = QDateTime::currentDateTimeUtc();
+        for (int i = 0; i < count; ++i) {
+            Subscriber s;
+            s.id = ids::newId();
+            s.endpoint = receiverUrl + QStringLiteral("/s%1").arg(i);
+            s.email = QStringLiteral("ops@example.com");
+            s.unsubscribeToken = ids::newToken();
+            s.createdAt = now;
+            store.subscribers.insert(s);
+        }
+        tx.commit();
+    }
+
+    Session *s = session.get();
+    MainWindow window(std::move(session));
+    window.resize(1280, 800);
+    window.show();
+    window.tabs()->setCurrentWidget(window.deliveriesView());
+
+    Probe probe;
+    probe.clock.start();
+    QTimer probeTimer;
+    probeTimer.setTimerType(Qt::PreciseTimer);
+    probeTimer.setInterval(1);
+    QObject::connect(&probeTimer, &QTimer::timeout, &app, [&probe] { probe.tick(); });
+
+    qint64 delivered = 0;
+    qint64 enqueueMs = 0;
+    QElapsedTimer total;
+    QObject::connect(&s->delivery(), &DeliveryController::progress, &app,
+                     [&delivered](const DeliveryProgress &p) { delivered = p.counts.delivered; });
+
+    QTimer::singleShot(500, &app, [&] {
+        probeTimer.start();
+        // The status change queues `count` messages in one transaction on the UI thread, as the console
+        // does; that one call is timed on its own and left out of the probe.
+        QElapsedTimer t;
+        t.start();
+        probe.paused = true;
+        ComponentPatch patch;
+        patch.status = ComponentStatus::MajorOutage;
+        auto r = s->components().update(componentId, patch);
+        enqueueMs = t.elapsed();
+        s->afterChange(r ? r.value().messages : 0);
+        probe.last = 0;
+        probe.paused = false;
+        total.start();
+    });
+    QTimer done;
+    done.setInterval(50);
+    QObject::connect(&done, &QTimer::timeout, &app, [&] {
+        if (total.isValid() && (delivered >= count || total.elapsed() > 240000))
+            app.quit();
+    });
+    done.start();
+    app.exec();
+    probeTimer.stop();
+
+    const qint64 seconds = total.elapsed();
+    const auto &gaps = probe.gapsMs;
+    std::printf("fan-out: %d webhooks, %lld delivered in %lld ms (%.0f/s); enqueue on UI thread %lld ms (not "
+                "probed)\n",
+                count, delivered, seconds,
+                seconds > 0 ? 1000.0 * static_cast<double>(delivered) / seconds : 0.0, enqueueMs);
+    std::printf("UI probe: %zu samples, p50 %.2f ms, p99 %.2f ms, longest %.2f ms (targets: p99 < 16, "
+                "longest < 50)\n",
+                gaps.size(), percentile(gaps, 50), percentile(gaps, 99),
+                gaps.empty() ? 0.0 : *std::max_element(gaps.begin(), gaps.end()));
+    std::printf("deliveries model: %d coalesced updates, %d rows loaded\n",
+                window.deliveriesView()->model()->flushCount(), window.deliveriesView()->model()->rowCount());
+
+    QMetaObject::invokeMethod(
+        receiver, [receiver] { delete receiver; }, Qt::BlockingQueuedConnection);
+    receiverThread.quit();
+    receiverThread.wait();
+    return delivered >= count ? 0 : 2;
+}

@@ -1,0 +1,138 @@
+#include "componentrepository.h"
+
+#include "values.h"
+
+namespace sd {
+namespace {
+
+const QString kColumns = QStringLiteral(
+    "c.id, c.name, c.description, c.status, c.position, c.showcase, c.group_id, c.created_at, c.updated_at");
+
+Component read(const QSqlQuery &q)
+{
+    Component c;
+    c.id = q.value(0).toString();
+    c.name = q.value(1).toString();
+    c.description = q.value(2).toString();
+    c.status = parseComponentStatus(q.value(3).toString()).value_or(ComponentStatus::Operational);
+    c.position = q.value(4).toInt();
+    c.showcase = q.value(5).toBool();
+    c.groupId = q.value(6).toString();
+    c.createdAt = dateFromDb(q.value(7));
+    c.updatedAt = dateFromDb(q.value(8));
+    return c;
+}
+
+} // namespace
+
+std::vector<Component> ComponentRepository::all()
+{
+    QSqlQuery &q = m_db.run(QStringLiteral("SELECT ") + kColumns +
+                            QStringLiteral(" FROM components c LEFT JOIN component_groups g ON g.id = c.group_id "
+                                           "ORDER BY COALESCE(g.position, c.position), g.id IS NOT NULL, "
+                                           "c.position, c.name"));
+    std::vector<Component> out;
+    while (q.next())
+        out.push_back(read(q));
+    return out;
+}
+
+std::optional<Component> ComponentRepository::find(const QString &id)
+{
+    QSqlQuery &q = m_db.run(QStringLiteral("SELECT ") + kColumns + QStringLiteral(" FROM components c WHERE c.id = ?"),
+                            {id});
+    if (q.next())
+        return read(q);
+    return std::nullopt;
+}
+
+void ComponentRepository::insert(const Component &c)
+{
+    m_db.run(QStringLiteral("INSERT INTO components (id, name, description, status, position, showcase, group_id, "
+                            "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+             {c.id, c.name, toDb(c.description), toString(c.status), c.position, c.showcase, nullIfEmpty(c.groupId),
+              toDb(c.createdAt), toDb(c.updatedAt)});
+}
+
+void ComponentRepository::update(const Component &c)
+{
+    m_db.run(QStringLiteral("UPDATE components SET name=?, description=?, status=?, position=?, showcase=?, "
+                            "group_id=?, updated_at=? WHERE id=?"),
+             {c.name, toDb(c.description), toString(c.status), c.position, c.showcase, nullIfEmpty(c.groupId),
+              toDb(c.updatedAt), c.id});
+}
+
+void ComponentRepository::remove(const QString &id)
+{
+    m_db.run(QStringLiteral("DELETE FROM components WHERE id = ?"), {id});
+}
+
+int ComponentRepository::count()
+{
+    QSqlQuery &q = m_db.run(QStringLiteral("SELECT count(*) FROM components"));
+    return q.next() ? q.value(0).toInt() : 0;
+}
+
+int ComponentRepository::nextPosition()
+{
+    QSqlQuery &q = m_db.run(QStringLiteral("SELECT COALESCE(MAX(position), 0) + 1 FROM components"));
+    return q.next() ? q.value(0).toInt() : 1;
+}
+
+std::vector<ComponentGroup> ComponentRepository::groups()
+{
+    QSqlQuery &q = m_db.run(QStringLiteral("SELECT id, name, position FROM component_groups ORDER BY position, name"));
+    std::vector<ComponentGroup> out;
+    while (q.next())
+        out.push_back({q.value(0).toString(), q.value(1).toString(), q.value(2).toInt()});
+    return out;
+}
+
+std::optional<ComponentGroup> ComponentRepository::findGroup(const QString &idOrName)
+{
+    QSqlQuery &q = m_db.run(
+        QStringLiteral("SELECT id, name, position FROM component_groups WHERE id = ? OR name = ? LIMIT 1"),
+        {idOrName, idOrName});
+    if (q.next())
+        return ComponentGroup{q.value(0).toString(), q.value(1).toString(), q.value(2).toInt()};
+    return std::nullopt;
+}
+
+void ComponentRepository::insertGroup(const ComponentGroup &g)
+{
+    m_db.run(QStringLiteral("INSERT INTO component_groups (id, name, position) VALUES (?, ?, ?)"),
+             {g.id, g.name, g.position});
+}
+
+void ComponentRepository::removeEmptyGroups()
+{
+    m_db.run(QStringLiteral(
+        "DELETE FROM component_groups WHERE id NOT IN (SELECT group_id FROM components WHERE group_id IS NOT NULL)"));
+}
+
+void ComponentRepository::insertUpdate(const ComponentUpdate &u)
+{
+    m_db.run(QStringLiteral("INSERT INTO component_updates (id, component_id, old_status, new_status, created_at) "
+                            "VALUES (?, ?, ?, ?, ?)"),
+             {u.id, u.componentId, toString(u.oldStatus), toString(u.newStatus), toDb(u.createdAt)});
+}
+
+std::vector<ComponentUpdate> ComponentRepository::updatesFor(const QString &componentId)
+{
+    QSqlQuery &q = m_db.run(QStringLiteral("SELECT id, component_id, old_status, new_status, created_at FROM "
+                                           "component_updates WHERE component_id = ? ORDER BY created_at DESC"),
+                            {componentId});
+    std::vector<ComponentUpdate> out;
+    while (q.next()) {
+        ComponentUpdate u;
+        u.id = q.value(0).toString();
+        u.componentId = q.value(1).toString();
+        u.oldStatus = parseComponentStatus(q.value(2).toString()).value_or(ComponentStatus::Operational);
+        u.newStatus = parseComponentStatus(q.value(3).toString()).value_or(ComponentStatus::Operational);
+        u.createdAt = dateFromDb(q.value(4));
+        out.push_back(u);
+    }
+    return out;
+}
+
+} // namespace sd

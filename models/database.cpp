@@ -1,0 +1,305 @@
+#include "database.h"
+
+#include <QAtomicInteger>
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QSqlError>
+#include <QStandardPaths>
+#include <QTimeZone>
+
+namespace sd {
+namespace {
+
+QAtomicInteger<int> g_connectionCounter;
+
+// Each entry moves the schema one version forward; never edit a shipped entry, append a new one.
+const char *const kMigrations[] = {
+    // v1: the status page, subscribers and the outbox.
+    R"SQL(
+CREATE TABLE page (id TEXT PRIMARY KEY, name TEXT NOT NULL, url TEXT NOT NULL, time_zone TEXT NOT NULL,
+  documentation_url TEXT NOT NULL, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL);
+CREATE TABLE component_groups (id TEXT PRIMARY KEY, name TEXT NOT NULL UNIQUE, position INTEGER NOT NULL);
+CREATE TABLE components (id TEXT PRIMARY KEY, name TEXT NOT NULL, description TEXT NOT NULL DEFAULT '',
+  status TEXT NOT NULL, position INTEGER NOT NULL, showcase INTEGER NOT NULL DEFAULT 1,
+  group_id TEXT REFERENCES component_groups(id) ON DELETE SET NULL, created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL);
+CREATE TABLE component_updates (id TEXT PRIMARY KEY, component_id TEXT NOT NULL, old_status TEXT NOT NULL,
+  new_status TEXT NOT NULL, created_at INTEGER NOT NULL);
+CREATE TABLE incidents (id TEXT PRIMARY KEY, name TEXT NOT NULL, status TEXT NOT NULL, impact TEXT NOT NULL,
+  impact_override TEXT, backfilled INTEGER NOT NULL DEFAULT 0, shortlink TEXT, created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL, started_at INTEGER, monitoring_at INTEGER, resolved_at INTEGER,
+  scheduled_for INTEGER, scheduled_until INTEGER, scheduled_reminded_at INTEGER,
+  scheduled_remind_prior INTEGER NOT NULL DEFAULT 0, scheduled_auto_transition INTEGER NOT NULL DEFAULT 0,
+  postmortem_body TEXT, postmortem_body_last_updated_at INTEGER, postmortem_published_at INTEGER,
+  postmortem_ignored INTEGER NOT NULL DEFAULT 0, postmortem_notified_subscribers INTEGER NOT NULL DEFAULT 0,
+  postmortem_notified_twitter INTEGER NOT NULL DEFAULT 0, component_ids TEXT NOT NULL DEFAULT '[]');
+CREATE TABLE incident_updates (id TEXT PRIMARY KEY, incident_id TEXT NOT NULL REFERENCES incidents(id),
+  status TEXT NOT NULL, body TEXT NOT NULL, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL,
+  display_at INTEGER NOT NULL, twitter_updated_at INTEGER, wants_twitter_update INTEGER NOT NULL DEFAULT 0,
+  deliver_notifications INTEGER NOT NULL DEFAULT 1, affected_components TEXT NOT NULL DEFAULT '[]');
+CREATE INDEX incident_updates_by_incident ON incident_updates(incident_id, created_at);
+CREATE TABLE subscribers (id TEXT PRIMARY KEY, endpoint TEXT NOT NULL, email TEXT NOT NULL,
+  component_ids TEXT NOT NULL DEFAULT '[]', secret TEXT, previous_secret TEXT, previous_secret_expires_at INTEGER,
+  unsubscribe_token TEXT NOT NULL UNIQUE, state TEXT NOT NULL, created_at INTEGER NOT NULL,
+  quarantined_at INTEGER, purge_at INTEGER, unsubscribed_at INTEGER);
+CREATE UNIQUE INDEX subscribers_live_endpoint ON subscribers(endpoint) WHERE state != 'unsubscribed';
+CREATE TABLE messages (id TEXT PRIMARY KEY, subscriber_id TEXT NOT NULL REFERENCES subscribers(id),
+  kind TEXT NOT NULL, subject_id TEXT NOT NULL, subject_name TEXT NOT NULL, event_id TEXT NOT NULL,
+  body BLOB NOT NULL, created_at INTEGER NOT NULL, state TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at INTEGER, updated_at INTEGER NOT NULL, last_http_status INTEGER NOT NULL DEFAULT 0,
+  last_error_class TEXT, last_error TEXT, last_duration_ms INTEGER, next_trigger TEXT NOT NULL DEFAULT 'automatic');
+CREATE INDEX messages_due ON messages(state, next_attempt_at);
+CREATE INDEX messages_by_subscriber ON messages(subscriber_id, state);
+CREATE INDEX messages_by_time ON messages(created_at);
+CREATE TABLE attempts (id INTEGER PRIMARY KEY AUTOINCREMENT, message_id TEXT NOT NULL REFERENCES messages(id),
+  subscriber_id TEXT NOT NULL, endpoint TEXT NOT NULL, attempt_number INTEGER NOT NULL, trigger TEXT NOT NULL,
+  started_at INTEGER NOT NULL, ended_at INTEGER NOT NULL, duration_ms INTEGER NOT NULL,
+  http_status INTEGER NOT NULL, error_class TEXT, error_text TEXT, request_headers BLOB, response_headers BLOB,
+  response_body BLOB, next_attempt_at INTEGER);
+CREATE INDEX attempts_by_message ON attempts(message_id, attempt_number);
+CREATE INDEX attempts_by_subscriber_time ON attempts(subscriber_id, started_at);
+CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE notices (id INTEGER PRIMARY KEY AUTOINCREMENT, created_at INTEGER NOT NULL, subscriber_id TEXT,
+  kind TEXT NOT NULL, text TEXT NOT NULL, acknowledged INTEGER NOT NULL DEFAULT 0);
+)SQL",
+    // v2: API keys for the local HTTP API (stored as hashes only).
+    R"SQL(
+CREATE TABLE api_keys (id TEXT PRIMARY KEY, name TEXT NOT NULL, key_hash TEXT NOT NULL UNIQUE,
+  created_at INTEGER NOT NULL, revoked_at INTEGER);
+)SQL",
+};
+static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == Database::kSchemaVersion,
+              "one migration per schema version");
+
+QString sqlError(const QSqlError &e) { return e.text().trimmed(); }
+
+// Reads the 16-byte SQLite header without opening the file for writing.
+bool looksLikeSqlite(const QString &path)
+{
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly))
+        return false;
+    return f.read(16) == QByteArray("SQLite format 3\0", 16);
+}
+
+} // namespace
+
+QVariant toDb(const QDateTime &t) { return t.isValid() ? QVariant(t.toMSecsSinceEpoch()) : QVariant(); }
+QDateTime dateFromDb(const QVariant &v)
+{
+    if (v.isNull())
+        return {};
+    return QDateTime::fromMSecsSinceEpoch(v.toLongLong(), Qt::UTC);
+}
+QVariant toDb(const QString &s) { return s.isNull() ? QVariant(QString(QLatin1String(""))) : QVariant(s); }
+QVariant nullIfEmpty(const QString &s) { return s.isEmpty() ? QVariant() : QVariant(s); }
+
+Database::Database(QString path, QString name) : m_path(std::move(path)), m_name(std::move(name)) {}
+
+Database::~Database()
+{
+    m_statements.clear();
+    {
+        QSqlDatabase db = QSqlDatabase::database(m_name, false);
+        if (db.isOpen())
+            db.close();
+    }
+    QSqlDatabase::removeDatabase(m_name);
+}
+
+QString Database::defaultPath()
+{
+    const QString dir = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
+    return QDir(dir).filePath(QStringLiteral("statusdesk.sqlite"));
+}
+
+QString Database::resolvePath(const QString &commandLinePath)
+{
+    if (!commandLinePath.isEmpty())
+        return commandLinePath;
+    const QString env = qEnvironmentVariable("STATUSDESK_DB");
+    if (!env.isEmpty())
+        return env;
+    return defaultPath();
+}
+
+std::unique_ptr<Database> Database::open(const QString &path, QString *error)
+{
+    const QFileInfo info(path);
+    if (info.exists()) {
+        if (info.isDir()) {
+            *error = QStringLiteral("database path %1 is a directory").arg(path);
+            return nullptr;
+        }
+        if (!info.isReadable()) {
+            *error = QStringLiteral("database file %1 cannot be read (permission denied)").arg(path);
+            return nullptr;
+        }
+        // Permission bits, not access(): root may write anywhere, but a file marked read-only is not ours to change.
+        if (!info.isWritable() || !(info.permissions() & QFileDevice::WriteOwner)) {
+            *error = QStringLiteral("database file %1 is read-only; StatusDesk needs to write to it and left it "
+                                    "untouched")
+                         .arg(path);
+            return nullptr;
+        }
+        if (info.size() > 0 && !looksLikeSqlite(path)) {
+            *error = QStringLiteral("database file %1 is corrupt or not an SQLite database; it was not modified")
+                         .arg(path);
+            return nullptr;
+        }
+    } else {
+        if (!QDir().mkpath(info.absolutePath())) {
+            *error = QStringLiteral("cannot create the folder for database %1").arg(path);
+            return nullptr;
+        }
+    }
+
+    const QString name = QStringLiteral("statusdesk-%1").arg(g_connectionCounter.fetchAndAddOrdered(1));
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), name);
+        db.setDatabaseName(path);
+        db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=10000"));
+    }
+    std::unique_ptr<Database> database(new Database(path, name));
+    QSqlDatabase db = database->connection();
+    if (!db.open()) {
+        *error = QStringLiteral("cannot open database %1: %2").arg(path, sqlError(db.lastError()));
+        return nullptr;
+    }
+
+    // Read-only checks first: nothing is written until the file is known to be ours and not newer.
+    QSqlQuery check(db);
+    if (!check.exec(QStringLiteral("PRAGMA quick_check")) || !check.next() ||
+        check.value(0).toString() != QLatin1String("ok")) {
+        *error = QStringLiteral("database file %1 is corrupt (%2); it was not modified")
+                     .arg(path, check.lastError().isValid() ? sqlError(check.lastError())
+                                                            : check.value(0).toString());
+        return nullptr;
+    }
+    check.finish();
+    const int version = database->schemaVersion();
+    if (version < 0) {
+        *error = QStringLiteral("database file %1 is corrupt (cannot read its schema version)").arg(path);
+        return nullptr;
+    }
+    if (version > kSchemaVersion) {
+        *error = QStringLiteral("database file %1 has schema version %2, newer than this StatusDesk understands "
+                                "(%3); upgrade StatusDesk. The file was not modified")
+                     .arg(path)
+                     .arg(version)
+                     .arg(kSchemaVersion);
+        return nullptr;
+    }
+    if (version == 0) {
+        QSqlQuery tables(db);
+        if (tables.exec(QStringLiteral("SELECT count(*) FROM sqlite_master")) && tables.next() &&
+            tables.value(0).toInt() > 0) {
+            *error = QStringLiteral("database file %1 is an SQLite file but not a StatusDesk database; it was not "
+                                    "modified")
+                         .arg(path);
+            return nullptr;
+        }
+    }
+
+    try {
+        database->exec(QStringLiteral("PRAGMA journal_mode=WAL"));
+        // NORMAL is durable against a process crash in WAL mode; a power cut may lose the last commit
+        // but never splits one (a change and its messages stay together).
+        database->exec(QStringLiteral("PRAGMA synchronous=NORMAL"));
+        database->exec(QStringLiteral("PRAGMA foreign_keys=ON"));
+    } catch (const StoreError &e) {
+        *error = QStringLiteral("cannot prepare database %1: %2").arg(path, e.message());
+        return nullptr;
+    }
+    if (!database->migrate(error))
+        return nullptr;
+    return database;
+}
+
+int Database::schemaVersion()
+{
+    QSqlQuery q(connection());
+    if (!q.exec(QStringLiteral("PRAGMA user_version")) || !q.next())
+        return -1;
+    return q.value(0).toInt();
+}
+
+bool Database::migrate(QString *error)
+{
+    const int from = schemaVersion();
+    if (from == kSchemaVersion)
+        return true;
+    try {
+        Transaction tx(*this);
+        for (int v = from; v < kSchemaVersion; ++v) {
+            const QStringList statements =
+                QString::fromUtf8(kMigrations[v]).split(QLatin1Char(';'), Qt::SkipEmptyParts);
+            for (const QString &statement : statements) {
+                if (!statement.trimmed().isEmpty())
+                    exec(statement);
+            }
+        }
+        exec(QStringLiteral("PRAGMA user_version=%1").arg(kSchemaVersion));
+        tx.commit();
+    } catch (const StoreError &e) {
+        *error = QStringLiteral("cannot upgrade database %1 from schema %2: %3").arg(m_path).arg(from).arg(e.message());
+        return false;
+    }
+    return true;
+}
+
+void Database::exec(const QString &sql)
+{
+    QSqlQuery q(connection());
+    if (!q.exec(sql))
+        throw StoreError(sqlError(q.lastError()));
+}
+
+QSqlQuery &Database::prepared(const QString &sql)
+{
+    auto it = m_statements.find(sql);
+    if (it == m_statements.end()) {
+        QSqlQuery q(connection());
+        q.setForwardOnly(true);
+        if (!q.prepare(sql))
+            throw StoreError(sqlError(q.lastError()) + QStringLiteral(" in: ") + sql.simplified());
+        it = m_statements.insert(sql, q);
+    }
+    it->finish();
+    return *it;
+}
+
+void Database::finishAll()
+{
+    for (auto it = m_statements.begin(); it != m_statements.end(); ++it)
+        it->finish();
+}
+
+QSqlQuery &Database::run(const QString &sql, const QVariantList &binds)
+{
+    QSqlQuery &q = prepared(sql);
+    for (int i = 0; i < binds.size(); ++i)
+        q.bindValue(i, binds.at(i));
+    if (!q.exec())
+        throw StoreError(sqlError(q.lastError()));
+    return q;
+}
+
+Transaction::Transaction(Database &db) : m_db(db) { m_db.exec(QStringLiteral("BEGIN IMMEDIATE")); }
+
+Transaction::~Transaction()
+{
+    if (!m_done) {
+        QSqlQuery q(m_db.connection());
+        q.exec(QStringLiteral("ROLLBACK"));
+    }
+}
+
+void Transaction::commit()
+{
+    m_db.exec(QStringLiteral("COMMIT"));
+    m_done = true;
+}
+
+} // namespace sd

@@ -1,0 +1,159 @@
+#include "incidentrepository.h"
+
+#include "jsoncolumns.h"
+#include "values.h"
+
+namespace sd {
+namespace {
+
+const QString kColumns = QStringLiteral(
+    "id, name, status, impact, impact_override, backfilled, shortlink, created_at, updated_at, started_at, "
+    "monitoring_at, resolved_at, scheduled_for, scheduled_until, scheduled_reminded_at, scheduled_remind_prior, "
+    "scheduled_auto_transition, postmortem_body, postmortem_body_last_updated_at, postmortem_published_at, "
+    "postmortem_ignored, postmortem_notified_subscribers, postmortem_notified_twitter, component_ids");
+
+QVariantList bindsFor(const Incident &i)
+{
+    return {i.id,
+            i.name,
+            toString(i.status),
+            toString(i.impact),
+            i.impactOverride ? QVariant(toString(*i.impactOverride)) : QVariant(),
+            i.backfilled,
+            nullIfEmpty(i.shortlink),
+            toDb(i.createdAt),
+            toDb(i.updatedAt),
+            toDb(i.startedAt),
+            toDb(i.monitoringAt),
+            toDb(i.resolvedAt),
+            toDb(i.scheduledFor),
+            toDb(i.scheduledUntil),
+            toDb(i.scheduledRemindedAt),
+            i.scheduledRemindPrior,
+            i.scheduledAutoTransition,
+            nullIfEmpty(i.postmortemBody),
+            toDb(i.postmortemBodyLastUpdatedAt),
+            toDb(i.postmortemPublishedAt),
+            i.postmortemIgnored,
+            i.postmortemNotifiedSubscribers,
+            i.postmortemNotifiedTwitter,
+            jsoncol::fromStringList(i.componentIds)};
+}
+
+} // namespace
+
+std::vector<Incident> IncidentRepository::select(const QString &where, const QVariantList &binds)
+{
+    QSqlQuery &q = m_db.run(
+        QStringLiteral("SELECT ") + kColumns + QStringLiteral(" FROM incidents ") + where +
+            QStringLiteral(" ORDER BY CASE WHEN status IN ('resolved') THEN 1 WHEN status IN ('scheduled', "
+                           "'in_progress', 'verifying', 'completed') THEN 2 ELSE 0 END, created_at DESC"),
+        binds);
+    std::vector<Incident> out;
+    while (q.next()) {
+        Incident i;
+        i.id = q.value(0).toString();
+        i.name = q.value(1).toString();
+        i.status = parseIncidentStatus(q.value(2).toString()).value_or(IncidentStatus::Investigating);
+        i.impact = parseImpact(q.value(3).toString()).value_or(Impact::None);
+        if (!q.value(4).isNull())
+            i.impactOverride = parseImpact(q.value(4).toString());
+        i.backfilled = q.value(5).toBool();
+        i.shortlink = q.value(6).toString();
+        i.createdAt = dateFromDb(q.value(7));
+        i.updatedAt = dateFromDb(q.value(8));
+        i.startedAt = dateFromDb(q.value(9));
+        i.monitoringAt = dateFromDb(q.value(10));
+        i.resolvedAt = dateFromDb(q.value(11));
+        i.scheduledFor = dateFromDb(q.value(12));
+        i.scheduledUntil = dateFromDb(q.value(13));
+        i.scheduledRemindedAt = dateFromDb(q.value(14));
+        i.scheduledRemindPrior = q.value(15).toBool();
+        i.scheduledAutoTransition = q.value(16).toBool();
+        i.postmortemBody = q.value(17).toString();
+        i.postmortemBodyLastUpdatedAt = dateFromDb(q.value(18));
+        i.postmortemPublishedAt = dateFromDb(q.value(19));
+        i.postmortemIgnored = q.value(20).toBool();
+        i.postmortemNotifiedSubscribers = q.value(21).toBool();
+        i.postmortemNotifiedTwitter = q.value(22).toBool();
+        i.componentIds = jsoncol::toStringList(q.value(23).toString());
+        out.push_back(std::move(i));
+    }
+    for (Incident &i : out)
+        i.updates = updatesFor(i.id);
+    return out;
+}
+
+std::vector<IncidentUpdate> IncidentRepository::updatesFor(const QString &incidentId)
+{
+    QSqlQuery &q = m_db.run(
+        QStringLiteral("SELECT id, incident_id, status, body, created_at, updated_at, display_at, twitter_updated_at, "
+                       "wants_twitter_update, deliver_notifications, affected_components FROM incident_updates "
+                       "WHERE incident_id = ? ORDER BY created_at DESC, rowid DESC"),
+        {incidentId});
+    std::vector<IncidentUpdate> out;
+    while (q.next()) {
+        IncidentUpdate u;
+        u.id = q.value(0).toString();
+        u.incidentId = q.value(1).toString();
+        u.status = parseIncidentStatus(q.value(2).toString()).value_or(IncidentStatus::Investigating);
+        u.body = q.value(3).toString();
+        u.createdAt = dateFromDb(q.value(4));
+        u.updatedAt = dateFromDb(q.value(5));
+        u.displayAt = dateFromDb(q.value(6));
+        u.twitterUpdatedAt = dateFromDb(q.value(7));
+        u.wantsTwitterUpdate = q.value(8).toBool();
+        u.deliverNotifications = q.value(9).toBool();
+        u.affectedComponents = jsoncol::toAffected(q.value(10).toString());
+        out.push_back(std::move(u));
+    }
+    return out;
+}
+
+std::vector<Incident> IncidentRepository::all() { return select({}, {}); }
+
+std::vector<Incident> IncidentRepository::open()
+{
+    return select(QStringLiteral("WHERE status NOT IN ('resolved', 'completed')"), {});
+}
+
+std::optional<Incident> IncidentRepository::find(const QString &id)
+{
+    auto list = select(QStringLiteral("WHERE id = ?"), {id});
+    if (list.empty())
+        return std::nullopt;
+    return std::move(list.front());
+}
+
+void IncidentRepository::insert(const Incident &i)
+{
+    m_db.run(QStringLiteral("INSERT INTO incidents (") + kColumns +
+                 QStringLiteral(") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+             bindsFor(i));
+}
+
+void IncidentRepository::update(const Incident &i)
+{
+    QVariantList binds = bindsFor(i);
+    binds.removeFirst();
+    binds.append(i.id);
+    m_db.run(QStringLiteral("UPDATE incidents SET name=?, status=?, impact=?, impact_override=?, backfilled=?, "
+                            "shortlink=?, created_at=?, updated_at=?, started_at=?, monitoring_at=?, resolved_at=?, "
+                            "scheduled_for=?, scheduled_until=?, scheduled_reminded_at=?, scheduled_remind_prior=?, "
+                            "scheduled_auto_transition=?, postmortem_body=?, postmortem_body_last_updated_at=?, "
+                            "postmortem_published_at=?, postmortem_ignored=?, postmortem_notified_subscribers=?, "
+                            "postmortem_notified_twitter=?, component_ids=? WHERE id=?"),
+             binds);
+}
+
+void IncidentRepository::insertUpdate(const IncidentUpdate &u)
+{
+    m_db.run(QStringLiteral("INSERT INTO incident_updates (id, incident_id, status, body, created_at, updated_at, "
+                            "display_at, twitter_updated_at, wants_twitter_update, deliver_notifications, "
+                            "affected_components) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+             {u.id, u.incidentId, toString(u.status), u.body, toDb(u.createdAt), toDb(u.updatedAt),
+              toDb(u.displayAt), toDb(u.twitterUpdatedAt), u.wantsTwitterUpdate, u.deliverNotifications,
+              jsoncol::fromAffected(u.affectedComponents)});
+}
+
+} // namespace sd

@@ -1,0 +1,31 @@
+#pragma once
+
+#include "database.h"
+#include "domain.h"
+
+#include <optional>
+#include <vector>
+
+namespace sd {
+
+// Incidents and their updates; an incident is always read with its updates, newest first.
+class IncidentRepository final
+{
+public:
+    explicit IncidentRepository(Database &db) : m_db(db) {}
+
+    // Open realtime incidents first, then resolved ones, then scheduled maintenance; newest first within each.
+    std::vector<Incident> all();
+    std::vector<Incident> open(); // not resolved or completed
+    std::optional<Incident> find(const QString &id);
+    void insert(const Incident &i);
+    void update(const Incident &i);
+    void insertUpdate(const IncidentUpdate &u);
+
+private:
+    std::vector<Incident> select(const QString &where, const QVariantList &binds);
+    std::vector<IncidentUpdate> updatesFor(const QString &incidentId);
+    Database &m_db;
+};
+
+} // namespace sd

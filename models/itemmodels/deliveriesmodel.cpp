@@ -1,0 +1,452 @@
+#include "deliveriesmodel.h"
+
+#include "modelroles.h"
+#include "store.h"
+#include "values.h"
+
+#include <QScopedValueRollback>
+#include <algorithm>
+
+namespace sd {
+namespace {
+
+QString eventLabel(const Message &m)
+{
+    switch (m.kind) {
+    case EventKind::Component:
+        return DeliveriesModel::tr("Component: %1").arg(m.subjectName);
+    case EventKind::Incident:
+        return DeliveriesModel::tr("Incident: %1").arg(m.subjectName);
+    case EventKind::Test:
+        return DeliveriesModel::tr("Test webhook");
+    }
+    return m.subjectName;
+}
+
+QString errorText(const Message &m)
+{
+    if (m.lastErrorClass.isEmpty())
+        return m.lastError;
+    if (m.lastError.isEmpty())
+        return m.lastErrorClass;
+    return m.lastErrorClass + QStringLiteral(": ") + m.lastError;
+}
+
+} // namespace
+
+DeliveriesModel::DeliveriesModel(Store &store, QObject *parent)
+    : QAbstractTableModel(parent)
+    , m_store(store)
+{
+    // At most ten model updates a second, however fast the engine reports.
+    m_coalesce.setInterval(100);
+    m_coalesce.setSingleShot(true);
+    connect(&m_coalesce, &QTimer::timeout, this, &DeliveriesModel::flushPending);
+    // During a large fan-out most changed ids belong to rows beyond the loaded pages; looking for new rows
+    // on every batch would cost a query each time, so unknown ids only arm this slower probe.
+    m_newRowsProbe.setInterval(1000);
+    m_newRowsProbe.setSingleShot(true);
+    connect(&m_newRowsProbe, &QTimer::timeout, this, &DeliveriesModel::noteNewMessages);
+    reload();
+}
+
+void DeliveriesModel::setFilter(const MessageFilter &filter)
+{
+    m_filter = filter;
+    reload();
+}
+
+void DeliveriesModel::reload()
+{
+    beginResetModel();
+    m_rows.clear();
+    m_rowById.clear();
+    // No fetching while the reset is being announced: views (and QAbstractItemModelTester) ask for more
+    // rows from their modelReset handlers, and an insert inside a reset is not allowed.
+    m_atEnd = true;
+    m_pending.clear();
+    m_checkNew = false;
+    endResetModel();
+    m_atEnd = false;
+    fetchMore({});
+}
+
+int DeliveriesModel::rowCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : static_cast<int>(m_rows.size());
+}
+
+int DeliveriesModel::columnCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : ColumnCount;
+}
+
+bool DeliveriesModel::canFetchMore(const QModelIndex &parent) const
+{
+    return !parent.isValid() && !m_atEnd && !m_fetching;
+}
+
+void DeliveriesModel::fetchMore(const QModelIndex &parent)
+{
+    if (parent.isValid() || m_atEnd || m_fetching)
+        return;
+    // Views may ask for more rows from inside our own insert signals; one fetch at a time keeps the
+    // offset honest.
+    const QScopedValueRollback<bool> guard(m_fetching, true);
+    MessageFilter f = m_filter;
+    f.limit = kPageSize;
+    // Rows only ever arrive above the loaded prefix (newer), so the prefix length is the offset; ids
+    // already shown are skipped in case a new row pushed one down meanwhile.
+    f.offset = static_cast<int>(m_rows.size());
+    std::vector<Message> page;
+    try {
+        page = m_store.outbox.list(f);
+    } catch (const StoreError &) {
+        m_atEnd = true;
+        return;
+    }
+    if (static_cast<int>(page.size()) < kPageSize)
+        m_atEnd = true;
+    appendRows(std::move(page));
+}
+
+void DeliveriesModel::appendRows(std::vector<Message> rows)
+{
+    rows.erase(std::remove_if(rows.begin(), rows.end(),
+                              [this](const Message &m) { return m_rowById.contains(m.id); }),
+               rows.end());
+    if (rows.empty())
+        return;
+    const int first = static_cast<int>(m_rows.size());
+    beginInsertRows({}, first, first + static_cast<int>(rows.size()) - 1);
+    for (Message &m : rows) {
+        m_rowById.insert(m.id, static_cast<int>(m_rows.size()));
+        m_rows.push_back(std::move(m));
+    }
+    endInsertRows();
+}
+
+QVariant DeliveriesModel::data(const QModelIndex &index, int role) const
+{
+    if (!index.isValid() ||
+        !checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
+        return {};
+    const Message &m = m_rows[static_cast<size_t>(index.row())];
+    switch (role) {
+    case roles::IdRole:
+        return m.id;
+    case roles::StatusRole:
+        return static_cast<int>(m.state);
+    case roles::KindRole:
+        return static_cast<int>(m.kind);
+    case Qt::DisplayRole:
+        switch (index.column()) {
+        case TimeColumn:
+            return m.createdAt.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"));
+        case EventColumn:
+            return eventLabel(m);
+        case EndpointColumn:
+            return m.endpoint;
+        case StateColumn:
+            return deliveryStateLabel(m.state);
+        case AttemptsColumn:
+            return m.attempts;
+        case HttpStatusColumn:
+            return m.attempts > 0 && m.lastHttpStatus > 0 ? QVariant(m.lastHttpStatus) : QVariant(QString());
+        case LatencyColumn:
+            return m.lastDurationMs >= 0 ? tr("%1 ms").arg(m.lastDurationMs) : QString();
+        case ErrorColumn:
+            return errorText(m);
+        default:
+            return {};
+        }
+    case roles::SortRole:
+        switch (index.column()) {
+        case TimeColumn:
+            return m.createdAt.toMSecsSinceEpoch();
+        case EventColumn:
+            return eventLabel(m);
+        case EndpointColumn:
+            return m.endpoint;
+        case StateColumn:
+            return static_cast<int>(m.state);
+        case AttemptsColumn:
+            return m.attempts;
+        case HttpStatusColumn:
+            return m.lastHttpStatus;
+        case LatencyColumn:
+            return m.lastDurationMs;
+        case ErrorColumn:
+            return errorText(m);
+        default:
+            return {};
+        }
+    case Qt::ToolTipRole:
+        if (index.column() == ErrorColumn || index.column() == StateColumn) {
+            QString tip = errorText(m);
+            if (m.nextAttemptAt.isValid() &&
+                (m.state == DeliveryState::Retrying || m.state == DeliveryState::Queued))
+                tip += (tip.isEmpty() ? QString() : QStringLiteral("\n")) +
+                       tr("Next attempt %1").arg(m.nextAttemptAt.toLocalTime().toString(Qt::ISODate));
+            return tip;
+        }
+        return {};
+    case Qt::TextAlignmentRole:
+        if (index.column() == AttemptsColumn || index.column() == HttpStatusColumn ||
+            index.column() == LatencyColumn)
+            return QVariant::fromValue(Qt::Alignment(Qt::AlignRight | Qt::AlignVCenter));
+        return {};
+    default:
+        return {};
+    }
+}
+
+QVariant DeliveriesModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
+        return QAbstractTableModel::headerData(section, orientation, role);
+    switch (section) {
+    case TimeColumn:
+        return tr("Time");
+    case EventColumn:
+        return tr("Event");
+    case EndpointColumn:
+        return tr("Endpoint");
+    case StateColumn:
+        return tr("State");
+    case AttemptsColumn:
+        return tr("Attempts");
+    case HttpStatusColumn:
+        return tr("HTTP");
+    case LatencyColumn:
+        return tr("Latency");
+    case ErrorColumn:
+        return tr("Error");
+    default:
+        return {};
+    }
+}
+
+const Message *DeliveriesModel::messageAt(int row) const
+{
+    if (row < 0 || row >= rowCount())
+        return nullptr;
+    return &m_rows[static_cast<size_t>(row)];
+}
+
+QStringList DeliveriesModel::idsInRows(const QList<int> &rows) const
+{
+    QStringList out;
+    for (int r : rows) {
+        if (const Message *m = messageAt(r))
+            out << m->id;
+    }
+    return out;
+}
+
+void DeliveriesModel::noteChanged(const QStringList &messageIds)
+{
+    for (const QString &id : messageIds)
+        m_pending.insert(id);
+    if (!m_coalesce.isActive())
+        m_coalesce.start();
+}
+
+void DeliveriesModel::noteNewMessages()
+{
+    m_checkNew = true;
+    if (!m_coalesce.isActive())
+        m_coalesce.start();
+}
+
+void DeliveriesModel::flushPending()
+{
+    m_coalesce.stop();
+    QStringList known;
+    for (const QString &id : std::as_const(m_pending)) {
+        if (m_rowById.contains(id))
+            known << id;
+        else if (!m_newRowsProbe.isActive())
+            m_newRowsProbe.start(); // a row we do not show: maybe new, maybe beyond the loaded pages
+    }
+    m_pending.clear();
+    try {
+        if (!known.isEmpty()) {
+            const QScopedValueRollback<bool> guard(m_fetching, true);
+            refreshRows(known);
+        }
+        if (m_checkNew) {
+            m_checkNew = false;
+            insertNewRows();
+        }
+    } catch (const StoreError &) {
+        // A busy database is retried at the next change.
+    }
+    ++m_flushCount;
+}
+
+void DeliveriesModel::refreshRows(const QStringList &ids)
+{
+    // Reads only the columns the engine changes, by primary key, a chunk at a time.
+    constexpr int kChunk = 200;
+    QHash<QString, Mutable> fresh;
+    for (int i = 0; i < ids.size(); i += kChunk) {
+        const QStringList chunk = ids.mid(i, kChunk);
+        QStringList marks;
+        QVariantList binds;
+        for (const QString &id : chunk) {
+            marks << QStringLiteral("?");
+            binds << id;
+        }
+        QSqlQuery &q = m_store.db().run(
+            QStringLiteral(
+                "SELECT id, state, attempts, last_http_status, last_duration_ms, last_error_class, "
+                "last_error, next_attempt_at, updated_at FROM messages WHERE id IN (") +
+                marks.join(QLatin1Char(',')) + QStringLiteral(")"),
+            binds);
+        while (q.next()) {
+            Mutable m;
+            m.state = parseDeliveryState(q.value(1).toString()).value_or(DeliveryState::Queued);
+            m.attempts = q.value(2).toInt();
+            m.httpStatus = q.value(3).toInt();
+            m.durationMs = q.value(4).isNull() ? -1 : q.value(4).toLongLong();
+            m.errorClass = q.value(5).toString();
+            m.error = q.value(6).toString();
+            m.nextAttemptAt = dateFromDb(q.value(7));
+            m.updatedAt = dateFromDb(q.value(8));
+            fresh.insert(q.value(0).toString(), m);
+        }
+    }
+
+    // Update rows in place and collect which columns changed per row.
+    struct Change
+    {
+        int row;
+        int firstColumn;
+        int lastColumn;
+    };
+    std::vector<Change> changes;
+    std::vector<int> leaving; // rows that no longer match a state filter
+    for (auto it = fresh.cbegin(); it != fresh.cend(); ++it) {
+        const int row = m_rowById.value(it.key(), -1);
+        if (row < 0)
+            continue;
+        Message &m = m_rows[static_cast<size_t>(row)];
+        const Mutable &f = it.value();
+        int first = ColumnCount;
+        int last = -1;
+        auto touch = [&](int column) {
+            first = std::min(first, column);
+            last = std::max(last, column);
+        };
+        if (m.state != f.state)
+            touch(StateColumn);
+        if (m.attempts != f.attempts)
+            touch(AttemptsColumn);
+        if (m.lastHttpStatus != f.httpStatus || m.attempts != f.attempts)
+            touch(HttpStatusColumn);
+        if (m.lastDurationMs != f.durationMs)
+            touch(LatencyColumn);
+        if (m.lastErrorClass != f.errorClass || m.lastError != f.error || m.nextAttemptAt != f.nextAttemptAt)
+            touch(ErrorColumn);
+        m.state = f.state;
+        m.attempts = f.attempts;
+        m.lastHttpStatus = f.httpStatus;
+        m.lastDurationMs = f.durationMs;
+        m.lastErrorClass = f.errorClass;
+        m.lastError = f.error;
+        m.nextAttemptAt = f.nextAttemptAt;
+        m.updatedAt = f.updatedAt;
+        if (!matchesState(m.state))
+            leaving.push_back(row);
+        else if (last >= 0)
+            changes.push_back({row, first, last});
+    }
+
+    const QList<int> changedRoles{Qt::DisplayRole, Qt::ToolTipRole, roles::SortRole, roles::StatusRole};
+    if (static_cast<int>(changes.size()) > rowCount() / 2 && rowCount() > 0) {
+        // Most rows changed: one signal for the whole range costs the view less than hundreds.
+        int first = ColumnCount;
+        int last = -1;
+        for (const Change &c : changes) {
+            first = std::min(first, c.firstColumn);
+            last = std::max(last, c.lastColumn);
+        }
+        Q_EMIT dataChanged(index(0, first), index(rowCount() - 1, last), changedRoles);
+    } else {
+        std::sort(changes.begin(), changes.end(),
+                  [](const Change &a, const Change &b) { return a.row < b.row; });
+        // Adjacent rows with the same column span go out as one signal.
+        size_t i = 0;
+        while (i < changes.size()) {
+            size_t j = i;
+            while (j + 1 < changes.size() && changes[j + 1].row == changes[j].row + 1 &&
+                   changes[j + 1].firstColumn == changes[i].firstColumn &&
+                   changes[j + 1].lastColumn == changes[i].lastColumn)
+                ++j;
+            Q_EMIT dataChanged(index(changes[i].row, changes[i].firstColumn),
+                               index(changes[j].row, changes[i].lastColumn), changedRoles);
+            i = j + 1;
+        }
+    }
+
+    if (!leaving.empty()) {
+        std::sort(leaving.begin(), leaving.end(), std::greater<int>());
+        for (int row : leaving) {
+            beginRemoveRows({}, row, row);
+            m_rows.erase(m_rows.begin() + row);
+            endRemoveRows();
+        }
+        rebuildIndex();
+    }
+    Q_EMIT updatesApplied(static_cast<int>(changes.size() + leaving.size()));
+}
+
+void DeliveriesModel::insertNewRows()
+{
+    if (m_rows.empty()) {
+        // Nothing loaded yet (or the filter had no rows): the first page is the whole answer.
+        m_atEnd = false;
+        fetchMore({});
+        return;
+    }
+    // Strictly newer than the newest row shown. A cheap count first (index on created_at, capped), so a
+    // burst of thousands of new rows becomes one reload of the first page instead of a huge insert.
+    const QDateTime newest = m_rows.front().createdAt.addMSecs(1);
+    QSqlQuery &probe = m_store.db().run(
+        QStringLiteral("SELECT count(*) FROM (SELECT 1 FROM messages WHERE created_at >= ? LIMIT ?)"),
+        {toDb(newest), kMaxInsertAtTop + 1});
+    const int newer = probe.next() ? probe.value(0).toInt() : 0;
+    probe.finish(); // an un-reset statement would pin this connection's read snapshot
+    if (newer == 0)
+        return;
+    if (newer > kMaxInsertAtTop) {
+        reload();
+        return;
+    }
+    MessageFilter f = m_filter;
+    f.since = m_filter.since.isValid() && m_filter.since > newest ? m_filter.since : newest;
+    f.limit = kMaxInsertAtTop;
+    f.offset = 0;
+    std::vector<Message> rows = m_store.outbox.list(f);
+    rows.erase(std::remove_if(rows.begin(), rows.end(),
+                              [this](const Message &m) { return m_rowById.contains(m.id); }),
+               rows.end());
+    if (rows.empty())
+        return;
+    const QScopedValueRollback<bool> guard(m_fetching, true);
+    beginInsertRows({}, 0, static_cast<int>(rows.size()) - 1);
+    m_rows.insert(m_rows.begin(), std::make_move_iterator(rows.begin()), std::make_move_iterator(rows.end()));
+    rebuildIndex();
+    endInsertRows();
+}
+
+void DeliveriesModel::rebuildIndex()
+{
+    m_rowById.clear();
+    m_rowById.reserve(static_cast<qsizetype>(m_rows.size()));
+    for (size_t i = 0; i < m_rows.size(); ++i)
+        m_rowById.insert(m_rows[i].id, static_cast<int>(i));
+}
+
+} // namespace sd

@@ -1,0 +1,55 @@
+#pragma once
+
+#include "domain.h"
+
+#include <QAbstractTableModel>
+#include <optional>
+#include <vector>
+
+namespace sd {
+
+class Store;
+
+// Incidents in three sections: active realtime incidents first, then resolved ones, then scheduled
+// maintenance; newest first within a section.
+class IncidentsModel final : public QAbstractTableModel
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(IncidentsModel)
+
+public:
+    enum Column
+    {
+        NameColumn,
+        StatusColumn,
+        ImpactColumn,
+        SectionColumn,
+        ComponentsColumn,
+        UpdatedColumn,
+        ColumnCount
+    };
+    enum class Section
+    {
+        Active,
+        Resolved,
+        Maintenance
+    };
+
+    explicit IncidentsModel(Store &store, QObject *parent = nullptr);
+
+    int rowCount(const QModelIndex &parent = {}) const override;
+    int columnCount(const QModelIndex &parent = {}) const override;
+    QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
+    QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
+
+    void reload();
+    const Incident *incidentAt(int row) const;
+    int rowOf(const QString &incidentId) const;
+    static Section sectionOf(const Incident &incident);
+
+private:
+    Store &m_store;
+    std::vector<Incident> m_rows;
+};
+
+} // namespace sd

@@ -1,0 +1,36 @@
+#include "noticerepository.h"
+
+namespace sd {
+
+void NoticeRepository::add(const Notice &n)
+{
+    m_db.run(QStringLiteral("INSERT INTO notices (created_at, subscriber_id, kind, text, acknowledged) "
+                            "VALUES (?, ?, ?, ?, ?)"),
+             {toDb(n.createdAt), nullIfEmpty(n.subscriberId), n.kind, n.text, n.acknowledged});
+}
+
+std::vector<Notice> NoticeRepository::recent(int limit)
+{
+    QSqlQuery &q = m_db.run(QStringLiteral("SELECT id, created_at, subscriber_id, kind, text, acknowledged FROM "
+                                           "notices ORDER BY id DESC LIMIT ?"),
+                            {limit});
+    std::vector<Notice> out;
+    while (q.next()) {
+        Notice n;
+        n.id = q.value(0).toLongLong();
+        n.createdAt = dateFromDb(q.value(1));
+        n.subscriberId = q.value(2).toString();
+        n.kind = q.value(3).toString();
+        n.text = q.value(4).toString();
+        n.acknowledged = q.value(5).toBool();
+        out.push_back(n);
+    }
+    return out;
+}
+
+void NoticeRepository::acknowledge(qint64 id)
+{
+    m_db.run(QStringLiteral("UPDATE notices SET acknowledged = 1 WHERE id = ?"), {id});
+}
+
+} // namespace sd

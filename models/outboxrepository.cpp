@@ -1,0 +1,310 @@
+#include "outboxrepository.h"
+
+#include "values.h"
+
+#include <QTimeZone>
+
+namespace sd {
+namespace {
+
+const QString kListColumns = QStringLiteral(
+    "m.id, m.subscriber_id, m.kind, m.subject_id, m.subject_name, m.event_id, m.created_at, m.state, m.attempts, "
+    "m.next_attempt_at, m.updated_at, m.last_http_status, m.last_error_class, m.last_error, m.last_duration_ms, "
+    "s.endpoint");
+
+Message readMessage(const QSqlQuery &q, bool withBody)
+{
+    Message m;
+    m.id = q.value(0).toString();
+    m.subscriberId = q.value(1).toString();
+    m.kind = parseEventKind(q.value(2).toString()).value_or(EventKind::Component);
+    m.subjectId = q.value(3).toString();
+    m.subjectName = q.value(4).toString();
+    m.eventId = q.value(5).toString();
+    m.createdAt = dateFromDb(q.value(6));
+    m.state = parseDeliveryState(q.value(7).toString()).value_or(DeliveryState::Queued);
+    m.attempts = q.value(8).toInt();
+    m.nextAttemptAt = dateFromDb(q.value(9));
+    m.updatedAt = dateFromDb(q.value(10));
+    m.lastHttpStatus = q.value(11).toInt();
+    m.lastErrorClass = q.value(12).toString();
+    m.lastError = q.value(13).toString();
+    m.lastDurationMs = q.value(14).isNull() ? -1 : q.value(14).toLongLong();
+    m.endpoint = q.value(15).toString();
+    if (withBody)
+        m.body = q.value(16).toByteArray();
+    return m;
+}
+
+const QString kAttemptColumns = QStringLiteral(
+    "id, message_id, subscriber_id, endpoint, attempt_number, trigger, started_at, ended_at, duration_ms, "
+    "http_status, error_class, error_text, request_headers, response_headers, response_body, next_attempt_at");
+
+Attempt readAttempt(const QSqlQuery &q)
+{
+    Attempt a;
+    a.id = q.value(0).toLongLong();
+    a.messageId = q.value(1).toString();
+    a.subscriberId = q.value(2).toString();
+    a.endpoint = q.value(3).toString();
+    a.attemptNumber = q.value(4).toInt();
+    a.trigger = parseAttemptTrigger(q.value(5).toString()).value_or(AttemptTrigger::Automatic);
+    a.startedAt = dateFromDb(q.value(6));
+    a.endedAt = dateFromDb(q.value(7));
+    a.durationMs = q.value(8).toLongLong();
+    a.httpStatus = q.value(9).toInt();
+    a.errorClass = q.value(10).toString();
+    a.errorText = q.value(11).toString();
+    a.requestHeaders = q.value(12).toByteArray();
+    a.responseHeaders = q.value(13).toByteArray();
+    a.responseBody = q.value(14).toByteArray();
+    a.nextAttemptAt = dateFromDb(q.value(15));
+    return a;
+}
+
+} // namespace
+
+void OutboxRepository::insert(const Message &m)
+{
+    m_db.run(QStringLiteral("INSERT INTO messages (id, subscriber_id, kind, subject_id, subject_name, event_id, body, "
+                            "created_at, state, attempts, next_attempt_at, updated_at) "
+                            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)"),
+             {m.id, m.subscriberId, toString(m.kind), m.subjectId, m.subjectName, m.eventId, m.body, toDb(m.createdAt),
+              toString(m.state), toDb(m.nextAttemptAt), toDb(m.createdAt)});
+}
+
+std::optional<Message> OutboxRepository::find(const QString &id)
+{
+    QSqlQuery &q = m_db.run(QStringLiteral("SELECT ") + kListColumns +
+                                QStringLiteral(", m.body FROM messages m JOIN subscribers s ON s.id = m.subscriber_id "
+                                               "WHERE m.id = ?"),
+                            {id});
+    if (q.next())
+        return readMessage(q, true);
+    return std::nullopt;
+}
+
+QString OutboxRepository::where(const MessageFilter &f, QVariantList &binds) const
+{
+    QStringList clauses;
+    if (f.state) {
+        clauses << QStringLiteral("m.state = ?");
+        binds << toString(*f.state);
+    }
+    if (!f.subscriberId.isEmpty()) {
+        clauses << QStringLiteral("m.subscriber_id = ?");
+        binds << f.subscriberId;
+    }
+    if (!f.endpointContains.isEmpty()) {
+        clauses << QStringLiteral("instr(s.endpoint, ?) > 0");
+        binds << f.endpointContains;
+    }
+    if (f.kind) {
+        clauses << QStringLiteral("m.kind = ?");
+        binds << toString(*f.kind);
+    }
+    if (!f.text.isEmpty()) {
+        clauses << QStringLiteral("(instr(lower(m.subject_name), lower(?)) > 0 OR instr(s.endpoint, ?) > 0 OR "
+                                  "instr(lower(COALESCE(m.last_error, '')), lower(?)) > 0 OR m.id = ?)");
+        binds << f.text << f.text << f.text << f.text;
+    }
+    if (f.since.isValid()) {
+        clauses << QStringLiteral("m.created_at >= ?");
+        binds << toDb(f.since);
+    }
+    return clauses.isEmpty() ? QString() : QStringLiteral(" WHERE ") + clauses.join(QLatin1String(" AND "));
+}
+
+std::vector<Message> OutboxRepository::list(const MessageFilter &f)
+{
+    QVariantList binds;
+    const QString sql = QStringLiteral("SELECT ") + kListColumns +
+                        QStringLiteral(" FROM messages m JOIN subscribers s ON s.id = m.subscriber_id") +
+                        where(f, binds) +
+                        QStringLiteral(" ORDER BY m.created_at DESC, m.rowid DESC LIMIT %1 OFFSET %2")
+                            .arg(f.limit)
+                            .arg(f.offset);
+    QSqlQuery &q = m_db.run(sql, binds);
+    std::vector<Message> out;
+    while (q.next())
+        out.push_back(readMessage(q, false));
+    return out;
+}
+
+int OutboxRepository::count(const MessageFilter &f)
+{
+    QVariantList binds;
+    QSqlQuery &q = m_db.run(
+        QStringLiteral("SELECT count(*) FROM messages m JOIN subscribers s ON s.id = m.subscriber_id") + where(f, binds),
+        binds);
+    return q.next() ? q.value(0).toInt() : 0;
+}
+
+StateCounts OutboxRepository::countsByState()
+{
+    QSqlQuery &q = m_db.run(QStringLiteral("SELECT state, count(*) FROM messages GROUP BY state"));
+    StateCounts c;
+    while (q.next()) {
+        const int n = q.value(1).toInt();
+        switch (parseDeliveryState(q.value(0).toString()).value_or(DeliveryState::Queued)) {
+        case DeliveryState::Queued:
+            c.queued += n;
+            break;
+        case DeliveryState::Sending:
+            c.sending += n;
+            break;
+        case DeliveryState::Delivered:
+            c.delivered += n;
+            break;
+        case DeliveryState::Retrying:
+            c.retrying += n;
+            break;
+        case DeliveryState::Failed:
+            c.failed += n;
+            break;
+        case DeliveryState::Held:
+            c.held += n;
+            break;
+        case DeliveryState::Cancelled:
+            c.cancelled += n;
+            break;
+        }
+    }
+    return c;
+}
+
+std::vector<Message> OutboxRepository::due(const QDateTime &now, int limit)
+{
+    QSqlQuery &q = m_db.run(QStringLiteral("SELECT ") + kListColumns +
+                                QStringLiteral(", m.body FROM messages m JOIN subscribers s ON s.id = m.subscriber_id "
+                                               "WHERE m.state IN ('queued', 'retrying') AND m.next_attempt_at <= ? "
+                                               "AND s.state = 'active' ORDER BY m.next_attempt_at, m.rowid LIMIT ?"),
+                            {toDb(now), limit});
+    std::vector<Message> out;
+    while (q.next())
+        out.push_back(readMessage(q, true));
+    return out;
+}
+
+QDateTime OutboxRepository::nextDueTime()
+{
+    QSqlQuery &q = m_db.run(QStringLiteral("SELECT MIN(m.next_attempt_at) FROM messages m JOIN subscribers s ON "
+                                           "s.id = m.subscriber_id WHERE m.state IN ('queued', 'retrying') AND "
+                                           "s.state = 'active'"));
+    return q.next() ? dateFromDb(q.value(0)) : QDateTime();
+}
+
+int OutboxRepository::recoverInFlight(const QDateTime &now)
+{
+    QSqlQuery &q = m_db.run(
+        QStringLiteral("UPDATE messages SET state = 'queued', next_attempt_at = ?, updated_at = ? WHERE state = 'sending'"),
+        {toDb(now), toDb(now)});
+    return q.numRowsAffected();
+}
+
+void OutboxRepository::markSending(const QStringList &ids, const QDateTime &now)
+{
+    for (const QString &id : ids)
+        m_db.run(QStringLiteral("UPDATE messages SET state = 'sending', updated_at = ? WHERE id = ?"), {toDb(now), id});
+}
+
+void OutboxRepository::setState(const QString &id, DeliveryState state, const QDateTime &nextAttemptAt,
+                                const QDateTime &now)
+{
+    m_db.run(QStringLiteral("UPDATE messages SET state = ?, next_attempt_at = ?, updated_at = ? WHERE id = ?"),
+             {toString(state), toDb(nextAttemptAt), toDb(now), id});
+}
+
+void OutboxRepository::recordAttempt(const Attempt &a, DeliveryState newState)
+{
+    m_db.run(QStringLiteral("INSERT INTO attempts (message_id, subscriber_id, endpoint, attempt_number, trigger, "
+                            "started_at, ended_at, duration_ms, http_status, error_class, error_text, request_headers, "
+                            "response_headers, response_body, next_attempt_at) "
+                            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+             {a.messageId, a.subscriberId, a.endpoint, a.attemptNumber, toString(a.trigger), toDb(a.startedAt),
+              toDb(a.endedAt), a.durationMs, a.httpStatus, nullIfEmpty(a.errorClass), nullIfEmpty(a.errorText),
+              a.requestHeaders, a.responseHeaders, a.responseBody, toDb(a.nextAttemptAt)});
+    m_db.run(QStringLiteral("UPDATE messages SET state = ?, attempts = ?, next_attempt_at = ?, updated_at = ?, next_trigger = 'automatic', "
+                            "last_http_status = ?, last_error_class = ?, last_error = ?, last_duration_ms = ? "
+                            "WHERE id = ?"),
+             {toString(newState), a.attemptNumber, toDb(a.nextAttemptAt), toDb(a.endedAt), a.httpStatus,
+              nullIfEmpty(a.errorClass), nullIfEmpty(a.errorText), a.durationMs, a.messageId});
+}
+
+std::vector<Attempt> OutboxRepository::attempts(const QString &messageId)
+{
+    QSqlQuery &q = m_db.run(QStringLiteral("SELECT ") + kAttemptColumns +
+                                QStringLiteral(" FROM attempts WHERE message_id = ? ORDER BY attempt_number, id"),
+                            {messageId});
+    std::vector<Attempt> out;
+    while (q.next())
+        out.push_back(readAttempt(q));
+    return out;
+}
+
+std::vector<Attempt> OutboxRepository::attemptsSince(const QDateTime &since, const MessageFilter &f)
+{
+    QVariantList binds;
+    QString filter = where(f, binds);
+    filter += filter.isEmpty() ? QStringLiteral(" WHERE ") : QStringLiteral(" AND ");
+    filter += QStringLiteral("a.started_at >= ?");
+    binds << toDb(since.isValid() ? since : QDateTime::fromMSecsSinceEpoch(0, Qt::UTC));
+    QStringList cols = kAttemptColumns.split(QStringLiteral(", "));
+    for (QString &c : cols)
+        c.prepend(QStringLiteral("a."));
+    QSqlQuery &q = m_db.run(QStringLiteral("SELECT ") + cols.join(QStringLiteral(", ")) +
+                                QStringLiteral(" FROM attempts a JOIN messages m ON m.id = a.message_id JOIN "
+                                               "subscribers s ON s.id = m.subscriber_id") +
+                                filter + QStringLiteral(" ORDER BY a.started_at, a.id"),
+                            binds);
+    std::vector<Attempt> out;
+    while (q.next())
+        out.push_back(readAttempt(q));
+    return out;
+}
+
+int OutboxRepository::failedAttemptsSince(const QString &subscriberId, const QDateTime &since)
+{
+    QSqlQuery &q = m_db.run(QStringLiteral("SELECT count(*) FROM attempts WHERE subscriber_id = ? AND started_at >= ? "
+                                           "AND error_class IS NOT NULL"),
+                            {subscriberId, toDb(since)});
+    return q.next() ? q.value(0).toInt() : 0;
+}
+
+int OutboxRepository::holdForSubscriber(const QString &subscriberId, const QDateTime &now)
+{
+    QSqlQuery &q = m_db.run(QStringLiteral("UPDATE messages SET state = 'held', updated_at = ? WHERE subscriber_id = ? "
+                                           "AND state IN ('queued', 'retrying', 'sending')"),
+                            {toDb(now), subscriberId});
+    return q.numRowsAffected();
+}
+
+int OutboxRepository::releaseForSubscriber(const QString &subscriberId, const QDateTime &now)
+{
+    QSqlQuery &q = m_db.run(QStringLiteral("UPDATE messages SET state = 'queued', next_attempt_at = ?, updated_at = ? "
+                                           "WHERE subscriber_id = ? AND state = 'held'"),
+                            {toDb(now), toDb(now), subscriberId});
+    return q.numRowsAffected();
+}
+
+int OutboxRepository::cancelForSubscriber(const QString &subscriberId, const QDateTime &now)
+{
+    QSqlQuery &q = m_db.run(QStringLiteral("UPDATE messages SET state = 'cancelled', next_attempt_at = NULL, "
+                                           "updated_at = ? WHERE subscriber_id = ? AND state IN ('queued', "
+                                           "'retrying', 'sending', 'held')"),
+                            {toDb(now), subscriberId});
+    return q.numRowsAffected();
+}
+
+QStringList OutboxRepository::failedSince(const QDateTime &since)
+{
+    QSqlQuery &q = m_db.run(QStringLiteral("SELECT id FROM messages WHERE state = 'failed' AND updated_at >= ? "
+                                           "ORDER BY created_at"),
+                            {toDb(since.isValid() ? since : QDateTime::fromMSecsSinceEpoch(0, Qt::UTC))});
+    QStringList out;
+    while (q.next())
+        out << q.value(0).toString();
+    return out;
+}
+
+} // namespace sd

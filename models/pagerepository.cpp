@@ -1,0 +1,44 @@
+#include "pagerepository.h"
+
+#include "ids.h"
+
+namespace sd {
+
+Page PageRepository::get()
+{
+    QSqlQuery &q = m_db.run(QStringLiteral(
+        "SELECT id, name, url, time_zone, documentation_url, created_at, updated_at FROM page LIMIT 1"));
+    if (q.next()) {
+        Page p;
+        p.id = q.value(0).toString();
+        p.name = q.value(1).toString();
+        p.url = q.value(2).toString();
+        p.timeZone = q.value(3).toString();
+        p.documentationUrl = q.value(4).toString();
+        p.createdAt = dateFromDb(q.value(5));
+        p.updatedAt = dateFromDb(q.value(6));
+        return p;
+    }
+    q.finish();
+    Page p;
+    p.id = ids::newId();
+    p.name = QStringLiteral("My Status Page");
+    p.url = QStringLiteral("http://127.0.0.1:8787/");
+    p.timeZone = QStringLiteral("Etc/UTC");
+    p.documentationUrl = QStringLiteral("https://developer.statuspage.io/#section/Webhooks");
+    p.createdAt = p.updatedAt = QDateTime::currentDateTimeUtc();
+    save(p);
+    return p;
+}
+
+void PageRepository::save(const Page &p)
+{
+    m_db.run(QStringLiteral("DELETE FROM page WHERE id != ?"), {p.id});
+    m_db.run(QStringLiteral("INSERT INTO page (id, name, url, time_zone, documentation_url, created_at, updated_at) "
+                            "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET name=excluded.name, "
+                            "url=excluded.url, time_zone=excluded.time_zone, "
+                            "documentation_url=excluded.documentation_url, updated_at=excluded.updated_at"),
+             {p.id, p.name, p.url, p.timeZone, p.documentationUrl, toDb(p.createdAt), toDb(p.updatedAt)});
+}
+
+} // namespace sd

@@ -1,0 +1,23 @@
+#include "settingsrepository.h"
+
+namespace sd {
+
+QString SettingsRepository::value(const QString &key, const QString &fallback)
+{
+    QSqlQuery &q = m_db.run(QStringLiteral("SELECT value FROM settings WHERE key = ?"), {key});
+    return q.next() ? q.value(0).toString() : fallback;
+}
+
+void SettingsRepository::setValue(const QString &key, const QString &value)
+{
+    m_db.run(QStringLiteral("INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET "
+                            "value = excluded.value"),
+             {key, value});
+}
+
+void SettingsRepository::remove(const QString &key)
+{
+    m_db.run(QStringLiteral("DELETE FROM settings WHERE key = ?"), {key});
+}
+
+} // namespace sd

@@ -1,0 +1,40 @@
+#pragma once
+
+#include "componentrepository.h"
+#include "database.h"
+#include "incidentrepository.h"
+#include "noticerepository.h"
+#include "outboxrepository.h"
+#include "pagerepository.h"
+#include "settingsrepository.h"
+#include "subscriberrepository.h"
+
+#include <memory>
+
+namespace sd {
+
+// The repositories over one connection. Owns the Database; one Store per thread.
+class Store final
+{
+public:
+    static std::unique_ptr<Store> open(const QString &path, QString *error);
+    explicit Store(std::unique_ptr<Database> db);
+    Store(const Store &) = delete;
+    Store &operator=(const Store &) = delete;
+
+    Database &db() { return *m_db; }
+
+private:
+    std::unique_ptr<Database> m_db;
+
+public:
+    PageRepository page;
+    ComponentRepository components;
+    IncidentRepository incidents;
+    SubscriberRepository subscribers;
+    OutboxRepository outbox;
+    SettingsRepository settings;
+    NoticeRepository notices;
+};
+
+} // namespace sd

@@ -1,0 +1,102 @@
+#include "subscriberrepository.h"
+
+#include "jsoncolumns.h"
+#include "values.h"
+
+namespace sd {
+namespace {
+const QString kColumns = QStringLiteral(
+    "id, endpoint, email, component_ids, secret, previous_secret, previous_secret_expires_at, unsubscribe_token, "
+    "state, created_at, quarantined_at, purge_at, unsubscribed_at");
+}
+
+std::vector<Subscriber> SubscriberRepository::select(const QString &where, const QVariantList &binds)
+{
+    QSqlQuery &q = m_db.run(QStringLiteral("SELECT ") + kColumns + QStringLiteral(" FROM subscribers ") + where, binds);
+    std::vector<Subscriber> out;
+    while (q.next()) {
+        Subscriber s;
+        s.id = q.value(0).toString();
+        s.endpoint = q.value(1).toString();
+        s.email = q.value(2).toString();
+        s.componentIds = jsoncol::toStringList(q.value(3).toString());
+        s.secret = q.value(4).toString();
+        s.previousSecret = q.value(5).toString();
+        s.previousSecretExpiresAt = dateFromDb(q.value(6));
+        s.unsubscribeToken = q.value(7).toString();
+        s.state = parseSubscriberState(q.value(8).toString()).value_or(SubscriberState::Active);
+        s.createdAt = dateFromDb(q.value(9));
+        s.quarantinedAt = dateFromDb(q.value(10));
+        s.purgeAt = dateFromDb(q.value(11));
+        s.unsubscribedAt = dateFromDb(q.value(12));
+        out.push_back(std::move(s));
+    }
+    return out;
+}
+
+std::vector<Subscriber> SubscriberRepository::list(std::optional<SubscriberState> state, int limit, int offset)
+{
+    const QString page = QStringLiteral(" ORDER BY created_at, id LIMIT %1 OFFSET %2").arg(limit).arg(offset);
+    if (state)
+        return select(QStringLiteral("WHERE state = ?") + page, {toString(*state)});
+    return select(QStringLiteral("WHERE state != 'unsubscribed'") + page, {});
+}
+
+std::vector<Subscriber> SubscriberRepository::all() { return select(QStringLiteral("ORDER BY created_at, id"), {}); }
+
+std::vector<Subscriber> SubscriberRepository::active()
+{
+    return select(QStringLiteral("WHERE state = 'active' ORDER BY created_at, id"), {});
+}
+
+std::optional<Subscriber> SubscriberRepository::find(const QString &id)
+{
+    auto list = select(QStringLiteral("WHERE id = ?"), {id});
+    if (list.empty())
+        return std::nullopt;
+    return list.front();
+}
+
+std::optional<Subscriber> SubscriberRepository::findByToken(const QString &token)
+{
+    auto list = select(QStringLiteral("WHERE unsubscribe_token = ?"), {token});
+    if (list.empty())
+        return std::nullopt;
+    return list.front();
+}
+
+std::optional<Subscriber> SubscriberRepository::findLiveByEndpoint(const QString &endpoint)
+{
+    auto list = select(QStringLiteral("WHERE endpoint = ? AND state != 'unsubscribed'"), {endpoint});
+    if (list.empty())
+        return std::nullopt;
+    return list.front();
+}
+
+void SubscriberRepository::insert(const Subscriber &s)
+{
+    m_db.run(QStringLiteral("INSERT INTO subscribers (") + kColumns +
+                 QStringLiteral(") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+             {s.id, s.endpoint, s.email, jsoncol::fromStringList(s.componentIds), nullIfEmpty(s.secret),
+              nullIfEmpty(s.previousSecret), toDb(s.previousSecretExpiresAt), s.unsubscribeToken, toString(s.state),
+              toDb(s.createdAt), toDb(s.quarantinedAt), toDb(s.purgeAt), toDb(s.unsubscribedAt)});
+}
+
+void SubscriberRepository::update(const Subscriber &s)
+{
+    m_db.run(QStringLiteral("UPDATE subscribers SET endpoint=?, email=?, component_ids=?, secret=?, previous_secret=?, "
+                            "previous_secret_expires_at=?, state=?, quarantined_at=?, purge_at=?, unsubscribed_at=? "
+                            "WHERE id=?"),
+             {s.endpoint, s.email, jsoncol::fromStringList(s.componentIds), nullIfEmpty(s.secret),
+              nullIfEmpty(s.previousSecret), toDb(s.previousSecretExpiresAt), toString(s.state), toDb(s.quarantinedAt),
+              toDb(s.purgeAt), toDb(s.unsubscribedAt), s.id});
+}
+
+void SubscriberRepository::purge(const QString &id)
+{
+    m_db.run(QStringLiteral("DELETE FROM attempts WHERE subscriber_id = ?"), {id});
+    m_db.run(QStringLiteral("DELETE FROM messages WHERE subscriber_id = ?"), {id});
+    m_db.run(QStringLiteral("DELETE FROM subscribers WHERE id = ?"), {id});
+}
+
+} // namespace sd

@@ -1,0 +1,33 @@
+#pragma once
+
+#include "database.h"
+#include "domain.h"
+
+#include <optional>
+#include <vector>
+
+namespace sd {
+
+class SubscriberRepository final
+{
+public:
+    explicit SubscriberRepository(Database &db) : m_db(db) {}
+
+    // state empty: every subscriber that has not unsubscribed.
+    std::vector<Subscriber> list(std::optional<SubscriberState> state = std::nullopt, int limit = -1,
+                                 int offset = 0);
+    std::vector<Subscriber> all(); // including unsubscribed
+    std::vector<Subscriber> active();
+    std::optional<Subscriber> find(const QString &id);
+    std::optional<Subscriber> findByToken(const QString &token);
+    std::optional<Subscriber> findLiveByEndpoint(const QString &endpoint);
+    void insert(const Subscriber &s);
+    void update(const Subscriber &s);
+    void purge(const QString &id); // deletes the subscriber with its messages and attempts
+
+private:
+    std::vector<Subscriber> select(const QString &where, const QVariantList &binds);
+    Database &m_db;
+};
+
+} // namespace sd

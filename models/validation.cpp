@@ -1,0 +1,88 @@
+#include "validation.h"
+
+#include "ids.h"
+
+#include <QRegularExpression>
+#include <QTimeZone>
+#include <QUrl>
+
+namespace sd::validation {
+
+QString checkEndpoint(const QString &endpoint)
+{
+    const QString trimmed = endpoint.trimmed();
+    if (trimmed.isEmpty())
+        return QStringLiteral("endpoint is required");
+    const QUrl url(trimmed, QUrl::StrictMode);
+    if (!url.isValid() || url.isRelative() || url.host().isEmpty())
+        return QStringLiteral("endpoint \"%1\" is not an absolute http or https URL").arg(trimmed);
+    const QString scheme = url.scheme().toLower();
+    if (scheme != QLatin1String("http") && scheme != QLatin1String("https"))
+        return QStringLiteral("endpoint \"%1\" is not an absolute http or https URL (scheme \"%2\")").arg(trimmed, scheme);
+    const QString host = url.host().toLower();
+    if (host == QLatin1String("hooks.slack.com") || host.endsWith(QLatin1String(".hooks.slack.com")))
+        return QStringLiteral("Slack webhook URLs are not supported; use a Slack subscription instead");
+    return {};
+}
+
+QString checkEmail(const QString &email)
+{
+    const QString trimmed = email.trimmed();
+    if (trimmed.isEmpty())
+        return QStringLiteral("email is required (failure notices go there)");
+    static const QRegularExpression re(QStringLiteral(R"(^[^@\s]+@[^@\s]+\.[^@\s]+$)"));
+    if (!re.match(trimmed).hasMatch() || trimmed.size() > 254)
+        return QStringLiteral("email \"%1\" is not a valid address").arg(trimmed);
+    return {};
+}
+
+QString checkName(const QString &name, const QString &what)
+{
+    if (name.trimmed().isEmpty())
+        return QStringLiteral("%1 name is required").arg(what);
+    if (name.size() > kMaxNameLength)
+        return QStringLiteral("%1 name is %2 characters; the limit is %3")
+            .arg(what)
+            .arg(name.size())
+            .arg(kMaxNameLength);
+    return {};
+}
+
+QString checkBody(const QString &body)
+{
+    if (body.trimmed().isEmpty())
+        return QStringLiteral("update body is required");
+    if (body.size() > kMaxBodyLength)
+        return QStringLiteral("update body is %1 characters; the limit is %2").arg(body.size()).arg(kMaxBodyLength);
+    return {};
+}
+
+QString checkPageUrl(const QString &url, const QString &what)
+{
+    if (url.isEmpty())
+        return {};
+    const QUrl u(url, QUrl::StrictMode);
+    const QString scheme = u.scheme().toLower();
+    if (!u.isValid() || u.host().isEmpty() || (scheme != QLatin1String("http") && scheme != QLatin1String("https")))
+        return QStringLiteral("%1 \"%2\" is not an absolute http or https URL").arg(what, url);
+    return {};
+}
+
+QString checkTimeZone(const QString &tz)
+{
+    if (tz.isEmpty() || !QTimeZone::isTimeZoneIdAvailable(tz.toUtf8()))
+        return QStringLiteral("time zone \"%1\" is not a known IANA time zone (for example Etc/UTC, America/Denver)")
+            .arg(tz);
+    return {};
+}
+
+QString checkSigningSecret(const QString &secret)
+{
+    if (secret.isEmpty())
+        return {};
+    if (!ids::isValidSigningSecret(secret))
+        return QStringLiteral("signing secret must be whsec_ followed by base64 of 24 to 64 bytes");
+    return {};
+}
+
+} // namespace sd::validation

@@ -1,0 +1,22 @@
+#pragma once
+
+#include <QString>
+
+// Input checks shared by the command line, the console and the HTTP API. Each returns an empty string
+// when the input is fine, else one sentence naming the problem.
+namespace sd::validation {
+
+constexpr int kMaxNameLength = 255;
+constexpr int kMaxBodyLength = 25000;
+constexpr int kMaxDescriptionLength = 2000;
+constexpr int kMaxComponents = 1100;
+
+QString checkEndpoint(const QString &endpoint);
+QString checkEmail(const QString &email);
+QString checkName(const QString &name, const QString &what);
+QString checkBody(const QString &body);
+QString checkPageUrl(const QString &url, const QString &what);
+QString checkTimeZone(const QString &tz);
+QString checkSigningSecret(const QString &secret);
+
+} // namespace sd::validation

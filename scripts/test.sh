@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# One command: install what is missing, build, and run every test (GUI tests use the offscreen platform).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/install-deps.sh
+scripts/build.sh
+export QT_QPA_PLATFORM=offscreen
+ctest --test-dir build --output-on-failure -j 2 --timeout 900

@@ -1,0 +1,294 @@
+#include "componentservice.h"
+#include "componentsmodel.h"
+#include "componentsview.h"
+#include "deliveriesmodel.h"
+#include "deliveriesview.h"
+#include "deliverysettings.h"
+#include "httpreceiver.h"
+#include "incidentservice.h"
+#include "incidentsmodel.h"
+#include "incidentsview.h"
+#include "mainwindow.h"
+#include "session.h"
+#include "statusbarwidgets.h"
+#include "subscriberdialog.h"
+#include "subscriberservice.h"
+#include "subscribersview.h"
+#include "testsupport.h"
+
+#include <QApplication>
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDialog>
+#include <QFile>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPlainTextEdit>
+#include <QSortFilterProxyModel>
+#include <QStandardPaths>
+#include <QTableView>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QTextBrowser>
+#include <QTimer>
+#include <functional>
+
+using namespace sd;
+
+namespace {
+
+// Runs `act` on the next modal dialog once it is shown (dialogs run their own event loop).
+void whenModal(QObject *context, std::function<void(QDialog *)> act)
+{
+    auto *timer = new QTimer(context);
+    timer->setInterval(20);
+    QObject::connect(timer, &QTimer::timeout, context, [timer, act] {
+        if (auto *dialog = qobject_cast<QDialog *>(QApplication::activeModalWidget())) {
+            timer->stop();
+            timer->deleteLater();
+            act(dialog);
+        }
+    });
+    timer->start();
+}
+
+} // namespace
+
+class TestConsole : public QObject
+{
+    Q_OBJECT
+
+private:
+    struct Fixture
+    {
+        test::TempDatabase db;
+        test::HttpReceiver receiver;
+        Component api;
+        Subscriber subscriber;
+        std::unique_ptr<MainWindow> window;
+
+        explicit Fixture(bool singleAttempt = false)
+        {
+            receiver.start();
+            ComponentService components(db.context());
+            NewComponent c;
+            c.name = QStringLiteral("API");
+            c.group = QStringLiteral("Core");
+            api = components.add(c).value();
+            SubscriberService subscribers(db.context());
+            NewSubscriber s;
+            s.endpoint = receiver.url();
+            s.email = QStringLiteral("ops@example.com");
+            subscriber = subscribers.add(s).value();
+            if (singleAttempt) {
+                DeliverySettings settings;
+                settings.retryScheduleMs = {0}; // one attempt, then failed
+                settings.save(db.store().settings);
+            }
+        }
+        void open()
+        {
+            QString error;
+            auto session = Session::open(db.path(), &error);
+            QVERIFY2(session, qPrintable(error));
+            window = std::make_unique<MainWindow>(std::move(session));
+            window->show();
+        }
+        DeliveriesModel *deliveries() { return window->deliveriesView()->model(); }
+        // The window writes through its own connection; reopen so this one reads the latest snapshot.
+        Store &fresh()
+        {
+            db.reopen();
+            return db.store();
+        }
+        // Changes API's status through the table's delegate, accepting the notification question.
+        void changeStatusInTable(const QString &status, bool notify = true)
+        {
+            ComponentsView *view = window->componentsView();
+            window->tabs()->setCurrentWidget(view);
+            const QModelIndex index =
+                view->model()->index(view->model()->rowOfComponent(api.id), ComponentsModel::StatusColumn);
+            view->table()->setCurrentIndex(index);
+            view->table()->edit(index);
+            auto *combo = view->table()->findChild<QComboBox *>();
+            QVERIFY(combo);
+            whenModal(window.get(), [notify](QDialog *dialog) {
+                QCOMPARE(dialog->objectName(), QStringLiteral("statusChangeDialog"));
+                auto *check = dialog->findChild<QCheckBox *>(QStringLiteral("notifyCheck"));
+                QVERIFY(check->text().contains(QStringLiteral("1 subscriber")));
+                check->setChecked(notify);
+                dialog->accept();
+            });
+            combo->setCurrentIndex(combo->findData(status));
+            Q_EMIT combo->activated(combo->currentIndex());
+        }
+    };
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true); // QSettings go to a test location
+        QCoreApplication::setOrganizationName(QStringLiteral("StatusDeskTests"));
+        QCoreApplication::setApplicationName(QStringLiteral("tst_console"));
+    }
+
+    void statusChangeIsDelivered()
+    {
+        Fixture f;
+        f.open();
+        f.changeStatusInTable(QStringLiteral("major_outage"));
+        QCOMPARE(f.fresh().outbox.count({}), 1);
+        QCOMPARE(f.window->pageStatus()->text(), QStringLiteral("Major System Outage"));
+        // The new row shows up, then turns delivered when the loopback receiver answers.
+        QTRY_COMPARE_WITH_TIMEOUT(f.deliveries()->rowCount(), 1, 5000);
+        QTRY_COMPARE_WITH_TIMEOUT(static_cast<int>(f.deliveries()->messageAt(0)->state),
+                                  static_cast<int>(DeliveryState::Delivered), 15000);
+        QCOMPARE(f.receiver.requests().size(), 1);
+        QVERIFY(f.receiver.requests().first().body.contains("\"new_status\":\"major_outage\""));
+        QCOMPARE(f.deliveries()->index(0, DeliveriesModel::HttpStatusColumn).data().toInt(), 200);
+    }
+
+    void silentStatusChangeSendsNothing()
+    {
+        Fixture f;
+        f.open();
+        f.changeStatusInTable(QStringLiteral("degraded_performance"), false);
+        QCOMPARE(f.window->pageStatus()->text(), QStringLiteral("Partially Degraded Service"));
+        QCOMPARE(f.fresh().outbox.count({}), 0);
+    }
+
+    void renameSendsNothing()
+    {
+        Fixture f;
+        f.open();
+        ComponentsView *view = f.window->componentsView();
+        const QModelIndex index =
+            view->model()->index(view->model()->rowOfComponent(f.api.id), ComponentsModel::NameColumn);
+        view->table()->setCurrentIndex(index);
+        view->table()->edit(index);
+        auto *editor = view->table()->findChild<QLineEdit *>();
+        QVERIFY(editor);
+        editor->setText(QStringLiteral("Public API"));
+        QTest::keyClick(editor, Qt::Key_Return);
+        QTRY_COMPARE(f.fresh().components.find(f.api.id)->name, QStringLiteral("Public API"));
+        QTest::qWait(1500);
+        QCOMPARE(f.fresh().outbox.count({}), 0);
+        QCOMPARE(f.receiver.requests().size(), 0);
+        QCOMPARE(f.deliveries()->rowCount(), 0);
+    }
+
+    void postIncidentUpdate()
+    {
+        Fixture f;
+        IncidentService incidents(f.db.context());
+        NewIncident in;
+        in.name = QStringLiteral("API errors");
+        in.body = QStringLiteral("We are investigating.");
+        in.components = {{f.api.id, ComponentStatus::PartialOutage}};
+        const Incident created = incidents.create(in).value().incident;
+        f.open();
+        IncidentsView *view = f.window->incidentsView();
+        f.window->tabs()->setCurrentWidget(view);
+        view->table()->setCurrentIndex(view->model()->index(0, 0));
+        QVERIFY(view->history()->toPlainText().contains(QStringLiteral("We are investigating.")));
+        whenModal(f.window.get(), [](QDialog *dialog) {
+            auto *status = dialog->findChild<QComboBox *>();
+            status->setCurrentIndex(status->findText(QStringLiteral("identified")));
+            dialog->findChild<QPlainTextEdit *>(QStringLiteral("incidentBody"))
+                ->setPlainText(QStringLiteral("Cause found <b>bold</b>."));
+            dialog->accept();
+        });
+        view->postUpdate();
+        const auto stored = f.fresh().incidents.find(created.id);
+        QCOMPARE(stored->updates.size(), size_t(2));
+        QCOMPARE(stored->updates.front().body, QStringLiteral("Cause found <b>bold</b>."));
+        QCOMPARE(static_cast<int>(stored->status), static_cast<int>(IncidentStatus::Identified));
+        // History newest first, user text escaped.
+        const QString history = view->history()->toPlainText();
+        QVERIFY(history.indexOf(QStringLiteral("Cause found <b>bold</b>.")) <
+                history.indexOf(QStringLiteral("We are investigating.")));
+        // Creation and update both reach the subscriber.
+        QTRY_COMPARE_WITH_TIMEOUT(f.receiver.requests().size(), 2, 15000);
+        QVERIFY(view->previewText().contains(QStringLiteral("\"incident_updates\"")));
+    }
+
+    void slackUrlRejectedBesideTheField()
+    {
+        SubscriberDialog dialog({}, std::nullopt);
+        dialog.show();
+        QVERIFY(!dialog.canSave());
+        QTest::keyClicks(dialog.endpointEdit(), QStringLiteral("https://hooks.slack.com/services/T0/B0/XX"));
+        QTest::keyClicks(dialog.emailEdit(), QStringLiteral("ops@example.com"));
+        QVERIFY(
+            dialog.endpointError()->text().contains(QStringLiteral("Slack webhook URLs are not supported")));
+        QVERIFY(dialog.endpointError()->isVisible());
+        QVERIFY(!dialog.canSave());
+        dialog.endpointEdit()->setText(QStringLiteral("https://example.com/hook"));
+        QVERIFY(dialog.endpointError()->text().isEmpty());
+        QVERIFY(dialog.canSave());
+    }
+
+    void slackUrlRejectedFromTheView()
+    {
+        Fixture f;
+        f.open();
+        bool sawError = false;
+        whenModal(f.window.get(), [&sawError](QDialog *dialog) {
+            auto *d = qobject_cast<SubscriberDialog *>(dialog);
+            QVERIFY(d);
+            QTest::keyClicks(d->endpointEdit(), QStringLiteral("https://hooks.slack.com/services/x"));
+            sawError = d->endpointError()->text().contains(QStringLiteral("Slack")) && !d->canSave();
+            d->reject();
+        });
+        f.window->subscribersView()->addSubscriber();
+        QVERIFY(sawError);
+        QCOMPARE(f.fresh().subscribers.all().size(), size_t(1));
+    }
+
+    void resendFailedRow()
+    {
+        Fixture f(true);
+        test::HttpReceiver::Script fail;
+        fail.status = 500;
+        fail.reason = "Internal Server Error";
+        f.receiver.setDefault(fail);
+        f.open();
+        f.changeStatusInTable(QStringLiteral("partial_outage"));
+        QTRY_COMPARE_WITH_TIMEOUT(f.deliveries()->rowCount(), 1, 5000);
+        QTRY_COMPARE_WITH_TIMEOUT(static_cast<int>(f.deliveries()->messageAt(0)->state),
+                                  static_cast<int>(DeliveryState::Failed), 15000);
+
+        f.receiver.setDefault(test::HttpReceiver::Script{});
+        DeliveriesView *view = f.window->deliveriesView();
+        f.window->tabs()->setCurrentWidget(view);
+        view->table()->selectRow(0);
+        QCOMPARE(view->selectedIds().size(), 1);
+        view->resendSelected();
+        QTRY_COMPARE_WITH_TIMEOUT(static_cast<int>(f.deliveries()->messageAt(0)->state),
+                                  static_cast<int>(DeliveryState::Delivered), 15000);
+        QCOMPARE(f.deliveries()->messageAt(0)->attempts, 2);
+        QCOMPARE(f.receiver.requests().size(), 2);
+        // Both attempts carry the same webhook-id.
+        QCOMPARE(f.receiver.requests()[0].headers.value("webhook-id"),
+                 f.receiver.requests()[1].headers.value("webhook-id"));
+    }
+
+    void unreadableDatabaseIsLeftAlone()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("bad.sqlite"));
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(QByteArray(4096, 'x'));
+        f.close();
+        QString error;
+        QVERIFY(!Session::open(path, &error));
+        QVERIFY(!error.isEmpty());
+        QFile again(path);
+        QVERIFY(again.open(QIODevice::ReadOnly));
+        QCOMPARE(again.readAll(), QByteArray(4096, 'x'));
+    }
+};
+
+QTEST_MAIN(TestConsole)
+#include "tst_console.moc"

@@ -1,0 +1,80 @@
+#pragma once
+
+#include <QDateTime>
+#include <QHash>
+#include <QHostAddress>
+#include <QList>
+#include <QObject>
+#include <QPointer>
+#include <QQueue>
+#include <QTcpServer>
+
+class QSslConfiguration;
+class QTcpSocket;
+
+namespace sd::test {
+
+struct ReceivedRequest
+{
+    QByteArray method;
+    QByteArray path;
+    QHash<QByteArray, QByteArray> headers; // lower-case names
+    QByteArray body;
+    QDateTime at;
+};
+
+// A scriptable HTTP/1.1 receiver on loopback for integration tests: records every request and answers
+// each one as its script says (status, headers, body, hang, close, reset, huge body, delay).
+class HttpReceiver final : public QTcpServer
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(HttpReceiver)
+
+public:
+    enum class Mode { Respond, Hang, CloseWithoutResponse, ResetMidResponse, HugeBody };
+    struct Script
+    {
+        int status = 200;
+        QByteArray reason = "OK";
+        QList<QPair<QByteArray, QByteArray>> headers;
+        QByteArray body = "ok";
+        Mode mode = Mode::Respond;
+        int delayMs = 0;
+        qint64 hugeBytes = 0;
+    };
+
+    explicit HttpReceiver(QObject *parent = nullptr);
+    ~HttpReceiver() override;
+
+    bool start(const QHostAddress &address = QHostAddress::LocalHost, quint16 port = 0);
+    void enableTls(const QByteArray &certPem, const QByteArray &keyPem);
+    QString url(const QString &path = QStringLiteral("/hook")) const;
+    void setDefault(const Script &script) { m_default = script; }
+    void enqueue(const Script &script) { m_scripts.enqueue(script); }
+    const QList<ReceivedRequest> &requests() const { return m_requests; }
+    qint64 hugeBytesSent() const { return m_hugeSent; }
+
+Q_SIGNALS:
+    void requestReceived(const sd::test::ReceivedRequest &request);
+
+protected:
+    void incomingConnection(qintptr handle) override;
+
+private:
+    void onReadyRead(QTcpSocket *socket);
+    void answer(QTcpSocket *socket, const Script &script);
+
+    Script m_default;
+    QQueue<Script> m_scripts;
+    QList<ReceivedRequest> m_requests;
+    QHash<QTcpSocket *, QByteArray> m_buffers;
+    QList<QPointer<QTcpSocket>> m_sockets;
+    QByteArray m_cert;
+    QByteArray m_key;
+    bool m_tls = false;
+    qint64 m_hugeSent = 0;
+};
+
+} // namespace sd::test
+
+Q_DECLARE_METATYPE(sd::test::ReceivedRequest)

@@ -1,0 +1,156 @@
+#include "componentservice.h"
+#include "incidentservice.h"
+#include "pageservice.h"
+#include "subscriberservice.h"
+#include "testsupport.h"
+
+#include <QTest>
+
+using namespace sd;
+
+class TestValidation final : public QObject
+{
+    Q_OBJECT
+
+    static int rowCount(Store &s, const char *table)
+    {
+        QSqlQuery &q = s.db().run(QStringLiteral("SELECT count(*) FROM %1").arg(QLatin1String(table)));
+        q.next();
+        return q.value(0).toInt();
+    }
+
+private Q_SLOTS:
+    void badSubscribers_data()
+    {
+        QTest::addColumn<QString>("endpoint");
+        QTest::addColumn<QString>("email");
+        QTest::addColumn<QString>("secret");
+        QTest::addColumn<QString>("message");
+        const QString ok = QStringLiteral("ops@example.com");
+        QTest::newRow("relative url") << "/hook" << ok << "" << "not an absolute http or https URL";
+        QTest::newRow("ftp url") << "ftp://127.0.0.1/x" << ok << "" << "not an absolute http or https URL";
+        QTest::newRow("no scheme") << "127.0.0.1:8080/x" << ok << "" << "not an absolute http or https URL";
+        QTest::newRow("empty") << "" << ok << "" << "endpoint is required";
+        QTest::newRow("slack") << "https://hooks.slack.com/services/T0/B0/xyz" << ok << ""
+                               << "Slack webhook URLs are not supported; use a Slack subscription";
+        QTest::newRow("missing email") << "http://127.0.0.1:9/a" << "" << "" << "email is required";
+        QTest::newRow("malformed email") << "http://127.0.0.1:9/a" << "ops-at-example" << "" << "is not a valid address";
+        QTest::newRow("bad secret") << "http://127.0.0.1:9/a" << ok << "whsec_tooshort" << "signing secret";
+        QTest::newRow("duplicate endpoint") << "http://127.0.0.1:9/existing" << ok << "" << "already subscribed";
+    }
+    void badSubscribers()
+    {
+        QFETCH(QString, endpoint);
+        QFETCH(QString, email);
+        QFETCH(QString, secret);
+        QFETCH(QString, message);
+        test::TempDatabase db;
+        SubscriberService service(db.context());
+        QVERIFY(service.add({QStringLiteral("http://127.0.0.1:9/existing"), QStringLiteral("x@example.com")}).ok());
+        auto result = service.add({endpoint, email, {}, secret});
+        QVERIFY(!result.ok());
+        QVERIFY2(result.error().contains(message), qPrintable(result.error()));
+        QCOMPARE(rowCount(db.store(), "subscribers"), 1);
+    }
+
+    void unknownComponentFilterIsRefused()
+    {
+        test::TempDatabase db;
+        auto result = SubscriberService(db.context())
+                          .add({QStringLiteral("http://127.0.0.1:9/a"), QStringLiteral("a@example.com"), {QStringLiteral("nosuchid0000")}});
+        QVERIFY(!result.ok());
+        QVERIFY(result.error().contains(QLatin1String("unknown component id")));
+        QCOMPARE(rowCount(db.store(), "subscribers"), 0);
+    }
+
+    void limits_data()
+    {
+        QTest::addColumn<int>("nameLength");
+        QTest::addColumn<int>("bodyLength");
+        QTest::addColumn<bool>("accepted");
+        QTest::addColumn<QString>("message");
+        QTest::newRow("at limits") << 255 << 25000 << true << "";
+        QTest::newRow("name too long") << 256 << 10 << false << "the limit is 255";
+        QTest::newRow("body too long") << 10 << 25001 << false << "the limit is 25000";
+        QTest::newRow("empty body") << 10 << 0 << false << "update body is required";
+        QTest::newRow("empty name") << 0 << 10 << false << "incident name is required";
+    }
+    void limits()
+    {
+        QFETCH(int, nameLength);
+        QFETCH(int, bodyLength);
+        QFETCH(bool, accepted);
+        QFETCH(QString, message);
+        test::TempDatabase db;
+        auto result = IncidentService(db.context())
+                          .create({QString(nameLength, QLatin1Char('n')), IncidentStatus::Investigating,
+                                   QString(bodyLength, QLatin1Char('b'))});
+        QCOMPARE(result.ok(), accepted);
+        if (!accepted) {
+            QVERIFY2(result.error().contains(message), qPrintable(result.error()));
+            QCOMPARE(rowCount(db.store(), "incidents"), 0);
+        }
+    }
+
+    void unknownIdsWriteNothing()
+    {
+        test::TempDatabase db;
+        ComponentPatch patch;
+        patch.status = ComponentStatus::MajorOutage;
+        auto c = ComponentService(db.context()).update(QStringLiteral("nosuchid0000"), patch);
+        QVERIFY(c.error().contains(QLatin1String("unknown component id")));
+        auto i = IncidentService(db.context()).update(QStringLiteral("nosuchid0000"), {IncidentStatus::Resolved, QStringLiteral("x")});
+        QVERIFY(i.error().contains(QLatin1String("unknown incident id")));
+        auto r = SubscriberService(db.context()).reactivate(QStringLiteral("nosuchid0000"));
+        QVERIFY(r.error().contains(QLatin1String("unknown subscriber id")));
+        auto bad = IncidentService(db.context())
+                       .create({QStringLiteral("x"), IncidentStatus::Investigating, QStringLiteral("y"), std::nullopt,
+                                {{QStringLiteral("nosuchid0000"), ComponentStatus::MajorOutage}}});
+        QVERIFY(bad.error().contains(QLatin1String("unknown component id")));
+        QCOMPARE(rowCount(db.store(), "incidents"), 0);
+        QCOMPARE(rowCount(db.store(), "messages"), 0);
+    }
+
+    void wrongStatusFamilyIsRefused()
+    {
+        test::TempDatabase db;
+        IncidentService incidents(db.context());
+        auto created = incidents.create({QStringLiteral("x"), IncidentStatus::Investigating, QStringLiteral("y")});
+        auto wrong = incidents.update(created->incident.id, {IncidentStatus::Completed, QStringLiteral("done")});
+        QVERIFY(!wrong.ok());
+        QVERIFY2(wrong.error().contains(QLatin1String("valid values: investigating")), qPrintable(wrong.error()));
+    }
+
+    void pageSettings()
+    {
+        test::TempDatabase db;
+        PageService page(db.context());
+        QVERIFY(page.update({std::nullopt, std::nullopt, std::nullopt, QStringLiteral("Mars/Olympus")})
+                    .error()
+                    .contains(QLatin1String("not a known IANA time zone")));
+        QVERIFY(page.update({QStringLiteral("BAD")}).error().contains(QLatin1String("12 lowercase")));
+        QVERIFY(page.update({std::nullopt, std::nullopt, QStringLiteral("not a url")}).error().contains(QLatin1String("URL")));
+        QVERIFY(page.update({std::nullopt, QStringLiteral("Acme"), std::nullopt, QStringLiteral("America/Denver")}).ok());
+        QCOMPARE(page.get()->timeZone, QStringLiteral("America/Denver"));
+    }
+
+    void csvImportKeepsGoodRows()
+    {
+        test::TempDatabase db;
+        const QByteArray csv = "endpoint,email\n"
+                               "http://127.0.0.1:9/a,a@example.com\n"
+                               "https://hooks.slack.com/services/x,b@example.com\n"
+                               "\"http://127.0.0.1:9/c\",\"c@example.com\"\n"
+                               "http://127.0.0.1:9/d,not-an-email\n";
+        const ImportReport report = SubscriberService(db.context()).importCsv(csv);
+        QCOMPARE(report.added.size(), size_t(2));
+        QCOMPARE(report.errors.size(), size_t(2));
+        QCOMPARE(report.errors.at(0).line, 3);
+        QVERIFY(report.errors.at(0).message.contains(QLatin1String("Slack")));
+        QCOMPARE(report.errors.at(1).line, 5);
+        QCOMPARE(rowCount(db.store(), "subscribers"), 2);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestValidation)
+#include "tst_validation.moc"

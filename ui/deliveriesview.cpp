@@ -1,0 +1,313 @@
+#include "deliveriesview.h"
+
+#include "curlcommand.h"
+#include "deliveriesmodel.h"
+#include "deliverycontroller.h"
+#include "modelroles.h"
+#include "reportexporter.h"
+#include "session.h"
+#include "statusdelegates.h"
+#include "timeformat.h"
+#include "values.h"
+
+#include <QApplication>
+#include <QClipboard>
+#include <QComboBox>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QLabel>
+#include <QLineEdit>
+#include <QMessageBox>
+#include <QScrollBar>
+#include <QSortFilterProxyModel>
+#include <QSplitter>
+#include <QTableView>
+#include <QTextBrowser>
+#include <QTimer>
+#include <QToolBar>
+#include <QVBoxLayout>
+
+namespace sd {
+namespace {
+
+QString prettyJson(const QByteArray &bytes)
+{
+    QJsonParseError err;
+    const QJsonDocument doc = QJsonDocument::fromJson(bytes, &err);
+    if (err.error != QJsonParseError::NoError || doc.isNull())
+        return QString::fromUtf8(bytes);
+    return QString::fromUtf8(doc.toJson(QJsonDocument::Indented));
+}
+
+QString headerLines(const QByteArray &json)
+{
+    const QJsonObject o = QJsonDocument::fromJson(json).object();
+    QString out;
+    for (auto it = o.begin(); it != o.end(); ++it)
+        out += it.key() + QStringLiteral(": ") + it.value().toString() + QLatin1Char('\n');
+    return out;
+}
+
+QString pre(const QString &text)
+{
+    return QStringLiteral("<pre style=\"background:#f4f4f4;padding:4px\">%1</pre>").arg(text.toHtmlEscaped());
+}
+
+} // namespace
+
+DeliveriesView::DeliveriesView(Session &session, QWidget *parent)
+    : QWidget(parent)
+    , m_session(session)
+    , m_model(new DeliveriesModel(session.store(), this))
+    , m_proxy(new QSortFilterProxyModel(this))
+    , m_state(new QComboBox(this))
+    , m_kind(new QComboBox(this))
+    , m_endpoint(new QLineEdit(this))
+    , m_search(new QLineEdit(this))
+    , m_filterDelay(new QTimer(this))
+    , m_table(new QTableView(this))
+    , m_detail(new QTextBrowser(this))
+    , m_splitter(new QSplitter(Qt::Vertical, this))
+{
+    setObjectName(QStringLiteral("deliveriesView"));
+    m_state->setObjectName(QStringLiteral("stateFilter"));
+    m_state->addItem(tr("All states"));
+    for (const QString &name : deliveryStateNames())
+        m_state->addItem(deliveryStateLabel(*parseDeliveryState(name)), name);
+    m_kind->setObjectName(QStringLiteral("kindFilter"));
+    m_kind->addItem(tr("All events"));
+    m_kind->addItem(tr("Component"), toString(EventKind::Component));
+    m_kind->addItem(tr("Incident"), toString(EventKind::Incident));
+    m_kind->addItem(tr("Test"), toString(EventKind::Test));
+    m_endpoint->setObjectName(QStringLiteral("endpointFilter"));
+    m_endpoint->setPlaceholderText(tr("Endpoint contains…"));
+    m_endpoint->setClearButtonEnabled(true);
+    m_search->setObjectName(QStringLiteral("searchFilter"));
+    m_search->setPlaceholderText(tr("Search event, endpoint, error or id…"));
+    m_search->setClearButtonEnabled(true);
+
+    auto *filters = new QHBoxLayout;
+    filters->addWidget(new QLabel(tr("Filter:"), this));
+    filters->addWidget(m_state);
+    filters->addWidget(m_kind);
+    filters->addWidget(m_endpoint, 1);
+    filters->addWidget(m_search, 2);
+
+    auto *bar = new QToolBar(this);
+    bar->setToolButtonStyle(Qt::ToolButtonTextOnly);
+    bar->addAction(tr("Resend selected"), this, &DeliveriesView::resendSelected)
+        ->setObjectName(QStringLiteral("resendSelected"));
+    bar->addAction(tr("Resend all failed in filter"), this, &DeliveriesView::resendAllFailed);
+    bar->addAction(tr("Copy as curl"), this, &DeliveriesView::copyAsCurl);
+    bar->addSeparator();
+    bar->addAction(tr("Export report…"), this, &DeliveriesView::exportReport);
+
+    m_proxy->setSourceModel(m_model);
+    m_proxy->setSortRole(roles::SortRole);
+    m_proxy->setDynamicSortFilter(true);
+    m_table->setObjectName(QStringLiteral("deliveriesTable"));
+    m_table->setModel(m_proxy);
+    m_table->setSortingEnabled(true);
+    m_table->sortByColumn(DeliveriesModel::TimeColumn, Qt::DescendingOrder);
+    m_table->setItemDelegateForColumn(DeliveriesModel::StateColumn, new DeliveryStateDelegate(m_table));
+    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_table->verticalHeader()->hide();
+    // Fixed row heights: the view never measures rows, which keeps live updates cheap.
+    m_table->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
+    m_table->verticalHeader()->setDefaultSectionSize(m_table->fontMetrics().height() + 6);
+    m_table->horizontalHeader()->setStretchLastSection(true);
+    m_table->setWordWrap(false);
+    const int widths[] = {150, 240, 260, 100, 70, 60, 80};
+    for (int c = 0; c < static_cast<int>(std::size(widths)); ++c)
+        m_table->setColumnWidth(c, widths[c]);
+
+    m_detail->setObjectName(QStringLiteral("deliveryDetail"));
+    m_detail->setOpenLinks(false);
+    m_splitter->setObjectName(QStringLiteral("deliveriesSplitter"));
+    m_splitter->addWidget(m_table);
+    m_splitter->addWidget(m_detail);
+    m_splitter->setStretchFactor(0, 3);
+    m_splitter->setStretchFactor(1, 2);
+
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(bar);
+    layout->addLayout(filters);
+    layout->addWidget(m_splitter, 1);
+
+    m_filterDelay->setSingleShot(true);
+    m_filterDelay->setInterval(250); // typing: one query when the operator pauses, not one per key
+    connect(m_filterDelay, &QTimer::timeout, this, &DeliveriesView::applyFilter);
+    connect(m_state, &QComboBox::currentIndexChanged, this, &DeliveriesView::applyFilter);
+    connect(m_kind, &QComboBox::currentIndexChanged, this, &DeliveriesView::applyFilter);
+    connect(m_endpoint, &QLineEdit::textChanged, m_filterDelay, qOverload<>(&QTimer::start));
+    connect(m_search, &QLineEdit::textChanged, m_filterDelay, qOverload<>(&QTimer::start));
+    connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+            &DeliveriesView::showDetail);
+
+    connect(&session.delivery(), &DeliveryController::messagesChanged, m_model,
+            &DeliveriesModel::noteChanged);
+    connect(&session, &Session::messagesQueued, m_model, &DeliveriesModel::noteNewMessages);
+    // The open detail follows its message as new attempts land.
+    connect(m_model, &DeliveriesModel::updatesApplied, this, [this] {
+        if (!m_detailId.isEmpty())
+            showDetail();
+    });
+}
+
+MessageFilter DeliveriesView::currentFilter() const
+{
+    MessageFilter f;
+    if (m_state->currentIndex() > 0)
+        f.state = parseDeliveryState(m_state->currentData().toString());
+    if (m_kind->currentIndex() > 0)
+        f.kind = parseEventKind(m_kind->currentData().toString());
+    f.endpointContains = m_endpoint->text().trimmed();
+    f.text = m_search->text().trimmed();
+    return f;
+}
+
+void DeliveriesView::applyFilter()
+{
+    m_filterDelay->stop();
+    m_model->setFilter(currentFilter());
+}
+
+QStringList DeliveriesView::selectedIds() const
+{
+    QList<int> rows;
+    for (const QModelIndex &i : m_table->selectionModel()->selectedRows())
+        rows << m_proxy->mapToSource(i).row();
+    return m_model->idsInRows(rows);
+}
+
+void DeliveriesView::showDetail()
+{
+    const QModelIndex current = m_proxy->mapToSource(m_table->currentIndex());
+    const Message *m = m_model->messageAt(current.row());
+    if (!m) {
+        m_detailId.clear();
+        m_detail->clear();
+        return;
+    }
+    const QString id = m->id;
+    // Scroll position survives the refresh that live updates trigger.
+    const int scroll = id == m_detailId ? m_detail->verticalScrollBar()->value() : 0;
+    m_detailId = id;
+    std::optional<Message> full;
+    std::vector<Attempt> attempts;
+    try {
+        full = m_session.store().outbox.find(id);
+        attempts = m_session.store().outbox.attempts(id);
+    } catch (const StoreError &e) {
+        m_detail->setPlainText(e.message());
+        return;
+    }
+    if (!full)
+        return;
+    QString html =
+        QStringLiteral("<h3>%1</h3><p>webhook-id <code>%2</code> → %3<br>State: <b>%4</b>, %5 attempt(s)")
+            .arg(full->subjectName.toHtmlEscaped(), full->id, full->endpoint.toHtmlEscaped(),
+                 deliveryStateLabel(full->state))
+            .arg(full->attempts);
+    if (full->nextAttemptAt.isValid() &&
+        (full->state == DeliveryState::Retrying || full->state == DeliveryState::Queued))
+        html += tr(", next attempt %1").arg(full->nextAttemptAt.toLocalTime().toString(Qt::ISODate));
+    html += QStringLiteral("</p>");
+    if (attempts.empty())
+        html += QStringLiteral("<p><i>%1</i></p><h4>%2</h4>%3")
+                    .arg(tr("No attempt yet."), tr("Request body"), pre(prettyJson(full->body)));
+    for (auto it = attempts.rbegin(); it != attempts.rend(); ++it) {
+        const Attempt &a = *it;
+        const QString result =
+            a.errorClass.isEmpty()
+                ? QStringLiteral("HTTP %1").arg(a.httpStatus)
+                : QStringLiteral("%1 %2 %3")
+                      .arg(a.httpStatus > 0 ? QStringLiteral("HTTP %1").arg(a.httpStatus) : QString(),
+                           a.errorClass, a.errorText)
+                      .trimmed();
+        html += QStringLiteral("<hr><h4>Attempt %1 (%2) — %3 at %4, %5 ms</h4>")
+                    .arg(a.attemptNumber)
+                    .arg(toString(a.trigger), result.toHtmlEscaped(), timefmt::isoUtc(a.startedAt))
+                    .arg(a.durationMs);
+        html += QStringLiteral("<b>%1</b>").arg(tr("Request headers")) + pre(headerLines(a.requestHeaders));
+        html += QStringLiteral("<b>%1</b>").arg(tr("Request body")) + pre(prettyJson(full->body));
+        html += QStringLiteral("<b>%1</b>").arg(tr("Response headers")) + pre(headerLines(a.responseHeaders));
+        html += QStringLiteral("<b>%1</b>").arg(tr("Response body")) + pre(prettyJson(a.responseBody));
+    }
+    m_detail->setHtml(html);
+    m_detail->verticalScrollBar()->setValue(scroll);
+}
+
+void DeliveriesView::resend(const QStringList &ids)
+{
+    if (ids.isEmpty()) {
+        Q_EMIT statusMessage(tr("Nothing to resend."));
+        return;
+    }
+    auto result = m_session.resend().resend(ids);
+    if (!result) {
+        QMessageBox::warning(this, tr("Resend"), result.error());
+        return;
+    }
+    m_session.afterChange(result.value());
+    m_model->noteChanged(ids);
+    Q_EMIT statusMessage(tr("%n delivery(ies) queued for resend.", nullptr, result.value()));
+}
+
+void DeliveriesView::resendSelected()
+{
+    resend(selectedIds());
+}
+
+void DeliveriesView::resendAllFailed()
+{
+    MessageFilter f = currentFilter();
+    if (f.state && *f.state != DeliveryState::Failed) {
+        Q_EMIT statusMessage(tr("The current filter shows no failed deliveries."));
+        return;
+    }
+    f.state = DeliveryState::Failed;
+    QStringList ids;
+    try {
+        for (const Message &m : m_session.store().outbox.list(f))
+            ids << m.id;
+    } catch (const StoreError &e) {
+        QMessageBox::warning(this, tr("Resend"), e.message());
+        return;
+    }
+    if (ids.size() > 1 &&
+        QMessageBox::question(this, tr("Resend failed deliveries"),
+                              tr("Resend %n failed delivery(ies) in the current filter?", nullptr,
+                                 static_cast<int>(ids.size()))) != QMessageBox::Yes)
+        return;
+    resend(ids);
+}
+
+void DeliveriesView::copyAsCurl()
+{
+    const QStringList ids = selectedIds();
+    if (ids.isEmpty())
+        return;
+    try {
+        const auto m = m_session.store().outbox.find(ids.first());
+        if (!m)
+            return;
+        const auto attempts = m_session.store().outbox.attempts(m->id);
+        const QByteArray headers = attempts.empty() ? QByteArray() : attempts.back().requestHeaders;
+        QApplication::clipboard()->setText(report::curlCommand(m->endpoint, headers, m->body));
+        Q_EMIT statusMessage(tr("curl command copied."));
+    } catch (const StoreError &e) {
+        QMessageBox::warning(this, tr("Copy as curl"), e.message());
+    }
+}
+
+void DeliveriesView::exportReport()
+{
+    ReportExporter::run(this, m_session.store(), currentFilter());
+}
+
+} // namespace sd

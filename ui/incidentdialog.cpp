@@ -1,0 +1,207 @@
+#include "incidentdialog.h"
+
+#include "statuspalette.h"
+#include "validation.h"
+#include "values.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDateTimeEdit>
+#include <QDialogButtonBox>
+#include <QFormLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QTableWidget>
+
+namespace sd {
+namespace {
+constexpr int kIdRole = Qt::UserRole + 1;
+
+QComboBox *componentStatusCombo(QWidget *parent, ComponentStatus current)
+{
+    auto *combo = new QComboBox(parent);
+    for (const QString &name : componentStatusNames()) {
+        const ComponentStatus s = *parseComponentStatus(name);
+        combo->addItem(palette::dot(palette::componentStatus(s)), componentStatusLabel(s),
+                       static_cast<int>(s));
+    }
+    combo->setCurrentIndex(combo->findData(static_cast<int>(current)));
+    return combo;
+}
+} // namespace
+
+IncidentDialog::IncidentDialog(Mode mode, const std::vector<Component> &components, const Incident *existing,
+                               QWidget *parent)
+    : QDialog(parent)
+    , m_mode(mode)
+    , m_name(new QLineEdit(this))
+    , m_status(new QComboBox(this))
+    , m_body(new QPlainTextEdit(this))
+    , m_components(new QTableWidget(static_cast<int>(components.size()), 2, this))
+    , m_impact(new QComboBox(this))
+    , m_notify(new QCheckBox(tr("Notify subscribers"), this))
+    , m_error(new QLabel(this))
+    , m_buttons(new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this))
+{
+    setObjectName(QStringLiteral("incidentDialog"));
+    const bool maintenance =
+        mode == Mode::Maintenance || (existing && isScheduledMaintenance(existing->status));
+    setWindowTitle(mode == Mode::Update ? tr("Post update: %1").arg(existing ? existing->name : QString())
+                   : maintenance        ? tr("Schedule maintenance")
+                                        : tr("New incident"));
+    m_name->setObjectName(QStringLiteral("incidentName"));
+    m_body->setObjectName(QStringLiteral("incidentBody"));
+    m_notify->setObjectName(QStringLiteral("incidentNotify"));
+    m_notify->setChecked(true);
+    m_error->setStyleSheet(QStringLiteral("color:#c62828"));
+
+    const QList<IncidentStatus> statuses =
+        maintenance ? QList<IncidentStatus>{IncidentStatus::Scheduled, IncidentStatus::InProgress,
+                                            IncidentStatus::Verifying, IncidentStatus::Completed}
+                    : QList<IncidentStatus>{IncidentStatus::Investigating, IncidentStatus::Identified,
+                                            IncidentStatus::Monitoring, IncidentStatus::Resolved};
+    for (IncidentStatus s : statuses)
+        m_status->addItem(toString(s), static_cast<int>(s));
+    if (existing)
+        m_status->setCurrentIndex(qMax(0, m_status->findData(static_cast<int>(existing->status))));
+
+    m_impact->addItem(tr("Computed from components"));
+    for (const QString &name : impactNames())
+        m_impact->addItem(name, name);
+    if (existing && existing->impactOverride)
+        m_impact->setCurrentIndex(m_impact->findData(toString(*existing->impactOverride)));
+
+    m_components->setHorizontalHeaderLabels({tr("Affected component"), tr("New status")});
+    m_components->verticalHeader()->hide();
+    m_components->horizontalHeader()->setStretchLastSection(true);
+    m_components->setColumnWidth(0, 240);
+    for (int r = 0; r < static_cast<int>(components.size()); ++r) {
+        const Component &c = components[static_cast<size_t>(r)];
+        auto *item = new QTableWidgetItem(c.name);
+        item->setData(kIdRole, c.id);
+        item->setFlags(Qt::ItemIsEnabled | Qt::ItemIsUserCheckable);
+        item->setCheckState(existing && existing->componentIds.contains(c.id) ? Qt::Checked : Qt::Unchecked);
+        m_components->setItem(r, 0, item);
+        auto *combo = componentStatusCombo(m_components, c.status);
+        m_components->setCellWidget(r, 1, combo);
+        // Picking a new status ticks the component: the operator means it is affected.
+        connect(combo, &QComboBox::activated, this, [item] { item->setCheckState(Qt::Checked); });
+    }
+
+    auto *form = new QFormLayout(this);
+    if (mode != Mode::Update)
+        form->addRow(tr("Name:"), m_name);
+    form->addRow(tr("Status:"), m_status);
+    form->addRow(tr("Message:"), m_body);
+    form->addRow(tr("Components:"), m_components);
+    form->addRow(tr("Impact:"), m_impact);
+    if (maintenance && mode != Mode::Update) {
+        m_from = new QDateTimeEdit(QDateTime::currentDateTime().addSecs(3600), this);
+        m_until = new QDateTimeEdit(QDateTime::currentDateTime().addSecs(3 * 3600), this);
+        m_from->setCalendarPopup(true);
+        m_until->setCalendarPopup(true);
+        form->addRow(tr("Window from:"), m_from);
+        form->addRow(tr("Window until:"), m_until);
+        connect(m_from, &QDateTimeEdit::dateTimeChanged, this, &IncidentDialog::validate);
+        connect(m_until, &QDateTimeEdit::dateTimeChanged, this, &IncidentDialog::validate);
+    }
+    form->addRow(QString(), m_notify);
+    form->addRow(QString(), m_error);
+    form->addRow(m_buttons);
+    connect(m_buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
+    connect(m_buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+    connect(m_name, &QLineEdit::textChanged, this, &IncidentDialog::validate);
+    connect(m_body, &QPlainTextEdit::textChanged, this, &IncidentDialog::validate);
+    validate();
+    resize(640, 560);
+}
+
+void IncidentDialog::validate()
+{
+    QString error;
+    if (m_mode != Mode::Update)
+        error = validation::checkName(m_name->text(), QStringLiteral("incident"));
+    if (error.isEmpty())
+        error = validation::checkBody(m_body->toPlainText());
+    if (error.isEmpty() && m_from && m_until && m_until->dateTime() <= m_from->dateTime())
+        error = tr("the maintenance window must end after it starts");
+    m_error->setText(error);
+    m_buttons->button(QDialogButtonBox::Ok)->setEnabled(error.isEmpty());
+}
+
+std::vector<ComponentStatusChange> IncidentDialog::componentChanges() const
+{
+    std::vector<ComponentStatusChange> out;
+    for (int r = 0; r < m_components->rowCount(); ++r) {
+        const QTableWidgetItem *item = m_components->item(r, 0);
+        if (item->checkState() != Qt::Checked)
+            continue;
+        const auto *combo = qobject_cast<QComboBox *>(m_components->cellWidget(r, 1));
+        out.push_back(
+            {item->data(kIdRole).toString(), static_cast<ComponentStatus>(combo->currentData().toInt())});
+    }
+    return out;
+}
+
+std::optional<Impact> IncidentDialog::impactOverride() const
+{
+    if (m_impact->currentIndex() <= 0)
+        return std::nullopt;
+    return parseImpact(m_impact->currentData().toString());
+}
+
+NewIncident IncidentDialog::newIncident() const
+{
+    NewIncident in;
+    in.name = m_name->text().trimmed();
+    in.status = static_cast<IncidentStatus>(m_status->currentData().toInt());
+    in.body = m_body->toPlainText();
+    in.impactOverride = impactOverride();
+    in.components = componentChanges();
+    in.notify = m_notify->isChecked();
+    if (m_from && m_until) {
+        in.scheduledFor = m_from->dateTime().toUTC();
+        in.scheduledUntil = m_until->dateTime().toUTC();
+    }
+    return in;
+}
+
+IncidentUpdateInput IncidentDialog::updateInput() const
+{
+    IncidentUpdateInput in;
+    in.status = static_cast<IncidentStatus>(m_status->currentData().toInt());
+    in.body = m_body->toPlainText();
+    in.components = componentChanges();
+    in.impactOverride = impactOverride();
+    in.notify = m_notify->isChecked();
+    return in;
+}
+
+void IncidentDialog::presetResolve()
+{
+    m_status->setCurrentIndex(m_status->count() - 1); // resolved / completed
+    for (int r = 0; r < m_components->rowCount(); ++r) {
+        if (m_components->item(r, 0)->checkState() == Qt::Checked) {
+            auto *combo = qobject_cast<QComboBox *>(m_components->cellWidget(r, 1));
+            combo->setCurrentIndex(combo->findData(static_cast<int>(ComponentStatus::Operational)));
+        }
+    }
+    if (m_body->toPlainText().isEmpty())
+        m_body->setPlainText(tr("This incident has been resolved."));
+}
+
+void IncidentDialog::setComponentStatus(const QString &componentId, ComponentStatus status)
+{
+    for (int r = 0; r < m_components->rowCount(); ++r) {
+        if (m_components->item(r, 0)->data(kIdRole).toString() == componentId) {
+            m_components->item(r, 0)->setCheckState(Qt::Checked);
+            auto *combo = qobject_cast<QComboBox *>(m_components->cellWidget(r, 1));
+            combo->setCurrentIndex(combo->findData(static_cast<int>(status)));
+        }
+    }
+}
+
+} // namespace sd

@@ -1,0 +1,266 @@
+#include "incidentsview.h"
+
+#include "incidentdialog.h"
+#include "incidentsmodel.h"
+#include "session.h"
+#include "values.h"
+
+#include <QCheckBox>
+#include <QDialog>
+#include <QDialogButtonBox>
+#include <QFontDatabase>
+#include <QHeaderView>
+#include <QInputDialog>
+#include <QJsonDocument>
+#include <QMessageBox>
+#include <QPlainTextEdit>
+#include <QSplitter>
+#include <QTableView>
+#include <QTextBrowser>
+#include <QToolBar>
+#include <QVBoxLayout>
+
+namespace sd {
+
+IncidentsView::IncidentsView(Session &session, QWidget *parent)
+    : QWidget(parent)
+    , m_session(session)
+    , m_model(new IncidentsModel(session.store(), this))
+    , m_table(new QTableView(this))
+    , m_history(new QTextBrowser(this))
+    , m_splitter(new QSplitter(Qt::Horizontal, this))
+{
+    setObjectName(QStringLiteral("incidentsView"));
+    auto *bar = new QToolBar(this);
+    bar->setToolButtonStyle(Qt::ToolButtonTextOnly);
+    bar->addAction(tr("New incident…"), this, &IncidentsView::createIncident);
+    bar->addAction(tr("Schedule maintenance…"), this, &IncidentsView::scheduleMaintenance);
+    bar->addAction(tr("Post update…"), this, &IncidentsView::postUpdate);
+    bar->addAction(tr("Resolve…"), this, &IncidentsView::resolveSelected);
+    bar->addAction(tr("Postmortem…"), this, &IncidentsView::editPostmortem);
+    bar->addSeparator();
+    bar->addAction(tr("Preview webhook JSON"), this, &IncidentsView::previewSelected);
+
+    m_table->setObjectName(QStringLiteral("incidentsTable"));
+    m_table->setModel(m_model);
+    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_table->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_table->verticalHeader()->hide();
+    m_table->horizontalHeader()->setStretchLastSection(true);
+    m_table->setColumnWidth(IncidentsModel::NameColumn, 240);
+    m_history->setObjectName(QStringLiteral("incidentHistory"));
+    m_splitter->setObjectName(QStringLiteral("incidentsSplitter"));
+    m_splitter->addWidget(m_table);
+    m_splitter->addWidget(m_history);
+    m_splitter->setStretchFactor(0, 3);
+    m_splitter->setStretchFactor(1, 2);
+
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(bar);
+    layout->addWidget(m_splitter, 1);
+    connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+            &IncidentsView::showHistory);
+    connect(m_model, &QAbstractItemModel::modelReset, this, &IncidentsView::showHistory);
+}
+
+void IncidentsView::reload()
+{
+    const Incident *i = selected();
+    const QString id = i ? i->id : QString();
+    m_model->reload();
+    if (!id.isEmpty())
+        selectIncident(id);
+}
+
+const Incident *IncidentsView::selected() const
+{
+    return m_model->incidentAt(m_table->currentIndex().row());
+}
+
+void IncidentsView::selectIncident(const QString &id)
+{
+    const int row = m_model->rowOf(id);
+    if (row >= 0) {
+        m_table->setCurrentIndex(m_model->index(row, 0));
+        m_table->selectRow(row);
+    }
+    showHistory();
+}
+
+void IncidentsView::showHistory()
+{
+    const Incident *i = selected();
+    if (!i) {
+        m_history->clear();
+        return;
+    }
+    QString html = QStringLiteral("<h3>%1</h3><p>%2 · impact %3%4</p>")
+                       .arg(i->name.toHtmlEscaped(), toString(i->status), toString(i->impact),
+                            i->impactOverride ? tr(" (override)") : QString());
+    if (i->scheduledFor.isValid())
+        html += tr("<p>Window: %1 – %2</p>")
+                    .arg(i->scheduledFor.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm")),
+                         i->scheduledUntil.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm")));
+    for (const IncidentUpdate &u : i->updates) { // newest first, as stored
+        html += QStringLiteral("<hr><p><b>%1</b> <small>%2%3</small><br>%4</p>")
+                    .arg(toString(u.status),
+                         u.createdAt.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss")),
+                         u.deliverNotifications ? QString() : tr(" · not notified"),
+                         u.body.toHtmlEscaped().replace(QLatin1Char('\n'), QStringLiteral("<br>")));
+        for (const AffectedComponent &a : u.affectedComponents)
+            html += QStringLiteral("<small>%1: %2 → %3</small><br>")
+                        .arg(a.name.toHtmlEscaped(), componentStatusLabel(a.oldStatus),
+                             componentStatusLabel(a.newStatus));
+    }
+    if (!i->postmortemBody.isEmpty())
+        html +=
+            QStringLiteral("<hr><h4>%1%2</h4><p>%3</p>")
+                .arg(tr("Postmortem"),
+                     i->postmortemPublishedAt.isValid() ? tr(" (published)") : tr(" (draft)"),
+                     i->postmortemBody.toHtmlEscaped().replace(QLatin1Char('\n'), QStringLiteral("<br>")));
+    m_history->setHtml(html);
+}
+
+void IncidentsView::createIncident()
+{
+    IncidentDialog dialog(IncidentDialog::Mode::Create, m_session.store().components.all(), nullptr, this);
+    if (dialog.exec() != QDialog::Accepted)
+        return;
+    auto result = m_session.incidents().create(dialog.newIncident());
+    if (!result)
+        return void(QMessageBox::warning(this, tr("New incident"), result.error()));
+    m_session.afterChange(result.value().incidentMessages + result.value().componentMessages);
+    m_model->reload();
+    selectIncident(result.value().incident.id);
+}
+
+void IncidentsView::scheduleMaintenance()
+{
+    IncidentDialog dialog(IncidentDialog::Mode::Maintenance, m_session.store().components.all(), nullptr,
+                          this);
+    if (dialog.exec() != QDialog::Accepted)
+        return;
+    auto result = m_session.incidents().create(dialog.newIncident());
+    if (!result)
+        return void(QMessageBox::warning(this, tr("Schedule maintenance"), result.error()));
+    m_session.afterChange(result.value().incidentMessages + result.value().componentMessages);
+    m_model->reload();
+    selectIncident(result.value().incident.id);
+}
+
+void IncidentsView::postUpdateWith(bool resolve)
+{
+    const Incident *i = selected();
+    if (!i)
+        return;
+    const Incident current = *i;
+    IncidentDialog dialog(IncidentDialog::Mode::Update, m_session.store().components.all(), &current, this);
+    if (resolve)
+        dialog.presetResolve();
+    if (dialog.exec() != QDialog::Accepted)
+        return;
+    auto result = m_session.incidents().update(current.id, dialog.updateInput());
+    if (!result)
+        return void(QMessageBox::warning(this, tr("Post update"), result.error()));
+    const int queued = result.value().incidentMessages + result.value().componentMessages;
+    m_session.afterChange(queued);
+    m_model->reload();
+    selectIncident(current.id);
+    Q_EMIT statusMessage(tr("Update posted; %n webhook(s) queued.", nullptr, queued));
+}
+
+void IncidentsView::postUpdate()
+{
+    postUpdateWith(false);
+}
+
+void IncidentsView::resolveSelected()
+{
+    postUpdateWith(true);
+}
+
+void IncidentsView::editPostmortem()
+{
+    const Incident *i = selected();
+    if (!i)
+        return;
+    const QString id = i->id;
+    bool ok = false;
+    const QString body = QInputDialog::getMultiLineText(
+        this, tr("Postmortem"), tr("Postmortem for %1:").arg(i->name), i->postmortemBody, &ok);
+    if (!ok)
+        return;
+    PostmortemInput input;
+    input.body = body;
+    input.publish =
+        QMessageBox::question(this, tr("Postmortem"), tr("Publish the postmortem now?")) == QMessageBox::Yes;
+    auto result = m_session.incidents().setPostmortem(id, input);
+    if (!result)
+        return void(QMessageBox::warning(this, tr("Postmortem"), result.error()));
+    m_session.afterChange();
+    reload();
+}
+
+QString IncidentsView::previewText()
+{
+    const Incident *i = selected();
+    if (!i)
+        return {};
+    const std::vector<Subscriber> subscribers = m_session.store().subscribers.active();
+    const QString subscriberId = subscribers.empty() ? QString() : subscribers.front().id;
+    auto result = m_session.incidents().preview(i->id, subscriberId);
+    return result ? QString::fromUtf8(result.value()) : result.error();
+}
+
+void IncidentsView::previewSelected()
+{
+    const Incident *i = selected();
+    if (!i)
+        return;
+    const std::vector<Subscriber> subscribers = m_session.store().subscribers.active();
+    QString subscriberId;
+    if (subscribers.size() > 1) {
+        QStringList endpoints;
+        for (const Subscriber &s : subscribers)
+            endpoints << s.endpoint;
+        bool ok = false;
+        const QString chosen =
+            QInputDialog::getItem(this, tr("Preview"), tr("As received by:"), endpoints, 0, false, &ok);
+        if (!ok)
+            return;
+        subscriberId = subscribers[static_cast<size_t>(endpoints.indexOf(chosen))].id;
+    } else if (!subscribers.empty()) {
+        subscriberId = subscribers.front().id;
+    }
+    auto result = m_session.incidents().preview(i->id, subscriberId);
+    if (!result)
+        return void(QMessageBox::warning(this, tr("Preview"), result.error()));
+    const QByteArray exact = result.value();
+
+    QDialog dialog(this);
+    dialog.setObjectName(QStringLiteral("previewDialog"));
+    dialog.setWindowTitle(tr("Webhook body for %1").arg(i->name));
+    auto *text = new QPlainTextEdit(&dialog);
+    text->setReadOnly(true);
+    text->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+    auto *pretty = new QCheckBox(tr("Indent (the wire bytes are compact)"), &dialog);
+    auto show = [text, exact](bool indent) {
+        text->setPlainText(
+            indent ? QString::fromUtf8(QJsonDocument::fromJson(exact).toJson(QJsonDocument::Indented))
+                   : QString::fromUtf8(exact));
+    };
+    connect(pretty, &QCheckBox::toggled, &dialog, show);
+    pretty->setChecked(true);
+    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Close, &dialog);
+    connect(buttons, &QDialogButtonBox::rejected, &dialog, &QDialog::reject);
+    auto *layout = new QVBoxLayout(&dialog);
+    layout->addWidget(text);
+    layout->addWidget(pretty);
+    layout->addWidget(buttons);
+    dialog.resize(720, 640);
+    dialog.exec();
+}
+
+} // namespace sd

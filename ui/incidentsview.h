@@ -1,0 +1,56 @@
+#pragma once
+
+#include <QWidget>
+
+class QSplitter;
+class QTableView;
+class QTextBrowser;
+
+namespace sd {
+
+class Session;
+class IncidentsModel;
+struct Incident;
+
+// Incidents (active, resolved, scheduled maintenance) with the selected one's update history, newest
+// first; create, post update, resolve, postmortem, and a preview of the exact webhook body.
+class IncidentsView final : public QWidget
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(IncidentsView)
+
+public:
+    explicit IncidentsView(Session &session, QWidget *parent = nullptr);
+
+    IncidentsModel *model() const { return m_model; }
+    QTableView *table() const { return m_table; }
+    QSplitter *splitter() const { return m_splitter; }
+    QTextBrowser *history() const { return m_history; }
+    void reload();
+
+    void createIncident();
+    void scheduleMaintenance();
+    void postUpdate();
+    void resolveSelected();
+    void editPostmortem();
+    void previewSelected();
+    // The body a subscriber would receive for the selected incident (first live subscriber), for tests too.
+    QString previewText();
+
+Q_SIGNALS:
+    void statusMessage(const QString &text);
+
+private:
+    const Incident *selected() const;
+    void showHistory();
+    void selectIncident(const QString &id);
+    void postUpdateWith(bool resolve);
+
+    Session &m_session;
+    IncidentsModel *m_model = nullptr;
+    QTableView *m_table = nullptr;
+    QTextBrowser *m_history = nullptr;
+    QSplitter *m_splitter = nullptr;
+};
+
+} // namespace sd

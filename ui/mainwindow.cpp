@@ -1,0 +1,407 @@
+#include "mainwindow.h"
+
+#include "componentsview.h"
+#include "deliveriesmodel.h"
+#include "deliveriesview.h"
+#include "deliverycontroller.h"
+#include "incidentsmodel.h"
+#include "incidentsview.h"
+#include "sampledata.h"
+#include "session.h"
+#include "statusbarwidgets.h"
+#include "subscribersmodel.h"
+#include "subscribersview.h"
+#include "testreceiver.h"
+
+#include <QActionGroup>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QHeaderView>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QSettings>
+#include <QSplitter>
+#include <QStatusBar>
+#include <QTabWidget>
+#include <QTableView>
+#include <QTimer>
+#include <QToolBar>
+
+namespace sd {
+namespace {
+constexpr int kMaxRecent = 8;
+const QString kRecentKey = QStringLiteral("recentDatabases");
+} // namespace
+
+MainWindow::MainWindow(std::unique_ptr<Session> session, QWidget *parent)
+    : QMainWindow(parent)
+    , m_tabs(new QTabWidget(this))
+    , m_pageStatus(new PageStatusIndicator(this))
+    , m_progress(new DeliveryProgressLabel(this))
+{
+    setObjectName(QStringLiteral("mainWindow"));
+    setCentralWidget(m_tabs);
+    // Permanent: temporary messages never hide the page status.
+    statusBar()->addPermanentWidget(m_pageStatus);
+    statusBar()->addPermanentWidget(m_progress);
+    createActions();
+    connect(m_tabs, &QTabWidget::currentChanged, this, &MainWindow::onTabChanged);
+
+    // Subscriber health numbers follow deliveries: a pass starts at most every two seconds and runs in
+    // slices of a few milliseconds, so thousands of subscribers never stall the UI thread.
+    auto *statsTimer = new QTimer(this);
+    statsTimer->setInterval(50);
+    connect(statsTimer, &QTimer::timeout, this, [this] {
+        if (!m_subscribers)
+            return;
+        if (!m_statsPass) {
+            if (!m_statsDirty || (m_sinceStatsPass.isValid() && m_sinceStatsPass.elapsed() < 2000))
+                return;
+            m_statsDirty = false;
+            m_statsPass = true;
+        }
+        if (m_subscribers->model()->refreshStatsSlice(4)) {
+            m_statsPass = false;
+            m_sinceStatsPass.start();
+        }
+    });
+    statsTimer->start();
+
+    QSettings settings;
+    if (!restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray()))
+        resize(1200, 760);
+    setSession(std::move(session));
+    restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
+}
+
+MainWindow::~MainWindow()
+{
+    // Views hold references into the session: delete them first.
+    delete m_tabs;
+    m_tabs = nullptr;
+}
+
+void MainWindow::createActions()
+{
+    QMenu *file = menuBar()->addMenu(tr("&File"));
+    file->addAction(tr("&New database…"), QKeySequence::New, this, &MainWindow::newDatabase);
+    file->addAction(tr("&Open database…"), QKeySequence::Open, this, &MainWindow::openDatabaseDialog);
+    m_recentMenu = file->addMenu(tr("Open &recent"));
+    file->addSeparator();
+    QAction *exportAction =
+        file->addAction(tr("&Export delivery report…"), QKeySequence(Qt::CTRL | Qt::Key_E), this,
+                        [this] { m_deliveries->exportReport(); });
+    file->addSeparator();
+    file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
+
+    QMenu *edit = menuBar()->addMenu(tr("&Edit"));
+    QAction *addComponent =
+        edit->addAction(tr("Add &component…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_C), this, [this] {
+            m_tabs->setCurrentWidget(m_components);
+            m_components->addComponent();
+        });
+    QAction *newIncident =
+        edit->addAction(tr("New &incident…"), QKeySequence(Qt::CTRL | Qt::Key_I), this, [this] {
+            m_tabs->setCurrentWidget(m_incidents);
+            m_incidents->createIncident();
+        });
+    edit->addAction(tr("Post incident &update…"), QKeySequence(Qt::CTRL | Qt::Key_U), this, [this] {
+        m_tabs->setCurrentWidget(m_incidents);
+        m_incidents->postUpdate();
+    });
+    QAction *addSubscriber =
+        edit->addAction(tr("Add &subscriber…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_S), this, [this] {
+            m_tabs->setCurrentWidget(m_subscribers);
+            m_subscribers->addSubscriber();
+        });
+    edit->addSeparator();
+    edit->addAction(tr("&Resend selected deliveries"), QKeySequence(Qt::CTRL | Qt::Key_R), this,
+                    [this] { m_deliveries->resendSelected(); });
+    QAction *resendFailed = edit->addAction(tr("Resend all &failed in filter"), this,
+                                            [this] { m_deliveries->resendAllFailed(); });
+    edit->addAction(tr("Copy delivery as c&url"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_U), this,
+                    [this] { m_deliveries->copyAsCurl(); });
+
+    QMenu *view = menuBar()->addMenu(tr("&View"));
+    const QStringList names{tr("&Components"), tr("&Incidents"), tr("&Subscribers"), tr("&Deliveries")};
+    for (int i = 0; i < names.size(); ++i)
+        view->addAction(names[i], QKeySequence(Qt::CTRL | (Qt::Key_1 + i)), this,
+                        [this, i] { m_tabs->setCurrentIndex(i); });
+    view->addAction(tr("&Refresh"), QKeySequence::Refresh, this, [this] {
+        m_components->reload();
+        m_incidents->reload();
+        m_subscribers->reload();
+        m_deliveries->model()->reload();
+        refreshPageStatus();
+    });
+    view->addSeparator();
+    QMenu *receiver = view->addMenu(tr("Built-in test &receiver"));
+    m_receiverModes = new QActionGroup(this);
+    const QStringList modes{tr("Answer 200 OK"), tr("Answer 500 (fail)"), tr("Hang (time out)")};
+    for (int i = 0; i < modes.size(); ++i) {
+        QAction *a = receiver->addAction(modes[i], this, [this, i] { setReceiverMode(i); });
+        a->setCheckable(true);
+        a->setChecked(i == 0);
+        m_receiverModes->addAction(a);
+    }
+
+    QMenu *help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(tr("&About StatusDesk"), QKeySequence::HelpContents, this, &MainWindow::about);
+
+    QToolBar *bar = addToolBar(tr("Main"));
+    bar->setObjectName(QStringLiteral("mainToolBar"));
+    bar->setToolButtonStyle(Qt::ToolButtonTextOnly);
+    bar->addAction(addComponent);
+    bar->addAction(newIncident);
+    bar->addAction(addSubscriber);
+    bar->addSeparator();
+    bar->addAction(resendFailed);
+    bar->addAction(exportAction);
+}
+
+void MainWindow::setSession(std::unique_ptr<Session> session)
+{
+    if (m_session)
+        saveViewState();
+    // Old views first (they reference the old session), then the old session (stops its engine).
+    while (m_tabs->count() > 0) {
+        QWidget *w = m_tabs->widget(0);
+        m_tabs->removeTab(0);
+        delete w;
+    }
+    m_components = nullptr;
+    m_incidents = nullptr;
+    m_subscribers = nullptr;
+    m_deliveries = nullptr;
+    m_session = std::move(session);
+    buildViews();
+    restoreViewState();
+    addRecent(m_session->path());
+    setWindowTitle(tr("StatusDesk — %1").arg(QFileInfo(m_session->path()).fileName()));
+    m_session->startDelivery();
+    refreshPageStatus();
+}
+
+void MainWindow::buildViews()
+{
+    Session &s = *m_session;
+    m_components = new ComponentsView(s, m_tabs);
+    m_incidents = new IncidentsView(s, m_tabs);
+    m_subscribers = new SubscribersView(s, m_tabs);
+    m_deliveries = new DeliveriesView(s, m_tabs);
+    m_tabs->addTab(m_components, tr("Components"));
+    m_tabs->addTab(m_incidents, tr("Incidents"));
+    m_tabs->addTab(m_subscribers, tr("Subscribers"));
+    m_tabs->addTab(m_deliveries, tr("Deliveries"));
+    m_dirty = QList<bool>(m_tabs->count(), false);
+    m_statsDirty = true; // large subscriber lists get their health numbers in slices
+    m_statsPass = false;
+    const auto forward = [this](auto *view) {
+        using View = std::remove_pointer_t<decltype(view)>;
+        connect(view, &View::statusMessage, this,
+                [this](const QString &text) { statusBar()->showMessage(text, 10000); });
+    };
+    forward(m_components);
+    forward(m_incidents);
+    forward(m_subscribers);
+    forward(m_deliveries);
+    connect(&s, &Session::dataChanged, this, &MainWindow::onDataChanged);
+    connect(&s.delivery(), &DeliveryController::progress, m_progress, &DeliveryProgressLabel::setProgress);
+    connect(&s.delivery(), &DeliveryController::messagesChanged, this, [this] { m_statsDirty = true; });
+    connect(&s.delivery(), &DeliveryController::noticeAdded, this,
+            [this](const QString &text) { statusBar()->showMessage(text, 15000); });
+    connect(&s.delivery(), &DeliveryController::engineError, this,
+            [this](const QString &text) { QMessageBox::warning(this, tr("Delivery engine"), text); });
+    if (TestReceiver *r = s.testReceiver())
+        m_receiverModes->actions().value(static_cast<int>(r->mode()))->setChecked(true);
+}
+
+void MainWindow::onDataChanged()
+{
+    refreshPageStatus();
+    // Other tabs reload when they are next shown: a reset under the operator's cursor loses their place.
+    for (int i = 0; i < m_dirty.size(); ++i)
+        m_dirty[i] = i != m_tabs->currentIndex();
+}
+
+void MainWindow::onTabChanged(int index)
+{
+    if (index < 0 || index >= m_dirty.size() || !m_dirty[index])
+        return;
+    m_dirty[index] = false;
+    QWidget *w = m_tabs->widget(index);
+    if (w == m_components)
+        m_components->reload();
+    else if (w == m_incidents)
+        m_incidents->reload();
+    else if (w == m_subscribers)
+        m_subscribers->reload();
+}
+
+void MainWindow::refreshPageStatus()
+{
+    try {
+        m_pageStatus->setStatus(m_session->pages().status());
+    } catch (const StoreError &e) {
+        statusBar()->showMessage(e.message(), 10000);
+    }
+}
+
+void MainWindow::offerSampleIfEmpty()
+{
+    if (!m_session->isEmpty())
+        return;
+    QMessageBox box(
+        QMessageBox::Question, tr("Welcome to StatusDesk"),
+        tr("This database is empty. Create a sample page?\n\n"
+           "It adds four components (three in a group) and two webhook subscribers that point at a "
+           "built-in test receiver on 127.0.0.1. Change a component's status and watch the deliveries "
+           "arrive; use View → Built-in test receiver to make them fail."),
+        QMessageBox::Yes | QMessageBox::No, this);
+    box.setObjectName(QStringLiteral("firstRunDialog"));
+    if (box.exec() != QMessageBox::Yes)
+        return;
+    QString error;
+    TestReceiver *receiver = m_session->startTestReceiver(&error);
+    if (!receiver) {
+        QMessageBox::warning(this, tr("Sample page"), error);
+        return;
+    }
+    if (auto r = sample::create(*m_session, receiver->url(QString())); !r) {
+        QMessageBox::warning(this, tr("Sample page"), r.error());
+        return;
+    }
+    m_receiverModes->actions().value(0)->setChecked(true);
+    m_components->reload();
+    m_subscribers->reload();
+    m_incidents->reload();
+    statusBar()->showMessage(tr("Sample page created. Double-click a status to change it."), 15000);
+}
+
+void MainWindow::setReceiverMode(int mode)
+{
+    TestReceiver *r = m_session->testReceiver();
+    if (!r) {
+        QString error;
+        r = m_session->startTestReceiver(&error);
+        if (!r)
+            return void(QMessageBox::warning(this, tr("Test receiver"), error));
+        statusBar()->showMessage(tr("Test receiver listening on %1").arg(r->url(QString())), 10000);
+    }
+    r->setMode(static_cast<TestReceiver::Mode>(mode));
+}
+
+bool MainWindow::openDatabase(const QString &path)
+{
+    QString error;
+    std::unique_ptr<Session> session = Session::open(path, &error);
+    if (!session) {
+        QMessageBox::critical(this, tr("Open database"),
+                              tr("%1 could not be opened and was left untouched.\n\n%2").arg(path, error));
+        return false;
+    }
+    setSession(std::move(session));
+    offerSampleIfEmpty();
+    return true;
+}
+
+void MainWindow::newDatabase()
+{
+    const QString path =
+        QFileDialog::getSaveFileName(this, tr("New database"), QStringLiteral("statusdesk.sqlite"),
+                                     tr("StatusDesk databases (*.sqlite *.db)"));
+    if (path.isEmpty())
+        return;
+    if (QFileInfo::exists(path)) {
+        QMessageBox::warning(this, tr("New database"), tr("%1 already exists; use File → Open.").arg(path));
+        return;
+    }
+    openDatabase(path);
+}
+
+void MainWindow::openDatabaseDialog()
+{
+    const QString path = QFileDialog::getOpenFileName(
+        this, tr("Open database"), {}, tr("StatusDesk databases (*.sqlite *.db);;All files (*)"));
+    if (!path.isEmpty())
+        openDatabase(path);
+}
+
+void MainWindow::addRecent(const QString &path)
+{
+    QSettings settings;
+    QStringList recent = settings.value(kRecentKey).toStringList();
+    recent.removeAll(path);
+    recent.prepend(path);
+    while (recent.size() > kMaxRecent)
+        recent.removeLast();
+    settings.setValue(kRecentKey, recent);
+    updateRecentMenu();
+}
+
+void MainWindow::updateRecentMenu()
+{
+    m_recentMenu->clear();
+    const QStringList recent = QSettings().value(kRecentKey).toStringList();
+    for (int i = 0; i < recent.size(); ++i) {
+        const QString path = recent[i];
+        m_recentMenu->addAction(QStringLiteral("&%1 %2").arg(i + 1).arg(path), this,
+                                [this, path] { openDatabase(path); });
+    }
+    m_recentMenu->setEnabled(!recent.isEmpty());
+}
+
+void MainWindow::saveViewState()
+{
+    QSettings settings;
+    settings.setValue(QStringLiteral("window/tab"), m_tabs->currentIndex());
+    settings.setValue(QStringLiteral("components/header"),
+                      m_components->table()->horizontalHeader()->saveState());
+    settings.setValue(QStringLiteral("incidents/header"),
+                      m_incidents->table()->horizontalHeader()->saveState());
+    settings.setValue(QStringLiteral("incidents/splitter"), m_incidents->splitter()->saveState());
+    settings.setValue(QStringLiteral("subscribers/header"),
+                      m_subscribers->table()->horizontalHeader()->saveState());
+    settings.setValue(QStringLiteral("deliveries/header"),
+                      m_deliveries->table()->horizontalHeader()->saveState());
+    settings.setValue(QStringLiteral("deliveries/splitter"), m_deliveries->splitter()->saveState());
+}
+
+void MainWindow::restoreViewState()
+{
+    QSettings settings;
+    m_tabs->setCurrentIndex(settings.value(QStringLiteral("window/tab"), 0).toInt());
+    m_components->table()->horizontalHeader()->restoreState(
+        settings.value(QStringLiteral("components/header")).toByteArray());
+    m_incidents->table()->horizontalHeader()->restoreState(
+        settings.value(QStringLiteral("incidents/header")).toByteArray());
+    m_incidents->splitter()->restoreState(settings.value(QStringLiteral("incidents/splitter")).toByteArray());
+    m_subscribers->table()->horizontalHeader()->restoreState(
+        settings.value(QStringLiteral("subscribers/header")).toByteArray());
+    m_deliveries->table()->horizontalHeader()->restoreState(
+        settings.value(QStringLiteral("deliveries/header")).toByteArray());
+    m_deliveries->splitter()->restoreState(
+        settings.value(QStringLiteral("deliveries/splitter")).toByteArray());
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    QSettings settings;
+    settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
+    settings.setValue(QStringLiteral("window/state"), saveState());
+    saveViewState();
+    event->accept();
+}
+
+void MainWindow::about()
+{
+    QMessageBox::about(
+        this, tr("About StatusDesk"),
+        tr("<b>StatusDesk %1</b><p>An operator console for a Statuspage-style status page and its "
+           "webhook subscribers.</p>")
+            .arg(QStringLiteral(STATUSDESK_VERSION)));
+}
+
+} // namespace sd

@@ -1,0 +1,80 @@
+#pragma once
+
+#include <QElapsedTimer>
+#include <QMainWindow>
+#include <memory>
+
+class QActionGroup;
+class QMenu;
+class QTabWidget;
+
+namespace sd {
+
+class Session;
+class ComponentsView;
+class IncidentsView;
+class SubscribersView;
+class DeliveriesView;
+class PageStatusIndicator;
+class DeliveryProgressLabel;
+
+// The operator console's frame: menus, toolbar, the four views in tabs and a status bar that always
+// shows the page status and live delivery progress. Owns the open Session; File → New/Open swap it.
+class MainWindow final : public QMainWindow
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(MainWindow)
+
+public:
+    explicit MainWindow(std::unique_ptr<Session> session, QWidget *parent = nullptr);
+    ~MainWindow() override;
+
+    Session &session() { return *m_session; }
+    ComponentsView *componentsView() const { return m_components; }
+    IncidentsView *incidentsView() const { return m_incidents; }
+    SubscribersView *subscribersView() const { return m_subscribers; }
+    DeliveriesView *deliveriesView() const { return m_deliveries; }
+    QTabWidget *tabs() const { return m_tabs; }
+    PageStatusIndicator *pageStatus() const { return m_pageStatus; }
+    DeliveryProgressLabel *deliveryProgress() const { return m_progress; }
+
+    // Asks whether to create the sample page when the database is empty (first run).
+    void offerSampleIfEmpty();
+    bool openDatabase(const QString &path);
+
+protected:
+    void closeEvent(QCloseEvent *event) override;
+
+private:
+    void createActions();
+    void setSession(std::unique_ptr<Session> session);
+    void buildViews();
+    void refreshPageStatus();
+    void onDataChanged();
+    void onTabChanged(int index);
+    void newDatabase();
+    void openDatabaseDialog();
+    void updateRecentMenu();
+    void addRecent(const QString &path);
+    void saveViewState();
+    void restoreViewState();
+    void setReceiverMode(int mode);
+    void about();
+
+    std::unique_ptr<Session> m_session;
+    QTabWidget *m_tabs = nullptr;
+    ComponentsView *m_components = nullptr;
+    IncidentsView *m_incidents = nullptr;
+    SubscribersView *m_subscribers = nullptr;
+    DeliveriesView *m_deliveries = nullptr;
+    PageStatusIndicator *m_pageStatus = nullptr;
+    DeliveryProgressLabel *m_progress = nullptr;
+    QMenu *m_recentMenu = nullptr;
+    QActionGroup *m_receiverModes = nullptr;
+    QList<bool> m_dirty;
+    bool m_statsDirty = false;
+    bool m_statsPass = false;
+    QElapsedTimer m_sinceStatsPass;
+};
+
+} // namespace sd

@@ -1,0 +1,90 @@
+#include "session.h"
+
+#include "deliverycontroller.h"
+#include "testreceiver.h"
+
+namespace sd {
+namespace {
+const QString kReceiverPortKey = QStringLiteral("console.test_receiver_port");
+}
+
+std::unique_ptr<Session> Session::open(const QString &path, QString *error)
+{
+    std::unique_ptr<Store> store = Store::open(path, error);
+    if (!store)
+        return nullptr;
+    return std::unique_ptr<Session>(new Session(path, std::move(store)));
+}
+
+Session::Session(QString path, std::unique_ptr<Store> store)
+    : m_path(std::move(path))
+    , m_store(std::move(store))
+    , m_pages(ServiceContext{*m_store})
+    , m_components(ServiceContext{*m_store})
+    , m_incidents(ServiceContext{*m_store})
+    , m_subscribers(ServiceContext{*m_store})
+    , m_resend(ServiceContext{*m_store})
+    , m_delivery(new DeliveryController(m_path, this))
+{
+    // A sample page made earlier points its subscriber at the built-in receiver: bring it back on the same
+    // port.
+    const int port = m_store->settings.value(kReceiverPortKey).toInt();
+    if (port > 0) {
+        m_receiver = new TestReceiver(this);
+        if (!m_receiver->listen(static_cast<quint16>(port))) {
+            delete m_receiver;
+            m_receiver = nullptr;
+        }
+    }
+}
+
+Session::~Session()
+{
+    // The engine thread has its own connection; stop it before the store goes away.
+    m_delivery->stop();
+}
+
+void Session::startDelivery()
+{
+    m_delivery->start();
+}
+
+TestReceiver *Session::startTestReceiver(QString *error)
+{
+    if (m_receiver)
+        return m_receiver;
+    m_receiver = new TestReceiver(this);
+    if (!m_receiver->listen()) {
+        if (error)
+            *error = tr("The test receiver could not listen on 127.0.0.1.");
+        delete m_receiver;
+        m_receiver = nullptr;
+        return nullptr;
+    }
+    try {
+        m_store->settings.setValue(kReceiverPortKey, QString::number(m_receiver->port()));
+    } catch (const StoreError &) {
+    }
+    return m_receiver;
+}
+
+bool Session::isEmpty()
+{
+    try {
+        return m_store->components.count() == 0 && m_store->incidents.all().empty() &&
+               m_store->subscribers.all().empty();
+    } catch (const StoreError &) {
+        return false;
+    }
+}
+
+void Session::afterChange(int messagesQueued)
+{
+    if (messagesQueued > 0) {
+        m_delivery->wake();
+        Q_EMIT this->messagesQueued(messagesQueued);
+    }
+    Q_EMIT dataChanged();
+}
+
+} // namespace sd

@@ -1,0 +1,68 @@
+#pragma once
+
+#include "componentservice.h"
+#include "incidentservice.h"
+#include "pageservice.h"
+#include "resendservice.h"
+#include "store.h"
+#include "subscriberservice.h"
+
+#include <QObject>
+#include <memory>
+
+namespace sd {
+
+class DeliveryController;
+class TestReceiver;
+
+// Everything one open database needs: the store, the services over it and the delivery engine. Views
+// get references to the parts they use; the session says when data changed or messages were queued.
+class Session final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(Session)
+
+public:
+    // nullptr and *error set when the database cannot be opened; the file is then left untouched.
+    static std::unique_ptr<Session> open(const QString &path, QString *error);
+    ~Session() override;
+
+    QString path() const { return m_path; }
+    Store &store() { return *m_store; }
+    PageService &pages() { return m_pages; }
+    ComponentService &components() { return m_components; }
+    IncidentService &incidents() { return m_incidents; }
+    SubscriberService &subscribers() { return m_subscribers; }
+    ResendService &resend() { return m_resend; }
+    DeliveryController &delivery() { return *m_delivery; }
+
+    void startDelivery();
+    // Starts the built-in loopback receiver (first-run sample); remembers its port in the database.
+    TestReceiver *testReceiver() const { return m_receiver; }
+    TestReceiver *startTestReceiver(QString *error);
+
+    bool isEmpty(); // no components, incidents or subscribers yet
+
+public Q_SLOTS:
+    // Call after every service call: wakes the engine when messages were queued.
+    void afterChange(int messagesQueued = 0);
+
+Q_SIGNALS:
+    void dataChanged();
+    void messagesQueued(int count);
+
+private:
+    Session(QString path, std::unique_ptr<Store> store);
+
+    QString m_path;
+    std::unique_ptr<Store> m_store;
+    PageService m_pages;
+    ComponentService m_components;
+    IncidentService m_incidents;
+    SubscriberService m_subscribers;
+    ResendService m_resend;
+    DeliveryController *m_delivery = nullptr; // child
+    TestReceiver *m_receiver = nullptr;       // child, only when the sample receiver is used
+};
+
+} // namespace sd

@@ -1,0 +1,16 @@
+#pragma once
+
+#include "domain.h"
+
+#include <QColor>
+#include <QIcon>
+
+// The console's colours for statuses, in one place so every view agrees.
+namespace sd::palette {
+
+QColor componentStatus(ComponentStatus s);
+QColor deliveryState(DeliveryState s);
+QColor pageIndicator(const QString &indicator); // none, minor, major, critical, maintenance
+QIcon dot(const QColor &color, int size = 12);
+
+} // namespace sd::palette

@@ -1,0 +1,54 @@
+#pragma once
+
+#include "domain.h"
+
+#include <QDialog>
+#include <optional>
+#include <vector>
+
+class QLabel;
+class QLineEdit;
+class QListWidget;
+class QDialogButtonBox;
+
+namespace sd {
+
+// Add or edit a webhook subscriber. Every field is checked as it is typed and the reason is shown
+// beside the field (the same sentences the services use); Save stays disabled until all fields pass.
+class SubscriberDialog final : public QDialog
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(SubscriberDialog)
+
+public:
+    SubscriberDialog(const std::vector<Component> &components, const std::optional<Subscriber> &existing,
+                     QWidget *parent = nullptr);
+
+    QString endpoint() const;
+    QString email() const;
+    QString secret() const;
+    QStringList componentIds() const;
+
+    QLineEdit *endpointEdit() const { return m_endpoint; }
+    QLineEdit *emailEdit() const { return m_email; }
+    QLabel *endpointError() const { return m_endpointError; }
+    QLabel *emailError() const { return m_emailError; }
+    bool canSave() const;
+
+    // Shows a service error that validation could not foresee (e.g. endpoint already subscribed).
+    void showEndpointError(const QString &text);
+
+private:
+    void validate();
+
+    QLineEdit *m_endpoint = nullptr;
+    QLabel *m_endpointError = nullptr;
+    QLineEdit *m_email = nullptr;
+    QLabel *m_emailError = nullptr;
+    QLineEdit *m_secret = nullptr;
+    QLabel *m_secretError = nullptr;
+    QListWidget *m_components = nullptr;
+    QDialogButtonBox *m_buttons = nullptr;
+};
+
+} // namespace sd

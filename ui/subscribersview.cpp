@@ -1,0 +1,235 @@
+#include "subscribersview.h"
+
+#include "modelroles.h"
+#include "session.h"
+#include "subscriberdialog.h"
+#include "subscribersmodel.h"
+
+#include <QApplication>
+#include <QClipboard>
+#include <QDialog>
+#include <QDialogButtonBox>
+#include <QFile>
+#include <QFileDialog>
+#include <QHeaderView>
+#include <QLabel>
+#include <QListWidget>
+#include <QMessageBox>
+#include <QSortFilterProxyModel>
+#include <QTableView>
+#include <QToolBar>
+#include <QVBoxLayout>
+
+namespace sd {
+
+SubscribersView::SubscribersView(Session &session, QWidget *parent)
+    : QWidget(parent)
+    , m_session(session)
+    , m_model(new SubscribersModel(session.store(), this))
+    , m_proxy(new QSortFilterProxyModel(this))
+    , m_table(new QTableView(this))
+{
+    setObjectName(QStringLiteral("subscribersView"));
+    auto *bar = new QToolBar(this);
+    bar->setToolButtonStyle(Qt::ToolButtonTextOnly);
+    bar->addAction(tr("Add…"), this, &SubscribersView::addSubscriber);
+    bar->addAction(tr("Edit…"), this, &SubscribersView::editSelected);
+    bar->addAction(tr("Rotate secret"), this, &SubscribersView::rotateSecret);
+    bar->addAction(tr("Copy secret"), this, &SubscribersView::copySecret);
+    bar->addAction(tr("Reactivate"), this, &SubscribersView::reactivateSelected);
+    bar->addAction(tr("Remove"), this, &SubscribersView::removeSelected);
+    bar->addSeparator();
+    bar->addAction(tr("Send test webhook"), this, &SubscribersView::sendTest);
+    bar->addAction(tr("Import CSV…"), this, &SubscribersView::importCsv);
+
+    m_proxy->setSourceModel(m_model);
+    m_proxy->setSortRole(roles::SortRole);
+    m_table->setObjectName(QStringLiteral("subscribersTable"));
+    m_table->setModel(m_proxy);
+    m_table->setSortingEnabled(true);
+    m_table->sortByColumn(SubscribersModel::EndpointColumn, Qt::AscendingOrder);
+    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_table->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_table->verticalHeader()->hide();
+    m_table->horizontalHeader()->setStretchLastSection(true);
+    m_table->setColumnWidth(SubscribersModel::EndpointColumn, 280);
+    m_table->setColumnWidth(SubscribersModel::EmailColumn, 180);
+    m_table->setColumnWidth(SubscribersModel::ComponentsColumn, 160);
+    m_table->setColumnWidth(SubscribersModel::LastResultColumn, 140);
+    connect(m_table, &QTableView::doubleClicked, this, &SubscribersView::editSelected);
+
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(bar);
+    layout->addWidget(m_table);
+}
+
+void SubscribersView::reload()
+{
+    m_model->reload();
+}
+
+const Subscriber *SubscribersView::selected() const
+{
+    return m_model->subscriberAt(m_proxy->mapToSource(m_table->currentIndex()).row());
+}
+
+void SubscribersView::showError(const QString &text)
+{
+    QMessageBox::warning(this, tr("Subscribers"), text);
+}
+
+void SubscribersView::addSubscriber()
+{
+    SubscriberDialog dialog(m_session.store().components.all(), std::nullopt, this);
+    while (dialog.exec() == QDialog::Accepted) {
+        NewSubscriber input;
+        input.endpoint = dialog.endpoint();
+        input.email = dialog.email();
+        input.secret = dialog.secret();
+        input.componentIds = dialog.componentIds();
+        auto result = m_session.subscribers().add(input);
+        if (!result) {
+            dialog.showEndpointError(result.error()); // stay open: the operator fixes the field
+            continue;
+        }
+        m_session.afterChange();
+        m_model->reload();
+        Q_EMIT statusMessage(tr("Subscriber %1 added.").arg(result.value().endpoint));
+        return;
+    }
+}
+
+void SubscribersView::editSelected()
+{
+    const Subscriber *s = selected();
+    if (!s)
+        return;
+    const Subscriber current = *s;
+    SubscriberDialog dialog(m_session.store().components.all(), current, this);
+    while (dialog.exec() == QDialog::Accepted) {
+        SubscriberPatch patch;
+        if (dialog.endpoint() != current.endpoint)
+            patch.endpoint = dialog.endpoint();
+        if (dialog.email() != current.email)
+            patch.email = dialog.email();
+        if (dialog.secret() != current.secret)
+            patch.secret = dialog.secret();
+        if (dialog.componentIds() != current.componentIds)
+            patch.componentIds = dialog.componentIds();
+        auto result = m_session.subscribers().edit(current.id, patch);
+        if (!result) {
+            dialog.showEndpointError(result.error());
+            continue;
+        }
+        m_session.afterChange();
+        m_model->reload();
+        return;
+    }
+}
+
+void SubscribersView::rotateSecret()
+{
+    const Subscriber *s = selected();
+    if (!s)
+        return;
+    auto result = m_session.subscribers().rotateSecret(s->id);
+    if (!result)
+        return showError(result.error());
+    QApplication::clipboard()->setText(result.value().secret);
+    m_model->reload();
+    Q_EMIT statusMessage(tr("New signing secret copied; the old one keeps signing for 24 hours."));
+}
+
+void SubscribersView::copySecret()
+{
+    const Subscriber *s = selected();
+    if (!s || s->secret.isEmpty())
+        return;
+    QApplication::clipboard()->setText(s->secret);
+    Q_EMIT statusMessage(tr("Signing secret copied."));
+}
+
+void SubscribersView::reactivateSelected()
+{
+    const Subscriber *s = selected();
+    if (!s)
+        return;
+    auto result = m_session.subscribers().reactivate(s->id);
+    if (!result)
+        return showError(result.error());
+    m_session.afterChange(result.value());
+    m_model->reload();
+    Q_EMIT statusMessage(
+        tr("Subscriber reactivated; %n held delivery(ies) released.", nullptr, result.value()));
+}
+
+void SubscribersView::removeSelected()
+{
+    const Subscriber *s = selected();
+    if (!s)
+        return;
+    if (QMessageBox::question(
+            this, tr("Remove subscriber"),
+            tr("Stop sending to %1? Pending deliveries are cancelled; history stays.").arg(s->endpoint)) !=
+        QMessageBox::Yes)
+        return;
+    auto result = m_session.subscribers().remove(s->id);
+    if (!result)
+        return showError(result.error());
+    m_session.afterChange();
+    m_model->reload();
+}
+
+void SubscribersView::sendTest()
+{
+    const Subscriber *s = selected();
+    if (!s)
+        return;
+    auto result = m_session.subscribers().sendTest(s->id);
+    if (!result)
+        return showError(result.error());
+    m_session.afterChange(1);
+    Q_EMIT statusMessage(tr("Test webhook queued (webhook-id %1).").arg(result.value()));
+}
+
+void SubscribersView::importCsv()
+{
+    const QString path = QFileDialog::getOpenFileName(this, tr("Import subscribers"), {},
+                                                      tr("CSV files (*.csv);;All files (*)"));
+    if (!path.isEmpty())
+        importCsvFile(path);
+}
+
+void SubscribersView::importCsvFile(const QString &path)
+{
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly))
+        return showError(tr("Could not read %1: %2").arg(path, f.errorString()));
+    const ImportReport report = m_session.subscribers().importCsv(f.readAll());
+    m_session.afterChange();
+    m_model->reload();
+    if (report.errors.empty()) {
+        Q_EMIT statusMessage(
+            tr("%n subscriber(s) imported.", nullptr, static_cast<int>(report.added.size())));
+        return;
+    }
+    QDialog dialog(this);
+    dialog.setObjectName(QStringLiteral("importErrors"));
+    dialog.setWindowTitle(tr("CSV import"));
+    auto *list = new QListWidget(&dialog);
+    for (const ImportRowError &e : report.errors)
+        list->addItem(tr("Line %1: %2").arg(e.line).arg(e.message));
+    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Close, &dialog);
+    connect(buttons, &QDialogButtonBox::rejected, &dialog, &QDialog::reject);
+    auto *layout = new QVBoxLayout(&dialog);
+    layout->addWidget(new QLabel(
+        tr("%1 imported, %2 row(s) rejected:").arg(report.added.size()).arg(report.errors.size()), &dialog));
+    layout->addWidget(list);
+    layout->addWidget(buttons);
+    dialog.resize(600, 320);
+    dialog.exec();
+}
+
+} // namespace sd
