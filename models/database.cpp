@@ -4,14 +4,31 @@
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
+#include <QHash>
+#include <QMutex>
 #include <QSqlError>
 #include <QStandardPaths>
 #include <QTimeZone>
+#include <algorithm>
 
 namespace sd {
 namespace {
 
 QAtomicInteger<int> g_connectionCounter;
+
+// SQLite's POSIX locks belong to the whole process: closing any other descriptor of the database file (such
+// as the header check's QFile) silently drops them, and another process may then checkpoint and delete the
+// WAL while this one still writes to it. So the header check runs only while this process has no open
+// connection to the file. Connection name -> canonical path of every open Database.
+QMutex g_openPathsMutex;
+QHash<QString, QString> g_openPaths;
+
+bool openInThisProcess(const QString &canonicalPath)
+{
+    const QMutexLocker lock(&g_openPathsMutex);
+    return !canonicalPath.isEmpty() &&
+           std::find(g_openPaths.cbegin(), g_openPaths.cend(), canonicalPath) != g_openPaths.cend();
+}
 
 // Each entry moves the schema one version forward; never edit a shipped entry, append a new one.
 const char *const kMigrations[] = {
@@ -72,7 +89,10 @@ CREATE TABLE api_keys (id TEXT PRIMARY KEY, name TEXT NOT NULL, key_hash TEXT NO
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == Database::kSchemaVersion,
               "one migration per schema version");
 
-QString sqlError(const QSqlError &e) { return e.text().trimmed(); }
+QString sqlError(const QSqlError &e)
+{
+    return e.text().trimmed();
+}
 
 // Reads the 16-byte SQLite header without opening the file for writing.
 bool looksLikeSqlite(const QString &path)
@@ -85,20 +105,36 @@ bool looksLikeSqlite(const QString &path)
 
 } // namespace
 
-QVariant toDb(const QDateTime &t) { return t.isValid() ? QVariant(t.toMSecsSinceEpoch()) : QVariant(); }
+QVariant toDb(const QDateTime &t)
+{
+    return t.isValid() ? QVariant(t.toMSecsSinceEpoch()) : QVariant();
+}
 QDateTime dateFromDb(const QVariant &v)
 {
     if (v.isNull())
         return {};
     return QDateTime::fromMSecsSinceEpoch(v.toLongLong(), Qt::UTC);
 }
-QVariant toDb(const QString &s) { return s.isNull() ? QVariant(QString(QLatin1String(""))) : QVariant(s); }
-QVariant nullIfEmpty(const QString &s) { return s.isEmpty() ? QVariant() : QVariant(s); }
+QVariant toDb(const QString &s)
+{
+    return s.isNull() ? QVariant(QString(QLatin1String(""))) : QVariant(s);
+}
+QVariant nullIfEmpty(const QString &s)
+{
+    return s.isEmpty() ? QVariant() : QVariant(s);
+}
 
-Database::Database(QString path, QString name) : m_path(std::move(path)), m_name(std::move(name)) {}
+Database::Database(QString path, QString name)
+    : m_path(std::move(path))
+    , m_name(std::move(name))
+{}
 
 Database::~Database()
 {
+    {
+        const QMutexLocker lock(&g_openPathsMutex);
+        g_openPaths.remove(m_name);
+    }
     m_statements.clear();
     {
         QSqlDatabase db = QSqlDatabase::database(m_name, false);
@@ -136,16 +172,19 @@ std::unique_ptr<Database> Database::open(const QString &path, QString *error)
             *error = QStringLiteral("database file %1 cannot be read (permission denied)").arg(path);
             return nullptr;
         }
-        // Permission bits, not access(): root may write anywhere, but a file marked read-only is not ours to change.
+        // Permission bits, not access(): root may write anywhere, but a file marked read-only is not ours to
+        // change.
         if (!info.isWritable() || !(info.permissions() & QFileDevice::WriteOwner)) {
-            *error = QStringLiteral("database file %1 is read-only; StatusDesk needs to write to it and left it "
-                                    "untouched")
-                         .arg(path);
+            *error =
+                QStringLiteral("database file %1 is read-only; StatusDesk needs to write to it and left it "
+                               "untouched")
+                    .arg(path);
             return nullptr;
         }
-        if (info.size() > 0 && !looksLikeSqlite(path)) {
-            *error = QStringLiteral("database file %1 is corrupt or not an SQLite database; it was not modified")
-                         .arg(path);
+        if (info.size() > 0 && !openInThisProcess(info.canonicalFilePath()) && !looksLikeSqlite(path)) {
+            *error =
+                QStringLiteral("database file %1 is corrupt or not an SQLite database; it was not modified")
+                    .arg(path);
             return nullptr;
         }
     } else {
@@ -184,20 +223,22 @@ std::unique_ptr<Database> Database::open(const QString &path, QString *error)
         return nullptr;
     }
     if (version > kSchemaVersion) {
-        *error = QStringLiteral("database file %1 has schema version %2, newer than this StatusDesk understands "
-                                "(%3); upgrade StatusDesk. The file was not modified")
-                     .arg(path)
-                     .arg(version)
-                     .arg(kSchemaVersion);
+        *error =
+            QStringLiteral("database file %1 has schema version %2, newer than this StatusDesk understands "
+                           "(%3); upgrade StatusDesk. The file was not modified")
+                .arg(path)
+                .arg(version)
+                .arg(kSchemaVersion);
         return nullptr;
     }
     if (version == 0) {
         QSqlQuery tables(db);
         if (tables.exec(QStringLiteral("SELECT count(*) FROM sqlite_master")) && tables.next() &&
             tables.value(0).toInt() > 0) {
-            *error = QStringLiteral("database file %1 is an SQLite file but not a StatusDesk database; it was not "
-                                    "modified")
-                         .arg(path);
+            *error =
+                QStringLiteral("database file %1 is an SQLite file but not a StatusDesk database; it was not "
+                               "modified")
+                    .arg(path);
             return nullptr;
         }
     }
@@ -214,6 +255,10 @@ std::unique_ptr<Database> Database::open(const QString &path, QString *error)
     }
     if (!database->migrate(error))
         return nullptr;
+    {
+        const QMutexLocker lock(&g_openPathsMutex);
+        g_openPaths.insert(name, QFileInfo(path).canonicalFilePath());
+    }
     return database;
 }
 
@@ -243,7 +288,10 @@ bool Database::migrate(QString *error)
         exec(QStringLiteral("PRAGMA user_version=%1").arg(kSchemaVersion));
         tx.commit();
     } catch (const StoreError &e) {
-        *error = QStringLiteral("cannot upgrade database %1 from schema %2: %3").arg(m_path).arg(from).arg(e.message());
+        *error = QStringLiteral("cannot upgrade database %1 from schema %2: %3")
+                     .arg(m_path)
+                     .arg(from)
+                     .arg(e.message());
         return false;
     }
     return true;
@@ -266,7 +314,10 @@ QSqlQuery &Database::prepared(const QString &sql)
             throw StoreError(sqlError(q.lastError()) + QStringLiteral(" in: ") + sql.simplified());
         it = m_statements.insert(sql, q);
     }
-    it->finish();
+    // Finish every cached statement, not just this one: a single-row read left open would pin this
+    // connection to an old WAL snapshot and keep an autocommit write from committing. Repositories copy
+    // results out before calling the store again, so no caller is mid-iteration here.
+    finishAll();
     return *it;
 }
 
@@ -286,7 +337,12 @@ QSqlQuery &Database::run(const QString &sql, const QVariantList &binds)
     return q;
 }
 
-Transaction::Transaction(Database &db) : m_db(db) { m_db.exec(QStringLiteral("BEGIN IMMEDIATE")); }
+Transaction::Transaction(Database &db)
+    : m_db(db)
+{
+    m_db.finishAll();
+    m_db.exec(QStringLiteral("BEGIN IMMEDIATE"));
+}
 
 Transaction::~Transaction()
 {

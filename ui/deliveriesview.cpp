@@ -60,7 +60,7 @@ QString pre(const QString &text)
 DeliveriesView::DeliveriesView(Session &session, QWidget *parent)
     : QWidget(parent)
     , m_session(session)
-    , m_model(new DeliveriesModel(session.store(), this))
+    , m_model(new DeliveriesModel(session.liveStore(), this))
     , m_proxy(new QSortFilterProxyModel(this))
     , m_state(new QComboBox(this))
     , m_kind(new QComboBox(this))
@@ -197,11 +197,16 @@ void DeliveriesView::showDetail()
     // Scroll position survives the refresh that live updates trigger.
     const int scroll = id == m_detailId ? m_detail->verticalScrollBar()->value() : 0;
     m_detailId = id;
-    std::optional<Message> full;
+    // Everything here is read on the live connection with complete reads (see Session::liveStore).
+    std::optional<Message> full = *m;
     std::vector<Attempt> attempts;
     try {
-        full = m_session.store().outbox.find(id);
-        attempts = m_session.store().outbox.attempts(id);
+        QSqlQuery &q =
+            m_session.liveStore().db().run(QStringLiteral("SELECT body FROM messages WHERE id = ?"), {id});
+        if (q.next())
+            full->body = q.value(0).toByteArray();
+        q.finish();
+        attempts = m_session.liveStore().outbox.attempts(id);
     } catch (const StoreError &e) {
         m_detail->setPlainText(e.message());
         return;
@@ -273,7 +278,7 @@ void DeliveriesView::resendAllFailed()
     f.state = DeliveryState::Failed;
     QStringList ids;
     try {
-        for (const Message &m : m_session.store().outbox.list(f))
+        for (const Message &m : m_session.liveStore().outbox.list(f))
             ids << m.id;
     } catch (const StoreError &e) {
         QMessageBox::warning(this, tr("Resend"), e.message());
@@ -296,7 +301,7 @@ void DeliveriesView::copyAsCurl()
         const auto m = m_session.store().outbox.find(ids.first());
         if (!m)
             return;
-        const auto attempts = m_session.store().outbox.attempts(m->id);
+        const auto attempts = m_session.liveStore().outbox.attempts(m->id);
         const QByteArray headers = attempts.empty() ? QByteArray() : attempts.back().requestHeaders;
         QApplication::clipboard()->setText(report::curlCommand(m->endpoint, headers, m->body));
         Q_EMIT statusMessage(tr("curl command copied."));
@@ -307,7 +312,7 @@ void DeliveriesView::copyAsCurl()
 
 void DeliveriesView::exportReport()
 {
-    ReportExporter::run(this, m_session.store(), currentFilter());
+    ReportExporter::run(this, m_session.liveStore(), currentFilter());
 }
 
 } // namespace sd

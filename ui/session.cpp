@@ -13,12 +13,16 @@ std::unique_ptr<Session> Session::open(const QString &path, QString *error)
     std::unique_ptr<Store> store = Store::open(path, error);
     if (!store)
         return nullptr;
-    return std::unique_ptr<Session>(new Session(path, std::move(store)));
+    std::unique_ptr<Store> live = Store::open(path, error);
+    if (!live)
+        return nullptr;
+    return std::unique_ptr<Session>(new Session(path, std::move(store), std::move(live)));
 }
 
-Session::Session(QString path, std::unique_ptr<Store> store)
+Session::Session(QString path, std::unique_ptr<Store> store, std::unique_ptr<Store> liveStore)
     : m_path(std::move(path))
     , m_store(std::move(store))
+    , m_liveStore(std::move(liveStore))
     , m_pages(ServiceContext{*m_store})
     , m_components(ServiceContext{*m_store})
     , m_incidents(ServiceContext{*m_store})

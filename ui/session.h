@@ -29,6 +29,10 @@ public:
 
     QString path() const { return m_path; }
     Store &store() { return *m_store; }
+    // A second connection for the live views (deliveries, subscriber health). Only complete reads run on
+    // it, so it always sees the engine's latest commits: a half-read statement on the main connection
+    // would otherwise pin SQLite's read snapshot there.
+    Store &liveStore() { return *m_liveStore; }
     PageService &pages() { return m_pages; }
     ComponentService &components() { return m_components; }
     IncidentService &incidents() { return m_incidents; }
@@ -52,10 +56,11 @@ Q_SIGNALS:
     void messagesQueued(int count);
 
 private:
-    Session(QString path, std::unique_ptr<Store> store);
+    Session(QString path, std::unique_ptr<Store> store, std::unique_ptr<Store> liveStore);
 
     QString m_path;
     std::unique_ptr<Store> m_store;
+    std::unique_ptr<Store> m_liveStore;
     PageService m_pages;
     ComponentService m_components;
     IncidentService m_incidents;

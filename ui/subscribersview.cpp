@@ -25,7 +25,7 @@ namespace sd {
 SubscribersView::SubscribersView(Session &session, QWidget *parent)
     : QWidget(parent)
     , m_session(session)
-    , m_model(new SubscribersModel(session.store(), this))
+    , m_model(new SubscribersModel(session.liveStore(), this))
     , m_proxy(new QSortFilterProxyModel(this))
     , m_table(new QTableView(this))
 {

@@ -49,12 +49,13 @@ ApiResponse html(int status, const QString &title, const QString &bodyHtml)
     ApiResponse r;
     r.status = status;
     r.contentType = QByteArrayLiteral("text/html; charset=utf-8");
-    r.body = QStringLiteral("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-                            "<meta name=\"viewport\" content=\"width=device-width\"><title>%1</title>"
-                            "<style>body{font-family:sans-serif;max-width:40em;margin:3em auto;padding:0 1em}"
-                            "code{word-break:break-all}</style></head><body>\n<h1>%1</h1>\n%2\n</body></html>\n")
-                 .arg(title.toHtmlEscaped(), bodyHtml)
-                 .toUtf8();
+    r.body =
+        QStringLiteral("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+                       "<meta name=\"viewport\" content=\"width=device-width\"><title>%1</title>"
+                       "<style>body{font-family:sans-serif;max-width:40em;margin:3em auto;padding:0 1em}"
+                       "code{word-break:break-all}</style></head><body>\n<h1>%1</h1>\n%2\n</body></html>\n")
+            .arg(title.toHtmlEscaped(), bodyHtml)
+            .toUtf8();
     // The token is in the URL: keep it out of caches and Referer headers; the page needs no scripts.
     r.headers = {{QByteArrayLiteral("Cache-Control"), QByteArrayLiteral("no-store")},
                  {QByteArrayLiteral("Referrer-Policy"), QByteArrayLiteral("no-referrer")},
@@ -86,7 +87,11 @@ ApiResponse ApiHandlers::handle(const ApiRequest &request)
     struct FreshSnapshot
     {
         Database &db;
-        explicit FreshSnapshot(Database &d) : db(d) { db.finishAll(); }
+        explicit FreshSnapshot(Database &d)
+            : db(d)
+        {
+            db.finishAll();
+        }
         ~FreshSnapshot() { db.finishAll(); }
         FreshSnapshot(const FreshSnapshot &) = delete;
         FreshSnapshot &operator=(const FreshSnapshot &) = delete;
@@ -94,14 +99,15 @@ ApiResponse ApiHandlers::handle(const ApiRequest &request)
     try {
         const Page page = m_ctx.store.page.get();
         if (!isApiPath(request.path)) {
-            if ((request.path == pagePath(page) || request.path == QLatin1String("/"))
-                && (request.method == "GET" || request.method == "POST"))
+            if ((request.path == pagePath(page) || request.path == QLatin1String("/")) &&
+                (request.method == "GET" || request.method == "POST"))
                 return unsubscribe(request);
             return ApiResponse::error(404, QStringLiteral("not found"));
         }
         // Authenticate before routing, so a caller without a key learns nothing about ids or routes.
         if (request.authorization.isEmpty())
-            return ApiResponse::error(401, QStringLiteral("missing Authorization header; send \"Authorization: OAuth <key>\""));
+            return ApiResponse::error(
+                401, QStringLiteral("missing Authorization header; send \"Authorization: OAuth <key>\""));
         if (!ApiKeyStore(m_ctx.store.db()).verify(presentedKey(request.authorization)))
             return ApiResponse::error(401, QStringLiteral("invalid or revoked API key"));
         const RouteMatch match = matchRoute(request.method, request.path, page.id);
@@ -110,11 +116,13 @@ ApiResponse ApiHandlers::handle(const ApiRequest &request)
             return ApiResponse::error(404, QStringLiteral("no such route: %1 %2")
                                                .arg(QString::fromLatin1(request.method), request.path));
         case RouteMatch::Outcome::WrongPage:
-            return ApiResponse::error(404, QStringLiteral("unknown page id; this server serves page %1").arg(page.id));
+            return ApiResponse::error(
+                404, QStringLiteral("unknown page id; this server serves page %1").arg(page.id));
         case RouteMatch::Outcome::MethodNotAllowed: {
-            ApiResponse r = ApiResponse::error(405, QStringLiteral("method %1 is not allowed here; allowed: %2")
-                                                        .arg(QString::fromLatin1(request.method),
-                                                             QString::fromLatin1(match.allowedMethods)));
+            ApiResponse r =
+                ApiResponse::error(405, QStringLiteral("method %1 is not allowed here; allowed: %2")
+                                            .arg(QString::fromLatin1(request.method),
+                                                 QString::fromLatin1(match.allowedMethods)));
             r.headers.append({QByteArrayLiteral("Allow"), match.allowedMethods});
             return r;
         }
@@ -165,11 +173,12 @@ ApiResponse ApiHandlers::unsubscribe(const ApiRequest &r)
         return unknown;
     const QString endpoint = found->endpoint.toHtmlEscaped();
     if (r.method == "GET") {
-        return html(200, QStringLiteral("Unsubscribe webhook"),
-                    QStringLiteral("<p>Stop sending status webhooks to <code>%1</code>?</p>\n"
-                                   "<form method=\"post\"><input type=\"hidden\" name=\"unsubscribe\" value=\"%2\">"
-                                   "<button type=\"submit\">Unsubscribe</button></form>")
-                        .arg(endpoint, token.toHtmlEscaped()));
+        return html(
+            200, QStringLiteral("Unsubscribe webhook"),
+            QStringLiteral("<p>Stop sending status webhooks to <code>%1</code>?</p>\n"
+                           "<form method=\"post\"><input type=\"hidden\" name=\"unsubscribe\" value=\"%2\">"
+                           "<button type=\"submit\">Unsubscribe</button></form>")
+                .arg(endpoint, token.toHtmlEscaped()));
     }
     m_ctx.store.db().finishAll(); // reads above must not pin an old snapshot
     auto done = SubscriberService(m_ctx).unsubscribeByToken(token);
@@ -179,8 +188,9 @@ ApiResponse ApiHandlers::unsubscribe(const ApiRequest &r)
                         .arg(done.error().toHtmlEscaped()));
     if (!done)
         return unknown;
-    return html(200, QStringLiteral("Unsubscribed"),
-                QStringLiteral("<p><code>%1</code> will receive no more webhooks from this page.</p>").arg(endpoint));
+    return html(
+        200, QStringLiteral("Unsubscribed"),
+        QStringLiteral("<p><code>%1</code> will receive no more webhooks from this page.</p>").arg(endpoint));
 }
 
 ApiResponse ApiHandlers::listSubscribers(const ApiRequest &r)
@@ -196,7 +206,8 @@ ApiResponse ApiHandlers::listSubscribers(const ApiRequest &r)
     } else {
         // state=all includes unsubscribed ones, which list() leaves out; the table is small.
         const std::vector<Subscriber> all = m_ctx.store.subscribers.all();
-        for (size_t i = static_cast<size_t>(offset); i < all.size() && list.size() < static_cast<size_t>(q.perPage); ++i)
+        for (size_t i = static_cast<size_t>(offset);
+             i < all.size() && list.size() < static_cast<size_t>(q.perPage); ++i)
             list.push_back(all.at(i));
     }
     QJsonArray array;
@@ -250,21 +261,23 @@ ApiResponse ApiHandlers::reactivateSubscribers(const ApiRequest &r)
     for (const QString &id : ids.value()) {
         const auto s = m_ctx.store.subscribers.find(id);
         if (!s || s->state == SubscriberState::Unsubscribed)
-            return ApiResponse::error(422, QStringLiteral("unknown subscriber id \"%1\"; nothing was reactivated").arg(id));
+            return ApiResponse::error(
+                422, QStringLiteral("unknown subscriber id \"%1\"; nothing was reactivated").arg(id));
     }
     m_ctx.store.db().finishAll(); // reads above must not pin an old snapshot
     SubscriberService service(m_ctx);
     QJsonArray reactivated;
     int released = 0;
     for (const QString &id : ids.value()) {
+        m_ctx.store.db().finishAll();
         auto done = service.reactivate(id);
         if (!done)
             return serviceError(done.error());
         released += done.value();
         reactivated.append(json::subscriber(*m_ctx.store.subscribers.find(id)));
     }
-    ApiResponse out = ApiResponse::json(
-        200, QJsonObject{{QStringLiteral("subscribers"), reactivated}, {QStringLiteral("released_messages"), released}});
+    ApiResponse out = ApiResponse::json(200, QJsonObject{{QStringLiteral("subscribers"), reactivated},
+                                                         {QStringLiteral("released_messages"), released}});
     out.queuedMessages = released;
     return out;
 }
@@ -347,7 +360,8 @@ Result<std::vector<ComponentStatusChange>> changesFor(const IncidentInput &in, S
     for (const auto &[componentId, status] : in.components)
         out.push_back({componentId, status});
     for (const QString &cid : in.componentIds) {
-        const bool listed = std::any_of(out.begin(), out.end(), [&](const auto &c) { return c.componentId == cid; });
+        const bool listed =
+            std::any_of(out.begin(), out.end(), [&](const auto &c) { return c.componentId == cid; });
         if (listed)
             continue;
         const auto c = store.components.find(cid);

@@ -39,7 +39,9 @@ struct ApiResponse
 class ApiHandlers final
 {
 public:
-    explicit ApiHandlers(ServiceContext ctx) : m_ctx(std::move(ctx)) {}
+    explicit ApiHandlers(ServiceContext ctx)
+        : m_ctx(std::move(ctx))
+    {}
 
     ApiResponse handle(const ApiRequest &request);
 

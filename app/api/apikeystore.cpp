@@ -44,7 +44,9 @@ Result<CreatedApiKey> ApiKeyStore::create(const QString &name)
     if (trimmed.isEmpty())
         return Error{QStringLiteral("an API key needs a name (--name)")};
     if (trimmed.size() > kMaxNameLength)
-        return Error{QStringLiteral("API key name is %1 characters; the limit is %2").arg(trimmed.size()).arg(kMaxNameLength)};
+        return Error{QStringLiteral("API key name is %1 characters; the limit is %2")
+                         .arg(trimmed.size())
+                         .arg(kMaxNameLength)};
     CreatedApiKey out;
     out.secret = QStringLiteral("sdk_") + ids::randomBase36(kKeyLength);
     out.key.id = ids::newId();
@@ -74,8 +76,8 @@ std::vector<ApiKey> ApiKeyStore::list()
 Result<ApiKey> ApiKeyStore::revoke(const QString &id)
 {
     try {
-        QSqlQuery &q = m_db.run(QStringLiteral("SELECT id, name, created_at, revoked_at FROM api_keys WHERE id = ?"),
-                                {id});
+        QSqlQuery &q = m_db.run(
+            QStringLiteral("SELECT id, name, created_at, revoked_at FROM api_keys WHERE id = ?"), {id});
         if (!q.next())
             return Error{QStringLiteral("unknown API key id \"%1\"").arg(id)};
         ApiKey k = keyFrom(q);

@@ -5,7 +5,6 @@
 
 #include <QDateTime>
 #include <QString>
-
 #include <vector>
 
 namespace sd::api {
@@ -29,7 +28,9 @@ struct CreatedApiKey
 class ApiKeyStore final
 {
 public:
-    explicit ApiKeyStore(Database &db) : m_db(db) {}
+    explicit ApiKeyStore(Database &db)
+        : m_db(db)
+    {}
 
     Result<CreatedApiKey> create(const QString &name);
     std::vector<ApiKey> list();

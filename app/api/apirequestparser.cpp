@@ -47,7 +47,9 @@ Result<QJsonObject> envelope(const QByteArray &body, const QString &key)
     QJsonParseError parseError;
     const QJsonDocument doc = QJsonDocument::fromJson(body, &parseError);
     if (parseError.error != QJsonParseError::NoError)
-        return Error{QStringLiteral("malformed JSON at offset %1: %2").arg(parseError.offset).arg(parseError.errorString())};
+        return Error{QStringLiteral("malformed JSON at offset %1: %2")
+                         .arg(parseError.offset)
+                         .arg(parseError.errorString())};
     if (!doc.isObject())
         return Error{QStringLiteral("expected a JSON object with \"%1\"").arg(key)};
     const QJsonObject top = doc.object();
@@ -121,7 +123,8 @@ Result<QDateTime> optTime(const QJsonObject &o, const QString &prefix, const QSt
         return QDateTime();
     const QDateTime t = QDateTime::fromString(*s.value(), Qt::ISODateWithMs);
     if (!t.isValid())
-        return Error{QStringLiteral("%1.%2 must be an ISO 8601 time such as 2024-05-01T12:00:00Z").arg(prefix, key)};
+        return Error{
+            QStringLiteral("%1.%2 must be an ISO 8601 time such as 2024-05-01T12:00:00Z").arg(prefix, key)};
     return t.toUTC();
 }
 
@@ -140,7 +143,8 @@ Result<std::optional<T>> optEnum(const QJsonObject &o, const QString &prefix, co
                      .arg(prefix, key, *s.value(), names.join(QStringLiteral(", ")))};
 }
 
-Result<std::vector<std::pair<QString, ComponentStatus>>> componentMap(const QJsonObject &o, const QString &prefix)
+Result<std::vector<std::pair<QString, ComponentStatus>>> componentMap(const QJsonObject &o,
+                                                                      const QString &prefix)
 {
     std::vector<std::pair<QString, ComponentStatus>> out;
     const QJsonValue v = o.value(QLatin1String("components"));
@@ -155,8 +159,9 @@ Result<std::vector<std::pair<QString, ComponentStatus>>> componentMap(const QJso
             return wrongType(field, "a component status string", it.value());
         auto status = parseComponentStatus(it.value().toString());
         if (!status)
-            return Error{QStringLiteral("%1 \"%2\" is not valid; valid values: %3")
-                             .arg(field, it.value().toString(), componentStatusNames().join(QStringLiteral(", ")))};
+            return Error{
+                QStringLiteral("%1 \"%2\" is not valid; valid values: %3")
+                    .arg(field, it.value().toString(), componentStatusNames().join(QStringLiteral(", ")))};
         out.emplace_back(it.key(), *status);
     }
     return out;
@@ -169,7 +174,7 @@ Result<IncidentInput> parseIncident(const QByteArray &body, bool create)
     if (!inner)
         return Error{inner.error()};
     const QJsonObject o = inner.value();
-    QStringList allowed{QStringLiteral("status"),        QStringLiteral("body"),
+    QStringList allowed{QStringLiteral("status"),          QStringLiteral("body"),
                         QStringLiteral("impact_override"), QStringLiteral("component_ids"),
                         QStringLiteral("components"),      QStringLiteral("deliver_notifications")};
     if (create)
@@ -234,8 +239,10 @@ Result<SubscriberInput> parseSubscriber(const QByteArray &body)
     if (!inner)
         return Error{inner.error()};
     const QJsonObject o = inner.value();
-    if (const QString err = unknownField(o, prefix,
-                              {QStringLiteral("endpoint"), QStringLiteral("email"), QStringLiteral("component_ids")}); !err.isEmpty())
+    if (const QString err = unknownField(
+            o, prefix,
+            {QStringLiteral("endpoint"), QStringLiteral("email"), QStringLiteral("component_ids")});
+        !err.isEmpty())
         return Error{err};
     SubscriberInput in;
     auto endpoint = optString(o, prefix, QStringLiteral("endpoint"));
@@ -264,12 +271,15 @@ Result<QStringList> parseReactivate(const QByteArray &body)
     QJsonParseError parseError;
     const QJsonDocument doc = QJsonDocument::fromJson(body, &parseError);
     if (parseError.error != QJsonParseError::NoError)
-        return Error{QStringLiteral("malformed JSON at offset %1: %2").arg(parseError.offset).arg(parseError.errorString())};
+        return Error{QStringLiteral("malformed JSON at offset %1: %2")
+                         .arg(parseError.offset)
+                         .arg(parseError.errorString())};
     if (!doc.isObject())
         return Error{QStringLiteral("expected a JSON object with \"subscribers\"")};
     const QJsonObject o = doc.object();
     // Statuspage's reactivate also takes a subscriber type; only webhook subscribers exist here.
-    if (const QString err = unknownField(o, QStringLiteral("body"), {QStringLiteral("subscribers"), QStringLiteral("type")});
+    if (const QString err =
+            unknownField(o, QStringLiteral("body"), {QStringLiteral("subscribers"), QStringLiteral("type")});
         !err.isEmpty())
         return Error{err};
     const QJsonValue type = o.value(QLatin1String("type"));
@@ -309,8 +319,9 @@ Result<ComponentInput> parseComponentPatch(const QByteArray &body)
     if (!inner)
         return Error{inner.error()};
     const QJsonObject o = inner.value();
-    if (const QString err = unknownField(o, prefix,
-                              {QStringLiteral("status"), QStringLiteral("name"), QStringLiteral("description")}); !err.isEmpty())
+    if (const QString err = unknownField(
+            o, prefix, {QStringLiteral("status"), QStringLiteral("name"), QStringLiteral("description")});
+        !err.isEmpty())
         return Error{err};
     ComponentInput in;
     auto status = optEnum<ComponentStatus>(o, prefix, QStringLiteral("status"), parseComponentStatus,
@@ -331,9 +342,15 @@ Result<ComponentInput> parseComponentPatch(const QByteArray &body)
     return in;
 }
 
-Result<IncidentInput> parseIncidentCreate(const QByteArray &body) { return parseIncident(body, true); }
+Result<IncidentInput> parseIncidentCreate(const QByteArray &body)
+{
+    return parseIncident(body, true);
+}
 
-Result<IncidentInput> parseIncidentUpdate(const QByteArray &body) { return parseIncident(body, false); }
+Result<IncidentInput> parseIncidentUpdate(const QByteArray &body)
+{
+    return parseIncident(body, false);
+}
 
 Result<ListQuery> parseSubscriberQuery(const QUrlQuery &query)
 {
@@ -367,7 +384,9 @@ Result<ListQuery> parseSubscriberQuery(const QUrlQuery &query)
             if (value != QLatin1String("webhook"))
                 return Error{QStringLiteral("type must be \"webhook\" (the only subscriber type)")};
         } else {
-            return Error{QStringLiteral("unknown query parameter \"%1\"; allowed: state, page, per_page, type").arg(key)};
+            return Error{
+                QStringLiteral("unknown query parameter \"%1\"; allowed: state, page, per_page, type")
+                    .arg(key)};
         }
     }
     return out;

@@ -7,7 +7,6 @@
 #include <QHash>
 #include <QStringList>
 #include <QUrlQuery>
-
 #include <optional>
 #include <vector>
 

@@ -18,10 +18,14 @@ const QList<Rule> &rules()
     static const QList<Rule> table{
         {{}, Endpoint::Page, {"GET"}},
         {{QStringLiteral("subscribers")}, Endpoint::Subscribers, {"GET", "POST"}},
-        {{QStringLiteral("subscribers"), QStringLiteral("reactivate")}, Endpoint::ReactivateSubscribers, {"POST"}},
+        {{QStringLiteral("subscribers"), QStringLiteral("reactivate")},
+         Endpoint::ReactivateSubscribers,
+         {"POST"}},
         {{QStringLiteral("subscribers"), QStringLiteral("{id}")}, Endpoint::Subscriber, {"GET", "DELETE"}},
         {{QStringLiteral("components")}, Endpoint::Components, {"GET"}},
-        {{QStringLiteral("components"), QStringLiteral("{id}")}, Endpoint::Component, {"GET", "PATCH", "PUT"}},
+        {{QStringLiteral("components"), QStringLiteral("{id}")},
+         Endpoint::Component,
+         {"GET", "PATCH", "PUT"}},
         {{QStringLiteral("incidents")}, Endpoint::Incidents, {"GET", "POST"}},
         {{QStringLiteral("incidents"), QStringLiteral("{id}")}, Endpoint::Incident, {"GET", "PATCH", "PUT"}},
     };
@@ -46,7 +50,10 @@ bool segmentsMatch(const QStringList &pattern, const QStringList &segments, QStr
 
 } // namespace
 
-bool isApiPath(const QString &path) { return path == QLatin1String("/v1") || path.startsWith(QLatin1String("/v1/")); }
+bool isApiPath(const QString &path)
+{
+    return path == QLatin1String("/v1") || path.startsWith(QLatin1String("/v1/"));
+}
 
 RouteMatch matchRoute(const QByteArray &method, const QString &path, const QString &pageId)
 {
@@ -75,7 +82,8 @@ RouteMatch matchRoute(const QByteArray &method, const QString &path, const QStri
         } else {
             out.outcome = RouteMatch::Outcome::MethodNotAllowed;
             for (const QByteArray &m : rule.methods)
-                out.allowedMethods += (out.allowedMethods.isEmpty() ? QByteArray() : QByteArrayLiteral(", ")) + m;
+                out.allowedMethods +=
+                    (out.allowedMethods.isEmpty() ? QByteArray() : QByteArrayLiteral(", ")) + m;
         }
         return out;
     }

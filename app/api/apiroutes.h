@@ -8,7 +8,8 @@
 // Pure, so the routing table is tested and fuzzed without sockets.
 namespace sd::api {
 
-enum class Endpoint {
+enum class Endpoint
+{
     Page,
     Subscribers,
     ReactivateSubscribers,
@@ -21,10 +22,16 @@ enum class Endpoint {
 
 struct RouteMatch
 {
-    enum class Outcome { Found, NotFound, WrongPage, MethodNotAllowed };
+    enum class Outcome
+    {
+        Found,
+        NotFound,
+        WrongPage,
+        MethodNotAllowed
+    };
     Outcome outcome = Outcome::NotFound;
     Endpoint endpoint = Endpoint::Page;
-    QString id;               // the {id} segment, when the route has one
+    QString id;                // the {id} segment, when the route has one
     QByteArray allowedMethods; // for 405: "GET, POST"
 };
 

@@ -6,9 +6,9 @@
 namespace sd::api {
 
 ApiServer::ApiServer(Store &store, QObject *parent)
-    : QObject(parent), m_handlers(std::make_unique<ApiHandlers>(ServiceContext{store}))
-{
-}
+    : QObject(parent)
+    , m_handlers(std::make_unique<ApiHandlers>(ServiceContext{store}))
+{}
 
 ApiServer::~ApiServer()
 {
@@ -23,14 +23,18 @@ bool ApiServer::listen(const QHostAddress &address, quint16 port, bool allowRemo
         return false;
     }
     if (!address.isLoopback() && !allowRemote) {
-        *error = QStringLiteral("refusing to listen on %1: it is not a loopback address; pass --allow-remote to "
-                                "expose the API to the network")
-                     .arg(address.toString());
+        *error =
+            QStringLiteral("refusing to listen on %1: it is not a loopback address; pass --allow-remote to "
+                           "expose the API to the network")
+                .arg(address.toString());
         return false;
     }
     auto tcp = std::make_unique<GuardedTcpServer>(m_limits);
     if (!tcp->listen(address, port)) {
-        *error = QStringLiteral("cannot listen on %1:%2: %3").arg(address.toString()).arg(port).arg(tcp->errorString());
+        *error = QStringLiteral("cannot listen on %1:%2: %3")
+                     .arg(address.toString())
+                     .arg(port)
+                     .arg(tcp->errorString());
         return false;
     }
     m_http = new HttpFrontend(
@@ -46,18 +50,25 @@ bool ApiServer::listen(const QHostAddress &address, quint16 port, bool allowRemo
     return true;
 }
 
-quint16 ApiServer::port() const { return m_tcp ? m_tcp->serverPort() : 0; }
+quint16 ApiServer::port() const
+{
+    return m_tcp ? m_tcp->serverPort() : 0;
+}
 
 QString ApiServer::url() const
 {
     if (!m_tcp)
         return {};
     const QHostAddress a = m_tcp->serverAddress();
-    const QString host = a.protocol() == QAbstractSocket::IPv6Protocol ? QLatin1Char('[') + a.toString() + QLatin1Char(']')
-                                                                      : a.toString();
+    const QString host = a.protocol() == QAbstractSocket::IPv6Protocol
+                             ? QLatin1Char('[') + a.toString() + QLatin1Char(']')
+                             : a.toString();
     return QStringLiteral("http://%1:%2/").arg(host).arg(port());
 }
 
-int ApiServer::openConnections() const { return m_tcp ? m_tcp->openConnections() : 0; }
+int ApiServer::openConnections() const
+{
+    return m_tcp ? m_tcp->openConnections() : 0;
+}
 
 } // namespace sd::api

@@ -4,7 +4,6 @@
 
 #include <QHostAddress>
 #include <QObject>
-
 #include <memory>
 
 namespace sd {
@@ -43,7 +42,7 @@ Q_SIGNALS:
 private:
     std::unique_ptr<ApiHandlers> m_handlers;
     ConnectionLimits m_limits;
-    HttpFrontend *m_http = nullptr;   // child
+    HttpFrontend *m_http = nullptr;    // child
     GuardedTcpServer *m_tcp = nullptr; // owned by m_http after bind()
 };
 

@@ -6,7 +6,10 @@
 
 namespace sd::api {
 
-GuardedTcpServer::GuardedTcpServer(ConnectionLimits limits, QObject *parent) : QTcpServer(parent), m_limits(limits) {}
+GuardedTcpServer::GuardedTcpServer(ConnectionLimits limits, QObject *parent)
+    : QTcpServer(parent)
+    , m_limits(limits)
+{}
 
 GuardedTcpServer::~GuardedTcpServer() = default;
 
@@ -30,15 +33,18 @@ void GuardedTcpServer::incomingConnection(qintptr handle)
 }
 
 ConnectionGuard::ConnectionGuard(QTcpSocket *socket, const ConnectionLimits &limits)
-    : QObject(socket), m_socket(socket), m_limits(limits)
+    : QObject(socket)
+    , m_socket(socket)
+    , m_limits(limits)
 {
     m_requestTimer.setSingleShot(true);
     m_requestTimer.setInterval(m_limits.requestTimeoutMs);
     m_idleTimer.setSingleShot(true);
     m_idleTimer.setInterval(m_limits.idleTimeoutMs);
     connect(&m_requestTimer, &QTimer::timeout, this, [this] {
-        reject(408, QByteArrayLiteral("Request Timeout"),
-               QStringLiteral("the request was not complete within %1 s").arg(m_limits.requestTimeoutMs / 1000));
+        reject(
+            408, QByteArrayLiteral("Request Timeout"),
+            QStringLiteral("the request was not complete within %1 s").arg(m_limits.requestTimeoutMs / 1000));
     });
     connect(&m_idleTimer, &QTimer::timeout, this, &ConnectionGuard::close);
     connect(socket, &QTcpSocket::readyRead, this, &ConnectionGuard::onReadyRead);
@@ -85,8 +91,9 @@ void ConnectionGuard::feed(QByteArray chunk)
         }
         if (end < 0) {
             if (m_head.size() > m_limits.maxHeaderBytes)
-                reject(431, QByteArrayLiteral("Request Header Fields Too Large"),
-                       QStringLiteral("request headers are larger than %1 bytes").arg(m_limits.maxHeaderBytes));
+                reject(
+                    431, QByteArrayLiteral("Request Header Fields Too Large"),
+                    QStringLiteral("request headers are larger than %1 bytes").arg(m_limits.maxHeaderBytes));
             return;
         }
         const QByteArray block = m_head.left(end);
@@ -129,7 +136,9 @@ bool ConnectionGuard::startBody(const QByteArray &headerBlock)
     }
     if (length > m_limits.maxBodyBytes) {
         reject(413, QByteArrayLiteral("Payload Too Large"),
-               QStringLiteral("request body is %1 bytes; the limit is %2").arg(length).arg(m_limits.maxBodyBytes));
+               QStringLiteral("request body is %1 bytes; the limit is %2")
+                   .arg(length)
+                   .arg(m_limits.maxBodyBytes));
         return false;
     }
     m_remaining = length;
@@ -141,15 +150,17 @@ bool ConnectionGuard::startBody(const QByteArray &headerBlock)
     return true;
 }
 
-void ConnectionGuard::rejectSocket(QTcpSocket *socket, int status, const QByteArray &reason, const QString &message)
+void ConnectionGuard::rejectSocket(QTcpSocket *socket, int status, const QByteArray &reason,
+                                   const QString &message)
 {
     // Nobody else reads this connection again: QtHttpServer's readyRead handler is connected after ours and
     // is skipped for the signal being emitted now once disconnected.
     QObject::disconnect(socket, &QTcpSocket::readyRead, nullptr, nullptr);
-    const QByteArray body = QJsonDocument(QJsonObject{{QStringLiteral("error"), message}}).toJson(QJsonDocument::Compact);
-    socket->write("HTTP/1.1 " + QByteArray::number(status) + ' ' + reason
-                  + "\r\nContent-Type: application/json\r\nContent-Length: " + QByteArray::number(body.size())
-                  + "\r\nConnection: close\r\n\r\n" + body);
+    const QByteArray body =
+        QJsonDocument(QJsonObject{{QStringLiteral("error"), message}}).toJson(QJsonDocument::Compact);
+    socket->write("HTTP/1.1 " + QByteArray::number(status) + ' ' + reason +
+                  "\r\nContent-Type: application/json\r\nContent-Length: " + QByteArray::number(body.size()) +
+                  "\r\nConnection: close\r\n\r\n" + body);
     socket->disconnectFromHost();
 }
 

@@ -52,7 +52,8 @@ public:
     ConnectionGuard(QTcpSocket *socket, const ConnectionLimits &limits);
 
     // Writes a complete JSON error response, stops everyone else from reading the socket and closes it.
-    static void rejectSocket(QTcpSocket *socket, int status, const QByteArray &reason, const QString &message);
+    static void rejectSocket(QTcpSocket *socket, int status, const QByteArray &reason,
+                             const QString &message);
 
 private:
     void onReadyRead();
@@ -61,7 +62,12 @@ private:
     void reject(int status, const QByteArray &reason, const QString &message);
     void close();
 
-    enum class State { Headers, Body, Rejected };
+    enum class State
+    {
+        Headers,
+        Body,
+        Rejected
+    };
     QTcpSocket *m_socket;
     ConnectionLimits m_limits;
     State m_state = State::Headers;

@@ -36,9 +36,10 @@ QByteArray methodName(QHttpServerRequest::Method m)
 
 } // namespace
 
-HttpFrontend::HttpFrontend(Handler handler, QObject *parent) : QAbstractHttpServer(parent), m_handler(std::move(handler))
-{
-}
+HttpFrontend::HttpFrontend(Handler handler, QObject *parent)
+    : QAbstractHttpServer(parent)
+    , m_handler(std::move(handler))
+{}
 
 HttpFrontend::~HttpFrontend() = default;
 
@@ -71,7 +72,8 @@ bool HttpFrontend::handleRequest(const QHttpServerRequest &request, QTcpSocket *
 void HttpFrontend::missingHandler(const QHttpServerRequest &request, QTcpSocket *socket)
 {
     // handleRequest answers everything; this only runs if that ever changes.
-    QHttpServerResponse response(QByteArrayLiteral("application/json"), QByteArrayLiteral("{\"error\":\"not found\"}"),
+    QHttpServerResponse response(QByteArrayLiteral("application/json"),
+                                 QByteArrayLiteral("{\"error\":\"not found\"}"),
                                  QHttpServerResponder::StatusCode::NotFound);
     response.write(makeResponder(request, socket));
 }

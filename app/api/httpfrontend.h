@@ -3,7 +3,6 @@
 #include "apihandlers.h"
 
 #include <QAbstractHttpServer>
-
 #include <functional>
 
 namespace sd::api {

@@ -11,7 +11,6 @@
 #include <QJsonObject>
 #include <QSocketNotifier>
 #include <QUrl>
-
 #include <csignal>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -68,16 +67,18 @@ Result<ListenAddress> parseListen(const QString &text)
             return Error{QStringLiteral("--listen: \"%1\" is not a port number").arg(port)};
         out.port = static_cast<quint16>(n);
     }
-    out.address = host == QLatin1String("localhost") ? QHostAddress(QHostAddress::LocalHost) : QHostAddress(host);
+    out.address =
+        host == QLatin1String("localhost") ? QHostAddress(QHostAddress::LocalHost) : QHostAddress(host);
     if (out.address.isNull())
-        return Error{QStringLiteral("--listen: \"%1\" is not an IP address (expected e.g. 127.0.0.1:8787)").arg(host)};
+        return Error{
+            QStringLiteral("--listen: \"%1\" is not an IP address (expected e.g. 127.0.0.1:8787)").arg(host)};
     return out;
 }
 
 int serve(Context &ctx, const QCommandLineParser &parser, const QStringList &)
 {
     auto listen = parseListen(parser.isSet(QStringLiteral("listen")) ? parser.value(QStringLiteral("listen"))
-                                                                      : QStringLiteral("127.0.0.1:8787"));
+                                                                     : QStringLiteral("127.0.0.1:8787"));
     if (!listen)
         return ctx.fail(listen.error());
 
@@ -112,8 +113,9 @@ int serve(Context &ctx, const QCommandLineParser &parser, const QStringList &)
     ctx.out << "StatusDesk API listening on " << server.url() << " (page " << page.id << ")" << Qt::endl;
     ctx.out << "API base: " << server.url() << "v1/pages/" << page.id << "/" << Qt::endl;
     const QUrl pageUrl(page.url);
-    if (pageUrl.port(80) != server.port() || !(pageUrl.host() == listen->address.toString()
-                                                || (pageUrl.host() == QLatin1String("localhost") && listen->address.isLoopback())))
+    if (pageUrl.port(80) != server.port() ||
+        !(pageUrl.host() == listen->address.toString() ||
+          (pageUrl.host() == QLatin1String("localhost") && listen->address.isLoopback())))
         ctx.out << "note: unsubscribe links point at the page URL " << page.url
                 << "; serve there (or set the page URL) for them to work" << Qt::endl;
     ctx.out << "delivery engine running; press Ctrl+C to stop" << Qt::endl;
@@ -141,7 +143,8 @@ int keyCreate(Context &ctx, const QCommandLineParser &parser, const QStringList 
     } else {
         ctx.out << created->secret << Qt::endl;
         ctx.err << "API key " << created->key.id << " (" << created->key.name
-                << ") created. This is the only time the key is shown; only its SHA-256 is stored." << Qt::endl;
+                << ") created. This is the only time the key is shown; only its SHA-256 is stored."
+                << Qt::endl;
     }
     return 0;
 }
@@ -164,8 +167,9 @@ int keyList(Context &ctx, const QCommandLineParser &, const QStringList &)
         rows << QStringList{k.id, k.name, timefmt::isoUtc(k.createdAt),
                             k.revokedAt.isValid() ? QStringLiteral("revoked ") + timefmt::isoUtc(k.revokedAt)
                                                   : QStringLiteral("active")};
-    ctx.printTable({QStringLiteral("ID"), QStringLiteral("NAME"), QStringLiteral("CREATED"), QStringLiteral("STATE")},
-                   rows);
+    ctx.printTable(
+        {QStringLiteral("ID"), QStringLiteral("NAME"), QStringLiteral("CREATED"), QStringLiteral("STATE")},
+        rows);
     return 0;
 }
 
@@ -184,16 +188,17 @@ int keyRevoke(Context &ctx, const QCommandLineParser &, const QStringList &posit
 
 void addServerCommands(std::vector<Command> &out)
 {
-    out.push_back({QStringLiteral("serve"),
-                   QStringLiteral("Run the HTTP API and the delivery engine until Ctrl+C."),
-                   QString(),
-                   {QCommandLineOption(QStringLiteral("listen"),
-                                       QStringLiteral("Address and port to listen on (default 127.0.0.1:8787)."),
-                                       QStringLiteral("HOST:PORT")),
-                    QCommandLineOption(QStringLiteral("allow-remote"),
-                                       QStringLiteral("Allow a non-loopback --listen address (exposes the API)."))},
-                   false,
-                   serve});
+    out.push_back(
+        {QStringLiteral("serve"),
+         QStringLiteral("Run the HTTP API and the delivery engine until Ctrl+C."),
+         QString(),
+         {QCommandLineOption(QStringLiteral("listen"),
+                             QStringLiteral("Address and port to listen on (default 127.0.0.1:8787)."),
+                             QStringLiteral("HOST:PORT")),
+          QCommandLineOption(QStringLiteral("allow-remote"),
+                             QStringLiteral("Allow a non-loopback --listen address (exposes the API)."))},
+         false,
+         serve});
     out.push_back({QStringLiteral("api-key create"),
                    QStringLiteral("Create an API key; prints it once."),
                    QString(),
@@ -201,10 +206,18 @@ void addServerCommands(std::vector<Command> &out)
                                        QStringLiteral("NAME"))},
                    true,
                    keyCreate});
-    out.push_back({QStringLiteral("api-key list"), QStringLiteral("List API keys (never the keys themselves)."),
-                   QString(), {}, false, keyList});
-    out.push_back({QStringLiteral("api-key revoke"), QStringLiteral("Revoke an API key."), QStringLiteral("ID"), {},
-                   true, keyRevoke});
+    out.push_back({QStringLiteral("api-key list"),
+                   QStringLiteral("List API keys (never the keys themselves)."),
+                   QString(),
+                   {},
+                   false,
+                   keyList});
+    out.push_back({QStringLiteral("api-key revoke"),
+                   QStringLiteral("Revoke an API key."),
+                   QStringLiteral("ID"),
+                   {},
+                   true,
+                   keyRevoke});
 }
 #else
 // Built without Qt6 HttpServer: no serve or api-key commands.

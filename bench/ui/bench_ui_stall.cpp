@@ -161,8 +161,16 @@ int main(int argc, char *argv[])
                 "longest < 50)\n",
                 gaps.size(), percentile(gaps, 50), percentile(gaps, 99),
                 gaps.empty() ? 0.0 : *std::max_element(gaps.begin(), gaps.end()));
-    std::printf("deliveries model: %d coalesced updates, %d rows loaded\n",
-                window.deliveriesView()->model()->flushCount(), window.deliveriesView()->model()->rowCount());
+    DeliveriesModel *model = window.deliveriesView()->model();
+    QElapsedTimer settle; // let the last coalesced batch land
+    settle.start();
+    while (settle.elapsed() < 500)
+        QCoreApplication::processEvents(QEventLoop::AllEvents, 50);
+    int shownDelivered = 0;
+    for (int r = 0; r < model->rowCount(); ++r)
+        shownDelivered += model->messageAt(r)->state == DeliveryState::Delivered ? 1 : 0;
+    std::printf("deliveries model: %d coalesced updates, %d rows loaded, %d of them shown as delivered\n",
+                model->flushCount(), model->rowCount(), shownDelivered);
 
     QMetaObject::invokeMethod(
         receiver, [receiver] { delete receiver; }, Qt::BlockingQueuedConnection);
