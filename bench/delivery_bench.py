@@ -78,7 +78,8 @@ def throughput(work, subscribers, events):
     cfg = os.path.join(work, "curl.cfg")
     with open(cfg, "w") as f:
         for i, (mid, body, endpoint) in enumerate(con.execute(
-                "select m.id, m.body, s.endpoint from messages m join subscribers s on s.id = m.subscriber_id")):
+                "select m.id, b.body, s.endpoint from messages m join message_bodies b on b.message_id = m.id "
+                "join subscribers s on s.id = m.subscriber_id")):
             path = os.path.join(bodies, f"{i}.json")
             with open(path, "wb") as b:
                 b.write(body)

@@ -27,7 +27,7 @@ private:
 class Database final
 {
 public:
-    static constexpr int kSchemaVersion = 2;
+    static constexpr int kSchemaVersion = 3;
 
     // Returns nullptr and sets *error when the file is corrupt, read-only, not ours or from a newer schema;
     // in those cases the file is left exactly as it was.

@@ -161,6 +161,7 @@ struct Message
     QString lastError;
     qint64 lastDurationMs = -1;
     QString endpoint; // joined from the subscriber for listings
+    AttemptTrigger nextTrigger = AttemptTrigger::Automatic; // manual after an operator's resend
 };
 
 struct Attempt

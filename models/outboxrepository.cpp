@@ -2,15 +2,18 @@
 
 #include "values.h"
 
+#include <QJsonArray>
+#include <QJsonDocument>
 #include <QTimeZone>
 
 namespace sd {
 namespace {
 
-const QString kListColumns = QStringLiteral(
-    "m.id, m.subscriber_id, m.kind, m.subject_id, m.subject_name, m.event_id, m.created_at, m.state, m.attempts, "
-    "m.next_attempt_at, m.updated_at, m.last_http_status, m.last_error_class, m.last_error, m.last_duration_ms, "
-    "s.endpoint");
+const QString kListColumns = QStringLiteral("m.id, m.subscriber_id, m.kind, m.subject_id, m.subject_name, "
+                                            "m.event_id, m.created_at, m.state, m.attempts, "
+                                            "m.next_attempt_at, m.updated_at, m.last_http_status, "
+                                            "m.last_error_class, m.last_error, m.last_duration_ms, "
+                                            "s.endpoint");
 
 Message readMessage(const QSqlQuery &q, bool withBody)
 {
@@ -38,7 +41,8 @@ Message readMessage(const QSqlQuery &q, bool withBody)
 
 const QString kAttemptColumns = QStringLiteral(
     "id, message_id, subscriber_id, endpoint, attempt_number, trigger, started_at, ended_at, duration_ms, "
-    "http_status, error_class, error_text, request_headers, response_headers, response_body, next_attempt_at");
+    "http_status, error_class, error_text, request_headers, response_headers, response_body, "
+    "next_attempt_at");
 
 Attempt readAttempt(const QSqlQuery &q)
 {
@@ -66,19 +70,22 @@ Attempt readAttempt(const QSqlQuery &q)
 
 void OutboxRepository::insert(const Message &m)
 {
-    m_db.run(QStringLiteral("INSERT INTO messages (id, subscriber_id, kind, subject_id, subject_name, event_id, body, "
-                            "created_at, state, attempts, next_attempt_at, updated_at) "
-                            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)"),
-             {m.id, m.subscriberId, toString(m.kind), m.subjectId, m.subjectName, m.eventId, m.body, toDb(m.createdAt),
-              toString(m.state), toDb(m.nextAttemptAt), toDb(m.createdAt)});
+    m_db.run(
+        QStringLiteral("INSERT INTO messages (id, subscriber_id, kind, subject_id, subject_name, event_id, "
+                       "created_at, state, attempts, next_attempt_at, updated_at) "
+                       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)"),
+        {m.id, m.subscriberId, toString(m.kind), m.subjectId, m.subjectName, m.eventId, toDb(m.createdAt),
+         toString(m.state), toDb(m.nextAttemptAt), toDb(m.createdAt)});
+    m_db.run(QStringLiteral("INSERT INTO message_bodies (message_id, body) VALUES (?, ?)"), {m.id, m.body});
 }
 
 std::optional<Message> OutboxRepository::find(const QString &id)
 {
-    QSqlQuery &q = m_db.run(QStringLiteral("SELECT ") + kListColumns +
-                                QStringLiteral(", m.body FROM messages m JOIN subscribers s ON s.id = m.subscriber_id "
-                                               "WHERE m.id = ?"),
-                            {id});
+    QSqlQuery &q =
+        m_db.run(QStringLiteral("SELECT ") + kListColumns +
+                     QStringLiteral(", b.body FROM messages m JOIN subscribers s ON s.id = m.subscriber_id "
+                                    "JOIN message_bodies b ON b.message_id = m.id WHERE m.id = ?"),
+                 {id});
     if (q.next())
         return readMessage(q, true);
     return std::nullopt;
@@ -104,8 +111,9 @@ QString OutboxRepository::where(const MessageFilter &f, QVariantList &binds) con
         binds << toString(*f.kind);
     }
     if (!f.text.isEmpty()) {
-        clauses << QStringLiteral("(instr(lower(m.subject_name), lower(?)) > 0 OR instr(s.endpoint, ?) > 0 OR "
-                                  "instr(lower(COALESCE(m.last_error, '')), lower(?)) > 0 OR m.id = ?)");
+        clauses << QStringLiteral(
+            "(instr(lower(m.subject_name), lower(?)) > 0 OR instr(s.endpoint, ?) > 0 OR "
+            "instr(lower(COALESCE(m.last_error, '')), lower(?)) > 0 OR m.id = ?)");
         binds << f.text << f.text << f.text << f.text;
     }
     if (f.since.isValid()) {
@@ -135,7 +143,8 @@ int OutboxRepository::count(const MessageFilter &f)
 {
     QVariantList binds;
     QSqlQuery &q = m_db.run(
-        QStringLiteral("SELECT count(*) FROM messages m JOIN subscribers s ON s.id = m.subscriber_id") + where(f, binds),
+        QStringLiteral("SELECT count(*) FROM messages m JOIN subscribers s ON s.id = m.subscriber_id") +
+            where(f, binds),
         binds);
     return q.next() ? q.value(0).toInt() : 0;
 }
@@ -175,67 +184,97 @@ StateCounts OutboxRepository::countsByState()
 
 std::vector<Message> OutboxRepository::due(const QDateTime &now, int limit)
 {
-    QSqlQuery &q = m_db.run(QStringLiteral("SELECT ") + kListColumns +
-                                QStringLiteral(", m.body FROM messages m JOIN subscribers s ON s.id = m.subscriber_id "
-                                               "WHERE m.state IN ('queued', 'retrying') AND m.next_attempt_at <= ? "
-                                               "AND s.state = 'active' ORDER BY m.next_attempt_at, m.rowid LIMIT ?"),
-                            {toDb(now), limit});
+    // The inner walks read only the messages_due index (one per state, already in time order); bodies are
+    // read for the chosen rows alone. A plain IN ('queued', 'retrying') ORDER BY would sort every due row,
+    // body and all, on each scan, which is what made a large backlog slow.
+    QSqlQuery &q = m_db.run(
+        QStringLiteral("SELECT ") + kListColumns +
+            QStringLiteral(
+                ", b.body, m.next_trigger FROM messages m JOIN subscribers s ON s.id = m.subscriber_id "
+                "JOIN message_bodies b ON b.message_id = m.id WHERE m.rowid IN (SELECT rowid FROM (SELECT "
+                "rowid FROM messages WHERE state = 'queued' "
+                "AND next_attempt_at <= ? ORDER BY next_attempt_at LIMIT ?) UNION ALL SELECT rowid FROM "
+                "(SELECT rowid FROM messages WHERE state = 'retrying' AND next_attempt_at <= ? ORDER BY "
+                "next_attempt_at LIMIT ?)) ORDER BY m.next_attempt_at, m.rowid LIMIT ?"),
+        {toDb(now), limit, toDb(now), limit, limit});
     std::vector<Message> out;
-    while (q.next())
-        out.push_back(readMessage(q, true));
+    while (q.next()) {
+        Message m = readMessage(q, true);
+        m.nextTrigger = parseAttemptTrigger(q.value(17).toString()).value_or(AttemptTrigger::Automatic);
+        out.push_back(std::move(m));
+    }
     return out;
 }
 
 QDateTime OutboxRepository::nextDueTime()
 {
-    QSqlQuery &q = m_db.run(QStringLiteral("SELECT MIN(m.next_attempt_at) FROM messages m JOIN subscribers s ON "
-                                           "s.id = m.subscriber_id WHERE m.state IN ('queued', 'retrying') AND "
-                                           "s.state = 'active'"));
-    return q.next() ? dateFromDb(q.value(0)) : QDateTime();
+    // MIN over an index prefix is a single seek per state. Messages of a subscriber that is no longer active
+    // are claimed like any other and then held or cancelled by the engine, so no join is needed here.
+    QDateTime next;
+    for (const QString &state : {toString(DeliveryState::Queued), toString(DeliveryState::Retrying)}) {
+        QSqlQuery &q =
+            m_db.run(QStringLiteral("SELECT MIN(next_attempt_at) FROM messages WHERE state = ?"), {state});
+        if (q.next() && !q.value(0).isNull()) {
+            const QDateTime t = dateFromDb(q.value(0));
+            if (!next.isValid() || t < next)
+                next = t;
+        }
+    }
+    return next;
 }
 
 int OutboxRepository::recoverInFlight(const QDateTime &now)
 {
-    QSqlQuery &q = m_db.run(
-        QStringLiteral("UPDATE messages SET state = 'queued', next_attempt_at = ?, updated_at = ? WHERE state = 'sending'"),
-        {toDb(now), toDb(now)});
+    QSqlQuery &q = m_db.run(QStringLiteral("UPDATE messages SET state = 'queued', next_attempt_at = ?, "
+                                           "updated_at = ? WHERE state = 'sending'"),
+                            {toDb(now), toDb(now)});
     return q.numRowsAffected();
 }
 
 void OutboxRepository::markSending(const QStringList &ids, const QDateTime &now)
 {
-    for (const QString &id : ids)
-        m_db.run(QStringLiteral("UPDATE messages SET state = 'sending', updated_at = ? WHERE id = ?"), {toDb(now), id});
+    // One statement for the whole claim: the ids travel as a JSON array.
+    const QByteArray list = QJsonDocument(QJsonArray::fromStringList(ids)).toJson(QJsonDocument::Compact);
+    m_db.run(
+        QStringLiteral("UPDATE messages SET state = 'sending', updated_at = ? WHERE id IN (SELECT value FROM "
+                       "json_each(?))"),
+        {toDb(now), QString::fromUtf8(list)});
 }
 
 void OutboxRepository::setState(const QString &id, DeliveryState state, const QDateTime &nextAttemptAt,
                                 const QDateTime &now)
 {
-    m_db.run(QStringLiteral("UPDATE messages SET state = ?, next_attempt_at = ?, updated_at = ? WHERE id = ?"),
-             {toString(state), toDb(nextAttemptAt), toDb(now), id});
+    m_db.run(
+        QStringLiteral("UPDATE messages SET state = ?, next_attempt_at = ?, updated_at = ? WHERE id = ?"),
+        {toString(state), toDb(nextAttemptAt), toDb(now), id});
 }
 
 void OutboxRepository::recordAttempt(const Attempt &a, DeliveryState newState)
 {
-    m_db.run(QStringLiteral("INSERT INTO attempts (message_id, subscriber_id, endpoint, attempt_number, trigger, "
-                            "started_at, ended_at, duration_ms, http_status, error_class, error_text, request_headers, "
-                            "response_headers, response_body, next_attempt_at) "
-                            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
-             {a.messageId, a.subscriberId, a.endpoint, a.attemptNumber, toString(a.trigger), toDb(a.startedAt),
-              toDb(a.endedAt), a.durationMs, a.httpStatus, nullIfEmpty(a.errorClass), nullIfEmpty(a.errorText),
-              a.requestHeaders, a.responseHeaders, a.responseBody, toDb(a.nextAttemptAt)});
-    m_db.run(QStringLiteral("UPDATE messages SET state = ?, attempts = ?, next_attempt_at = ?, updated_at = ?, next_trigger = 'automatic', "
-                            "last_http_status = ?, last_error_class = ?, last_error = ?, last_duration_ms = ? "
-                            "WHERE id = ?"),
-             {toString(newState), a.attemptNumber, toDb(a.nextAttemptAt), toDb(a.endedAt), a.httpStatus,
-              nullIfEmpty(a.errorClass), nullIfEmpty(a.errorText), a.durationMs, a.messageId});
+    m_db.run(QStringLiteral(
+                 "INSERT INTO attempts (message_id, subscriber_id, endpoint, attempt_number, trigger, "
+                 "started_at, ended_at, duration_ms, http_status, error_class, error_text, request_headers, "
+                 "response_headers, response_body, next_attempt_at) "
+                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+             {a.messageId, a.subscriberId, a.endpoint, a.attemptNumber, toString(a.trigger),
+              toDb(a.startedAt), toDb(a.endedAt), a.durationMs, a.httpStatus, nullIfEmpty(a.errorClass),
+              nullIfEmpty(a.errorText), a.requestHeaders, a.responseHeaders, a.responseBody,
+              toDb(a.nextAttemptAt)});
+    m_db.run(
+        QStringLiteral("UPDATE messages SET state = ?, attempts = ?, next_attempt_at = ?, updated_at = ?, "
+                       "next_trigger = 'automatic', "
+                       "last_http_status = ?, last_error_class = ?, last_error = ?, last_duration_ms = ? "
+                       "WHERE id = ?"),
+        {toString(newState), a.attemptNumber, toDb(a.nextAttemptAt), toDb(a.endedAt), a.httpStatus,
+         nullIfEmpty(a.errorClass), nullIfEmpty(a.errorText), a.durationMs, a.messageId});
 }
 
 std::vector<Attempt> OutboxRepository::attempts(const QString &messageId)
 {
-    QSqlQuery &q = m_db.run(QStringLiteral("SELECT ") + kAttemptColumns +
-                                QStringLiteral(" FROM attempts WHERE message_id = ? ORDER BY attempt_number, id"),
-                            {messageId});
+    QSqlQuery &q =
+        m_db.run(QStringLiteral("SELECT ") + kAttemptColumns +
+                     QStringLiteral(" FROM attempts WHERE message_id = ? ORDER BY attempt_number, id"),
+                 {messageId});
     std::vector<Attempt> out;
     while (q.next())
         out.push_back(readAttempt(q));
@@ -265,25 +304,28 @@ std::vector<Attempt> OutboxRepository::attemptsSince(const QDateTime &since, con
 
 int OutboxRepository::failedAttemptsSince(const QString &subscriberId, const QDateTime &since)
 {
-    QSqlQuery &q = m_db.run(QStringLiteral("SELECT count(*) FROM attempts WHERE subscriber_id = ? AND started_at >= ? "
-                                           "AND error_class IS NOT NULL"),
-                            {subscriberId, toDb(since)});
+    QSqlQuery &q =
+        m_db.run(QStringLiteral("SELECT count(*) FROM attempts WHERE subscriber_id = ? AND started_at >= ? "
+                                "AND error_class IS NOT NULL"),
+                 {subscriberId, toDb(since)});
     return q.next() ? q.value(0).toInt() : 0;
 }
 
 int OutboxRepository::holdForSubscriber(const QString &subscriberId, const QDateTime &now)
 {
-    QSqlQuery &q = m_db.run(QStringLiteral("UPDATE messages SET state = 'held', updated_at = ? WHERE subscriber_id = ? "
-                                           "AND state IN ('queued', 'retrying', 'sending')"),
-                            {toDb(now), subscriberId});
+    QSqlQuery &q =
+        m_db.run(QStringLiteral("UPDATE messages SET state = 'held', updated_at = ? WHERE subscriber_id = ? "
+                                "AND state IN ('queued', 'retrying', 'sending')"),
+                 {toDb(now), subscriberId});
     return q.numRowsAffected();
 }
 
 int OutboxRepository::releaseForSubscriber(const QString &subscriberId, const QDateTime &now)
 {
-    QSqlQuery &q = m_db.run(QStringLiteral("UPDATE messages SET state = 'queued', next_attempt_at = ?, updated_at = ? "
-                                           "WHERE subscriber_id = ? AND state = 'held'"),
-                            {toDb(now), toDb(now), subscriberId});
+    QSqlQuery &q =
+        m_db.run(QStringLiteral("UPDATE messages SET state = 'queued', next_attempt_at = ?, updated_at = ? "
+                                "WHERE subscriber_id = ? AND state = 'held'"),
+                 {toDb(now), toDb(now), subscriberId});
     return q.numRowsAffected();
 }
 
@@ -298,9 +340,10 @@ int OutboxRepository::cancelForSubscriber(const QString &subscriberId, const QDa
 
 QStringList OutboxRepository::failedSince(const QDateTime &since)
 {
-    QSqlQuery &q = m_db.run(QStringLiteral("SELECT id FROM messages WHERE state = 'failed' AND updated_at >= ? "
-                                           "ORDER BY created_at"),
-                            {toDb(since.isValid() ? since : QDateTime::fromMSecsSinceEpoch(0, Qt::UTC))});
+    QSqlQuery &q =
+        m_db.run(QStringLiteral("SELECT id FROM messages WHERE state = 'failed' AND updated_at >= ? "
+                                "ORDER BY created_at"),
+                 {toDb(since.isValid() ? since : QDateTime::fromMSecsSinceEpoch(0, Qt::UTC))});
     QStringList out;
     while (q.next())
         out << q.value(0).toString();

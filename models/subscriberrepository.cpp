@@ -5,14 +5,15 @@
 
 namespace sd {
 namespace {
-const QString kColumns = QStringLiteral(
-    "id, endpoint, email, component_ids, secret, previous_secret, previous_secret_expires_at, unsubscribe_token, "
-    "state, created_at, quarantined_at, purge_at, unsubscribed_at");
+const QString kColumns = QStringLiteral("id, endpoint, email, component_ids, secret, previous_secret, "
+                                        "previous_secret_expires_at, unsubscribe_token, "
+                                        "state, created_at, quarantined_at, purge_at, unsubscribed_at");
 }
 
 std::vector<Subscriber> SubscriberRepository::select(const QString &where, const QVariantList &binds)
 {
-    QSqlQuery &q = m_db.run(QStringLiteral("SELECT ") + kColumns + QStringLiteral(" FROM subscribers ") + where, binds);
+    QSqlQuery &q =
+        m_db.run(QStringLiteral("SELECT ") + kColumns + QStringLiteral(" FROM subscribers ") + where, binds);
     std::vector<Subscriber> out;
     while (q.next()) {
         Subscriber s;
@@ -34,7 +35,8 @@ std::vector<Subscriber> SubscriberRepository::select(const QString &where, const
     return out;
 }
 
-std::vector<Subscriber> SubscriberRepository::list(std::optional<SubscriberState> state, int limit, int offset)
+std::vector<Subscriber> SubscriberRepository::list(std::optional<SubscriberState> state, int limit,
+                                                   int offset)
 {
     const QString page = QStringLiteral(" ORDER BY created_at, id LIMIT %1 OFFSET %2").arg(limit).arg(offset);
     if (state)
@@ -42,7 +44,10 @@ std::vector<Subscriber> SubscriberRepository::list(std::optional<SubscriberState
     return select(QStringLiteral("WHERE state != 'unsubscribed'") + page, {});
 }
 
-std::vector<Subscriber> SubscriberRepository::all() { return select(QStringLiteral("ORDER BY created_at, id"), {}); }
+std::vector<Subscriber> SubscriberRepository::all()
+{
+    return select(QStringLiteral("ORDER BY created_at, id"), {});
+}
 
 std::vector<Subscriber> SubscriberRepository::active()
 {
@@ -78,23 +83,28 @@ void SubscriberRepository::insert(const Subscriber &s)
     m_db.run(QStringLiteral("INSERT INTO subscribers (") + kColumns +
                  QStringLiteral(") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
              {s.id, s.endpoint, s.email, jsoncol::fromStringList(s.componentIds), nullIfEmpty(s.secret),
-              nullIfEmpty(s.previousSecret), toDb(s.previousSecretExpiresAt), s.unsubscribeToken, toString(s.state),
-              toDb(s.createdAt), toDb(s.quarantinedAt), toDb(s.purgeAt), toDb(s.unsubscribedAt)});
+              nullIfEmpty(s.previousSecret), toDb(s.previousSecretExpiresAt), s.unsubscribeToken,
+              toString(s.state), toDb(s.createdAt), toDb(s.quarantinedAt), toDb(s.purgeAt),
+              toDb(s.unsubscribedAt)});
 }
 
 void SubscriberRepository::update(const Subscriber &s)
 {
-    m_db.run(QStringLiteral("UPDATE subscribers SET endpoint=?, email=?, component_ids=?, secret=?, previous_secret=?, "
-                            "previous_secret_expires_at=?, state=?, quarantined_at=?, purge_at=?, unsubscribed_at=? "
-                            "WHERE id=?"),
+    m_db.run(QStringLiteral(
+                 "UPDATE subscribers SET endpoint=?, email=?, component_ids=?, secret=?, previous_secret=?, "
+                 "previous_secret_expires_at=?, state=?, quarantined_at=?, purge_at=?, unsubscribed_at=? "
+                 "WHERE id=?"),
              {s.endpoint, s.email, jsoncol::fromStringList(s.componentIds), nullIfEmpty(s.secret),
-              nullIfEmpty(s.previousSecret), toDb(s.previousSecretExpiresAt), toString(s.state), toDb(s.quarantinedAt),
-              toDb(s.purgeAt), toDb(s.unsubscribedAt), s.id});
+              nullIfEmpty(s.previousSecret), toDb(s.previousSecretExpiresAt), toString(s.state),
+              toDb(s.quarantinedAt), toDb(s.purgeAt), toDb(s.unsubscribedAt), s.id});
 }
 
 void SubscriberRepository::purge(const QString &id)
 {
     m_db.run(QStringLiteral("DELETE FROM attempts WHERE subscriber_id = ?"), {id});
+    m_db.run(QStringLiteral("DELETE FROM message_bodies WHERE message_id IN (SELECT id FROM messages WHERE "
+                            "subscriber_id = ?)"),
+             {id});
     m_db.run(QStringLiteral("DELETE FROM messages WHERE subscriber_id = ?"), {id});
     m_db.run(QStringLiteral("DELETE FROM subscribers WHERE id = ?"), {id});
 }

@@ -201,8 +201,8 @@ void DeliveriesView::showDetail()
     std::optional<Message> full = *m;
     std::vector<Attempt> attempts;
     try {
-        QSqlQuery &q =
-            m_session.liveStore().db().run(QStringLiteral("SELECT body FROM messages WHERE id = ?"), {id});
+        QSqlQuery &q = m_session.liveStore().db().run(
+            QStringLiteral("SELECT body FROM message_bodies WHERE message_id = ?"), {id});
         if (q.next())
             full->body = q.value(0).toByteArray();
         q.finish();

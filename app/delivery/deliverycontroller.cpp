@@ -1,26 +1,42 @@
 #include "deliverycontroller.h"
 
 #include "deliveryengine.h"
+#include "deliveryjournal.h"
 
 namespace sd {
 
 DeliveryController::DeliveryController(QString databasePath, QObject *parent)
-    : QObject(parent), m_path(std::move(databasePath))
+    : QObject(parent)
+    , m_path(std::move(databasePath))
 {
     qRegisterMetaType<sd::DeliveryProgress>();
     qRegisterMetaType<sd::AttemptResult>();
+    qRegisterMetaType<sd::JournalBatch>();
+    qRegisterMetaType<sd::JournalOutcome>();
     m_thread.setObjectName(QStringLiteral("delivery"));
+    m_journalThread.setObjectName(QStringLiteral("delivery-db"));
 }
 
-DeliveryController::~DeliveryController() { stop(); }
+DeliveryController::~DeliveryController()
+{
+    stop();
+}
 
-bool DeliveryController::isRunning() const { return m_engine != nullptr; }
+bool DeliveryController::isRunning() const
+{
+    return m_engine != nullptr;
+}
 
 void DeliveryController::start()
 {
     if (m_engine)
         return;
-    m_engine = new DeliveryEngine(m_path);
+    m_journal = new DeliveryJournal(m_path);
+    m_journal->moveToThread(&m_journalThread);
+    // Direct in the new thread, before its event loop takes the engine's first batch.
+    connect(&m_journalThread, &QThread::started, m_journal, &DeliveryJournal::initialize);
+    m_journalThread.start();
+    m_engine = new DeliveryEngine(m_path, m_journal);
     m_engine->moveToThread(&m_thread);
     connect(&m_thread, &QThread::started, m_engine, &DeliveryEngine::initialize);
     connect(this, &DeliveryController::wakeRequested, m_engine, &DeliveryEngine::wake);
@@ -42,8 +58,18 @@ void DeliveryController::stop()
     m_thread.wait();
     delete m_engine;
     m_engine = nullptr;
+    // The engine's last batch is written by now (shutdown waits for it); then the journal closes its
+    // connection.
+    QMetaObject::invokeMethod(m_journal, &DeliveryJournal::shutdown, Qt::BlockingQueuedConnection);
+    m_journalThread.quit();
+    m_journalThread.wait();
+    delete m_journal;
+    m_journal = nullptr;
 }
 
-void DeliveryController::wake() { Q_EMIT wakeRequested(); }
+void DeliveryController::wake()
+{
+    Q_EMIT wakeRequested();
+}
 
 } // namespace sd

@@ -9,6 +9,7 @@
 namespace sd {
 
 class DeliveryEngine;
+class DeliveryJournal;
 
 // A snapshot of delivery for status bars and summaries; sent a few times a second, never per request.
 struct DeliveryProgress
@@ -20,8 +21,9 @@ struct DeliveryProgress
     qint64 failedAttempts = 0;
 };
 
-// Owns the worker thread that runs the DeliveryEngine (its own QNetworkAccessManager and its own database
-// connection). Lives in the caller's thread; everything it says arrives as queued, batched signals.
+// Owns the worker threads: "delivery" runs the DeliveryEngine (network, scheduling, retry decisions) and
+// "delivery-db" the DeliveryJournal (the engine's writes), each with its own database connection. Lives in
+// the caller's thread; everything it says arrives as queued, batched signals.
 class DeliveryController final : public QObject
 {
     Q_OBJECT
@@ -32,7 +34,8 @@ public:
     ~DeliveryController() override;
 
     void start();
-    void stop(); // waits for the worker to finish its current database batch; in-flight requests are resumed next start
+    void stop(); // waits for the worker to finish its current database batch; in-flight requests are resumed
+                 // next start
     bool isRunning() const;
 
 public Q_SLOTS:
@@ -54,7 +57,9 @@ Q_SIGNALS:
 private:
     QString m_path;
     QThread m_thread;
-    DeliveryEngine *m_engine = nullptr; // lives in m_thread, deleted there
+    QThread m_journalThread;
+    DeliveryEngine *m_engine = nullptr;   // lives in m_thread
+    DeliveryJournal *m_journal = nullptr; // lives in m_journalThread
 };
 
 } // namespace sd

@@ -9,19 +9,30 @@
 
 namespace sd {
 namespace {
-constexpr int kFlushIntervalMs = 50;    // results reach the database within this
-constexpr int kFlushBatch = 500;        // or as soon as this many are waiting
+constexpr int kFlushIntervalMs = 50;     // results reach the database within this
+constexpr int kFlushBatch = 1000;        // or as soon as this many are waiting
 constexpr int kProgressIntervalMs = 250; // a few progress signals a second, never one per request
 constexpr int kPollIntervalMs = 1000;    // catches messages queued by other processes
+// Each QNetworkAccessManager does its socket work in one thread of its own, and at a few thousand requests a
+// second that thread is the limit; two managers (origins split between them) share the load.
+constexpr int kNetworkThreads = 2;
 } // namespace
 
-DeliveryEngine::DeliveryEngine(QString databasePath, QObject *parent)
-    : QObject(parent), m_path(std::move(databasePath)), m_scanTimer(this), m_flushTimer(this), m_progressTimer(this)
+DeliveryEngine::DeliveryEngine(QString databasePath, DeliveryJournal *journal, QObject *parent)
+    : QObject(parent)
+    , m_path(std::move(databasePath))
+    , m_journal(journal)
+    , m_scanTimer(this)
+    , m_flushTimer(this)
+    , m_progressTimer(this)
 {
+    // The journal lives in its own thread: both directions are queued.
+    connect(this, &DeliveryEngine::writeRequested, m_journal, &DeliveryJournal::write);
+    connect(m_journal, &DeliveryJournal::written, this, &DeliveryEngine::onWritten);
     m_scanTimer.setSingleShot(true);
     m_flushTimer.setSingleShot(true);
     connect(&m_scanTimer, &QTimer::timeout, this, &DeliveryEngine::scan);
-    connect(&m_flushTimer, &QTimer::timeout, this, &DeliveryEngine::flush);
+    connect(&m_flushTimer, &QTimer::timeout, this, [this]() { flush(false); });
     connect(&m_progressTimer, &QTimer::timeout, this, &DeliveryEngine::emitProgress);
 }
 
@@ -35,9 +46,12 @@ void DeliveryEngine::initialize()
         Q_EMIT engineError(error);
         return;
     }
-    m_nam = new QNetworkAccessManager(this);
-    m_nam->setAutoDeleteReplies(false);
-    m_nam->setStrictTransportSecurityEnabled(false);
+    for (int i = 0; i < kNetworkThreads; ++i) {
+        auto *nam = new QNetworkAccessManager(this);
+        nam->setAutoDeleteReplies(false);
+        nam->setStrictTransportSecurityEnabled(false);
+        m_nams.push_back(nam);
+    }
     try {
         const QDateTime now = QDateTime::currentDateTimeUtc();
         {
@@ -50,14 +64,16 @@ void DeliveryEngine::initialize()
         ServiceContext ctx{*m_store};
         auto purged = SubscriberService(ctx).purgeExpired();
         if (purged && purged.value() > 0)
-            Q_EMIT noticeAdded(QStringLiteral("%1 quarantined subscriber(s) purged after 90 days").arg(purged.value()));
+            Q_EMIT noticeAdded(
+                QStringLiteral("%1 quarantined subscriber(s) purged after 90 days").arg(purged.value()));
     } catch (const StoreError &e) {
         Q_EMIT engineError(e.message());
         return;
     }
     m_policy = std::make_unique<RetryPolicy>(m_settings);
     m_scheduler = std::make_unique<HostScheduler>(m_settings.maxInFlight, m_settings.maxPerHost);
-    m_quarantine = std::make_unique<QuarantineTracker>(m_settings.quarantineFailures, m_settings.quarantineWindowMs);
+    m_quarantine =
+        std::make_unique<QuarantineTracker>(m_settings.quarantineFailures, m_settings.quarantineWindowMs);
     m_progressTimer.start(kProgressIntervalMs);
     scan();
 }
@@ -67,6 +83,7 @@ void DeliveryEngine::wake()
     if (!m_store || m_stopping)
         return;
     m_wasIdle = false;
+    m_subscribers.clear(); // woken because something changed: a reactivation, a resend, a new subscriber
     m_scanTimer.start(0);
 }
 
@@ -87,46 +104,36 @@ void DeliveryEngine::scan()
         return;
     try {
         const QDateTime now = QDateTime::currentDateTimeUtc();
-        // Keep a bounded window of claimed messages in memory: enough to fill every slot twice.
-        const int room = 2 * m_settings.maxInFlight - (m_scheduler->waiting() + m_scheduler->inFlight());
-        if (room > 0) {
-            m_subscribers.clear();
-            std::vector<Message> due = m_store->outbox.due(now, room);
-            if (!due.empty()) {
-                m_wasIdle = false;
-                QStringList ids;
-                for (const Message &m : due)
-                    ids << m.id;
-                {
-                    QSqlQuery &q = m_store->db().run(
-                        QStringLiteral("SELECT id, next_trigger FROM messages WHERE next_trigger != 'automatic' AND "
-                                       "state IN ('queued', 'retrying') AND next_attempt_at <= ?"),
-                        {toDb(now)});
-                    while (q.next())
-                        m_triggers.insert(q.value(0).toString(), q.value(1).toString());
-                }
-                Transaction tx(m_store->db());
-                m_store->outbox.markSending(ids, now);
-                tx.commit();
-                for (Message &m : due) {
-                    m_changed.insert(m.id);
-                    m_scheduler->enqueue(std::move(m));
-                }
-            }
-        }
-        pump();
+        const QDateTime earliest = m_store->outbox.nextDueTime();
+        if (room() > 0 && earliest.isValid() && earliest <= now)
+            flush(
+                true); // the journal claims what is due (a write if one is already under way will follow up)
         // Next look: when the earliest retry falls due, but at least once a second.
-        const QDateTime next = m_store->outbox.nextDueTime();
         qint64 wait = kPollIntervalMs;
-        if (next.isValid())
-            wait = std::clamp<qint64>(now.msecsTo(next), 0, kPollIntervalMs);
-        if (m_scheduler->waiting() > 0 && room <= 0)
-            wait = kPollIntervalMs;
+        if (earliest.isValid() && earliest > now)
+            wait = std::clamp<qint64>(now.msecsTo(earliest), 0, kPollIntervalMs);
         m_scanTimer.start(static_cast<int>(wait));
         checkIdle();
     } catch (const StoreError &e) {
         Q_EMIT engineError(e.message());
         m_scanTimer.start(kPollIntervalMs);
+    }
+}
+
+int DeliveryEngine::room() const
+{
+    // A bounded window of claimed messages in memory: enough to fill every slot twice.
+    return 2 * m_settings.maxInFlight - (m_scheduler->waiting() + m_scheduler->inFlight() + m_claiming);
+}
+
+void DeliveryEngine::admit(const std::vector<Message> &claimed)
+{
+    if (claimed.empty())
+        return;
+    m_wasIdle = false;
+    for (const Message &m : claimed) {
+        m_changed.insert(m.id);
+        m_scheduler->enqueue(m);
     }
 }
 
@@ -142,23 +149,33 @@ void DeliveryEngine::pump()
             m_scheduler->forget(message->id);
             Attempt none;
             none.messageId = message->id;
-            m_store->outbox.setState(message->id, s && s->state == SubscriberState::Unsubscribed
-                                                      ? DeliveryState::Cancelled
-                                                      : DeliveryState::Held,
+            m_store->outbox.setState(message->id,
+                                     s && s->state == SubscriberState::Unsubscribed ? DeliveryState::Cancelled
+                                                                                    : DeliveryState::Held,
                                      {}, QDateTime::currentDateTimeUtc());
             m_changed.insert(message->id);
             continue;
         }
-        const QString trigger = m_triggers.take(message->id);
-        const AttemptTrigger kind = trigger == QLatin1String("manual") ? AttemptTrigger::Manual
-                                    : message->attempts > 0           ? AttemptTrigger::Retry
-                                                                      : AttemptTrigger::Automatic;
+        const AttemptTrigger kind = message->nextTrigger == AttemptTrigger::Manual ? AttemptTrigger::Manual
+                                    : message->attempts > 0                        ? AttemptTrigger::Retry
+                                                            : AttemptTrigger::Automatic;
         WebhookAttempt::Options options{m_settings.timeoutMs, m_settings.maxResponseBytes, userAgent};
-        auto *attempt = new WebhookAttempt(m_nam, *message, *s, message->attempts + 1, kind, options, this);
+        auto *attempt =
+            new WebhookAttempt(networkFor(origin), *message, *s, message->attempts + 1, kind, options, this);
         connect(attempt, &WebhookAttempt::finished, this,
                 [this, origin](const AttemptResult &result) { onAttemptFinished(result, origin); });
         attempt->start();
     }
+}
+
+QNetworkAccessManager *DeliveryEngine::networkFor(const QString &origin)
+{
+    // An origin stays with one manager so its keep-alive connections are reused.
+    auto it = m_originNetwork.find(origin);
+    if (it == m_originNetwork.end())
+        it = m_originNetwork.insert(origin,
+                                    m_nams.at(static_cast<size_t>(m_originNetwork.size()) % m_nams.size()));
+    return it.value();
 }
 
 void DeliveryEngine::onAttemptFinished(const AttemptResult &result, const QString &origin)
@@ -168,8 +185,9 @@ void DeliveryEngine::onAttemptFinished(const AttemptResult &result, const QStrin
     ++m_attemptsMade;
     Attempt a = result.attempt;
     const QDateTime now = a.endedAt;
-    const RetryDecision decision = m_policy->decide(a.attemptNumber, a.httpStatus, a.errorClass, result.retryAfter,
-                                                    now, a.trigger == AttemptTrigger::Manual);
+    const RetryDecision decision =
+        m_policy->decide(a.attemptNumber, a.httpStatus, a.errorClass, result.retryAfter, now,
+                         a.trigger == AttemptTrigger::Manual);
     DeliveryState state = DeliveryState::Failed;
     switch (decision.kind) {
     case RetryDecision::Kind::Delivered:
@@ -220,8 +238,9 @@ void DeliveryEngine::onAttemptFinished(const AttemptResult &result, const QStrin
     }
     m_pending.push_back({a, state});
     m_changed.insert(a.messageId);
-    if (static_cast<int>(m_pending.size()) >= kFlushBatch)
-        flush();
+    // With a backlog, a write also refills the window, so write as soon as the window runs half empty.
+    if (static_cast<int>(m_pending.size()) >= kFlushBatch || (m_backlog && room() >= m_settings.maxInFlight))
+        flush(true);
     else if (!m_flushTimer.isActive())
         m_flushTimer.start(kFlushIntervalMs);
     pump();
@@ -232,64 +251,86 @@ void DeliveryEngine::quarantine(const QString &subscriberId, const QString &reas
     if (m_quarantined.contains(subscriberId))
         return;
     m_quarantined.insert(subscriberId);
-    m_pendingQuarantines.emplace_back(subscriberId, reason);
+    m_pendingQuarantines.push_back({subscriberId, reason});
     for (const QString &id : m_scheduler->dropSubscriber(subscriberId))
         m_changed.insert(id);
     if (!m_flushTimer.isActive())
         m_flushTimer.start(kFlushIntervalMs);
 }
 
-void DeliveryEngine::flush()
+JournalBatch DeliveryEngine::takeBatch(bool claim)
 {
-    if (!m_store || (m_pending.empty() && m_pendingQuarantines.empty()))
+    JournalBatch batch;
+    batch.results = std::move(m_pending);
+    m_pending.clear();
+    batch.quarantines = std::move(m_pendingQuarantines);
+    m_pendingQuarantines.clear();
+    batch.purgeAfterMs = m_settings.purgeAfterMs;
+    if (claim && !m_stopping && room() > 0)
+        batch.claim = room();
+    return batch;
+}
+
+void DeliveryEngine::flush(bool claim)
+{
+    m_flushTimer.stop();
+    if (!m_store)
         return;
-    QStringList notices;
-    try {
-        Transaction tx(m_store->db());
-        for (const PendingResult &r : m_pending)
-            m_store->outbox.recordAttempt(r.attempt, r.state);
-        const QDateTime now = QDateTime::currentDateTimeUtc();
-        for (const auto &[subscriberId, reason] : m_pendingQuarantines) {
-            auto s = m_store->subscribers.find(subscriberId);
-            if (!s || s->state != SubscriberState::Active)
-                continue;
-            s->state = SubscriberState::Quarantined;
-            s->quarantinedAt = now;
-            s->purgeAt = now.addMSecs(m_settings.purgeAfterMs);
-            m_store->subscribers.update(*s);
-            const int held = m_store->outbox.holdForSubscriber(subscriberId, now);
-            Notice n;
-            n.createdAt = now;
-            n.subscriberId = subscriberId;
-            n.kind = QStringLiteral("quarantined");
-            n.text = QStringLiteral("Subscriber %1 (%2) was quarantined: %3. %4 message(s) held. Tell %5 that "
-                                    "webhooks to this endpoint have stopped; it is purged on %6 unless reactivated.")
-                         .arg(s->id, s->endpoint, reason)
-                         .arg(held)
-                         .arg(s->email, s->purgeAt.toString(Qt::ISODate));
-            m_store->notices.add(n);
-            notices << n.text;
-        }
-        tx.commit();
-        m_pending.clear();
-        m_pendingQuarantines.clear();
-        for (const QString &id : std::as_const(m_quarantined))
-            m_quarantine->reset(id);
-        m_quarantined.clear();
-        m_subscribers.clear();
-    } catch (const StoreError &e) {
-        Q_EMIT engineError(QStringLiteral("could not record delivery results: %1").arg(e.message()));
-        m_flushTimer.start(500); // kept in memory; tried again
+    if (m_writing) {
+        m_claimWanted = m_claimWanted || claim;
+        return; // one write at a time; onWritten() sends what gathered meanwhile
+    }
+    if (m_pending.empty() && m_pendingQuarantines.empty() && !claim)
+        return;
+    JournalBatch batch = takeBatch(claim || m_backlog || m_claimWanted);
+    m_claimWanted = false;
+    if (batch.results.empty() && batch.quarantines.empty() && batch.claim == 0)
+        return;
+    m_writing = true;
+    m_claiming = batch.claim;
+    m_inWrite = batch; // kept until the journal confirms, to be sent again if the write fails
+    Q_EMIT writeRequested(batch);
+}
+
+void DeliveryEngine::onWritten(const JournalOutcome &outcome)
+{
+    m_writing = false;
+    m_claiming = 0;
+    if (m_stopping)
+        return;
+    if (!outcome.ok) {
+        Q_EMIT engineError(outcome.error);
+        // Kept in memory and tried again, ahead of anything newer.
+        m_pending.insert(m_pending.begin(), m_inWrite.results.begin(), m_inWrite.results.end());
+        m_pendingQuarantines.insert(m_pendingQuarantines.begin(), m_inWrite.quarantines.begin(),
+                                    m_inWrite.quarantines.end());
+        m_inWrite = {};
+        m_flushTimer.start(500);
         return;
     }
-    for (const QString &n : notices)
+    m_inWrite = {};
+    for (const QString &id : outcome.quarantined) {
+        m_quarantine->reset(id);
+        m_quarantined.remove(id);
+    }
+    if (outcome.externalChange || !outcome.quarantined.isEmpty())
+        m_subscribers.clear();
+    for (const QString &n : outcome.notices)
         Q_EMIT noticeAdded(n);
+    m_backlog = outcome.backlog;
+    admit(outcome.claimed);
     if (!m_changed.isEmpty()) {
         Q_EMIT messagesChanged(QStringList(m_changed.begin(), m_changed.end()));
         m_changed.clear();
     }
-    if (m_scheduler->waiting() + m_scheduler->inFlight() < m_settings.maxInFlight)
-        m_scanTimer.start(0);
+    pump();
+    // Results that arrived during the write go next: at once when they are many or the window needs
+    // refilling.
+    if (static_cast<int>(m_pending.size()) >= kFlushBatch || !m_pendingQuarantines.empty() || m_claimWanted ||
+        (m_backlog && room() >= m_settings.maxInFlight))
+        flush(true);
+    else if (!m_pending.empty() && !m_flushTimer.isActive())
+        m_flushTimer.start(kFlushIntervalMs);
     checkIdle();
 }
 
@@ -316,7 +357,7 @@ void DeliveryEngine::emitProgress()
 void DeliveryEngine::checkIdle()
 {
     if (m_scheduler->inFlight() > 0 || m_scheduler->waiting() > 0 || !m_pending.empty() ||
-        !m_pendingQuarantines.empty())
+        !m_pendingQuarantines.empty() || m_writing)
         return;
     const QDateTime next = m_store->outbox.nextDueTime();
     if (next.isValid() && next <= QDateTime::currentDateTimeUtc())
@@ -337,14 +378,22 @@ void DeliveryEngine::shutdown()
     m_stopping = true;
     m_scanTimer.stop();
     m_progressTimer.stop();
-    flush();
+    m_flushTimer.stop();
+    // What is still in memory is written before the thread ends; a write already queued goes first.
+    JournalBatch last = takeBatch(false);
+    if (!last.results.empty() || !last.quarantines.empty()) {
+        DeliveryJournal *journal = m_journal;
+        QMetaObject::invokeMethod(
+            m_journal, [journal, last]() { journal->writeNow(last); }, Qt::BlockingQueuedConnection);
+    }
     // In-flight attempts are abandoned: their messages stay "sending" and are sent again on the next
     // start with the same webhook-id (at-least-once).
     const auto attempts = findChildren<WebhookAttempt *>();
     for (WebhookAttempt *a : attempts)
         a->cancel();
-    delete m_nam;
-    m_nam = nullptr;
+    m_originNetwork.clear();
+    qDeleteAll(m_nams);
+    m_nams.clear();
     m_store.reset();
 }
 

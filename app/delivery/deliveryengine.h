@@ -1,6 +1,7 @@
 #pragma once
 
 #include "deliverycontroller.h"
+#include "deliveryjournal.h"
 #include "deliverysettings.h"
 #include "hostscheduler.h"
 #include "quarantinetracker.h"
@@ -11,7 +12,6 @@
 #include <QObject>
 #include <QSet>
 #include <QTimer>
-
 #include <memory>
 #include <vector>
 
@@ -29,7 +29,7 @@ class DeliveryEngine final : public QObject
     Q_DISABLE_COPY_MOVE(DeliveryEngine)
 
 public:
-    explicit DeliveryEngine(QString databasePath, QObject *parent = nullptr);
+    DeliveryEngine(QString databasePath, DeliveryJournal *journal, QObject *parent = nullptr);
     ~DeliveryEngine() override;
 
 public Q_SLOTS:
@@ -43,40 +43,47 @@ Q_SIGNALS:
     void idle();
     void noticeAdded(const QString &text);
     void engineError(const QString &text);
+    void writeRequested(const sd::JournalBatch &batch); // to the journal's thread
 
 private:
     void scan();
+    int room() const;
+    void admit(const std::vector<Message> &claimed); // claimed by the journal: into the scheduler
     void pump();
     void onAttemptFinished(const AttemptResult &result, const QString &origin);
     void quarantine(const QString &subscriberId, const QString &reason, const QDateTime &now);
-    void flush();
+    void flush(bool claim); // hands results (and, when asked or backlogged, a claim) to the journal
+    JournalBatch takeBatch(bool claim);
+    void onWritten(const sd::JournalOutcome &outcome);
     void emitProgress();
     void checkIdle();
     std::optional<Subscriber> subscriber(const QString &id);
-
-    struct PendingResult
-    {
-        Attempt attempt;
-        DeliveryState state;
-    };
+    QNetworkAccessManager *networkFor(const QString &origin);
 
     QString m_path;
     std::unique_ptr<Store> m_store;
-    QNetworkAccessManager *m_nam = nullptr;
+    std::vector<QNetworkAccessManager *> m_nams;             // children of this engine
+    QHash<QString, QNetworkAccessManager *> m_originNetwork; // origin -> the manager it was given
     DeliverySettings m_settings;
     std::unique_ptr<RetryPolicy> m_policy;
     std::unique_ptr<HostScheduler> m_scheduler;
     std::unique_ptr<QuarantineTracker> m_quarantine;
-    QHash<QString, Subscriber> m_subscribers; // cache, refreshed on every scan
-    QHash<QString, QString> m_triggers;       // message id -> next trigger (manual resend)
+    QHash<QString, Subscriber> m_subscribers; // cache, refreshed at most every second
+    qint64 m_dataVersion = -1;                // PRAGMA data_version when the cache was filled
     QSet<QString> m_quarantined;              // quarantined while results were pending
-    std::vector<PendingResult> m_pending;
-    std::vector<std::pair<QString, QString>> m_pendingQuarantines; // subscriber id, reason
+    DeliveryJournal *m_journal;               // lives in its own thread
+    std::vector<JournalBatch::Result> m_pending;
+    std::vector<JournalBatch::Quarantine> m_pendingQuarantines;
+    JournalBatch m_inWrite; // the batch the journal is writing, resent if the write fails
+    bool m_writing = false;
+    bool m_claimWanted = false; // a claim was asked for while a write was under way
+    int m_claiming = 0;         // messages the journal may be claiming right now
     QSet<QString> m_changed;
     QTimer m_scanTimer;
     QTimer m_flushTimer;
     QTimer m_progressTimer;
     bool m_wasIdle = false;
+    bool m_backlog = false; // the last claim filled the window
     bool m_stopping = false;
     qint64 m_attemptsMade = 0;
     qint64 m_delivered = 0;

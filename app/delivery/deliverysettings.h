@@ -10,9 +10,10 @@ class SettingsRepository;
 struct DeliverySettings
 {
     // Delay before each attempt after the first failure: at once, 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h.
-    QList<qint64> retryScheduleMs{0, 5'000, 300'000, 1'800'000, 7'200'000, 18'000'000, 36'000'000, 36'000'000};
-    double jitter = 0.2;             // ±20 % on every scheduled delay
-    qint64 timeoutMs = 30'000;       // whole attempt: connect start to last byte
+    QList<qint64> retryScheduleMs{0,         5'000,      300'000,    1'800'000,
+                                  7'200'000, 18'000'000, 36'000'000, 36'000'000};
+    double jitter = 0.2;              // ±20 % on every scheduled delay
+    qint64 timeoutMs = 30'000;        // whole attempt: connect start to last byte
     qint64 minBackoffSlowMs = 60'000; // 429 and timeouts wait at least this long
     int maxInFlight = 256;
     int maxPerHost = 6;

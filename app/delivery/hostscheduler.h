@@ -5,7 +5,6 @@
 #include <QHash>
 #include <QString>
 #include <QStringList>
-
 #include <deque>
 #include <optional>
 
@@ -16,7 +15,10 @@ namespace sd {
 class HostScheduler final
 {
 public:
-    HostScheduler(int maxInFlight, int maxPerHost) : m_maxInFlight(maxInFlight), m_maxPerHost(maxPerHost) {}
+    HostScheduler(int maxInFlight, int maxPerHost)
+        : m_maxInFlight(maxInFlight)
+        , m_maxPerHost(maxPerHost)
+    {}
 
     void setLimits(int maxInFlight, int maxPerHost);
     static QString originOf(const QString &endpoint);

@@ -2,7 +2,6 @@
 
 #include <QDateTime>
 #include <QHash>
-
 #include <deque>
 
 namespace sd {
@@ -11,7 +10,10 @@ namespace sd {
 class QuarantineTracker final
 {
 public:
-    QuarantineTracker(int threshold, qint64 windowMs) : m_threshold(threshold), m_windowMs(windowMs) {}
+    QuarantineTracker(int threshold, qint64 windowMs)
+        : m_threshold(threshold)
+        , m_windowMs(windowMs)
+    {}
 
     bool isKnown(const QString &subscriberId) const { return m_failures.contains(subscriberId); }
     // Seeds a subscriber with failures already in the database (so a restart does not reset the count).

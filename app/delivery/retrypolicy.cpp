@@ -2,13 +2,13 @@
 
 #include <QLocale>
 #include <QRandomGenerator>
-
 #include <algorithm>
 
 namespace sd {
 
 RetryPolicy::RetryPolicy(DeliverySettings settings, std::function<double()> random01)
-    : m_settings(std::move(settings)), m_random(std::move(random01))
+    : m_settings(std::move(settings))
+    , m_random(std::move(random01))
 {
     if (!m_random)
         m_random = [] { return QRandomGenerator::global()->generateDouble(); };
@@ -24,7 +24,8 @@ std::optional<qint64> RetryPolicy::parseRetryAfterMs(const QByteArray &value, co
     if (ok)
         return seconds >= 0 ? std::optional<qint64>(seconds * 1000) : std::nullopt;
     // IMF-fixdate, e.g. "Wed, 21 Oct 2015 07:28:00 GMT".
-    QDateTime when = QLocale::c().toDateTime(QString::fromLatin1(v), QStringLiteral("ddd, dd MMM yyyy HH:mm:ss 'GMT'"));
+    QDateTime when =
+        QLocale::c().toDateTime(QString::fromLatin1(v), QStringLiteral("ddd, dd MMM yyyy HH:mm:ss 'GMT'"));
     if (!when.isValid())
         return std::nullopt;
     when.setTimeSpec(Qt::UTC);

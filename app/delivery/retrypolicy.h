@@ -4,7 +4,6 @@
 
 #include <QByteArray>
 #include <QDateTime>
-
 #include <functional>
 #include <optional>
 
@@ -13,7 +12,13 @@ namespace sd {
 // What happens after an attempt: done, try again at a time, give up, or stop the subscriber (410).
 struct RetryDecision
 {
-    enum class Kind { Delivered, Retry, GiveUp, Quarantine };
+    enum class Kind
+    {
+        Delivered,
+        Retry,
+        GiveUp,
+        Quarantine
+    };
     Kind kind = Kind::GiveUp;
     qint64 delayMs = 0;
 };

@@ -2,13 +2,60 @@
 
 #include "webhooksigner.h"
 
-#include <QJsonDocument>
-#include <QJsonObject>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QNetworkRequest>
 
 namespace sd {
+namespace {
+
+// {"name":"value",...} from Latin-1 header bytes, written directly: this runs twice per attempt and
+// QJsonObject's sorted map plus UTF-16 round trip was a measurable share of the engine thread.
+void appendJsonString(QByteArray &out, const QByteArray &latin1)
+{
+    static const char hex[] = "0123456789abcdef";
+    out += '"';
+    for (const char c : latin1) {
+        const auto u = static_cast<unsigned char>(c);
+        if (u == '"' || u == '\\') {
+            out += '\\';
+            out += c;
+        } else if (u < 0x20) {
+            out += "\\u00";
+            out += hex[u >> 4];
+            out += hex[u & 0xf];
+        } else if (u >= 0x80) { // Latin-1 to UTF-8
+            out += static_cast<char>(0xc0 | (u >> 6));
+            out += static_cast<char>(0x80 | (u & 0x3f));
+        } else {
+            out += c;
+        }
+    }
+    out += '"';
+}
+
+} // namespace
+
+QByteArray headersToJson(const QList<QPair<QByteArray, QByteArray>> &headers, bool lowerCaseNames)
+{
+    QByteArray out;
+    out.reserve(256);
+    out += '{';
+    QList<QByteArray> seen;
+    for (const auto &[rawName, value] : headers) {
+        const QByteArray name = lowerCaseNames ? rawName.toLower() : rawName;
+        if (seen.contains(name))
+            continue; // the reply already folds repeated headers into one
+        seen << name;
+        if (out.size() > 1)
+            out += ',';
+        appendJsonString(out, name);
+        out += ':';
+        appendJsonString(out, value);
+    }
+    out += '}';
+    return out;
+}
 
 QString errorClassFor(int networkError, bool timedOut)
 {
@@ -41,10 +88,14 @@ QString errorClassFor(int networkError, bool timedOut)
     return QStringLiteral("unreachable");
 }
 
-WebhookAttempt::WebhookAttempt(QNetworkAccessManager *nam, Message message, Subscriber subscriber, int attemptNumber,
-                               AttemptTrigger trigger, Options options, QObject *parent)
-    : QObject(parent), m_nam(nam), m_message(std::move(message)), m_subscriber(std::move(subscriber)),
-      m_options(std::move(options)), m_deadline(this)
+WebhookAttempt::WebhookAttempt(QNetworkAccessManager *nam, Message message, Subscriber subscriber,
+                               int attemptNumber, AttemptTrigger trigger, Options options, QObject *parent)
+    : QObject(parent)
+    , m_nam(nam)
+    , m_message(std::move(message))
+    , m_subscriber(std::move(subscriber))
+    , m_options(std::move(options))
+    , m_deadline(this)
 {
     Attempt &a = m_result.attempt;
     a.messageId = m_message.id;
@@ -81,10 +132,10 @@ void WebhookAttempt::start()
     request.setAttribute(QNetworkRequest::CacheSaveControlAttribute, false);
     request.setTransferTimeout(0); // our own deadline covers the whole attempt, not just idle gaps
 
-    QJsonObject sent;
+    QList<QPair<QByteArray, QByteArray>> sent;
     auto set = [&](const QByteArray &name, const QByteArray &value) {
         request.setRawHeader(name, value);
-        sent.insert(QString::fromLatin1(name), QString::fromLatin1(value));
+        sent.append({name, value});
     };
     set("Content-Type", "application/json");
     set("User-Agent", m_options.userAgent);
@@ -93,7 +144,7 @@ void WebhookAttempt::start()
     const QByteArray signature = signing::header(m_subscriber, id, timestamp, m_message.body, now);
     if (!signature.isEmpty())
         set("webhook-signature", signature);
-    m_result.attempt.requestHeaders = QJsonDocument(sent).toJson(QJsonDocument::Compact);
+    m_result.attempt.requestHeaders = headersToJson(sent, false);
 
     m_result.attempt.startedAt = now;
     m_clock.start();
@@ -145,10 +196,7 @@ void WebhookAttempt::onFinished()
     a.endedAt = QDateTime::currentDateTimeUtc();
     a.durationMs = m_clock.elapsed();
     a.httpStatus = m_reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-    QJsonObject headers;
-    for (const auto &pair : m_reply->rawHeaderPairs())
-        headers.insert(QString::fromLatin1(pair.first).toLower(), QString::fromLatin1(pair.second));
-    a.responseHeaders = QJsonDocument(headers).toJson(QJsonDocument::Compact);
+    a.responseHeaders = headersToJson(m_reply->rawHeaderPairs(), true);
     m_result.retryAfter = m_reply->rawHeader("Retry-After");
 
     const auto error = m_reply->error();

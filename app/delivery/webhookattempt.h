@@ -14,9 +14,9 @@ namespace sd {
 
 struct AttemptResult
 {
-    Attempt attempt;            // filled except nextAttemptAt
-    QByteArray retryAfter;      // raw Retry-After header, if any
-    qint64 bytesReceived = 0;   // whole response body size, including what was dropped
+    Attempt attempt;          // filled except nextAttemptAt
+    QByteArray retryAfter;    // raw Retry-After header, if any
+    qint64 bytesReceived = 0; // whole response body size, including what was dropped
 };
 
 // One POST as a job: start() sends the stored bytes with the Standard Webhooks headers, enforces the
@@ -62,6 +62,9 @@ private:
     bool m_timedOut = false;
     bool m_done = false;
 };
+
+// {"name":"value",...} for the attempt record; names lower-cased when asked, repeated names kept once.
+QByteArray headersToJson(const QList<QPair<QByteArray, QByteArray>> &headers, bool lowerCaseNames);
 
 // Names a transport failure: dns, refused, reset, tls, timeout, unreachable, protocol; with readable text.
 QString errorClassFor(int networkError, bool timedOut);

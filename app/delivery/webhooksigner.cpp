@@ -6,7 +6,8 @@
 
 namespace sd::signing {
 
-QByteArray signature(const QString &whsecSecret, const QByteArray &messageId, qint64 timestamp, const QByteArray &body)
+QByteArray signature(const QString &whsecSecret, const QByteArray &messageId, qint64 timestamp,
+                     const QByteArray &body)
 {
     const QByteArray key = QByteArray::fromBase64(whsecSecret.mid(6).toLatin1());
     QMessageAuthenticationCode mac(QCryptographicHash::Sha256, key);
