@@ -4,12 +4,18 @@
 (a) throughput: MESSAGES webhooks to SUBSCRIBERS subscribers spread over 16 loopback hosts
     (127.0.0.1-127.0.0.16), every attempt persisted by StatusDesk; then `curl --parallel` sends the same
     bodies to the same nginx at the same concurrency (16 hosts x 6 per host = 96) in the same run.
+(b) hanging endpoints: HANG_SUBSCRIBERS subscribers (default 10,000), of which HANG_COUNT (1,000) hang: each on an
+    origin of its own (a port on 127.0.0.200 that accepts, reads and never answers), the rest healthy on nginx.
+    Prints when the last healthy one succeeded, next to the same healthy fan-out with no hanging endpoints, and
+    when the last hanging one was recorded as a timeout, against the 30 s deadline. The global cap is raised to
+    2,048 for this run (a setting) so that the 1,000 hanging requests can all be in flight at once.
 (c) peak memory of `statusdesk-cli dispatch` with --queued messages waiting (default 100,000).
 
-Usage: bench/delivery_bench.py [--subscribers 1000] [--events 20] [--memory-messages 100000]
+Usage: bench/delivery_bench.py [--only a,b,c] [--subscribers 1000] [--events 20] [--hang-subscribers 10000]
+                               [--hang-count 1000] [--memory-messages 100000]
 Needs nginx-light and curl (scripts/install-deps.sh installs them) and a build in ./build.
 """
-import argparse, os, resource, shutil, sqlite3, subprocess, sys, tempfile, time
+import argparse, asyncio, json, os, resource, shutil, socket, sqlite3, subprocess, sys, tempfile, time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CLI = os.path.join(ROOT, "build", "app", "cli", "statusdesk-cli")
@@ -49,12 +55,13 @@ def stop_nginx(work, conf):
     subprocess.run(["nginx", "-p", work, "-c", conf, "-s", "stop"], check=False)
 
 
-def populate(db, work, subscribers, events):
+def populate(db, work, subscribers, events, endpoints=None):
     csv = os.path.join(work, "subs.csv")
     with open(csv, "w") as f:
         f.write("endpoint,email\n")
         for i in range(subscribers):
-            f.write(f"http://{HOSTS[i % 16]}:{PORT}/s{i},ops{i}@example.com\n")
+            endpoint = endpoints[i] if endpoints else f"http://{HOSTS[i % 16]}:{PORT}/s{i}"
+            f.write(f"{endpoint},ops{i}@example.com\n")
     cli(db, "subscriber", "import", csv)
     comp = cli(db, "component", "add", "--name", "API").stdout.strip()
     for e in range(events):
@@ -100,6 +107,78 @@ def throughput(work, subscribers, events):
     print(f"    ratio StatusDesk/curl: {ours_rate / curl_rate:.2f}x (target >= 0.3x)")
 
 
+HANG_HOST = "127.0.0.200"
+HANG_BASE_PORT = 21000
+
+
+def hang_server(count):
+    """Runs in a child process: `count` listeners that accept, read and never answer."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+
+    async def swallow(reader, writer):
+        while await reader.read(65536):
+            pass
+        writer.close()
+
+    async def main():
+        servers = [await asyncio.start_server(swallow, HANG_HOST, HANG_BASE_PORT + i, backlog=64)
+                   for i in range(count)]
+        print("ready", flush=True)
+        await asyncio.gather(*(s.serve_forever() for s in servers))
+
+    asyncio.run(main())
+
+
+def fan_out(work, name, healthy, hanging):
+    """One event to `healthy` nginx subscribers and `hanging` silent ones; returns per-kind finish times."""
+    db = os.path.join(work, f"{name}.sqlite")
+    endpoints = [f"http://{HOSTS[i % 16]}:{PORT}/h{i}" for i in range(healthy)]
+    endpoints += [f"http://{HANG_HOST}:{HANG_BASE_PORT + i}/x" for i in range(hanging)]
+    populate(db, work, len(endpoints), 1, endpoints)
+    cli(db, "settings", "--max-in-flight", "2048")
+    deadline = json.loads(cli(db, "--json", "settings").stdout)["timeout_ms"]
+    t0 = time.time()
+    out = cli(db, "dispatch").stdout.strip()
+    elapsed = time.time() - t0
+    con = sqlite3.connect(db)
+    rows = con.execute("select s.endpoint, a.ended_at, a.duration_ms, a.http_status, a.error_class from attempts a "
+                       "join subscribers s on s.id = a.subscriber_id").fetchall()
+    con.close()
+    ok = [r for r in rows if HANG_HOST not in r[0]]
+    hung = [r for r in rows if HANG_HOST in r[0]]
+    assert all(r[3] == 200 for r in ok) and len(ok) == healthy, "every healthy endpoint answers 200"
+    assert all(r[4] == "timeout" for r in hung) and len(hung) == hanging, "every hanging endpoint times out"
+    last_ok = max(r[1] for r in ok) / 1000 - t0
+    last_hung = (max(r[1] for r in hung) / 1000 - t0) if hung else None
+    worst_duration = max((r[2] for r in hung), default=0)
+    return {"out": out, "elapsed": elapsed, "last_ok": last_ok, "last_hung": last_hung, "deadline": deadline / 1000,
+            "worst_duration": worst_duration / 1000}
+
+
+def hanging(work, subscribers, count):
+    server = subprocess.Popen([sys.executable, os.path.abspath(__file__), "--hang-server", str(count)],
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        if server.stdout.readline().strip() != "ready":
+            sys.exit("the hanging receiver did not start")
+        healthy = subscribers - count
+        base = fan_out(work, "b-base", healthy, 0)
+        mixed = fan_out(work, "b-mixed", healthy, count)
+    finally:
+        server.kill()
+        server.wait()
+    ratio = mixed["last_ok"] / base["last_ok"]
+    late = mixed["last_hung"] - mixed["deadline"]
+    print(f"(b) {subscribers} subscribers, {count} of them hanging (each on its own origin), deadline "
+          f"{mixed['deadline']:.0f} s")
+    print(f"    last healthy success: {mixed['last_ok']:.2f} s; same {healthy} healthy with no hanging endpoints: "
+          f"{base['last_ok']:.2f} s; ratio {ratio:.2f}x (target <= 1.5x)")
+    print(f"    last hanging endpoint recorded as timeout: {mixed['last_hung']:.2f} s after start, "
+          f"{late:+.2f} s past the deadline (target within 1 s); longest attempt {mixed['worst_duration']:.2f} s")
+    print(f"    [{mixed['out']}]")
+
+
 def memory(work, messages):
     db = os.path.join(work, "c.sqlite")
     subscribers = 1000
@@ -116,7 +195,13 @@ def memory(work, messages):
 
 
 def main():
+    if len(sys.argv) == 3 and sys.argv[1] == "--hang-server":
+        hang_server(int(sys.argv[2]))
+        return
     p = argparse.ArgumentParser()
+    p.add_argument("--only", default="a,b,c", help="which benchmarks to run, e.g. a,c")
+    p.add_argument("--hang-subscribers", type=int, default=10000)
+    p.add_argument("--hang-count", type=int, default=1000)
     p.add_argument("--subscribers", type=int, default=1000)
     p.add_argument("--events", type=int, default=20)
     p.add_argument("--memory-messages", type=int, default=100000)
@@ -126,9 +211,13 @@ def main():
             sys.exit(f"{tool} is missing; run scripts/install-deps.sh")
     work = tempfile.mkdtemp(prefix="statusdesk-bench-")
     conf = start_nginx(work)
+    only = set(a.only.split(","))
     try:
-        throughput(work, a.subscribers, a.events)
-        if a.memory_messages > 0:
+        if "a" in only:
+            throughput(work, a.subscribers, a.events)
+        if "b" in only:
+            hanging(work, a.hang_subscribers, a.hang_count)
+        if "c" in only and a.memory_messages > 0:
             memory(work, a.memory_messages)
     finally:
         stop_nginx(work, conf)

@@ -4,5 +4,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 scripts/build.sh
+# The standardwebhooks npm package (pinned in tests/signature/package-lock.json) checks our signatures.
+npm ci --prefix tests/signature --no-audit --no-fund --loglevel=error
 export QT_QPA_PLATFORM=offscreen
 ctest --test-dir build --output-on-failure -j 2 --timeout 900

@@ -36,7 +36,8 @@ private Q_SLOTS:
     void pathResolution()
     {
         qputenv("STATUSDESK_DB", "/tmp/from-env.sqlite");
-        QCOMPARE(Database::resolvePath(QStringLiteral("/tmp/from-flag.sqlite")), QStringLiteral("/tmp/from-flag.sqlite"));
+        QCOMPARE(Database::resolvePath(QStringLiteral("/tmp/from-flag.sqlite")),
+                 QStringLiteral("/tmp/from-flag.sqlite"));
         QCOMPARE(Database::resolvePath(QString()), QStringLiteral("/tmp/from-env.sqlite"));
         qunsetenv("STATUSDESK_DB");
         QVERIFY(Database::resolvePath(QString()).endsWith(QLatin1String("statusdesk.sqlite")));
@@ -102,7 +103,8 @@ private Q_SLOTS:
         QTemporaryDir dir;
         const QString path = dir.filePath(QStringLiteral("other.sqlite"));
         {
-            QSqlDatabase other = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("other"));
+            QSqlDatabase other =
+                QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("other"));
             other.setDatabaseName(path);
             QVERIFY(other.open());
             QSqlQuery(other).exec(QStringLiteral("CREATE TABLE t (x)"));
@@ -147,10 +149,13 @@ private Q_SLOTS:
         SubscriberService subscribers(db.context());
         auto c = components.add({QStringLiteral("API")});
         for (int i = 0; i < 5; ++i)
-            QVERIFY(subscribers.add({QStringLiteral("http://127.0.0.1:9/%1").arg(i), QStringLiteral("a@example.com")}).ok());
-        db.store().db().exec(QStringLiteral(
-            "CREATE TEMP TRIGGER fail_midway BEFORE INSERT ON messages WHEN (SELECT count(*) FROM messages) >= 2 "
-            "BEGIN SELECT RAISE(ABORT, 'injected failure'); END"));
+            QVERIFY(
+                subscribers
+                    .add({QStringLiteral("http://127.0.0.1:9/%1").arg(i), QStringLiteral("a@example.com")})
+                    .ok());
+        db.store().db().exec(QStringLiteral("CREATE TEMP TRIGGER fail_midway BEFORE INSERT ON messages WHEN "
+                                            "(SELECT count(*) FROM messages) >= 2 "
+                                            "BEGIN SELECT RAISE(ABORT, 'injected failure'); END"));
         ComponentPatch patch;
         patch.status = ComponentStatus::MajorOutage;
         auto change = components.update(c->id, patch);
@@ -168,11 +173,52 @@ private Q_SLOTS:
         QCOMPARE(db.store().components.find(c->id)->status, ComponentStatus::MajorOutage);
     }
 
+    void schemaTwoUpgradesKeepingEveryBody()
+    {
+        // Build a version-2 file the way version 2 stored messages (the body inline), then open it.
+        test::TempDatabase db;
+        auto c = ComponentService(db.context()).add({QStringLiteral("API")});
+        for (int i = 0; i < 3; ++i)
+            QVERIFY(
+                SubscriberService(db.context())
+                    .add({QStringLiteral("http://127.0.0.1:9/v2-%1").arg(i), QStringLiteral("a@example.com")})
+                    .ok());
+        ComponentPatch patch;
+        patch.status = ComponentStatus::MajorOutage;
+        QVERIFY(ComponentService(db.context()).update(c->id, patch).ok());
+        QHash<QString, QByteArray> bodies;
+        for (const Message &m : db.store().outbox.list({}))
+            bodies.insert(m.id, db.store().outbox.find(m.id)->body);
+        QCOMPARE(bodies.size(), 3);
+        Database &d = db.store().db();
+        d.finishAll(); // no cached statement may hold the tables being rebuilt
+        d.exec(QStringLiteral("ALTER TABLE messages ADD COLUMN body BLOB NOT NULL DEFAULT x''"));
+        d.exec(QStringLiteral(
+            "UPDATE messages SET body = (SELECT body FROM message_bodies WHERE message_id = id)"));
+        d.exec(QStringLiteral("DROP TABLE message_bodies"));
+        d.exec(QStringLiteral("DROP INDEX messages_by_subscriber"));
+        d.exec(QStringLiteral("CREATE INDEX messages_by_subscriber ON messages(subscriber_id, state)"));
+        d.exec(QStringLiteral("PRAGMA user_version=2"));
+        db.reopen();
+
+        QCOMPARE(db.store().db().schemaVersion(), Database::kSchemaVersion);
+        for (auto it = bodies.cbegin(); it != bodies.cend(); ++it)
+            QCOMPARE(db.store().outbox.find(it.key())->body, it.value());
+        QSqlQuery q(db.store().db().connection());
+        QVERIFY(q.exec(QStringLiteral(
+                    "SELECT count(*) FROM pragma_table_info('messages') WHERE name = 'body'")) &&
+                q.next());
+        QCOMPARE(q.value(0).toInt(), 0);
+        QCOMPARE(db.store().outbox.countsByState().queued, 3);
+    }
+
     void messageIdsAreStableAndBodiesFixed()
     {
         test::TempDatabase db;
         auto c = ComponentService(db.context()).add({QStringLiteral("API")});
-        QVERIFY(SubscriberService(db.context()).add({QStringLiteral("http://127.0.0.1:9/x"), QStringLiteral("a@example.com")}).ok());
+        QVERIFY(SubscriberService(db.context())
+                    .add({QStringLiteral("http://127.0.0.1:9/x"), QStringLiteral("a@example.com")})
+                    .ok());
         ComponentPatch patch;
         patch.status = ComponentStatus::DegradedPerformance;
         QVERIFY(ComponentService(db.context()).update(c->id, patch).ok());

@@ -1,5 +1,6 @@
 #include "cli.h"
 #include "deliverycontroller.h"
+#include "deliveryreport.h"
 #include "deliverysettings.h"
 #include "jsonviews.h"
 #include "resendservice.h"
@@ -7,7 +8,9 @@
 #include "values.h"
 
 #include <QEventLoop>
+#include <QFileInfo>
 #include <QJsonArray>
+#include <QSaveFile>
 
 namespace sd::cli {
 namespace {
@@ -18,7 +21,10 @@ QCommandLineOption opt(const char *name, const char *help, const char *value = n
                  : QCommandLineOption(QLatin1String(name), QLatin1String(help));
 }
 
-QString latency(const Message &m) { return m.lastDurationMs < 0 ? QString() : QString::number(m.lastDurationMs); }
+QString latency(const Message &m)
+{
+    return m.lastDurationMs < 0 ? QString() : QString::number(m.lastDurationMs);
+}
 
 int listMessages(Context &ctx, const MessageFilter &filter)
 {
@@ -32,19 +38,20 @@ int listMessages(Context &ctx, const MessageFilter &filter)
     }
     QList<QStringList> rows;
     for (const Message &m : list) {
-        rows << QStringList{m.id,
-                            timefmt::isoUtc(m.createdAt),
-                            toString(m.kind) + QLatin1Char(' ') + m.subjectName,
-                            m.endpoint,
-                            toString(m.state),
-                            QString::number(m.attempts),
-                            m.lastHttpStatus ? QString::number(m.lastHttpStatus) : QString(),
-                            latency(m),
-                            m.lastErrorClass.isEmpty() ? QString() : m.lastErrorClass + QStringLiteral(": ") + m.lastError};
+        rows << QStringList{
+            m.id,
+            timefmt::isoUtc(m.createdAt),
+            toString(m.kind) + QLatin1Char(' ') + m.subjectName,
+            m.endpoint,
+            toString(m.state),
+            QString::number(m.attempts),
+            m.lastHttpStatus ? QString::number(m.lastHttpStatus) : QString(),
+            latency(m),
+            m.lastErrorClass.isEmpty() ? QString() : m.lastErrorClass + QStringLiteral(": ") + m.lastError};
     }
-    ctx.printTable({QStringLiteral("ID"), QStringLiteral("CREATED"), QStringLiteral("EVENT"), QStringLiteral("ENDPOINT"),
-                    QStringLiteral("STATE"), QStringLiteral("ATTEMPTS"), QStringLiteral("HTTP"), QStringLiteral("MS"),
-                    QStringLiteral("ERROR")},
+    ctx.printTable({QStringLiteral("ID"), QStringLiteral("CREATED"), QStringLiteral("EVENT"),
+                    QStringLiteral("ENDPOINT"), QStringLiteral("STATE"), QStringLiteral("ATTEMPTS"),
+                    QStringLiteral("HTTP"), QStringLiteral("MS"), QStringLiteral("ERROR")},
                    rows);
     return 0;
 }
@@ -55,7 +62,8 @@ int messages(Context &ctx, const QCommandLineParser &, const QStringList &)
     pending.limit = 10000;
     // Queued means not yet finished: waiting, retrying, sending or held.
     std::vector<Message> list;
-    for (DeliveryState s : {DeliveryState::Queued, DeliveryState::Sending, DeliveryState::Retrying, DeliveryState::Held}) {
+    for (DeliveryState s :
+         {DeliveryState::Queued, DeliveryState::Sending, DeliveryState::Retrying, DeliveryState::Held}) {
         pending.state = s;
         auto part = ctx.store->outbox.list(pending);
         list.insert(list.end(), part.begin(), part.end());
@@ -72,10 +80,10 @@ int messages(Context &ctx, const QCommandLineParser &, const QStringList &)
     }
     QList<QStringList> rows;
     for (const Message &m : list)
-        rows << QStringList{m.id, toString(m.state), toString(m.kind) + QLatin1Char(' ') + m.subjectName, m.endpoint,
-                            timefmt::isoUtc(m.nextAttemptAt)};
-    ctx.printTable({QStringLiteral("ID"), QStringLiteral("STATE"), QStringLiteral("EVENT"), QStringLiteral("ENDPOINT"),
-                    QStringLiteral("NEXT ATTEMPT")},
+        rows << QStringList{m.id, toString(m.state), toString(m.kind) + QLatin1Char(' ') + m.subjectName,
+                            m.endpoint, timefmt::isoUtc(m.nextAttemptAt)};
+    ctx.printTable({QStringLiteral("ID"), QStringLiteral("STATE"), QStringLiteral("EVENT"),
+                    QStringLiteral("ENDPOINT"), QStringLiteral("NEXT ATTEMPT")},
                    rows);
     return 0;
 }
@@ -91,7 +99,8 @@ int deliveries(Context &ctx, const QCommandLineParser &parser, const QStringList
                                      deliveryStateNames().join(QStringLiteral(", "))));
         filter.state = state;
     }
-    filter.limit = parser.isSet(QStringLiteral("limit")) ? parser.value(QStringLiteral("limit")).toInt() : 1000;
+    filter.limit =
+        parser.isSet(QStringLiteral("limit")) ? parser.value(QStringLiteral("limit")).toInt() : 1000;
     return listMessages(ctx, filter);
 }
 
@@ -111,12 +120,18 @@ int attempts(Context &ctx, const QCommandLineParser &, const QStringList &positi
     }
     QList<QStringList> rows;
     for (const Attempt &a : list) {
-        rows << QStringList{QString::number(a.attemptNumber), toString(a.trigger), timefmt::isoUtc(a.startedAt),
-                            QString::number(a.durationMs), QString::number(a.httpStatus), a.errorClass, a.errorText,
+        rows << QStringList{QString::number(a.attemptNumber),
+                            toString(a.trigger),
+                            timefmt::isoUtc(a.startedAt),
+                            QString::number(a.durationMs),
+                            QString::number(a.httpStatus),
+                            a.errorClass,
+                            a.errorText,
                             timefmt::isoUtc(a.nextAttemptAt)};
     }
-    ctx.printTable({QStringLiteral("#"), QStringLiteral("TRIGGER"), QStringLiteral("STARTED"), QStringLiteral("MS"),
-                    QStringLiteral("HTTP"), QStringLiteral("CLASS"), QStringLiteral("ERROR"), QStringLiteral("NEXT")},
+    ctx.printTable({QStringLiteral("#"), QStringLiteral("TRIGGER"), QStringLiteral("STARTED"),
+                    QStringLiteral("MS"), QStringLiteral("HTTP"), QStringLiteral("CLASS"),
+                    QStringLiteral("ERROR"), QStringLiteral("NEXT")},
                    rows);
     return 0;
 }
@@ -130,7 +145,8 @@ int resend(Context &ctx, const QCommandLineParser &parser, const QStringList &po
         if (parser.isSet(QStringLiteral("since"))) {
             since = timefmt::parseIso(parser.value(QStringLiteral("since")));
             if (!since.isValid())
-                return ctx.fail(QStringLiteral("--since must be an ISO 8601 time such as 2026-11-27T10:00:00Z"));
+                return ctx.fail(
+                    QStringLiteral("--since must be an ISO 8601 time such as 2026-11-27T10:00:00Z"));
         }
         result = service.resendFailedSince(since);
     } else {
@@ -140,7 +156,8 @@ int resend(Context &ctx, const QCommandLineParser &parser, const QStringList &po
     }
     if (!result)
         return ctx.fail(result.error());
-    ctx.out << "resending " << result.value() << " deliver" << (result.value() == 1 ? "y" : "ies") << Qt::endl;
+    ctx.out << "resending " << result.value() << " deliver" << (result.value() == 1 ? "y" : "ies")
+            << Qt::endl;
     ctx.queued += result.value();
     return 0;
 }
@@ -156,9 +173,11 @@ int settings(Context &ctx, const QCommandLineParser &parser, const QStringList &
     DeliverySettings s = DeliverySettings::load(ctx.store->settings);
     bool changed = false;
     if (parser.isSet(QStringLiteral("retry-schedule"))) {
-        if (!DeliverySettings::parseSchedule(parser.value(QStringLiteral("retry-schedule")), &s.retryScheduleMs))
-            return ctx.fail(QStringLiteral("--retry-schedule must be a comma-separated list of delays such as "
-                                           "0,5s,5m,30m,2h,5h,10h,10h"));
+        if (!DeliverySettings::parseSchedule(parser.value(QStringLiteral("retry-schedule")),
+                                             &s.retryScheduleMs))
+            return ctx.fail(
+                QStringLiteral("--retry-schedule must be a comma-separated list of delays such as "
+                               "0,5s,5m,30m,2h,5h,10h,10h"));
         changed = true;
     }
     auto number = [&](const char *name, auto &field, qint64 min, qint64 max) -> bool {
@@ -167,15 +186,20 @@ int settings(Context &ctx, const QCommandLineParser &parser, const QStringList &
         bool ok = false;
         const qint64 v = parser.value(QLatin1String(name)).toLongLong(&ok);
         if (!ok || v < min || v > max) {
-            ctx.fail(QStringLiteral("--%1 must be a whole number from %2 to %3").arg(QLatin1String(name)).arg(min).arg(max));
+            ctx.fail(QStringLiteral("--%1 must be a whole number from %2 to %3")
+                         .arg(QLatin1String(name))
+                         .arg(min)
+                         .arg(max));
             return false;
         }
         field = static_cast<std::remove_reference_t<decltype(field)>>(v);
         changed = true;
         return true;
     };
-    if (!number("timeout-ms", s.timeoutMs, 100, 600'000) || !number("max-in-flight", s.maxInFlight, 1, 10'000) ||
-        !number("max-per-host", s.maxPerHost, 1, 1'000) || !number("min-backoff-ms", s.minBackoffSlowMs, 0, 86'400'000))
+    if (!number("timeout-ms", s.timeoutMs, 100, 600'000) ||
+        !number("max-in-flight", s.maxInFlight, 1, 10'000) ||
+        !number("max-per-host", s.maxPerHost, 1, 1'000) ||
+        !number("min-backoff-ms", s.minBackoffSlowMs, 0, 86'400'000))
         return 1;
     if (parser.isSet(QStringLiteral("jitter"))) {
         bool ok = false;
@@ -188,12 +212,13 @@ int settings(Context &ctx, const QCommandLineParser &parser, const QStringList &
     if (changed)
         s.save(ctx.store->settings);
     if (ctx.json) {
-        ctx.printJson(QJsonObject{{QStringLiteral("retry_schedule"), DeliverySettings::formatSchedule(s.retryScheduleMs)},
-                                  {QStringLiteral("jitter"), s.jitter},
-                                  {QStringLiteral("timeout_ms"), s.timeoutMs},
-                                  {QStringLiteral("min_backoff_ms"), s.minBackoffSlowMs},
-                                  {QStringLiteral("max_in_flight"), s.maxInFlight},
-                                  {QStringLiteral("max_per_host"), s.maxPerHost}});
+        ctx.printJson(QJsonObject{
+            {QStringLiteral("retry_schedule"), DeliverySettings::formatSchedule(s.retryScheduleMs)},
+            {QStringLiteral("jitter"), s.jitter},
+            {QStringLiteral("timeout_ms"), s.timeoutMs},
+            {QStringLiteral("min_backoff_ms"), s.minBackoffSlowMs},
+            {QStringLiteral("max_in_flight"), s.maxInFlight},
+            {QStringLiteral("max_per_host"), s.maxPerHost}});
         return 0;
     }
     ctx.out << "retry schedule: " << DeliverySettings::formatSchedule(s.retryScheduleMs) << '\n'
@@ -222,6 +247,53 @@ int notices(Context &ctx, const QCommandLineParser &, const QStringList &)
     for (const Notice &n : list)
         ctx.out << timefmt::isoUtc(n.createdAt) << "  " << n.kind << "  " << n.text << '\n';
     ctx.out.flush();
+    return 0;
+}
+
+int report(Context &ctx, const QCommandLineParser &parser, const QStringList &)
+{
+    const QString format = parser.value(QStringLiteral("format"));
+    if (format != QLatin1String("csv") && format != QLatin1String("json"))
+        return ctx.fail(
+            QStringLiteral("--format must be csv or json (the console also writes HTML and PDF)"));
+    const QString out = parser.value(QStringLiteral("out"));
+    if (out.isEmpty())
+        return ctx.fail(QStringLiteral("report needs --out FILE (or --out - for standard output)"));
+    QDateTime since;
+    if (parser.isSet(QStringLiteral("since"))) {
+        since = timefmt::parseIso(parser.value(QStringLiteral("since")));
+        if (!since.isValid())
+            return ctx.fail(QStringLiteral("--since must be an ISO 8601 time such as 2026-11-27T10:00:00Z"));
+    }
+    MessageFilter filter;
+    filter.endpointContains = parser.value(QStringLiteral("endpoint"));
+    if (parser.isSet(QStringLiteral("state"))) {
+        const auto state = parseDeliveryState(parser.value(QStringLiteral("state")));
+        if (!state)
+            return ctx.fail(
+                QStringLiteral("--state must be one of queued, sending, delivered, retrying, failed, "
+                               "held, cancelled"));
+        filter.state = state;
+    }
+    const Result<DeliveryReport> built = DeliveryReport::build(*ctx.store, filter, since);
+    if (!built)
+        return ctx.fail(built.error());
+    const QByteArray bytes = format == QLatin1String("csv") ? built->toCsv() : built->toJson();
+    if (out == QLatin1String("-")) {
+        ctx.out.flush();
+        fwrite(bytes.constData(), 1, static_cast<size_t>(bytes.size()), stdout);
+        fflush(stdout);
+        return 0;
+    }
+    if (QFileInfo(out).isDir())
+        return ctx.fail(QStringLiteral("%1 is a directory; give a file name").arg(out));
+    // Written beside the target and renamed over it: a failed export leaves any earlier file as it was.
+    QSaveFile file(out);
+    if (!file.open(QIODevice::WriteOnly) || file.write(bytes) != bytes.size() || !file.commit())
+        return ctx.fail(QStringLiteral("cannot write %1: %2").arg(out, file.errorString()));
+    const DeliveryReport::Total &t = built->overall();
+    ctx.err << "wrote " << out << ": " << built->rows().size() << " attempts, " << built->byEndpoint().size()
+            << " endpoints, " << t.successes << " succeeded, " << t.failures() << " failed" << Qt::endl;
     return 0;
 }
 
@@ -272,35 +344,72 @@ int deliverQueued(Context &ctx)
                 retrying += n;
         }
     }
-    ctx.out << "sent " << (delivered + failed + retrying) << ", delivered " << delivered << ", failed " << failed
-            << ", retrying " << retrying << Qt::endl;
+    ctx.out << "sent " << (delivered + failed + retrying) << ", delivered " << delivered << ", failed "
+            << failed << ", retrying " << retrying << Qt::endl;
     return failed > 0 ? 3 : 0;
 }
 
 void addDeliveryCommands(std::vector<Command> &out)
 {
-    out.push_back({QStringLiteral("messages"), QStringLiteral("List webhooks waiting for delivery (with bodies in --json)."),
-                   {}, {}, false, messages});
-    out.push_back({QStringLiteral("deliveries"), QStringLiteral("List deliveries with their last attempt."), {},
+    out.push_back({QStringLiteral("messages"),
+                   QStringLiteral("List webhooks waiting for delivery (with bodies in --json)."),
+                   {},
+                   {},
+                   false,
+                   messages});
+    out.push_back({QStringLiteral("deliveries"),
+                   QStringLiteral("List deliveries with their last attempt."),
+                   {},
                    {opt("state", "queued, sending, delivered, retrying, failed, held or cancelled.", "STATE"),
                     opt("limit", "At most this many rows (default 1000).", "N")},
-                   false, deliveries});
-    out.push_back({QStringLiteral("attempts"), QStringLiteral("List every attempt of one delivery."),
-                   QStringLiteral("DELIVERY_ID"), {}, false, attempts});
-    out.push_back({QStringLiteral("resend"), QStringLiteral("Send deliveries again (same webhook-id)."),
+                   false,
+                   deliveries});
+    out.push_back({QStringLiteral("attempts"),
+                   QStringLiteral("List every attempt of one delivery."),
+                   QStringLiteral("DELIVERY_ID"),
+                   {},
+                   false,
+                   attempts});
+    out.push_back({QStringLiteral("resend"),
+                   QStringLiteral("Send deliveries again (same webhook-id)."),
                    QStringLiteral("[DELIVERY_ID...]"),
-                   {opt("failed", "Resend every failed delivery."), opt("since", "With --failed: failed since TIME.", "TIME")},
-                   true, resend});
-    out.push_back({QStringLiteral("dispatch"), QStringLiteral("Deliver everything due now and wait for the attempts."),
-                   {}, {}, true, dispatch});
-    out.push_back({QStringLiteral("settings"), QStringLiteral("Show or change delivery settings."), {},
+                   {opt("failed", "Resend every failed delivery."),
+                    opt("since", "With --failed: failed since TIME.", "TIME")},
+                   true,
+                   resend});
+    out.push_back({QStringLiteral("dispatch"),
+                   QStringLiteral("Deliver everything due now and wait for the attempts."),
+                   {},
+                   {},
+                   true,
+                   dispatch});
+    out.push_back({QStringLiteral("settings"),
+                   QStringLiteral("Show or change delivery settings."),
+                   {},
                    {opt("retry-schedule", "Delays, e.g. 0,5s,5m,30m,2h,5h,10h,10h.", "LIST"),
-                    opt("timeout-ms", "Whole-attempt deadline.", "MS"), opt("max-in-flight", "Global cap.", "N"),
-                    opt("max-per-host", "Per-origin cap.", "N"), opt("min-backoff-ms", "Floor for 429 and timeouts.", "MS"),
+                    opt("timeout-ms", "Whole-attempt deadline.", "MS"),
+                    opt("max-in-flight", "Global cap.", "N"), opt("max-per-host", "Per-origin cap.", "N"),
+                    opt("min-backoff-ms", "Floor for 429 and timeouts.", "MS"),
                     opt("jitter", "Fraction, e.g. 0.2.", "F")},
-                   false, settings});
-    out.push_back({QStringLiteral("notices"), QStringLiteral("Show operator notices (quarantines, purges)."), {}, {},
-                   false, notices});
+                   false,
+                   settings});
+    out.push_back(
+        {QStringLiteral("report"),
+         QStringLiteral("Export a delivery report: one row per attempt (JSON adds totals per endpoint)."),
+         {},
+         {opt("format", "csv or json.", "FORMAT"),
+          opt("out", "File to write, or - for standard output.", "FILE"),
+          opt("since", "Attempts started at or after TIME (ISO 8601).", "TIME"),
+          opt("endpoint", "Only endpoints containing TEXT.", "TEXT"),
+          opt("state", "Only deliveries now in STATE.", "STATE")},
+         false,
+         report});
+    out.push_back({QStringLiteral("notices"),
+                   QStringLiteral("Show operator notices (quarantines, purges)."),
+                   {},
+                   {},
+                   false,
+                   notices});
 }
 
 } // namespace sd::cli

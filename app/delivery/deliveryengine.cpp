@@ -16,6 +16,7 @@ constexpr int kPollIntervalMs = 1000;    // catches messages queued by other pro
 // Each QNetworkAccessManager does its socket work in one thread of its own, and at a few thousand requests a
 // second that thread is the limit; two managers (origins split between them) share the load.
 constexpr int kNetworkThreads = 2;
+constexpr int kMinWindow = 10'000; // claimed messages kept in memory, at least
 } // namespace
 
 DeliveryEngine::DeliveryEngine(QString databasePath, DeliveryJournal *journal, QObject *parent)
@@ -122,8 +123,11 @@ void DeliveryEngine::scan()
 
 int DeliveryEngine::room() const
 {
-    // A bounded window of claimed messages in memory: enough to fill every slot twice.
-    return 2 * m_settings.maxInFlight - (m_scheduler->waiting() + m_scheduler->inFlight() + m_claiming);
+    // A bounded window of claimed messages in memory (a few kilobytes each). Wide enough that a whole fan-out
+    // is usually claimed at once, so round-robin reaches every origin in its first turn and a slow origin's
+    // first request starts (and meets its deadline) without waiting behind thousands of healthy ones.
+    const int window = std::max(2 * m_settings.maxInFlight, kMinWindow);
+    return window - (m_scheduler->waiting() + m_scheduler->inFlight() + m_claiming);
 }
 
 void DeliveryEngine::admit(const std::vector<Message> &claimed)

@@ -8,8 +8,11 @@
 #include "values.h"
 
 #include <QCryptographicHash>
+#include <QDir>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QProcess>
 #include <QSignalSpy>
 #include <QTcpServer>
 #include <QTest>
@@ -185,6 +188,71 @@ private Q_SLOTS:
         QCOMPARE(signatures.size(), 2);
         QVERIFY(signatures.at(0).startsWith("v1,"));
         QVERIFY(signatures.at(0) != signatures.at(1));
+    }
+
+    // The independent check the issue names: Standard Webhooks' own JavaScript library (npm
+    // "standardwebhooks", installed by scripts/test.sh into tests/signature) must accept what a receiver
+    // actually got on the wire, with the current secret and, during a rotation, with the old one too.
+    void standardWebhooksLibraryVerifiesWhatWasSent()
+    {
+        const QString dir =
+            QDir(QStringLiteral(STATUSDESK_TEST_DATA_DIR)).filePath(QStringLiteral("../signature"));
+        QVERIFY2(
+            QFile::exists(dir + QStringLiteral("/node_modules/standardwebhooks/package.json")),
+            "the standardwebhooks npm package is missing: run scripts/test.sh (npm ci in tests/signature)");
+        Setup t;
+        const QString secret = QStringLiteral("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw");
+        const Subscriber plain = t.subscribe(t.receiver.url(QStringLiteral("/plain")), secret);
+        const Subscriber rotating = t.subscribe(t.receiver.url(QStringLiteral("/rotating")),
+                                                QStringLiteral("whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD"));
+        QVERIFY(SubscriberService(t.db.context()).rotateSecret(rotating.id).ok());
+        const Subscriber rotated = *t.db.store().subscribers.find(rotating.id);
+        QVERIFY(rotated.secret != rotated.previousSecret && !rotated.previousSecret.isEmpty());
+        t.changeStatus(ComponentStatus::MajorOutage);
+        t.controller.start();
+        QTRY_COMPARE_WITH_TIMEOUT(t.receiver.requests().size(), 2, 10000);
+
+        QJsonArray cases;
+        QList<bool> expected;
+        auto add = [&](const test::ReceivedRequest &r, const QString &key, const QByteArray &body, bool ok) {
+            cases.append(QJsonObject{
+                {QStringLiteral("secret"), key},
+                {QStringLiteral("id"), QString::fromLatin1(r.headers.value("webhook-id"))},
+                {QStringLiteral("timestamp"), QString::fromLatin1(r.headers.value("webhook-timestamp"))},
+                {QStringLiteral("signature"), QString::fromLatin1(r.headers.value("webhook-signature"))},
+                {QStringLiteral("body_base64"), QString::fromLatin1(body.toBase64())}});
+            expected << ok;
+        };
+        for (const test::ReceivedRequest &r : t.receiver.requests()) {
+            QByteArray tampered = r.body;
+            tampered[tampered.size() / 2] = tampered[tampered.size() / 2] == 'x' ? 'y' : 'x';
+            if (r.path.endsWith("/plain")) {
+                add(r, secret, r.body, true);
+                add(r, secret, tampered, false); // proves the check can fail
+                add(r, rotated.secret, r.body, false);
+            } else {
+                add(r, rotated.secret, r.body, true);
+                add(r, rotated.previousSecret, r.body, true); // receivers not yet updated keep working
+            }
+        }
+        QProcess node;
+        node.setWorkingDirectory(dir);
+        node.start(QStringLiteral("node"), {QStringLiteral("verify.js")});
+        QVERIFY2(node.waitForStarted(10000), "node is missing: scripts/install-deps.sh installs it");
+        node.write(QJsonDocument(cases).toJson(QJsonDocument::Compact));
+        node.closeWriteChannel();
+        QVERIFY(node.waitForFinished(30000));
+        QCOMPARE(node.exitCode(), 0);
+        const QJsonArray results = QJsonDocument::fromJson(node.readAllStandardOutput()).array();
+        QCOMPARE(results.size(), expected.size());
+        for (int i = 0; i < results.size(); ++i) {
+            const QJsonValue v = results.at(i);
+            QVERIFY2((v.isBool() && v.toBool()) == expected.at(i),
+                     qPrintable(QStringLiteral("case %1: %2")
+                                    .arg(i)
+                                    .arg(v.isBool() ? QStringLiteral("verified") : v.toString())));
+        }
+        QVERIFY(plain.id != rotating.id);
     }
 
     void transportFailures_data()
