@@ -55,6 +55,7 @@ ComponentsView::ComponentsView(Session &session, QWidget *parent)
     layout->addWidget(bar);
     layout->addWidget(m_table);
 
+    m_model->setServiceWorker(&session.worker());
     m_model->setStatusChangeGate([this](const Component &c, ComponentStatus to, int audience) {
         return confirmStatusChange(c, to, audience);
     });

@@ -5,6 +5,7 @@
 #include "deliverycontroller.h"
 #include "modelroles.h"
 #include "reportexporter.h"
+#include "serviceworker.h"
 #include "session.h"
 #include "statusdelegates.h"
 #include "timeformat.h"
@@ -253,14 +254,16 @@ void DeliveriesView::resend(const QStringList &ids)
         Q_EMIT statusMessage(tr("Nothing to resend."));
         return;
     }
-    auto result = m_session.resend().resend(ids);
-    if (!result) {
-        QMessageBox::warning(this, tr("Resend"), result.error());
-        return;
-    }
-    m_session.afterChange(result.value());
-    m_model->noteChanged(ids);
-    Q_EMIT statusMessage(tr("%n delivery(ies) queued for resend.", nullptr, result.value()));
+    // Resending many rows writes many; the worker thread does it.
+    m_session.worker().run<int>(
+        [ids](ServiceWorker::Services &services) { return services.resend.resend(ids); }, this,
+        [this, ids](const Result<int> &result) {
+            if (!result)
+                return void(QMessageBox::warning(this, tr("Resend"), result.error()));
+            m_session.afterChange(result.value());
+            m_model->noteChanged(ids);
+            Q_EMIT statusMessage(tr("%n delivery(ies) queued for resend.", nullptr, result.value()));
+        });
 }
 
 void DeliveriesView::resendSelected()

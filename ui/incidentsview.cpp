@@ -2,6 +2,7 @@
 
 #include "incidentdialog.h"
 #include "incidentsmodel.h"
+#include "serviceworker.h"
 #include "session.h"
 #include "values.h"
 
@@ -128,12 +129,7 @@ void IncidentsView::createIncident()
     IncidentDialog dialog(IncidentDialog::Mode::Create, m_session.store().components.all(), nullptr, this);
     if (dialog.exec() != QDialog::Accepted)
         return;
-    auto result = m_session.incidents().create(dialog.newIncident());
-    if (!result)
-        return void(QMessageBox::warning(this, tr("New incident"), result.error()));
-    m_session.afterChange(result.value().incidentMessages + result.value().componentMessages);
-    m_model->reload();
-    selectIncident(result.value().incident.id);
+    createOnWorker(dialog.newIncident(), tr("New incident"));
 }
 
 void IncidentsView::scheduleMaintenance()
@@ -142,12 +138,24 @@ void IncidentsView::scheduleMaintenance()
                           this);
     if (dialog.exec() != QDialog::Accepted)
         return;
-    auto result = m_session.incidents().create(dialog.newIncident());
-    if (!result)
-        return void(QMessageBox::warning(this, tr("Schedule maintenance"), result.error()));
-    m_session.afterChange(result.value().incidentMessages + result.value().componentMessages);
-    m_model->reload();
-    selectIncident(result.value().incident.id);
+    createOnWorker(dialog.newIncident(), tr("Schedule maintenance"));
+}
+
+void IncidentsView::createOnWorker(const NewIncident &input, const QString &title)
+{
+    // Creating notifies every subscriber: the write and its fan-out run on the session's worker thread.
+    Q_EMIT statusMessage(tr("Saving…"));
+    m_session.worker().run<IncidentChange>(
+        [input](ServiceWorker::Services &services) { return services.incidents.create(input); }, this,
+        [this, title](const Result<IncidentChange> &result) {
+            if (!result)
+                return void(QMessageBox::warning(this, title, result.error()));
+            const int queued = result.value().incidentMessages + result.value().componentMessages;
+            m_session.afterChange(queued);
+            m_model->reload();
+            selectIncident(result.value().incident.id);
+            Q_EMIT statusMessage(tr("Incident saved; %n webhook(s) queued.", nullptr, queued));
+        });
 }
 
 void IncidentsView::postUpdateWith(bool resolve)
@@ -161,14 +169,20 @@ void IncidentsView::postUpdateWith(bool resolve)
         dialog.presetResolve();
     if (dialog.exec() != QDialog::Accepted)
         return;
-    auto result = m_session.incidents().update(current.id, dialog.updateInput());
-    if (!result)
-        return void(QMessageBox::warning(this, tr("Post update"), result.error()));
-    const int queued = result.value().incidentMessages + result.value().componentMessages;
-    m_session.afterChange(queued);
-    m_model->reload();
-    selectIncident(current.id);
-    Q_EMIT statusMessage(tr("Update posted; %n webhook(s) queued.", nullptr, queued));
+    const QString id = current.id;
+    const IncidentUpdateInput input = dialog.updateInput();
+    Q_EMIT statusMessage(tr("Posting update…"));
+    m_session.worker().run<IncidentChange>(
+        [id, input](ServiceWorker::Services &services) { return services.incidents.update(id, input); }, this,
+        [this, id](const Result<IncidentChange> &result) {
+            if (!result)
+                return void(QMessageBox::warning(this, tr("Post update"), result.error()));
+            const int queued = result.value().incidentMessages + result.value().componentMessages;
+            m_session.afterChange(queued);
+            m_model->reload();
+            selectIncident(id);
+            Q_EMIT statusMessage(tr("Update posted; %n webhook(s) queued.", nullptr, queued));
+        });
 }
 
 void IncidentsView::postUpdate()

@@ -11,6 +11,7 @@ namespace sd {
 class Session;
 class IncidentsModel;
 struct Incident;
+struct NewIncident;
 
 // Incidents (active, resolved, scheduled maintenance) with the selected one's update history, newest
 // first; create, post update, resolve, postmortem, and a preview of the exact webhook body.
@@ -45,6 +46,7 @@ private:
     void showHistory();
     void selectIncident(const QString &id);
     void postUpdateWith(bool resolve);
+    void createOnWorker(const NewIncident &input, const QString &title);
 
     Session &m_session;
     IncidentsModel *m_model = nullptr;

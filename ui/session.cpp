@@ -1,6 +1,7 @@
 #include "session.h"
 
 #include "deliverycontroller.h"
+#include "serviceworker.h"
 #include "testreceiver.h"
 
 namespace sd {
@@ -29,6 +30,7 @@ Session::Session(QString path, std::unique_ptr<Store> store, std::unique_ptr<Sto
     , m_subscribers(ServiceContext{*m_store})
     , m_resend(ServiceContext{*m_store})
     , m_delivery(new DeliveryController(m_path, this))
+    , m_worker(new ServiceWorker(m_path, this))
 {
     // A sample page made earlier points its subscriber at the built-in receiver: bring it back on the same
     // port.
@@ -44,7 +46,9 @@ Session::Session(QString path, std::unique_ptr<Store> store, std::unique_ptr<Sto
 
 Session::~Session()
 {
-    // The engine thread has its own connection; stop it before the store goes away.
+    // Writes handed to the worker finish first; then the engine (its own connection) stops.
+    delete m_worker;
+    m_worker = nullptr;
     m_delivery->stop();
 }
 

@@ -13,6 +13,7 @@
 namespace sd {
 
 class DeliveryController;
+class ServiceWorker;
 class TestReceiver;
 
 // Everything one open database needs: the store, the services over it and the delivery engine. Views
@@ -39,6 +40,8 @@ public:
     SubscriberService &subscribers() { return m_subscribers; }
     ResendService &resend() { return m_resend; }
     DeliveryController &delivery() { return *m_delivery; }
+    // Writes that fan out (status changes) run here, off the UI thread.
+    ServiceWorker &worker() { return *m_worker; }
 
     void startDelivery();
     // Starts the built-in loopback receiver (first-run sample); remembers its port in the database.
@@ -67,6 +70,7 @@ private:
     SubscriberService m_subscribers;
     ResendService m_resend;
     DeliveryController *m_delivery = nullptr; // child
+    ServiceWorker *m_worker = nullptr;        // child
     TestReceiver *m_receiver = nullptr;       // child, only when the sample receiver is used
 };
 

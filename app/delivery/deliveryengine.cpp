@@ -6,6 +6,7 @@
 #include "values.h"
 
 #include <QNetworkAccessManager>
+#include <QNetworkProxy>
 
 namespace sd {
 namespace {
@@ -51,6 +52,9 @@ void DeliveryEngine::initialize()
         auto *nam = new QNetworkAccessManager(this);
         nam->setAutoDeleteReplies(false);
         nam->setStrictTransportSecurityEnabled(false);
+        // Receivers are reached directly (Qt uses no system proxy unless told to); saying so skips the
+        // proxy factory on every request.
+        nam->setProxy(QNetworkProxy::NoProxy);
         m_nams.push_back(nam);
     }
     try {
@@ -240,8 +244,7 @@ void DeliveryEngine::onAttemptFinished(const AttemptResult &result, const QStrin
             a.nextAttemptAt = {};
         }
     }
-    m_pending.push_back({a, state});
-    m_changed.insert(a.messageId);
+    m_pending.push_back({a, state}); // announced as changed once the journal has written it
     // With a backlog, a write also refills the window, so write as soon as the window runs half empty.
     if (static_cast<int>(m_pending.size()) >= kFlushBatch || (m_backlog && room() >= m_settings.maxInFlight))
         flush(true);
@@ -256,8 +259,8 @@ void DeliveryEngine::quarantine(const QString &subscriberId, const QString &reas
         return;
     m_quarantined.insert(subscriberId);
     m_pendingQuarantines.push_back({subscriberId, reason});
-    for (const QString &id : m_scheduler->dropSubscriber(subscriberId))
-        m_changed.insert(id);
+    // Held by the journal in the same transaction as the quarantine; announced after it.
+    m_pendingQuarantines.back().heldIds = m_scheduler->dropSubscriber(subscriberId);
     if (!m_flushTimer.isActive())
         m_flushTimer.start(kFlushIntervalMs);
 }
@@ -312,6 +315,12 @@ void DeliveryEngine::onWritten(const JournalOutcome &outcome)
         m_flushTimer.start(500);
         return;
     }
+    // Only what is committed is announced: a view that reads these ids now sees their new state.
+    for (const JournalBatch::Result &r : m_inWrite.results)
+        m_changed.insert(r.attempt.messageId);
+    for (const JournalBatch::Quarantine &q : m_inWrite.quarantines)
+        for (const QString &id : q.heldIds)
+            m_changed.insert(id);
     m_inWrite = {};
     for (const QString &id : outcome.quarantined) {
         m_quarantine->reset(id);

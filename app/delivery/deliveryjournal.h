@@ -25,6 +25,7 @@ struct JournalBatch
     {
         QString subscriberId;
         QString reason;
+        QStringList heldIds; // claimed messages taken back from the scheduler (held by the same write)
     };
     std::vector<Result> results;
     std::vector<Quarantine> quarantines;

@@ -131,6 +131,9 @@ void WebhookAttempt::start()
     request.setAttribute(QNetworkRequest::CacheLoadControlAttribute, QNetworkRequest::AlwaysNetwork);
     request.setAttribute(QNetworkRequest::CacheSaveControlAttribute, false);
     request.setTransferTimeout(0); // our own deadline covers the whole attempt, not just idle gaps
+    // A receiver's Set-Cookie must not ride along on the next delivery (and the jar lookup costs time).
+    request.setAttribute(QNetworkRequest::CookieLoadControlAttribute, QNetworkRequest::Manual);
+    request.setAttribute(QNetworkRequest::CookieSaveControlAttribute, QNetworkRequest::Manual);
 
     QList<QPair<QByteArray, QByteArray>> sent;
     auto set = [&](const QByteArray &name, const QByteArray &value) {

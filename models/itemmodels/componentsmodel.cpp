@@ -2,6 +2,7 @@
 
 #include "componentservice.h"
 #include "modelroles.h"
+#include "serviceworker.h"
 #include "statusrules.h"
 #include "store.h"
 #include "values.h"
@@ -174,18 +175,46 @@ bool ComponentsModel::setStatus(int row, ComponentStatus status)
     ComponentPatch patch;
     patch.status = status;
     patch.notify = notify;
-    auto result = m_service.update(current.id, patch);
-    if (!result) {
-        Q_EMIT errorOccurred(result.error());
-        return false;
+    if (m_worker) {
+        // Shown at once; the write, which may queue a webhook for every subscriber, runs on the worker.
+        Component shown = current;
+        shown.status = status;
+        showComponent(shown);
+        const QString id = current.id;
+        m_worker->run<ComponentChange>(
+            [id, patch](ServiceWorker::Services &services) { return services.components.update(id, patch); },
+            this,
+            [this, current](const Result<ComponentChange> &result) { finishStatusChange(current, result); });
+        return true;
     }
-    m_rows[static_cast<size_t>(row)].component = result.value().component;
+    const Result<ComponentChange> result = m_service.update(current.id, patch);
+    finishStatusChange(current, result);
+    return result.ok();
+}
+
+void ComponentsModel::showComponent(const Component &component)
+{
+    const int row = rowOfComponent(component.id);
+    if (row < 0)
+        return; // reloaded without it meanwhile
+    m_rows[static_cast<size_t>(row)].component = component;
     Q_EMIT dataChanged(index(row, StatusColumn), index(row, UpdatedColumn),
                        {Qt::DisplayRole, Qt::EditRole, roles::SortRole, roles::StatusRole});
-    Q_EMIT componentStatusChanged(current.id, result.value().messages);
+}
+
+void ComponentsModel::finishStatusChange(const Component &before, const Result<ComponentChange> &result)
+{
+    if (!result) {
+        if (m_worker)
+            showComponent(before); // take back what was shown early
+        Q_EMIT errorOccurred(result.error());
+        return;
+    }
+    if (m_worker || result.value().component.status != before.status)
+        showComponent(result.value().component);
+    Q_EMIT componentStatusChanged(before.id, result.value().messages);
     if (result.value().messages > 0)
         Q_EMIT messagesQueued(result.value().messages);
-    return true;
 }
 
 bool ComponentsModel::applyPatch(int row, const QString &text, int column)

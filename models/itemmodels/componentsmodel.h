@@ -11,6 +11,9 @@ namespace sd {
 
 class Store;
 class ComponentService;
+class ServiceWorker;
+struct ComponentChange;
+template<typename T> class Result;
 
 // Components grouped by their group: each group is a header row followed by its components; ungrouped
 // components come first. The status column is edited through setData(EditRole); every other change goes
@@ -50,6 +53,9 @@ public:
     bool setData(const QModelIndex &index, const QVariant &value, int role = Qt::EditRole) override;
 
     void setStatusChangeGate(StatusChangeGate gate) { m_gate = std::move(gate); }
+    // With a worker, a status change shows at once and is written (and fanned out) on the worker's thread;
+    // componentStatusChanged() follows when it is stored, or errorOccurred() and the old status come back.
+    void setServiceWorker(ServiceWorker *worker) { m_worker = worker; }
     void reload();
 
     bool isGroupRow(int row) const;
@@ -70,11 +76,14 @@ private:
         Component component;
     };
     bool setStatus(int row, ComponentStatus status);
+    void finishStatusChange(const Component &before, const Result<ComponentChange> &result);
+    void showComponent(const Component &component);
     bool applyPatch(int row, const QString &text, int column);
 
     Store &m_store;
     ComponentService &m_service;
     StatusChangeGate m_gate;
+    ServiceWorker *m_worker = nullptr;
     std::vector<Row> m_rows;
 };
 

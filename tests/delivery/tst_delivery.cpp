@@ -438,6 +438,29 @@ private Q_SLOTS:
         QCOMPARE(ids.size(), 40);
     }
 
+    // Views re-read the ids they are told about; an id announced before its result is written would stay
+    // "sending" on screen. So the last announcement of every delivery must find it in its final state.
+    void announcedOnlyOnceWritten()
+    {
+        Setup t;
+        for (int i = 0; i < 300; ++i)
+            t.subscribe(t.receiver.url(QStringLiteral("/a%1").arg(i)));
+        t.changeStatus(ComponentStatus::MajorOutage);
+        QHash<QString, QString> seen; // id -> state read when it was announced
+        connect(&t.controller, &DeliveryController::messagesChanged, this, [&](const QStringList &ids) {
+            for (const QString &id : ids)
+                seen.insert(id, sd::toString(t.db.store().outbox.find(id)->state));
+        });
+        QSignalSpy idle(&t.controller, &DeliveryController::idle);
+        t.controller.start();
+        QVERIFY(idle.wait(30000));
+        QCOMPARE(t.db.store().outbox.countsByState().delivered, 300);
+        QCOMPARE(seen.size(), 300);
+        for (auto it = seen.cbegin(); it != seen.cend(); ++it)
+            QVERIFY2(it.value() == QLatin1String("delivered"),
+                     qPrintable(it.key() + QLatin1Char(' ') + it.value()));
+    }
+
 private:
     static QString toStringHelper(DeliveryState s);
 };

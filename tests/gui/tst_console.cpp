@@ -29,6 +29,8 @@
 #include <QStandardPaths>
 #include <QTableView>
 #include <QTemporaryDir>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QTest>
 #include <QTextBrowser>
 #include <QTimer>
@@ -142,8 +144,11 @@ private Q_SLOTS:
         Fixture f;
         f.open();
         f.changeStatusInTable(QStringLiteral("major_outage"));
+        // The write (and its fan-out) runs on the session's worker thread; the window hears when it is
+        // stored.
+        QTRY_COMPARE_WITH_TIMEOUT(f.window->pageStatus()->text(), QStringLiteral("Major System Outage"),
+                                  5000);
         QCOMPARE(f.fresh().outbox.count({}), 1);
-        QCOMPARE(f.window->pageStatus()->text(), QStringLiteral("Major System Outage"));
         // The new row shows up, then turns delivered when the loopback receiver answers.
         QTRY_COMPARE_WITH_TIMEOUT(f.deliveries()->rowCount(), 1, 5000);
         QTRY_COMPARE_WITH_TIMEOUT(static_cast<int>(f.deliveries()->messageAt(0)->state),
@@ -158,7 +163,10 @@ private Q_SLOTS:
         Fixture f;
         f.open();
         f.changeStatusInTable(QStringLiteral("degraded_performance"), false);
-        QCOMPARE(f.window->pageStatus()->text(), QStringLiteral("Partially Degraded Service"));
+        QTRY_COMPARE_WITH_TIMEOUT(f.window->pageStatus()->text(),
+                                  QStringLiteral("Partially Degraded Service"), 5000);
+        QCOMPARE(toString(f.fresh().components.find(f.api.id)->status),
+                 toString(ComponentStatus::DegradedPerformance));
         QCOMPARE(f.fresh().outbox.count({}), 0);
     }
 
@@ -204,6 +212,9 @@ private Q_SLOTS:
             dialog->accept();
         });
         view->postUpdate();
+        // Posted on the session's worker thread; the history shows it once it is stored.
+        QTRY_VERIFY_WITH_TIMEOUT(
+            view->history()->toPlainText().contains(QStringLiteral("Cause found <b>bold</b>.")), 5000);
         const auto stored = f.fresh().incidents.find(created.id);
         QCOMPARE(stored->updates.size(), size_t(2));
         QCOMPARE(stored->updates.front().body, QStringLiteral("Cause found <b>bold</b>."));
@@ -212,8 +223,18 @@ private Q_SLOTS:
         const QString history = view->history()->toPlainText();
         QVERIFY(history.indexOf(QStringLiteral("Cause found <b>bold</b>.")) <
                 history.indexOf(QStringLiteral("We are investigating.")));
-        // Creation and update both reach the subscriber.
-        QTRY_COMPARE_WITH_TIMEOUT(f.receiver.requests().size(), 2, 15000);
+        // Creation (the incident and the component it degraded) and the update all reach the subscriber.
+        QTRY_COMPARE_WITH_TIMEOUT(f.receiver.requests().size(), 3, 15000);
+        int incidentBodies = 0, componentBodies = 0, withUpdate = 0;
+        for (const test::ReceivedRequest &r : f.receiver.requests()) {
+            const QJsonObject body = QJsonDocument::fromJson(r.body).object();
+            incidentBodies += body.contains(QLatin1String("incident")) ? 1 : 0;
+            componentBodies += body.contains(QLatin1String("component_update")) ? 1 : 0;
+            withUpdate += r.body.contains("Cause found <b>bold</b>.") ? 1 : 0;
+        }
+        QCOMPARE(incidentBodies, 2);
+        QCOMPARE(componentBodies, 1);
+        QCOMPARE(withUpdate, 1);
         QVERIFY(view->previewText().contains(QStringLiteral("\"incident_updates\"")));
     }
 

@@ -5,6 +5,7 @@
 #include "incidentservice.h"
 #include "incidentsmodel.h"
 #include "modelroles.h"
+#include "serviceworker.h"
 #include "subscriberservice.h"
 #include "subscribersmodel.h"
 #include "testsupport.h"
@@ -129,6 +130,49 @@ private Q_SLOTS:
         QVERIFY(roles.contains(Qt::DisplayRole));
         QCOMPARE(model.index(row, ComponentsModel::StatusColumn).data(Qt::EditRole).toString(), status);
         QCOMPARE(db.store().outbox.count({}), expectedMessages);
+    }
+
+    // The console's path: the status shows at once, the write and its fan-out happen on the worker thread,
+    // and the model says so when it is stored; a write that fails puts the old status back.
+    void componentStatusEditOnTheWorker()
+    {
+        test::TempDatabase db;
+        const Component api = addComponent(db, QStringLiteral("API"));
+        const Component gone = addComponent(db, QStringLiteral("Gone"));
+        for (int i = 0; i < 50; ++i)
+            addSubscriber(db, QStringLiteral("http://127.0.0.1:1/w%1").arg(i));
+        ComponentService service(db.context());
+        ComponentsModel model(db.store(), service);
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        ServiceWorker worker(db.path());
+        model.setServiceWorker(&worker);
+        model.setStatusChangeGate(
+            [](const Component &, ComponentStatus, int) { return std::optional<bool>(true); });
+        QSignalSpy statusSpy(&model, &ComponentsModel::componentStatusChanged);
+        QSignalSpy errors(&model, &ComponentsModel::errorOccurred);
+
+        const int row = model.rowOfComponent(api.id);
+        QVERIFY(
+            model.setData(model.index(row, ComponentsModel::StatusColumn), QStringLiteral("major_outage")));
+        QCOMPARE(model.index(row, ComponentsModel::StatusColumn).data(Qt::EditRole).toString(),
+                 QStringLiteral("major_outage"));
+        QVERIFY(statusSpy.wait(10000));
+        QCOMPARE(statusSpy.first().at(0).toString(), api.id);
+        QCOMPARE(statusSpy.first().at(1).toInt(), 50);
+        QCOMPARE(db.store().outbox.count({}), 50);
+        QCOMPARE(errors.count(), 0);
+
+        // Removed behind the model's back: the worker's write fails and the table shows the truth again.
+        QVERIFY(service.remove(gone.id).ok());
+        const int goneRow = model.rowOfComponent(gone.id);
+        QVERIFY(model.setData(model.index(goneRow, ComponentsModel::StatusColumn),
+                              QStringLiteral("partial_outage")));
+        QVERIFY(errors.wait(10000));
+        QVERIFY2(errors.first().at(0).toString().contains(QLatin1String("component")),
+                 qPrintable(errors.first().at(0).toString()));
+        QCOMPARE(model.index(goneRow, ComponentsModel::StatusColumn).data(Qt::EditRole).toString(),
+                 QStringLiteral("operational"));
+        QCOMPARE(db.store().outbox.count({}), 50);
     }
 
     void componentRenameNotifiesNobody()

@@ -1,0 +1,77 @@
+#pragma once
+
+#include "componentservice.h"
+#include "incidentservice.h"
+#include "resendservice.h"
+#include "result.h"
+#include "subscriberservice.h"
+
+#include <QObject>
+#include <QPointer>
+#include <QThread>
+#include <functional>
+#include <memory>
+
+namespace sd {
+
+class Store;
+
+// Runs writes that may fan out to thousands of subscribers (a status change, an incident update, a resend)
+// on a thread of its own with its own database connection, and hands each result back on the caller's
+// thread. Jobs run one at a time in the order they were given, so two quick edits land in order.
+class ServiceWorker final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(ServiceWorker)
+
+public:
+    struct Services
+    {
+        explicit Services(Store &store);
+        Store &store;
+        ComponentService components;
+        IncidentService incidents;
+        SubscriberService subscribers;
+        ResendService resend;
+    };
+
+    explicit ServiceWorker(QString databasePath, QObject *parent = nullptr);
+    ~ServiceWorker() override; // finishes the jobs handed over; their answers are dropped
+
+    // `job` runs on the worker thread; `done` runs on this object's thread, unless `context` is gone by then.
+    template<typename T>
+    void run(std::function<Result<T>(Services &)> job, QObject *context,
+             std::function<void(const Result<T> &)> done)
+    {
+        QPointer<QObject> guard(context);
+        QPointer<ServiceWorker> self(this);
+        post([job = std::move(job), done = std::move(done), guard, self](Services *services,
+                                                                         const QString &error) {
+            Result<T> result = services ? job(*services) : Result<T>(Error{error});
+            if (!self)
+                return;
+            QMetaObject::invokeMethod(
+                self.data(),
+                [done, guard, result]() {
+                    if (guard)
+                        done(result);
+                },
+                Qt::QueuedConnection);
+        });
+    }
+
+    int pending() const { return m_pending; }
+
+Q_SIGNALS:
+    void busyChanged(bool busy); // a job started while idle, or the last one finished
+
+private:
+    class Backend;
+    void post(std::function<void(Services *, const QString &)> task);
+
+    QThread m_thread;
+    Backend *m_backend; // lives in m_thread
+    int m_pending = 0;
+};
+
+} // namespace sd
