@@ -3,7 +3,33 @@
 #include "deliveryengine.h"
 #include "deliveryjournal.h"
 
+#include <algorithm>
+
+#ifdef Q_OS_UNIX
+#include <sys/resource.h>
+#endif
+
 namespace sd {
+namespace {
+
+// Every request in flight holds a socket; with the global cap raised to thousands, a desktop session's
+// usual soft limit of 1,024 descriptors would turn into "too many open files". Raise the soft limit towards
+// the hard one, once.
+void raiseOpenFileLimit()
+{
+#ifdef Q_OS_UNIX
+    rlimit limit{};
+    if (getrlimit(RLIMIT_NOFILE, &limit) != 0)
+        return;
+    const rlim_t wanted = limit.rlim_max == RLIM_INFINITY ? rlim_t(65536) : std::min<rlim_t>(limit.rlim_max, 65536);
+    if (limit.rlim_cur != RLIM_INFINITY && limit.rlim_cur < wanted) {
+        limit.rlim_cur = wanted;
+        setrlimit(RLIMIT_NOFILE, &limit);
+    }
+#endif
+}
+
+} // namespace
 
 DeliveryController::DeliveryController(QString databasePath, QObject *parent)
     : QObject(parent)
@@ -31,6 +57,7 @@ void DeliveryController::start()
 {
     if (m_engine)
         return;
+    raiseOpenFileLimit();
     m_journal = new DeliveryJournal(m_path);
     m_journal->moveToThread(&m_journalThread);
     // Direct in the new thread, before its event loop takes the engine's first batch.
