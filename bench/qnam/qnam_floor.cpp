@@ -1,0 +1,81 @@
+// The toolkit's own ceiling for bench (a): a bare QNetworkAccessManager loop that POSTs the same bodies to the
+// same endpoints at the same concurrency, with nothing else (no database, no signing, no scheduling). Reads
+// lines "endpoint<TAB>body file" from the file given, prints "requests N seconds S".
+#include <QCoreApplication>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QHash>
+#include <QNetworkAccessManager>
+#include <QNetworkProxy>
+#include <QNetworkReply>
+#include <QNetworkRequest>
+#include <QUrl>
+
+#include <cstdio>
+#include <vector>
+
+int main(int argc, char *argv[])
+{
+    QCoreApplication app(argc, argv);
+    if (argc < 2) {
+        std::fprintf(stderr, "usage: qnam_floor LIST [concurrency] [managers]\n");
+        return 2;
+    }
+    const int concurrency = argc > 2 ? QByteArray(argv[2]).toInt() : 96;
+    const int managerCount = argc > 3 ? QByteArray(argv[3]).toInt() : 2;
+    struct Job
+    {
+        QUrl url;
+        QByteArray body;
+    };
+    std::vector<Job> jobs;
+    QFile list(QString::fromLocal8Bit(argv[1]));
+    if (!list.open(QIODevice::ReadOnly))
+        return 2;
+    while (!list.atEnd()) {
+        const QList<QByteArray> parts = list.readLine().trimmed().split('\t');
+        if (parts.size() != 2)
+            continue;
+        QFile body(QString::fromLocal8Bit(parts.at(1)));
+        if (!body.open(QIODevice::ReadOnly))
+            return 2;
+        jobs.push_back({QUrl(QString::fromUtf8(parts.at(0))), body.readAll()});
+    }
+    // Same split as the engine: each origin stays with one manager.
+    std::vector<QNetworkAccessManager *> managers;
+    for (int i = 0; i < managerCount; ++i) {
+        auto *nam = new QNetworkAccessManager(&app);
+        nam->setProxy(QNetworkProxy::NoProxy);
+        managers.push_back(nam);
+    }
+    QHash<QString, QNetworkAccessManager *> byOrigin;
+    size_t next = 0, done = 0;
+    QElapsedTimer clock;
+    std::function<void()> launch = [&]() {
+        if (next >= jobs.size())
+            return;
+        const Job &job = jobs[next++];
+        const QString origin = job.url.host() + QLatin1Char(':') + QString::number(job.url.port());
+        QNetworkAccessManager *&nam = byOrigin[origin];
+        if (!nam)
+            nam = managers[static_cast<size_t>(byOrigin.size() - 1) % managers.size()];
+        QNetworkRequest request(job.url);
+        request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
+        request.setAttribute(QNetworkRequest::Http2AllowedAttribute, false);
+        QNetworkReply *reply = nam->post(request, job.body);
+        QObject::connect(reply, &QNetworkReply::finished, &app, [&, reply]() {
+            reply->readAll();
+            reply->deleteLater();
+            if (++done == jobs.size())
+                app.quit();
+            else
+                launch();
+        });
+    };
+    clock.start();
+    for (int i = 0; i < concurrency; ++i)
+        launch();
+    app.exec();
+    std::printf("requests %zu seconds %.3f\n", done, static_cast<double>(clock.nsecsElapsed()) / 1e9);
+    return 0;
+}
