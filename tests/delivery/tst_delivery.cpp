@@ -9,6 +9,7 @@
 
 #include <QCryptographicHash>
 #include <QDir>
+#include <QElapsedTimer>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -294,6 +295,37 @@ private Q_SLOTS:
             QCOMPARE(a.httpStatus, 0);
             QVERIFY2(a.durationMs >= 1500 && a.durationMs < 2500, qPrintable(QString::number(a.durationMs)));
         }
+    }
+
+    // Fairness: endpoints that hang hold only their own origin's slots. The hanging subscribers' messages are
+    // older (claimed first), so a plain FIFO under the global cap would park every slot on them for the
+    // whole deadline; round-robin across origins lets the healthy ones through at once.
+    void hangingEndpointsNeverDelayHealthyOnes()
+    {
+        Setup t(QStringLiteral("0,60s"), 4000);
+        DeliverySettings s = DeliverySettings::load(t.db.store().settings);
+        s.maxInFlight = 6;
+        s.maxPerHost = 2;
+        s.save(t.db.store().settings);
+        HttpReceiver hanging;
+        QVERIFY(hanging.start());
+        HttpReceiver::Script hang;
+        hang.mode = HttpReceiver::Mode::Hang;
+        hanging.setDefault(hang);
+        for (int i = 0; i < 10; ++i)
+            t.subscribe(hanging.url(QStringLiteral("/h%1").arg(i)));
+        for (int i = 0; i < 10; ++i)
+            t.subscribe(t.receiver.url(QStringLiteral("/ok%1").arg(i)));
+        t.changeStatus(ComponentStatus::MajorOutage);
+        QElapsedTimer clock;
+        clock.start();
+        t.controller.start();
+        QTRY_COMPARE_WITH_TIMEOUT(t.receiver.requests().size(), 10, 3000);
+        QVERIFY2(clock.elapsed() < 2000, qPrintable(QString::number(clock.elapsed())));
+        QVERIFY(!hanging.requests().isEmpty()); // the hanging ones were tried too, and are still waiting
+        MessageFilter timedOut;
+        timedOut.state = DeliveryState::Retrying;
+        QCOMPARE(t.db.store().outbox.count(timedOut), 0);
     }
 
     void hugeResponseIsCapped()
