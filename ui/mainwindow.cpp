@@ -214,6 +214,9 @@ void MainWindow::buildViews()
             [this](const QString &text) { statusBar()->showMessage(text, 15000); });
     connect(&s.delivery(), &DeliveryController::engineError, this,
             [this](const QString &text) { QMessageBox::warning(this, tr("Delivery engine"), text); });
+    // Transient trouble goes to the status bar: a dialog per retry would bury the operator.
+    connect(&s.delivery(), &DeliveryController::engineWarning, this,
+            [this](const QString &text) { statusBar()->showMessage(tr("Delivery: %1").arg(text), 30000); });
     if (TestReceiver *r = s.testReceiver())
         m_receiverModes->actions().value(static_cast<int>(r->mode()))->setChecked(true);
 }

@@ -311,6 +311,8 @@ int deliverQueued(Context &ctx)
     });
     QObject::connect(&controller, &DeliveryController::noticeAdded, &loop,
                      [&ctx](const QString &text) { ctx.err << "notice: " << text << Qt::endl; });
+    QObject::connect(&controller, &DeliveryController::engineWarning, &loop,
+                     [&ctx](const QString &text) { ctx.err << "warning: " << text << Qt::endl; });
     controller.start();
     loop.exec();
     controller.stop();

@@ -91,6 +91,8 @@ int serve(Context &ctx, const QCommandLineParser &parser, const QStringList &)
     QObject::connect(&server, &api::ApiServer::messagesQueued, &controller, &DeliveryController::wake);
     QObject::connect(&controller, &DeliveryController::engineError, &controller,
                      [&ctx](const QString &text) { ctx.err << "delivery: " << text << Qt::endl; });
+    QObject::connect(&controller, &DeliveryController::engineWarning, &controller,
+                     [&ctx](const QString &text) { ctx.err << "delivery: " << text << Qt::endl; });
     QObject::connect(&controller, &DeliveryController::noticeAdded, &controller,
                      [&ctx](const QString &text) { ctx.err << "notice: " << text << Qt::endl; });
 

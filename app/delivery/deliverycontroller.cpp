@@ -21,7 +21,8 @@ void raiseOpenFileLimit()
     rlimit limit{};
     if (getrlimit(RLIMIT_NOFILE, &limit) != 0)
         return;
-    const rlim_t wanted = limit.rlim_max == RLIM_INFINITY ? rlim_t(65536) : std::min<rlim_t>(limit.rlim_max, 65536);
+    const rlim_t wanted =
+        limit.rlim_max == RLIM_INFINITY ? rlim_t(65536) : std::min<rlim_t>(limit.rlim_max, 65536);
     if (limit.rlim_cur != RLIM_INFINITY && limit.rlim_cur < wanted) {
         limit.rlim_cur = wanted;
         setrlimit(RLIMIT_NOFILE, &limit);
@@ -72,6 +73,7 @@ void DeliveryController::start()
     connect(m_engine, &DeliveryEngine::idle, this, &DeliveryController::idle);
     connect(m_engine, &DeliveryEngine::noticeAdded, this, &DeliveryController::noticeAdded);
     connect(m_engine, &DeliveryEngine::engineError, this, &DeliveryController::engineError);
+    connect(m_engine, &DeliveryEngine::engineWarning, this, &DeliveryController::engineWarning);
     m_thread.start();
 }
 

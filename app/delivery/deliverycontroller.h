@@ -49,7 +49,9 @@ Q_SIGNALS:
     // Nothing due now and nothing in flight (the command line waits for this).
     void idle();
     void noticeAdded(const QString &text); // e.g. a subscriber was quarantined
-    void engineError(const QString &text); // the worker could not open the database
+    void engineError(const QString &text); // the worker could not open the database: nothing is delivered
+    void
+    engineWarning(const QString &text); // transient (database locked, disk full): the engine keeps trying
 
     // Internal: forwards to the engine in its thread.
     void wakeRequested();

@@ -110,9 +110,9 @@ void DeliveryEngine::scan()
     try {
         const QDateTime now = QDateTime::currentDateTimeUtc();
         const QDateTime earliest = m_store->outbox.nextDueTime();
+        // The journal claims what is due (when a write is under way, the claim follows it).
         if (room() > 0 && earliest.isValid() && earliest <= now)
-            flush(
-                true); // the journal claims what is due (a write if one is already under way will follow up)
+            flush(true);
         // Next look: when the earliest retry falls due, but at least once a second.
         qint64 wait = kPollIntervalMs;
         if (earliest.isValid() && earliest > now)
@@ -120,9 +120,14 @@ void DeliveryEngine::scan()
         m_scanTimer.start(static_cast<int>(wait));
         checkIdle();
     } catch (const StoreError &e) {
-        Q_EMIT engineError(e.message());
+        // Transient (another writer holds the database, a full disk): said once, tried again every second.
+        if (!m_scanFailing)
+            Q_EMIT engineWarning(QStringLiteral("cannot read the outbox: %1; retrying").arg(e.message()));
+        m_scanFailing = true;
         m_scanTimer.start(kPollIntervalMs);
+        return;
     }
+    m_scanFailing = false;
 }
 
 int DeliveryEngine::room() const
@@ -150,18 +155,29 @@ void DeliveryEngine::pump()
     const QByteArray userAgent = QByteArrayLiteral("StatusDesk/") + QByteArrayLiteral(STATUSDESK_VERSION);
     while (auto message = m_scheduler->next()) {
         const QString origin = HostScheduler::originOf(message->endpoint);
-        auto s = subscriber(message->subscriberId);
+        std::optional<Subscriber> s;
+        try {
+            s = subscriber(message->subscriberId);
+        } catch (const StoreError &e) {
+            // Cannot tell whether it may be sent: put it back and look again with the next scan.
+            m_scheduler->finished(origin);
+            m_scheduler->enqueue(std::move(*message));
+            if (!m_scanFailing)
+                Q_EMIT engineWarning(
+                    QStringLiteral("cannot read subscribers: %1; retrying").arg(e.message()));
+            m_scanFailing = true;
+            return;
+        }
         if (!s || s->state != SubscriberState::Active || m_quarantined.contains(message->subscriberId)) {
-            // Quarantined or removed since it was claimed: hold it instead of sending.
+            // Quarantined or removed since it was claimed: held (or cancelled) by the next write instead of
+            // sent.
             m_scheduler->finished(origin);
             m_scheduler->forget(message->id);
-            Attempt none;
-            none.messageId = message->id;
-            m_store->outbox.setState(message->id,
-                                     s && s->state == SubscriberState::Unsubscribed ? DeliveryState::Cancelled
-                                                                                    : DeliveryState::Held,
-                                     {}, QDateTime::currentDateTimeUtc());
-            m_changed.insert(message->id);
+            m_pendingStates.push_back({message->id, s && s->state == SubscriberState::Unsubscribed
+                                                        ? DeliveryState::Cancelled
+                                                        : DeliveryState::Held});
+            if (!m_flushTimer.isActive())
+                m_flushTimer.start(kFlushIntervalMs);
             continue;
         }
         const AttemptTrigger kind = message->nextTrigger == AttemptTrigger::Manual ? AttemptTrigger::Manual
@@ -272,6 +288,8 @@ JournalBatch DeliveryEngine::takeBatch(bool claim)
     m_pending.clear();
     batch.quarantines = std::move(m_pendingQuarantines);
     m_pendingQuarantines.clear();
+    batch.states = std::move(m_pendingStates);
+    m_pendingStates.clear();
     batch.purgeAfterMs = m_settings.purgeAfterMs;
     if (claim && !m_stopping && room() > 0)
         batch.claim = room();
@@ -287,11 +305,11 @@ void DeliveryEngine::flush(bool claim)
         m_claimWanted = m_claimWanted || claim;
         return; // one write at a time; onWritten() sends what gathered meanwhile
     }
-    if (m_pending.empty() && m_pendingQuarantines.empty() && !claim)
+    if (m_pending.empty() && m_pendingQuarantines.empty() && m_pendingStates.empty() && !claim)
         return;
     JournalBatch batch = takeBatch(claim || m_backlog || m_claimWanted);
     m_claimWanted = false;
-    if (batch.results.empty() && batch.quarantines.empty() && batch.claim == 0)
+    if (batch.results.empty() && batch.quarantines.empty() && batch.states.empty() && batch.claim == 0)
         return;
     m_writing = true;
     m_claiming = batch.claim;
@@ -306,14 +324,23 @@ void DeliveryEngine::onWritten(const JournalOutcome &outcome)
     if (m_stopping)
         return;
     if (!outcome.ok) {
-        Q_EMIT engineError(outcome.error);
+        // Said once per outage, not once per retry; nothing is lost meanwhile.
+        if (!m_writeFailing)
+            Q_EMIT engineWarning(outcome.error +
+                                 QStringLiteral("; results are kept and written when it can"));
+        m_writeFailing = true;
         // Kept in memory and tried again, ahead of anything newer.
         m_pending.insert(m_pending.begin(), m_inWrite.results.begin(), m_inWrite.results.end());
         m_pendingQuarantines.insert(m_pendingQuarantines.begin(), m_inWrite.quarantines.begin(),
                                     m_inWrite.quarantines.end());
+        m_pendingStates.insert(m_pendingStates.begin(), m_inWrite.states.begin(), m_inWrite.states.end());
         m_inWrite = {};
         m_flushTimer.start(500);
         return;
+    }
+    if (m_writeFailing) {
+        m_writeFailing = false;
+        Q_EMIT engineWarning(QStringLiteral("delivery results are being recorded again"));
     }
     // Only what is committed is announced: a view that reads these ids now sees their new state.
     for (const JournalBatch::Result &r : m_inWrite.results)
@@ -321,6 +348,8 @@ void DeliveryEngine::onWritten(const JournalOutcome &outcome)
     for (const JournalBatch::Quarantine &q : m_inWrite.quarantines)
         for (const QString &id : q.heldIds)
             m_changed.insert(id);
+    for (const JournalBatch::StateChange &c : m_inWrite.states)
+        m_changed.insert(c.messageId);
     m_inWrite = {};
     for (const QString &id : outcome.quarantined) {
         m_quarantine->reset(id);
@@ -370,9 +399,14 @@ void DeliveryEngine::emitProgress()
 void DeliveryEngine::checkIdle()
 {
     if (m_scheduler->inFlight() > 0 || m_scheduler->waiting() > 0 || !m_pending.empty() ||
-        !m_pendingQuarantines.empty() || m_writing)
+        !m_pendingQuarantines.empty() || !m_pendingStates.empty() || m_writing)
         return;
-    const QDateTime next = m_store->outbox.nextDueTime();
+    QDateTime next;
+    try {
+        next = m_store->outbox.nextDueTime();
+    } catch (const StoreError &) {
+        return; // not known to be idle; the next scan asks again
+    }
     if (next.isValid() && next <= QDateTime::currentDateTimeUtc())
         return;
     if (!m_wasIdle) {
@@ -394,7 +428,7 @@ void DeliveryEngine::shutdown()
     m_flushTimer.stop();
     // What is still in memory is written before the thread ends; a write already queued goes first.
     JournalBatch last = takeBatch(false);
-    if (!last.results.empty() || !last.quarantines.empty()) {
+    if (!last.results.empty() || !last.quarantines.empty() || !last.states.empty()) {
         DeliveryJournal *journal = m_journal;
         QMetaObject::invokeMethod(
             m_journal, [journal, last]() { journal->writeNow(last); }, Qt::BlockingQueuedConnection);

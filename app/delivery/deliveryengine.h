@@ -42,7 +42,8 @@ Q_SIGNALS:
     void messagesChanged(const QStringList &messageIds);
     void idle();
     void noticeAdded(const QString &text);
-    void engineError(const QString &text);
+    void engineError(const QString &text);              // could not start: no deliveries until restarted
+    void engineWarning(const QString &text);            // transient; the engine keeps trying
     void writeRequested(const sd::JournalBatch &batch); // to the journal's thread
 
 private:
@@ -74,6 +75,7 @@ private:
     DeliveryJournal *m_journal;               // lives in its own thread
     std::vector<JournalBatch::Result> m_pending;
     std::vector<JournalBatch::Quarantine> m_pendingQuarantines;
+    std::vector<JournalBatch::StateChange> m_pendingStates;
     JournalBatch m_inWrite; // the batch the journal is writing, resent if the write fails
     bool m_writing = false;
     bool m_claimWanted = false; // a claim was asked for while a write was under way
@@ -84,6 +86,8 @@ private:
     QTimer m_progressTimer;
     bool m_wasIdle = false;
     bool m_backlog = false; // the last claim filled the window
+    bool m_writeFailing = false;
+    bool m_scanFailing = false;
     bool m_stopping = false;
     qint64 m_attemptsMade = 0;
     qint64 m_delivered = 0;

@@ -35,6 +35,8 @@ JournalOutcome DeliveryJournal::writeNow(const JournalBatch &batch)
         for (const JournalBatch::Result &r : batch.results)
             m_store->outbox.recordAttempt(r.attempt, r.state);
         const QDateTime now = QDateTime::currentDateTimeUtc();
+        for (const JournalBatch::StateChange &c : batch.states)
+            m_store->outbox.setState(c.messageId, c.state, {}, now);
         for (const JournalBatch::Quarantine &q : batch.quarantines) {
             out.quarantined << q.subscriberId;
             auto s = m_store->subscribers.find(q.subscriberId);

@@ -27,8 +27,14 @@ struct JournalBatch
         QString reason;
         QStringList heldIds; // claimed messages taken back from the scheduler (held by the same write)
     };
+    struct StateChange // claimed, then found quarantined or removed: held or cancelled, not sent
+    {
+        QString messageId;
+        DeliveryState state = DeliveryState::Held;
+    };
     std::vector<Result> results;
     std::vector<Quarantine> quarantines;
+    std::vector<StateChange> states;
     int claim = 0; // claim up to this many due messages (marked sending) after writing
     qint64 purgeAfterMs = 0;
 };

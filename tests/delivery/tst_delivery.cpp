@@ -15,6 +15,8 @@
 #include <QJsonObject>
 #include <QProcess>
 #include <QSignalSpy>
+#include <QSqlDatabase>
+#include <QSqlQuery>
 #include <QTcpServer>
 #include <QTest>
 
@@ -326,6 +328,49 @@ private Q_SLOTS:
         MessageFilter timedOut;
         timedOut.state = DeliveryState::Retrying;
         QCOMPARE(t.db.store().outbox.count(timedOut), 0);
+    }
+
+    // Another process holds the database past the busy timeout while answers arrive: the results stay in
+    // memory, one warning says so (not one per retry), and once the lock goes every result is written once.
+    void resultsSurviveADatabaseLockedPastTheBusyTimeout()
+    {
+        Setup t;
+        HttpReceiver::Script slow;
+        slow.delayMs = 800; // answers arrive after the claim is committed and while the lock is held
+        t.receiver.setDefault(slow);
+        for (int i = 0; i < 5; ++i)
+            t.subscribe(t.receiver.url(QStringLiteral("/l%1").arg(i)));
+        t.changeStatus(ComponentStatus::MajorOutage);
+        QSignalSpy warnings(&t.controller, &DeliveryController::engineWarning);
+        QSignalSpy errors(&t.controller, &DeliveryController::engineError);
+        QSignalSpy idle(&t.controller, &DeliveryController::idle);
+        t.controller.start();
+        QTRY_COMPARE_WITH_TIMEOUT(t.receiver.requests().size(), 5, 5000); // all five are in flight
+        {
+            QSqlDatabase locker =
+                QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("locker"));
+            locker.setDatabaseName(t.db.path());
+            QVERIFY(locker.open());
+            QSqlQuery lock(locker);
+            QVERIFY(lock.exec(QStringLiteral("BEGIN IMMEDIATE")));
+            QTRY_VERIFY_WITH_TIMEOUT(warnings.count() >= 1,
+                                     15000); // the journal gave up once (10 s busy timeout)
+            QVERIFY2(warnings.first().at(0).toString().contains(QLatin1String("kept")),
+                     qPrintable(warnings.first().at(0).toString()));
+            QVERIFY(lock.exec(QStringLiteral("ROLLBACK")));
+        }
+        QSqlDatabase::removeDatabase(QStringLiteral("locker"));
+        QVERIFY(idle.wait(20000) || !idle.isEmpty());
+        QCOMPARE(t.db.store().outbox.countsByState().delivered, 5);
+        MessageFilter all;
+        int attempts = 0;
+        for (const Message &m : t.db.store().outbox.list(all))
+            attempts += static_cast<int>(t.db.store().outbox.attempts(m.id).size());
+        QCOMPARE(attempts, 5);                     // each result written exactly once
+        QCOMPARE(t.receiver.requests().size(), 5); // nothing was sent twice
+        QCOMPARE(errors.count(), 0);               // transient, not fatal
+        QTRY_VERIFY(warnings.last().at(0).toString().contains(QLatin1String("again")));
+        QVERIFY(warnings.count() <= 3);
     }
 
     void hugeResponseIsCapped()
