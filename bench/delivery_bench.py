@@ -5,7 +5,8 @@
     (127.0.0.1-127.0.0.16), every attempt persisted by StatusDesk; then `curl --parallel` sends the same
     bodies to the same nginx at the same concurrency (16 hosts x 6 per host = 96) in the same run.
 (b) hanging endpoints: HANG_SUBSCRIBERS subscribers (default 10,000), of which HANG_COUNT (1,000) hang: each on an
-    origin of its own (a port on 127.0.0.200 that accepts, reads and never answers), the rest healthy on nginx.
+    origin of its own (a port on 127.0.0.200 that listens and never accepts, so it never answers), the rest healthy
+    on nginx.
     Prints when the last healthy one succeeded, next to the same healthy fan-out with no hanging endpoints, and
     when the last hanging one was recorded as a timeout, against the 30 s deadline. The global cap is raised to
     2,048 for this run (a setting) so that the 1,000 hanging requests can all be in flight at once.
@@ -15,7 +16,7 @@ Usage: bench/delivery_bench.py [--only a,b,c] [--subscribers 1000] [--events 20]
                                [--hang-count 1000] [--memory-messages 100000]
 Needs nginx-light and curl (scripts/install-deps.sh installs them) and a build in ./build.
 """
-import argparse, asyncio, json, os, resource, shutil, socket, sqlite3, subprocess, sys, tempfile, time
+import argparse, json, os, resource, shutil, socket, sqlite3, subprocess, sys, tempfile, time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CLI = os.path.join(ROOT, "build", "app", "cli", "statusdesk-cli")
@@ -121,22 +122,21 @@ HANG_BASE_PORT = 21000
 
 
 def hang_server(count):
-    """Runs in a child process: `count` listeners that accept, read and never answer."""
+    """Runs in a child process: `count` listening sockets that are never accepted from. The kernel completes
+    each handshake and buffers the request, so the sender waits for an answer that never comes, and the
+    receiver spends no CPU doing it (a user-space server reading 1,000 sockets would compete for the cores)."""
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
-
-    async def swallow(reader, writer):
-        while await reader.read(65536):
-            pass
-        writer.close()
-
-    async def main():
-        servers = [await asyncio.start_server(swallow, HANG_HOST, HANG_BASE_PORT + i, backlog=64)
-                   for i in range(count)]
-        print("ready", flush=True)
-        await asyncio.gather(*(s.serve_forever() for s in servers))
-
-    asyncio.run(main())
+    listeners = []
+    for i in range(count):
+        s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        s.bind((HANG_HOST, HANG_BASE_PORT + i))
+        s.listen(64)
+        listeners.append(s)
+    print("ready", flush=True)
+    while True:
+        time.sleep(3600)
 
 
 def fan_out(work, name, healthy, hanging):

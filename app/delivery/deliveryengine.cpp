@@ -18,6 +18,7 @@ constexpr int kPollIntervalMs = 1000;    // catches messages queued by other pro
 // second that thread is the limit; two managers (origins split between them) share the load.
 constexpr int kNetworkThreads = 2;
 constexpr int kMinWindow = 10'000; // claimed messages kept in memory, at least
+constexpr int kStartsPerTurn = 64; // requests started before the event loop gets a turn
 } // namespace
 
 DeliveryEngine::DeliveryEngine(QString databasePath, DeliveryJournal *journal, QObject *parent)
@@ -77,6 +78,7 @@ void DeliveryEngine::initialize()
     }
     m_policy = std::make_unique<RetryPolicy>(m_settings);
     m_scheduler = std::make_unique<HostScheduler>(m_settings.maxInFlight, m_settings.maxPerHost);
+    m_deadlines = new DeadlineQueue(this);
     m_quarantine =
         std::make_unique<QuarantineTracker>(m_settings.quarantineFailures, m_settings.quarantineWindowMs);
     m_progressTimer.start(kProgressIntervalMs);
@@ -153,7 +155,24 @@ void DeliveryEngine::admit(const std::vector<Message> &claimed)
 void DeliveryEngine::pump()
 {
     const QByteArray userAgent = QByteArrayLiteral("StatusDesk/") + QByteArrayLiteral(STATUSDESK_VERSION);
-    while (auto message = m_scheduler->next()) {
+    int started = 0;
+    while (true) {
+        // A fan-out to a thousand new origins would otherwise start a thousand requests in one go while the
+        // answers of the first ones wait; a few dozen per turn of the event loop keeps both moving.
+        if (started >= kStartsPerTurn) {
+            if (!m_pumpQueued) {
+                m_pumpQueued = true;
+                QTimer::singleShot(0, this, [this]() {
+                    m_pumpQueued = false;
+                    if (!m_stopping)
+                        pump();
+                });
+            }
+            return;
+        }
+        std::optional<Message> message = m_scheduler->next();
+        if (!message)
+            break;
         const QString origin = HostScheduler::originOf(message->endpoint);
         std::optional<Subscriber> s;
         try {
@@ -186,9 +205,15 @@ void DeliveryEngine::pump()
         WebhookAttempt::Options options{m_settings.timeoutMs, m_settings.maxResponseBytes, userAgent};
         auto *attempt =
             new WebhookAttempt(networkFor(origin), *message, *s, message->attempts + 1, kind, options, this);
-        connect(attempt, &WebhookAttempt::finished, this,
-                [this, origin](const AttemptResult &result) { onAttemptFinished(result, origin); });
         attempt->start();
+        const DeadlineQueue::Id deadline =
+            m_deadlines->add(m_settings.timeoutMs, [attempt]() { attempt->expire(); });
+        connect(attempt, &WebhookAttempt::finished, this,
+                [this, origin, deadline](const AttemptResult &result) {
+                    m_deadlines->cancel(deadline);
+                    onAttemptFinished(result, origin);
+                });
+        ++started;
     }
 }
 
@@ -435,6 +460,8 @@ void DeliveryEngine::shutdown()
     }
     // In-flight attempts are abandoned: their messages stay "sending" and are sent again on the next
     // start with the same webhook-id (at-least-once).
+    if (m_deadlines)
+        m_deadlines->clear();
     const auto attempts = findChildren<WebhookAttempt *>();
     for (WebhookAttempt *a : attempts)
         a->cancel();

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "deadlinequeue.h"
 #include "deliverycontroller.h"
 #include "deliveryjournal.h"
 #include "deliverysettings.h"
@@ -68,6 +69,7 @@ private:
     DeliverySettings m_settings;
     std::unique_ptr<RetryPolicy> m_policy;
     std::unique_ptr<HostScheduler> m_scheduler;
+    DeadlineQueue *m_deadlines = nullptr; // child: every attempt's whole-attempt deadline, one timer
     std::unique_ptr<QuarantineTracker> m_quarantine;
     QHash<QString, Subscriber> m_subscribers; // cache, refreshed at most every second
     qint64 m_dataVersion = -1;                // PRAGMA data_version when the cache was filled
@@ -87,6 +89,7 @@ private:
     bool m_wasIdle = false;
     bool m_backlog = false; // the last claim filled the window
     bool m_writeFailing = false;
+    bool m_pumpQueued = false; // a pump() continues in the next turn of the event loop
     bool m_scanFailing = false;
     bool m_stopping = false;
     qint64 m_attemptsMade = 0;

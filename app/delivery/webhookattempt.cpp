@@ -95,7 +95,6 @@ WebhookAttempt::WebhookAttempt(QNetworkAccessManager *nam, Message message, Subs
     , m_message(std::move(message))
     , m_subscriber(std::move(subscriber))
     , m_options(std::move(options))
-    , m_deadline(this)
 {
     Attempt &a = m_result.attempt;
     a.messageId = m_message.id;
@@ -103,10 +102,6 @@ WebhookAttempt::WebhookAttempt(QNetworkAccessManager *nam, Message message, Subs
     a.endpoint = m_subscriber.endpoint;
     a.attemptNumber = attemptNumber;
     a.trigger = trigger;
-    m_deadline.setSingleShot(true);
-    // Precise: a coarse timer may fire 5 % late, 1.5 s on a 30 s deadline.
-    m_deadline.setTimerType(Qt::PreciseTimer);
-    connect(&m_deadline, &QTimer::timeout, this, &WebhookAttempt::onDeadline);
 }
 
 WebhookAttempt::~WebhookAttempt()
@@ -151,7 +146,6 @@ void WebhookAttempt::start()
 
     m_result.attempt.startedAt = now;
     m_clock.start();
-    m_deadline.start(static_cast<int>(m_options.timeoutMs));
     m_reply = m_nam->post(request, m_message.body);
     // Bounded read buffer: a huge answer streams through instead of piling up in memory.
     m_reply->setReadBufferSize(64 * 1024);
@@ -162,7 +156,6 @@ void WebhookAttempt::start()
 void WebhookAttempt::cancel()
 {
     m_done = true;
-    m_deadline.stop();
     if (m_reply) {
         m_reply->disconnect(this);
         m_reply->abort();
@@ -181,8 +174,10 @@ void WebhookAttempt::onReadyRead()
         body.append(chunk.left(m_options.maxBody - body.size()));
 }
 
-void WebhookAttempt::onDeadline()
+void WebhookAttempt::expire()
 {
+    if (m_done)
+        return;
     m_timedOut = true;
     if (m_reply)
         m_reply->abort(); // finished() follows with OperationCanceledError
@@ -193,7 +188,6 @@ void WebhookAttempt::onFinished()
     if (m_done)
         return;
     m_done = true;
-    m_deadline.stop();
     onReadyRead();
     Attempt &a = m_result.attempt;
     a.endedAt = QDateTime::currentDateTimeUtc();

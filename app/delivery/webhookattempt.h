@@ -5,7 +5,6 @@
 #include <QElapsedTimer>
 #include <QObject>
 #include <QPointer>
-#include <QTimer>
 
 class QNetworkAccessManager;
 class QNetworkReply;
@@ -19,8 +18,8 @@ struct AttemptResult
     qint64 bytesReceived = 0; // whole response body size, including what was dropped
 };
 
-// One POST as a job: start() sends the stored bytes with the Standard Webhooks headers, enforces the
-// whole-attempt deadline, keeps at most `maxBody` bytes of the answer, then emits finished() once and
+// One POST as a job: start() sends the stored bytes with the Standard Webhooks headers, keeps at most
+// `maxBody` bytes of the answer, records a timeout when expire() is called, then emits finished() once and
 // deletes itself later.
 class WebhookAttempt final : public QObject
 {
@@ -41,6 +40,9 @@ public:
 
     void start();
     void cancel(); // aborts without emitting finished()
+    // The whole-attempt deadline passed (the engine keeps the clock, one timer for all attempts): abort and
+    // record a timeout.
+    void expire();
     const Message &message() const { return m_message; }
 
 Q_SIGNALS:
@@ -49,7 +51,6 @@ Q_SIGNALS:
 private:
     void onReadyRead();
     void onFinished();
-    void onDeadline();
 
     QNetworkAccessManager *m_nam;
     Message m_message;
@@ -57,7 +58,6 @@ private:
     Options m_options;
     AttemptResult m_result;
     QPointer<QNetworkReply> m_reply;
-    QTimer m_deadline;
     QElapsedTimer m_clock;
     bool m_timedOut = false;
     bool m_done = false;
