@@ -1,6 +1,7 @@
 #include "subscribersview.h"
 
 #include "modelroles.h"
+#include "serviceworker.h"
 #include "session.h"
 #include "subscriberdialog.h"
 #include "subscribersmodel.h"
@@ -204,10 +205,23 @@ void SubscribersView::importCsv()
 
 void SubscribersView::importCsvFile(const QString &path)
 {
-    QFile f(path);
-    if (!f.open(QIODevice::ReadOnly))
-        return showError(tr("Could not read %1: %2").arg(path, f.errorString()));
-    const ImportReport report = m_session.subscribers().importCsv(f.readAll());
+    // Reading the file and writing thousands of rows both happen on the session's worker thread.
+    Q_EMIT statusMessage(tr("Importing %1…").arg(path));
+    m_session.worker().run<ImportReport>(
+        [path](ServiceWorker::Services &services) -> Result<ImportReport> {
+            QFile f(path);
+            if (!f.open(QIODevice::ReadOnly))
+                return Error{QObject::tr("Could not read %1: %2").arg(path, f.errorString())};
+            return services.subscribers.importCsv(f.readAll());
+        },
+        this, [this](const Result<ImportReport> &result) { showImportResult(result); });
+}
+
+void SubscribersView::showImportResult(const Result<ImportReport> &result)
+{
+    if (!result)
+        return showError(result.error());
+    const ImportReport &report = result.value();
     m_session.afterChange();
     m_model->reload();
     if (report.errors.empty()) {

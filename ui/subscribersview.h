@@ -10,6 +10,8 @@ namespace sd {
 class Session;
 class SubscribersModel;
 struct Subscriber;
+struct ImportReport;
+template<typename T> class Result;
 
 // Webhook subscribers: add/edit with validation beside each field, signing secrets, CSV import with a
 // per-row error list, reactivate, remove and a test webhook.
@@ -33,7 +35,7 @@ public:
     void removeSelected();
     void sendTest();
     void importCsv();
-    void importCsvFile(const QString &path);
+    void importCsvFile(const QString &path); // runs on the session's worker; the result arrives later
 
 Q_SIGNALS:
     void statusMessage(const QString &text);
@@ -41,6 +43,7 @@ Q_SIGNALS:
 private:
     const Subscriber *selected() const;
     void showError(const QString &text);
+    void showImportResult(const Result<ImportReport> &result);
 
     Session &m_session;
     SubscribersModel *m_model = nullptr;

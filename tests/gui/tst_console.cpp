@@ -13,6 +13,7 @@
 #include "statusbarwidgets.h"
 #include "subscriberdialog.h"
 #include "subscriberservice.h"
+#include "subscribersmodel.h"
 #include "subscribersview.h"
 #include "testsupport.h"
 #include "values.h"
@@ -22,15 +23,16 @@
 #include <QComboBox>
 #include <QDialog>
 #include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QLabel>
 #include <QLineEdit>
+#include <QListWidget>
 #include <QPlainTextEdit>
 #include <QSortFilterProxyModel>
 #include <QStandardPaths>
 #include <QTableView>
 #include <QTemporaryDir>
-#include <QJsonDocument>
-#include <QJsonObject>
 #include <QTest>
 #include <QTextBrowser>
 #include <QTimer>
@@ -236,6 +238,36 @@ private Q_SLOTS:
         QCOMPARE(componentBodies, 1);
         QCOMPARE(withUpdate, 1);
         QVERIFY(view->previewText().contains(QStringLiteral("\"incident_updates\"")));
+    }
+
+    // The file is read and the rows written on the session's worker; the per-row error list follows.
+    void csvImportListsRejectedRows()
+    {
+        Fixture f;
+        f.open();
+        QTemporaryDir dir;
+        const QString csv = dir.filePath(QStringLiteral("subs.csv"));
+        QFile file(csv);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write("endpoint,email\nhttp://127.0.0.1:9/imported,a@example.com\nnot a url,b@example.com\n");
+        file.close();
+        QString summary;
+        QStringList rows;
+        whenModal(f.window.get(), [&](QDialog *dialog) {
+            QCOMPARE(dialog->objectName(), QStringLiteral("importErrors"));
+            summary = dialog->findChild<QLabel *>()->text();
+            auto *list = dialog->findChild<QListWidget *>();
+            for (int i = 0; i < list->count(); ++i)
+                rows << list->item(i)->text();
+            dialog->reject();
+        });
+        f.window->subscribersView()->importCsvFile(csv);
+        QTRY_VERIFY_WITH_TIMEOUT(!summary.isEmpty(), 5000);
+        QCOMPARE(summary, QStringLiteral("1 imported, 1 row(s) rejected:"));
+        QCOMPARE(rows.size(), 1);
+        QVERIFY2(rows.first().startsWith(QLatin1String("Line 3:")), qPrintable(rows.first()));
+        QCOMPARE(f.fresh().subscribers.all().size(), size_t(2)); // the fixture's and the imported one
+        QTRY_COMPARE_WITH_TIMEOUT(f.window->subscribersView()->model()->rowCount(), 2, 5000);
     }
 
     void slackUrlRejectedBesideTheField()
