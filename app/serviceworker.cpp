@@ -64,25 +64,9 @@ ServiceWorker::~ServiceWorker()
 
 void ServiceWorker::post(std::function<void(Services *, const QString &)> task)
 {
-    if (m_pending++ == 0)
-        Q_EMIT busyChanged(true);
     Backend *backend = m_backend;
-    QPointer<ServiceWorker> self(this);
     QMetaObject::invokeMethod(
-        m_backend,
-        [backend, task = std::move(task), self]() {
-            backend->execute(task);
-            if (!self)
-                return;
-            QMetaObject::invokeMethod(
-                self.data(),
-                [self]() {
-                    if (self && --self->m_pending == 0)
-                        Q_EMIT self->busyChanged(false);
-                },
-                Qt::QueuedConnection);
-        },
-        Qt::QueuedConnection);
+        m_backend, [backend, task = std::move(task)]() { backend->execute(task); }, Qt::QueuedConnection);
 }
 
 } // namespace sd

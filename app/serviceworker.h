@@ -44,14 +44,12 @@ public:
              std::function<void(const Result<T> &)> done)
     {
         QPointer<QObject> guard(context);
-        QPointer<ServiceWorker> self(this);
-        post([job = std::move(job), done = std::move(done), guard, self](Services *services,
+        // `this` outlives every job: the destructor waits for the worker thread to finish them.
+        post([this, job = std::move(job), done = std::move(done), guard](Services *services,
                                                                          const QString &error) {
             Result<T> result = services ? job(*services) : Result<T>(Error{error});
-            if (!self)
-                return;
             QMetaObject::invokeMethod(
-                self.data(),
+                this,
                 [done, guard, result]() {
                     if (guard)
                         done(result);
@@ -60,18 +58,12 @@ public:
         });
     }
 
-    int pending() const { return m_pending; }
-
-Q_SIGNALS:
-    void busyChanged(bool busy); // a job started while idle, or the last one finished
-
 private:
     class Backend;
     void post(std::function<void(Services *, const QString &)> task);
 
     QThread m_thread;
     Backend *m_backend; // lives in m_thread
-    int m_pending = 0;
 };
 
 } // namespace sd

@@ -22,27 +22,25 @@ class TestCli final : public QObject
         int code = -1;
         QString out, err;
     };
-    Run cli(const QStringList &args)
-    {
-        QProcess p;
-        p.start(sd::test::cliPath(),
-                QStringList{QStringLiteral("--db"), db(), QStringLiteral("--queue-only")} + args);
-        if (!p.waitForFinished(30000))
-            return {};
-        return {p.exitCode(), QString::fromUtf8(p.readAllStandardOutput()).trimmed(),
-                QString::fromUtf8(p.readAllStandardError()).trimmed()};
-    }
-
-    // For commands that deliver: the receiver in this process must keep answering while the CLI runs.
-    Run cliAsync(const QString &dbPath, const QStringList &args)
+    // Waits on the event loop rather than blocking it: a receiver in this process keeps answering meanwhile.
+    static Run runCli(const QStringList &args)
     {
         QProcess p;
         QSignalSpy done(&p, &QProcess::finished);
-        p.start(sd::test::cliPath(), QStringList{QStringLiteral("--db"), dbPath} + args);
+        p.start(sd::test::cliPath(), args);
         if (!done.wait(60000))
             return {};
         return {p.exitCode(), QString::fromUtf8(p.readAllStandardOutput()).trimmed(),
                 QString::fromUtf8(p.readAllStandardError()).trimmed()};
+    }
+    Run cli(const QStringList &args)
+    {
+        return runCli(QStringList{QStringLiteral("--db"), db(), QStringLiteral("--queue-only")} + args);
+    }
+    // For commands that deliver before they exit.
+    static Run cliAsync(const QString &dbPath, const QStringList &args)
+    {
+        return runCli(QStringList{QStringLiteral("--db"), dbPath} + args);
     }
 
 private Q_SLOTS:

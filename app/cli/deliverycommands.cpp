@@ -21,6 +21,29 @@ QCommandLineOption opt(const char *name, const char *help, const char *value = n
                  : QCommandLineOption(QLatin1String(name), QLatin1String(help));
 }
 
+// --since TIME when given (invalid: an error naming the expected form); --state STATE likewise.
+Result<QDateTime> sinceOption(const QCommandLineParser &parser)
+{
+    if (!parser.isSet(QStringLiteral("since")))
+        return QDateTime();
+    const QDateTime since = timefmt::parseIso(parser.value(QStringLiteral("since")));
+    if (!since.isValid())
+        return Error{QStringLiteral("--since must be an ISO 8601 time such as 2026-11-27T10:00:00Z")};
+    return since;
+}
+
+Result<std::optional<DeliveryState>> stateOption(const QCommandLineParser &parser)
+{
+    if (!parser.isSet(QStringLiteral("state")))
+        return std::optional<DeliveryState>();
+    const auto state = parseDeliveryState(parser.value(QStringLiteral("state")));
+    if (!state)
+        return Error{
+            QStringLiteral("unknown delivery state \"%1\"; valid values: %2")
+                .arg(parser.value(QStringLiteral("state")), deliveryStateNames().join(QStringLiteral(", ")))};
+    return state;
+}
+
 QString latency(const Message &m)
 {
     return m.lastDurationMs < 0 ? QString() : QString::number(m.lastDurationMs);
@@ -91,14 +114,10 @@ int messages(Context &ctx, const QCommandLineParser &, const QStringList &)
 int deliveries(Context &ctx, const QCommandLineParser &parser, const QStringList &)
 {
     MessageFilter filter;
-    if (parser.isSet(QStringLiteral("state"))) {
-        auto state = parseDeliveryState(parser.value(QStringLiteral("state")));
-        if (!state)
-            return ctx.fail(QStringLiteral("unknown delivery state \"%1\"; valid values: %2")
-                                .arg(parser.value(QStringLiteral("state")),
-                                     deliveryStateNames().join(QStringLiteral(", "))));
-        filter.state = state;
-    }
+    const auto state = stateOption(parser);
+    if (!state)
+        return ctx.fail(state.error());
+    filter.state = state.value();
     filter.limit =
         parser.isSet(QStringLiteral("limit")) ? parser.value(QStringLiteral("limit")).toInt() : 1000;
     return listMessages(ctx, filter);
@@ -141,14 +160,10 @@ int resend(Context &ctx, const QCommandLineParser &parser, const QStringList &po
     ResendService service(ctx.services());
     Result<int> result = Error{};
     if (parser.isSet(QStringLiteral("failed"))) {
-        QDateTime since;
-        if (parser.isSet(QStringLiteral("since"))) {
-            since = timefmt::parseIso(parser.value(QStringLiteral("since")));
-            if (!since.isValid())
-                return ctx.fail(
-                    QStringLiteral("--since must be an ISO 8601 time such as 2026-11-27T10:00:00Z"));
-        }
-        result = service.resendFailedSince(since);
+        const auto since = sinceOption(parser);
+        if (!since)
+            return ctx.fail(since.error());
+        result = service.resendFailedSince(since.value());
     } else {
         if (positional.isEmpty())
             return ctx.fail(QStringLiteral("resend needs delivery ids, or --failed [--since TIME]"));
@@ -259,23 +274,16 @@ int report(Context &ctx, const QCommandLineParser &parser, const QStringList &)
     const QString out = parser.value(QStringLiteral("out"));
     if (out.isEmpty())
         return ctx.fail(QStringLiteral("report needs --out FILE (or --out - for standard output)"));
-    QDateTime since;
-    if (parser.isSet(QStringLiteral("since"))) {
-        since = timefmt::parseIso(parser.value(QStringLiteral("since")));
-        if (!since.isValid())
-            return ctx.fail(QStringLiteral("--since must be an ISO 8601 time such as 2026-11-27T10:00:00Z"));
-    }
+    const auto since = sinceOption(parser);
+    if (!since)
+        return ctx.fail(since.error());
+    const auto state = stateOption(parser);
+    if (!state)
+        return ctx.fail(state.error());
     MessageFilter filter;
     filter.endpointContains = parser.value(QStringLiteral("endpoint"));
-    if (parser.isSet(QStringLiteral("state"))) {
-        const auto state = parseDeliveryState(parser.value(QStringLiteral("state")));
-        if (!state)
-            return ctx.fail(
-                QStringLiteral("--state must be one of queued, sending, delivered, retrying, failed, "
-                               "held, cancelled"));
-        filter.state = state;
-    }
-    const Result<DeliveryReport> built = DeliveryReport::build(*ctx.store, filter, since);
+    filter.state = state.value();
+    const Result<DeliveryReport> built = DeliveryReport::build(*ctx.store, filter, since.value());
     if (!built)
         return ctx.fail(built.error());
     const QByteArray bytes = format == QLatin1String("csv") ? built->toCsv() : built->toJson();
