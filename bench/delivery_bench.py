@@ -11,8 +11,13 @@
     when the last hanging one was recorded as a timeout, against the 30 s deadline. The global cap is raised to
     2,048 for this run (a setting) so that the 1,000 hanging requests can all be in flight at once.
 (c) peak memory of `statusdesk-cli dispatch` with --queued messages waiting (default 100,000).
+(d) team mode: the (a) fan-out on one PostgreSQL database (a throw-away cluster, tests/support/pgcluster.sh)
+    worked by 1, 2 and 3 `dispatch` processes at once, against one dispatcher on SQLite, same nginx, same run,
+    printed as ratios; each id is checked to be delivered once. With --baseline-cli PATH (a statusdesk-cli built
+    from the commit before leases), the same SQLite fan-out also runs through that binary: the cost of the lease
+    bookkeeping as a ratio.
 
-Usage: bench/delivery_bench.py [--only a,b,c] [--repeat 3] [--subscribers 1000] [--events 20] [--hang-subscribers 10000]
+Usage: bench/delivery_bench.py [--only a,b,c,d] [--repeat 3] [--baseline-cli PATH] [--subscribers 1000] [--events 20] [--hang-subscribers 10000]
                                [--hang-count 1000] [--memory-messages 100000]
 Needs nginx-light and curl (scripts/install-deps.sh installs them) and a build in ./build.
 """
@@ -210,6 +215,73 @@ def memory(work, messages):
     print(f"    peak RSS of statusdesk-cli dispatch: {peak_mb:.0f} MB (target < 200 MB)")
 
 
+def timed_dispatch(db, processes, cli_path=CLI):
+    t0 = time.perf_counter()
+    children = [subprocess.Popen([cli_path, "--db", db, "dispatch"], stdout=subprocess.PIPE, text=True)
+                for _ in range(processes)]
+    for c in children:
+        c.communicate()
+    return time.perf_counter() - t0
+
+
+def psql_count(url, sql):
+    return int(subprocess.run(["psql", url, "-tAc", sql], check=True, capture_output=True, text=True).stdout.strip())
+
+
+def team(work, subscribers, events, repeat, baseline_cli):
+    os.chmod(work, 0o755)  # the cluster runs as the postgres user, which must reach its folder
+    cluster = os.path.join(work, "pg")
+    script = os.path.join(ROOT, "tests", "support", "pgcluster.sh")
+    subprocess.run(["bash", script, "start", cluster], check=True, capture_output=True)
+    try:
+        admin = open(os.path.join(cluster, "url")).read().strip()
+        base = admin.rsplit("/", 1)[0]
+        total = subscribers * events
+        print(f"(d) team mode: {total} messages to {subscribers} subscribers on 16 loopback hosts (nginx)")
+        rows = {"sqlite x1": [], "postgresql x1": [], "postgresql x2": [], "postgresql x3": []}
+        if baseline_cli:
+            rows["sqlite x1, before leases"] = []
+        for i in range(repeat):
+            run = os.path.join(work, f"d{i}")
+            os.makedirs(run)
+            # Alternating the runs spreads the machine's drift over all of them.
+            db = os.path.join(run, "team.sqlite")
+            populate(db, run, subscribers, events)
+            rows["sqlite x1"].append(total / timed_dispatch(db, 1))
+            if baseline_cli:
+                old = os.path.join(run, "baseline.sqlite")
+                subprocess.run([baseline_cli, "--db", old, "subscriber", "import", os.path.join(run, "subs.csv")],
+                               check=True, capture_output=True)
+                comp = subprocess.run([baseline_cli, "--db", old, "component", "add", "--name", "API"], check=True,
+                                      capture_output=True, text=True).stdout.strip()
+                for e in range(events):
+                    subprocess.run([baseline_cli, "--db", old, "--queue-only", "component", "set", comp, "--status",
+                                    "major_outage" if e % 2 == 0 else "operational"], check=True, capture_output=True)
+                rows["sqlite x1, before leases"].append(total / timed_dispatch(old, 1, baseline_cli))
+            for n in (1, 2, 3):
+                name = f"bench_{i}_{n}"
+                subprocess.run(["psql", admin, "-qc", f"CREATE DATABASE {name}"], check=True, capture_output=True)
+                url = f"{base}/{name}"
+                populate(url, run, subscribers, events)
+                rate = total / timed_dispatch(url, n)
+                delivered = psql_count(url, "select count(*) from messages where state='delivered'")
+                ids = psql_count(url, "select count(distinct message_id) from attempts")
+                attempts = psql_count(url, "select count(*) from attempts")
+                assert delivered == total and ids == total and attempts == total, \
+                    f"{n} dispatcher(s): {delivered} delivered, {attempts} attempts for {ids} ids"
+                rows[f"postgresql x{n}"].append(rate)
+        sqlite_rate = statistics.median(rows["sqlite x1"])
+        for name, rates in rows.items():
+            med = statistics.median(rates)
+            print(f"    {name:26s} " + " / ".join(f"{r:.0f}" for r in rates) +
+                  f" deliveries/s, median {med:.0f}: {med / sqlite_rate:.2f}x SQLite x1")
+        if baseline_cli:
+            cost = 1 - sqlite_rate / statistics.median(rows["sqlite x1, before leases"])
+            print(f"    lease bookkeeping on SQLite: {cost * 100:+.1f} % slower than before leases (target within 10 %)")
+    finally:
+        subprocess.run(["bash", script, "stop", cluster], check=False, capture_output=True)
+
+
 def main():
     if len(sys.argv) == 3 and sys.argv[1] == "--hang-server":
         hang_server(int(sys.argv[2]))
@@ -222,6 +294,7 @@ def main():
     p.add_argument("--subscribers", type=int, default=1000)
     p.add_argument("--events", type=int, default=20)
     p.add_argument("--memory-messages", type=int, default=100000)
+    p.add_argument("--baseline-cli", default="", help="(d): a statusdesk-cli from before leases, for their cost")
     a = p.parse_args()
     for tool in ("nginx", "curl"):
         if not shutil.which(tool):
@@ -242,6 +315,8 @@ def main():
             hanging(work, a.hang_subscribers, a.hang_count, a.repeat)
         if "c" in only and a.memory_messages > 0:
             memory(work, a.memory_messages)
+        if "d" in only:
+            team(work, a.subscribers, a.events, a.repeat, a.baseline_cli)
     finally:
         stop_nginx(work, conf)
         shutil.rmtree(work, ignore_errors=True)

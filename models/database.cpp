@@ -6,9 +6,12 @@
 #include <QFileInfo>
 #include <QHash>
 #include <QMutex>
+#include <QRegularExpression>
 #include <QSqlError>
 #include <QStandardPaths>
 #include <QTimeZone>
+#include <QUrl>
+#include <QUrlQuery>
 #include <algorithm>
 
 namespace sd {
@@ -95,13 +98,56 @@ ALTER TABLE messages DROP COLUMN body;
 DROP INDEX messages_by_subscriber;
 CREATE INDEX messages_by_subscriber ON messages(subscriber_id);
 )SQL",
+    // v4: many processes, one queue. A claim is a lease (owner + expiry) instead of a bare 'sending' state,
+    // engines announce themselves with a heartbeat, and every change and manual resend names its operator.
+    R"SQL(
+ALTER TABLE messages ADD COLUMN lease_owner TEXT;
+ALTER TABLE messages ADD COLUMN lease_expires_at INTEGER;
+ALTER TABLE messages ADD COLUMN created_by TEXT;
+ALTER TABLE messages ADD COLUMN next_actor TEXT;
+CREATE INDEX messages_by_lease ON messages(lease_owner);
+ALTER TABLE attempts ADD COLUMN actor TEXT;
+ALTER TABLE component_updates ADD COLUMN actor TEXT;
+ALTER TABLE incident_updates ADD COLUMN actor TEXT;
+CREATE TABLE engines (id TEXT PRIMARY KEY, host TEXT NOT NULL, pid INTEGER NOT NULL, os_user TEXT NOT NULL,
+  program TEXT NOT NULL, started_at INTEGER NOT NULL, heartbeat_at INTEGER NOT NULL);
+CREATE TABLE audit_log (id INTEGER PRIMARY KEY AUTOINCREMENT, at INTEGER NOT NULL, actor TEXT NOT NULL,
+  action TEXT NOT NULL, subject_kind TEXT NOT NULL, subject_id TEXT, detail TEXT NOT NULL DEFAULT '');
+CREATE INDEX audit_by_subject ON audit_log(subject_id, at);
+CREATE INDEX audit_by_time ON audit_log(at);
+)SQL",
 };
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == Database::kSchemaVersion,
               "one migration per schema version");
 
+// Every writer of operator changes takes this transaction-scoped advisory lock on PostgreSQL: the same one
+// writer at a time that BEGIN IMMEDIATE gives on SQLite. Migrations take it too.
+constexpr qint64 kWriterLock = 0x5374617475734465; // "StatusDe"
+
 QString sqlError(const QSqlError &e)
 {
-    return e.text().trimmed();
+    // PostgreSQL's messages run over several lines ("connection to server ... failed: ...\n\tIs the server
+    // running ..."); the first line says it.
+    QString text = e.databaseText().trimmed();
+    if (text.isEmpty())
+        text = e.text().trimmed();
+    const qsizetype nl = text.indexOf(QLatin1Char('\n'));
+    if (nl > 0)
+        text.truncate(nl);
+    return text.simplified();
+}
+
+// One migration list for both dialects: written in SQLite's words and translated here for PostgreSQL. Times
+// are integers of milliseconds (64-bit), bodies and headers are bytes.
+QString translateDdl(const QString &ddl, Database::Backend backend)
+{
+    if (backend == Database::Backend::Sqlite)
+        return ddl;
+    QString out = ddl;
+    out.replace(QStringLiteral("INTEGER PRIMARY KEY AUTOINCREMENT"), QStringLiteral("BIGSERIAL PRIMARY KEY"));
+    out.replace(QRegularExpression(QStringLiteral("\\bBLOB\\b")), QStringLiteral("BYTEA"));
+    out.replace(QRegularExpression(QStringLiteral("\\bINTEGER\\b")), QStringLiteral("BIGINT"));
+    return out;
 }
 
 // Reads the 16-byte SQLite header without opening the file for writing.
@@ -134,9 +180,10 @@ QVariant nullIfEmpty(const QString &s)
     return s.isEmpty() ? QVariant() : QVariant(s);
 }
 
-Database::Database(QString path, QString name)
+Database::Database(QString path, QString name, Backend backend)
     : m_path(std::move(path))
     , m_name(std::move(name))
+    , m_backend(backend)
 {}
 
 Database::~Database()
@@ -170,7 +217,115 @@ QString Database::resolvePath(const QString &commandLinePath)
     return defaultPath();
 }
 
-std::unique_ptr<Database> Database::open(const QString &path, QString *error)
+bool Database::isPostgresUrl(const QString &location)
+{
+    return location.startsWith(QLatin1String("postgresql://"), Qt::CaseInsensitive) ||
+           location.startsWith(QLatin1String("postgres://"), Qt::CaseInsensitive);
+}
+
+QString Database::redacted(const QString &location)
+{
+    if (!isPostgresUrl(location))
+        return location;
+    // By hand rather than through QUrl: a URL too broken to parse must not come back with its password.
+    const qsizetype schemeEnd = location.indexOf(QLatin1String("://")) + 3;
+    const qsizetype at = location.lastIndexOf(QLatin1Char('@'));
+    if (at < schemeEnd)
+        return location;
+    const qsizetype colon = location.indexOf(QLatin1Char(':'), schemeEnd);
+    if (colon < 0 || colon > at)
+        return location;
+    return location.left(colon + 1) + QStringLiteral("***") + location.mid(at);
+}
+
+QString Database::limitClause(int limit, int offset) const
+{
+    QString out = limit < 0 ? (isPostgres() ? QStringLiteral(" LIMIT ALL") : QStringLiteral(" LIMIT -1"))
+                            : QStringLiteral(" LIMIT %1").arg(limit);
+    if (offset > 0)
+        out += QStringLiteral(" OFFSET %1").arg(offset);
+    return out;
+}
+
+void Database::notifyChanged(const QString &what)
+{
+    if (!isPostgres())
+        return;
+    run(QStringLiteral("SELECT pg_notify(?, ?)"), {QString::fromLatin1(kChangeChannel), what});
+}
+
+std::unique_ptr<Database> Database::open(const QString &location, QString *error)
+{
+    if (location.trimmed().isEmpty()) {
+        *error = QStringLiteral("the database location is empty; give a file path or a postgresql:// URL");
+        return nullptr;
+    }
+    if (isPostgresUrl(location))
+        return openPostgres(location, error);
+    return openSqlite(location, error);
+}
+
+std::unique_ptr<Database> Database::openPostgres(const QString &url, QString *error)
+{
+    const QString shown = redacted(url);
+    const QUrl u(url, QUrl::StrictMode);
+    const QString dbName = u.path().mid(1);
+    if (!u.isValid() || u.host().isEmpty() || dbName.isEmpty() || dbName.contains(QLatin1Char('/'))) {
+        *error = QStringLiteral("database URL %1 is not valid; expected postgresql://user:password@host:port/"
+                                "dbname")
+                     .arg(shown);
+        return nullptr;
+    }
+    if (!QSqlDatabase::isDriverAvailable(QStringLiteral("QPSQL"))) {
+        *error =
+            QStringLiteral("cannot open %1: Qt's PostgreSQL driver (QPSQL, Debian package libqt6sql6-psql) "
+                           "is not installed")
+                .arg(shown);
+        return nullptr;
+    }
+    const QString name = QStringLiteral("statusdesk-%1").arg(g_connectionCounter.fetchAndAddOrdered(1));
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QPSQL"), name);
+        db.setHostName(u.host());
+        db.setPort(u.port(5432));
+        db.setUserName(u.userName(QUrl::FullyDecoded));
+        db.setPassword(u.password(QUrl::FullyDecoded));
+        db.setDatabaseName(QUrl::fromPercentEncoding(dbName.toUtf8()));
+        // libpq options given in the URL's query (sslmode=require, ...) pass through.
+        QStringList options{QStringLiteral("connect_timeout=10")};
+        for (const auto &item : QUrlQuery(u).queryItems(QUrl::FullyDecoded))
+            options << item.first + QLatin1Char('=') + item.second;
+        db.setConnectOptions(options.join(QLatin1Char(';')));
+    }
+    std::unique_ptr<Database> database(new Database(url, name, Backend::Postgres));
+    QSqlDatabase db = database->connection();
+    if (!db.open()) {
+        *error = QStringLiteral("cannot connect to PostgreSQL database %1: %2")
+                     .arg(shown, sqlError(db.lastError()));
+        return nullptr;
+    }
+    const int version = database->schemaVersion();
+    if (version < 0) {
+        *error =
+            QStringLiteral("PostgreSQL database %1 already holds tables that are not StatusDesk's; it was "
+                           "not modified")
+                .arg(shown);
+        return nullptr;
+    }
+    if (version > kSchemaVersion) {
+        *error = QStringLiteral("PostgreSQL database %1 has schema version %2, newer than this StatusDesk "
+                                "understands (%3); upgrade StatusDesk. Nothing was modified")
+                     .arg(shown)
+                     .arg(version)
+                     .arg(kSchemaVersion);
+        return nullptr;
+    }
+    if (!database->migrate(error))
+        return nullptr;
+    return database;
+}
+
+std::unique_ptr<Database> Database::openSqlite(const QString &path, QString *error)
 {
     const QFileInfo info(path);
     if (info.exists()) {
@@ -210,7 +365,7 @@ std::unique_ptr<Database> Database::open(const QString &path, QString *error)
         db.setDatabaseName(path);
         db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=10000"));
     }
-    std::unique_ptr<Database> database(new Database(path, name));
+    std::unique_ptr<Database> database(new Database(path, name, Backend::Sqlite));
     QSqlDatabase db = database->connection();
     if (!db.open()) {
         *error = QStringLiteral("cannot open database %1: %2").arg(path, sqlError(db.lastError()));
@@ -277,9 +432,38 @@ std::unique_ptr<Database> Database::open(const QString &path, QString *error)
 int Database::schemaVersion()
 {
     QSqlQuery q(connection());
-    if (!q.exec(QStringLiteral("PRAGMA user_version")) || !q.next())
+    if (!isPostgres()) {
+        if (!q.exec(QStringLiteral("PRAGMA user_version")) || !q.next())
+            return -1;
+        return q.value(0).toInt();
+    }
+    // PostgreSQL keeps the version in a table of ours; an empty schema is version 0, anything else foreign.
+    if (!q.exec(QStringLiteral("SELECT to_regclass('statusdesk_schema') IS NOT NULL")) || !q.next())
         return -1;
-    return q.value(0).toInt();
+    if (q.value(0).toBool()) {
+        QSqlQuery v(connection());
+        if (!v.exec(QStringLiteral("SELECT version FROM statusdesk_schema")) || !v.next())
+            return -1;
+        return v.value(0).toInt();
+    }
+    QSqlQuery tables(connection());
+    if (!tables.exec(QStringLiteral("SELECT count(*) FROM information_schema.tables WHERE table_schema = "
+                                    "current_schema()")) ||
+        !tables.next())
+        return -1;
+    return tables.value(0).toInt() == 0 ? 0 : -1;
+}
+
+void Database::runMigration(int fromVersion)
+{
+    for (int v = fromVersion; v < kSchemaVersion; ++v) {
+        const QStringList statements = translateDdl(QString::fromUtf8(kMigrations[v]), m_backend)
+                                           .split(QLatin1Char(';'), Qt::SkipEmptyParts);
+        for (const QString &statement : statements) {
+            if (!statement.trimmed().isEmpty())
+                exec(statement);
+        }
+    }
 }
 
 bool Database::migrate(QString *error)
@@ -289,19 +473,52 @@ bool Database::migrate(QString *error)
         return true;
     try {
         Transaction tx(*this);
-        for (int v = from; v < kSchemaVersion; ++v) {
-            const QStringList statements =
-                QString::fromUtf8(kMigrations[v]).split(QLatin1Char(';'), Qt::SkipEmptyParts);
-            for (const QString &statement : statements) {
-                if (!statement.trimmed().isEmpty())
-                    exec(statement);
+        if (!isPostgres()) {
+            runMigration(from);
+            exec(QStringLiteral("PRAGMA user_version=%1").arg(kSchemaVersion));
+        } else {
+            // Under the writers' lock: a second process opening an empty database at the same moment waits,
+            // then finds the schema made.
+            exec(QStringLiteral("CREATE TABLE IF NOT EXISTS statusdesk_schema (version INTEGER NOT NULL)"));
+            QSqlQuery q(connection());
+            int current = 0;
+            if (q.exec(QStringLiteral("SELECT version FROM statusdesk_schema")) && q.next())
+                current = q.value(0).toInt();
+            else
+                exec(QStringLiteral("INSERT INTO statusdesk_schema (version) VALUES (0)"));
+            q.finish();
+            if (current == 0) {
+                // SQLite's instr() keeps the repositories' substring filters in one dialect.
+                exec(QStringLiteral(
+                    "CREATE OR REPLACE FUNCTION instr(text, text) RETURNS integer LANGUAGE sql "
+                    "IMMUTABLE AS 'SELECT strpos($1, $2)'"));
+            }
+            if (current < kSchemaVersion) {
+                runMigration(current);
+                if (current < 4) {
+                    // SQLite's PRAGMA data_version tells an engine that someone changed subscribers; here a
+                    // counter bumped by a statement trigger does.
+                    exec(QStringLiteral(
+                        "CREATE TABLE statusdesk_versions (name TEXT PRIMARY KEY, value BIGINT NOT "
+                        "NULL)"));
+                    exec(QStringLiteral("INSERT INTO statusdesk_versions VALUES ('subscribers', 0)"));
+                    exec(QStringLiteral(
+                        "CREATE FUNCTION statusdesk_bump_subscribers() RETURNS trigger LANGUAGE plpgsql AS "
+                        "'BEGIN UPDATE statusdesk_versions SET value = value + 1 WHERE name = "
+                        "''subscribers''; "
+                        "RETURN NULL; END'"));
+                    exec(QStringLiteral(
+                        "CREATE TRIGGER subscribers_version AFTER INSERT OR UPDATE OR DELETE ON "
+                        "subscribers FOR EACH STATEMENT EXECUTE FUNCTION "
+                        "statusdesk_bump_subscribers()"));
+                }
+                exec(QStringLiteral("UPDATE statusdesk_schema SET version = %1").arg(kSchemaVersion));
             }
         }
-        exec(QStringLiteral("PRAGMA user_version=%1").arg(kSchemaVersion));
         tx.commit();
     } catch (const StoreError &e) {
         *error = QStringLiteral("cannot upgrade database %1 from schema %2: %3")
-                     .arg(m_path)
+                     .arg(displayName())
                      .arg(from)
                      .arg(e.message());
         return false;
@@ -309,11 +526,38 @@ bool Database::migrate(QString *error)
     return true;
 }
 
+qint64 Database::subscribersVersion()
+{
+    QSqlQuery &q =
+        run(isPostgres() ? QStringLiteral("SELECT value FROM statusdesk_versions WHERE name = 'subscribers'")
+                         : QStringLiteral("PRAGMA data_version"));
+    return q.next() ? q.value(0).toLongLong() : -1;
+}
+
+void Database::reconnectIfLost(const QSqlError &)
+{
+    if (!isPostgres())
+        return;
+    // A lost server connection does not come back by itself: if even a trivial query fails, open it again
+    // (the statement that failed still reports its error; the caller's next unit of work runs normally).
+    QSqlQuery probe(connection());
+    if (probe.exec(QStringLiteral("SELECT 1")))
+        return;
+    probe.finish();
+    m_statements.clear();
+    QSqlDatabase db = connection();
+    db.close();
+    db.open();
+}
+
 void Database::exec(const QString &sql)
 {
     QSqlQuery q(connection());
-    if (!q.exec(sql))
-        throw StoreError(sqlError(q.lastError()));
+    if (!q.exec(sql)) {
+        const QSqlError e = q.lastError();
+        reconnectIfLost(e);
+        throw StoreError(sqlError(e));
+    }
 }
 
 QSqlQuery &Database::prepared(const QString &sql)
@@ -322,8 +566,11 @@ QSqlQuery &Database::prepared(const QString &sql)
     if (it == m_statements.end()) {
         QSqlQuery q(connection());
         q.setForwardOnly(true);
-        if (!q.prepare(sql))
-            throw StoreError(sqlError(q.lastError()) + QStringLiteral(" in: ") + sql.simplified());
+        if (!q.prepare(sql)) {
+            const QSqlError e = q.lastError();
+            reconnectIfLost(e);
+            throw StoreError(sqlError(e) + QStringLiteral(" in: ") + sql.simplified());
+        }
         it = m_statements.insert(sql, q);
     }
     // Finish every cached statement, not just this one: a single-row read left open would pin this
@@ -342,18 +589,37 @@ void Database::finishAll()
 QSqlQuery &Database::run(const QString &sql, const QVariantList &binds)
 {
     QSqlQuery &q = prepared(sql);
-    for (int i = 0; i < binds.size(); ++i)
-        q.bindValue(i, binds.at(i));
-    if (!q.exec())
-        throw StoreError(sqlError(q.lastError()));
+    for (int i = 0; i < binds.size(); ++i) {
+        const QVariant &v = binds.at(i);
+        // Flags are stored as 0/1 integers in both dialects; PostgreSQL will not take TRUE for a BIGINT.
+        q.bindValue(i, v.typeId() == QMetaType::Bool ? QVariant(v.toBool() ? 1 : 0) : v);
+    }
+    if (!q.exec()) {
+        const QSqlError e = q.lastError();
+        reconnectIfLost(e);
+        throw StoreError(sqlError(e));
+    }
     return q;
 }
 
-Transaction::Transaction(Database &db)
+Transaction::Transaction(Database &db, Mode mode)
     : m_db(db)
 {
     m_db.finishAll();
-    m_db.exec(QStringLiteral("BEGIN IMMEDIATE"));
+    if (!m_db.isPostgres()) {
+        m_db.exec(QStringLiteral("BEGIN IMMEDIATE"));
+        return;
+    }
+    m_db.exec(QStringLiteral("BEGIN"));
+    if (mode == Mode::Exclusive) {
+        try {
+            m_db.exec(QStringLiteral("SELECT pg_advisory_xact_lock(%1)").arg(kWriterLock));
+        } catch (const StoreError &) {
+            QSqlQuery q(m_db.connection());
+            q.exec(QStringLiteral("ROLLBACK"));
+            throw;
+        }
+    }
 }
 
 Transaction::~Transaction()

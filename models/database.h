@@ -5,7 +5,6 @@
 #include <QSqlQuery>
 #include <QString>
 #include <QVariant>
-
 #include <memory>
 #include <stdexcept>
 
@@ -15,23 +14,34 @@ namespace sd {
 class StoreError : public std::runtime_error
 {
 public:
-    explicit StoreError(const QString &message) : std::runtime_error(message.toStdString()), m_message(message) {}
+    explicit StoreError(const QString &message)
+        : std::runtime_error(message.toStdString())
+        , m_message(message)
+    {}
     QString message() const { return m_message; }
 
 private:
     QString m_message;
 };
 
-// One named QSQLITE connection: opening with the safety checks, WAL, forward migrations and a cache of
-// prepared statements. Each thread that touches the database owns its own Database.
+// One named connection: an SQLite file (QSQLITE, the embedded default) or a PostgreSQL database (QPSQL, team
+// mode), opened with the safety checks, forward migrations and a cache of prepared statements. Each thread
+// that touches the database owns its own Database. The few places where the two dialects differ are the
+// members below and the DDL translation in database.cpp; repositories ask, they never test the driver.
 class Database final
 {
 public:
-    static constexpr int kSchemaVersion = 3;
+    static constexpr int kSchemaVersion = 4;
+    enum class Backend
+    {
+        Sqlite,
+        Postgres
+    };
 
-    // Returns nullptr and sets *error when the file is corrupt, read-only, not ours or from a newer schema;
-    // in those cases the file is left exactly as it was.
-    static std::unique_ptr<Database> open(const QString &path, QString *error);
+    // `location` is a file path or a postgresql://user:password@host:port/dbname URL. Returns nullptr and
+    // sets *error (one sentence, never the password) when it cannot be opened, is corrupt, read-only, not
+    // ours or from a newer schema; in those cases nothing is written.
+    static std::unique_ptr<Database> open(const QString &location, QString *error);
     ~Database();
     Database(const Database &) = delete;
     Database &operator=(const Database &) = delete;
@@ -39,9 +49,22 @@ public:
     // --db wins, then STATUSDESK_DB, then the per-user default under AppDataLocation.
     static QString resolvePath(const QString &commandLinePath);
     static QString defaultPath();
+    static bool isPostgresUrl(const QString &location);
+    // The location as it may be shown: a URL's password becomes ***.
+    static QString redacted(const QString &location);
 
-    QString path() const { return m_path; }
+    QString path() const { return m_path; } // as given (may hold a password: never show it, use displayName)
+    QString displayName() const { return redacted(m_path); }
+    Backend backend() const { return m_backend; }
+    bool isPostgres() const { return m_backend == Backend::Postgres; }
     QSqlDatabase connection() const { return QSqlDatabase::database(m_name, false); }
+
+    // Dialect: "LIMIT n OFFSET m" where n < 0 means no limit.
+    QString limitClause(int limit, int offset = 0) const;
+    // Tells every listening process that the shared data changed (PostgreSQL NOTIFY, sent on commit); a no-op
+    // on SQLite, where only one desk shares the file and views refresh on their own.
+    void notifyChanged(const QString &what);
+    static constexpr const char *kChangeChannel = "statusdesk_changes";
 
     // A prepared statement for `sql`, prepared once per connection and reused.
     QSqlQuery &prepared(const QString &sql);
@@ -54,22 +77,39 @@ public:
     void finishAll();
 
     int schemaVersion();
+    // Moves when subscribers may have changed through another connection (SQLite: any other connection's
+    // commit; PostgreSQL: any write to subscribers), so a cache of them knows when to reload.
+    qint64 subscribersVersion();
 
 private:
-    Database(QString path, QString name);
+    Database(QString path, QString name, Backend backend);
+    static std::unique_ptr<Database> openSqlite(const QString &path, QString *error);
+    static std::unique_ptr<Database> openPostgres(const QString &url, QString *error);
     bool migrate(QString *error);
+    void runMigration(int fromVersion);
+    void reconnectIfLost(const QSqlError &error);
 
     QString m_path;
     QString m_name;
+    Backend m_backend = Backend::Sqlite;
     QHash<QString, QSqlQuery> m_statements;
 };
 
-// BEGIN IMMEDIATE ... COMMIT, rolled back unless commit() is reached. IMMEDIATE takes the write lock up
-// front so two connections never deadlock upgrading a read to a write.
+// One write transaction, rolled back unless commit() is reached.
+// Exclusive (the operator's changes): one writer at a time, as SQLite's BEGIN IMMEDIATE gives (on PostgreSQL
+// a transaction-scoped advisory lock), so a read-modify-write never loses another desk's change and two
+// connections never deadlock upgrading a read to a write.
+// Concurrent (the delivery journal on PostgreSQL): row locks only (claims use FOR UPDATE SKIP LOCKED), so
+// several engines record and claim at once; on SQLite it is the same as Exclusive.
 class Transaction final
 {
 public:
-    explicit Transaction(Database &db);
+    enum class Mode
+    {
+        Exclusive,
+        Concurrent
+    };
+    explicit Transaction(Database &db, Mode mode = Mode::Exclusive);
     ~Transaction();
     Transaction(const Transaction &) = delete;
     Transaction &operator=(const Transaction &) = delete;

@@ -69,6 +69,7 @@ struct ComponentUpdate
     ComponentStatus oldStatus = ComponentStatus::Operational;
     ComponentStatus newStatus = ComponentStatus::Operational;
     QDateTime createdAt;
+    QString actor; // the operator who changed it; not part of the webhook
 };
 
 struct AffectedComponent
@@ -92,6 +93,7 @@ struct IncidentUpdate
     bool wantsTwitterUpdate = false;
     bool deliverNotifications = true;
     std::vector<AffectedComponent> affectedComponents;
+    QString actor; // the operator who posted it; not part of the webhook
 };
 
 struct Incident
@@ -162,6 +164,10 @@ struct Message
     qint64 lastDurationMs = -1;
     QString endpoint; // joined from the subscriber for listings
     AttemptTrigger nextTrigger = AttemptTrigger::Automatic; // manual after an operator's resend
+    QString createdBy; // the operator whose change queued it
+    QString nextActor; // the operator who asked for the next (manual) attempt
+    QString leaseOwner; // the engine sending it now (state sending)
+    QDateTime leaseExpiresAt;
 };
 
 struct Attempt
@@ -182,6 +188,7 @@ struct Attempt
     QByteArray responseHeaders; // JSON object
     QByteArray responseBody;    // capped
     QDateTime nextAttemptAt;
+    QString actor; // who asked for a manual attempt; empty for the engine's own
 };
 
 struct Notice

@@ -42,7 +42,7 @@ Message readMessage(const QSqlQuery &q, bool withBody)
 const QString kAttemptColumns = QStringLiteral(
     "id, message_id, subscriber_id, endpoint, attempt_number, trigger, started_at, ended_at, duration_ms, "
     "http_status, error_class, error_text, request_headers, response_headers, response_body, "
-    "next_attempt_at");
+    "next_attempt_at, actor");
 
 Attempt readAttempt(const QSqlQuery &q)
 {
@@ -63,6 +63,7 @@ Attempt readAttempt(const QSqlQuery &q)
     a.responseHeaders = q.value(13).toByteArray();
     a.responseBody = q.value(14).toByteArray();
     a.nextAttemptAt = dateFromDb(q.value(15));
+    a.actor = q.value(16).toString();
     return a;
 }
 
@@ -72,10 +73,10 @@ void OutboxRepository::insert(const Message &m)
 {
     m_db.run(
         QStringLiteral("INSERT INTO messages (id, subscriber_id, kind, subject_id, subject_name, event_id, "
-                       "created_at, state, attempts, next_attempt_at, updated_at) "
-                       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)"),
+                       "created_at, state, attempts, next_attempt_at, updated_at, created_by) "
+                       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?)"),
         {m.id, m.subscriberId, toString(m.kind), m.subjectId, m.subjectName, m.eventId, toDb(m.createdAt),
-         toString(m.state), toDb(m.nextAttemptAt), toDb(m.createdAt)});
+         toString(m.state), toDb(m.nextAttemptAt), toDb(m.createdAt), nullIfEmpty(m.createdBy)});
     m_db.run(QStringLiteral("INSERT INTO message_bodies (message_id, body) VALUES (?, ?)"), {m.id, m.body});
 }
 
@@ -128,10 +129,9 @@ std::vector<Message> OutboxRepository::list(const MessageFilter &f)
     QVariantList binds;
     const QString sql = QStringLiteral("SELECT ") + kListColumns +
                         QStringLiteral(" FROM messages m JOIN subscribers s ON s.id = m.subscriber_id") +
-                        where(f, binds) +
-                        QStringLiteral(" ORDER BY m.created_at DESC, m.rowid DESC LIMIT %1 OFFSET %2")
-                            .arg(f.limit)
-                            .arg(f.offset);
+                        where(f, binds) + QStringLiteral(" ORDER BY m.created_at DESC, ") +
+                        (m_db.isPostgres() ? QStringLiteral("m.id DESC") : QStringLiteral("m.rowid DESC")) +
+                        m_db.limitClause(f.limit, f.offset);
     QSqlQuery &q = m_db.run(sql, binds);
     std::vector<Message> out;
     while (q.next())
@@ -182,17 +182,28 @@ StateCounts OutboxRepository::countsByState()
     return c;
 }
 
-std::vector<Message> OutboxRepository::due(const QDateTime &now, int limit)
+std::vector<Message> OutboxRepository::claim(const QDateTime &now, int limit, const QString &owner,
+                                             const QDateTime &leaseUntil)
+{
+    if (limit <= 0)
+        return {};
+    return m_db.isPostgres() ? claimPostgres(now, limit, owner, leaseUntil)
+                             : claimSqlite(now, limit, owner, leaseUntil);
+}
+
+std::vector<Message> OutboxRepository::claimSqlite(const QDateTime &now, int limit, const QString &owner,
+                                                   const QDateTime &leaseUntil)
 {
     // The inner walks read only the messages_due index (one per state, already in time order); bodies are
     // read for the chosen rows alone. A plain IN ('queued', 'retrying') ORDER BY would sort every due row,
-    // body and all, on each scan, which is what made a large backlog slow.
+    // body and all, on each scan, which is what made a large backlog slow. BEGIN IMMEDIATE around the claim
+    // makes it exclusive between processes.
     QSqlQuery &q = m_db.run(
         QStringLiteral("SELECT ") + kListColumns +
             QStringLiteral(
-                ", b.body, m.next_trigger FROM messages m JOIN subscribers s ON s.id = m.subscriber_id "
-                "JOIN message_bodies b ON b.message_id = m.id WHERE m.rowid IN (SELECT rowid FROM (SELECT "
-                "rowid FROM messages WHERE state = 'queued' "
+                ", b.body, m.next_trigger, m.next_actor FROM messages m JOIN subscribers s ON s.id = "
+                "m.subscriber_id JOIN message_bodies b ON b.message_id = m.id WHERE m.rowid IN (SELECT rowid "
+                "FROM (SELECT rowid FROM messages WHERE state = 'queued' "
                 "AND next_attempt_at <= ? ORDER BY next_attempt_at LIMIT ?) UNION ALL SELECT rowid FROM "
                 "(SELECT rowid FROM messages WHERE state = 'retrying' AND next_attempt_at <= ? ORDER BY "
                 "next_attempt_at LIMIT ?)) ORDER BY m.next_attempt_at, m.rowid LIMIT ?"),
@@ -201,6 +212,56 @@ std::vector<Message> OutboxRepository::due(const QDateTime &now, int limit)
     while (q.next()) {
         Message m = readMessage(q, true);
         m.nextTrigger = parseAttemptTrigger(q.value(17).toString()).value_or(AttemptTrigger::Automatic);
+        m.nextActor = q.value(18).toString();
+        out.push_back(std::move(m));
+    }
+    if (out.empty())
+        return out;
+    // One statement for the whole claim: the ids travel as a JSON array.
+    QJsonArray ids;
+    for (Message &m : out) {
+        ids.append(m.id);
+        m.state = DeliveryState::Sending;
+        m.leaseOwner = owner;
+        m.leaseExpiresAt = leaseUntil;
+    }
+    m_db.run(QStringLiteral("UPDATE messages SET state = 'sending', lease_owner = ?, lease_expires_at = ?, "
+                            "updated_at = ? WHERE id IN (SELECT value FROM json_each(?))"),
+             {owner, toDb(leaseUntil), toDb(now),
+              QString::fromUtf8(QJsonDocument(ids).toJson(QJsonDocument::Compact))});
+    return out;
+}
+
+std::vector<Message> OutboxRepository::claimPostgres(const QDateTime &now, int limit, const QString &owner,
+                                                     const QDateTime &leaseUntil)
+{
+    // Rows another engine is claiming at this moment are skipped, not waited for; the UPDATE ... FROM
+    // takes exactly the rows the locking SELECT picked.
+    QStringList cols = kListColumns.split(QStringLiteral(", "));
+    for (QString &c : cols) {
+        if (c.startsWith(QLatin1String("m.")))
+            c = QStringLiteral("c.") + c.mid(2);
+    }
+    QSqlQuery &q =
+        m_db.run(QStringLiteral(
+                     "WITH picked AS (SELECT id FROM messages WHERE state IN ('queued', 'retrying') AND "
+                     "next_attempt_at <= ? ORDER BY next_attempt_at LIMIT ? FOR UPDATE SKIP LOCKED), "
+                     "claimed AS (UPDATE messages u SET state = 'sending', lease_owner = ?, "
+                     "lease_expires_at = ?, updated_at = ? FROM picked WHERE u.id = picked.id RETURNING u.*) "
+                     "SELECT ") +
+                     cols.join(QStringLiteral(", ")) +
+                     QStringLiteral(
+                         ", b.body, c.next_trigger, c.next_actor FROM claimed c JOIN subscribers s ON s.id = "
+                         "c.subscriber_id JOIN message_bodies b ON b.message_id = c.id ORDER BY "
+                         "c.next_attempt_at, c.id"),
+                 {toDb(now), limit, owner, toDb(leaseUntil), toDb(now)});
+    std::vector<Message> out;
+    while (q.next()) {
+        Message m = readMessage(q, true);
+        m.nextTrigger = parseAttemptTrigger(q.value(17).toString()).value_or(AttemptTrigger::Automatic);
+        m.nextActor = q.value(18).toString();
+        m.leaseOwner = owner;
+        m.leaseExpiresAt = leaseUntil;
         out.push_back(std::move(m));
     }
     return out;
@@ -223,50 +284,104 @@ QDateTime OutboxRepository::nextDueTime()
     return next;
 }
 
-int OutboxRepository::recoverInFlight(const QDateTime &now)
+int OutboxRepository::renewLeases(const QString &owner, const QDateTime &leaseUntil)
 {
-    QSqlQuery &q = m_db.run(QStringLiteral("UPDATE messages SET state = 'queued', next_attempt_at = ?, "
-                                           "updated_at = ? WHERE state = 'sending'"),
-                            {toDb(now), toDb(now)});
+    QSqlQuery &q =
+        m_db.run(QStringLiteral("UPDATE messages SET lease_expires_at = ? WHERE lease_owner = ? AND "
+                                "state = 'sending'"),
+                 {toDb(leaseUntil), owner});
     return q.numRowsAffected();
 }
 
-void OutboxRepository::markSending(const QStringList &ids, const QDateTime &now)
+int OutboxRepository::releaseLeases(const QString &owner, const QDateTime &now)
 {
-    // One statement for the whole claim: the ids travel as a JSON array.
-    const QByteArray list = QJsonDocument(QJsonArray::fromStringList(ids)).toJson(QJsonDocument::Compact);
-    m_db.run(
-        QStringLiteral("UPDATE messages SET state = 'sending', updated_at = ? WHERE id IN (SELECT value FROM "
-                       "json_each(?))"),
-        {toDb(now), QString::fromUtf8(list)});
+    QSqlQuery &q = m_db.run(
+        QStringLiteral(
+            "UPDATE messages SET state = 'queued', next_attempt_at = ?, updated_at = ?, lease_owner = "
+            "NULL, lease_expires_at = NULL WHERE lease_owner = ? AND state = 'sending'"),
+        {toDb(now), toDb(now), owner});
+    return q.numRowsAffected();
+}
+
+int OutboxRepository::recoverLeases(const QDateTime &now, const QStringList &goneOwners)
+{
+    // A message left 'sending' by an engine of schema 3 (no owner) can only be from a process that is gone.
+    int recovered =
+        m_db.run(QStringLiteral("UPDATE messages SET state = 'queued', next_attempt_at = ?, "
+                                "updated_at = ?, lease_owner = NULL, lease_expires_at = NULL WHERE "
+                                "state = 'sending' AND (lease_expires_at IS NULL OR "
+                                "lease_expires_at < ?)"),
+                 {toDb(now), toDb(now), toDb(now)})
+            .numRowsAffected();
+    for (const QString &owner : goneOwners) {
+        recovered +=
+            m_db.run(QStringLiteral("UPDATE messages SET state = 'queued', next_attempt_at = ?, "
+                                    "updated_at = ?, lease_owner = NULL, lease_expires_at = NULL WHERE "
+                                    "state = 'sending' AND lease_owner = ?"),
+                     {toDb(now), toDb(now), owner})
+                .numRowsAffected();
+    }
+    return recovered;
+}
+
+QHash<QString, int> OutboxRepository::leaseHolders(const QString &self)
+{
+    QSqlQuery &q =
+        m_db.run(QStringLiteral("SELECT lease_owner, count(*) FROM messages WHERE state = 'sending' "
+                                "AND lease_owner IS NOT NULL AND lease_owner <> ? GROUP BY "
+                                "lease_owner"),
+                 {self});
+    QHash<QString, int> out;
+    while (q.next())
+        out.insert(q.value(0).toString(), q.value(1).toInt());
+    return out;
+}
+
+int OutboxRepository::liveLeasesOfOthers(const QString &self, const QDateTime &now)
+{
+    QSqlQuery &q = m_db.run(QStringLiteral("SELECT count(*) FROM messages WHERE state = 'sending' AND "
+                                           "lease_owner <> ? AND lease_expires_at >= ?"),
+                            {self, toDb(now)});
+    return q.next() ? q.value(0).toInt() : 0;
 }
 
 void OutboxRepository::setState(const QString &id, DeliveryState state, const QDateTime &nextAttemptAt,
                                 const QDateTime &now)
 {
-    m_db.run(
-        QStringLiteral("UPDATE messages SET state = ?, next_attempt_at = ?, updated_at = ? WHERE id = ?"),
-        {toString(state), toDb(nextAttemptAt), toDb(now), id});
+    m_db.run(QStringLiteral(
+                 "UPDATE messages SET state = ?, next_attempt_at = ?, updated_at = ?, lease_owner = NULL, "
+                 "lease_expires_at = NULL WHERE id = ?"),
+             {toString(state), toDb(nextAttemptAt), toDb(now), id});
 }
 
-void OutboxRepository::recordAttempt(const Attempt &a, DeliveryState newState)
+bool OutboxRepository::recordAttempt(const Attempt &a, DeliveryState newState, const QString &owner)
 {
     m_db.run(QStringLiteral(
                  "INSERT INTO attempts (message_id, subscriber_id, endpoint, attempt_number, trigger, "
                  "started_at, ended_at, duration_ms, http_status, error_class, error_text, request_headers, "
-                 "response_headers, response_body, next_attempt_at) "
-                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+                 "response_headers, response_body, next_attempt_at, actor) "
+                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
              {a.messageId, a.subscriberId, a.endpoint, a.attemptNumber, toString(a.trigger),
               toDb(a.startedAt), toDb(a.endedAt), a.durationMs, a.httpStatus, nullIfEmpty(a.errorClass),
               nullIfEmpty(a.errorText), a.requestHeaders, a.responseHeaders, a.responseBody,
-              toDb(a.nextAttemptAt)});
-    m_db.run(
-        QStringLiteral("UPDATE messages SET state = ?, attempts = ?, next_attempt_at = ?, updated_at = ?, "
-                       "next_trigger = 'automatic', "
-                       "last_http_status = ?, last_error_class = ?, last_error = ?, last_duration_ms = ? "
-                       "WHERE id = ?"),
-        {toString(newState), a.attemptNumber, toDb(a.nextAttemptAt), toDb(a.endedAt), a.httpStatus,
-         nullIfEmpty(a.errorClass), nullIfEmpty(a.errorText), a.durationMs, a.messageId});
+              toDb(a.nextAttemptAt), nullIfEmpty(a.actor)});
+    // A lease lost meanwhile (this engine stalled past its expiry and another took the message over) leaves
+    // the message to its new owner: the attempt above is history, the state is theirs to set.
+    const QString guard = owner.isEmpty() ? QString() : QStringLiteral(" AND lease_owner = ?");
+    QVariantList binds{toString(newState),       a.attemptNumber, toDb(a.nextAttemptAt),
+                       toDb(a.endedAt),          a.httpStatus,    nullIfEmpty(a.errorClass),
+                       nullIfEmpty(a.errorText), a.durationMs,    a.messageId};
+    if (!owner.isEmpty())
+        binds << owner;
+    QSqlQuery &q =
+        m_db.run(QStringLiteral(
+                     "UPDATE messages SET state = ?, attempts = ?, next_attempt_at = ?, updated_at = ?, "
+                     "next_trigger = 'automatic', next_actor = NULL, lease_owner = NULL, lease_expires_at = "
+                     "NULL, last_http_status = ?, last_error_class = ?, last_error = ?, last_duration_ms = ? "
+                     "WHERE id = ?") +
+                     guard,
+                 binds);
+    return q.numRowsAffected() > 0;
 }
 
 std::vector<Attempt> OutboxRepository::attempts(const QString &messageId)
@@ -314,7 +429,8 @@ int OutboxRepository::failedAttemptsSince(const QString &subscriberId, const QDa
 int OutboxRepository::holdForSubscriber(const QString &subscriberId, const QDateTime &now)
 {
     QSqlQuery &q =
-        m_db.run(QStringLiteral("UPDATE messages SET state = 'held', updated_at = ? WHERE subscriber_id = ? "
+        m_db.run(QStringLiteral("UPDATE messages SET state = 'held', updated_at = ?, lease_owner = NULL, "
+                                "lease_expires_at = NULL WHERE subscriber_id = ? "
                                 "AND state IN ('queued', 'retrying', 'sending')"),
                  {toDb(now), subscriberId});
     return q.numRowsAffected();
@@ -332,6 +448,7 @@ int OutboxRepository::releaseForSubscriber(const QString &subscriberId, const QD
 int OutboxRepository::cancelForSubscriber(const QString &subscriberId, const QDateTime &now)
 {
     QSqlQuery &q = m_db.run(QStringLiteral("UPDATE messages SET state = 'cancelled', next_attempt_at = NULL, "
+                                           "lease_owner = NULL, lease_expires_at = NULL, "
                                            "updated_at = ? WHERE subscriber_id = ? AND state IN ('queued', "
                                            "'retrying', 'sending', 'held')"),
                             {toDb(now), subscriberId});

@@ -4,7 +4,6 @@
 #include "domain.h"
 
 #include <QHash>
-
 #include <optional>
 #include <vector>
 
@@ -32,21 +31,38 @@ struct StateCounts
 class OutboxRepository final
 {
 public:
-    explicit OutboxRepository(Database &db) : m_db(db) {}
+    explicit OutboxRepository(Database &db)
+        : m_db(db)
+    {}
 
     void insert(const Message &m);
-    std::optional<Message> find(const QString &id);          // with body
-    std::vector<Message> list(const MessageFilter &filter);  // without body, newest first
+    std::optional<Message> find(const QString &id);         // with body
+    std::vector<Message> list(const MessageFilter &filter); // without body, newest first
     int count(const MessageFilter &filter);
     StateCounts countsByState();
 
-    // Engine side.
-    std::vector<Message> due(const QDateTime &now, int limit); // queued or retrying, due now; with body
+    // Engine side. A claim is a lease: the message turns 'sending' with its owner (an engine's instance id)
+    // and an expiry the owner keeps renewing. Only an expired lease, or one whose owner is provably gone, is
+    // taken back; nothing else ever moves another engine's messages.
+    // Claims up to `limit` due messages (queued or retrying, oldest due first), with bodies. Run it inside a
+    // transaction: on SQLite the writer lock makes it exclusive, on PostgreSQL rows are taken with
+    // FOR UPDATE SKIP LOCKED so engines claiming at the same moment never get the same message.
+    std::vector<Message> claim(const QDateTime &now, int limit, const QString &owner,
+                               const QDateTime &leaseUntil);
     QDateTime nextDueTime();
-    int recoverInFlight(const QDateTime &now); // sending -> queued: the process died mid-attempt
-    void markSending(const QStringList &ids, const QDateTime &now);
-    void setState(const QString &id, DeliveryState state, const QDateTime &nextAttemptAt, const QDateTime &now);
-    void recordAttempt(const Attempt &a, DeliveryState newState);
+    int renewLeases(const QString &owner, const QDateTime &leaseUntil);
+    // Clean shutdown: what this engine still holds goes back to the queue at once (same webhook-id).
+    int releaseLeases(const QString &owner, const QDateTime &now);
+    // Leases that expired, or whose owner is in `goneOwners`, go back to the queue.
+    int recoverLeases(const QDateTime &now, const QStringList &goneOwners);
+    // Owners holding 'sending' messages other than `self`, with how many each.
+    QHash<QString, int> leaseHolders(const QString &self);
+    int liveLeasesOfOthers(const QString &self, const QDateTime &now);
+    void setState(const QString &id, DeliveryState state, const QDateTime &nextAttemptAt,
+                  const QDateTime &now);
+    // Records the attempt (it happened on the wire, whoever owns the message now) and, when `owner` still
+    // holds the lease (or no owner is given), the message's new state. Returns whether the state was written.
+    bool recordAttempt(const Attempt &a, DeliveryState newState, const QString &owner = {});
     std::vector<Attempt> attempts(const QString &messageId);
     std::vector<Attempt> attemptsSince(const QDateTime &since, const MessageFilter &filter);
     int failedAttemptsSince(const QString &subscriberId, const QDateTime &since);
@@ -56,6 +72,10 @@ public:
     QStringList failedSince(const QDateTime &since);
 
 private:
+    std::vector<Message> claimSqlite(const QDateTime &now, int limit, const QString &owner,
+                                     const QDateTime &leaseUntil);
+    std::vector<Message> claimPostgres(const QDateTime &now, int limit, const QString &owner,
+                                       const QDateTime &leaseUntil);
     QString where(const MessageFilter &f, QVariantList &binds) const;
     Database &m_db;
 };

@@ -48,12 +48,14 @@ DeliveryProgressLabel::DeliveryProgressLabel(QWidget *parent)
 void DeliveryProgressLabel::setProgress(const DeliveryProgress &p)
 {
     const int failed = p.counts.failed;
-    m_text->setText(tr("In flight %1 · queued %2 · retrying %3 · failed %4 · delivered %5")
+    m_text->setText(tr("In flight %1 · queued %2 · retrying %3 · failed %4 · delivered %5 · %n engine(s)",
+                       nullptr, p.engines)
                         .arg(p.inFlight)
                         .arg(p.counts.queued)
                         .arg(p.counts.retrying)
                         .arg(failed)
                         .arg(p.counts.delivered));
+    m_text->setToolTip(tr("%n delivery engine(s) (consoles, serve, dispatch) work this queue", nullptr, p.engines));
     m_text->setStyleSheet(failed > 0 ? QStringLiteral("color:#c62828") : QString());
 }
 

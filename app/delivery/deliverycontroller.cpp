@@ -3,6 +3,7 @@
 #include "deliveryengine.h"
 #include "deliveryjournal.h"
 
+#include <QCoreApplication>
 #include <algorithm>
 
 #ifdef Q_OS_UNIX
@@ -59,12 +60,14 @@ void DeliveryController::start()
     if (m_engine)
         return;
     raiseOpenFileLimit();
-    m_journal = new DeliveryJournal(m_path);
+    const EngineIdentity identity =
+        EngineIdentity::forThisProcess(m_program.isEmpty() ? QCoreApplication::applicationName() : m_program);
+    m_journal = new DeliveryJournal(m_path, identity);
     m_journal->moveToThread(&m_journalThread);
     // Direct in the new thread, before its event loop takes the engine's first batch.
     connect(&m_journalThread, &QThread::started, m_journal, &DeliveryJournal::initialize);
     m_journalThread.start();
-    m_engine = new DeliveryEngine(m_path, m_journal);
+    m_engine = new DeliveryEngine(m_path, identity.id, m_journal);
     m_engine->moveToThread(&m_thread);
     connect(&m_thread, &QThread::started, m_engine, &DeliveryEngine::initialize);
     connect(this, &DeliveryController::wakeRequested, m_engine, &DeliveryEngine::wake);

@@ -19,6 +19,7 @@ struct DeliveryProgress
     qint64 attemptsMade = 0; // by this engine since it started
     qint64 delivered = 0;    // successes by this engine since it started
     qint64 failedAttempts = 0;
+    int engines = 1; // delivery engines working this queue (consoles, serve, dispatch), this one included
 };
 
 // Owns the worker threads: "delivery" runs the DeliveryEngine (network, scheduling, retry decisions) and
@@ -33,6 +34,8 @@ public:
     explicit DeliveryController(QString databasePath, QObject *parent = nullptr);
     ~DeliveryController() override;
 
+    // What the engines table calls this engine (console, serve, dispatch); set before start().
+    void setProgram(const QString &program) { m_program = program; }
     void start();
     void stop(); // waits for the worker to finish its current database batch; in-flight requests are resumed
                  // next start
@@ -58,6 +61,7 @@ Q_SIGNALS:
 
 private:
     QString m_path;
+    QString m_program;
     QThread m_thread;
     QThread m_journalThread;
     DeliveryEngine *m_engine = nullptr;   // lives in m_thread

@@ -7,6 +7,7 @@
 
 #include <QNetworkAccessManager>
 #include <QNetworkProxy>
+#include <QSqlDriver>
 
 namespace sd {
 namespace {
@@ -21,9 +22,10 @@ constexpr int kMinWindow = 10'000; // claimed messages kept in memory, at least
 constexpr int kStartsPerTurn = 64; // requests started before the event loop gets a turn
 } // namespace
 
-DeliveryEngine::DeliveryEngine(QString databasePath, DeliveryJournal *journal, QObject *parent)
+DeliveryEngine::DeliveryEngine(QString databasePath, QString engineId, DeliveryJournal *journal, QObject *parent)
     : QObject(parent)
     , m_path(std::move(databasePath))
+    , m_engineId(std::move(engineId))
     , m_journal(journal)
     , m_scanTimer(this)
     , m_flushTimer(this)
@@ -32,6 +34,8 @@ DeliveryEngine::DeliveryEngine(QString databasePath, DeliveryJournal *journal, Q
     // The journal lives in its own thread: both directions are queued.
     connect(this, &DeliveryEngine::writeRequested, m_journal, &DeliveryJournal::write);
     connect(m_journal, &DeliveryJournal::written, this, &DeliveryEngine::onWritten);
+    connect(m_journal, &DeliveryJournal::peers, this, [this](int engines) { m_engines = engines; });
+    connect(m_journal, &DeliveryJournal::warning, this, &DeliveryEngine::engineWarning);
     m_scanTimer.setSingleShot(true);
     m_flushTimer.setSingleShot(true);
     connect(&m_scanTimer, &QTimer::timeout, this, &DeliveryEngine::scan);
@@ -49,6 +53,16 @@ void DeliveryEngine::initialize()
         Q_EMIT engineError(error);
         return;
     }
+    if (m_store->db().isPostgres()) {
+        // Another desk queued messages or changed subscribers: look now rather than at the next poll.
+        QSqlDriver *driver = m_store->db().connection().driver();
+        connect(driver, &QSqlDriver::notification, this,
+                [this](const QString &, QSqlDriver::NotificationSource, const QVariant &payload) {
+                    if (payload.toString() == QLatin1String("data"))
+                        wake();
+                });
+        driver->subscribeToNotification(QString::fromLatin1(Database::kChangeChannel));
+    }
     for (int i = 0; i < kNetworkThreads; ++i) {
         auto *nam = new QNetworkAccessManager(this);
         nam->setAutoDeleteReplies(false);
@@ -58,14 +72,9 @@ void DeliveryEngine::initialize()
         nam->setProxy(QNetworkProxy::NoProxy);
         m_nams.push_back(nam);
     }
+    // Attempts that were in flight when another process died go out again (same webhook-id) once the journal
+    // finds their lease expired or their engine gone; nothing here takes messages from a live engine.
     try {
-        const QDateTime now = QDateTime::currentDateTimeUtc();
-        {
-            Transaction tx(m_store->db());
-            // Attempts that were in flight when the last process died go out again, same webhook-id.
-            m_store->outbox.recoverInFlight(now);
-            tx.commit();
-        }
         m_settings = DeliverySettings::load(m_store->settings);
         ServiceContext ctx{*m_store};
         auto purged = SubscriberService(ctx).purgeExpired();
@@ -112,8 +121,9 @@ void DeliveryEngine::scan()
     try {
         const QDateTime now = QDateTime::currentDateTimeUtc();
         const QDateTime earliest = m_store->outbox.nextDueTime();
-        // The journal claims what is due (when a write is under way, the claim follows it).
-        if (room() > 0 && earliest.isValid() && earliest <= now)
+        // The journal claims what is due (when a write is under way, the claim follows it). While other
+        // engines hold leases, a claim also lets the journal take back any that expired or whose engine died.
+        if (room() > 0 && ((earliest.isValid() && earliest <= now) || sendingByOthers() > 0))
             flush(true);
         // Next look: when the earliest retry falls due, but at least once a second.
         qint64 wait = kPollIntervalMs;
@@ -414,11 +424,20 @@ void DeliveryEngine::emitProgress()
     p.attemptsMade = m_attemptsMade;
     p.delivered = m_delivered;
     p.failedAttempts = m_failedAttempts;
+    p.engines = m_engines;
     try {
         p.counts = m_store->outbox.countsByState();
     } catch (const StoreError &) {
     }
     Q_EMIT progress(p);
+}
+
+int DeliveryEngine::sendingByOthers()
+{
+    int n = 0;
+    for (int count : m_store->outbox.leaseHolders(m_engineId))
+        n += count;
+    return n;
 }
 
 void DeliveryEngine::checkIdle()
@@ -429,6 +448,9 @@ void DeliveryEngine::checkIdle()
     QDateTime next;
     try {
         next = m_store->outbox.nextDueTime();
+        // Work a live peer holds is not done yet: a dispatch waits for it (or takes it over if the peer dies).
+        if (sendingByOthers() > 0)
+            return;
     } catch (const StoreError &) {
         return; // not known to be idle; the next scan asks again
     }

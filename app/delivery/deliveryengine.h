@@ -30,7 +30,7 @@ class DeliveryEngine final : public QObject
     Q_DISABLE_COPY_MOVE(DeliveryEngine)
 
 public:
-    DeliveryEngine(QString databasePath, DeliveryJournal *journal, QObject *parent = nullptr);
+    DeliveryEngine(QString databasePath, QString engineId, DeliveryJournal *journal, QObject *parent = nullptr);
     ~DeliveryEngine() override;
 
 public Q_SLOTS:
@@ -59,10 +59,13 @@ private:
     void onWritten(const sd::JournalOutcome &outcome);
     void emitProgress();
     void checkIdle();
+    int sendingByOthers(); // messages other engines hold leases on (live or not yet taken back)
     std::optional<Subscriber> subscriber(const QString &id);
     QNetworkAccessManager *networkFor(const QString &origin);
 
     QString m_path;
+    QString m_engineId; // the owner name on this engine's leases
+    int m_engines = 1;  // engines working the queue, from the journal's heartbeat
     std::unique_ptr<Store> m_store;
     std::vector<QNetworkAccessManager *> m_nams;             // children of this engine
     QHash<QString, QNetworkAccessManager *> m_originNetwork; // origin -> the manager it was given

@@ -1,12 +1,46 @@
 #include "deliveryjournal.h"
 
+#include "deliverysettings.h"
+#include "ids.h"
 #include "store.h"
 
-namespace sd {
+#include <QCoreApplication>
+#include <QSysInfo>
+#include <algorithm>
 
-DeliveryJournal::DeliveryJournal(QString databasePath, QObject *parent)
+#ifdef Q_OS_UNIX
+#include <cerrno>
+#include <csignal>
+#include <unistd.h>
+#endif
+
+namespace sd {
+namespace {
+
+// The advisory-lock key space of engine instances on PostgreSQL: (kEngineLockClass, hashtext(instance id)).
+// Each journal holds its instance's lock for as long as its connection lives, so a free lock means the owner
+// is gone, at once and from any machine.
+constexpr int kEngineLockClass = 0x5344;
+// The most one claim takes while other engines work the same queue.
+constexpr int kSharedClaim = 1024;
+
+} // namespace
+
+EngineIdentity EngineIdentity::forThisProcess(const QString &program)
+{
+    EngineIdentity e;
+    e.id = QStringLiteral("eng_") + ids::newId();
+    e.host = QSysInfo::machineHostName();
+    e.pid = QCoreApplication::applicationPid();
+    e.osUser = qEnvironmentVariable("USER", qEnvironmentVariable("LOGNAME", QStringLiteral("unknown")));
+    e.program = program;
+    return e;
+}
+
+DeliveryJournal::DeliveryJournal(QString databasePath, EngineIdentity identity, QObject *parent)
     : QObject(parent)
     , m_path(std::move(databasePath))
+    , m_identity(std::move(identity))
 {}
 
 DeliveryJournal::~DeliveryJournal() = default;
@@ -14,11 +48,74 @@ DeliveryJournal::~DeliveryJournal() = default;
 void DeliveryJournal::initialize()
 {
     m_store = Store::open(m_path, &m_openError);
+    if (!m_store)
+        return;
+    try {
+        m_leaseMs = DeliverySettings::load(m_store->settings).leaseMs;
+        if (m_store->db().isPostgres())
+            m_store->db().run(QStringLiteral("SELECT pg_advisory_lock(?, hashtext(?))"),
+                              {kEngineLockClass, m_identity.id});
+        const QDateTime now = QDateTime::currentDateTimeUtc();
+        Transaction tx(m_store->db(), Transaction::Mode::Concurrent);
+        m_store->db().run(QStringLiteral("INSERT INTO engines (id, host, pid, os_user, program, started_at, "
+                                         "heartbeat_at) VALUES (?, ?, ?, ?, ?, ?, ?)"),
+                          {m_identity.id, m_identity.host, m_identity.pid, m_identity.osUser,
+                           m_identity.program, toDb(now), toDb(now)});
+        tx.commit();
+    } catch (const StoreError &e) {
+        Q_EMIT warning(QStringLiteral("cannot register this delivery engine: %1").arg(e.message()));
+    }
+    m_renewTimer = new QTimer(this);
+    connect(m_renewTimer, &QTimer::timeout, this, &DeliveryJournal::renew);
+    m_renewTimer->start(static_cast<int>(std::max<qint64>(m_leaseMs / 3, 100)));
+    renew();
 }
 
 void DeliveryJournal::write(const JournalBatch &batch)
 {
     Q_EMIT written(writeNow(batch));
+}
+
+bool DeliveryJournal::processAlive(qint64 pid) const
+{
+#ifdef Q_OS_UNIX
+    return pid > 0 && (::kill(static_cast<pid_t>(pid), 0) == 0 || errno != ESRCH);
+#else
+    Q_UNUSED(pid);
+    return true; // cannot tell: wait for the lease to expire
+#endif
+}
+
+QStringList DeliveryJournal::goneOwners(const QStringList &owners)
+{
+    QStringList gone;
+    for (const QString &owner : owners) {
+        QSqlQuery &q =
+            m_store->db().run(QStringLiteral("SELECT host, pid FROM engines WHERE id = ?"), {owner});
+        if (!q.next()) {
+            gone << owner; // never registered or already cleaned up: nobody renews its leases
+            continue;
+        }
+        const QString host = q.value(0).toString();
+        const qint64 pid = q.value(1).toLongLong();
+        q.finish();
+        bool isGone = host == m_identity.host && !processAlive(pid);
+        if (!isGone && m_store->db().isPostgres()) {
+            QSqlQuery &lock = m_store->db().run(QStringLiteral("SELECT pg_try_advisory_lock(?, hashtext(?))"),
+                                                {kEngineLockClass, owner});
+            if (lock.next() && lock.value(0).toBool()) {
+                isGone = true;
+                lock.finish();
+                m_store->db().run(QStringLiteral("SELECT pg_advisory_unlock(?, hashtext(?))"),
+                                  {kEngineLockClass, owner});
+            }
+        }
+        if (isGone) {
+            gone << owner;
+            m_store->db().run(QStringLiteral("DELETE FROM engines WHERE id = ?"), {owner});
+        }
+    }
+    return gone;
 }
 
 JournalOutcome DeliveryJournal::writeNow(const JournalBatch &batch)
@@ -31,9 +128,9 @@ JournalOutcome DeliveryJournal::writeNow(const JournalBatch &batch)
         return out;
     }
     try {
-        Transaction tx(m_store->db());
+        Transaction tx(m_store->db(), Transaction::Mode::Concurrent);
         for (const JournalBatch::Result &r : batch.results)
-            m_store->outbox.recordAttempt(r.attempt, r.state);
+            m_store->outbox.recordAttempt(r.attempt, r.state, m_identity.id);
         const QDateTime now = QDateTime::currentDateTimeUtc();
         for (const JournalBatch::StateChange &c : batch.states)
             m_store->outbox.setState(c.messageId, c.state, {}, now);
@@ -42,10 +139,15 @@ JournalOutcome DeliveryJournal::writeNow(const JournalBatch &batch)
             auto s = m_store->subscribers.find(q.subscriberId);
             if (!s || s->state != SubscriberState::Active)
                 continue;
-            s->state = SubscriberState::Quarantined;
-            s->quarantinedAt = now;
-            s->purgeAt = now.addMSecs(batch.purgeAfterMs);
-            m_store->subscribers.update(*s);
+            // Conditional, so two engines quarantining one subscriber at once leave one notice.
+            const QDateTime purgeAt = now.addMSecs(batch.purgeAfterMs);
+            QSqlQuery &changed = m_store->db().run(
+                QStringLiteral(
+                    "UPDATE subscribers SET state = 'quarantined', quarantined_at = ?, purge_at = ? "
+                    "WHERE id = ? AND state = 'active'"),
+                {toDb(now), toDb(purgeAt), q.subscriberId});
+            if (changed.numRowsAffected() != 1)
+                continue;
             const int held = m_store->outbox.holdForSubscriber(q.subscriberId, now);
             Notice n;
             n.createdAt = now;
@@ -56,27 +158,35 @@ JournalOutcome DeliveryJournal::writeNow(const JournalBatch &batch)
                          "webhooks to this endpoint have stopped; it is purged on %6 unless reactivated.")
                          .arg(s->id, s->endpoint, q.reason)
                          .arg(held)
-                         .arg(s->email, s->purgeAt.toString(Qt::ISODate));
+                         .arg(s->email, purgeAt.toString(Qt::ISODate));
             m_store->notices.add(n);
             out.notices << n.text;
         }
         if (batch.claim > 0) {
-            // Subscribers may have changed if anyone else committed (the API, a console, another process);
-            // this connection's own commits do not move data_version.
-            QSqlQuery &version = m_store->db().run(QStringLiteral("PRAGMA data_version"));
-            const qint64 dataVersion = version.next() ? version.value(0).toLongLong() : -1;
+            // Leases that expired, or whose engine is provably gone, come back before the claim; a live
+            // engine's are never touched.
+            const QHash<QString, int> holders = m_store->outbox.leaseHolders(m_identity.id);
+            out.recovered = m_store->outbox.recoverLeases(
+                now, holders.isEmpty() ? QStringList() : goneOwners(holders.keys()));
+            // Subscribers may have changed if anyone else committed (the API, a console, another process).
+            const qint64 dataVersion = m_store->db().subscribersVersion();
             out.externalChange = dataVersion != m_dataVersion;
             m_dataVersion = dataVersion;
-            out.claimed = m_store->outbox.due(now, batch.claim);
-            out.backlog = static_cast<int>(out.claimed.size()) == batch.claim;
-            if (!out.claimed.empty()) {
-                QStringList ids;
-                ids.reserve(static_cast<qsizetype>(out.claimed.size()));
-                for (const Message &m : out.claimed)
-                    ids << m.id;
-                m_store->outbox.markSending(ids, now);
-            }
+            // Alone, an engine claims a whole fan-out at once (round-robin then reaches every origin in its
+            // first turn); with live peers it takes a share at a time, so every engine gets work.
+            int limit = batch.claim;
+            QSqlQuery &peers = m_store->db().run(
+                QStringLiteral("SELECT count(*) FROM engines WHERE heartbeat_at >= ? AND id <> ?"),
+                {toDb(now.addMSecs(-m_leaseMs)), m_identity.id});
+            if (peers.next() && peers.value(0).toInt() > 0)
+                limit = std::min(limit, kSharedClaim);
+            peers.finish();
+            out.claimed = m_store->outbox.claim(now, limit, m_identity.id, now.addMSecs(m_leaseMs));
+            out.backlog = static_cast<int>(out.claimed.size()) == limit;
         }
+        if (!batch.results.empty() || !batch.quarantines.empty() || !batch.states.empty() ||
+            out.recovered > 0)
+            m_store->db().notifyChanged(QStringLiteral("deliveries"));
         tx.commit();
     } catch (const StoreError &e) {
         out = JournalOutcome{};
@@ -86,8 +196,56 @@ JournalOutcome DeliveryJournal::writeNow(const JournalBatch &batch)
     return out;
 }
 
+void DeliveryJournal::renew()
+{
+    if (!m_store)
+        return;
+    try {
+        const QDateTime now = QDateTime::currentDateTimeUtc();
+        Transaction tx(m_store->db(), Transaction::Mode::Concurrent);
+        m_store->outbox.renewLeases(m_identity.id, now.addMSecs(m_leaseMs));
+        QSqlQuery &beat = m_store->db().run(
+            QStringLiteral("UPDATE engines SET heartbeat_at = ? WHERE id = ?"), {toDb(now), m_identity.id});
+        if (beat.numRowsAffected() == 0) {
+            // Another engine took this one for gone (a long stall): come back, with a fresh lease on nothing.
+            m_store->db().run(
+                QStringLiteral("INSERT INTO engines (id, host, pid, os_user, program, started_at, "
+                               "heartbeat_at) VALUES (?, ?, ?, ?, ?, ?, ?)"),
+                {m_identity.id, m_identity.host, m_identity.pid, m_identity.osUser, m_identity.program,
+                 toDb(now), toDb(now)});
+        }
+        QSqlQuery &live =
+            m_store->db().run(QStringLiteral("SELECT count(*) FROM engines WHERE heartbeat_at >= ?"),
+                              {toDb(now.addMSecs(-m_leaseMs))});
+        const int engines = live.next() ? live.value(0).toInt() : 1;
+        live.finish();
+        tx.commit();
+        m_renewFailing = false;
+        Q_EMIT peers(engines);
+    } catch (const StoreError &e) {
+        if (!m_renewFailing)
+            Q_EMIT warning(QStringLiteral("cannot renew delivery leases: %1; retrying").arg(e.message()));
+        m_renewFailing = true;
+    }
+}
+
 void DeliveryJournal::shutdown()
 {
+    if (m_renewTimer)
+        m_renewTimer->stop();
+    if (m_store) {
+        // What this engine still held goes back to the queue now rather than when its lease runs out.
+        try {
+            Transaction tx(m_store->db(), Transaction::Mode::Concurrent);
+            const QDateTime now = QDateTime::currentDateTimeUtc();
+            if (m_store->outbox.releaseLeases(m_identity.id, now) > 0)
+                m_store->db().notifyChanged(QStringLiteral("deliveries"));
+            m_store->db().run(QStringLiteral("DELETE FROM engines WHERE id = ?"), {m_identity.id});
+            tx.commit();
+        } catch (const StoreError &) {
+            // The leases expire by themselves.
+        }
+    }
     m_store.reset();
 }
 

@@ -69,6 +69,7 @@ DeliverySettings DeliverySettings::load(SettingsRepository &settings)
     s.maxInFlight = static_cast<int>(number(kMaxInFlight, s.maxInFlight));
     s.maxPerHost = static_cast<int>(number(kMaxPerHost, s.maxPerHost));
     s.minBackoffSlowMs = number(kMinBackoff, s.minBackoffSlowMs);
+    s.leaseMs = number(QStringLiteral("delivery.lease_ms"), s.leaseMs);
     bool ok = false;
     const double jitter = settings.value(kJitter).toDouble(&ok);
     if (ok && jitter >= 0 && jitter < 1)

@@ -21,6 +21,10 @@ struct DeliverySettings
     qint64 quarantineWindowMs = 3'600'000;
     qint64 purgeAfterMs = 90LL * 24 * 3'600'000;
     int maxResponseBytes = 20'000;
+    // A claimed message's lease: renewed every third of it while its engine lives; a peer takes over an
+    // expired one (and at once when the owner is provably gone). Longer than any attempt's deadline is not
+    // needed: renewal, not the lease, covers a long attempt.
+    qint64 leaseMs = 30'000;
 
     static DeliverySettings load(SettingsRepository &settings);
     void save(SettingsRepository &settings) const;
