@@ -304,6 +304,15 @@ std::unique_ptr<Database> Database::openPostgres(const QString &url, QString *er
                      .arg(shown, sqlError(db.lastError()));
         return nullptr;
     }
+    // SQLite's busy timeout, in PostgreSQL's words: a write that waits for another desk's lock longer than
+    // this fails (and is retried, or reported) instead of hanging a console or an engine.
+    QSqlQuery timeout(db);
+    if (!timeout.exec(QStringLiteral("SET lock_timeout = '10s'"))) {
+        *error = QStringLiteral("cannot prepare PostgreSQL database %1: %2")
+                     .arg(shown, sqlError(timeout.lastError()));
+        return nullptr;
+    }
+    timeout.finish();
     const int version = database->schemaVersion();
     if (version < 0) {
         *error =
@@ -547,7 +556,10 @@ void Database::reconnectIfLost(const QSqlError &)
     m_statements.clear();
     QSqlDatabase db = connection();
     db.close();
-    db.open();
+    if (db.open()) {
+        QSqlQuery timeout(db);
+        timeout.exec(QStringLiteral("SET lock_timeout = '10s'"));
+    }
 }
 
 void Database::exec(const QString &sql)
