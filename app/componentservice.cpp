@@ -48,6 +48,13 @@ Result<Component> ComponentService::add(const NewComponent &input)
         c.position = m_ctx.store.components.nextPosition();
         c.createdAt = c.updatedAt = m_ctx.now();
         m_ctx.store.components.insert(c);
+        QString detail = QStringLiteral("Added component \"%1\" (%2").arg(c.name, toString(c.status));
+        const auto groupRow =
+            c.groupId.isEmpty() ? std::nullopt : m_ctx.store.components.findGroup(c.groupId);
+        if (groupRow)
+            detail += QStringLiteral(", group \"%1\"").arg(groupRow->name);
+        m_ctx.audit(QStringLiteral("component.add"), QStringLiteral("component"), c.id,
+                    detail + QLatin1Char(')'));
         return c;
     });
 }
@@ -65,6 +72,7 @@ Result<ComponentChange> ComponentService::update(const QString &id, const Compon
         if (!found)
             return Error{QStringLiteral("unknown component id \"%1\"").arg(id)};
         Component c = *found;
+        const Component before = c;
         const QDateTime now = m_ctx.now();
         const ComponentStatus oldStatus = c.status;
         if (patch.name)
@@ -88,25 +96,28 @@ Result<ComponentChange> ComponentService::update(const QString &id, const Compon
         m_ctx.store.components.removeEmptyGroups();
 
         ComponentChange change{c, 0};
-        if (c.status == oldStatus)
-            return change; // a rename, description, group or position change notifies nobody
-
-        ComponentUpdate u;
-        u.id = ids::newId();
-        u.componentId = c.id;
-        u.oldStatus = oldStatus;
-        u.newStatus = c.status;
-        u.createdAt = now;
-        m_ctx.store.components.insertUpdate(u);
-        if (!patch.notify)
-            return change;
-
-        const Page page = m_ctx.store.page.get();
-        const QJsonObject event = payload::componentEvent(page, m_ctx.currentPageStatus(), c, u, now);
-        const auto recipients = notify::forComponent(m_ctx.store.subscribers.active(), c.id);
-        change.messages = OutboxWriter(m_ctx.store)
-                              .enqueue(EventKind::Component, c.id, c.name, u.id, event, page, recipients, now)
-                              .size();
+        // A rename, description, group or position change notifies nobody; a status change has its history
+        // row and (unless silenced) its webhooks.
+        if (c.status != oldStatus) {
+            ComponentUpdate u;
+            u.id = ids::newId();
+            u.componentId = c.id;
+            u.oldStatus = oldStatus;
+            u.newStatus = c.status;
+            u.createdAt = now;
+            u.actor = m_ctx.actor;
+            m_ctx.store.components.insertUpdate(u);
+            if (patch.notify) {
+                const Page page = m_ctx.store.page.get();
+                const QJsonObject event = payload::componentEvent(page, m_ctx.currentPageStatus(), c, u, now);
+                const auto recipients = notify::forComponent(m_ctx.store.subscribers.active(), c.id);
+                change.messages =
+                    OutboxWriter(m_ctx.store, m_ctx.actor)
+                        .enqueue(EventKind::Component, c.id, c.name, u.id, event, page, recipients, now)
+                        .size();
+            }
+        }
+        auditUpdate(before, c, patch.notify, change.messages);
         return change;
     });
 }
@@ -114,12 +125,50 @@ Result<ComponentChange> ComponentService::update(const QString &id, const Compon
 Result<Ok> ComponentService::remove(const QString &id)
 {
     return inTransaction(m_ctx.store, [&]() -> Result<Ok> {
-        if (!m_ctx.store.components.find(id))
+        const auto found = m_ctx.store.components.find(id);
+        if (!found)
             return Error{QStringLiteral("unknown component id \"%1\"").arg(id)};
         m_ctx.store.components.remove(id);
         m_ctx.store.components.removeEmptyGroups();
+        m_ctx.audit(QStringLiteral("component.remove"), QStringLiteral("component"), id,
+                    QStringLiteral("Removed component \"%1\"").arg(found->name));
         return Ok{};
     });
+}
+
+void ComponentService::auditUpdate(const Component &before, const Component &after, bool notify, int messages)
+{
+    QStringList changes;
+    QString action;
+    if (after.status != before.status) {
+        action = QStringLiteral("component.status");
+        changes << QStringLiteral("%1 → %2").arg(toString(before.status), toString(after.status)) +
+                       (notify ? QStringLiteral(", %1 webhook(s) queued").arg(messages)
+                               : QStringLiteral(", subscribers not notified"));
+    }
+    if (after.name != before.name) {
+        if (action.isEmpty())
+            action = QStringLiteral("component.rename");
+        changes << QStringLiteral("renamed to \"%1\"").arg(after.name);
+    }
+    if (after.description != before.description)
+        changes << QStringLiteral("description changed");
+    if (after.groupId != before.groupId) {
+        const auto group =
+            after.groupId.isEmpty() ? std::nullopt : m_ctx.store.components.findGroup(after.groupId);
+        changes << (group ? QStringLiteral("moved to group \"%1\"").arg(group->name)
+                          : QStringLiteral("taken out of its group"));
+    }
+    if (after.position != before.position)
+        changes << QStringLiteral("position %1 → %2").arg(before.position).arg(after.position);
+    if (after.showcase != before.showcase)
+        changes << (after.showcase ? QStringLiteral("shown") : QStringLiteral("hidden"));
+    if (changes.isEmpty())
+        return; // nothing changed: nothing to record
+    if (action.isEmpty())
+        action = QStringLiteral("component.edit");
+    m_ctx.audit(action, QStringLiteral("component"), after.id,
+                QStringLiteral("\"%1\": %2").arg(before.name, changes.join(QStringLiteral("; "))));
 }
 
 int ComponentService::audienceFor(const QString &componentId)

@@ -38,6 +38,9 @@ class ComponentService final
 {
 public:
     explicit ComponentService(ServiceContext ctx) : m_ctx(std::move(ctx)) {}
+    // The operator recorded for the changes made from now on (the console's name can change while it runs).
+    void setActor(const QString &actor) { m_ctx.actor = actor; }
+    const QString &actor() const { return m_ctx.actor; }
 
     Result<Component> add(const NewComponent &input);
     Result<ComponentChange> update(const QString &id, const ComponentPatch &patch);
@@ -47,6 +50,7 @@ public:
 
 private:
     Result<QString> groupIdFor(const QString &nameOrId);
+    void auditUpdate(const Component &before, const Component &after, bool notify, int messages);
     ServiceContext m_ctx;
 };
 

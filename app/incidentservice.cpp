@@ -96,6 +96,7 @@ Result<IncidentChange> IncidentService::apply(Incident i, IncidentStatus status,
 {
     const QDateTime now = m_ctx.now();
     const Page page = m_ctx.store.page.get();
+    const IncidentStatus previousStatus = i.status;
     IncidentChange result;
 
     // Component changes first: the incident's impact and the page status are computed after them.
@@ -107,6 +108,8 @@ Result<IncidentChange> IncidentService::apply(Incident i, IncidentStatus status,
     u.body = body;
     u.createdAt = u.updatedAt = u.displayAt = now;
     u.deliverNotifications = notify;
+    u.actor = m_ctx.actor;
+    QStringList componentNotes; // for the audit line
     for (const auto &change : changes) {
         Component c = *m_ctx.store.components.find(change.componentId);
         if (!i.componentIds.contains(c.id))
@@ -120,6 +123,9 @@ Result<IncidentChange> IncidentService::apply(Incident i, IncidentStatus status,
         cu.oldStatus = c.status;
         cu.newStatus = change.status;
         cu.createdAt = now;
+        cu.actor = m_ctx.actor;
+        componentNotes
+            << QStringLiteral("%1 %2 → %3").arg(c.name, toString(c.status), toString(change.status));
         c.status = change.status;
         c.updatedAt = now;
         m_ctx.store.components.update(c);
@@ -150,24 +156,42 @@ Result<IncidentChange> IncidentService::apply(Incident i, IncidentStatus status,
     i.updates.insert(i.updates.begin(), u);
 
     result.incident = i;
-    if (!notify)
-        return result;
-
-    const PageStatus status_ = m_ctx.currentPageStatus();
-    const auto subscribers = m_ctx.store.subscribers.active();
-    const auto components = m_ctx.store.components.all();
-    OutboxWriter writer(m_ctx.store);
-    const QJsonObject event = payload::incidentEvent(page, status_, i, components, now);
-    result.incidentMessages = writer.enqueue(EventKind::Incident, i.id, i.name, u.id, event, page,
-                                             notify::forIncident(subscribers, i.componentIds), now)
-                                  .size();
-    for (const auto &[component, cu] : componentEvents) {
-        const QJsonObject componentEvent = payload::componentEvent(page, status_, component, cu, now);
-        result.componentMessages += writer.enqueue(EventKind::Component, component.id, component.name, cu.id,
-                                                   componentEvent, page,
-                                                   notify::forComponent(subscribers, component.id), now)
-                                    .size();
+    if (notify) {
+        const PageStatus status_ = m_ctx.currentPageStatus();
+        const auto subscribers = m_ctx.store.subscribers.active();
+        const auto components = m_ctx.store.components.all();
+        OutboxWriter writer(m_ctx.store, m_ctx.actor);
+        const QJsonObject event = payload::incidentEvent(page, status_, i, components, now);
+        result.incidentMessages = writer
+                                      .enqueue(EventKind::Incident, i.id, i.name, u.id, event, page,
+                                               notify::forIncident(subscribers, i.componentIds), now)
+                                      .size();
+        for (const auto &[component, cu] : componentEvents) {
+            const QJsonObject componentEvent = payload::componentEvent(page, status_, component, cu, now);
+            result.componentMessages +=
+                writer
+                    .enqueue(EventKind::Component, component.id, component.name, cu.id, componentEvent, page,
+                             notify::forComponent(subscribers, component.id), now)
+                    .size();
+        }
     }
+
+    QString detail;
+    if (isNew)
+        detail =
+            QStringLiteral("Created \"%1\": %2, impact %3").arg(i.name, toString(status), toString(i.impact));
+    else if (previousStatus != status)
+        detail = QStringLiteral("\"%1\": %2 → %3").arg(i.name, toString(previousStatus), toString(status));
+    else
+        detail = QStringLiteral("\"%1\": update posted (%2)").arg(i.name, toString(status));
+    if (!componentNotes.isEmpty())
+        detail += QStringLiteral("; ") + componentNotes.join(QStringLiteral(", "));
+    detail += notify ? QStringLiteral("; %1 incident and %2 component webhook(s) queued")
+                           .arg(result.incidentMessages)
+                           .arg(result.componentMessages)
+                     : QStringLiteral("; subscribers not notified");
+    m_ctx.audit(isNew ? QStringLiteral("incident.create") : QStringLiteral("incident.update"),
+                QStringLiteral("incident"), i.id, detail);
     return result;
 }
 
@@ -189,6 +213,10 @@ Result<Incident> IncidentService::setPostmortem(const QString &id, const Postmor
             i.postmortemPublishedAt = now;
         i.updatedAt = now;
         m_ctx.store.incidents.update(i);
+        m_ctx.audit(QStringLiteral("incident.postmortem"), QStringLiteral("incident"), i.id,
+                    QStringLiteral("Postmortem for \"%1\" saved (%2)")
+                        .arg(i.name, i.postmortemPublishedAt.isValid() ? QStringLiteral("published")
+                                                                       : QStringLiteral("draft")));
         return i;
     });
 }

@@ -58,6 +58,9 @@ class IncidentService final
 {
 public:
     explicit IncidentService(ServiceContext ctx) : m_ctx(std::move(ctx)) {}
+    // The operator recorded for the changes made from now on (the console's name can change while it runs).
+    void setActor(const QString &actor) { m_ctx.actor = actor; }
+    const QString &actor() const { return m_ctx.actor; }
 
     Result<IncidentChange> create(const NewIncident &input);
     Result<IncidentChange> update(const QString &id, const IncidentUpdateInput &input);

@@ -4,6 +4,7 @@
 #include "values.h"
 #include "webhookpayload.h"
 
+#include <QHash>
 #include <QJsonArray>
 #include <QJsonDocument>
 
@@ -54,6 +55,22 @@ QJsonObject incident(const Page &page, const Incident &i, const std::vector<Comp
     return payload::incidentObject(page, i, components);
 }
 
+QJsonObject incidentWithActors(const Page &page, const Incident &i, const std::vector<Component> &components)
+{
+    QJsonObject o = incident(page, i, components);
+    QHash<QString, QString> actors;
+    for (const IncidentUpdate &u : i.updates)
+        actors.insert(u.id, u.actor);
+    QJsonArray updates = o.value(QLatin1String("incident_updates")).toArray();
+    for (qsizetype n = 0; n < updates.size(); ++n) {
+        QJsonObject u = updates.at(n).toObject();
+        u.insert(QStringLiteral("actor"), orNull(actors.value(u.value(QLatin1String("id")).toString())));
+        updates.replace(n, u);
+    }
+    o.insert(QStringLiteral("incident_updates"), updates);
+    return o;
+}
+
 QJsonObject message(const Message &m)
 {
     return {{QStringLiteral("id"), m.id},
@@ -91,7 +108,19 @@ QJsonObject attempt(const Attempt &a)
             {QStringLiteral("request_headers"), QJsonDocument::fromJson(a.requestHeaders).object()},
             {QStringLiteral("response_headers"), QJsonDocument::fromJson(a.responseHeaders).object()},
             {QStringLiteral("response_body"), QString::fromUtf8(a.responseBody)},
-            {QStringLiteral("next_attempt_at"), timefmt::utc(a.nextAttemptAt)}};
+            {QStringLiteral("next_attempt_at"), timefmt::utc(a.nextAttemptAt)},
+            {QStringLiteral("actor"), orNull(a.actor)}};
+}
+
+QJsonObject auditEntry(const AuditEntry &e)
+{
+    return {{QStringLiteral("id"), e.id},
+            {QStringLiteral("at"), timefmt::utc(e.at)},
+            {QStringLiteral("actor"), e.actor},
+            {QStringLiteral("action"), e.action},
+            {QStringLiteral("subject_kind"), e.subjectKind},
+            {QStringLiteral("subject_id"), orNull(e.subjectId)},
+            {QStringLiteral("detail"), e.detail}};
 }
 
 } // namespace sd::json

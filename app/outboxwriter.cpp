@@ -23,6 +23,7 @@ QStringList OutboxWriter::enqueue(EventKind kind, const QString &subjectId, cons
         m.createdAt = now;
         m.state = DeliveryState::Queued;
         m.nextAttemptAt = now;
+        m.createdBy = m_actor;
         m_store.outbox.insert(m);
         out << m.id;
     }

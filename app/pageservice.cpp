@@ -35,6 +35,7 @@ Result<Page> PageService::update(const PagePatch &patch)
     }
     return inTransaction(m_ctx.store, [&]() -> Result<Page> {
         Page p = m_ctx.store.page.get();
+        const Page before = p;
         if (patch.id)
             p.id = *patch.id;
         if (patch.name)
@@ -47,6 +48,19 @@ Result<Page> PageService::update(const PagePatch &patch)
             p.documentationUrl = *patch.documentationUrl;
         p.updatedAt = m_ctx.now();
         m_ctx.store.page.save(p);
+        QStringList changes;
+        auto note = [&changes](const char *field, const QString &from, const QString &to) {
+            if (from != to)
+                changes << QStringLiteral("%1 \"%2\" → \"%3\"").arg(QLatin1String(field), from, to);
+        };
+        note("id", before.id, p.id);
+        note("name", before.name, p.name);
+        note("url", before.url, p.url);
+        note("time zone", before.timeZone, p.timeZone);
+        note("documentation", before.documentationUrl, p.documentationUrl);
+        if (!changes.isEmpty())
+            m_ctx.audit(QStringLiteral("page.set"), QStringLiteral("page"), p.id,
+                        QStringLiteral("Page: ") + changes.join(QStringLiteral("; ")));
         return p;
     });
 }

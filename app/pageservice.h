@@ -17,6 +17,9 @@ class PageService final
 {
 public:
     explicit PageService(ServiceContext ctx) : m_ctx(std::move(ctx)) {}
+    // The operator recorded for the changes made from now on (the console's name can change while it runs).
+    void setActor(const QString &actor) { m_ctx.actor = actor; }
+    const QString &actor() const { return m_ctx.actor; }
     Result<Page> get();
     Result<Page> update(const PagePatch &patch);
     PageStatus status() { return m_ctx.currentPageStatus(); }

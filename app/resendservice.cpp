@@ -10,6 +10,7 @@ Result<int> ResendService::resend(const QStringList &messageIds)
         return Error{QStringLiteral("no delivery ids given")};
     return inTransaction(m_ctx.store, [&]() -> Result<int> {
         const QDateTime now = m_ctx.now();
+        QString firstTarget; // "component API to https://..." for the audit line
         for (const QString &id : messageIds) {
             auto m = m_ctx.store.outbox.find(id);
             if (!m)
@@ -23,10 +24,26 @@ Result<int> ResendService::resend(const QStringList &messageIds)
                                  .arg(id, s->id)};
             if (m->state == DeliveryState::Sending)
                 return Error{QStringLiteral("delivery %1 is being sent right now").arg(id)};
+            if (firstTarget.isEmpty())
+                firstTarget =
+                    QStringLiteral("%1 %2 to %3").arg(toString(m->kind), m->subjectName, s->endpoint);
+            // next_actor travels with the claim into the manual attempt's record.
             m_ctx.store.db().run(QStringLiteral("UPDATE messages SET state = 'queued', next_attempt_at = ?, "
-                                                "next_trigger = 'manual', updated_at = ? WHERE id = ?"),
-                                 {toDb(now), toDb(now), id});
+                                                "next_trigger = 'manual', next_actor = ?, updated_at = ? "
+                                                "WHERE id = ?"),
+                                 {toDb(now), toDb(m_ctx.actor), toDb(now), id});
         }
+        constexpr int kIdsNamed = 5; // the detail stays one readable line for a bulk resend
+        QString detail =
+            messageIds.size() == 1
+                ? QStringLiteral("Resend of delivery %1 (%2)").arg(messageIds.first(), firstTarget)
+                : QStringLiteral("Resend of %1 deliveries: %2")
+                      .arg(messageIds.size())
+                      .arg(messageIds.mid(0, kIdsNamed).join(QStringLiteral(", ")));
+        if (messageIds.size() > kIdsNamed)
+            detail += QStringLiteral(" and %1 more").arg(messageIds.size() - kIdsNamed);
+        m_ctx.audit(QStringLiteral("resend"), QStringLiteral("delivery"),
+                    messageIds.size() == 1 ? messageIds.first() : QString(), detail);
         return static_cast<int>(messageIds.size());
     });
 }

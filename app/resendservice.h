@@ -10,6 +10,9 @@ class ResendService final
 {
 public:
     explicit ResendService(ServiceContext ctx) : m_ctx(std::move(ctx)) {}
+    // The operator recorded for the changes made from now on (the console's name can change while it runs).
+    void setActor(const QString &actor) { m_ctx.actor = actor; }
+    const QString &actor() const { return m_ctx.actor; }
     Result<int> resend(const QStringList &messageIds);
     Result<int> resendFailedSince(const QDateTime &since);
 

@@ -10,4 +10,17 @@ PageStatus ServiceContext::currentPageStatus()
     return pageStatus(statuses, store.incidents.open());
 }
 
+void ServiceContext::audit(const QString &action, const QString &subjectKind, const QString &subjectId,
+                           const QString &detail)
+{
+    AuditEntry e;
+    e.at = now();
+    e.actor = actor;
+    e.action = action;
+    e.subjectKind = subjectKind;
+    e.subjectId = subjectId;
+    e.detail = detail;
+    store.audit.add(e);
+}
+
 } // namespace sd

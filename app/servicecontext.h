@@ -1,11 +1,11 @@
 #pragma once
 
+#include "operatoridentity.h"
 #include "result.h"
 #include "statusrules.h"
 #include "store.h"
 
 #include <QDateTime>
-
 #include <functional>
 
 namespace sd {
@@ -13,13 +13,18 @@ namespace sd {
 using Clock = std::function<QDateTime()>;
 inline QDateTime systemClock() { return QDateTime::currentDateTimeUtc(); }
 
-// What every operator-facing service needs: the store it writes through and a clock tests can set.
+// What every operator-facing service needs: the store it writes through, a clock tests can set and the
+// operator every change is recorded under.
 struct ServiceContext
 {
     Store &store;
     Clock now = systemClock;
+    QString actor = defaultOperator();
 
     PageStatus currentPageStatus();
+    // One audit_log row under `actor`; call it inside the change's transaction so both commit or neither.
+    void audit(const QString &action, const QString &subjectKind, const QString &subjectId,
+               const QString &detail);
 };
 
 // Runs `work` inside one transaction; a StoreError rolls everything back and becomes an Error.
@@ -28,8 +33,11 @@ template<typename F> auto inTransaction(Store &store, F &&work) -> decltype(work
     try {
         Transaction tx(store.db());
         auto result = work();
-        if (result.ok())
+        if (result.ok()) {
+            // Other desks' consoles hear of the change when it commits (PostgreSQL NOTIFY; no-op on SQLite).
+            store.db().notifyChanged(QStringLiteral("data"));
             tx.commit();
+        }
         return result;
     } catch (const StoreError &e) {
         return Error{QStringLiteral("database error: %1").arg(e.message())};

@@ -12,6 +12,14 @@ ServiceWorker::Services::Services(Store &s)
     , resend(ServiceContext{s})
 {}
 
+void ServiceWorker::Services::setActor(const QString &actor)
+{
+    components.setActor(actor);
+    incidents.setActor(actor);
+    subscribers.setActor(actor);
+    resend.setActor(actor);
+}
+
 // Owns the connection and the services; created, used and destroyed on the worker thread.
 class ServiceWorker::Backend final : public QObject
 {
@@ -65,8 +73,18 @@ ServiceWorker::~ServiceWorker()
 void ServiceWorker::post(std::function<void(Services *, const QString &)> task)
 {
     Backend *backend = m_backend;
+    // The actor is taken now, on the owner's thread: a job records who asked for it, even if the name
+    // changes before the job runs.
     QMetaObject::invokeMethod(
-        m_backend, [backend, task = std::move(task)]() { backend->execute(task); }, Qt::QueuedConnection);
+        m_backend,
+        [backend, actor = m_actor, task = std::move(task)]() {
+            backend->execute([&actor, &task](Services *services, const QString &error) {
+                if (services)
+                    services->setActor(actor);
+                task(services, error);
+            });
+        },
+        Qt::QueuedConnection);
 }
 
 } // namespace sd

@@ -28,6 +28,7 @@ public:
     struct Services
     {
         explicit Services(Store &store);
+        void setActor(const QString &actor);
         Store &store;
         ComponentService components;
         IncidentService incidents;
@@ -37,6 +38,10 @@ public:
 
     explicit ServiceWorker(QString databasePath, QObject *parent = nullptr);
     ~ServiceWorker() override; // finishes the jobs handed over; their answers are dropped
+
+    // The operator recorded for jobs handed over from now on; jobs already queued keep the one they had.
+    void setActor(const QString &actor) { m_actor = actor; }
+    QString actor() const { return m_actor; }
 
     // `job` runs on the worker thread; `done` runs on this object's thread, unless `context` is gone by then.
     template<typename T>
@@ -62,6 +67,7 @@ private:
     class Backend;
     void post(std::function<void(Services *, const QString &)> task);
 
+    QString m_actor = defaultOperator(); // read and written on the owner's thread only
     QThread m_thread;
     Backend *m_backend; // lives in m_thread
 };

@@ -27,6 +27,11 @@ Result<QStringList> SubscriberService::checkComponents(const QStringList &ids)
 
 Result<Subscriber> SubscriberService::add(const NewSubscriber &input)
 {
+    return insert(input, 0);
+}
+
+Result<Subscriber> SubscriberService::insert(const NewSubscriber &input, int csvLine)
+{
     if (const QString err = validation::checkEndpoint(input.endpoint); !err.isEmpty())
         return Error{err};
     if (const QString err = validation::checkEmail(input.email); !err.isEmpty())
@@ -50,6 +55,19 @@ Result<Subscriber> SubscriberService::add(const NewSubscriber &input)
         s.state = SubscriberState::Active;
         s.createdAt = m_ctx.now();
         m_ctx.store.subscribers.insert(s);
+        QString detail =
+            QStringLiteral("%1 (%2), %3, %4")
+                .arg(s.endpoint, s.email,
+                     s.componentIds.isEmpty()
+                         ? QStringLiteral("all components")
+                         : QStringLiteral("components %1").arg(s.componentIds.join(QLatin1Char(' '))),
+                     s.secret.isEmpty() ? QStringLiteral("unsigned") : QStringLiteral("signed"));
+        if (csvLine > 0)
+            m_ctx.audit(QStringLiteral("subscriber.import"), QStringLiteral("subscriber"), s.id,
+                        QStringLiteral("Imported %1 from CSV line %2").arg(detail).arg(csvLine));
+        else
+            m_ctx.audit(QStringLiteral("subscriber.add"), QStringLiteral("subscriber"), s.id,
+                        QStringLiteral("Added ") + detail);
         return s;
     });
 }
@@ -73,6 +91,7 @@ Result<Subscriber> SubscriberService::edit(const QString &id, const SubscriberPa
         if (!found || found->state == SubscriberState::Unsubscribed)
             return Error{QStringLiteral("unknown subscriber id \"%1\"").arg(id)};
         Subscriber s = *found;
+        const Subscriber before = s;
         if (patch.endpoint) {
             const QString endpoint = patch.endpoint->trimmed();
             auto other = m_ctx.store.subscribers.findLiveByEndpoint(endpoint);
@@ -91,6 +110,21 @@ Result<Subscriber> SubscriberService::edit(const QString &id, const SubscriberPa
         if (patch.secret)
             s.secret = *patch.secret;
         m_ctx.store.subscribers.update(s);
+        QStringList changes; // never the secrets themselves
+        if (s.endpoint != before.endpoint)
+            changes << QStringLiteral("endpoint → %1").arg(s.endpoint);
+        if (s.email != before.email)
+            changes << QStringLiteral("email → %1").arg(s.email);
+        if (s.componentIds != before.componentIds)
+            changes << (s.componentIds.isEmpty()
+                            ? QStringLiteral("components → all")
+                            : QStringLiteral("components → %1").arg(s.componentIds.join(QLatin1Char(' '))));
+        if (s.secret != before.secret)
+            changes << (s.secret.isEmpty() ? QStringLiteral("signing off")
+                                           : QStringLiteral("signing secret set"));
+        if (!changes.isEmpty())
+            m_ctx.audit(QStringLiteral("subscriber.edit"), QStringLiteral("subscriber"), s.id,
+                        QStringLiteral("%1: %2").arg(before.endpoint, changes.join(QStringLiteral("; "))));
         return s;
     });
 }
@@ -106,7 +140,11 @@ Result<Subscriber> SubscriberService::remove(const QString &id)
         s.state = SubscriberState::Unsubscribed;
         s.unsubscribedAt = now;
         m_ctx.store.subscribers.update(s);
-        m_ctx.store.outbox.cancelForSubscriber(s.id, now);
+        const int cancelled = m_ctx.store.outbox.cancelForSubscriber(s.id, now);
+        m_ctx.audit(QStringLiteral("subscriber.remove"), QStringLiteral("subscriber"), s.id,
+                    QStringLiteral("Unsubscribed %1 (%2); %3 pending webhook(s) cancelled")
+                        .arg(s.endpoint, s.email)
+                        .arg(cancelled));
         return s;
     });
 }
@@ -145,6 +183,9 @@ Result<int> SubscriberService::reactivate(const QString &id)
                      .arg(s.id, s.endpoint)
                      .arg(released);
         m_ctx.store.notices.add(n);
+        m_ctx.audit(
+            QStringLiteral("subscriber.reactivate"), QStringLiteral("subscriber"), s.id,
+            QStringLiteral("Reactivated %1; %2 held webhook(s) released").arg(s.endpoint).arg(released));
         return released;
     });
 }
@@ -162,6 +203,11 @@ Result<Subscriber> SubscriberService::rotateSecret(const QString &id, int overla
         }
         s.secret = ids::newSigningSecret();
         m_ctx.store.subscribers.update(s);
+        m_ctx.audit(QStringLiteral("subscriber.rotate-secret"), QStringLiteral("subscriber"), s.id,
+                    s.previousSecret.isEmpty() || !s.previousSecretExpiresAt.isValid()
+                        ? QStringLiteral("New signing secret for %1").arg(s.endpoint)
+                        : QStringLiteral("New signing secret for %1; the old one also signs until %2")
+                              .arg(s.endpoint, s.previousSecretExpiresAt.toString(Qt::ISODate)));
         return s;
     });
 }
@@ -177,10 +223,12 @@ Result<QString> SubscriberService::sendTest(const QString &id)
         const QDateTime now = m_ctx.now();
         const Page page = m_ctx.store.page.get();
         const QString eventId = ids::newId();
-        const QStringList ids = OutboxWriter(m_ctx.store)
-                                    .enqueue(EventKind::Test, page.id, QStringLiteral("Test webhook"), eventId,
-                                             payload::testEvent(page, m_ctx.currentPageStatus(), now), page,
-                                             {*found}, now);
+        const QStringList ids =
+            OutboxWriter(m_ctx.store, m_ctx.actor)
+                .enqueue(EventKind::Test, page.id, QStringLiteral("Test webhook"), eventId,
+                         payload::testEvent(page, m_ctx.currentPageStatus(), now), page, {*found}, now);
+        m_ctx.audit(QStringLiteral("subscriber.test"), QStringLiteral("subscriber"), id,
+                    QStringLiteral("Test webhook %1 queued for %2").arg(ids.value(0), found->endpoint));
         return ids.value(0);
     });
 }
@@ -219,7 +267,7 @@ ImportReport SubscriberService::importCsv(const QByteArray &csvText)
         input.email = cell(emailCol);
         input.componentIds = cell(componentsCol).split(QRegularExpression(QStringLiteral("[;\\s]+")), Qt::SkipEmptyParts);
         input.secret = cell(secretCol);
-        auto added = add(input);
+        auto added = insert(input, r + 1);
         if (added)
             report.added.push_back(added.value());
         else

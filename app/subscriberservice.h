@@ -40,6 +40,9 @@ class SubscriberService final
 {
 public:
     explicit SubscriberService(ServiceContext ctx) : m_ctx(std::move(ctx)) {}
+    // The operator recorded for the changes made from now on (the console's name can change while it runs).
+    void setActor(const QString &actor) { m_ctx.actor = actor; }
+    const QString &actor() const { return m_ctx.actor; }
 
     Result<Subscriber> add(const NewSubscriber &input);
     Result<Subscriber> edit(const QString &id, const SubscriberPatch &patch);
@@ -57,6 +60,8 @@ public:
 
 private:
     Result<QStringList> checkComponents(const QStringList &ids);
+    // add() and each row of importCsv(); `csvLine` > 0 records the change as an import from that line.
+    Result<Subscriber> insert(const NewSubscriber &input, int csvLine);
     ServiceContext m_ctx;
 };
 

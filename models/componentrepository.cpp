@@ -112,16 +112,19 @@ void ComponentRepository::removeEmptyGroups()
 
 void ComponentRepository::insertUpdate(const ComponentUpdate &u)
 {
-    m_db.run(QStringLiteral("INSERT INTO component_updates (id, component_id, old_status, new_status, created_at) "
-                            "VALUES (?, ?, ?, ?, ?)"),
-             {u.id, u.componentId, toString(u.oldStatus), toString(u.newStatus), toDb(u.createdAt)});
+    m_db.run(
+        QStringLiteral("INSERT INTO component_updates (id, component_id, old_status, new_status, created_at, "
+                       "actor) VALUES (?, ?, ?, ?, ?, ?)"),
+        {u.id, u.componentId, toString(u.oldStatus), toString(u.newStatus), toDb(u.createdAt),
+         nullIfEmpty(u.actor)});
 }
 
 std::vector<ComponentUpdate> ComponentRepository::updatesFor(const QString &componentId)
 {
-    QSqlQuery &q = m_db.run(QStringLiteral("SELECT id, component_id, old_status, new_status, created_at FROM "
-                                           "component_updates WHERE component_id = ? ORDER BY created_at DESC"),
-                            {componentId});
+    QSqlQuery &q =
+        m_db.run(QStringLiteral("SELECT id, component_id, old_status, new_status, created_at, actor FROM "
+                                "component_updates WHERE component_id = ? ORDER BY created_at DESC"),
+                 {componentId});
     std::vector<ComponentUpdate> out;
     while (q.next()) {
         ComponentUpdate u;
@@ -130,6 +133,7 @@ std::vector<ComponentUpdate> ComponentRepository::updatesFor(const QString &comp
         u.oldStatus = parseComponentStatus(q.value(2).toString()).value_or(ComponentStatus::Operational);
         u.newStatus = parseComponentStatus(q.value(3).toString()).value_or(ComponentStatus::Operational);
         u.createdAt = dateFromDb(q.value(4));
+        u.actor = q.value(5).toString();
         out.push_back(u);
     }
     return out;

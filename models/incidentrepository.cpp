@@ -88,8 +88,8 @@ std::vector<IncidentUpdate> IncidentRepository::updatesFor(const QString &incide
 {
     QSqlQuery &q = m_db.run(
         QStringLiteral("SELECT id, incident_id, status, body, created_at, updated_at, display_at, twitter_updated_at, "
-                       "wants_twitter_update, deliver_notifications, affected_components FROM incident_updates "
-                       "WHERE incident_id = ? ORDER BY created_at DESC, rowid DESC"),
+                       "wants_twitter_update, deliver_notifications, affected_components, actor "
+                       "FROM incident_updates WHERE incident_id = ? ORDER BY created_at DESC, rowid DESC"),
         {incidentId});
     std::vector<IncidentUpdate> out;
     while (q.next()) {
@@ -105,6 +105,7 @@ std::vector<IncidentUpdate> IncidentRepository::updatesFor(const QString &incide
         u.wantsTwitterUpdate = q.value(8).toBool();
         u.deliverNotifications = q.value(9).toBool();
         u.affectedComponents = jsoncol::toAffected(q.value(10).toString());
+        u.actor = q.value(11).toString();
         out.push_back(std::move(u));
     }
     return out;
@@ -148,12 +149,13 @@ void IncidentRepository::update(const Incident &i)
 
 void IncidentRepository::insertUpdate(const IncidentUpdate &u)
 {
-    m_db.run(QStringLiteral("INSERT INTO incident_updates (id, incident_id, status, body, created_at, updated_at, "
-                            "display_at, twitter_updated_at, wants_twitter_update, deliver_notifications, "
-                            "affected_components) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
-             {u.id, u.incidentId, toString(u.status), u.body, toDb(u.createdAt), toDb(u.updatedAt),
-              toDb(u.displayAt), toDb(u.twitterUpdatedAt), u.wantsTwitterUpdate, u.deliverNotifications,
-              jsoncol::fromAffected(u.affectedComponents)});
+    m_db.run(
+        QStringLiteral("INSERT INTO incident_updates (id, incident_id, status, body, created_at, updated_at, "
+                       "display_at, twitter_updated_at, wants_twitter_update, deliver_notifications, "
+                       "affected_components, actor) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+        {u.id, u.incidentId, toString(u.status), u.body, toDb(u.createdAt), toDb(u.updatedAt),
+         toDb(u.displayAt), toDb(u.twitterUpdatedAt), u.wantsTwitterUpdate, u.deliverNotifications,
+         jsoncol::fromAffected(u.affectedComponents), nullIfEmpty(u.actor)});
 }
 
 } // namespace sd

@@ -19,6 +19,7 @@ Store::Store(std::unique_ptr<Database> db)
     , outbox(*m_db)
     , settings(*m_db)
     , notices(*m_db)
+    , audit(*m_db)
 {
 }
 

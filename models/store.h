@@ -1,5 +1,6 @@
 #pragma once
 
+#include "auditrepository.h"
 #include "componentrepository.h"
 #include "database.h"
 #include "incidentrepository.h"
@@ -35,6 +36,7 @@ public:
     OutboxRepository outbox;
     SettingsRepository settings;
     NoticeRepository notices;
+    AuditRepository audit;
 };
 
 } // namespace sd

@@ -1,10 +1,12 @@
 #include "httpreceiver.h"
+#include "operatoridentity.h"
 #include "testsupport.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
+#include <QProcessEnvironment>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
@@ -23,9 +25,11 @@ class TestCli final : public QObject
         QString out, err;
     };
     // Waits on the event loop rather than blocking it: a receiver in this process keeps answering meanwhile.
-    static Run runCli(const QStringList &args)
+    static Run runCli(const QStringList &args,
+                      const QProcessEnvironment &env = QProcessEnvironment::systemEnvironment())
     {
         QProcess p;
+        p.setProcessEnvironment(env);
         QSignalSpy done(&p, &QProcess::finished);
         p.start(sd::test::cliPath(), args);
         if (!done.wait(60000))
@@ -42,6 +46,7 @@ class TestCli final : public QObject
     {
         return runCli(QStringList{QStringLiteral("--db"), dbPath} + args);
     }
+    static QJsonArray jsonArray(const Run &r) { return QJsonDocument::fromJson(r.out.toUtf8()).array(); }
 
 private Q_SLOTS:
     void helpAndVersion()
@@ -143,6 +148,21 @@ private Q_SLOTS:
             << QStringList{QStringLiteral("report"), QStringLiteral("--format"), QStringLiteral("csv"),
                            QStringLiteral("--out"), m_dir.path()}
             << "is a directory";
+        QTest::newRow("empty operator name")
+            << QStringList{QStringLiteral("--as"), QString(), QStringLiteral("component"),
+                           QStringLiteral("list")}
+            << "--as: the operator name is empty";
+        QTest::newRow("operator name with a line break")
+            << QStringList{QStringLiteral("--as"), QStringLiteral("eve\nroot"), QStringLiteral("page"),
+                           QStringLiteral("show")}
+            << "--as: the operator name contains a control character";
+        QTest::newRow("audit since") << QStringList{QStringLiteral("audit"), QStringLiteral("--since"),
+                                                    QStringLiteral("yesterday")}
+                                     << "--since must be an ISO 8601 time";
+        QTest::newRow("component history of nothing")
+            << QStringList{QStringLiteral("component"), QStringLiteral("history"),
+                           QStringLiteral("zzzzzzzzzzzz")}
+            << "unknown component id";
         QTest::newRow("report since") << QStringList{QStringLiteral("report"),
                                                      QStringLiteral("--format"),
                                                      QStringLiteral("csv"),
@@ -247,6 +267,154 @@ private Q_SLOTS:
         QCOMPARE(lines.size(), 2); // header and the one refused attempt
         QVERIFY(lines.at(0).startsWith("started_at,webhook_id,"));
         QVERIFY(lines.at(1).contains(",refused,"));
+    }
+
+    // Who did what: --as names the operator, else STATUSDESK_OPERATOR, else user@host; the component's
+    // history and the audit log show it.
+    void operatorNameFromAsOrEnvironment_data()
+    {
+        QTest::addColumn<QStringList>("global");
+        QTest::addColumn<QString>("environment"); // STATUSDESK_OPERATOR; empty: unset
+        QTest::addColumn<QString>("expected");    // empty: this machine's user@host
+        QTest::newRow("--as") << QStringList{QStringLiteral("--as"), QStringLiteral("Dana")} << QString()
+                              << QStringLiteral("Dana");
+        QTest::newRow("--as=") << QStringList{QStringLiteral("--as=Dana Scully")} << QString()
+                               << QStringLiteral("Dana Scully");
+        QTest::newRow("environment") << QStringList{} << QStringLiteral("erin@bridge")
+                                     << QStringLiteral("erin@bridge");
+        QTest::newRow("--as wins over the environment")
+            << QStringList{QStringLiteral("--as"), QStringLiteral("Dana")} << QStringLiteral("erin@bridge")
+            << QStringLiteral("Dana");
+        QTest::newRow("default") << QStringList{} << QString() << QString();
+    }
+    void operatorNameFromAsOrEnvironment()
+    {
+        QFETCH(QStringList, global);
+        QFETCH(QString, environment);
+        QFETCH(QString, expected);
+        if (expected.isEmpty())
+            expected = sd::defaultOperator();
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.remove(QStringLiteral("STATUSDESK_OPERATOR"));
+        if (!environment.isEmpty())
+            env.insert(QStringLiteral("STATUSDESK_OPERATOR"), environment);
+        QTemporaryDir dir;
+        const QStringList base{QStringLiteral("--db"), dir.filePath(QStringLiteral("as.sqlite")),
+                               QStringLiteral("--queue-only")};
+
+        Run r = runCli(base + QStringList{QStringLiteral("component"), QStringLiteral("add"),
+                                          QStringLiteral("--name"), QStringLiteral("API")});
+        QCOMPARE(r.code, 0);
+        const QString id = r.out;
+        r = runCli(base + global +
+                       QStringList{QStringLiteral("component"), QStringLiteral("set"), id,
+                                   QStringLiteral("--status"), QStringLiteral("major_outage")},
+                   env);
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+
+        r = runCli(base + QStringList{QStringLiteral("component"), QStringLiteral("history"), id,
+                                      QStringLiteral("--json")});
+        const QJsonArray history = jsonArray(r);
+        QCOMPARE(history.size(), 1);
+        QCOMPARE(history.at(0)[u"actor"].toString(), expected);
+        QCOMPARE(history.at(0)[u"new_status"].toString(), QStringLiteral("major_outage"));
+        r = runCli(base + QStringList{QStringLiteral("component"), QStringLiteral("list"),
+                                      QStringLiteral("--json")});
+        QCOMPARE(jsonArray(r).at(0)[u"status_changed_by"].toString(), expected);
+
+        r = runCli(base + QStringList{QStringLiteral("audit"), QStringLiteral("--json")});
+        const QJsonArray audit = jsonArray(r);
+        QCOMPARE(audit.size(), 2); // the add (by the default operator), then the status change
+        QCOMPARE(audit.at(0)[u"actor"].toString(), expected);
+        QCOMPARE(audit.at(0)[u"action"].toString(), QStringLiteral("component.status"));
+        QCOMPARE(audit.at(0)[u"subject_id"].toString(), id);
+        QCOMPARE(audit.at(1)[u"action"].toString(), QStringLiteral("component.add"));
+    }
+
+    // A resend delivered by the command line names who asked for it in the attempts listing; the audit
+    // log lists every change with its operator, newest first, and --since narrows it.
+    void attemptsAndAuditNameTheOperator()
+    {
+        sd::test::HttpReceiver receiver;
+        QVERIFY(receiver.start());
+        QTemporaryDir dir;
+        const QString dbPath = dir.filePath(QStringLiteral("who.sqlite"));
+        const auto as = [](const char *name) {
+            return QStringList{QStringLiteral("--as"), QLatin1String(name)};
+        };
+        const QDateTime start = QDateTime::currentDateTimeUtc().addSecs(-1);
+        Run r = cliAsync(
+            dbPath, as("alice") + QStringList{QStringLiteral("subscriber"), QStringLiteral("add"),
+                                              QStringLiteral("--endpoint"), receiver.url(),
+                                              QStringLiteral("--email"), QStringLiteral("ok@example.com")});
+        QCOMPARE(r.code, 0);
+        r = cliAsync(dbPath, as("alice") + QStringList{QStringLiteral("component"), QStringLiteral("add"),
+                                                       QStringLiteral("--name"), QStringLiteral("API")});
+        const QString component = r.out;
+        r = cliAsync(dbPath,
+                     as("alice") + QStringList{QStringLiteral("component"), QStringLiteral("set"), component,
+                                               QStringLiteral("--status"), QStringLiteral("major_outage")});
+        QVERIFY2(r.out.contains(QLatin1String("delivered 1")), qPrintable(r.out + r.err));
+        r = cliAsync(dbPath, {QStringLiteral("deliveries"), QStringLiteral("--json")});
+        const QString delivery = jsonArray(r).at(0)[u"id"].toString();
+        QVERIFY(delivery.startsWith(QLatin1String("msg_")));
+
+        r = cliAsync(dbPath, as("bob") + QStringList{QStringLiteral("resend"), delivery});
+        QVERIFY2(r.out.contains(QLatin1String("delivered 1")), qPrintable(r.out + r.err));
+        QCOMPARE(receiver.requests().size(), 2);
+
+        r = cliAsync(dbPath, {QStringLiteral("attempts"), delivery});
+        QCOMPARE(r.code, 0);
+        const QStringList lines = r.out.split(QLatin1Char('\n'));
+        QCOMPARE(lines.size(), 3); // header and two attempts
+        QVERIFY2(lines.at(0).contains(QLatin1String("ACTOR")), qPrintable(lines.at(0)));
+        QVERIFY2(!lines.at(1).contains(QLatin1String("bob")), qPrintable(lines.at(1)));
+        QVERIFY2(lines.at(2).contains(QLatin1String("manual")) &&
+                     lines.at(2).trimmed().endsWith(QLatin1String("bob")),
+                 qPrintable(lines.at(2)));
+        r = cliAsync(dbPath, {QStringLiteral("attempts"), delivery, QStringLiteral("--json")});
+        const QJsonArray attempts = jsonArray(r);
+        QVERIFY(attempts.at(0)[u"actor"].isNull());
+        QCOMPARE(attempts.at(1)[u"actor"].toString(), QStringLiteral("bob"));
+
+        r = cliAsync(dbPath,
+                     as("carol") + QStringList{QStringLiteral("incident"), QStringLiteral("create"),
+                                               QStringLiteral("--name"), QStringLiteral("Down"),
+                                               QStringLiteral("--status"), QStringLiteral("investigating"),
+                                               QStringLiteral("--body"), QStringLiteral("Looking"),
+                                               QStringLiteral("--queue-only")});
+        QCOMPARE(r.code, 0);
+        r = cliAsync(dbPath, {QStringLiteral("incident"), QStringLiteral("list"), QStringLiteral("--json")});
+        QCOMPARE(jsonArray(r).at(0)[u"incident_updates"][0][u"actor"].toString(), QStringLiteral("carol"));
+        r = cliAsync(dbPath, as("dan") + QStringList{QStringLiteral("settings"),
+                                                     QStringLiteral("--timeout-ms"), QStringLiteral("5000")});
+        QCOMPARE(r.code, 0);
+
+        r = cliAsync(dbPath, {QStringLiteral("audit"), QStringLiteral("--json")});
+        QStringList seen; // "actor action", newest first
+        for (const QJsonValue &v : jsonArray(r))
+            seen << v[u"actor"].toString() + QLatin1Char(' ') + v[u"action"].toString();
+        QCOMPARE(seen, (QStringList{
+                           QStringLiteral("dan settings.set"), QStringLiteral("carol incident.create"),
+                           QStringLiteral("bob resend"), QStringLiteral("alice component.status"),
+                           QStringLiteral("alice component.add"), QStringLiteral("alice subscriber.add")}));
+        const QJsonObject settingsRow = jsonArray(r).at(0).toObject();
+        QVERIFY2(settingsRow[u"detail"].toString().contains(QStringLiteral("timeout ms 30000 → 5000")),
+                 qPrintable(settingsRow[u"detail"].toString()));
+
+        r = cliAsync(dbPath, {QStringLiteral("audit")});
+        QCOMPARE(r.code, 0);
+        QVERIFY2(r.out.startsWith(QLatin1String("AT")), qPrintable(r.out));
+        QCOMPARE(r.out.count(QLatin1Char('\n')), 6);
+        QVERIFY2(r.out.contains(QLatin1String("bob")) && r.out.contains(QLatin1String("Resend of delivery ")),
+                 qPrintable(r.out));
+        r = cliAsync(dbPath, {QStringLiteral("audit"), QStringLiteral("--json"), QStringLiteral("--since"),
+                              start.addSecs(3600).toString(Qt::ISODate)});
+        QCOMPARE(jsonArray(r).size(), 0);
+        r = cliAsync(dbPath,
+                     {QStringLiteral("audit"), QStringLiteral("--json"), QStringLiteral("--since"),
+                      start.toString(Qt::ISODate), QStringLiteral("--actor"), QStringLiteral("alice")});
+        QCOMPARE(jsonArray(r).size(), 3);
     }
 
     void csvImportReportsRows()

@@ -13,6 +13,7 @@
 #include <QLabel>
 #include <QMessageBox>
 #include <QTableView>
+#include <QTextBrowser>
 #include <QToolBar>
 #include <QVBoxLayout>
 
@@ -34,6 +35,7 @@ ComponentsView::ComponentsView(Session &session, QWidget *parent)
     bar->addAction(tr("Move down"), this, [this] { moveSelected(1); });
     bar->addAction(tr("Group…"), this, &ComponentsView::groupSelected);
     bar->addAction(tr("Remove"), this, &ComponentsView::removeSelected);
+    bar->addAction(tr("History…"), this, &ComponentsView::showHistorySelected);
 
     m_table->setObjectName(QStringLiteral("componentsTable"));
     m_table->setModel(m_model);
@@ -209,6 +211,43 @@ void ComponentsView::groupSelected()
     m_session.afterChange();
     m_model->reload();
     m_table->selectRow(m_model->rowOfComponent(c->id));
+}
+
+void ComponentsView::showHistorySelected()
+{
+    const auto c = m_model->componentAt(selectedRow());
+    if (!c)
+        return;
+    std::vector<ComponentUpdate> history;
+    try {
+        history = m_session.liveStore().components.updatesFor(c->id); // newest first
+    } catch (const StoreError &e) {
+        return showError(e.message());
+    }
+    QString html = QStringLiteral("<h3>%1</h3>").arg(c->name.toHtmlEscaped());
+    if (history.empty())
+        html += QStringLiteral("<p><i>%1</i></p>").arg(tr("No status change yet."));
+    for (const ComponentUpdate &u : history) {
+        html += QStringLiteral("<p>%1 → <b>%2</b><br><small>%3%4</small></p>")
+                    .arg(componentStatusLabel(u.oldStatus), componentStatusLabel(u.newStatus),
+                         u.createdAt.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss")),
+                         // Rows from before schema 4 name nobody.
+                         u.actor.isEmpty() ? QString() : tr(" · by %1").arg(u.actor.toHtmlEscaped()));
+    }
+    auto *dialog = new QDialog(this);
+    dialog->setObjectName(QStringLiteral("componentHistoryDialog"));
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setWindowTitle(tr("Status history: %1").arg(c->name));
+    auto *text = new QTextBrowser(dialog);
+    text->setObjectName(QStringLiteral("componentHistory"));
+    text->setHtml(html);
+    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Close, dialog);
+    connect(buttons, &QDialogButtonBox::rejected, dialog, &QDialog::reject);
+    auto *layout = new QVBoxLayout(dialog);
+    layout->addWidget(text);
+    layout->addWidget(buttons);
+    dialog->resize(460, 360);
+    dialog->open();
 }
 
 void ComponentsView::removeSelected()

@@ -33,6 +33,8 @@ public:
     void moveSelected(int delta);
     void groupSelected();
     void removeSelected();
+    // Opens (non-modal to the event loop) the selected component's status changes and who made them.
+    void showHistorySelected();
 
 Q_SIGNALS:
     void statusMessage(const QString &text);

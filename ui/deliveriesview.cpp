@@ -203,9 +203,16 @@ void DeliveriesView::showDetail()
     std::vector<Attempt> attempts;
     try {
         QSqlQuery &q = m_session.liveStore().db().run(
-            QStringLiteral("SELECT body FROM message_bodies WHERE message_id = ?"), {id});
-        if (q.next())
+            QStringLiteral("SELECT b.body, m.created_by, m.next_actor, m.next_trigger FROM messages m JOIN "
+                           "message_bodies b ON b.message_id = m.id WHERE m.id = ?"),
+            {id});
+        if (q.next()) {
             full->body = q.value(0).toByteArray();
+            full->createdBy = q.value(1).toString();
+            full->nextActor = q.value(2).toString();
+            full->nextTrigger =
+                parseAttemptTrigger(q.value(3).toString()).value_or(AttemptTrigger::Automatic);
+        }
         q.finish();
         attempts = m_session.liveStore().outbox.attempts(id);
     } catch (const StoreError &e) {
@@ -222,6 +229,11 @@ void DeliveriesView::showDetail()
     if (full->nextAttemptAt.isValid() &&
         (full->state == DeliveryState::Retrying || full->state == DeliveryState::Queued))
         html += tr(", next attempt %1").arg(full->nextAttemptAt.toLocalTime().toString(Qt::ISODate));
+    // Who: the operator whose change queued it, and who asked for a resend not yet sent.
+    if (!full->createdBy.isEmpty())
+        html += QStringLiteral("<br>") + tr("Queued by %1").arg(full->createdBy.toHtmlEscaped());
+    if (full->nextTrigger == AttemptTrigger::Manual && !full->nextActor.isEmpty())
+        html += QStringLiteral("<br>") + tr("Resend requested by %1").arg(full->nextActor.toHtmlEscaped());
     html += QStringLiteral("</p>");
     if (attempts.empty())
         html += QStringLiteral("<p><i>%1</i></p><h4>%2</h4>%3")
@@ -235,9 +247,13 @@ void DeliveriesView::showDetail()
                       .arg(a.httpStatus > 0 ? QStringLiteral("HTTP %1").arg(a.httpStatus) : QString(),
                            a.errorClass, a.errorText)
                       .trimmed();
+        // A manual attempt names who resent it.
+        const QString trigger = a.trigger == AttemptTrigger::Manual && !a.actor.isEmpty()
+                                    ? tr("resent by %1").arg(a.actor)
+                                    : toString(a.trigger);
         html += QStringLiteral("<hr><h4>Attempt %1 (%2) — %3 at %4, %5 ms</h4>")
                     .arg(a.attemptNumber)
-                    .arg(toString(a.trigger), result.toHtmlEscaped(), timefmt::isoUtc(a.startedAt))
+                    .arg(trigger.toHtmlEscaped(), result.toHtmlEscaped(), timefmt::isoUtc(a.startedAt))
                     .arg(a.durationMs);
         html += QStringLiteral("<b>%1</b>").arg(tr("Request headers")) + pre(headerLines(a.requestHeaders));
         html += QStringLiteral("<b>%1</b>").arg(tr("Request body")) + pre(prettyJson(full->body));

@@ -105,9 +105,10 @@ void IncidentsView::showHistory()
                     .arg(i->scheduledFor.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm")),
                          i->scheduledUntil.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm")));
     for (const IncidentUpdate &u : i->updates) { // newest first, as stored
-        html += QStringLiteral("<hr><p><b>%1</b> <small>%2%3</small><br>%4</p>")
+        html += QStringLiteral("<hr><p><b>%1</b> <small>%2%3%4</small><br>%5</p>")
                     .arg(toString(u.status),
                          u.createdAt.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss")),
+                         u.actor.isEmpty() ? QString() : tr(" · by %1").arg(u.actor.toHtmlEscaped()),
                          u.deliverNotifications ? QString() : tr(" · not notified"),
                          u.body.toHtmlEscaped().replace(QLatin1Char('\n'), QStringLiteral("<br>")));
         for (const AffectedComponent &a : u.affectedComponents)

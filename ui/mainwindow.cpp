@@ -6,6 +6,7 @@
 #include "deliverycontroller.h"
 #include "incidentsmodel.h"
 #include "incidentsview.h"
+#include "operatoridentity.h"
 #include "sampledata.h"
 #include "session.h"
 #include "statusbarwidgets.h"
@@ -19,6 +20,9 @@
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QHeaderView>
+#include <QInputDialog>
+#include <QLabel>
+#include <QLineEdit>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QSettings>
@@ -40,12 +44,15 @@ MainWindow::MainWindow(std::unique_ptr<Session> session, QWidget *parent)
     , m_tabs(new QTabWidget(this))
     , m_pageStatus(new PageStatusIndicator(this))
     , m_progress(new DeliveryProgressLabel(this))
+    , m_operator(new QLabel(this))
 {
     setObjectName(QStringLiteral("mainWindow"));
     setCentralWidget(m_tabs);
     // Permanent: temporary messages never hide the page status.
     statusBar()->addPermanentWidget(m_pageStatus);
     statusBar()->addPermanentWidget(m_progress);
+    m_operator->setObjectName(QStringLiteral("operatorLabel"));
+    statusBar()->addPermanentWidget(m_operator);
     createActions();
     connect(m_tabs, &QTabWidget::currentChanged, this, &MainWindow::onTabChanged);
 
@@ -93,6 +100,8 @@ void MainWindow::createActions()
     QAction *exportAction =
         file->addAction(tr("&Export delivery report…"), QKeySequence(Qt::CTRL | Qt::Key_E), this,
                         [this] { m_deliveries->exportReport(); });
+    file->addAction(tr("Operator &name…"), this, &MainWindow::editOperatorName)
+        ->setObjectName(QStringLiteral("operatorNameAction"));
     file->addSeparator();
     file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
 
@@ -208,6 +217,14 @@ void MainWindow::buildViews()
     forward(m_subscribers);
     forward(m_deliveries);
     connect(&s, &Session::dataChanged, this, &MainWindow::onDataChanged);
+    const auto showOperator = [this](const QString &name) {
+        m_operator->setText(tr("as %1").arg(name));
+        m_operator->setToolTip(tr("Changes and resends from this console are recorded under %1 "
+                                  "(File → Operator name…)")
+                                   .arg(name));
+    };
+    showOperator(s.operatorName());
+    connect(&s, &Session::operatorChanged, m_operator, showOperator);
     connect(&s.delivery(), &DeliveryController::progress, m_progress, &DeliveryProgressLabel::setProgress);
     connect(&s.delivery(), &DeliveryController::messagesChanged, this, [this] { m_statsDirty = true; });
     connect(&s.delivery(), &DeliveryController::noticeAdded, this,
@@ -396,6 +413,24 @@ void MainWindow::closeEvent(QCloseEvent *event)
     settings.setValue(QStringLiteral("window/state"), saveState());
     saveViewState();
     event->accept();
+}
+
+void MainWindow::editOperatorName()
+{
+    // Several responders may share one login or one desk: the name is what the history and the audit
+    // log show.
+    bool ok = false;
+    const QString chosen = QInputDialog::getText(
+        this, tr("Operator name"), tr("Record my changes and resends as (empty: %1):").arg(resolveOperator()),
+        QLineEdit::Normal, Session::chosenOperatorName(), &ok);
+    if (!ok)
+        return;
+    if (!chosen.trimmed().isEmpty()) {
+        if (const QString err = checkOperatorName(chosen); !err.isEmpty())
+            return void(QMessageBox::warning(this, tr("Operator name"), err));
+    }
+    m_session->setOperatorName(chosen);
+    statusBar()->showMessage(tr("Changes are now recorded as %1.").arg(m_session->operatorName()), 10000);
 }
 
 void MainWindow::about()

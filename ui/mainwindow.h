@@ -5,6 +5,7 @@
 #include <memory>
 
 class QActionGroup;
+class QLabel;
 class QMenu;
 class QTabWidget;
 
@@ -60,6 +61,7 @@ private:
     void restoreViewState();
     void setReceiverMode(int mode);
     void about();
+    void editOperatorName();
 
     std::unique_ptr<Session> m_session;
     QTabWidget *m_tabs = nullptr;
@@ -69,6 +71,7 @@ private:
     DeliveriesView *m_deliveries = nullptr;
     PageStatusIndicator *m_pageStatus = nullptr;
     DeliveryProgressLabel *m_progress = nullptr;
+    QLabel *m_operator = nullptr; // who this console's changes are recorded under
     QMenu *m_recentMenu = nullptr;
     QActionGroup *m_receiverModes = nullptr;
     QList<bool> m_dirty;

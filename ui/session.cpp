@@ -4,9 +4,14 @@
 #include "serviceworker.h"
 #include "testreceiver.h"
 
+#include "operatoridentity.h"
+
+#include <QSettings>
+
 namespace sd {
 namespace {
 const QString kReceiverPortKey = QStringLiteral("console.test_receiver_port");
+const QString kOperatorKey = QStringLiteral("console/operatorName"); // per user, not per database
 }
 
 std::unique_ptr<Session> Session::open(const QString &path, QString *error)
@@ -32,6 +37,7 @@ Session::Session(QString path, std::unique_ptr<Store> store, std::unique_ptr<Sto
     , m_delivery(new DeliveryController(m_path, this))
     , m_worker(new ServiceWorker(m_path, this))
 {
+    applyOperator(resolveOperator(chosenOperatorName()));
     // A sample page made earlier points its subscriber at the built-in receiver: bring it back on the same
     // port.
     const int port = m_store->settings.value(kReceiverPortKey).toInt();
@@ -84,6 +90,35 @@ bool Session::isEmpty()
     } catch (const StoreError &) {
         return false;
     }
+}
+
+QString Session::chosenOperatorName()
+{
+    const QString chosen = QSettings().value(kOperatorKey).toString().trimmed();
+    // A hand-edited settings file with a name that cannot be recorded falls back to the default.
+    return checkOperatorName(chosen).isEmpty() ? chosen : QString();
+}
+
+void Session::setOperatorName(const QString &chosen)
+{
+    QSettings settings;
+    if (chosen.trimmed().isEmpty())
+        settings.remove(kOperatorKey);
+    else
+        settings.setValue(kOperatorKey, chosen.trimmed());
+    applyOperator(resolveOperator(chosen));
+}
+
+void Session::applyOperator(const QString &name)
+{
+    m_operator = name;
+    m_pages.setActor(name);
+    m_components.setActor(name);
+    m_incidents.setActor(name);
+    m_subscribers.setActor(name);
+    m_resend.setActor(name);
+    m_worker->setActor(name);
+    Q_EMIT operatorChanged(name);
 }
 
 void Session::afterChange(int messagesQueued)

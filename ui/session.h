@@ -50,6 +50,13 @@ public:
 
     bool isEmpty(); // no components, incidents or subscribers yet
 
+    // The operator every change from this console is recorded under: the name set in the console
+    // (File → Operator name…, kept in QSettings), else STATUSDESK_OPERATOR, else user@host.
+    QString operatorName() const { return m_operator; }
+    static QString chosenOperatorName(); // the console's saved choice; empty when none
+    // Saves `chosen` (empty: back to the default) and applies it to every change made from now on.
+    void setOperatorName(const QString &chosen);
+
 public Q_SLOTS:
     // Call after every service call: wakes the engine when messages were queued.
     void afterChange(int messagesQueued = 0);
@@ -57,11 +64,14 @@ public Q_SLOTS:
 Q_SIGNALS:
     void dataChanged();
     void messagesQueued(int count);
+    void operatorChanged(const QString &name);
 
 private:
     Session(QString path, std::unique_ptr<Store> store, std::unique_ptr<Store> liveStore);
+    void applyOperator(const QString &name);
 
     QString m_path;
+    QString m_operator;
     std::unique_ptr<Store> m_store;
     std::unique_ptr<Store> m_liveStore;
     PageService m_pages;

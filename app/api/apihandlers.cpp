@@ -96,6 +96,9 @@ ApiResponse ApiHandlers::handle(const ApiRequest &request)
         FreshSnapshot(const FreshSnapshot &) = delete;
         FreshSnapshot &operator=(const FreshSnapshot &) = delete;
     } fresh(m_ctx.store.db());
+    // Who this request's changes are recorded under: the API key's name once authenticated; the public
+    // unsubscribe page acts for the subscriber who followed its link.
+    m_ctx.actor = QStringLiteral("unsubscribe-link");
     try {
         const Page page = m_ctx.store.page.get();
         if (!isApiPath(request.path)) {
@@ -108,8 +111,10 @@ ApiResponse ApiHandlers::handle(const ApiRequest &request)
         if (request.authorization.isEmpty())
             return ApiResponse::error(
                 401, QStringLiteral("missing Authorization header; send \"Authorization: OAuth <key>\""));
-        if (!ApiKeyStore(m_ctx.store.db()).verify(presentedKey(request.authorization)))
+        const auto key = ApiKeyStore(m_ctx.store.db()).verifiedKey(presentedKey(request.authorization));
+        if (!key)
             return ApiResponse::error(401, QStringLiteral("invalid or revoked API key"));
+        m_ctx.actor = QStringLiteral("api-key:") + key->name;
         const RouteMatch match = matchRoute(request.method, request.path, page.id);
         switch (match.outcome) {
         case RouteMatch::Outcome::NotFound:

@@ -1,5 +1,6 @@
 #include "apikeystore.h"
 
+#include "auditrepository.h"
 #include "ids.h"
 
 #include <QCryptographicHash>
@@ -38,7 +39,7 @@ bool ApiKeyStore::constantTimeEquals(const QByteArray &a, const QByteArray &b)
     return diff == 0;
 }
 
-Result<CreatedApiKey> ApiKeyStore::create(const QString &name)
+Result<CreatedApiKey> ApiKeyStore::create(const QString &name, const QString &actor)
 {
     const QString trimmed = name.trimmed();
     if (trimmed.isEmpty())
@@ -53,9 +54,14 @@ Result<CreatedApiKey> ApiKeyStore::create(const QString &name)
     out.key.name = trimmed;
     out.key.createdAt = QDateTime::currentDateTimeUtc();
     try {
+        Transaction tx(m_db);
         m_db.run(QStringLiteral("INSERT INTO api_keys (id, name, key_hash, created_at, revoked_at) "
                                 "VALUES (?, ?, ?, ?, NULL)"),
                  {out.key.id, out.key.name, hash(out.secret), toDb(out.key.createdAt)});
+        AuditRepository(m_db).add({0, out.key.createdAt, actor, QStringLiteral("api-key.create"),
+                                   QStringLiteral("api_key"), out.key.id,
+                                   QStringLiteral("API key \"%1\" created").arg(out.key.name)});
+        tx.commit();
     } catch (const StoreError &e) {
         return Error{QStringLiteral("database error: %1").arg(e.message())};
     }
@@ -73,40 +79,48 @@ std::vector<ApiKey> ApiKeyStore::list()
     return out;
 }
 
-Result<ApiKey> ApiKeyStore::revoke(const QString &id)
+Result<ApiKey> ApiKeyStore::revoke(const QString &id, const QString &actor)
 {
     try {
+        Transaction tx(m_db);
         QSqlQuery &q = m_db.run(
             QStringLiteral("SELECT id, name, created_at, revoked_at FROM api_keys WHERE id = ?"), {id});
-        if (!q.next())
-            return Error{QStringLiteral("unknown API key id \"%1\"").arg(id)};
-        ApiKey k = keyFrom(q);
+        const bool found = q.next();
+        ApiKey k = found ? keyFrom(q) : ApiKey();
         q.finish();
+        if (!found)
+            return Error{QStringLiteral("unknown API key id \"%1\"").arg(id)};
         if (k.revokedAt.isValid())
             return k; // revoking twice is harmless
         k.revokedAt = QDateTime::currentDateTimeUtc();
         m_db.run(QStringLiteral("UPDATE api_keys SET revoked_at = ? WHERE id = ?"), {toDb(k.revokedAt), id});
+        AuditRepository(m_db).add({0, k.revokedAt, actor, QStringLiteral("api-key.revoke"),
+                                   QStringLiteral("api_key"), k.id,
+                                   QStringLiteral("API key \"%1\" revoked").arg(k.name)});
+        tx.commit();
         return k;
     } catch (const StoreError &e) {
         return Error{QStringLiteral("database error: %1").arg(e.message())};
     }
 }
 
-bool ApiKeyStore::verify(const QString &presented)
+std::optional<ApiKey> ApiKeyStore::verifiedKey(const QString &presented)
 {
     if (presented.isEmpty())
-        return false;
+        return std::nullopt;
     const QByteArray wanted = hash(presented).toLatin1();
-    bool match = false;
+    std::optional<ApiKey> match;
     try {
-        QSqlQuery &q = m_db.run(QStringLiteral("SELECT key_hash FROM api_keys WHERE revoked_at IS NULL"));
+        QSqlQuery &q = m_db.run(QStringLiteral(
+            "SELECT id, name, created_at, revoked_at, key_hash FROM api_keys WHERE revoked_at IS NULL"));
         while (q.next()) {
             // No early exit: the time taken does not depend on which key (if any) matched.
-            match |= constantTimeEquals(q.value(0).toString().toLatin1(), wanted);
+            if (constantTimeEquals(q.value(4).toString().toLatin1(), wanted))
+                match = keyFrom(q);
         }
         q.finish();
     } catch (const StoreError &) {
-        return false;
+        return std::nullopt;
     }
     return match;
 }

@@ -1,10 +1,12 @@
 #pragma once
 
 #include "database.h"
+#include "operatoridentity.h"
 #include "result.h"
 
 #include <QDateTime>
 #include <QString>
+#include <optional>
 #include <vector>
 
 namespace sd::api {
@@ -32,11 +34,14 @@ public:
         : m_db(db)
     {}
 
-    Result<CreatedApiKey> create(const QString &name);
+    // Both write their audit_log row under `actor` in the same transaction as the key.
+    Result<CreatedApiKey> create(const QString &name, const QString &actor = defaultOperator());
     std::vector<ApiKey> list();
-    Result<ApiKey> revoke(const QString &id);
+    Result<ApiKey> revoke(const QString &id, const QString &actor = defaultOperator());
     // True when `presented` is a live key. Compares against every live hash without stopping early.
-    bool verify(const QString &presented);
+    bool verify(const QString &presented) { return verifiedKey(presented).has_value(); }
+    // The live key `presented` is (its id and name, for the audit trail), compared as verify() does.
+    std::optional<ApiKey> verifiedKey(const QString &presented);
 
     static QString hash(const QString &key);
     static bool constantTimeEquals(const QByteArray &a, const QByteArray &b);

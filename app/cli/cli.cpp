@@ -1,6 +1,7 @@
 #include "cli.h"
 
 #include "database.h"
+#include "operatoridentity.h"
 #include "values.h"
 
 #include <QCoreApplication>
@@ -104,23 +105,31 @@ std::vector<Command> commandTable()
 
 QList<QCommandLineOption> globalOptions()
 {
-    return {QCommandLineOption(QStringLiteral("db"), QStringLiteral("Database file (default: $STATUSDESK_DB, then %1).")
-                                                         .arg(Database::defaultPath()),
-                               QStringLiteral("PATH")),
-            QCommandLineOption(QStringLiteral("json"), QStringLiteral("Print listings as JSON.")),
-            QCommandLineOption(QStringLiteral("queue-only"),
-                               QStringLiteral("Queue webhooks without delivering them before exit.")),
-            QCommandLineOption({QStringLiteral("h"), QStringLiteral("help")}, QStringLiteral("Show help.")),
-            QCommandLineOption({QStringLiteral("v"), QStringLiteral("version")}, QStringLiteral("Show the version."))};
+    return {
+        QCommandLineOption(
+            QStringLiteral("db"),
+            QStringLiteral("Database file (default: $STATUSDESK_DB, then %1).").arg(Database::defaultPath()),
+            QStringLiteral("PATH")),
+        QCommandLineOption(QStringLiteral("json"), QStringLiteral("Print listings as JSON.")),
+        QCommandLineOption(QStringLiteral("queue-only"),
+                           QStringLiteral("Queue webhooks without delivering them before exit.")),
+        QCommandLineOption(QStringLiteral("as"),
+                           QStringLiteral("Operator name recorded with every change (default: "
+                                          "$STATUSDESK_OPERATOR, then %1).")
+                               .arg(defaultOperator()),
+                           QStringLiteral("NAME")),
+        QCommandLineOption({QStringLiteral("h"), QStringLiteral("help")}, QStringLiteral("Show help.")),
+        QCommandLineOption({QStringLiteral("v"), QStringLiteral("version")},
+                           QStringLiteral("Show the version."))};
 }
 
-// The command words are the first non-option arguments (skipping the value of --db).
+// The command words are the first non-option arguments (skipping the value of --db and --as).
 QStringList commandWords(const QStringList &args)
 {
     QStringList words;
     for (int i = 1; i < args.size(); ++i) {
         const QString &a = args.at(i);
-        if (a == QLatin1String("--db")) {
+        if (a == QLatin1String("--db") || a == QLatin1String("--as")) {
             ++i;
             continue;
         }
@@ -135,7 +144,7 @@ QStringList commandWords(const QStringList &args)
 
 void printGeneralHelp(QTextStream &out, const std::vector<Command> &table)
 {
-    out << "Usage: statusdesk-cli [--db PATH] [--json] [--queue-only] COMMAND [ARGS]\n\n"
+    out << "Usage: statusdesk-cli [--db PATH] [--as NAME] [--json] [--queue-only] COMMAND [ARGS]\n\n"
         << "StatusDesk command line: edit a status page, keep webhook subscribers and deliver\n"
         << "Statuspage-compatible webhooks.\n\nCommands:\n";
     for (const Command &c : table) {
@@ -193,6 +202,14 @@ int run(const QStringList &arguments)
 
     ctx.json = parser.isSet(QStringLiteral("json"));
     ctx.queueOnly = parser.isSet(QStringLiteral("queue-only"));
+    if (parser.isSet(QStringLiteral("as"))) {
+        const QString as = parser.value(QStringLiteral("as"));
+        if (const QString err = checkOperatorName(as); !err.isEmpty())
+            return ctx.fail(QStringLiteral("--as: %1").arg(err));
+    }
+    ctx.actor = resolveOperator(parser.value(QStringLiteral("as")));
+    if (const QString err = checkOperatorName(ctx.actor); !err.isEmpty())
+        return ctx.fail(QStringLiteral("STATUSDESK_OPERATOR: %1").arg(err));
     ctx.dbPath = Database::resolvePath(parser.value(QStringLiteral("db")));
     QString error;
     ctx.store = Store::open(ctx.dbPath, &error);

@@ -25,11 +25,12 @@ struct Context
     QString dbPath;
     bool json = false;
     bool queueOnly = false;
+    QString actor; // --as, else STATUSDESK_OPERATOR, else user@host: recorded with every change
     std::unique_ptr<Store> store;
     int queued = 0; // webhooks queued by this command; delivered before exit unless --queue-only
     QDateTime startedAt = QDateTime::currentDateTimeUtc();
 
-    ServiceContext services() { return ServiceContext{*store}; }
+    ServiceContext services() { return ServiceContext{*store, systemClock, actor}; }
     int fail(const QString &message); // one line on stderr, exit code 1
     void printJson(const QJsonValue &value);
     void printTable(const QStringList &headers, const QList<QStringList> &rows);

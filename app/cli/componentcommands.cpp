@@ -1,8 +1,11 @@
 #include "cli.h"
 #include "jsonviews.h"
+#include "timeformat.h"
 #include "values.h"
 
+#include <QHash>
 #include <QJsonArray>
+#include <QJsonObject>
 
 namespace sd::cli {
 namespace {
@@ -33,19 +36,67 @@ int componentList(Context &ctx, const QCommandLineParser &, const QStringList &)
     for (const ComponentGroup &g : ctx.store->components.groups())
         groupNames.insert(g.id, g.name);
     const QString pageId = ctx.store->page.get().id;
+    // Who set each component's current status (its latest history row); empty when it never changed.
+    QHash<QString, ComponentUpdate> latest;
+    for (const Component &c : components) {
+        const auto history = ctx.store->components.updatesFor(c.id);
+        if (!history.empty())
+            latest.insert(c.id, history.front());
+    }
     if (ctx.json) {
         QJsonArray array;
-        for (const Component &c : components)
-            array.append(json::component(c, pageId, groupNames.value(c.groupId)));
+        for (const Component &c : components) {
+            QJsonObject o = json::component(c, pageId, groupNames.value(c.groupId));
+            const auto it = latest.constFind(c.id);
+            o.insert(QStringLiteral("status_changed_by"),
+                     it == latest.cend() || it->actor.isEmpty() ? QJsonValue() : QJsonValue(it->actor));
+            o.insert(QStringLiteral("status_changed_at"),
+                     it == latest.cend() ? QJsonValue() : timefmt::utc(it->createdAt));
+            array.append(o);
+        }
         ctx.printJson(array);
         return 0;
     }
     QList<QStringList> rows;
     for (const Component &c : components)
-        rows << QStringList{c.id, groupNames.value(c.groupId), c.name, toString(c.status), QString::number(c.position),
+        rows << QStringList{c.id,
+                            groupNames.value(c.groupId),
+                            c.name,
+                            toString(c.status),
+                            QString::number(c.position),
+                            latest.value(c.id).actor,
                             c.description};
-    ctx.printTable({QStringLiteral("ID"), QStringLiteral("GROUP"), QStringLiteral("NAME"), QStringLiteral("STATUS"),
-                    QStringLiteral("POS"), QStringLiteral("DESCRIPTION")},
+    ctx.printTable({QStringLiteral("ID"), QStringLiteral("GROUP"), QStringLiteral("NAME"),
+                    QStringLiteral("STATUS"), QStringLiteral("POS"), QStringLiteral("STATUS SET BY"),
+                    QStringLiteral("DESCRIPTION")},
+                   rows);
+    return 0;
+}
+
+int componentHistory(Context &ctx, const QCommandLineParser &, const QStringList &positional)
+{
+    if (positional.size() != 1)
+        return ctx.fail(QStringLiteral("component history needs exactly one component ID"));
+    if (!ctx.store->components.find(positional.first()))
+        return ctx.fail(QStringLiteral("unknown component id \"%1\"").arg(positional.first()));
+    const auto history = ctx.store->components.updatesFor(positional.first()); // newest first
+    if (ctx.json) {
+        QJsonArray array;
+        for (const ComponentUpdate &u : history)
+            array.append(QJsonObject{
+                {QStringLiteral("id"), u.id},
+                {QStringLiteral("created_at"), timefmt::utc(u.createdAt)},
+                {QStringLiteral("old_status"), toString(u.oldStatus)},
+                {QStringLiteral("new_status"), toString(u.newStatus)},
+                {QStringLiteral("actor"), u.actor.isEmpty() ? QJsonValue() : QJsonValue(u.actor)}});
+        ctx.printJson(array);
+        return 0;
+    }
+    QList<QStringList> rows;
+    for (const ComponentUpdate &u : history)
+        rows << QStringList{timefmt::isoUtc(u.createdAt), toString(u.oldStatus), toString(u.newStatus),
+                            u.actor};
+    ctx.printTable({QStringLiteral("AT"), QStringLiteral("FROM"), QStringLiteral("TO"), QStringLiteral("BY")},
                    rows);
     return 0;
 }
@@ -111,6 +162,12 @@ void addComponentCommands(std::vector<Command> &out)
                     opt("description", "Description.", "TEXT")},
                    false, componentAdd});
     out.push_back({QStringLiteral("component list"), QStringLiteral("List components."), {}, {}, false, componentList});
+    out.push_back({QStringLiteral("component history"),
+                   QStringLiteral("List a component's status changes and who made them."),
+                   QStringLiteral("ID"),
+                   {},
+                   false,
+                   componentHistory});
     out.push_back({QStringLiteral("component set"),
                    QStringLiteral("Change a component; only a status change notifies subscribers."),
                    QStringLiteral("ID"),

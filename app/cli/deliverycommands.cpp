@@ -44,6 +44,25 @@ Result<std::optional<DeliveryState>> stateOption(const QCommandLineParser &parse
     return state;
 }
 
+// "Delivery settings: timeout ms 30000 → 5000; max per host 6 → 2"; empty when nothing differs.
+QString settingsChange(const DeliverySettings &before, const DeliverySettings &after)
+{
+    QStringList changes;
+    auto note = [&changes](const char *name, const QString &from, const QString &to) {
+        if (from != to)
+            changes << QStringLiteral("%1 %2 → %3").arg(QLatin1String(name), from, to);
+    };
+    note("retry schedule", DeliverySettings::formatSchedule(before.retryScheduleMs),
+         DeliverySettings::formatSchedule(after.retryScheduleMs));
+    note("jitter", QString::number(before.jitter), QString::number(after.jitter));
+    note("timeout ms", QString::number(before.timeoutMs), QString::number(after.timeoutMs));
+    note("min backoff ms", QString::number(before.minBackoffSlowMs), QString::number(after.minBackoffSlowMs));
+    note("max in flight", QString::number(before.maxInFlight), QString::number(after.maxInFlight));
+    note("max per host", QString::number(before.maxPerHost), QString::number(after.maxPerHost));
+    return changes.isEmpty() ? QString()
+                             : QStringLiteral("Delivery settings: ") + changes.join(QStringLiteral("; "));
+}
+
 QString latency(const Message &m)
 {
     return m.lastDurationMs < 0 ? QString() : QString::number(m.lastDurationMs);
@@ -146,11 +165,12 @@ int attempts(Context &ctx, const QCommandLineParser &, const QStringList &positi
                             QString::number(a.httpStatus),
                             a.errorClass,
                             a.errorText,
-                            timefmt::isoUtc(a.nextAttemptAt)};
+                            timefmt::isoUtc(a.nextAttemptAt),
+                            a.actor};
     }
     ctx.printTable({QStringLiteral("#"), QStringLiteral("TRIGGER"), QStringLiteral("STARTED"),
                     QStringLiteral("MS"), QStringLiteral("HTTP"), QStringLiteral("CLASS"),
-                    QStringLiteral("ERROR"), QStringLiteral("NEXT")},
+                    QStringLiteral("ERROR"), QStringLiteral("NEXT"), QStringLiteral("ACTOR")},
                    rows);
     return 0;
 }
@@ -224,8 +244,19 @@ int settings(Context &ctx, const QCommandLineParser &parser, const QStringList &
         s.jitter = j;
         changed = true;
     }
-    if (changed)
-        s.save(ctx.store->settings);
+    if (changed) {
+        // The new values and their audit row commit together.
+        ServiceContext services = ctx.services();
+        auto saved = inTransaction(*ctx.store, [&]() -> Result<Ok> {
+            const DeliverySettings before = DeliverySettings::load(ctx.store->settings);
+            s.save(ctx.store->settings);
+            if (const QString detail = settingsChange(before, s); !detail.isEmpty())
+                services.audit(QStringLiteral("settings.set"), QStringLiteral("settings"), QString(), detail);
+            return Ok{};
+        });
+        if (!saved)
+            return ctx.fail(saved.error());
+    }
     if (ctx.json) {
         ctx.printJson(QJsonObject{
             {QStringLiteral("retry_schedule"), DeliverySettings::formatSchedule(s.retryScheduleMs)},
@@ -242,6 +273,49 @@ int settings(Context &ctx, const QCommandLineParser &parser, const QStringList &
             << "min backoff:    " << s.minBackoffSlowMs << " ms (429 and timeouts)\n"
             << "max in flight:  " << s.maxInFlight << '\n'
             << "max per host:   " << s.maxPerHost << Qt::endl;
+    return 0;
+}
+
+int audit(Context &ctx, const QCommandLineParser &parser, const QStringList &)
+{
+    AuditFilter filter;
+    const auto since = sinceOption(parser);
+    if (!since)
+        return ctx.fail(since.error());
+    filter.since = since.value();
+    filter.actor = parser.value(QStringLiteral("actor"));
+    filter.subjectId = parser.value(QStringLiteral("subject"));
+    filter.limit = 1000;
+    if (parser.isSet(QStringLiteral("limit"))) {
+        bool ok = false;
+        filter.limit = parser.value(QStringLiteral("limit")).toInt(&ok);
+        if (!ok || filter.limit < 1)
+            return ctx.fail(QStringLiteral("--limit must be a whole number of 1 or more"));
+    }
+    const auto list = ctx.store->audit.list(filter); // newest first
+    if (ctx.json) {
+        QJsonArray array;
+        for (const AuditEntry &e : list)
+            array.append(json::auditEntry(e));
+        ctx.printJson(array);
+        return 0;
+    }
+    // Like printTable, but the detail is the answer to "what": never cut short.
+    QList<QStringList> rows{{QStringLiteral("AT"), QStringLiteral("ACTOR"), QStringLiteral("ACTION"),
+                             QStringLiteral("SUBJECT"), QStringLiteral("DETAIL")}};
+    for (const AuditEntry &e : list)
+        rows << QStringList{timefmt::isoUtc(e.at), e.actor, e.action, e.subjectId, e.detail};
+    QList<qsizetype> widths(4, 0);
+    for (const QStringList &row : rows) {
+        for (int i = 0; i < 4; ++i)
+            widths[i] = std::max(widths[i], row.at(i).size());
+    }
+    for (const QStringList &row : rows) {
+        for (int i = 0; i < 4; ++i)
+            ctx.out << row.at(i).leftJustified(widths.at(i) + 2);
+        ctx.out << row.at(4) << '\n';
+    }
+    ctx.out.flush();
     return 0;
 }
 
@@ -414,6 +488,15 @@ void addDeliveryCommands(std::vector<Command> &out)
           opt("state", "Only deliveries now in STATE.", "STATE")},
          false,
          report});
+    out.push_back({QStringLiteral("audit"),
+                   QStringLiteral("List who changed what (newest first)."),
+                   {},
+                   {opt("since", "Changes at or after TIME (ISO 8601).", "TIME"),
+                    opt("actor", "Only this operator's changes.", "NAME"),
+                    opt("subject", "Only changes to this component, incident, subscriber or delivery.", "ID"),
+                    opt("limit", "At most this many rows (default 1000).", "N")},
+                   false,
+                   audit});
     out.push_back({QStringLiteral("notices"),
                    QStringLiteral("Show operator notices (quarantines, purges)."),
                    {},

@@ -96,18 +96,24 @@ int incidentList(Context &ctx, const QCommandLineParser &, const QStringList &)
         const auto components = ctx.store->components.all();
         QJsonArray array;
         for (const Incident &i : incidents)
-            array.append(json::incident(page, i, components));
+            array.append(json::incidentWithActors(page, i, components));
         ctx.printJson(array);
         return 0;
     }
     QList<QStringList> rows;
     for (const Incident &i : incidents) {
-        rows << QStringList{i.id, toString(i.status), toString(i.impact), i.name, timefmt::isoUtc(i.createdAt),
+        rows << QStringList{i.id,
+                            toString(i.status),
+                            toString(i.impact),
+                            i.name,
+                            timefmt::isoUtc(i.createdAt),
                             QString::number(i.updates.size()),
+                            i.updates.empty() ? QString() : i.updates.front().actor,
                             i.updates.empty() ? QString() : i.updates.front().body};
     }
-    ctx.printTable({QStringLiteral("ID"), QStringLiteral("STATUS"), QStringLiteral("IMPACT"), QStringLiteral("NAME"),
-                    QStringLiteral("CREATED"), QStringLiteral("UPDATES"), QStringLiteral("LATEST")},
+    ctx.printTable({QStringLiteral("ID"), QStringLiteral("STATUS"), QStringLiteral("IMPACT"),
+                    QStringLiteral("NAME"), QStringLiteral("CREATED"), QStringLiteral("UPDATES"),
+                    QStringLiteral("LATEST BY"), QStringLiteral("LATEST")},
                    rows);
     return 0;
 }

@@ -135,7 +135,7 @@ int serve(Context &ctx, const QCommandLineParser &parser, const QStringList &)
 
 int keyCreate(Context &ctx, const QCommandLineParser &parser, const QStringList &)
 {
-    auto created = api::ApiKeyStore(ctx.store->db()).create(parser.value(QStringLiteral("name")));
+    auto created = api::ApiKeyStore(ctx.store->db()).create(parser.value(QStringLiteral("name")), ctx.actor);
     if (!created)
         return ctx.fail(created.error());
     if (ctx.json) {
@@ -179,7 +179,7 @@ int keyRevoke(Context &ctx, const QCommandLineParser &, const QStringList &posit
 {
     if (positional.size() != 1)
         return ctx.fail(QStringLiteral("api-key revoke needs exactly one key ID (see api-key list)"));
-    auto revoked = api::ApiKeyStore(ctx.store->db()).revoke(positional.first());
+    auto revoked = api::ApiKeyStore(ctx.store->db()).revoke(positional.first(), ctx.actor);
     if (!revoked)
         return ctx.fail(revoked.error());
     ctx.out << "revoked " << revoked->id << " (" << revoked->name << ")" << Qt::endl;

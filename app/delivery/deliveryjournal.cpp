@@ -214,6 +214,19 @@ void DeliveryJournal::renew()
                 {m_identity.id, m_identity.host, m_identity.pid, m_identity.osUser, m_identity.program,
                  toDb(now), toDb(now)});
         }
+        // An engine on this machine whose process is gone (killed, crashed) is neither counted nor kept; its
+        // leases, if any, then count as orphaned and go back to the queue with the next claim.
+        QSqlQuery &local =
+            m_store->db().run(QStringLiteral("SELECT id, pid FROM engines WHERE host = ? AND id <> ?"),
+                              {m_identity.host, m_identity.id});
+        QStringList dead;
+        while (local.next()) {
+            if (!processAlive(local.value(1).toLongLong()))
+                dead << local.value(0).toString();
+        }
+        local.finish();
+        for (const QString &id : dead)
+            m_store->db().run(QStringLiteral("DELETE FROM engines WHERE id = ?"), {id});
         QSqlQuery &live =
             m_store->db().run(QStringLiteral("SELECT count(*) FROM engines WHERE heartbeat_at >= ?"),
                               {toDb(now.addMSecs(-m_leaseMs))});

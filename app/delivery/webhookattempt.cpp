@@ -102,6 +102,9 @@ WebhookAttempt::WebhookAttempt(QNetworkAccessManager *nam, Message message, Subs
     a.endpoint = m_subscriber.endpoint;
     a.attemptNumber = attemptNumber;
     a.trigger = trigger;
+    // The claim carries who asked for a manual attempt; the engine's own attempts name nobody.
+    if (trigger == AttemptTrigger::Manual)
+        a.actor = m_message.nextActor;
 }
 
 WebhookAttempt::~WebhookAttempt()

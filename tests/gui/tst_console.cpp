@@ -9,6 +9,7 @@
 #include "incidentsmodel.h"
 #include "incidentsview.h"
 #include "mainwindow.h"
+#include "operatoridentity.h"
 #include "session.h"
 #include "statusbarwidgets.h"
 #include "subscriberdialog.h"
@@ -337,6 +338,67 @@ private Q_SLOTS:
         // Both attempts carry the same webhook-id.
         QCOMPARE(f.receiver.requests()[0].headers.value("webhook-id"),
                  f.receiver.requests()[1].headers.value("webhook-id"));
+    }
+
+    // Who did what, in the console: the name set there is recorded with a status change and a resend,
+    // and the component history, the incident timeline and the delivery detail show it.
+    void consoleOperatorIsRecordedAndShown()
+    {
+        Fixture f(true);
+        ServiceContext lee = f.db.context();
+        lee.actor = QStringLiteral("lee@desk-4");
+        NewIncident in;
+        in.name = QStringLiteral("API errors");
+        in.body = QStringLiteral("Investigating");
+        in.notify = false;
+        QVERIFY(IncidentService(lee).create(in).ok());
+        f.db.reopen();
+        test::HttpReceiver::Script fail;
+        fail.status = 500;
+        f.receiver.setDefault(fail);
+        f.open();
+        f.window->session().setOperatorName(QStringLiteral("Kim (IC)"));
+        auto *label = f.window->findChild<QLabel *>(QStringLiteral("operatorLabel"));
+        QVERIFY(label);
+        QCOMPARE(label->text(), QStringLiteral("as Kim (IC)"));
+
+        f.changeStatusInTable(QStringLiteral("major_outage"));
+        QTRY_COMPARE_WITH_TIMEOUT(f.deliveries()->rowCount(), 1, 5000);
+        QTRY_COMPARE_WITH_TIMEOUT(static_cast<int>(f.deliveries()->messageAt(0)->state),
+                                  static_cast<int>(DeliveryState::Failed), 15000);
+        DeliveriesView *deliveries = f.window->deliveriesView();
+        f.window->tabs()->setCurrentWidget(deliveries);
+        deliveries->table()->selectRow(0);
+        auto *detail = deliveries->findChild<QTextBrowser *>(QStringLiteral("deliveryDetail"));
+        QVERIFY(detail);
+        QTRY_VERIFY(detail->toPlainText().contains(QStringLiteral("Queued by Kim (IC)")));
+
+        f.window->session().setOperatorName(QStringLiteral("Max"));
+        f.receiver.setDefault(test::HttpReceiver::Script{});
+        deliveries->resendSelected();
+        QTRY_COMPARE_WITH_TIMEOUT(static_cast<int>(f.deliveries()->messageAt(0)->state),
+                                  static_cast<int>(DeliveryState::Delivered), 15000);
+        QTRY_VERIFY_WITH_TIMEOUT(detail->toPlainText().contains(QStringLiteral("resent by Max")), 5000);
+        QVERIFY(detail->toPlainText().contains(QStringLiteral("Queued by Kim (IC)")));
+
+        ComponentsView *components = f.window->componentsView();
+        f.window->tabs()->setCurrentWidget(components);
+        components->table()->selectRow(components->model()->rowOfComponent(f.api.id));
+        components->showHistorySelected();
+        auto *history = components->findChild<QTextBrowser *>(QStringLiteral("componentHistory"));
+        QVERIFY(history);
+        QVERIFY2(history->toPlainText().contains(QStringLiteral("by Kim (IC)")),
+                 qPrintable(history->toPlainText()));
+        history->window()->close();
+
+        IncidentsView *incidents = f.window->incidentsView();
+        f.window->tabs()->setCurrentWidget(incidents);
+        incidents->table()->setCurrentIndex(incidents->model()->index(0, 0));
+        QVERIFY2(incidents->history()->toPlainText().contains(QStringLiteral("by lee@desk-4")),
+                 qPrintable(incidents->history()->toPlainText()));
+
+        f.window->session().setOperatorName(QString()); // back to the default for the next tests
+        QCOMPARE(f.window->session().operatorName(), resolveOperator());
     }
 
     void unreadableDatabaseIsLeftAlone()
