@@ -223,9 +223,10 @@ private Q_SLOTS:
         int duplicates = 0;
         for (int n : counts)
             duplicates += n - 1;
-        // Only the victim's attempts in flight at the kill can arrive twice: at most one origin's worth of
-        // slots per origin it was sending to; here the receiver is one origin.
-        QVERIFY2(duplicates <= kMaxPerHost, qPrintable(QStringLiteral("%1 duplicates").arg(duplicates)));
+        // Only what the victim had sent and not yet recorded can arrive twice: its attempts on the wire (at most
+        // the per-origin cap; the receiver is one origin) and answers still waiting for the journal's next
+        // write (50 ms) - at most one more round of the cap. Anything beyond means a live lease was taken.
+        QVERIFY2(duplicates <= 2 * kMaxPerHost, qPrintable(QStringLiteral("%1 duplicates").arg(duplicates)));
         qInfo("duplicates after SIGKILL: %d (attempts on the wire at the kill)", duplicates);
     }
 
