@@ -87,9 +87,10 @@ std::vector<Incident> IncidentRepository::select(const QString &where, const QVa
 std::vector<IncidentUpdate> IncidentRepository::updatesFor(const QString &incidentId)
 {
     QSqlQuery &q = m_db.run(
-        QStringLiteral("SELECT id, incident_id, status, body, created_at, updated_at, display_at, twitter_updated_at, "
-                       "wants_twitter_update, deliver_notifications, affected_components, actor "
-                       "FROM incident_updates WHERE incident_id = ? ORDER BY created_at DESC, rowid DESC"),
+        QStringLiteral(
+            "SELECT id, incident_id, status, body, created_at, updated_at, display_at, twitter_updated_at, "
+            "wants_twitter_update, deliver_notifications, affected_components, actor FROM incident_updates "
+            "WHERE incident_id = ? ORDER BY created_at DESC, id DESC"),
         {incidentId});
     std::vector<IncidentUpdate> out;
     while (q.next()) {

@@ -38,7 +38,8 @@ std::vector<Subscriber> SubscriberRepository::select(const QString &where, const
 std::vector<Subscriber> SubscriberRepository::list(std::optional<SubscriberState> state, int limit,
                                                    int offset)
 {
-    const QString page = QStringLiteral(" ORDER BY created_at, id LIMIT %1 OFFSET %2").arg(limit).arg(offset);
+    // limit < 0 means all rows; the store spells that for its dialect (PostgreSQL refuses LIMIT -1).
+    const QString page = QStringLiteral(" ORDER BY created_at, id") + m_db.limitClause(limit, offset);
     if (state)
         return select(QStringLiteral("WHERE state = ?") + page, {toString(*state)});
     return select(QStringLiteral("WHERE state != 'unsubscribed'") + page, {});

@@ -2,9 +2,13 @@
 # Installs what StatusDesk needs on Debian 12 (only the packages that are missing).
 set -euo pipefail
 packages=(build-essential cmake ninja-build pkg-config
-          qt6-base-dev qt6-httpserver-dev qt6-websockets-dev libqt6sql6-sqlite libgl-dev
+          qt6-base-dev qt6-httpserver-dev qt6-websockets-dev libqt6sql6-sqlite libqt6sql6-psql libgl-dev
           qt6-qpa-plugins fonts-dejavu-core
-          nginx-light curl xvfb xauth)
+          nginx-light curl xvfb xauth
+          postgresql)
+# postgresql: the tests' "_pg" variants run initdb/pg_ctl from /usr/lib/postgresql/<version>/bin into a
+# throw-away cluster of their own (tests/support/pgcluster.sh, on a free loopback port). Debian may also
+# create and start its system cluster (15/main on 5432); nothing here uses it.
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

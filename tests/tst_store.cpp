@@ -3,10 +3,14 @@
 #include "testsupport.h"
 
 #include <QCryptographicHash>
+#include <QElapsedTimer>
 #include <QFile>
+#include <QSqlError>
 #include <QSqlQuery>
+#include <QTcpServer>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QUrl>
 
 using namespace sd;
 
@@ -17,6 +21,75 @@ QByteArray digest(const QString &path)
     f.open(QIODevice::ReadOnly);
     return QCryptographicHash::hash(f.readAll(), QCryptographicHash::Sha256);
 }
+
+// Runs one query on a connection of the test's own to `location` and returns the first column of its first
+// row (an invalid QVariant on failure).
+QVariant queryValue(const QString &location, const QString &sql)
+{
+    QVariant out;
+    {
+        QSqlDatabase other = test::openConnection(location, QStringLiteral("probe"));
+        if (other.isOpen()) {
+            QSqlQuery q(other);
+            if (q.exec(sql) && q.next())
+                out = q.value(0);
+        }
+        other.close();
+    }
+    QSqlDatabase::removeDatabase(QStringLiteral("probe"));
+    return out;
+}
+
+// Schema 2 as it shipped (migrations 1 and 2, which are never edited): message bodies inline in `messages`.
+const char *const kSchemaTwo = R"SQL(
+CREATE TABLE page (id TEXT PRIMARY KEY, name TEXT NOT NULL, url TEXT NOT NULL, time_zone TEXT NOT NULL,
+  documentation_url TEXT NOT NULL, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL);
+CREATE TABLE component_groups (id TEXT PRIMARY KEY, name TEXT NOT NULL UNIQUE, position INTEGER NOT NULL);
+CREATE TABLE components (id TEXT PRIMARY KEY, name TEXT NOT NULL, description TEXT NOT NULL DEFAULT '',
+  status TEXT NOT NULL, position INTEGER NOT NULL, showcase INTEGER NOT NULL DEFAULT 1,
+  group_id TEXT REFERENCES component_groups(id) ON DELETE SET NULL, created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL);
+CREATE TABLE component_updates (id TEXT PRIMARY KEY, component_id TEXT NOT NULL, old_status TEXT NOT NULL,
+  new_status TEXT NOT NULL, created_at INTEGER NOT NULL);
+CREATE TABLE incidents (id TEXT PRIMARY KEY, name TEXT NOT NULL, status TEXT NOT NULL, impact TEXT NOT NULL,
+  impact_override TEXT, backfilled INTEGER NOT NULL DEFAULT 0, shortlink TEXT, created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL, started_at INTEGER, monitoring_at INTEGER, resolved_at INTEGER,
+  scheduled_for INTEGER, scheduled_until INTEGER, scheduled_reminded_at INTEGER,
+  scheduled_remind_prior INTEGER NOT NULL DEFAULT 0, scheduled_auto_transition INTEGER NOT NULL DEFAULT 0,
+  postmortem_body TEXT, postmortem_body_last_updated_at INTEGER, postmortem_published_at INTEGER,
+  postmortem_ignored INTEGER NOT NULL DEFAULT 0, postmortem_notified_subscribers INTEGER NOT NULL DEFAULT 0,
+  postmortem_notified_twitter INTEGER NOT NULL DEFAULT 0, component_ids TEXT NOT NULL DEFAULT '[]');
+CREATE TABLE incident_updates (id TEXT PRIMARY KEY, incident_id TEXT NOT NULL REFERENCES incidents(id),
+  status TEXT NOT NULL, body TEXT NOT NULL, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL,
+  display_at INTEGER NOT NULL, twitter_updated_at INTEGER, wants_twitter_update INTEGER NOT NULL DEFAULT 0,
+  deliver_notifications INTEGER NOT NULL DEFAULT 1, affected_components TEXT NOT NULL DEFAULT '[]');
+CREATE INDEX incident_updates_by_incident ON incident_updates(incident_id, created_at);
+CREATE TABLE subscribers (id TEXT PRIMARY KEY, endpoint TEXT NOT NULL, email TEXT NOT NULL,
+  component_ids TEXT NOT NULL DEFAULT '[]', secret TEXT, previous_secret TEXT, previous_secret_expires_at INTEGER,
+  unsubscribe_token TEXT NOT NULL UNIQUE, state TEXT NOT NULL, created_at INTEGER NOT NULL,
+  quarantined_at INTEGER, purge_at INTEGER, unsubscribed_at INTEGER);
+CREATE UNIQUE INDEX subscribers_live_endpoint ON subscribers(endpoint) WHERE state != 'unsubscribed';
+CREATE TABLE messages (id TEXT PRIMARY KEY, subscriber_id TEXT NOT NULL REFERENCES subscribers(id),
+  kind TEXT NOT NULL, subject_id TEXT NOT NULL, subject_name TEXT NOT NULL, event_id TEXT NOT NULL,
+  body BLOB NOT NULL, created_at INTEGER NOT NULL, state TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at INTEGER, updated_at INTEGER NOT NULL, last_http_status INTEGER NOT NULL DEFAULT 0,
+  last_error_class TEXT, last_error TEXT, last_duration_ms INTEGER, next_trigger TEXT NOT NULL DEFAULT 'automatic');
+CREATE INDEX messages_due ON messages(state, next_attempt_at);
+CREATE INDEX messages_by_subscriber ON messages(subscriber_id, state);
+CREATE INDEX messages_by_time ON messages(created_at);
+CREATE TABLE attempts (id INTEGER PRIMARY KEY AUTOINCREMENT, message_id TEXT NOT NULL REFERENCES messages(id),
+  subscriber_id TEXT NOT NULL, endpoint TEXT NOT NULL, attempt_number INTEGER NOT NULL, trigger TEXT NOT NULL,
+  started_at INTEGER NOT NULL, ended_at INTEGER NOT NULL, duration_ms INTEGER NOT NULL,
+  http_status INTEGER NOT NULL, error_class TEXT, error_text TEXT, request_headers BLOB, response_headers BLOB,
+  response_body BLOB, next_attempt_at INTEGER);
+CREATE INDEX attempts_by_message ON attempts(message_id, attempt_number);
+CREATE INDEX attempts_by_subscriber_time ON attempts(subscriber_id, started_at);
+CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE notices (id INTEGER PRIMARY KEY AUTOINCREMENT, created_at INTEGER NOT NULL, subscriber_id TEXT,
+  kind TEXT NOT NULL, text TEXT NOT NULL, acknowledged INTEGER NOT NULL DEFAULT 0);
+CREATE TABLE api_keys (id TEXT PRIMARY KEY, name TEXT NOT NULL, key_hash TEXT NOT NULL UNIQUE,
+  created_at INTEGER NOT NULL, revoked_at INTEGER);
+)SQL";
 } // namespace
 
 class TestStore final : public QObject
@@ -28,6 +101,13 @@ private Q_SLOTS:
     {
         test::TempDatabase db;
         QCOMPARE(db.store().db().schemaVersion(), Database::kSchemaVersion);
+        QCOMPARE(db.store().db().isPostgres(), db.isPostgres());
+        if (db.isPostgres()) {
+            QVERIFY(db.store().db().backend() == Database::Backend::Postgres);
+            QCOMPARE(db.store().db().connection().driverName(), QStringLiteral("QPSQL"));
+            return; // journal_mode is SQLite's
+        }
+        QVERIFY(db.store().db().backend() == Database::Backend::Sqlite);
         QSqlQuery q(db.store().db().connection());
         QVERIFY(q.exec(QStringLiteral("PRAGMA journal_mode")) && q.next());
         QCOMPARE(q.value(0).toString(), QStringLiteral("wal"));
@@ -41,6 +121,13 @@ private Q_SLOTS:
         QCOMPARE(Database::resolvePath(QString()), QStringLiteral("/tmp/from-env.sqlite"));
         qunsetenv("STATUSDESK_DB");
         QVERIFY(Database::resolvePath(QString()).endsWith(QLatin1String("statusdesk.sqlite")));
+        const QString url = QStringLiteral("postgresql://desk:s3cret@127.0.0.1:5432/statusdesk");
+        QCOMPARE(Database::resolvePath(url), url);
+        QVERIFY(Database::isPostgresUrl(url));
+        QVERIFY(!Database::isPostgresUrl(QStringLiteral("/tmp/from-flag.sqlite")));
+        QVERIFY(!Database::isPostgresUrl(QStringLiteral("statusdesk.sqlite")));
+        QVERIFY(!Database::redacted(url).contains(QLatin1String("s3cret")));
+        QCOMPARE(Database::redacted(QStringLiteral("/tmp/a.sqlite")), QStringLiteral("/tmp/a.sqlite"));
     }
 
     void dataSurvivesReopen()
@@ -63,6 +150,8 @@ private Q_SLOTS:
     }
     void badFilesAreRefusedAndLeftUntouched()
     {
+        if (test::usingPostgres())
+            QSKIP("SQLite file check");
         QFETCH(QByteArray, content);
         QFETCH(QString, expected);
         QTemporaryDir dir;
@@ -82,42 +171,57 @@ private Q_SLOTS:
 
     void newerSchemaIsRefused()
     {
-        QTemporaryDir dir;
-        const QString path = dir.filePath(QStringLiteral("future.sqlite"));
-        {
-            QString error;
-            auto store = Store::open(path, &error);
-            QVERIFY(store);
-            store->db().exec(QStringLiteral("PRAGMA user_version=99"));
-        }
-        const QByteArray before = digest(path);
+        test::TempDatabase db;
+        // Where each backend keeps the schema version: SQLite's header, a table of ours on PostgreSQL.
+        const QString version = db.isPostgres() ? QStringLiteral("SELECT version FROM statusdesk_schema")
+                                                : QStringLiteral("PRAGMA user_version");
+        db.store().db().exec(db.isPostgres() ? QStringLiteral("UPDATE statusdesk_schema SET version = 99")
+                                             : QStringLiteral("PRAGMA user_version=99"));
+        db.close();
+        const QByteArray before = db.isPostgres() ? QByteArray() : digest(db.path());
         QString error;
-        QVERIFY(!Store::open(path, &error));
+        QVERIFY(!Store::open(db.path(), &error));
         QVERIFY2(error.contains(QLatin1String("newer")), qPrintable(error));
         QVERIFY(error.contains(QLatin1String("99")));
-        QCOMPARE(digest(path), before);
+        if (!db.isPostgres())
+            QCOMPARE(digest(db.path()), before);
+        QCOMPARE(queryValue(db.path(), version).toInt(), 99);
     }
 
-    void foreignSqliteIsRefused()
+    // A database that holds someone else's tables is refused, and nothing is added to it.
+    void foreignDatabaseIsRefused()
     {
-        QTemporaryDir dir;
-        const QString path = dir.filePath(QStringLiteral("other.sqlite"));
+        test::TempDatabase db(test::TempDatabase::Open::Later);
+        auto tableCount = [&] {
+            const QVariant n = queryValue(
+                db.path(), db.isPostgres() ? QStringLiteral("SELECT count(*) FROM pg_catalog.pg_tables WHERE "
+                                                            "schemaname = 'public'")
+                                           : QStringLiteral("SELECT count(*) FROM sqlite_master"));
+            return n.isValid() ? n.toInt() : -1;
+        };
         {
-            QSqlDatabase other =
-                QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("other"));
-            other.setDatabaseName(path);
-            QVERIFY(other.open());
-            QSqlQuery(other).exec(QStringLiteral("CREATE TABLE t (x)"));
+            QSqlDatabase other = test::openConnection(db.path(), QStringLiteral("other"));
+            QVERIFY2(other.isOpen(), qPrintable(other.lastError().text()));
+            QVERIFY(QSqlQuery(other).exec(QStringLiteral("CREATE TABLE t (x INTEGER)")));
             other.close();
         }
         QSqlDatabase::removeDatabase(QStringLiteral("other"));
+        QCOMPARE(tableCount(), 1);
         QString error;
-        QVERIFY(!Store::open(path, &error));
-        QVERIFY2(error.contains(QLatin1String("not a StatusDesk database")), qPrintable(error));
+        QVERIFY(!Store::open(db.path(), &error));
+        // SQLite: "... not a StatusDesk database; it was not modified"; PostgreSQL: "... already holds tables
+        // that are not StatusDesk's; it was not modified".
+        QVERIFY2(error.contains(QLatin1String("not a StatusDesk database")) ||
+                     error.contains(QLatin1String("not StatusDesk's")),
+                 qPrintable(error));
+        QVERIFY2(error.contains(QLatin1String("not modified")), qPrintable(error));
+        QCOMPARE(tableCount(), 1);
     }
 
     void readOnlyFileIsRefused()
     {
+        if (test::usingPostgres())
+            QSKIP("SQLite file check");
         QTemporaryDir dir;
         const QString path = dir.filePath(QStringLiteral("ro.sqlite"));
         {
@@ -134,6 +238,8 @@ private Q_SLOTS:
 
     void readOnlyFileIsRefusedEvenForRoot()
     {
+        if (test::usingPostgres())
+            QSKIP("SQLite file check");
         // chattr-free check that works as root: a file on a read-only path (a directory we cannot create).
         QString error;
         QVERIFY(!Store::open(QStringLiteral("/proc/statusdesk/nope.sqlite"), &error));
@@ -153,9 +259,21 @@ private Q_SLOTS:
                 subscribers
                     .add({QStringLiteral("http://127.0.0.1:9/%1").arg(i), QStringLiteral("a@example.com")})
                     .ok());
-        db.store().db().exec(QStringLiteral("CREATE TEMP TRIGGER fail_midway BEFORE INSERT ON messages WHEN "
-                                            "(SELECT count(*) FROM messages) >= 2 "
-                                            "BEGIN SELECT RAISE(ABORT, 'injected failure'); END"));
+        if (db.isPostgres()) {
+            // The database is this test's alone, so a plain (not temporary) trigger affects nobody else.
+            db.store().db().exec(QStringLiteral(
+                "CREATE FUNCTION sd_test_fail_midway() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+                "IF (SELECT count(*) FROM messages) >= 2 THEN RAISE EXCEPTION 'injected failure'; END IF; "
+                "RETURN NEW; END $$"));
+            db.store().db().exec(
+                QStringLiteral("CREATE TRIGGER fail_midway BEFORE INSERT ON messages FOR EACH "
+                               "ROW EXECUTE FUNCTION sd_test_fail_midway()"));
+        } else {
+            db.store().db().exec(
+                QStringLiteral("CREATE TEMP TRIGGER fail_midway BEFORE INSERT ON messages WHEN "
+                               "(SELECT count(*) FROM messages) >= 2 "
+                               "BEGIN SELECT RAISE(ABORT, 'injected failure'); END"));
+        }
         ComponentPatch patch;
         patch.status = ComponentStatus::MajorOutage;
         auto change = components.update(c->id, patch);
@@ -165,7 +283,9 @@ private Q_SLOTS:
         QCOMPARE(db.store().outbox.countsByState().total(), 0);
         QVERIFY(db.store().components.updatesFor(c->id).empty());
 
-        db.store().db().exec(QStringLiteral("DROP TRIGGER fail_midway"));
+        db.store().db().finishAll();
+        db.store().db().exec(db.isPostgres() ? QStringLiteral("DROP TRIGGER fail_midway ON messages")
+                                             : QStringLiteral("DROP TRIGGER fail_midway"));
         change = components.update(c->id, patch);
         QVERIFY(change.ok());
         QCOMPARE(change->messages, 5);
@@ -173,43 +293,99 @@ private Q_SLOTS:
         QCOMPARE(db.store().components.find(c->id)->status, ComponentStatus::MajorOutage);
     }
 
+    // A file written by schema 2 (bodies inline in messages) opens with every body intact in message_bodies.
     void schemaTwoUpgradesKeepingEveryBody()
     {
-        // Build a version-2 file the way version 2 stored messages (the body inline), then open it.
-        test::TempDatabase db;
-        auto c = ComponentService(db.context()).add({QStringLiteral("API")});
-        for (int i = 0; i < 3; ++i)
-            QVERIFY(
-                SubscriberService(db.context())
-                    .add({QStringLiteral("http://127.0.0.1:9/v2-%1").arg(i), QStringLiteral("a@example.com")})
-                    .ok());
-        ComponentPatch patch;
-        patch.status = ComponentStatus::MajorOutage;
-        QVERIFY(ComponentService(db.context()).update(c->id, patch).ok());
+        if (test::usingPostgres())
+            QSKIP("SQLite file check (PostgreSQL databases start at the current schema)");
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("v2.sqlite"));
         QHash<QString, QByteArray> bodies;
-        for (const Message &m : db.store().outbox.list({}))
-            bodies.insert(m.id, db.store().outbox.find(m.id)->body);
-        QCOMPARE(bodies.size(), 3);
-        Database &d = db.store().db();
-        d.finishAll(); // no cached statement may hold the tables being rebuilt
-        d.exec(QStringLiteral("ALTER TABLE messages ADD COLUMN body BLOB NOT NULL DEFAULT x''"));
-        d.exec(QStringLiteral(
-            "UPDATE messages SET body = (SELECT body FROM message_bodies WHERE message_id = id)"));
-        d.exec(QStringLiteral("DROP TABLE message_bodies"));
-        d.exec(QStringLiteral("DROP INDEX messages_by_subscriber"));
-        d.exec(QStringLiteral("CREATE INDEX messages_by_subscriber ON messages(subscriber_id, state)"));
-        d.exec(QStringLiteral("PRAGMA user_version=2"));
-        db.reopen();
+        {
+            QSqlDatabase v2 = test::openConnection(path, QStringLiteral("v2"));
+            QVERIFY(v2.isOpen());
+            QSqlQuery q(v2);
+            for (const QString &statement : QString::fromUtf8(kSchemaTwo).split(QLatin1Char(';'))) {
+                if (!statement.trimmed().isEmpty())
+                    QVERIFY2(q.exec(statement), qPrintable(q.lastError().text() + statement));
+            }
+            QVERIFY(q.exec(QStringLiteral(
+                "INSERT INTO subscribers (id, endpoint, email, unsubscribe_token, state, created_at) VALUES "
+                "('sub000000001', 'http://127.0.0.1:9/v2', 'a@example.com', 'tok', 'active', "
+                "1700000000000)")));
+            QVERIFY(q.prepare(QStringLiteral("INSERT INTO messages (id, subscriber_id, kind, subject_id, "
+                                             "subject_name, event_id, body, created_at, state, updated_at) "
+                                             "VALUES (?, 'sub000000001', 'component', 'cmp000000001', 'API', "
+                                             "?, ?, ?, 'queued', ?)")));
+            for (int i = 0; i < 3; ++i) {
+                const QString id = QStringLiteral("msg_v2body%1").arg(i);
+                const QByteArray body = QByteArrayLiteral("{\"n\": ") + QByteArray::number(i) +
+                                        QByteArrayLiteral(", \"name\": \"Caf\xc3\xa9\"}");
+                bodies.insert(id, body);
+                q.addBindValue(id);
+                q.addBindValue(QStringLiteral("evt%1").arg(i));
+                q.addBindValue(body);
+                q.addBindValue(1700000000000LL + i);
+                q.addBindValue(1700000000000LL + i);
+                QVERIFY2(q.exec(), qPrintable(q.lastError().text()));
+            }
+            QVERIFY(q.exec(QStringLiteral("PRAGMA user_version=2")));
+            q.finish();
+            v2.close();
+        }
+        QSqlDatabase::removeDatabase(QStringLiteral("v2"));
 
-        QCOMPARE(db.store().db().schemaVersion(), Database::kSchemaVersion);
+        QString error;
+        auto store = Store::open(path, &error);
+        QVERIFY2(store, qPrintable(error));
+        QCOMPARE(store->db().schemaVersion(), Database::kSchemaVersion);
         for (auto it = bodies.cbegin(); it != bodies.cend(); ++it)
-            QCOMPARE(db.store().outbox.find(it.key())->body, it.value());
-        QSqlQuery q(db.store().db().connection());
-        QVERIFY(q.exec(QStringLiteral(
-                    "SELECT count(*) FROM pragma_table_info('messages') WHERE name = 'body'")) &&
-                q.next());
-        QCOMPARE(q.value(0).toInt(), 0);
-        QCOMPARE(db.store().outbox.countsByState().queued, 3);
+            QCOMPARE(store->outbox.find(it.key())->body, it.value());
+        {
+            QSqlQuery q(store->db().connection());
+            QVERIFY(q.exec(QStringLiteral(
+                        "SELECT count(*) FROM pragma_table_info('messages') WHERE name = 'body'")) &&
+                    q.next());
+            QCOMPARE(q.value(0).toInt(), 0);
+        }
+        QCOMPARE(store->outbox.countsByState().queued, 3);
+    }
+
+    // Team mode: a wrong password or an unreachable server is refused in one sentence that never shows the
+    // password.
+    void wrongPasswordIsRefused()
+    {
+        if (!test::usingPostgres())
+            QSKIP("PostgreSQL only");
+        test::TempDatabase db(test::TempDatabase::Open::Later);
+        const QString wrong = QStringLiteral("not-the-password-4711");
+        QString error;
+        QVERIFY(!Store::open(test::withPassword(db.path(), wrong), &error));
+        QVERIFY(!error.isEmpty());
+        QVERIFY2(!error.contains(wrong), qPrintable(error));
+        QVERIFY2(!error.contains(QUrl(db.path()).password()), qPrintable(error));
+        // The right one still opens it, and the failed attempt left nothing behind.
+        db.reopen();
+        QCOMPARE(db.store().db().schemaVersion(), Database::kSchemaVersion);
+    }
+
+    void unreachableServerIsRefused()
+    {
+        if (!test::usingPostgres())
+            QSKIP("PostgreSQL only");
+        QTcpServer probe; // a loopback port nobody listens on
+        QVERIFY(probe.listen(QHostAddress::LocalHost));
+        const quint16 port = probe.serverPort();
+        probe.close();
+        QUrl url(test::postgresAdminUrl());
+        url.setPort(port);
+        QElapsedTimer clock;
+        clock.start();
+        QString error;
+        QVERIFY(!Store::open(url.toString(), &error));
+        QVERIFY(!error.isEmpty());
+        QVERIFY2(!error.contains(url.password()), qPrintable(error));
+        QVERIFY2(clock.elapsed() < 15000, qPrintable(QString::number(clock.elapsed())));
     }
 
     void messageIdsAreStableAndBodiesFixed()

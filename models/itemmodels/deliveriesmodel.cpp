@@ -414,7 +414,7 @@ void DeliveriesModel::insertNewRows()
     // burst of thousands of new rows becomes one reload of the first page instead of a huge insert.
     const QDateTime newest = m_rows.front().createdAt.addMSecs(1);
     QSqlQuery &probe = m_store.db().run(
-        QStringLiteral("SELECT count(*) FROM (SELECT 1 FROM messages WHERE created_at >= ? LIMIT ?)"),
+        QStringLiteral("SELECT count(*) FROM (SELECT 1 FROM messages WHERE created_at >= ? LIMIT ?) AS t"),
         {toDb(newest), kMaxInsertAtTop + 1});
     const int newer = probe.next() ? probe.value(0).toInt() : 0;
     probe.finish(); // an un-reset statement would pin this connection's read snapshot
