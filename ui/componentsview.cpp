@@ -73,7 +73,12 @@ ComponentsView::ComponentsView(Session &session, QWidget *parent)
 
 void ComponentsView::reload()
 {
-    m_model->reload();
+    try {
+        m_model->reload();
+    } catch (const StoreError &e) {
+        // The table keeps the rows it had (the model reads before it resets).
+        Q_EMIT statusMessage(tr("Components could not be reloaded: %1").arg(e.message()));
+    }
 }
 
 void ComponentsView::applySpans()
@@ -140,7 +145,7 @@ void ComponentsView::addComponent()
     if (!result)
         return showError(result.error());
     m_session.afterChange();
-    m_model->reload();
+    reload();
     m_table->selectRow(m_model->rowOfComponent(result.value().id));
 }
 
@@ -185,7 +190,7 @@ void ComponentsView::moveSelected(int delta)
     if (!r1 || !r2)
         return showError(!r1 ? r1.error() : r2.error());
     m_session.afterChange();
-    m_model->reload();
+    reload();
     m_table->selectRow(m_model->rowOfComponent(c->id));
 }
 
@@ -195,8 +200,12 @@ void ComponentsView::groupSelected()
     if (!c)
         return;
     QStringList names{tr("(no group)")};
-    for (const ComponentGroup &g : m_session.store().components.groups())
-        names << g.name;
+    try {
+        for (const ComponentGroup &g : m_session.store().components.groups())
+            names << g.name;
+    } catch (const StoreError &e) {
+        return showError(e.message());
+    }
     bool ok = false;
     const QString name =
         QInputDialog::getItem(this, tr("Group"), tr("Group (type a new name to create one):"), names,
@@ -209,7 +218,7 @@ void ComponentsView::groupSelected()
     if (!result)
         return showError(result.error());
     m_session.afterChange();
-    m_model->reload();
+    reload();
     m_table->selectRow(m_model->rowOfComponent(c->id));
 }
 
@@ -263,7 +272,7 @@ void ComponentsView::removeSelected()
     if (!result)
         return showError(result.error());
     m_session.afterChange();
-    m_model->reload();
+    reload();
 }
 
 } // namespace sd

@@ -70,9 +70,26 @@ void IncidentsView::reload()
 {
     const Incident *i = selected();
     const QString id = i ? i->id : QString();
-    m_model->reload();
+    try {
+        m_model->reload();
+    } catch (const StoreError &e) {
+        // The table keeps the rows it had (the model reads before it resets).
+        Q_EMIT statusMessage(tr("Incidents could not be reloaded: %1").arg(e.message()));
+        return;
+    }
     if (!id.isEmpty())
         selectIncident(id);
+}
+
+template<typename Read>
+auto IncidentsView::readOrWarn(const QString &title, Read read) -> std::optional<decltype(read())>
+{
+    try {
+        return read();
+    } catch (const StoreError &e) {
+        QMessageBox::warning(this, title, e.message());
+        return std::nullopt;
+    }
 }
 
 const Incident *IncidentsView::selected() const
@@ -127,7 +144,11 @@ void IncidentsView::showHistory()
 
 void IncidentsView::createIncident()
 {
-    IncidentDialog dialog(IncidentDialog::Mode::Create, m_session.store().components.all(), nullptr, this);
+    const auto components =
+        readOrWarn(tr("New incident"), [this] { return m_session.store().components.all(); });
+    if (!components)
+        return;
+    IncidentDialog dialog(IncidentDialog::Mode::Create, *components, nullptr, this);
     if (dialog.exec() != QDialog::Accepted)
         return;
     createOnWorker(dialog.newIncident(), tr("New incident"));
@@ -135,8 +156,11 @@ void IncidentsView::createIncident()
 
 void IncidentsView::scheduleMaintenance()
 {
-    IncidentDialog dialog(IncidentDialog::Mode::Maintenance, m_session.store().components.all(), nullptr,
-                          this);
+    const auto components =
+        readOrWarn(tr("Schedule maintenance"), [this] { return m_session.store().components.all(); });
+    if (!components)
+        return;
+    IncidentDialog dialog(IncidentDialog::Mode::Maintenance, *components, nullptr, this);
     if (dialog.exec() != QDialog::Accepted)
         return;
     createOnWorker(dialog.newIncident(), tr("Schedule maintenance"));
@@ -153,7 +177,7 @@ void IncidentsView::createOnWorker(const NewIncident &input, const QString &titl
                 return void(QMessageBox::warning(this, title, result.error()));
             const int queued = result.value().incidentMessages + result.value().componentMessages;
             m_session.afterChange(queued);
-            m_model->reload();
+            reload();
             selectIncident(result.value().incident.id);
             Q_EMIT statusMessage(tr("Incident saved; %n webhook(s) queued.", nullptr, queued));
         });
@@ -165,7 +189,11 @@ void IncidentsView::postUpdateWith(bool resolve)
     if (!i)
         return;
     const Incident current = *i;
-    IncidentDialog dialog(IncidentDialog::Mode::Update, m_session.store().components.all(), &current, this);
+    const auto components =
+        readOrWarn(tr("Post update"), [this] { return m_session.store().components.all(); });
+    if (!components)
+        return;
+    IncidentDialog dialog(IncidentDialog::Mode::Update, *components, &current, this);
     if (resolve)
         dialog.presetResolve();
     if (dialog.exec() != QDialog::Accepted)
@@ -180,7 +208,7 @@ void IncidentsView::postUpdateWith(bool resolve)
                 return void(QMessageBox::warning(this, tr("Post update"), result.error()));
             const int queued = result.value().incidentMessages + result.value().componentMessages;
             m_session.afterChange(queued);
-            m_model->reload();
+            reload();
             selectIncident(id);
             Q_EMIT statusMessage(tr("Update posted; %n webhook(s) queued.", nullptr, queued));
         });
@@ -223,7 +251,12 @@ QString IncidentsView::previewText()
     const Incident *i = selected();
     if (!i)
         return {};
-    const std::vector<Subscriber> subscribers = m_session.store().subscribers.active();
+    std::vector<Subscriber> subscribers;
+    try {
+        subscribers = m_session.store().subscribers.active();
+    } catch (const StoreError &e) {
+        return e.message();
+    }
     const QString subscriberId = subscribers.empty() ? QString() : subscribers.front().id;
     auto result = m_session.incidents().preview(i->id, subscriberId);
     return result ? QString::fromUtf8(result.value()) : result.error();
@@ -234,7 +267,10 @@ void IncidentsView::previewSelected()
     const Incident *i = selected();
     if (!i)
         return;
-    const std::vector<Subscriber> subscribers = m_session.store().subscribers.active();
+    const auto active = readOrWarn(tr("Preview"), [this] { return m_session.store().subscribers.active(); });
+    if (!active)
+        return;
+    const std::vector<Subscriber> &subscribers = *active;
     QString subscriberId;
     if (subscribers.size() > 1) {
         QStringList endpoints;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QWidget>
+#include <optional>
 
 class QSplitter;
 class QTableView;
@@ -27,7 +28,7 @@ public:
     QTableView *table() const { return m_table; }
     QSplitter *splitter() const { return m_splitter; }
     QTextBrowser *history() const { return m_history; }
-    void reload();
+    void reload(); // a failed read leaves the rows as they were and says so in statusMessage
 
     void createIncident();
     void scheduleMaintenance();
@@ -47,6 +48,9 @@ private:
     void selectIncident(const QString &id);
     void postUpdateWith(bool resolve);
     void createOnWorker(const NewIncident &input, const QString &title);
+    // The result of `read`, or nullopt after a warning naming the StoreError.
+    template<typename Read>
+    auto readOrWarn(const QString &title, Read read) -> std::optional<decltype(read())>;
 
     Session &m_session;
     IncidentsModel *m_model = nullptr;

@@ -1,12 +1,15 @@
 #include "mainwindow.h"
 
 #include "componentsview.h"
+#include "consoleapplication.h"
+#include "databasefiles.h"
 #include "deliveriesmodel.h"
 #include "deliveriesview.h"
 #include "deliverycontroller.h"
 #include "incidentsmodel.h"
 #include "incidentsview.h"
 #include "operatoridentity.h"
+#include "safefiledialog.h"
 #include "sampledata.h"
 #include "session.h"
 #include "statusbarwidgets.h"
@@ -17,7 +20,6 @@
 #include <QActionGroup>
 #include <QApplication>
 #include <QCloseEvent>
-#include <QFileDialog>
 #include <QFileInfo>
 #include <QHeaderView>
 #include <QInputDialog>
@@ -55,6 +57,8 @@ MainWindow::MainWindow(std::unique_ptr<Session> session, QWidget *parent)
     statusBar()->addPermanentWidget(m_operator);
     createActions();
     connect(m_tabs, &QTabWidget::currentChanged, this, &MainWindow::onTabChanged);
+    if (ConsoleApplication *app = ConsoleApplication::instance())
+        connect(app, &ConsoleApplication::uncaughtError, this, &MainWindow::showUncaughtError);
 
     // Subscriber health numbers follow deliveries: a pass starts at most every two seconds and runs in
     // slices of a few milliseconds, so thousands of subscribers never stall the UI thread.
@@ -93,8 +97,10 @@ MainWindow::~MainWindow()
 void MainWindow::createActions()
 {
     QMenu *file = menuBar()->addMenu(tr("&File"));
-    file->addAction(tr("&New database…"), QKeySequence::New, this, &MainWindow::newDatabase);
-    file->addAction(tr("&Open database…"), QKeySequence::Open, this, &MainWindow::openDatabaseDialog);
+    file->addAction(tr("&New database…"), QKeySequence::New, this, &MainWindow::newDatabase)
+        ->setObjectName(QStringLiteral("newDatabaseAction"));
+    file->addAction(tr("&Open database…"), QKeySequence::Open, this, &MainWindow::openDatabaseDialog)
+        ->setObjectName(QStringLiteral("openDatabaseAction"));
     m_recentMenu = file->addMenu(tr("Open &recent"));
     file->addSeparator();
     QAction *exportAction =
@@ -138,13 +144,8 @@ void MainWindow::createActions()
     for (int i = 0; i < names.size(); ++i)
         view->addAction(names[i], QKeySequence(Qt::CTRL | (Qt::Key_1 + i)), this,
                         [this, i] { m_tabs->setCurrentIndex(i); });
-    view->addAction(tr("&Refresh"), QKeySequence::Refresh, this, [this] {
-        m_components->reload();
-        m_incidents->reload();
-        m_subscribers->reload();
-        m_deliveries->model()->reload();
-        refreshPageStatus();
-    });
+    view->addAction(tr("&Refresh"), QKeySequence::Refresh, this, &MainWindow::refreshAll)
+        ->setObjectName(QStringLiteral("refreshAction"));
     view->addSeparator();
     QMenu *receiver = view->addMenu(tr("Built-in test &receiver"));
     m_receiverModes = new QActionGroup(this);
@@ -260,6 +261,33 @@ void MainWindow::onTabChanged(int index)
         m_subscribers->reload();
 }
 
+void MainWindow::refreshAll()
+{
+    // Each view catches its own StoreError and reports it through statusMessage.
+    m_components->reload();
+    m_incidents->reload();
+    m_subscribers->reload();
+    m_deliveries->model()->reload();
+    refreshPageStatus();
+}
+
+void MainWindow::showUncaughtError(const QString &text)
+{
+    statusBar()->showMessage(text, 60000);
+    // One box, reused: a failure that repeats (a timer, a live update) must not pile up windows.
+    if (!m_errorBox) {
+        m_errorBox =
+            new QMessageBox(QMessageBox::Warning, tr("StatusDesk"), QString(), QMessageBox::Close, this);
+        m_errorBox->setObjectName(QStringLiteral("uncaughtErrorBox"));
+        m_errorBox->setAttribute(Qt::WA_DeleteOnClose);
+        m_errorBox->setWindowModality(Qt::NonModal);
+        m_errorBox->setInformativeText(tr(
+            "StatusDesk kept running and the window still shows the data it had. Press F5 to read again."));
+    }
+    m_errorBox->setText(text);
+    m_errorBox->show();
+}
+
 void MainWindow::refreshPageStatus()
 {
     try {
@@ -315,6 +343,12 @@ void MainWindow::setReceiverMode(int mode)
 
 bool MainWindow::openDatabase(const QString &path)
 {
+    // The open database's own path is fine (SQLite shares the file within the process); its
+    // -wal/-shm/-journal, or another hard link to it, would be a second database on the same bytes.
+    if (const auto match = DatabaseFiles::find(path); match && !match->samePath) {
+        QMessageBox::warning(this, tr("Open database"), DatabaseFiles::refusal(path));
+        return false;
+    }
     QString error;
     std::unique_ptr<Session> session = Session::open(path, &error);
     if (!session) {
@@ -327,11 +361,19 @@ bool MainWindow::openDatabase(const QString &path)
     return true;
 }
 
+QString MainWindow::databaseFolder() const
+{
+    const QString path = m_session->path();
+    return path.contains(QLatin1String("://")) ? QString() : QFileInfo(path).absolutePath();
+}
+
 void MainWindow::newDatabase()
 {
-    const QString path =
-        QFileDialog::getSaveFileName(this, tr("New database"), QStringLiteral("statusdesk.sqlite"),
-                                     tr("StatusDesk databases (*.sqlite *.db)"));
+    const QString folder = databaseFolder();
+    const QString name = QStringLiteral("statusdesk.sqlite");
+    const QString path = SafeFileDialog::getSaveFileName(
+        this, tr("New database"), folder.isEmpty() ? name : folder + QLatin1Char('/') + name,
+        tr("StatusDesk databases (*.sqlite *.db)"), QStringLiteral("sqlite"));
     if (path.isEmpty())
         return;
     if (QFileInfo::exists(path)) {
@@ -343,8 +385,9 @@ void MainWindow::newDatabase()
 
 void MainWindow::openDatabaseDialog()
 {
-    const QString path = QFileDialog::getOpenFileName(
-        this, tr("Open database"), {}, tr("StatusDesk databases (*.sqlite *.db);;All files (*)"));
+    const QString path =
+        SafeFileDialog::getOpenFileName(this, tr("Open database"), databaseFolder(),
+                                        tr("StatusDesk databases (*.sqlite *.db);;All files (*)"));
     if (!path.isEmpty())
         openDatabase(path);
 }

@@ -2,11 +2,13 @@
 
 #include <QElapsedTimer>
 #include <QMainWindow>
+#include <QPointer>
 #include <memory>
 
 class QActionGroup;
 class QLabel;
 class QMenu;
+class QMessageBox;
 class QTabWidget;
 
 namespace sd {
@@ -42,6 +44,10 @@ public:
     // Asks whether to create the sample page when the database is empty (first run).
     void offerSampleIfEmpty();
     bool openDatabase(const QString &path);
+    // View → Refresh (F5): every view reads again; a view whose read fails keeps its rows and says why.
+    void refreshAll();
+    // An error that reached the event loop (ConsoleApplication): status bar and a box that does not block.
+    void showUncaughtError(const QString &text);
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -55,6 +61,7 @@ private:
     void onTabChanged(int index);
     void newDatabase();
     void openDatabaseDialog();
+    QString databaseFolder() const;
     void updateRecentMenu();
     void addRecent(const QString &path);
     void saveViewState();
@@ -74,6 +81,7 @@ private:
     QLabel *m_operator = nullptr; // who this console's changes are recorded under
     QMenu *m_recentMenu = nullptr;
     QActionGroup *m_receiverModes = nullptr;
+    QPointer<QMessageBox> m_errorBox;
     QList<bool> m_dirty;
     bool m_statsDirty = false;
     bool m_statsPass = false;

@@ -1,13 +1,14 @@
 #include "reportexporter.h"
 
+#include "databasefiles.h"
+#include "safefiledialog.h"
+
 #include <QBuffer>
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDateTimeEdit>
 #include <QDialog>
 #include <QDialogButtonBox>
-#include <QFile>
-#include <QFileDialog>
 #include <QFileInfo>
 #include <QFormLayout>
 #include <QLabel>
@@ -35,6 +36,20 @@ bool saveBytes(const QString &path, const QByteArray &bytes, QString *error)
     }
     return true;
 }
+
+// The report's HTML is escaped, so its only image is the chart added as a resource; anything else it might
+// name is never loaded (QTextDocument would otherwise open a file path given as an image source).
+class ChartOnlyDocument final : public QTextDocument
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(ChartOnlyDocument)
+
+public:
+    using QTextDocument::QTextDocument;
+
+protected:
+    QVariant loadResource(int, const QUrl &) override { return {}; }
+};
 
 } // namespace
 
@@ -87,6 +102,12 @@ QImage ReportExporter::latencyChart(const DeliveryReport &report, const QSize &s
 
 bool ReportExporter::write(const DeliveryReport &report, Format format, const QString &path, QString *error)
 {
+    // Writing (even QSaveFile's rename over it) to the open database or its WAL would corrupt it.
+    if (const QString refusal = DatabaseFiles::refusal(path); !refusal.isEmpty()) {
+        if (error)
+            *error = refusal;
+        return false;
+    }
     switch (format) {
     case Format::Csv:
         return saveBytes(path, report.toCsv(), error);
@@ -106,7 +127,7 @@ bool ReportExporter::write(const DeliveryReport &report, Format format, const QS
         return saveBytes(path, report.toHtml(dataUrl).toUtf8(), error);
     }
     case Format::Pdf: {
-        QTextDocument doc;
+        ChartOnlyDocument doc;
         doc.addResource(QTextDocument::ImageResource, QUrl(kChartName), latencyChart(report));
         doc.setHtml(report.toHtml(kChartName));
         QPdfWriter writer(path);
@@ -155,11 +176,15 @@ void ReportExporter::run(QWidget *parent, Store &store, const MessageFilter &fil
     if (dialog.exec() != QDialog::Accepted)
         return;
     const QString suffix = format->currentData().toString();
-    const QString path = QFileDialog::getSaveFileName(parent, QObject::tr("Save report"),
-                                                      QStringLiteral("delivery-report.") + suffix,
-                                                      QStringLiteral("*.") + suffix);
+    const QString path = SafeFileDialog::getSaveFileName(
+        parent, QObject::tr("Save report"), QStringLiteral("delivery-report.") + suffix,
+        QStringLiteral("%1 (*.%2)").arg(suffix.toUpper(), suffix), suffix);
     if (path.isEmpty())
         return;
+    if (const QString refusal = DatabaseFiles::refusal(path); !refusal.isEmpty()) {
+        QMessageBox::warning(parent, QObject::tr("Export"), refusal);
+        return;
+    }
     auto report =
         DeliveryReport::build(store, filter, allTime->isChecked() ? QDateTime() : since->dateTime().toUTC());
     QString error;
@@ -172,3 +197,5 @@ void ReportExporter::run(QWidget *parent, Store &store, const MessageFilter &fil
 }
 
 } // namespace sd
+
+#include "reportexporter.moc"

@@ -27,6 +27,7 @@ std::unique_ptr<Session> Session::open(const QString &path, QString *error)
 
 Session::Session(QString path, std::unique_ptr<Store> store, std::unique_ptr<Store> liveStore)
     : m_path(std::move(path))
+    , m_openFiles(m_path)
     , m_store(std::move(store))
     , m_liveStore(std::move(liveStore))
     , m_pages(ServiceContext{*m_store})
@@ -40,7 +41,12 @@ Session::Session(QString path, std::unique_ptr<Store> store, std::unique_ptr<Sto
     applyOperator(resolveOperator(chosenOperatorName()));
     // A sample page made earlier points its subscriber at the built-in receiver: bring it back on the same
     // port.
-    const int port = m_store->settings.value(kReceiverPortKey).toInt();
+    int port = 0;
+    try {
+        port = m_store->settings.value(kReceiverPortKey).toInt();
+    } catch (const StoreError &) {
+        // The sample receiver is a convenience; the session opens without it.
+    }
     if (port > 0) {
         m_receiver = new TestReceiver(this);
         if (!m_receiver->listen(static_cast<quint16>(port))) {

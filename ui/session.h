@@ -1,6 +1,7 @@
 #pragma once
 
 #include "componentservice.h"
+#include "databasefiles.h"
 #include "incidentservice.h"
 #include "pageservice.h"
 #include "resendservice.h"
@@ -72,6 +73,8 @@ private:
 
     QString m_path;
     QString m_operator;
+    // Before the stores: the database's files stay marked as open until every connection here has closed.
+    DatabaseFiles::Registration m_openFiles;
     std::unique_ptr<Store> m_store;
     std::unique_ptr<Store> m_liveStore;
     PageService m_pages;

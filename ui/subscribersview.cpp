@@ -1,6 +1,8 @@
 #include "subscribersview.h"
 
+#include "databasefiles.h"
 #include "modelroles.h"
+#include "safefiledialog.h"
 #include "serviceworker.h"
 #include "session.h"
 #include "subscriberdialog.h"
@@ -11,7 +13,6 @@
 #include <QDialog>
 #include <QDialogButtonBox>
 #include <QFile>
-#include <QFileDialog>
 #include <QHeaderView>
 #include <QLabel>
 #include <QListWidget>
@@ -68,7 +69,22 @@ SubscribersView::SubscribersView(Session &session, QWidget *parent)
 
 void SubscribersView::reload()
 {
-    m_model->reload();
+    try {
+        m_model->reload();
+    } catch (const StoreError &e) {
+        // The table keeps the rows it had (the model reads before it resets).
+        Q_EMIT statusMessage(tr("Subscribers could not be reloaded: %1").arg(e.message()));
+    }
+}
+
+std::optional<std::vector<Component>> SubscribersView::componentsForDialog()
+{
+    try {
+        return m_session.store().components.all();
+    } catch (const StoreError &e) {
+        showError(e.message());
+        return std::nullopt;
+    }
 }
 
 const Subscriber *SubscribersView::selected() const
@@ -83,7 +99,10 @@ void SubscribersView::showError(const QString &text)
 
 void SubscribersView::addSubscriber()
 {
-    SubscriberDialog dialog(m_session.store().components.all(), std::nullopt, this);
+    const auto components = componentsForDialog();
+    if (!components)
+        return;
+    SubscriberDialog dialog(*components, std::nullopt, this);
     while (dialog.exec() == QDialog::Accepted) {
         NewSubscriber input;
         input.endpoint = dialog.endpoint();
@@ -96,7 +115,7 @@ void SubscribersView::addSubscriber()
             continue;
         }
         m_session.afterChange();
-        m_model->reload();
+        reload();
         Q_EMIT statusMessage(tr("Subscriber %1 added.").arg(result.value().endpoint));
         return;
     }
@@ -108,7 +127,10 @@ void SubscribersView::editSelected()
     if (!s)
         return;
     const Subscriber current = *s;
-    SubscriberDialog dialog(m_session.store().components.all(), current, this);
+    const auto components = componentsForDialog();
+    if (!components)
+        return;
+    SubscriberDialog dialog(*components, current, this);
     while (dialog.exec() == QDialog::Accepted) {
         SubscriberPatch patch;
         if (dialog.endpoint() != current.endpoint)
@@ -125,7 +147,7 @@ void SubscribersView::editSelected()
             continue;
         }
         m_session.afterChange();
-        m_model->reload();
+        reload();
         return;
     }
 }
@@ -139,7 +161,7 @@ void SubscribersView::rotateSecret()
     if (!result)
         return showError(result.error());
     QApplication::clipboard()->setText(result.value().secret);
-    m_model->reload();
+    reload();
     Q_EMIT statusMessage(tr("New signing secret copied; the old one keeps signing for 24 hours."));
 }
 
@@ -161,7 +183,7 @@ void SubscribersView::reactivateSelected()
     if (!result)
         return showError(result.error());
     m_session.afterChange(result.value());
-    m_model->reload();
+    reload();
     Q_EMIT statusMessage(
         tr("Subscriber reactivated; %n held delivery(ies) released.", nullptr, result.value()));
 }
@@ -180,7 +202,7 @@ void SubscribersView::removeSelected()
     if (!result)
         return showError(result.error());
     m_session.afterChange();
-    m_model->reload();
+    reload();
 }
 
 void SubscribersView::sendTest()
@@ -197,14 +219,17 @@ void SubscribersView::sendTest()
 
 void SubscribersView::importCsv()
 {
-    const QString path = QFileDialog::getOpenFileName(this, tr("Import subscribers"), {},
-                                                      tr("CSV files (*.csv);;All files (*)"));
+    const QString path = SafeFileDialog::getOpenFileName(this, tr("Import subscribers"), {},
+                                                         tr("CSV files (*.csv);;All files (*)"));
     if (!path.isEmpty())
         importCsvFile(path);
 }
 
 void SubscribersView::importCsvFile(const QString &path)
 {
+    // Reading the database or its WAL as CSV would drop SQLite's locks when the file is closed.
+    if (const QString refusal = DatabaseFiles::refusal(path); !refusal.isEmpty())
+        return showError(refusal);
     // Reading the file and writing thousands of rows both happen on the session's worker thread.
     Q_EMIT statusMessage(tr("Importing %1…").arg(path));
     m_session.worker().run<ImportReport>(
@@ -223,7 +248,7 @@ void SubscribersView::showImportResult(const Result<ImportReport> &result)
         return showError(result.error());
     const ImportReport &report = result.value();
     m_session.afterChange();
-    m_model->reload();
+    reload();
     if (report.errors.empty()) {
         Q_EMIT statusMessage(
             tr("%n subscriber(s) imported.", nullptr, static_cast<int>(report.added.size())));

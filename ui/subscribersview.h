@@ -1,6 +1,8 @@
 #pragma once
 
 #include <QWidget>
+#include <optional>
+#include <vector>
 
 class QTableView;
 class QSortFilterProxyModel;
@@ -9,6 +11,7 @@ namespace sd {
 
 class Session;
 class SubscribersModel;
+struct Component;
 struct Subscriber;
 struct ImportReport;
 template<typename T> class Result;
@@ -25,7 +28,7 @@ public:
 
     SubscribersModel *model() const { return m_model; }
     QTableView *table() const { return m_table; }
-    void reload();
+    void reload(); // a failed read leaves the rows as they were and says so in statusMessage
 
     void addSubscriber();
     void editSelected();
@@ -35,13 +38,15 @@ public:
     void removeSelected();
     void sendTest();
     void importCsv();
-    void importCsvFile(const QString &path); // runs on the session's worker; the result arrives later
+    // Runs on the session's worker; the result arrives later. Refuses the database's own files.
+    void importCsvFile(const QString &path);
 
 Q_SIGNALS:
     void statusMessage(const QString &text);
 
 private:
     const Subscriber *selected() const;
+    std::optional<std::vector<Component>> componentsForDialog(); // nullopt: the error was shown
     void showError(const QString &text);
     void showImportResult(const Result<ImportReport> &result);
 

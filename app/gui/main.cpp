@@ -1,15 +1,15 @@
+#include "consoleapplication.h"
 #include "database.h"
 #include "deliverycontroller.h"
 #include "mainwindow.h"
 #include "session.h"
 
-#include <QApplication>
 #include <QCommandLineParser>
 #include <QMessageBox>
 
 int main(int argc, char *argv[])
 {
-    QApplication app(argc, argv);
+    sd::ConsoleApplication app(argc, argv);
     QApplication::setOrganizationName(QStringLiteral("StatusDesk"));
     QApplication::setApplicationName(QStringLiteral("StatusDesk"));
     QApplication::setApplicationVersion(QStringLiteral(STATUSDESK_VERSION));
@@ -37,8 +37,17 @@ int main(int argc, char *argv[])
                 .arg(path, error));
         return 1;
     }
-    sd::MainWindow window(std::move(session));
-    window.show();
-    window.offerSampleIfEmpty();
+    // Before the event loop, ConsoleApplication::notify() cannot catch a failed first read; say it here.
+    std::unique_ptr<sd::MainWindow> window;
+    try {
+        window = std::make_unique<sd::MainWindow>(std::move(session));
+    } catch (const sd::StoreError &e) {
+        QMessageBox::critical(
+            nullptr, QStringLiteral("StatusDesk"),
+            QStringLiteral("The database %1 could not be read.\n\n%2").arg(path, e.message()));
+        return 1;
+    }
+    window->show();
+    window->offerSampleIfEmpty();
     return app.exec();
 }

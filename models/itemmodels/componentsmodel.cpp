@@ -21,13 +21,14 @@ ComponentsModel::ComponentsModel(Store &store, ComponentService &service, QObjec
 
 void ComponentsModel::reload()
 {
-    beginResetModel();
-    m_rows.clear();
+    // Read first: a StoreError then leaves the rows (and the views) as they were.
     const std::vector<ComponentGroup> groups = m_store.components.groups();
+    const std::vector<Component> components = m_store.components.all();
     QHash<QString, ComponentGroup> groupById;
     for (const ComponentGroup &g : groups)
         groupById.insert(g.id, g);
-    const std::vector<Component> components = m_store.components.all();
+    beginResetModel();
+    m_rows.clear();
     // Ungrouped components first, then each group (by its position) with its members (by position).
     for (const Component &c : components) {
         if (c.groupId.isEmpty() || !groupById.contains(c.groupId))

@@ -56,7 +56,7 @@ public:
     // With a worker, a status change shows at once and is written (and fanned out) on the worker's thread;
     // componentStatusChanged() follows when it is stored, or errorOccurred() and the old status come back.
     void setServiceWorker(ServiceWorker *worker) { m_worker = worker; }
-    void reload();
+    void reload(); // throws StoreError, leaving the rows as they were
 
     bool isGroupRow(int row) const;
     std::optional<Component> componentAt(int row) const;

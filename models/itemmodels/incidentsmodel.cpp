@@ -24,17 +24,19 @@ IncidentsModel::Section IncidentsModel::sectionOf(const Incident &incident)
 
 void IncidentsModel::reload()
 {
-    beginResetModel();
-    m_rows = m_store.incidents.all();
+    // Read first: a StoreError then leaves the rows (and the views) as they were.
+    auto rows = m_store.incidents.all();
     // The repository already orders this way; the model states the rule itself so the view never depends
     // on a query's ORDER BY.
-    std::stable_sort(m_rows.begin(), m_rows.end(), [](const Incident &a, const Incident &b) {
+    std::stable_sort(rows.begin(), rows.end(), [](const Incident &a, const Incident &b) {
         const int sa = static_cast<int>(sectionOf(a));
         const int sb = static_cast<int>(sectionOf(b));
         if (sa != sb)
             return sa < sb;
         return a.createdAt > b.createdAt;
     });
+    beginResetModel();
+    m_rows = std::move(rows);
     endResetModel();
 }
 

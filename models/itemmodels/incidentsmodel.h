@@ -42,7 +42,7 @@ public:
     QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
     QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
 
-    void reload();
+    void reload(); // throws StoreError, leaving the rows as they were
     const Incident *incidentAt(int row) const;
     int rowOf(const QString &incidentId) const;
     static Section sectionOf(const Incident &incident);

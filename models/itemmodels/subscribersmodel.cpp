@@ -18,11 +18,14 @@ SubscribersModel::SubscribersModel(Store &store, QObject *parent)
 
 void SubscribersModel::reload()
 {
+    // Read first: a StoreError then leaves the rows (and the views) as they were.
+    const std::vector<Component> components = m_store.components.all();
+    auto rows = m_store.subscribers.list();
     beginResetModel();
     m_componentNames.clear();
-    for (const Component &c : m_store.components.all())
+    for (const Component &c : components)
         m_componentNames.insert(c.id, c.name);
-    m_rows = m_store.subscribers.list();
+    m_rows = std::move(rows);
     m_stats.assign(m_rows.size(), Stats{});
     m_statsCursor = 0;
     // Small pages get their numbers at once; big ones fill in through refreshStatsSlice.

@@ -56,7 +56,7 @@ public:
     QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
 
     // Reloads the rows; their health numbers are filled in by refreshStats/refreshStatsSlice.
-    void reload();
+    void reload(); // throws StoreError, leaving the rows as they were
     // Recomputes the health columns and signals only the rows whose numbers moved.
     void refreshStats();
     // The same, a slice at a time so the UI thread never spends more than budgetMs on it; resumes where the
