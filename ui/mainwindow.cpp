@@ -189,7 +189,10 @@ void MainWindow::setSession(std::unique_ptr<Session> session)
     buildViews();
     restoreViewState();
     addRecent(m_session->path());
-    setWindowTitle(tr("StatusDesk — %1").arg(QFileInfo(m_session->path()).fileName()));
+    // Never the URL's password: a title bar is on screen shares and in screenshots.
+    setWindowTitle(m_session->store().db().isPostgres()
+                       ? tr("StatusDesk — %1 (team)").arg(m_session->store().db().displayName())
+                       : tr("StatusDesk — %1").arg(QFileInfo(m_session->path()).fileName()));
     m_session->startDelivery();
     refreshPageStatus();
 }
@@ -226,6 +229,7 @@ void MainWindow::buildViews()
     };
     showOperator(s.operatorName());
     connect(&s, &Session::operatorChanged, m_operator, showOperator);
+    connect(&s, &Session::remoteChanged, this, &MainWindow::onRemoteChange);
     connect(&s.delivery(), &DeliveryController::progress, m_progress, &DeliveryProgressLabel::setProgress);
     connect(&s.delivery(), &DeliveryController::messagesChanged, this, [this] { m_statsDirty = true; });
     connect(&s.delivery(), &DeliveryController::noticeAdded, this,
@@ -245,6 +249,28 @@ void MainWindow::onDataChanged()
     // Other tabs reload when they are next shown: a reset under the operator's cursor loses their place.
     for (int i = 0; i < m_dirty.size(); ++i)
         m_dirty[i] = i != m_tabs->currentIndex();
+}
+
+void MainWindow::onRemoteChange(const QStringList &kinds)
+{
+    // Another desk's change: the page status and the tab in view follow at once, the rest when shown.
+    if (kinds.contains(QLatin1String("data"))) {
+        onDataChanged();
+        m_dirty[m_tabs->currentIndex()] = true;
+        onTabChanged(m_tabs->currentIndex());
+    }
+    if (kinds.contains(QLatin1String("deliveries")) || kinds.contains(QLatin1String("data"))) {
+        DeliveriesModel *model = m_deliveries->model();
+        QStringList open;
+        for (int row = 0; row < model->rowCount(); ++row) {
+            const Message *m = model->messageAt(row);
+            if (m && m->state != DeliveryState::Delivered && m->state != DeliveryState::Cancelled)
+                open << m->id;
+        }
+        model->noteChanged(open);
+        model->noteNewMessages();
+        m_statsDirty = true;
+    }
 }
 
 void MainWindow::onTabChanged(int index)

@@ -58,6 +58,7 @@ private:
     void buildViews();
     void refreshPageStatus();
     void onDataChanged();
+    void onRemoteChange(const QStringList &kinds);
     void onTabChanged(int index);
     void newDatabase();
     void openDatabaseDialog();

@@ -1,18 +1,18 @@
 #include "session.h"
 
 #include "deliverycontroller.h"
+#include "operatoridentity.h"
 #include "serviceworker.h"
 #include "testreceiver.h"
 
-#include "operatoridentity.h"
-
 #include <QSettings>
+#include <QSqlDriver>
 
 namespace sd {
 namespace {
 const QString kReceiverPortKey = QStringLiteral("console.test_receiver_port");
 const QString kOperatorKey = QStringLiteral("console/operatorName"); // per user, not per database
-}
+} // namespace
 
 std::unique_ptr<Session> Session::open(const QString &path, QString *error)
 {
@@ -54,6 +54,34 @@ Session::Session(QString path, std::unique_ptr<Store> store, std::unique_ptr<Sto
             m_receiver = nullptr;
         }
     }
+    m_delivery->setProgram(QStringLiteral("console"));
+    listenForOtherDesks();
+}
+
+void Session::listenForOtherDesks()
+{
+    if (!m_liveStore->db().isPostgres())
+        return;
+    // LISTEN on the live connection: the driver's socket notifier wakes the UI thread only when a
+    // notification arrives, so nothing polls here.
+    QSqlDriver *driver = m_liveStore->db().connection().driver();
+    m_remoteCoalesce = new QTimer(this);
+    m_remoteCoalesce->setSingleShot(true);
+    m_remoteCoalesce->setInterval(250);
+    connect(m_remoteCoalesce, &QTimer::timeout, this, [this] {
+        const QStringList kinds = m_remoteKinds;
+        m_remoteKinds.clear();
+        Q_EMIT remoteChanged(kinds);
+    });
+    connect(driver, &QSqlDriver::notification, this,
+            [this](const QString &, QSqlDriver::NotificationSource, const QVariant &payload) {
+                const QString kind = payload.toString();
+                if (!m_remoteKinds.contains(kind))
+                    m_remoteKinds << kind;
+                if (!m_remoteCoalesce->isActive())
+                    m_remoteCoalesce->start();
+            });
+    driver->subscribeToNotification(QString::fromLatin1(Database::kChangeChannel));
 }
 
 Session::~Session()

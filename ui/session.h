@@ -9,6 +9,7 @@
 #include "subscriberservice.h"
 
 #include <QObject>
+#include <QTimer>
 #include <memory>
 
 namespace sd {
@@ -66,10 +67,14 @@ Q_SIGNALS:
     void dataChanged();
     void messagesQueued(int count);
     void operatorChanged(const QString &name);
+    // Team mode: another process (a console on another desk, serve, the CLI) committed changes ("data") or
+    // delivery results ("deliveries"). Coalesced: at most a few a second.
+    void remoteChanged(const QStringList &kinds);
 
 private:
     Session(QString path, std::unique_ptr<Store> store, std::unique_ptr<Store> liveStore);
     void applyOperator(const QString &name);
+    void listenForOtherDesks();
 
     QString m_path;
     QString m_operator;
@@ -85,6 +90,8 @@ private:
     DeliveryController *m_delivery = nullptr; // child
     ServiceWorker *m_worker = nullptr;        // child
     TestReceiver *m_receiver = nullptr;       // child, only when the sample receiver is used
+    QTimer *m_remoteCoalesce = nullptr;       // child
+    QStringList m_remoteKinds;
 };
 
 } // namespace sd

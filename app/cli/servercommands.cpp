@@ -88,6 +88,7 @@ int serve(Context &ctx, const QCommandLineParser &parser, const QStringList &)
         return ctx.fail(error);
 
     DeliveryController controller(ctx.dbPath);
+    controller.setProgram(QStringLiteral("statusdesk-cli serve"));
     QObject::connect(&server, &api::ApiServer::messagesQueued, &controller, &DeliveryController::wake);
     QObject::connect(&controller, &DeliveryController::engineError, &controller,
                      [&ctx](const QString &text) { ctx.err << "delivery: " << text << Qt::endl; });

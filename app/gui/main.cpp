@@ -21,7 +21,9 @@ int main(int argc, char *argv[])
     parser.addVersionOption();
     const QCommandLineOption dbOption(
         QStringLiteral("db"),
-        QStringLiteral("Database file (default: $STATUSDESK_DB, then the per-user file)."),
+        QStringLiteral(
+            "Database file, or postgresql://user:password@host:port/dbname for team mode (default: "
+            "$STATUSDESK_DB, then the per-user file)."),
         QStringLiteral("path"));
     parser.addOption(dbOption);
     parser.process(app);
@@ -34,7 +36,7 @@ int main(int argc, char *argv[])
         QMessageBox::critical(
             nullptr, QStringLiteral("StatusDesk"),
             QStringLiteral("The database %1 could not be opened, and was not changed.\n\n%2")
-                .arg(path, error));
+                .arg(sd::Database::redacted(path), error));
         return 1;
     }
     // Before the event loop, ConsoleApplication::notify() cannot catch a failed first read; say it here.
@@ -42,9 +44,9 @@ int main(int argc, char *argv[])
     try {
         window = std::make_unique<sd::MainWindow>(std::move(session));
     } catch (const sd::StoreError &e) {
-        QMessageBox::critical(
-            nullptr, QStringLiteral("StatusDesk"),
-            QStringLiteral("The database %1 could not be read.\n\n%2").arg(path, e.message()));
+        QMessageBox::critical(nullptr, QStringLiteral("StatusDesk"),
+                              QStringLiteral("The database %1 could not be read.\n\n%2")
+                                  .arg(sd::Database::redacted(path), e.message()));
         return 1;
     }
     window->show();
