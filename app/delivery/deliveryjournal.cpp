@@ -23,6 +23,8 @@ namespace {
 constexpr int kEngineLockClass = 0x5344;
 // The most one claim takes while other engines work the same queue.
 constexpr int kSharedClaim = 1024;
+// How often a claim also takes back expired and orphaned leases.
+constexpr qint64 kRecoveryIntervalMs = 2000;
 
 } // namespace
 
@@ -164,10 +166,14 @@ JournalOutcome DeliveryJournal::writeNow(const JournalBatch &batch)
         }
         if (batch.claim > 0) {
             // Leases that expired, or whose engine is provably gone, come back before the claim; a live
-            // engine's are never touched.
-            const QHash<QString, int> holders = m_store->outbox.leaseHolders(m_identity.id);
-            out.recovered = m_store->outbox.recoverLeases(
-                now, holders.isEmpty() ? QStringList() : goneOwners(holders.keys()));
+            // engine's are never touched. Both look at every 'sending' row (a whole window of them while this
+            // engine works a backlog), so they run every few seconds, not with each of a fan-out's claims.
+            if (!m_lastRecovery.isValid() || m_lastRecovery.msecsTo(now) >= kRecoveryIntervalMs) {
+                m_lastRecovery = now;
+                const QHash<QString, int> holders = m_store->outbox.leaseHolders(m_identity.id);
+                out.recovered = m_store->outbox.recoverLeases(
+                    now, holders.isEmpty() ? QStringList() : goneOwners(holders.keys()));
+            }
             // Subscribers may have changed if anyone else committed (the API, a console, another process).
             const qint64 dataVersion = m_store->db().subscribersVersion();
             out.externalChange = dataVersion != m_dataVersion;

@@ -102,6 +102,7 @@ private:
     qint64 m_leaseMs = 30'000;
     QTimer *m_renewTimer = nullptr; // child
     bool m_renewFailing = false;
+    QDateTime m_lastRecovery; // when a claim last took back expired or orphaned leases
 };
 
 } // namespace sd
