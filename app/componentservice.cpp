@@ -29,6 +29,9 @@ Result<Component> ComponentService::add(const NewComponent &input)
 {
     if (const QString err = validation::checkName(input.name, QStringLiteral("component")); !err.isEmpty())
         return Error{err};
+    if (const QString err = validation::checkText(input.description, QStringLiteral("component description"));
+        !err.isEmpty())
+        return Error{err};
     if (input.description.size() > validation::kMaxDescriptionLength)
         return Error{QStringLiteral("component description is over %1 characters").arg(validation::kMaxDescriptionLength)};
     return inTransaction(m_ctx.store, [&]() -> Result<Component> {
@@ -63,6 +66,12 @@ Result<ComponentChange> ComponentService::update(const QString &id, const Compon
 {
     if (patch.name) {
         if (const QString err = validation::checkName(*patch.name, QStringLiteral("component")); !err.isEmpty())
+            return Error{err};
+    }
+    if (patch.description) {
+        if (const QString err =
+                validation::checkText(*patch.description, QStringLiteral("component description"));
+            !err.isEmpty())
             return Error{err};
     }
     if (patch.description && patch.description->size() > validation::kMaxDescriptionLength)

@@ -76,11 +76,28 @@ QString quote(const QString &field)
     return QLatin1Char('"') + out + QLatin1Char('"');
 }
 
+QString neutralized(const QString &field)
+{
+    if (field.isEmpty())
+        return field;
+    switch (field.front().unicode()) {
+    case '=':
+    case '+':
+    case '-':
+    case '@':
+    case '\t':
+    case '\r':
+        return QLatin1Char('\'') + field;
+    default:
+        return field;
+    }
+}
+
 QString joinRow(const QStringList &fields)
 {
     QStringList quoted;
     for (const QString &f : fields)
-        quoted << quote(f);
+        quoted << quote(neutralized(f));
     return quoted.join(QLatin1Char(','));
 }
 

@@ -17,6 +17,10 @@ struct Table
 
 Table parse(const QByteArray &utf8);
 QString quote(const QString &field); // for writing
+// A cell a spreadsheet would run as a formula (it starts with = + - @, a tab or a CR) gets a leading single
+// quote, as OWASP's CSV-injection advice says; anything else is returned as it is.
+QString neutralized(const QString &field);
+// One CSV line: every field neutralized, then quoted. Every CSV StatusDesk writes goes through here.
 QString joinRow(const QStringList &fields);
 
 } // namespace sd::csv

@@ -197,6 +197,9 @@ Result<IncidentChange> IncidentService::apply(Incident i, IncidentStatus status,
 
 Result<Incident> IncidentService::setPostmortem(const QString &id, const PostmortemInput &input)
 {
+    if (const QString err = validation::checkText(input.body, QStringLiteral("postmortem body"));
+        !err.isEmpty())
+        return Error{err};
     if (input.body.size() > validation::kMaxBodyLength)
         return Error{QStringLiteral("postmortem body is %1 characters; the limit is %2")
                          .arg(input.body.size())

@@ -1,5 +1,6 @@
 #include "jsonviews.h"
 
+#include "endpointurl.h"
 #include "timeformat.h"
 #include "values.h"
 #include "webhookpayload.h"
@@ -37,7 +38,7 @@ QJsonObject subscriber(const Subscriber &s, bool includeSecret)
 {
     QJsonObject o{{QStringLiteral("id"), s.id},
                   {QStringLiteral("mode"), QStringLiteral("webhook")},
-                  {QStringLiteral("endpoint"), s.endpoint},
+                  {QStringLiteral("endpoint"), endpointurl::redacted(s.endpoint)},
                   {QStringLiteral("email"), s.email},
                   {QStringLiteral("components"), QJsonArray::fromStringList(s.componentIds)},
                   {QStringLiteral("state"), toString(s.state)},
@@ -75,7 +76,7 @@ QJsonObject message(const Message &m)
 {
     return {{QStringLiteral("id"), m.id},
             {QStringLiteral("subscriber_id"), m.subscriberId},
-            {QStringLiteral("endpoint"), m.endpoint},
+            {QStringLiteral("endpoint"), endpointurl::redacted(m.endpoint)},
             {QStringLiteral("event"), toString(m.kind)},
             {QStringLiteral("subject_id"), m.subjectId},
             {QStringLiteral("subject_name"), m.subjectName},
@@ -96,7 +97,7 @@ QJsonObject attempt(const Attempt &a)
     return {{QStringLiteral("id"), a.id},
             {QStringLiteral("message_id"), a.messageId},
             {QStringLiteral("subscriber_id"), a.subscriberId},
-            {QStringLiteral("endpoint"), a.endpoint},
+            {QStringLiteral("endpoint"), endpointurl::redacted(a.endpoint)},
             {QStringLiteral("attempt"), a.attemptNumber},
             {QStringLiteral("trigger"), toString(a.trigger)},
             {QStringLiteral("started_at"), timefmt::utc(a.startedAt)},

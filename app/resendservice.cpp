@@ -1,5 +1,6 @@
 #include "resendservice.h"
 
+#include "endpointurl.h"
 #include "values.h"
 
 namespace sd {
@@ -25,8 +26,8 @@ Result<int> ResendService::resend(const QStringList &messageIds)
             if (m->state == DeliveryState::Sending)
                 return Error{QStringLiteral("delivery %1 is being sent right now").arg(id)};
             if (firstTarget.isEmpty())
-                firstTarget =
-                    QStringLiteral("%1 %2 to %3").arg(toString(m->kind), m->subjectName, s->endpoint);
+                firstTarget = QStringLiteral("%1 %2 to %3")
+                                  .arg(toString(m->kind), m->subjectName, endpointurl::redacted(s->endpoint));
             // next_actor travels with the claim into the manual attempt's record.
             m_ctx.store.db().run(QStringLiteral("UPDATE messages SET state = 'queued', next_attempt_at = ?, "
                                                 "next_trigger = 'manual', next_actor = ?, updated_at = ? "

@@ -1,5 +1,7 @@
 #include "servicecontext.h"
 
+#include "endpointurl.h"
+
 namespace sd {
 
 PageStatus ServiceContext::currentPageStatus()
@@ -19,8 +21,17 @@ void ServiceContext::audit(const QString &action, const QString &subjectKind, co
     e.action = action;
     e.subjectKind = subjectKind;
     e.subjectId = subjectId;
-    e.detail = detail;
+    e.detail = endpointurl::redacted(detail); // the audit log is shown and exported: never a password
     store.audit.add(e);
+}
+
+QString storeFailure(const QString &message)
+{
+    // SQLITE_FULL reads "database or disk is full"; PostgreSQL says "No space left on device".
+    if (message.contains(QLatin1String("database or disk is full"), Qt::CaseInsensitive) ||
+        message.contains(QLatin1String("No space left on device"), Qt::CaseInsensitive))
+        return QStringLiteral("the disk is full: %1; nothing was written").arg(message);
+    return QStringLiteral("database error: %1").arg(message);
 }
 
 } // namespace sd

@@ -27,6 +27,10 @@ struct ServiceContext
                const QString &detail);
 };
 
+// The one sentence for a failed write: "the disk is full: ...; nothing was written" when SQLite or PostgreSQL
+// ran out of space (so it is not mistaken for corruption), else "database error: ...".
+QString storeFailure(const QString &message);
+
 // Runs `work` inside one transaction; a StoreError rolls everything back and becomes an Error.
 template<typename F> auto inTransaction(Store &store, F &&work) -> decltype(work())
 {
@@ -40,7 +44,7 @@ template<typename F> auto inTransaction(Store &store, F &&work) -> decltype(work
         }
         return result;
     } catch (const StoreError &e) {
-        return Error{QStringLiteral("database error: %1").arg(e.message())};
+        return Error{storeFailure(e.message())};
     }
 }
 

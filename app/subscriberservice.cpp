@@ -1,14 +1,41 @@
 #include "subscriberservice.h"
 
 #include "csv.h"
-#include <QRegularExpression>
+#include "deliverysettings.h"
+#include "endpointurl.h"
 #include "ids.h"
 #include "outboxwriter.h"
+#include "targetpolicy.h"
 #include "validation.h"
 #include "values.h"
 #include "webhookpayload.h"
 
+#include <QRegularExpression>
+
 namespace sd {
+namespace {
+
+QString shown(const QString &endpoint)
+{
+    return endpointurl::redacted(endpoint);
+}
+
+QString duplicate(const QString &endpoint, const QString &otherId)
+{
+    return QStringLiteral(
+               "endpoint %1 is already subscribed (subscriber %2); spellings of one URL (case, default "
+               "port, fragment) count as one endpoint")
+        .arg(shown(endpoint), otherId);
+}
+
+} // namespace
+
+QString SubscriberService::checkTarget(const QString &normalizedEndpoint)
+{
+    // The host as written; its addresses are checked again at every send (DNS may change), by the engine.
+    const bool refusePrivate = DeliverySettings::load(m_ctx.store.settings).refusePrivateTargets;
+    return targetpolicy::checkEndpoint(normalizedEndpoint, refusePrivate);
+}
 
 Result<QStringList> SubscriberService::checkComponents(const QStringList &ids)
 {
@@ -39,9 +66,12 @@ Result<Subscriber> SubscriberService::insert(const NewSubscriber &input, int csv
     if (const QString err = validation::checkSigningSecret(input.secret); !err.isEmpty())
         return Error{err};
     return inTransaction(m_ctx.store, [&]() -> Result<Subscriber> {
-        const QString endpoint = input.endpoint.trimmed();
+        // Stored in one spelling, so the unique index and this lookup see every spelling as one endpoint.
+        const QString endpoint = endpointurl::normalized(input.endpoint);
+        if (const QString err = checkTarget(endpoint); !err.isEmpty())
+            return Error{err};
         if (auto existing = m_ctx.store.subscribers.findLiveByEndpoint(endpoint))
-            return Error{QStringLiteral("endpoint %1 is already subscribed (subscriber %2)").arg(endpoint, existing->id)};
+            return Error{duplicate(endpoint, existing->id)};
         auto components = checkComponents(input.componentIds);
         if (!components)
             return Error{components.error()};
@@ -57,7 +87,7 @@ Result<Subscriber> SubscriberService::insert(const NewSubscriber &input, int csv
         m_ctx.store.subscribers.insert(s);
         QString detail =
             QStringLiteral("%1 (%2), %3, %4")
-                .arg(s.endpoint, s.email,
+                .arg(shown(s.endpoint), s.email,
                      s.componentIds.isEmpty()
                          ? QStringLiteral("all components")
                          : QStringLiteral("components %1").arg(s.componentIds.join(QLatin1Char(' '))),
@@ -93,10 +123,12 @@ Result<Subscriber> SubscriberService::edit(const QString &id, const SubscriberPa
         Subscriber s = *found;
         const Subscriber before = s;
         if (patch.endpoint) {
-            const QString endpoint = patch.endpoint->trimmed();
+            const QString endpoint = endpointurl::normalized(*patch.endpoint);
+            if (const QString err = checkTarget(endpoint); !err.isEmpty())
+                return Error{err};
             auto other = m_ctx.store.subscribers.findLiveByEndpoint(endpoint);
             if (other && other->id != s.id)
-                return Error{QStringLiteral("endpoint %1 is already subscribed (subscriber %2)").arg(endpoint, other->id)};
+                return Error{duplicate(endpoint, other->id)};
             s.endpoint = endpoint;
         }
         if (patch.email)
@@ -112,7 +144,7 @@ Result<Subscriber> SubscriberService::edit(const QString &id, const SubscriberPa
         m_ctx.store.subscribers.update(s);
         QStringList changes; // never the secrets themselves
         if (s.endpoint != before.endpoint)
-            changes << QStringLiteral("endpoint → %1").arg(s.endpoint);
+            changes << QStringLiteral("endpoint → %1").arg(shown(s.endpoint));
         if (s.email != before.email)
             changes << QStringLiteral("email → %1").arg(s.email);
         if (s.componentIds != before.componentIds)
@@ -123,8 +155,9 @@ Result<Subscriber> SubscriberService::edit(const QString &id, const SubscriberPa
             changes << (s.secret.isEmpty() ? QStringLiteral("signing off")
                                            : QStringLiteral("signing secret set"));
         if (!changes.isEmpty())
-            m_ctx.audit(QStringLiteral("subscriber.edit"), QStringLiteral("subscriber"), s.id,
-                        QStringLiteral("%1: %2").arg(before.endpoint, changes.join(QStringLiteral("; "))));
+            m_ctx.audit(
+                QStringLiteral("subscriber.edit"), QStringLiteral("subscriber"), s.id,
+                QStringLiteral("%1: %2").arg(shown(before.endpoint), changes.join(QStringLiteral("; "))));
         return s;
     });
 }
@@ -143,7 +176,7 @@ Result<Subscriber> SubscriberService::remove(const QString &id)
         const int cancelled = m_ctx.store.outbox.cancelForSubscriber(s.id, now);
         m_ctx.audit(QStringLiteral("subscriber.remove"), QStringLiteral("subscriber"), s.id,
                     QStringLiteral("Unsubscribed %1 (%2); %3 pending webhook(s) cancelled")
-                        .arg(s.endpoint, s.email)
+                        .arg(shown(s.endpoint), s.email)
                         .arg(cancelled));
         return s;
     });
@@ -180,12 +213,13 @@ Result<int> SubscriberService::reactivate(const QString &id)
         n.subscriberId = s.id;
         n.kind = QStringLiteral("reactivated");
         n.text = QStringLiteral("Subscriber %1 (%2) reactivated; %3 held message(s) released.")
-                     .arg(s.id, s.endpoint)
+                     .arg(s.id, shown(s.endpoint))
                      .arg(released);
         m_ctx.store.notices.add(n);
-        m_ctx.audit(
-            QStringLiteral("subscriber.reactivate"), QStringLiteral("subscriber"), s.id,
-            QStringLiteral("Reactivated %1; %2 held webhook(s) released").arg(s.endpoint).arg(released));
+        m_ctx.audit(QStringLiteral("subscriber.reactivate"), QStringLiteral("subscriber"), s.id,
+                    QStringLiteral("Reactivated %1; %2 held webhook(s) released")
+                        .arg(shown(s.endpoint))
+                        .arg(released));
         return released;
     });
 }
@@ -205,9 +239,9 @@ Result<Subscriber> SubscriberService::rotateSecret(const QString &id, int overla
         m_ctx.store.subscribers.update(s);
         m_ctx.audit(QStringLiteral("subscriber.rotate-secret"), QStringLiteral("subscriber"), s.id,
                     s.previousSecret.isEmpty() || !s.previousSecretExpiresAt.isValid()
-                        ? QStringLiteral("New signing secret for %1").arg(s.endpoint)
+                        ? QStringLiteral("New signing secret for %1").arg(shown(s.endpoint))
                         : QStringLiteral("New signing secret for %1; the old one also signs until %2")
-                              .arg(s.endpoint, s.previousSecretExpiresAt.toString(Qt::ISODate)));
+                              .arg(shown(s.endpoint), s.previousSecretExpiresAt.toString(Qt::ISODate)));
         return s;
     });
 }
@@ -227,8 +261,9 @@ Result<QString> SubscriberService::sendTest(const QString &id)
             OutboxWriter(m_ctx.store, m_ctx.actor)
                 .enqueue(EventKind::Test, page.id, QStringLiteral("Test webhook"), eventId,
                          payload::testEvent(page, m_ctx.currentPageStatus(), now), page, {*found}, now);
-        m_ctx.audit(QStringLiteral("subscriber.test"), QStringLiteral("subscriber"), id,
-                    QStringLiteral("Test webhook %1 queued for %2").arg(ids.value(0), found->endpoint));
+        m_ctx.audit(
+            QStringLiteral("subscriber.test"), QStringLiteral("subscriber"), id,
+            QStringLiteral("Test webhook %1 queued for %2").arg(ids.value(0), shown(found->endpoint)));
         return ids.value(0);
     });
 }
@@ -287,7 +322,8 @@ Result<int> SubscriberService::purgeExpired()
                 Notice n;
                 n.createdAt = now;
                 n.kind = QStringLiteral("purged");
-                n.text = QStringLiteral("Quarantined subscriber %1 (%2) was purged after 90 days.").arg(s.id, s.endpoint);
+                n.text = QStringLiteral("Quarantined subscriber %1 (%2) was purged after 90 days.")
+                             .arg(s.id, shown(s.endpoint));
                 m_ctx.store.notices.add(n);
                 ++purged;
             }

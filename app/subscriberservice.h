@@ -60,6 +60,8 @@ public:
 
 private:
     Result<QStringList> checkComponents(const QStringList &ids);
+    // The delivery target policy on the endpoint's host as written (with the refuse-private setting).
+    QString checkTarget(const QString &normalizedEndpoint);
     // add() and each row of importCsv(); `csvLine` > 0 records the change as an import from that line.
     Result<Subscriber> insert(const NewSubscriber &input, int csvLine);
     ServiceContext m_ctx;

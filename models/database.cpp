@@ -1,5 +1,8 @@
 #include "database.h"
 
+#include "databasefiles.h"
+#include "filemodes.h"
+
 #include <QAtomicInteger>
 #include <QDir>
 #include <QFile>
@@ -200,6 +203,7 @@ Database::~Database()
             db.close();
     }
     QSqlDatabase::removeDatabase(m_name);
+    DatabaseFiles::closed(m_name);
 }
 
 QString Database::defaultPath()
@@ -356,17 +360,17 @@ std::unique_ptr<Database> Database::openSqlite(const QString &path, QString *err
                     .arg(path);
             return nullptr;
         }
-        if (info.size() > 0 && !openInThisProcess(info.canonicalFilePath()) && !looksLikeSqlite(path)) {
+        if (info.size() > 0 && !openInThisProcess(info.canonicalFilePath()) &&
+            !DatabaseFiles::isOpenDatabaseFile(path) && !looksLikeSqlite(path)) {
             *error =
                 QStringLiteral("database file %1 is corrupt or not an SQLite database; it was not modified")
                     .arg(path);
             return nullptr;
         }
-    } else {
-        if (!QDir().mkpath(info.absolutePath())) {
-            *error = QStringLiteral("cannot create the folder for database %1").arg(path);
-            return nullptr;
-        }
+    } else if (const QString failed = filemodes::createOwnerOnly(path); !failed.isEmpty()) {
+        // Owner-only from the first byte: the file holds signing secrets and endpoint credentials.
+        *error = failed;
+        return nullptr;
     }
 
     const QString name = QStringLiteral("statusdesk-%1").arg(g_connectionCounter.fetchAndAddOrdered(1));
@@ -432,10 +436,24 @@ std::unique_ptr<Database> Database::openSqlite(const QString &path, QString *err
     }
     if (!database->migrate(error))
         return nullptr;
+    // Files made by older versions (mode 644) are tightened once, and the operator is told.
+    if (const QString notice = filemodes::tighten(path, QFileInfo(defaultPath()).absolutePath());
+        !notice.isEmpty()) {
+        database->m_warnings << notice;
+        try {
+            database->run(QStringLiteral("INSERT INTO notices (created_at, kind, text) VALUES (?, ?, ?)"),
+                          {QDateTime::currentMSecsSinceEpoch(), QStringLiteral("permissions"), notice});
+        } catch (const StoreError &) {
+            // The CLI still prints it from warnings(); the file is tightened either way.
+        }
+    }
     {
         const QMutexLocker lock(&g_openPathsMutex);
         g_openPaths.insert(name, QFileInfo(path).canonicalFilePath());
     }
+    // Report writers, the CSV import and the console's file dialogs ask the registry before they touch a
+    // file.
+    DatabaseFiles::opened(name, path);
     return database;
 }
 
@@ -544,9 +562,15 @@ qint64 Database::subscribersVersion()
     return q.next() ? q.value(0).toLongLong() : -1;
 }
 
-void Database::reconnectIfLost(const QSqlError &)
+void Database::reconnectIfLost(const QSqlError &error)
 {
     if (!isPostgres())
+        return;
+    // A statement the server refused carries its SQLSTATE (a syntax error, a lock timeout, "current
+    // transaction is aborted"); only a lost connection comes without one, or with class 08 (connection
+    // exception) or 57P (the server shut it down).
+    const QString state = error.nativeErrorCode();
+    if (!state.isEmpty() && !state.startsWith(QLatin1String("08")) && !state.startsWith(QLatin1String("57P")))
         return;
     // A lost server connection does not come back by itself: if even a trivial query fails, open it again
     // (the statement that failed still reports its error; the caller's next unit of work runs normally).

@@ -4,6 +4,7 @@
 #include <QSqlDatabase>
 #include <QSqlQuery>
 #include <QString>
+#include <QStringList>
 #include <QVariant>
 #include <memory>
 #include <stdexcept>
@@ -56,6 +57,9 @@ public:
     QString path() const { return m_path; } // as given (may hold a password: never show it, use displayName)
     QString displayName() const { return redacted(m_path); }
     Backend backend() const { return m_backend; }
+    // One-sentence notices from opening (such as file permissions tightened), for the command line to print;
+    // also recorded as operator notices.
+    QStringList warnings() const { return m_warnings; }
     bool isPostgres() const { return m_backend == Backend::Postgres; }
     QSqlDatabase connection() const { return QSqlDatabase::database(m_name, false); }
 
@@ -93,6 +97,7 @@ private:
     QString m_name;
     Backend m_backend = Backend::Sqlite;
     QHash<QString, QSqlQuery> m_statements;
+    QStringList m_warnings;
 };
 
 // One write transaction, rolled back unless commit() is reached.

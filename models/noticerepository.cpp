@@ -1,12 +1,16 @@
 #include "noticerepository.h"
 
+#include "endpointurl.h"
+
 namespace sd {
 
 void NoticeRepository::add(const Notice &n)
 {
     m_db.run(QStringLiteral("INSERT INTO notices (created_at, subscriber_id, kind, text, acknowledged) "
                             "VALUES (?, ?, ?, ?, ?)"),
-             {toDb(n.createdAt), nullIfEmpty(n.subscriberId), n.kind, n.text, n.acknowledged});
+             // Notices name endpoints; a password in one is never stored.
+             {toDb(n.createdAt), nullIfEmpty(n.subscriberId), n.kind, endpointurl::redacted(n.text),
+              n.acknowledged});
 }
 
 std::vector<Notice> NoticeRepository::recent(int limit)

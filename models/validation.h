@@ -11,6 +11,8 @@ constexpr int kMaxBodyLength = 25000;
 constexpr int kMaxDescriptionLength = 2000;
 constexpr int kMaxComponents = 1100;
 
+// Also refuses targets the delivery policy never allows (see targetpolicy.h); private ones are the
+// service's decision, which knows the setting.
 QString checkEndpoint(const QString &endpoint);
 QString checkEmail(const QString &email);
 QString checkName(const QString &name, const QString &what);
@@ -18,5 +20,8 @@ QString checkBody(const QString &body);
 QString checkPageUrl(const QString &url, const QString &what);
 QString checkTimeZone(const QString &tz);
 QString checkSigningSecret(const QString &secret);
+// Text that cannot be stored faithfully: a NUL character, or invalid UTF-16 (a lone surrogate, which would be
+// written as invalid UTF-8). `what` names the field ("email", "component name").
+QString checkText(const QString &text, const QString &what);
 
 } // namespace sd::validation

@@ -2,6 +2,7 @@
 #include "operatoridentity.h"
 #include "testsupport.h"
 
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -428,6 +429,168 @@ private Q_SLOTS:
         QCOMPARE(r.code, 2);
         QVERIFY2(r.out.contains(QLatin1String("1 added, 1 rejected")), qPrintable(r.out));
         QVERIFY2(r.err.contains(QLatin1String(":3: endpoint")), qPrintable(r.err));
+    }
+
+    // Issue 11 item 4: an empty --db is a mistake, not the home folder's database.
+    void emptyDbOptionIsAnError_data()
+    {
+        QTest::addColumn<QStringList>("args");
+        QTest::newRow("--db \"\"") << QStringList{QStringLiteral("--db"), QString()};
+        QTest::newRow("--db=") << QStringList{QStringLiteral("--db=")};
+        QTest::newRow("--db \" \"") << QStringList{QStringLiteral("--db"), QStringLiteral(" ")};
+    }
+    void emptyDbOptionIsAnError()
+    {
+        QFETCH(QStringList, args);
+        QTemporaryDir home;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("HOME"), home.path());
+        env.insert(QStringLiteral("XDG_DATA_HOME"), home.filePath(QStringLiteral("data")));
+        env.remove(QStringLiteral("STATUSDESK_DB"));
+        const Run r = runCli(args + QStringList{QStringLiteral("page"), QStringLiteral("show")}, env);
+        QCOMPARE(r.code, 1);
+        QVERIFY2(r.err.contains(QLatin1String("the database location is empty")), qPrintable(r.err));
+        QCOMPARE(r.err.count(QLatin1Char('\n')), 0);
+        QVERIFY2(!QFileInfo::exists(home.filePath(QStringLiteral("data"))),
+                 "nothing created in the home folder");
+    }
+
+    // Issue 11 item 3: a password in an endpoint never reaches a listing, a report or an error.
+    void endpointCredentialsAreRedactedEverywhere()
+    {
+        sd::test::HttpReceiver receiver;
+        QVERIFY(receiver.start());
+        const QString path = m_dir.filePath(QStringLiteral("redact.sqlite"));
+        auto run = [&](const QStringList &args) { return cliAsync(path, args); };
+        QCOMPARE(
+            run({QStringLiteral("settings"), QStringLiteral("--retry-schedule"), QStringLiteral("0")}).code,
+            0);
+        const QString endpoint =
+            receiver.url().replace(QStringLiteral("http://"), QStringLiteral("http://hook:hunter2@"));
+        Run r = run({QStringLiteral("--queue-only"), QStringLiteral("subscriber"), QStringLiteral("add"),
+                     QStringLiteral("--endpoint"), endpoint, QStringLiteral("--email"),
+                     QStringLiteral("o@example.com")});
+        QCOMPARE(r.code, 0);
+        r = run({QStringLiteral("component"), QStringLiteral("add"), QStringLiteral("--name"),
+                 QStringLiteral("API")});
+        const QString id = r.out;
+        r = run({QStringLiteral("component"), QStringLiteral("set"), id, QStringLiteral("--status"),
+                 QStringLiteral("major_outage")});
+        QCOMPARE(r.code, 0);
+        QCOMPARE(receiver.requests().size(), 1);
+        QString all = r.out + r.err;
+        const QList<QStringList> commands{
+            {QStringLiteral("subscriber"), QStringLiteral("list")},
+            {QStringLiteral("--json"), QStringLiteral("subscriber"), QStringLiteral("list")},
+            {QStringLiteral("messages")},
+            {QStringLiteral("--json"), QStringLiteral("messages")},
+            {QStringLiteral("deliveries")},
+            {QStringLiteral("--json"), QStringLiteral("deliveries")},
+            {QStringLiteral("notices")},
+            {QStringLiteral("audit")},
+            {QStringLiteral("report"), QStringLiteral("--format"), QStringLiteral("csv"),
+             QStringLiteral("--out"), QStringLiteral("-")},
+            {QStringLiteral("report"), QStringLiteral("--format"), QStringLiteral("json"),
+             QStringLiteral("--out"), QStringLiteral("-")},
+            {QStringLiteral("--queue-only"), QStringLiteral("subscriber"), QStringLiteral("add"),
+             QStringLiteral("--endpoint"), endpoint, QStringLiteral("--email"),
+             QStringLiteral("o@example.com")}};
+        for (const QStringList &c : commands) {
+            r = run(c);
+            all += r.out + r.err;
+            QVERIFY2(!QString(r.out + r.err).contains(QLatin1String("hunter2")),
+                     qPrintable(c.join(QLatin1Char(' '))));
+        }
+        r = run({QStringLiteral("--json"), QStringLiteral("deliveries")});
+        const QString messageId = jsonArray(r).at(0)[u"id"].toString();
+        r = run({QStringLiteral("--json"), QStringLiteral("attempts"), messageId});
+        all += r.out;
+        QVERIFY2(!r.out.contains(QLatin1String("hunter2")), qPrintable(r.out));
+        QVERIFY2(r.out.contains(QLatin1String("Basic ***")),
+                 qPrintable(messageId + QLatin1Char(' ') + r.out + r.err));
+        QVERIFY2(all.contains(QLatin1String("hook:***@")), qPrintable(all));
+    }
+
+    // Issue 11 item 4: spellings of one endpoint are one subscriber, from the command line too.
+    void endpointSpellingsAreOneSubscriber()
+    {
+        Run r = cli({QStringLiteral("subscriber"), QStringLiteral("add"), QStringLiteral("--endpoint"),
+                     QStringLiteral("http://127.0.0.1:9/dup"), QStringLiteral("--email"),
+                     QStringLiteral("a@example.com")});
+        QCOMPARE(r.code, 0);
+        for (const char *spelling :
+             {"HTTP://127.0.0.1:9/dup", "http://127.0.0.1:09/dup#frag", "http://127.0.0.1:9/dup#"}) {
+            r = cli({QStringLiteral("subscriber"), QStringLiteral("add"), QStringLiteral("--endpoint"),
+                     QLatin1String(spelling), QStringLiteral("--email"), QStringLiteral("a@example.com")});
+            QCOMPARE(r.code, 1);
+            QVERIFY2(r.err.contains(QLatin1String("already subscribed")), qPrintable(r.err));
+            QCOMPARE(r.err.count(QLatin1Char('\n')), 0);
+        }
+    }
+
+    // Issue 11 item 5: the target policy from the command line, and the setting that refuses private targets.
+    void targetPolicyAndPrivateTargetsSetting()
+    {
+        const QString path = m_dir.filePath(QStringLiteral("policy.sqlite"));
+        auto add = [&](const QString &endpoint) {
+            return cliAsync(path, {QStringLiteral("--queue-only"), QStringLiteral("subscriber"),
+                                   QStringLiteral("add"), QStringLiteral("--endpoint"), endpoint,
+                                   QStringLiteral("--email"), QStringLiteral("o@example.com")});
+        };
+        Run r = add(QStringLiteral("http://169.254.169.254/latest/meta-data/"));
+        QCOMPARE(r.code, 1);
+        QVERIFY2(r.err.contains(QLatin1String("link-local")), qPrintable(r.err));
+        QCOMPARE(r.err.count(QLatin1Char('\n')), 0);
+        r = add(QStringLiteral("http://metadata.google.internal/"));
+        QCOMPARE(r.code, 1);
+        QVERIFY2(r.err.contains(QLatin1String("metadata")), qPrintable(r.err));
+        QCOMPARE(add(QStringLiteral("http://127.0.0.1:9/a")).code, 0);
+        r = cliAsync(path, {QStringLiteral("settings"), QStringLiteral("--refuse-private-targets"),
+                            QStringLiteral("on")});
+        QCOMPARE(r.code, 0);
+        QVERIFY2(r.out.contains(QLatin1String("refuse private targets: on")), qPrintable(r.out));
+        r = cliAsync(path, {QStringLiteral("--json"), QStringLiteral("settings")});
+        QCOMPARE(QJsonDocument::fromJson(r.out.toUtf8()).object()[u"refuse_private_targets"].toBool(), true);
+        r = add(QStringLiteral("http://127.0.0.1:9/b"));
+        QCOMPARE(r.code, 1);
+        QVERIFY2(r.err.contains(QLatin1String("refuses private targets")), qPrintable(r.err));
+        r = add(QStringLiteral("http://10.1.2.3/b"));
+        QCOMPARE(r.code, 1);
+        // A name is resolved before it is added: localhost resolves to a loopback address.
+        r = add(QStringLiteral("http://localhost:9/c"));
+        QCOMPARE(r.code, 1);
+        QVERIFY2(r.err.contains(QLatin1String("localhost resolves to")), qPrintable(r.err));
+        r = cliAsync(path, {QStringLiteral("settings"), QStringLiteral("--refuse-private-targets"),
+                            QStringLiteral("maybe")});
+        QCOMPARE(r.code, 1);
+        QCOMPARE(cliAsync(path, {QStringLiteral("settings"), QStringLiteral("--refuse-private-targets"),
+                                 QStringLiteral("off")})
+                     .code,
+                 0);
+        QCOMPARE(add(QStringLiteral("http://127.0.0.1:9/b")).code, 0);
+    }
+
+    // Issue 11 item 3: the command line makes owner-only files and says when it tightened old ones.
+    void databaseFilesAreOwnerOnly()
+    {
+        const QString path = m_dir.filePath(QStringLiteral("modes/sub/modes.sqlite"));
+        Run r = cliAsync(path, {QStringLiteral("page"), QStringLiteral("show")});
+        QCOMPARE(r.code, 0);
+        QVERIFY2(!r.err.contains(QLatin1String("notice")), qPrintable(r.err));
+        QCOMPARE(QFileInfo(path).permissions() & 0x0077, QFileDevice::Permissions());
+        QCOMPARE(QFileInfo(m_dir.filePath(QStringLiteral("modes/sub"))).permissions() & 0x0077,
+                 QFileDevice::Permissions());
+        QFile(path).setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ReadGroup |
+                                   QFileDevice::ReadOther);
+        r = cliAsync(path, {QStringLiteral("page"), QStringLiteral("show")});
+        QCOMPARE(r.code, 0);
+        QVERIFY2(r.err.contains(QLatin1String("notice: ")) &&
+                     r.err.contains(QLatin1String("readable by you only")),
+                 qPrintable(r.err));
+        QCOMPARE(r.err.count(QLatin1Char('\n')), 0);
+        QCOMPARE(QFileInfo(path).permissions() & 0x0077, QFileDevice::Permissions());
+        r = cliAsync(path, {QStringLiteral("notices")});
+        QVERIFY2(r.out.contains(QLatin1String("permissions")), qPrintable(r.out));
     }
 };
 

@@ -3,6 +3,7 @@
 #include "curlcommand.h"
 #include "deliveriesmodel.h"
 #include "deliverycontroller.h"
+#include "endpointurl.h"
 #include "modelroles.h"
 #include "reportexporter.h"
 #include "serviceworker.h"
@@ -223,8 +224,8 @@ void DeliveriesView::showDetail()
         return;
     QString html =
         QStringLiteral("<h3>%1</h3><p>webhook-id <code>%2</code> → %3<br>State: <b>%4</b>, %5 attempt(s)")
-            .arg(full->subjectName.toHtmlEscaped(), full->id, full->endpoint.toHtmlEscaped(),
-                 deliveryStateLabel(full->state))
+            .arg(full->subjectName.toHtmlEscaped(), full->id,
+                 endpointurl::redacted(full->endpoint).toHtmlEscaped(), deliveryStateLabel(full->state))
             .arg(full->attempts);
     if (full->nextAttemptAt.isValid() &&
         (full->state == DeliveryState::Retrying || full->state == DeliveryState::Queued))

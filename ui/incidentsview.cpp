@@ -1,5 +1,6 @@
 #include "incidentsview.h"
 
+#include "endpointurl.h"
 #include "incidentdialog.h"
 #include "incidentsmodel.h"
 #include "serviceworker.h"
@@ -275,7 +276,7 @@ void IncidentsView::previewSelected()
     if (subscribers.size() > 1) {
         QStringList endpoints;
         for (const Subscriber &s : subscribers)
-            endpoints << s.endpoint;
+            endpoints << endpointurl::redacted(s.endpoint);
         bool ok = false;
         const QString chosen =
             QInputDialog::getItem(this, tr("Preview"), tr("As received by:"), endpoints, 0, false, &ok);

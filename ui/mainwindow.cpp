@@ -6,6 +6,7 @@
 #include "deliveriesmodel.h"
 #include "deliveriesview.h"
 #include "deliverycontroller.h"
+#include "endpointurl.h"
 #include "incidentsmodel.h"
 #include "incidentsview.h"
 #include "operatoridentity.h"
@@ -233,7 +234,7 @@ void MainWindow::buildViews()
     connect(&s.delivery(), &DeliveryController::progress, m_progress, &DeliveryProgressLabel::setProgress);
     connect(&s.delivery(), &DeliveryController::messagesChanged, this, [this] { m_statsDirty = true; });
     connect(&s.delivery(), &DeliveryController::noticeAdded, this,
-            [this](const QString &text) { statusBar()->showMessage(text, 15000); });
+            [this](const QString &text) { statusBar()->showMessage(endpointurl::redacted(text), 15000); });
     connect(&s.delivery(), &DeliveryController::engineError, this,
             [this](const QString &text) { QMessageBox::warning(this, tr("Delivery engine"), text); });
     // Transient trouble goes to the status bar: a dialog per retry would bury the operator.
@@ -241,6 +242,9 @@ void MainWindow::buildViews()
             [this](const QString &text) { statusBar()->showMessage(tr("Delivery: %1").arg(text), 30000); });
     if (TestReceiver *r = s.testReceiver())
         m_receiverModes->actions().value(static_cast<int>(r->mode()))->setChecked(true);
+    // Said once when the database opens (e.g. its file permissions were tightened); also kept as a notice.
+    if (const QStringList warnings = s.store().db().warnings(); !warnings.isEmpty())
+        statusBar()->showMessage(warnings.join(QLatin1Char(' ')), 60000);
 }
 
 void MainWindow::onDataChanged()

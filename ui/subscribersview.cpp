@@ -1,6 +1,7 @@
 #include "subscribersview.h"
 
 #include "databasefiles.h"
+#include "endpointurl.h"
 #include "modelroles.h"
 #include "safefiledialog.h"
 #include "serviceworker.h"
@@ -116,7 +117,7 @@ void SubscribersView::addSubscriber()
         }
         m_session.afterChange();
         reload();
-        Q_EMIT statusMessage(tr("Subscriber %1 added.").arg(result.value().endpoint));
+        Q_EMIT statusMessage(tr("Subscriber %1 added.").arg(endpointurl::redacted(result.value().endpoint)));
         return;
     }
 }
@@ -193,10 +194,9 @@ void SubscribersView::removeSelected()
     const Subscriber *s = selected();
     if (!s)
         return;
-    if (QMessageBox::question(
-            this, tr("Remove subscriber"),
-            tr("Stop sending to %1? Pending deliveries are cancelled; history stays.").arg(s->endpoint)) !=
-        QMessageBox::Yes)
+    if (QMessageBox::question(this, tr("Remove subscriber"),
+                              tr("Stop sending to %1? Pending deliveries are cancelled; history stays.")
+                                  .arg(endpointurl::redacted(s->endpoint))) != QMessageBox::Yes)
         return;
     auto result = m_session.subscribers().remove(s->id);
     if (!result)

@@ -3,6 +3,7 @@
 #include "apikeystore.h"
 #include "apirequestparser.h"
 #include "componentservice.h"
+#include "endpointurl.h"
 #include "incidentservice.h"
 #include "jsonviews.h"
 #include "subscriberservice.h"
@@ -18,7 +19,8 @@ namespace {
 // A service error is the caller's fault (422) unless the database failed underneath.
 ApiResponse serviceError(const QString &message)
 {
-    if (message.startsWith(QLatin1String("database error")))
+    if (message.startsWith(QLatin1String("database error")) ||
+        message.startsWith(QLatin1String("the disk is full")))
         return ApiResponse::error(500, message);
     return ApiResponse::error(422, message);
 }
@@ -176,7 +178,7 @@ ApiResponse ApiHandlers::unsubscribe(const ApiRequest &r)
     const auto found = m_ctx.store.subscribers.findByToken(token);
     if (!found || found->state == SubscriberState::Unsubscribed)
         return unknown;
-    const QString endpoint = found->endpoint.toHtmlEscaped();
+    const QString endpoint = endpointurl::redacted(found->endpoint).toHtmlEscaped();
     if (r.method == "GET") {
         return html(
             200, QStringLiteral("Unsubscribe webhook"),

@@ -1,6 +1,7 @@
 #include "cli.h"
 
 #include "database.h"
+#include "endpointurl.h"
 #include "operatoridentity.h"
 #include "values.h"
 
@@ -13,7 +14,7 @@ namespace sd::cli {
 
 int Context::fail(const QString &message)
 {
-    err << "statusdesk-cli: " << message << Qt::endl;
+    err << "statusdesk-cli: " << endpointurl::redacted(message) << Qt::endl;
     return 1;
 }
 
@@ -36,7 +37,8 @@ void Context::printTable(const QStringList &headers, const QList<QStringList> &r
     auto line = [&](const QStringList &cells) {
         QString text;
         for (int i = 0; i < cells.size(); ++i) {
-            QString cell = cells.at(i);
+            // Every table passes here: an endpoint's password never reaches the terminal.
+            QString cell = endpointurl::redacted(cells.at(i));
             cell.replace(QLatin1Char('\n'), QLatin1Char(' '));
             if (cell.size() > 60)
                 cell = cell.left(57) + QStringLiteral("...");
@@ -210,11 +212,15 @@ int run(const QStringList &arguments)
     ctx.actor = resolveOperator(parser.value(QStringLiteral("as")));
     if (const QString err = checkOperatorName(ctx.actor); !err.isEmpty())
         return ctx.fail(QStringLiteral("STATUSDESK_OPERATOR: %1").arg(err));
-    ctx.dbPath = Database::resolvePath(parser.value(QStringLiteral("db")));
+    // --db "" is a mistake, not a request for the default database: Database::open refuses it.
+    ctx.dbPath = parser.isSet(QStringLiteral("db")) ? parser.value(QStringLiteral("db"))
+                                                    : Database::resolvePath(QString());
     QString error;
     ctx.store = Store::open(ctx.dbPath, &error);
     if (!ctx.store)
         return ctx.fail(error);
+    for (const QString &notice : ctx.store->db().warnings())
+        ctx.err << "statusdesk-cli: notice: " << notice << Qt::endl;
 
     const int code = command->run(ctx, parser, positional);
     if (code == 0 && command->mutates && ctx.queued > 0) {

@@ -1,4 +1,5 @@
 #include "cli.h"
+#include "databasefiles.h"
 #include "deliverycontroller.h"
 #include "deliveryreport.h"
 #include "deliverysettings.h"
@@ -59,6 +60,8 @@ QString settingsChange(const DeliverySettings &before, const DeliverySettings &a
     note("min backoff ms", QString::number(before.minBackoffSlowMs), QString::number(after.minBackoffSlowMs));
     note("max in flight", QString::number(before.maxInFlight), QString::number(after.maxInFlight));
     note("max per host", QString::number(before.maxPerHost), QString::number(after.maxPerHost));
+    note("refuse private targets", QLatin1String(before.refusePrivateTargets ? "on" : "off"),
+         QLatin1String(after.refusePrivateTargets ? "on" : "off"));
     return changes.isEmpty() ? QString()
                              : QStringLiteral("Delivery settings: ") + changes.join(QStringLiteral("; "));
 }
@@ -244,6 +247,13 @@ int settings(Context &ctx, const QCommandLineParser &parser, const QStringList &
         s.jitter = j;
         changed = true;
     }
+    if (parser.isSet(QStringLiteral("refuse-private-targets"))) {
+        const QString v = parser.value(QStringLiteral("refuse-private-targets"));
+        if (v != QLatin1String("on") && v != QLatin1String("off"))
+            return ctx.fail(QStringLiteral("--refuse-private-targets must be on or off"));
+        s.refusePrivateTargets = v == QLatin1String("on");
+        changed = true;
+    }
     if (changed) {
         // The new values and their audit row commit together.
         ServiceContext services = ctx.services();
@@ -264,7 +274,8 @@ int settings(Context &ctx, const QCommandLineParser &parser, const QStringList &
             {QStringLiteral("timeout_ms"), s.timeoutMs},
             {QStringLiteral("min_backoff_ms"), s.minBackoffSlowMs},
             {QStringLiteral("max_in_flight"), s.maxInFlight},
-            {QStringLiteral("max_per_host"), s.maxPerHost}});
+            {QStringLiteral("max_per_host"), s.maxPerHost},
+            {QStringLiteral("refuse_private_targets"), s.refusePrivateTargets}});
         return 0;
     }
     ctx.out << "retry schedule: " << DeliverySettings::formatSchedule(s.retryScheduleMs) << '\n'
@@ -272,7 +283,9 @@ int settings(Context &ctx, const QCommandLineParser &parser, const QStringList &
             << "timeout:        " << s.timeoutMs << " ms\n"
             << "min backoff:    " << s.minBackoffSlowMs << " ms (429 and timeouts)\n"
             << "max in flight:  " << s.maxInFlight << '\n'
-            << "max per host:   " << s.maxPerHost << Qt::endl;
+            << "max per host:   " << s.maxPerHost << '\n'
+            << "refuse private targets: " << (s.refusePrivateTargets ? "on" : "off")
+            << " (link-local, metadata, unspecified and multicast targets are always refused)" << Qt::endl;
     return 0;
 }
 
@@ -348,6 +361,11 @@ int report(Context &ctx, const QCommandLineParser &parser, const QStringList &)
     const QString out = parser.value(QStringLiteral("out"));
     if (out.isEmpty())
         return ctx.fail(QStringLiteral("report needs --out FILE (or --out - for standard output)"));
+    if (out != QLatin1String("-")) {
+        // Writing over (or beside, through a link) the open database would drop its locks or destroy it.
+        if (const QString refusal = DatabaseFiles::refusal(out); !refusal.isEmpty())
+            return ctx.fail(refusal);
+    }
     const auto since = sinceOption(parser);
     if (!since)
         return ctx.fail(since.error());
@@ -384,6 +402,7 @@ int report(Context &ctx, const QCommandLineParser &parser, const QStringList &)
 int deliverQueued(Context &ctx)
 {
     DeliveryController controller(ctx.dbPath);
+    controller.setProgram(QStringLiteral("statusdesk-cli dispatch"));
     QEventLoop loop;
     QString failure;
     QObject::connect(&controller, &DeliveryController::idle, &loop, &QEventLoop::quit);
@@ -474,7 +493,9 @@ void addDeliveryCommands(std::vector<Command> &out)
                     opt("timeout-ms", "Whole-attempt deadline.", "MS"),
                     opt("max-in-flight", "Global cap.", "N"), opt("max-per-host", "Per-origin cap.", "N"),
                     opt("min-backoff-ms", "Floor for 429 and timeouts.", "MS"),
-                    opt("jitter", "Fraction, e.g. 0.2.", "F")},
+                    opt("jitter", "Fraction, e.g. 0.2.", "F"),
+                    opt("refuse-private-targets",
+                        "on: also refuse loopback and private addresses as webhook targets.", "on|off")},
                    false,
                    settings});
     out.push_back(

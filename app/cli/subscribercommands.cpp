@@ -1,11 +1,17 @@
 #include "cli.h"
+#include "databasefiles.h"
+#include "deliverysettings.h"
+#include "endpointurl.h"
 #include "jsonviews.h"
 #include "subscriberservice.h"
+#include "targetpolicy.h"
 #include "values.h"
 
 #include <QFile>
+#include <QHostInfo>
 #include <QJsonArray>
 #include <QJsonObject>
+#include <QUrl>
 
 namespace sd::cli {
 namespace {
@@ -26,6 +32,18 @@ int subscriberAdd(Context &ctx, const QCommandLineParser &parser, const QStringL
     input.generateSecret = parser.isSet(QStringLiteral("generate-secret"));
     if (input.generateSecret && !input.secret.isEmpty())
         return ctx.fail(QStringLiteral("use either --secret or --generate-secret, not both"));
+    // The command line may wait for DNS (the console may not): a name that resolves to a refused address is
+    // refused now rather than at its first delivery. The engine checks again at every send.
+    const QString host = QUrl(input.endpoint.trimmed()).host();
+    if (!host.isEmpty() && targetpolicy::literalAddress(host).isNull()) {
+        const QHostInfo info = QHostInfo::fromName(host);
+        if (info.error() == QHostInfo::NoError) {
+            const bool refusePrivate = DeliverySettings::load(ctx.store->settings).refusePrivateTargets;
+            if (const QString err = targetpolicy::checkResolved(host, info.addresses(), refusePrivate);
+                !err.isEmpty())
+                return ctx.fail(err);
+        }
+    }
     auto added = SubscriberService(ctx.services()).add(input);
     if (!added)
         return ctx.fail(added.error());
@@ -44,9 +62,10 @@ int subscriberList(Context &ctx, const QCommandLineParser &parser, const QString
     } else {
         auto state = parseSubscriberState(stateText);
         if (!state)
-            return ctx.fail(QStringLiteral("unknown subscriber state \"%1\"; valid values: active, quarantined, "
-                                           "unsubscribed, all")
-                                .arg(stateText));
+            return ctx.fail(
+                QStringLiteral("unknown subscriber state \"%1\"; valid values: active, quarantined, "
+                               "unsubscribed, all")
+                    .arg(stateText));
         list = ctx.store->subscribers.list(*state);
     }
     if (ctx.json) {
@@ -58,12 +77,16 @@ int subscriberList(Context &ctx, const QCommandLineParser &parser, const QString
     }
     QList<QStringList> rows;
     for (const Subscriber &s : list) {
-        rows << QStringList{s.id, toString(s.state), s.endpoint, s.email,
-                            s.componentIds.isEmpty() ? QStringLiteral("all") : s.componentIds.join(QLatin1Char(' ')),
+        rows << QStringList{s.id,
+                            toString(s.state),
+                            endpointurl::redacted(s.endpoint),
+                            s.email,
+                            s.componentIds.isEmpty() ? QStringLiteral("all")
+                                                     : s.componentIds.join(QLatin1Char(' ')),
                             s.secret.isEmpty() ? QStringLiteral("no") : QStringLiteral("yes")};
     }
-    ctx.printTable({QStringLiteral("ID"), QStringLiteral("STATE"), QStringLiteral("ENDPOINT"), QStringLiteral("EMAIL"),
-                    QStringLiteral("COMPONENTS"), QStringLiteral("SIGNED")},
+    ctx.printTable({QStringLiteral("ID"), QStringLiteral("STATE"), QStringLiteral("ENDPOINT"),
+                    QStringLiteral("EMAIL"), QStringLiteral("COMPONENTS"), QStringLiteral("SIGNED")},
                    rows);
     return 0;
 }
@@ -126,6 +149,9 @@ int subscriberImport(Context &ctx, const QCommandLineParser &, const QStringList
 {
     if (positional.size() != 1)
         return ctx.fail(QStringLiteral("subscriber import needs one CSV file"));
+    // Reading the open database's own files would drop SQLite's locks on them when the file is closed.
+    if (const QString refusal = DatabaseFiles::refusal(positional.first()); !refusal.isEmpty())
+        return ctx.fail(refusal);
     QFile file(positional.first());
     if (!file.open(QIODevice::ReadOnly))
         return ctx.fail(QStringLiteral("cannot read %1: %2").arg(positional.first(), file.errorString()));
@@ -138,11 +164,12 @@ int subscriberImport(Context &ctx, const QCommandLineParser &, const QStringList
             added.append(json::subscriber(s));
         QJsonArray errors;
         for (const ImportRowError &e : report.errors)
-            errors.append(QJsonObject{{QStringLiteral("line"), e.line}, {QStringLiteral("error"), e.message}});
+            errors.append(
+                QJsonObject{{QStringLiteral("line"), e.line}, {QStringLiteral("error"), e.message}});
         ctx.printJson(QJsonObject{{QStringLiteral("added"), added}, {QStringLiteral("errors"), errors}});
     } else {
         for (const Subscriber &s : report.added)
-            ctx.out << "added " << s.id << ' ' << s.endpoint << '\n';
+            ctx.out << "added " << s.id << ' ' << endpointurl::redacted(s.endpoint) << '\n';
         for (const ImportRowError &e : report.errors)
             ctx.err << positional.first() << ':' << e.line << ": " << e.message << '\n';
         ctx.out << report.added.size() << " added, " << report.errors.size() << " rejected" << Qt::endl;
@@ -155,28 +182,54 @@ int subscriberImport(Context &ctx, const QCommandLineParser &, const QStringList
 
 void addSubscriberCommands(std::vector<Command> &out)
 {
-    out.push_back({QStringLiteral("subscriber add"), QStringLiteral("Add a webhook subscriber; prints its id."), {},
-                   {opt("endpoint", "Webhook URL (http or https).", "URL"), opt("email", "Address for failure notices.", "EMAIL"),
+    out.push_back({QStringLiteral("subscriber add"),
+                   QStringLiteral("Add a webhook subscriber; prints its id."),
+                   {},
+                   {opt("endpoint", "Webhook URL (http or https).", "URL"),
+                    opt("email", "Address for failure notices.", "EMAIL"),
                     opt("component", "Only hear about this component (repeatable).", "ID"),
                     opt("secret", "Signing secret (whsec_...).", "SECRET"),
                     opt("generate-secret", "Generate a signing secret (printed on stderr).")},
-                   false, subscriberAdd});
-    out.push_back({QStringLiteral("subscriber list"), QStringLiteral("List subscribers."), {},
-                   {opt("state", "active, quarantined, unsubscribed or all (default: all but unsubscribed).", "STATE")},
-                   false, subscriberList});
-    out.push_back({QStringLiteral("subscriber remove"), QStringLiteral("Unsubscribe (history is kept)."),
-                   QStringLiteral("ID"), {}, false, subscriberRemove});
+                   false,
+                   subscriberAdd});
+    out.push_back(
+        {QStringLiteral("subscriber list"),
+         QStringLiteral("List subscribers."),
+         {},
+         {opt("state", "active, quarantined, unsubscribed or all (default: all but unsubscribed).", "STATE")},
+         false,
+         subscriberList});
+    out.push_back({QStringLiteral("subscriber remove"),
+                   QStringLiteral("Unsubscribe (history is kept)."),
+                   QStringLiteral("ID"),
+                   {},
+                   false,
+                   subscriberRemove});
     out.push_back({QStringLiteral("subscriber reactivate"),
-                   QStringLiteral("Lift quarantine; held webhooks go out."), QStringLiteral("ID"), {}, true,
+                   QStringLiteral("Lift quarantine; held webhooks go out."),
+                   QStringLiteral("ID"),
+                   {},
+                   true,
                    subscriberReactivate});
     out.push_back({QStringLiteral("subscriber rotate-secret"),
-                   QStringLiteral("New signing secret; the old one also signs for 24 h."), QStringLiteral("ID"), {},
-                   false, subscriberRotate});
-    out.push_back({QStringLiteral("subscriber test"), QStringLiteral("Send a test webhook."), QStringLiteral("ID"), {},
-                   true, subscriberTest});
-    out.push_back({QStringLiteral("subscriber import"),
-                   QStringLiteral("Import subscribers from CSV (header: endpoint,email[,components][,secret])."),
-                   QStringLiteral("FILE.csv"), {}, false, subscriberImport});
+                   QStringLiteral("New signing secret; the old one also signs for 24 h."),
+                   QStringLiteral("ID"),
+                   {},
+                   false,
+                   subscriberRotate});
+    out.push_back({QStringLiteral("subscriber test"),
+                   QStringLiteral("Send a test webhook."),
+                   QStringLiteral("ID"),
+                   {},
+                   true,
+                   subscriberTest});
+    out.push_back(
+        {QStringLiteral("subscriber import"),
+         QStringLiteral("Import subscribers from CSV (header: endpoint,email[,components][,secret])."),
+         QStringLiteral("FILE.csv"),
+         {},
+         false,
+         subscriberImport});
 }
 
 } // namespace sd::cli

@@ -1,13 +1,17 @@
 #include "deliveryengine.h"
 
+#include "endpointurl.h"
 #include "servicecontext.h"
 #include "store.h"
 #include "subscriberservice.h"
+#include "targetpolicy.h"
 #include "values.h"
 
+#include <QHostInfo>
 #include <QNetworkAccessManager>
 #include <QNetworkProxy>
 #include <QSqlDriver>
+#include <QUrl>
 
 namespace sd {
 namespace {
@@ -215,16 +219,60 @@ void DeliveryEngine::pump()
         WebhookAttempt::Options options{m_settings.timeoutMs, m_settings.maxResponseBytes, userAgent};
         auto *attempt =
             new WebhookAttempt(networkFor(origin), *message, *s, message->attempts + 1, kind, options, this);
-        attempt->start();
-        const DeadlineQueue::Id deadline =
-            m_deadlines->add(m_settings.timeoutMs, [attempt]() { attempt->expire(); });
-        connect(attempt, &WebhookAttempt::finished, this,
-                [this, origin, deadline](const AttemptResult &result) {
-                    m_deadlines->cancel(deadline);
-                    onAttemptFinished(result, origin);
-                });
+        checkTargetAndStart(attempt, s->endpoint, origin);
         ++started;
     }
+}
+
+void DeliveryEngine::checkTargetAndStart(WebhookAttempt *attempt, const QString &endpoint,
+                                         const QString &origin)
+{
+    const QString host = QUrl(endpoint).host();
+    const bool refusePrivate = m_settings.refusePrivateTargets;
+    if (const QString why = targetpolicy::checkHost(host, refusePrivate); !why.isEmpty()) {
+        refuse(attempt, origin, why);
+        return;
+    }
+    if (host.isEmpty() || !targetpolicy::literalAddress(host).isNull()) {
+        launch(attempt, origin);
+        return;
+    }
+    // A name is resolved here and every address checked: one refused address refuses the target, so a name
+    // that also points at a metadata address is not sent to. The connection's own lookup that follows is
+    // answered from Qt's host cache (shared with every QNetworkAccessManager, kept a minute), so the
+    // addresses checked are the ones connected to. The attempt is the context: a cancelled attempt hears
+    // nothing.
+    QHostInfo::lookupHost(host, attempt, [this, attempt, origin, host, refusePrivate](const QHostInfo &info) {
+        if (m_stopping)
+            return;
+        // An unknown name is left to the request, which records it as a dns failure and retries it.
+        const QString why = info.error() == QHostInfo::NoError
+                                ? targetpolicy::checkResolved(host, info.addresses(), refusePrivate)
+                                : QString();
+        if (why.isEmpty())
+            launch(attempt, origin);
+        else
+            refuse(attempt, origin, why);
+    });
+}
+
+void DeliveryEngine::launch(WebhookAttempt *attempt, const QString &origin)
+{
+    attempt->start();
+    const DeadlineQueue::Id deadline =
+        m_deadlines->add(m_settings.timeoutMs, [attempt]() { attempt->expire(); });
+    connect(attempt, &WebhookAttempt::finished, this, [this, origin, deadline](const AttemptResult &result) {
+        m_deadlines->cancel(deadline);
+        onAttemptFinished(result, origin);
+    });
+}
+
+void DeliveryEngine::refuse(WebhookAttempt *attempt, const QString &origin, const QString &reason)
+{
+    connect(attempt, &WebhookAttempt::finished, this,
+            [this, origin](const AttemptResult &result) { onAttemptFinished(result, origin); });
+    // finished() follows in the next turn of the event loop, never from inside pump().
+    attempt->refuse(QStringLiteral("policy"), reason);
 }
 
 QNetworkAccessManager *DeliveryEngine::networkFor(const QString &origin)
@@ -393,7 +441,8 @@ void DeliveryEngine::onWritten(const JournalOutcome &outcome)
     if (outcome.externalChange || !outcome.quarantined.isEmpty())
         m_subscribers.clear();
     for (const QString &n : outcome.notices)
-        Q_EMIT noticeAdded(n);
+        Q_EMIT noticeAdded(endpointurl::redacted(n)); // shown in status bars and logs
+
     m_backlog = outcome.backlog;
     admit(outcome.claimed);
     if (!m_changed.isEmpty()) {

@@ -53,6 +53,11 @@ private:
     void admit(const std::vector<Message> &claimed); // claimed by the journal: into the scheduler
     void pump();
     void onAttemptFinished(const AttemptResult &result, const QString &origin);
+    // The target policy at send time: the host as written, then (for a name) every address it resolves to;
+    // then launch() or refuse().
+    void checkTargetAndStart(WebhookAttempt *attempt, const QString &endpoint, const QString &origin);
+    void launch(WebhookAttempt *attempt, const QString &origin);
+    void refuse(WebhookAttempt *attempt, const QString &origin, const QString &reason);
     void quarantine(const QString &subscriberId, const QString &reason, const QDateTime &now);
     void flush(bool claim); // hands results (and, when asked or backlogged, a claim) to the journal
     JournalBatch takeBatch(bool claim);

@@ -12,6 +12,7 @@ const QString kMaxInFlight = QStringLiteral("delivery.max_in_flight");
 const QString kMaxPerHost = QStringLiteral("delivery.max_per_host");
 const QString kMinBackoff = QStringLiteral("delivery.min_backoff_slow_ms");
 const QString kJitter = QStringLiteral("delivery.jitter");
+const QString kRefusePrivate = QStringLiteral("delivery.refuse_private_targets");
 } // namespace
 
 bool DeliverySettings::parseSchedule(const QString &text, QList<qint64> *out)
@@ -74,6 +75,7 @@ DeliverySettings DeliverySettings::load(SettingsRepository &settings)
     const double jitter = settings.value(kJitter).toDouble(&ok);
     if (ok && jitter >= 0 && jitter < 1)
         s.jitter = jitter;
+    s.refusePrivateTargets = settings.value(kRefusePrivate) == QLatin1String("on");
     return s;
 }
 
@@ -85,6 +87,7 @@ void DeliverySettings::save(SettingsRepository &settings) const
     settings.setValue(kMaxPerHost, QString::number(maxPerHost));
     settings.setValue(kMinBackoff, QString::number(minBackoffSlowMs));
     settings.setValue(kJitter, QString::number(jitter));
+    settings.setValue(kRefusePrivate, refusePrivateTargets ? QStringLiteral("on") : QStringLiteral("off"));
 }
 
 } // namespace sd

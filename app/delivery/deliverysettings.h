@@ -25,6 +25,9 @@ struct DeliverySettings
     // expired one (and at once when the owner is provably gone). Longer than any attempt's deadline is not
     // needed: renewal, not the lease, covers a long attempt.
     qint64 leaseMs = 30'000;
+    // Loopback and private addresses are refused as targets too (link-local, metadata, unspecified and
+    // multicast always are): for a `serve` that others reach.
+    bool refusePrivateTargets = false;
 
     static DeliverySettings load(SettingsRepository &settings);
     void save(SettingsRepository &settings) const;

@@ -39,8 +39,9 @@ RetryDecision RetryPolicy::decide(int attemptNumber, int httpStatus, const QStri
         return {RetryDecision::Kind::Delivered, 0};
     if (httpStatus == 410)
         return {RetryDecision::Kind::Quarantine, 0}; // Gone: the receiver asks us to stop
-    // A manual resend is one attempt; the operator decides whether to try again.
-    if (manual || attemptNumber >= m_settings.retryScheduleMs.size())
+    // A refused target stays refused (the policy or the address changes first); a manual resend is one
+    // attempt, the operator decides whether to try again.
+    if (errorClass == QLatin1String("policy") || manual || attemptNumber >= m_settings.retryScheduleMs.size())
         return {RetryDecision::Kind::GiveUp, 0};
 
     const qint64 scheduled = m_settings.retryScheduleMs.at(attemptNumber);

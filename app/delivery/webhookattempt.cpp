@@ -1,5 +1,6 @@
 #include "webhookattempt.h"
 
+#include "endpointurl.h"
 #include "webhooksigner.h"
 
 #include <QNetworkAccessManager>
@@ -99,7 +100,7 @@ WebhookAttempt::WebhookAttempt(QNetworkAccessManager *nam, Message message, Subs
     Attempt &a = m_result.attempt;
     a.messageId = m_message.id;
     a.subscriberId = m_subscriber.id;
-    a.endpoint = m_subscriber.endpoint;
+    a.endpoint = endpointurl::redacted(m_subscriber.endpoint); // the record never holds the password
     a.attemptNumber = attemptNumber;
     a.trigger = trigger;
     // The claim carries who asked for a manual attempt; the engine's own attempts name nobody.
@@ -122,7 +123,18 @@ void WebhookAttempt::start()
     const qint64 timestamp = now.toSecsSinceEpoch();
     const QByteArray id = m_message.id.toUtf8();
 
-    QNetworkRequest request{QUrl(m_subscriber.endpoint)};
+    QUrl url(m_subscriber.endpoint);
+    // Credentials in the URL are sent as HTTP Basic authentication on this one request, not left to Qt (which
+    // would only offer them after a 401 challenge); the record shows "Basic ***".
+    QByteArray authorization;
+    if (!url.userInfo().isEmpty()) {
+        authorization = QByteArrayLiteral("Basic ") + (url.userName(QUrl::FullyDecoded) + QLatin1Char(':') +
+                                                       url.password(QUrl::FullyDecoded))
+                                                          .toUtf8()
+                                                          .toBase64();
+        url.setUserInfo(QString());
+    }
+    QNetworkRequest request{url};
     // 3xx is a failure and is never followed.
     request.setAttribute(QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::ManualRedirectPolicy);
     request.setAttribute(QNetworkRequest::Http2AllowedAttribute, false);
@@ -142,6 +154,10 @@ void WebhookAttempt::start()
     set("User-Agent", m_options.userAgent);
     set("webhook-id", id);
     set("webhook-timestamp", QByteArray::number(timestamp));
+    if (!authorization.isEmpty()) {
+        request.setRawHeader("Authorization", authorization);
+        sent.append({QByteArrayLiteral("Authorization"), QByteArrayLiteral("Basic ***")});
+    }
     const QByteArray signature = signing::header(m_subscriber, id, timestamp, m_message.body, now);
     if (!signature.isEmpty())
         set("webhook-signature", signature);
@@ -166,6 +182,25 @@ void WebhookAttempt::cancel()
         m_reply = nullptr;
     }
     deleteLater();
+}
+
+void WebhookAttempt::refuse(const QString &errorClass, const QString &reason)
+{
+    m_done = true;
+    Attempt &a = m_result.attempt;
+    a.startedAt = QDateTime::currentDateTimeUtc();
+    a.endedAt = a.startedAt;
+    a.durationMs = 0;
+    a.httpStatus = 0;
+    a.errorClass = errorClass;
+    a.errorText = reason;
+    QMetaObject::invokeMethod(
+        this,
+        [this]() {
+            Q_EMIT finished(m_result);
+            deleteLater();
+        },
+        Qt::QueuedConnection);
 }
 
 void WebhookAttempt::onReadyRead()

@@ -40,6 +40,9 @@ public:
 
     void start();
     void cancel(); // aborts without emitting finished()
+    // Records the attempt as not sent (nothing goes on the wire), e.g. errorClass "policy" for a refused
+    // target; finished() follows from the event loop, never from inside this call.
+    void refuse(const QString &errorClass, const QString &reason);
     // The whole-attempt deadline passed (the engine keeps the clock, one timer for all attempts): abort and
     // record a timeout.
     void expire();

@@ -28,7 +28,9 @@ int main(int argc, char *argv[])
     parser.addOption(dbOption);
     parser.process(app);
 
-    const QString path = sd::Database::resolvePath(parser.value(dbOption));
+    // --db "" is refused by Database::open, not taken as a wish for the default database.
+    const QString path =
+        parser.isSet(dbOption) ? parser.value(dbOption) : sd::Database::resolvePath(QString());
     QString error;
     std::unique_ptr<sd::Session> session = sd::Session::open(path, &error);
     if (!session) {

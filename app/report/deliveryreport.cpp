@@ -1,6 +1,7 @@
 #include "deliveryreport.h"
 
 #include "csv.h"
+#include "endpointurl.h"
 #include "store.h"
 #include "timeformat.h"
 #include "values.h"
@@ -93,13 +94,14 @@ Result<DeliveryReport> DeliveryReport::build(Store &store, const MessageFilter &
             const MessageInfo mi = info.value(a.messageId);
             r.kind = mi.kind;
             r.subject = mi.subject;
-            r.endpoint = a.endpoint;
+            // Attempts are recorded redacted; older rows may not be.
+            r.endpoint = endpointurl::redacted(a.endpoint);
             r.attemptNumber = a.attemptNumber;
             r.trigger = a.trigger;
             r.httpStatus = a.httpStatus;
             r.durationMs = a.durationMs;
             r.errorClass = a.errorClass;
-            r.errorText = a.errorText;
+            r.errorText = endpointurl::redacted(a.errorText);
             r.success = a.errorClass.isEmpty() && a.httpStatus >= 200 && a.httpStatus < 300;
             report.m_rows.push_back(std::move(r));
         }

@@ -1,5 +1,6 @@
 #include "deliveriesmodel.h"
 
+#include "endpointurl.h"
 #include "modelroles.h"
 #include "store.h"
 #include "values.h"
@@ -146,7 +147,7 @@ QVariant DeliveriesModel::data(const QModelIndex &index, int role) const
         case EventColumn:
             return eventLabel(m);
         case EndpointColumn:
-            return m.endpoint;
+            return endpointurl::redacted(m.endpoint);
         case StateColumn:
             return deliveryStateLabel(m.state);
         case AttemptsColumn:
@@ -167,7 +168,7 @@ QVariant DeliveriesModel::data(const QModelIndex &index, int role) const
         case EventColumn:
             return eventLabel(m);
         case EndpointColumn:
-            return m.endpoint;
+            return endpointurl::redacted(m.endpoint);
         case StateColumn:
             return static_cast<int>(m.state);
         case AttemptsColumn:

@@ -1,5 +1,6 @@
 #include "subscribersmodel.h"
 
+#include "endpointurl.h"
 #include "modelroles.h"
 #include "store.h"
 #include "values.h"
@@ -133,7 +134,7 @@ QVariant SubscribersModel::data(const QModelIndex &index, int role) const
     switch (index.column()) {
     case EndpointColumn:
         if (display || sort)
-            return s.endpoint;
+            return endpointurl::redacted(s.endpoint);
         break;
     case EmailColumn:
         if (display || sort)

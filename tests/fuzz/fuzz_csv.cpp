@@ -1,5 +1,6 @@
 // libFuzzer target for csv::parse (subscriber import). Besides crashes it checks a round trip: a table that
-// parsed cleanly, written back with csv::joinRow and parsed again, gives the same rows.
+// parsed cleanly, written back with csv::joinRow and parsed again, gives the same rows (formula-like cells
+// with the single quote joinRow puts in front of them).
 #include "csv.h"
 
 #include <cstdint>
@@ -15,10 +16,16 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     }
     QStringList lines;
-    for (const QStringList &row : table.rows)
+    QList<QStringList> expected;
+    for (const QStringList &row : table.rows) {
         lines << sd::csv::joinRow(row);
+        QStringList cells;
+        for (const QString &cell : row)
+            cells << sd::csv::neutralized(cell);
+        expected << cells;
+    }
     const sd::csv::Table again = sd::csv::parse(lines.join(QLatin1Char('\n')).toUtf8());
-    if (!again.error.isEmpty() || again.rows != table.rows)
+    if (!again.error.isEmpty() || again.rows != expected)
         std::abort();
     return 0;
 }

@@ -1,0 +1,95 @@
+#include "endpointurl.h"
+
+#include <QUrl>
+
+namespace sd::endpointurl {
+namespace {
+
+int defaultPort(const QString &scheme)
+{
+    if (scheme == QLatin1String("http"))
+        return 80;
+    if (scheme == QLatin1String("https"))
+        return 443;
+    return -1;
+}
+
+bool isSchemeChar(QChar c, bool first)
+{
+    if (c.unicode() >= 0x80)
+        return false;
+    const char l = c.toLatin1();
+    if ((l >= 'a' && l <= 'z') || (l >= 'A' && l <= 'Z'))
+        return true;
+    return !first && ((l >= '0' && l <= '9') || l == '+' || l == '-' || l == '.');
+}
+
+} // namespace
+
+QString normalized(const QString &endpoint)
+{
+    QUrl url(endpoint.trimmed(), QUrl::StrictMode);
+    if (!url.isValid() || url.isRelative() || url.host().isEmpty())
+        return {};
+    const QString scheme = url.scheme().toLower();
+    url.setScheme(scheme);
+    // QUrl already lower-cases the host and applies IDNA mapping; FullyEncoded below writes it as ASCII
+    // (ACE).
+    url.setHost(url.host(QUrl::FullyDecoded).toLower(), QUrl::DecodedMode);
+    if (url.port() == defaultPort(scheme))
+        url.setPort(-1);
+    url.setFragment(QString());
+    if (url.path().isEmpty())
+        url.setPath(QStringLiteral("/"));
+    // The port is kept as a number, so ":01" comes back as ":1".
+    return QString::fromLatin1(url.toEncoded(QUrl::FullyEncoded));
+}
+
+QString redacted(const QString &text)
+{
+    QString out;
+    out.reserve(text.size());
+    qsizetype pos = 0;
+    while (pos < text.size()) {
+        const qsizetype sep = text.indexOf(QLatin1String("://"), pos);
+        if (sep < 0)
+            break;
+        // Only a real scheme before "://" (letters first), so prose with "://" in it is left alone.
+        qsizetype schemeStart = sep;
+        while (schemeStart > pos && isSchemeChar(text.at(schemeStart - 1), false))
+            --schemeStart;
+        while (schemeStart < sep && !isSchemeChar(text.at(schemeStart), true))
+            ++schemeStart;
+        const qsizetype authStart = sep + 3;
+        qsizetype authEnd = authStart;
+        while (authEnd < text.size()) {
+            const QChar c = text.at(authEnd);
+            if (c == QLatin1Char('/') || c == QLatin1Char('?') || c == QLatin1Char('#') || c.isSpace() ||
+                c == QLatin1Char('"') || c == QLatin1Char('\'') || c == QLatin1Char('<') ||
+                c == QLatin1Char('>'))
+                break;
+            ++authEnd;
+        }
+        const qsizetype at = schemeStart < sep ? text.lastIndexOf(QLatin1Char('@'), authEnd - 1) : -1;
+        if (at < authStart) {
+            out += QStringView(text).mid(pos, authStart - pos);
+            pos = authStart;
+            continue;
+        }
+        const qsizetype colon = text.indexOf(QLatin1Char(':'), authStart);
+        out += QStringView(text).mid(pos, authStart - pos);
+        if (colon >= 0 && colon < at)
+            out += QStringView(text).mid(authStart, colon + 1 - authStart);
+        out += QLatin1String("***");
+        pos = at; // from the '@' on
+    }
+    out += QStringView(text).mid(pos);
+    return out;
+}
+
+bool hasCredentials(const QString &url)
+{
+    return !QUrl(url.trimmed()).userInfo().isEmpty();
+}
+
+} // namespace sd::endpointurl

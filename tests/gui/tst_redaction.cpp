@@ -1,0 +1,162 @@
+// Issue 11 item 3 in the console: an endpoint's password is never shown. Subscribers and deliveries tables
+// (every column and role), the delivery detail pane, copy-as-curl (a placeholder instead, said in its first
+// line), the status bar and the report in every format.
+#include "componentservice.h"
+#include "curlcommand.h"
+#include "deliveriesmodel.h"
+#include "deliveriesview.h"
+#include "deliveryreport.h"
+#include "deliverysettings.h"
+#include "httpreceiver.h"
+#include "mainwindow.h"
+#include "session.h"
+#include "subscriberservice.h"
+#include "subscribersmodel.h"
+#include "subscribersview.h"
+#include "testsupport.h"
+
+#include <QApplication>
+#include <QClipboard>
+#include <QStatusBar>
+#include <QTabWidget>
+#include <QTableView>
+#include <QTest>
+#include <QTextBrowser>
+
+using namespace sd;
+
+namespace {
+
+const QLatin1String kSecret("hunter2");
+
+// Every role a view may ask for, on every cell.
+void verifyModelHidesSecret(QAbstractItemModel *model)
+{
+    QVERIFY(model->rowCount() > 0);
+    bool sawRedacted = false;
+    for (int r = 0; r < model->rowCount(); ++r) {
+        for (int c = 0; c < model->columnCount(); ++c) {
+            for (int role = 0; role < Qt::UserRole + 64; ++role) {
+                const QString text = model->data(model->index(r, c), role).toString();
+                QVERIFY2(
+                    !text.contains(kSecret),
+                    qPrintable(
+                        QStringLiteral("row %1 column %2 role %3: %4").arg(r).arg(c).arg(role).arg(text)));
+                sawRedacted = sawRedacted || text.contains(QLatin1String("hook:***@"));
+            }
+        }
+    }
+    QVERIFY(sawRedacted);
+}
+
+} // namespace
+
+class TestRedaction final : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void consoleNeverShowsThePassword()
+    {
+        test::TempDatabase db;
+        test::HttpReceiver receiver;
+        QVERIFY(receiver.start());
+        DeliverySettings settings;
+        settings.retryScheduleMs = {0};
+        settings.save(db.store().settings);
+        const QString id = ComponentService(db.context()).add({QStringLiteral("API")}).value().id;
+        const QString endpoint =
+            receiver.url().replace(QStringLiteral("http://"), QStringLiteral("http://hook:hunter2@"));
+        auto s = SubscriberService(db.context()).add({endpoint, QStringLiteral("ops@example.com"), {}, {}});
+        QVERIFY2(s.ok(), qPrintable(s.error()));
+        ComponentPatch patch;
+        patch.status = ComponentStatus::MajorOutage;
+        QVERIFY(ComponentService(db.context()).update(id, patch).ok());
+        db.reopen();
+
+        QString error;
+        auto session = Session::open(db.path(), &error);
+        QVERIFY2(session, qPrintable(error));
+        MainWindow window(std::move(session));
+        window.show();
+        DeliveriesView *deliveries = window.deliveriesView();
+        window.tabs()->setCurrentWidget(deliveries);
+        QTRY_COMPARE_WITH_TIMEOUT(deliveries->model()->rowCount(), 1, 5000);
+        QTRY_COMPARE_WITH_TIMEOUT(static_cast<int>(deliveries->model()->messageAt(0)->state),
+                                  static_cast<int>(DeliveryState::Delivered), 15000);
+        QCOMPARE(receiver.requests().size(), 1);
+        QCOMPARE(receiver.requests().first().headers.value("authorization"),
+                 QByteArray("Basic ") + QByteArray("hook:hunter2").toBase64());
+
+        verifyModelHidesSecret(deliveries->model());
+        deliveries->table()->selectRow(0);
+        auto *detail = deliveries->findChild<QTextBrowser *>(QStringLiteral("deliveryDetail"));
+        QVERIFY(detail);
+        QTRY_VERIFY(detail->toPlainText().contains(QLatin1String("hook:***@")));
+        QVERIFY2(!detail->toHtml().contains(kSecret), qPrintable(detail->toPlainText()));
+
+        deliveries->copyAsCurl();
+        const QString curl = QApplication::clipboard()->text();
+        QVERIFY2(!curl.contains(kSecret), qPrintable(curl));
+        QVERIFY2(curl.startsWith(QLatin1String("# The endpoint's password is not copied")), qPrintable(curl));
+        QVERIFY2(curl.contains(QLatin1String("-u 'hook:PASSWORD'")), qPrintable(curl));
+        QVERIFY2(curl.contains(QStringLiteral("'%1'").arg(receiver.url())), qPrintable(curl));
+        QVERIFY2(!curl.contains(QLatin1String("Basic ***")), qPrintable(curl)); // -u stands for it
+
+        SubscribersView *subscribers = window.subscribersView();
+        window.tabs()->setCurrentWidget(subscribers);
+        QTRY_VERIFY(subscribers->model()->rowCount() > 0);
+        verifyModelHidesSecret(subscribers->model());
+        QVERIFY(!window.statusBar()->currentMessage().contains(kSecret));
+
+        auto report = DeliveryReport::build(window.session().liveStore(), {}, {});
+        QVERIFY(report.ok());
+        for (const QString &text :
+             {QString::fromUtf8(report->toCsv()), QString::fromUtf8(report->toJson()), report->toHtml()}) {
+            QVERIFY2(!text.contains(kSecret), qPrintable(text));
+            QVERIFY2(text.contains(QLatin1String("hook:***@")), qPrintable(text));
+        }
+    }
+
+    // Rows recorded before attempts were stored redacted still come out redacted.
+    void oldAttemptRowsAreRedactedInReports()
+    {
+        test::TempDatabase db;
+        auto s = SubscriberService(db.context())
+                     .add({QStringLiteral("http://u:hunter2@127.0.0.1:9/x"),
+                           QStringLiteral("o@example.com"),
+                           {},
+                           {}});
+        QVERIFY(s.ok());
+        const QString id = ComponentService(db.context()).add({QStringLiteral("API")}).value().id;
+        ComponentPatch patch;
+        patch.status = ComponentStatus::MajorOutage;
+        QVERIFY(ComponentService(db.context()).update(id, patch).ok());
+        const Message m = db.store().outbox.list({}).front();
+        Attempt a;
+        a.messageId = m.id;
+        a.subscriberId = s->id;
+        a.endpoint = s->endpoint; // as an older version wrote it
+        a.attemptNumber = 1;
+        a.startedAt = a.endedAt = QDateTime::currentDateTimeUtc();
+        a.errorClass = QStringLiteral("refused");
+        a.errorText = QStringLiteral("Connection to http://u:hunter2@127.0.0.1:9/x refused");
+        db.store().outbox.recordAttempt(a, DeliveryState::Failed);
+        auto report = DeliveryReport::build(db.store(), {}, {});
+        QVERIFY(report.ok());
+        for (const QString &text :
+             {QString::fromUtf8(report->toCsv()), QString::fromUtf8(report->toJson()), report->toHtml()})
+            QVERIFY2(!text.contains(kSecret), qPrintable(text));
+    }
+
+    void curlWithoutCredentialsIsUnchanged()
+    {
+        const QString cmd =
+            report::curlCommand(QStringLiteral("http://127.0.0.1:9/h"), R"({"webhook-id":"a"})", "{}");
+        QVERIFY(cmd.startsWith(QLatin1String("curl -sS -X POST 'http://127.0.0.1:9/h'")));
+        QVERIFY(!cmd.contains(QLatin1String(" -u ")));
+    }
+};
+
+QTEST_MAIN(TestRedaction)
+#include "tst_redaction.moc"
