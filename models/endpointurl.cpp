@@ -64,9 +64,10 @@ QString redacted(const QString &text)
         qsizetype authEnd = authStart;
         while (authEnd < text.size()) {
             const QChar c = text.at(authEnd);
+            // Quotes and angle brackets end a URL quoted in prose; a single quote does not (it may stand
+            // unencoded in a password).
             if (c == QLatin1Char('/') || c == QLatin1Char('?') || c == QLatin1Char('#') || c.isSpace() ||
-                c == QLatin1Char('"') || c == QLatin1Char('\'') || c == QLatin1Char('<') ||
-                c == QLatin1Char('>'))
+                c == QLatin1Char('"') || c == QLatin1Char('<') || c == QLatin1Char('>'))
                 break;
             ++authEnd;
         }

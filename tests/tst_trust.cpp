@@ -280,6 +280,8 @@ private Q_SLOTS:
                                 << "endpoint \"https://u:***@h/\" bad";
         QTest::newRow("in parentheses") << "Subscriber x (http://user:hunter2@127.0.0.1:9/h) quarantined"
                                         << "Subscriber x (http://user:***@127.0.0.1:9/h) quarantined";
+        QTest::newRow("single quote in password") << "https://u:it's@h/"
+                                                  << "https://u:***@h/";
         QTest::newRow("plain text") << "nothing here: a@b"
                                     << "nothing here: a@b";
         QTest::newRow("email after url") << "http://h/ ops@example.com"

@@ -1,7 +1,9 @@
 #!/bin/sh
 # Builds the libFuzzer targets with clang (-fsanitize=fuzzer,address,undefined) in a build directory of
-# their own, outside the normal g++/CMake build, and runs each for a fixed time.
+# their own, outside the normal g++/CMake build, and runs each for a fixed time: the API request layer, the
+# CSV parser and the endpoint URL rules (normaliser, redaction, target policy).
 #   tests/fuzz/run-fuzz.sh [SECONDS_PER_TARGET (default 60)] [BUILD_DIR (default build-fuzz)]
+#   FUZZ_TARGETS="fuzz_url" runs only the named targets.
 # Needs clang and libclang-rt-14-dev (Debian: apt-get install -y clang libclang-rt-14-dev).
 set -eu
 SECONDS_PER_TARGET=${1:-60}
@@ -12,6 +14,7 @@ mkdir -p "$BUILD"
 
 command -v "$CXX" >/dev/null || { echo "run-fuzz: $CXX not found (apt-get install -y clang libclang-rt-14-dev)"; exit 2; }
 QT_FLAGS=$(pkg-config --cflags --libs Qt6Core)
+QT_NETWORK_FLAGS=$(pkg-config --cflags --libs Qt6Core Qt6Network)
 # The project's compile rules (see cmake/CommonConfig.cmake), so the fuzzed code is the code we ship.
 DEFS="-DQT_NO_CAST_FROM_ASCII -DQT_NO_CAST_TO_ASCII -DQT_NO_KEYWORDS -DQT_USE_QSTRINGBUILDER -DQT_NO_DEBUG_OUTPUT"
 FLAGS="-std=c++17 -g -O1 -fPIC -fno-omit-frame-pointer -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined"
@@ -21,14 +24,16 @@ build() {
     name=$1; shift
     echo "run-fuzz: building $name"
     # shellcheck disable=SC2086
-    $CXX $FLAGS $DEFS $INCS "$@" -o "$BUILD/$name" $QT_FLAGS
+    $CXX $FLAGS $DEFS $INCS "$@" -o "$BUILD/$name" ${LIBS:-$QT_FLAGS}
 }
 build fuzz_api "$ROOT/tests/fuzz/fuzz_api.cpp" "$ROOT/app/api/apirequestparser.cpp" "$ROOT/app/api/apiroutes.cpp" \
     "$ROOT/models/values.cpp"
 build fuzz_csv "$ROOT/tests/fuzz/fuzz_csv.cpp" "$ROOT/app/csv.cpp"
+LIBS=$QT_NETWORK_FLAGS build fuzz_url "$ROOT/tests/fuzz/fuzz_url.cpp" "$ROOT/models/endpointurl.cpp" \
+    "$ROOT/models/targetpolicy.cpp"
 
 status=0
-for target in fuzz_api fuzz_csv; do
+for target in ${FUZZ_TARGETS:-fuzz_api fuzz_csv fuzz_url}; do
     corpus="$BUILD/corpus-${target#fuzz_}"
     artifacts="$BUILD/artifacts-${target#fuzz_}/"
     mkdir -p "$corpus" "$artifacts"
