@@ -267,7 +267,14 @@ std::unique_ptr<Database> Database::open(const QString &location, QString *error
     }
     if (isPostgresUrl(location))
         return openPostgres(location, error);
-    return openSqlite(location, error);
+    auto database = openSqlite(location, error);
+    // SQLITE_FULL while opening (the -shm, the WAL, a migration) is a full disk, not a damaged file.
+    if (!database && error->contains(QLatin1String("database or disk is full")))
+        *error = QStringLiteral(
+                     "the disk is full: cannot open database %1 (database or disk is full); nothing was "
+                     "written")
+                     .arg(location);
+    return database;
 }
 
 std::unique_ptr<Database> Database::openPostgres(const QString &url, QString *error)

@@ -436,6 +436,24 @@ void TestApi::badInput_data()
     row("unknown component id", "POST", "/subscribers",
         R"({"subscriber": {"endpoint": "https://example.com/x", "email": "a@example.com", "component_ids": ["zzz"]}})",
         422, "unknown component id");
+    // Issue 11: the target policy, one endpoint per spelling and text that cannot be stored, in one sentence.
+    row("metadata address", "POST", "/subscribers",
+        R"({"subscriber": {"endpoint": "http://169.254.169.254/latest/meta-data/", "email": "a@example.com"}})",
+        422, "link-local address");
+    row("metadata name", "POST", "/subscribers",
+        R"({"subscriber": {"endpoint": "http://metadata.google.internal/", "email": "a@example.com"}})", 422,
+        "cloud metadata service");
+    row("unspecified address", "POST", "/subscribers",
+        R"({"subscriber": {"endpoint": "http://0.0.0.0:8080/x", "email": "a@example.com"}})", 422,
+        "unspecified address");
+    row("another spelling of an endpoint", "POST", "/subscribers",
+        R"({"subscriber": {"endpoint": "HTTPS://Example.COM:443/existing#top", "email": "a@example.com"}})", 422,
+        "already subscribed");
+    row("NUL in email", "POST", "/subscribers",
+        R"({"subscriber": {"endpoint": "https://example.com/nul", "email": "a\u0000@example.com"}})", 422,
+        "NUL character");
+    row("NUL in incident name", "POST", "/incidents", R"({"incident": {"name": "x\u0000y", "body": "x"}})", 422,
+        "NUL character");
     row("unknown subscriber", "GET", "/subscribers/nosuchid", "", 404, "unknown subscriber id");
     row("delete unknown subscriber", "DELETE", "/subscribers/nosuchid", "", 404, "unknown subscriber id");
     row("bad state filter", "GET", "/subscribers?state=sleeping", "", 400, "state \"sleeping\" is not valid");
