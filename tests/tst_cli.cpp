@@ -2,6 +2,7 @@
 #include "operatoridentity.h"
 #include "testsupport.h"
 
+#include <QDir>
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -591,6 +592,32 @@ private Q_SLOTS:
         QCOMPARE(QFileInfo(path).permissions() & 0x0077, QFileDevice::Permissions());
         r = cliAsync(path, {QStringLiteral("notices")});
         QVERIFY2(r.out.contains(QLatin1String("permissions")), qPrintable(r.out));
+    }
+
+    // StatusDesk's own data folder (not one the operator chose) is made owner-only too, with the notice.
+    void defaultDataFolderIsTightened()
+    {
+        QTemporaryDir home;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("HOME"), home.path());
+        env.insert(QStringLiteral("XDG_DATA_HOME"), home.filePath(QStringLiteral("data")));
+        env.remove(QStringLiteral("STATUSDESK_DB"));
+        // The help names the default file.
+        Run r = runCli({QStringLiteral("page"), QStringLiteral("show"), QStringLiteral("--help")}, env);
+        const QString help = r.out.simplified();
+        const qsizetype from = help.indexOf(QLatin1String("then ")) + 5;
+        const QString path = help.mid(from, help.indexOf(QLatin1String(".sqlite"), from) + 7 - from);
+        QVERIFY2(path.startsWith(home.path()), qPrintable(help));
+        const QString folder = QFileInfo(path).absolutePath();
+        QVERIFY(QDir().mkpath(folder));
+        QVERIFY(QFile(folder).setPermissions(
+            QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner |
+            QFileDevice::ReadGroup | QFileDevice::ExeGroup | QFileDevice::ReadOther | QFileDevice::ExeOther));
+        r = runCli({QStringLiteral("page"), QStringLiteral("show")}, env);
+        QCOMPARE(r.code, 0);
+        QVERIFY2(r.err.contains(QLatin1String("its folder")), qPrintable(r.err));
+        QCOMPARE(QFileInfo(folder).permissions() & 0x0077, QFileDevice::Permissions());
+        QCOMPARE(QFileInfo(path).permissions() & 0x0077, QFileDevice::Permissions());
     }
 };
 
