@@ -10,6 +10,7 @@
 #include "httpreceiver.h"
 #include "mainwindow.h"
 #include "session.h"
+#include "subscriberdialog.h"
 #include "subscriberservice.h"
 #include "subscribersmodel.h"
 #include "subscribersview.h"
@@ -17,6 +18,8 @@
 
 #include <QApplication>
 #include <QClipboard>
+#include <QLabel>
+#include <QLineEdit>
 #include <QStatusBar>
 #include <QTabWidget>
 #include <QTableView>
@@ -147,6 +150,36 @@ private Q_SLOTS:
         for (const QString &text :
              {QString::fromUtf8(report->toCsv()), QString::fromUtf8(report->toJson()), report->toHtml()})
             QVERIFY2(!text.contains(kSecret), qPrintable(text));
+    }
+
+    // The add dialog says at once, beside the field and without waiting on DNS, why a target is refused.
+    void addDialogNamesARefusedTarget_data()
+    {
+        QTest::addColumn<QString>("endpoint");
+        QTest::addColumn<QString>("reason");
+        QTest::newRow("metadata address") << "http://169.254.169.254/"
+                                          << "link-local";
+        QTest::newRow("metadata name") << "http://metadata.google.internal/"
+                                       << "metadata";
+        QTest::newRow("unspecified") << "http://0.0.0.0:8080/"
+                                     << "unspecified";
+        QTest::newRow("NUL") << QStringLiteral("http://example.com/a") + QChar(u'\0') << "NUL character";
+        QTest::newRow("fine") << "https://hooks.example.com/x"
+                              << "";
+    }
+    void addDialogNamesARefusedTarget()
+    {
+        QFETCH(QString, endpoint);
+        QFETCH(QString, reason);
+        SubscriberDialog dialog({}, std::nullopt);
+        auto *edit = dialog.findChild<QLineEdit *>(QStringLiteral("endpointEdit"));
+        auto *error = dialog.findChild<QLabel *>(QStringLiteral("endpointError"));
+        QVERIFY(edit && error);
+        edit->setText(endpoint);
+        if (reason.isEmpty())
+            QVERIFY2(error->text().isEmpty(), qPrintable(error->text()));
+        else
+            QVERIFY2(error->text().contains(reason), qPrintable(error->text()));
     }
 
     void curlWithoutCredentialsIsUnchanged()
