@@ -619,6 +619,32 @@ private Q_SLOTS:
         QCOMPARE(QFileInfo(folder).permissions() & 0x0077, QFileDevice::Permissions());
         QCOMPARE(QFileInfo(path).permissions() & 0x0077, QFileDevice::Permissions());
     }
+
+    // The console takes --db "" as the same mistake: it does not open (or create) the home folder's database.
+    void consoleEmptyDbOptionDoesNotOpenTheDefault()
+    {
+        const QString gui =
+            QFileInfo(sd::test::cliPath()).absolutePath() + QStringLiteral("/../gui/statusdesk");
+        if (!QFileInfo::exists(gui))
+            QSKIP("the console is not built");
+        QTemporaryDir home;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("HOME"), home.path());
+        env.insert(QStringLiteral("XDG_DATA_HOME"), home.filePath(QStringLiteral("data")));
+        env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
+        env.remove(QStringLiteral("STATUSDESK_DB"));
+        QProcess p;
+        p.setProcessEnvironment(env);
+        p.start(gui, {QStringLiteral("--db"), QString()});
+        QVERIFY(p.waitForStarted());
+        // It now shows "The database  could not be opened ... the database location is empty" and waits; a
+        // console that fell back to the default would have made its database by now.
+        p.waitForFinished(3000);
+        const bool madeDefault = QFileInfo::exists(home.filePath(QStringLiteral("data")));
+        p.kill();
+        p.waitForFinished();
+        QVERIFY2(!madeDefault, "the console opened the default database");
+    }
 };
 
 QTEST_GUILESS_MAIN(TestCli)
