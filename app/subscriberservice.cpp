@@ -70,7 +70,11 @@ Result<Subscriber> SubscriberService::insert(const NewSubscriber &input, int csv
         const QString endpoint = endpointurl::normalized(input.endpoint);
         if (const QString err = checkTarget(endpoint); !err.isEmpty())
             return Error{err};
-        if (auto existing = m_ctx.store.subscribers.findLiveByEndpoint(endpoint))
+        // Rows stored before endpoints were normalised keep their spelling: that spelling matches too.
+        auto existing = m_ctx.store.subscribers.findLiveByEndpoint(endpoint);
+        if (!existing && input.endpoint.trimmed() != endpoint)
+            existing = m_ctx.store.subscribers.findLiveByEndpoint(input.endpoint.trimmed());
+        if (existing)
             return Error{duplicate(endpoint, existing->id)};
         auto components = checkComponents(input.componentIds);
         if (!components)
@@ -127,6 +131,8 @@ Result<Subscriber> SubscriberService::edit(const QString &id, const SubscriberPa
             if (const QString err = checkTarget(endpoint); !err.isEmpty())
                 return Error{err};
             auto other = m_ctx.store.subscribers.findLiveByEndpoint(endpoint);
+            if ((!other || other->id == s.id) && patch.endpoint->trimmed() != endpoint)
+                other = m_ctx.store.subscribers.findLiveByEndpoint(patch.endpoint->trimmed());
             if (other && other->id != s.id)
                 return Error{duplicate(endpoint, other->id)};
             s.endpoint = endpoint;

@@ -127,6 +127,23 @@ private Q_SLOTS:
         QCOMPARE(rowCount(db.store(), "subscribers"), 2);
     }
 
+    // A subscriber stored before endpoints were normalised still counts when its spelling is given again.
+    void legacySpellingIsStillADuplicate()
+    {
+        test::TempDatabase db;
+        Subscriber legacy;
+        legacy.id = QStringLiteral("legacy000001");
+        legacy.endpoint = QStringLiteral("HTTP://Example.com:80/old");
+        legacy.email = QStringLiteral("ops@example.com");
+        legacy.unsubscribeToken = QStringLiteral("tok-legacy");
+        legacy.state = SubscriberState::Active;
+        legacy.createdAt = QDateTime::currentDateTimeUtc();
+        db.store().subscribers.insert(legacy);
+        const auto again = SubscriberService(db.context()).add(subscriber(legacy.endpoint));
+        QVERIFY(!again.ok());
+        QVERIFY2(again.error().contains(QLatin1String("legacy000001")), qPrintable(again.error()));
+    }
+
     void differentEndpointsStayDifferent()
     {
         for (const char *pair :
