@@ -4,6 +4,7 @@
 #include "filemodes.h"
 
 #include <QAtomicInteger>
+#include <QCoreApplication>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -12,6 +13,7 @@
 #include <QRegularExpression>
 #include <QSqlError>
 #include <QStandardPaths>
+#include <QSysInfo>
 #include <QTimeZone>
 #include <QUrl>
 #include <QUrlQuery>
@@ -127,6 +129,13 @@ static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == Database::kSchemaV
 // Every writer of operator changes takes this transaction-scoped advisory lock on PostgreSQL: the same one
 // writer at a time that BEGIN IMMEDIATE gives on SQLite. Migrations take it too.
 constexpr qint64 kWriterLock = 0x5374617475734465; // "StatusDe"
+
+QString processTag()
+{
+    static const QString tag =
+        QStringLiteral("%1@%2").arg(QCoreApplication::applicationPid()).arg(QSysInfo::machineHostName());
+    return tag;
+}
 
 QString sqlError(const QSqlError &e)
 {
@@ -256,7 +265,18 @@ void Database::notifyChanged(const QString &what)
 {
     if (!isPostgres())
         return;
-    run(QStringLiteral("SELECT pg_notify(?, ?)"), {QString::fromLatin1(kChangeChannel), what});
+    // "kind pid@host": listeners skip what their own process sent.
+    run(QStringLiteral("SELECT pg_notify(?, ?)"),
+        {QString::fromLatin1(kChangeChannel), QString(what + QLatin1Char(' ') + processTag())});
+}
+
+QString Database::changeFromOtherProcess(const QVariant &payload)
+{
+    const QString text = payload.toString();
+    const qsizetype space = text.indexOf(QLatin1Char(' '));
+    if (space < 0)
+        return text;
+    return text.mid(space + 1) == processTag() ? QString() : text.left(space);
 }
 
 std::unique_ptr<Database> Database::open(const QString &location, QString *error)

@@ -68,6 +68,8 @@ public:
     // Tells every listening process that the shared data changed (PostgreSQL NOTIFY, sent on commit); a no-op
     // on SQLite, where only one desk shares the file and views refresh on their own.
     void notifyChanged(const QString &what);
+    // A notification's kind ("data", "deliveries"), or empty when this process sent it (it already knows).
+    static QString changeFromOtherProcess(const QVariant &payload);
     static constexpr const char *kChangeChannel = "statusdesk_changes";
 
     // A prepared statement for `sql`, prepared once per connection and reused.

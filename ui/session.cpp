@@ -75,7 +75,9 @@ void Session::listenForOtherDesks()
     });
     connect(driver, &QSqlDriver::notification, this,
             [this](const QString &, QSqlDriver::NotificationSource, const QVariant &payload) {
-                const QString kind = payload.toString();
+                const QString kind = Database::changeFromOtherProcess(payload);
+                if (kind.isEmpty())
+                    return; // this console's own write or engine: already shown
                 if (!m_remoteKinds.contains(kind))
                     m_remoteKinds << kind;
                 if (!m_remoteCoalesce->isActive())

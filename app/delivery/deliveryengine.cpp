@@ -26,7 +26,8 @@ constexpr int kMinWindow = 10'000; // claimed messages kept in memory, at least
 constexpr int kStartsPerTurn = 64; // requests started before the event loop gets a turn
 } // namespace
 
-DeliveryEngine::DeliveryEngine(QString databasePath, QString engineId, DeliveryJournal *journal, QObject *parent)
+DeliveryEngine::DeliveryEngine(QString databasePath, QString engineId, DeliveryJournal *journal,
+                               QObject *parent)
     : QObject(parent)
     , m_path(std::move(databasePath))
     , m_engineId(std::move(engineId))
@@ -62,7 +63,7 @@ void DeliveryEngine::initialize()
         QSqlDriver *driver = m_store->db().connection().driver();
         connect(driver, &QSqlDriver::notification, this,
                 [this](const QString &, QSqlDriver::NotificationSource, const QVariant &payload) {
-                    if (payload.toString() == QLatin1String("data"))
+                    if (Database::changeFromOtherProcess(payload) == QLatin1String("data"))
                         wake();
                 });
         driver->subscribeToNotification(QString::fromLatin1(Database::kChangeChannel));
@@ -497,7 +498,8 @@ void DeliveryEngine::checkIdle()
     QDateTime next;
     try {
         next = m_store->outbox.nextDueTime();
-        // Work a live peer holds is not done yet: a dispatch waits for it (or takes it over if the peer dies).
+        // Work a live peer holds is not done yet: a dispatch waits for it (or takes it over if the peer
+        // dies).
         if (sendingByOthers() > 0)
             return;
     } catch (const StoreError &) {

@@ -12,6 +12,7 @@
 #include "testsupport.h"
 #include "values.h"
 
+#include <QProcess>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTabWidget>
@@ -19,9 +20,9 @@
 
 using namespace sd;
 
-// Team mode as a responder sees it: a console on one desk, another desk (its own connection, its own delivery
-// engine) changing the page and delivering. The console hears of it through LISTEN/NOTIFY, without polling,
-// and shows it: the component's new status and the deliveries turning delivered.
+// Team mode as a responder sees it: a console on one desk, another desk (another process, with its own
+// delivery engine) changing the page and delivering. The console hears of it through LISTEN/NOTIFY, without
+// polling, and shows it: the component's new status and the deliveries turning delivered.
 class TestTeamConsole final : public QObject
 {
     Q_OBJECT
@@ -36,7 +37,8 @@ private Q_SLOTS:
     void anotherDesksChangeAndDeliveriesShowUpLive()
     {
         if (!test::usingPostgres())
-            QSKIP("LISTEN/NOTIFY is team mode (PostgreSQL); one desk's SQLite file has one console's own engine");
+            QSKIP("LISTEN/NOTIFY is team mode (PostgreSQL); one desk's SQLite file has one console's own "
+                  "engine");
         test::TempDatabase db;
         test::HttpReceiver receiver;
         QVERIFY(receiver.start());
@@ -58,15 +60,14 @@ private Q_SLOTS:
         const int row = components->rowOfComponent(component);
         QVERIFY(row >= 0);
 
-        // The other desk: its own store connection and its own engine.
-        QString otherError;
-        auto otherDesk = Store::open(db.path(), &otherError);
-        QVERIFY2(otherDesk, qPrintable(otherError));
-        DeliveryController otherEngine(db.path());
-        otherEngine.start();
-        ComponentPatch patch;
-        patch.status = ComponentStatus::PartialOutage;
-        QVERIFY(ComponentService(ServiceContext{*otherDesk}).update(component, patch).ok());
+        // The other desk: another process, whose command also delivers what it queued before it exits.
+        QProcess otherDesk;
+        otherDesk.setProcessChannelMode(QProcess::ForwardedChannels);
+        otherDesk.start(test::cliPath(),
+                        {QStringLiteral("--db"), db.path(), QStringLiteral("--as"),
+                         QStringLiteral("alice@desk2"), QStringLiteral("component"), QStringLiteral("set"),
+                         component, QStringLiteral("--status"), QStringLiteral("partial_outage")});
+        QVERIFY(otherDesk.waitForStarted());
 
         QTRY_VERIFY_WITH_TIMEOUT(!remote.isEmpty(), 5000);
         QTRY_COMPARE_WITH_TIMEOUT(
@@ -85,7 +86,8 @@ private Q_SLOTS:
             }(),
             10000);
         QCOMPARE(receiver.requests().size(), 5);
-        otherEngine.stop();
+        QTRY_VERIFY_WITH_TIMEOUT(otherDesk.state() == QProcess::NotRunning, 30000);
+        QCOMPARE(otherDesk.exitCode(), 0);
     }
 };
 
