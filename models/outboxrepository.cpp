@@ -384,6 +384,63 @@ bool OutboxRepository::recordAttempt(const Attempt &a, DeliveryState newState, c
     return q.numRowsAffected() > 0;
 }
 
+void OutboxRepository::recordAttempts(const std::vector<Outcome> &outcomes, const QString &owner)
+{
+    if (!m_db.isPostgres()) {
+        for (const Outcome &o : outcomes)
+            recordAttempt(o.attempt, o.state, owner);
+        return;
+    }
+    // A few fixed chunk sizes, so the connection keeps a handful of prepared statements, not one per size.
+    const int total = static_cast<int>(outcomes.size());
+    int done = 0;
+    for (const int chunk : {100, 10, 1}) {
+        while (total - done >= chunk) {
+            recordChunkPostgres(outcomes.data() + done, chunk, owner);
+            done += chunk;
+        }
+    }
+}
+
+void OutboxRepository::recordChunkPostgres(const Outcome *first, int count, const QString &owner)
+{
+    QStringList attemptRows, messageRows;
+    QVariantList attemptBinds, messageBinds;
+    const QString attemptRow = QStringLiteral("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    const QString messageRow = QStringLiteral("(?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    for (int i = 0; i < count; ++i) {
+        const Attempt &a = first[i].attempt;
+        attemptRows << attemptRow;
+        attemptBinds << a.messageId << a.subscriberId << a.endpoint << a.attemptNumber << toString(a.trigger)
+                     << toDb(a.startedAt) << toDb(a.endedAt) << a.durationMs << a.httpStatus
+                     << nullIfEmpty(a.errorClass) << nullIfEmpty(a.errorText) << a.requestHeaders
+                     << a.responseHeaders << a.responseBody << toDb(a.nextAttemptAt) << nullIfEmpty(a.actor);
+        messageRows << messageRow;
+        messageBinds << a.messageId << toString(first[i].state) << a.attemptNumber << toDb(a.nextAttemptAt)
+                     << toDb(a.endedAt) << a.httpStatus << nullIfEmpty(a.errorClass)
+                     << nullIfEmpty(a.errorText) << a.durationMs;
+    }
+    m_db.run(
+        QStringLiteral("INSERT INTO attempts (message_id, subscriber_id, endpoint, attempt_number, trigger, "
+                       "started_at, ended_at, duration_ms, http_status, error_class, error_text, "
+                       "request_headers, response_headers, response_body, next_attempt_at, actor) VALUES ") +
+            attemptRows.join(QStringLiteral(", ")),
+        attemptBinds);
+    // VALUES parameters arrive as text; each column is cast to its type. The lease rule is recordAttempt()'s.
+    messageBinds << owner;
+    m_db.run(
+        QStringLiteral("UPDATE messages m SET state = v.state, attempts = v.attempts::bigint, "
+                       "next_attempt_at = v.next_at::bigint, updated_at = v.updated::bigint, "
+                       "next_trigger = 'automatic', next_actor = NULL, lease_owner = NULL, "
+                       "lease_expires_at = NULL, last_http_status = v.http::bigint, last_error_class = "
+                       "v.error_class, last_error = v.error_text, last_duration_ms = v.duration::bigint FROM "
+                       "(VALUES ") +
+            messageRows.join(QStringLiteral(", ")) +
+            QStringLiteral(") AS v(id, state, attempts, next_at, updated, http, error_class, error_text, "
+                           "duration) WHERE m.id = v.id AND m.lease_owner = ?"),
+        messageBinds);
+}
+
 std::vector<Attempt> OutboxRepository::attempts(const QString &messageId)
 {
     QSqlQuery &q =

@@ -63,6 +63,15 @@ public:
     // Records the attempt (it happened on the wire, whoever owns the message now) and, when `owner` still
     // holds the lease (or no owner is given), the message's new state. Returns whether the state was written.
     bool recordAttempt(const Attempt &a, DeliveryState newState, const QString &owner = {});
+    struct Outcome
+    {
+        Attempt attempt;
+        DeliveryState state = DeliveryState::Failed;
+    };
+    // recordAttempt() for many at once, with the same lease rule. On PostgreSQL each statement is a round
+    // trip over the network, so the results go in chunks (one INSERT and one UPDATE per chunk); on SQLite,
+    // in-process, one row at a time is as fast.
+    void recordAttempts(const std::vector<Outcome> &outcomes, const QString &owner);
     std::vector<Attempt> attempts(const QString &messageId);
     std::vector<Attempt> attemptsSince(const QDateTime &since, const MessageFilter &filter);
     int failedAttemptsSince(const QString &subscriberId, const QDateTime &since);
@@ -72,6 +81,7 @@ public:
     QStringList failedSince(const QDateTime &since);
 
 private:
+    void recordChunkPostgres(const Outcome *first, int count, const QString &owner);
     std::vector<Message> claimSqlite(const QDateTime &now, int limit, const QString &owner,
                                      const QDateTime &leaseUntil);
     std::vector<Message> claimPostgres(const QDateTime &now, int limit, const QString &owner,

@@ -131,8 +131,11 @@ JournalOutcome DeliveryJournal::writeNow(const JournalBatch &batch)
     }
     try {
         Transaction tx(m_store->db(), Transaction::Mode::Concurrent);
+        std::vector<OutboxRepository::Outcome> outcomes;
+        outcomes.reserve(batch.results.size());
         for (const JournalBatch::Result &r : batch.results)
-            m_store->outbox.recordAttempt(r.attempt, r.state, m_identity.id);
+            outcomes.push_back({r.attempt, r.state});
+        m_store->outbox.recordAttempts(outcomes, m_identity.id);
         const QDateTime now = QDateTime::currentDateTimeUtc();
         for (const JournalBatch::StateChange &c : batch.states)
             m_store->outbox.setState(c.messageId, c.state, {}, now);

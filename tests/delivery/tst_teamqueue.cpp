@@ -304,6 +304,17 @@ private Q_SLOTS:
             !db.store().outbox.recordAttempt(late, DeliveryState::Retrying, QStringLiteral("eng_elsewhere")));
         QVERIFY(db.store().outbox.find(claimed.front().id)->state == DeliveryState::Sending);
         QCOMPARE(db.store().outbox.attempts(claimed.front().id).size(), size_t(1));
+        // The same rule for a batch of results (one statement per chunk on PostgreSQL); the owner's own
+        // result is written.
+        Attempt mine1 = late;
+        mine1.attemptNumber = 2;
+        mine1.httpStatus = 200;
+        mine1.errorClass.clear();
+        db.store().outbox.recordAttempts({{late, DeliveryState::Retrying}}, QStringLiteral("eng_elsewhere"));
+        QVERIFY(db.store().outbox.find(claimed.front().id)->state == DeliveryState::Sending);
+        db.store().outbox.recordAttempts({{mine1, DeliveryState::Delivered}}, QStringLiteral("eng_me"));
+        QVERIFY(db.store().outbox.find(claimed.front().id)->state == DeliveryState::Delivered);
+        QCOMPARE(db.store().outbox.attempts(claimed.front().id).size(), size_t(3));
     }
 
     // Team mode: the server drops this desk's connection (a restart, a failover, an admin's kill). The write
