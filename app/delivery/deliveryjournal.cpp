@@ -236,6 +236,10 @@ void DeliveryJournal::renew()
         local.finish();
         for (const QString &id : dead)
             m_store->db().run(QStringLiteral("DELETE FROM engines WHERE id = ?"), {id});
+        // One that has not beaten for ten leases (a machine switched off mid-fan-out) is gone too; its leases
+        // expired long ago. Should it come back, its next heartbeat registers it again.
+        m_store->db().run(QStringLiteral("DELETE FROM engines WHERE heartbeat_at < ?"),
+                          {toDb(now.addMSecs(-10 * m_leaseMs))});
         QSqlQuery &live =
             m_store->db().run(QStringLiteral("SELECT count(*) FROM engines WHERE heartbeat_at >= ?"),
                               {toDb(now.addMSecs(-m_leaseMs))});
