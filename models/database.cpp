@@ -9,7 +9,6 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QHash>
-#include <QMutex>
 #include <QRegularExpression>
 #include <QSqlError>
 #include <QStandardPaths>
@@ -23,20 +22,6 @@ namespace sd {
 namespace {
 
 QAtomicInteger<int> g_connectionCounter;
-
-// SQLite's POSIX locks belong to the whole process: closing any other descriptor of the database file (such
-// as the header check's QFile) silently drops them, and another process may then checkpoint and delete the
-// WAL while this one still writes to it. So the header check runs only while this process has no open
-// connection to the file. Connection name -> canonical path of every open Database.
-QMutex g_openPathsMutex;
-QHash<QString, QString> g_openPaths;
-
-bool openInThisProcess(const QString &canonicalPath)
-{
-    const QMutexLocker lock(&g_openPathsMutex);
-    return !canonicalPath.isEmpty() &&
-           std::find(g_openPaths.cbegin(), g_openPaths.cend(), canonicalPath) != g_openPaths.cend();
-}
 
 // Each entry moves the schema one version forward; never edit a shipped entry, append a new one.
 const char *const kMigrations[] = {
@@ -201,10 +186,6 @@ Database::Database(QString path, QString name, Backend backend)
 
 Database::~Database()
 {
-    {
-        const QMutexLocker lock(&g_openPathsMutex);
-        g_openPaths.remove(m_name);
-    }
     m_statements.clear();
     {
         QSqlDatabase db = QSqlDatabase::database(m_name, false);
@@ -387,8 +368,9 @@ std::unique_ptr<Database> Database::openSqlite(const QString &path, QString *err
                     .arg(path);
             return nullptr;
         }
-        if (info.size() > 0 && !openInThisProcess(info.canonicalFilePath()) &&
-            !DatabaseFiles::isOpenDatabaseFile(path) && !looksLikeSqlite(path)) {
+        // The header check opens the file with a QFile, and closing it would drop this process's SQLite locks
+        // on it: skipped when one of our connections already has the file open (so it is known to be ours).
+        if (info.size() > 0 && !DatabaseFiles::isOpenDatabaseFile(path) && !looksLikeSqlite(path)) {
             *error =
                 QStringLiteral("database file %1 is corrupt or not an SQLite database; it was not modified")
                     .arg(path);
@@ -473,10 +455,6 @@ std::unique_ptr<Database> Database::openSqlite(const QString &path, QString *err
         } catch (const StoreError &) {
             // The CLI still prints it from warnings(); the file is tightened either way.
         }
-    }
-    {
-        const QMutexLocker lock(&g_openPathsMutex);
-        g_openPaths.insert(name, QFileInfo(path).canonicalFilePath());
     }
     // Report writers, the CSV import and the console's file dialogs ask the registry before they touch a
     // file.

@@ -27,7 +27,6 @@ std::unique_ptr<Session> Session::open(const QString &path, QString *error)
 
 Session::Session(QString path, std::unique_ptr<Store> store, std::unique_ptr<Store> liveStore)
     : m_path(std::move(path))
-    , m_openFiles(m_path)
     , m_store(std::move(store))
     , m_liveStore(std::move(liveStore))
     , m_pages(ServiceContext{*m_store})

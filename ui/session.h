@@ -1,7 +1,6 @@
 #pragma once
 
 #include "componentservice.h"
-#include "databasefiles.h"
 #include "incidentservice.h"
 #include "pageservice.h"
 #include "resendservice.h"
@@ -78,8 +77,6 @@ private:
 
     QString m_path;
     QString m_operator;
-    // Before the stores: the database's files stay marked as open until every connection here has closed.
-    DatabaseFiles::Registration m_openFiles;
     std::unique_ptr<Store> m_store;
     std::unique_ptr<Store> m_liveStore;
     PageService m_pages;

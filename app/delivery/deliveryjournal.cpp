@@ -57,20 +57,14 @@ void DeliveryJournal::initialize()
         if (m_store->db().isPostgres())
             m_store->db().run(QStringLiteral("SELECT pg_advisory_lock(?, hashtext(?))"),
                               {kEngineLockClass, m_identity.id});
-        const QDateTime now = QDateTime::currentDateTimeUtc();
-        Transaction tx(m_store->db(), Transaction::Mode::Concurrent);
-        m_store->db().run(QStringLiteral("INSERT INTO engines (id, host, pid, os_user, program, started_at, "
-                                         "heartbeat_at) VALUES (?, ?, ?, ?, ?, ?, ?)"),
-                          {m_identity.id, m_identity.host, m_identity.pid, m_identity.osUser,
-                           m_identity.program, toDb(now), toDb(now)});
-        tx.commit();
     } catch (const StoreError &e) {
-        Q_EMIT warning(QStringLiteral("cannot register this delivery engine: %1").arg(e.message()));
+        Q_EMIT warning(
+            QStringLiteral("cannot prepare this delivery engine for a shared queue: %1").arg(e.message()));
     }
     m_renewTimer = new QTimer(this);
     connect(m_renewTimer, &QTimer::timeout, this, &DeliveryJournal::renew);
     m_renewTimer->start(static_cast<int>(std::max<qint64>(m_leaseMs / 3, 100)));
-    renew();
+    renew(); // the first heartbeat registers the engine
 }
 
 void DeliveryJournal::write(const JournalBatch &batch)
@@ -216,7 +210,8 @@ void DeliveryJournal::renew()
         QSqlQuery &beat = m_store->db().run(
             QStringLiteral("UPDATE engines SET heartbeat_at = ? WHERE id = ?"), {toDb(now), m_identity.id});
         if (beat.numRowsAffected() == 0) {
-            // Another engine took this one for gone (a long stall): come back, with a fresh lease on nothing.
+            // Not registered yet (the first beat), or another engine took this one for gone after a long
+            // stall: (re)register, holding no lease.
             m_store->db().run(
                 QStringLiteral("INSERT INTO engines (id, host, pid, os_user, program, started_at, "
                                "heartbeat_at) VALUES (?, ?, ?, ?, ?, ?, ?)"),
