@@ -6,6 +6,7 @@
 #include "jsonviews.h"
 #include "resendservice.h"
 #include "timeformat.h"
+#include "trustedcas.h"
 #include "values.h"
 
 #include <QEventLoop>
@@ -62,6 +63,7 @@ QString settingsChange(const DeliverySettings &before, const DeliverySettings &a
     note("max per host", QString::number(before.maxPerHost), QString::number(after.maxPerHost));
     note("refuse private targets", QLatin1String(before.refusePrivateTargets ? "on" : "off"),
          QLatin1String(after.refusePrivateTargets ? "on" : "off"));
+    note("extra CA file", before.caFile, after.caFile);
     return changes.isEmpty() ? QString()
                              : QStringLiteral("Delivery settings: ") + changes.join(QStringLiteral("; "));
 }
@@ -254,6 +256,17 @@ int settings(Context &ctx, const QCommandLineParser &parser, const QStringList &
         s.refusePrivateTargets = v == QLatin1String("on");
         changed = true;
     }
+    if (parser.isSet(QStringLiteral("ca-file"))) {
+        QString path = parser.value(QStringLiteral("ca-file"));
+        if (!path.isEmpty()) {
+            // Checked now, so a typo is named here rather than as a handshake failure at 3 a.m.
+            path = QFileInfo(path).absoluteFilePath();
+            if (auto cas = trustedcas::load(path); !cas)
+                return ctx.fail(cas.error());
+        }
+        s.caFile = path;
+        changed = true;
+    }
     if (changed) {
         // The new values and their audit row commit together.
         ServiceContext services = ctx.services();
@@ -275,7 +288,8 @@ int settings(Context &ctx, const QCommandLineParser &parser, const QStringList &
             {QStringLiteral("min_backoff_ms"), s.minBackoffSlowMs},
             {QStringLiteral("max_in_flight"), s.maxInFlight},
             {QStringLiteral("max_per_host"), s.maxPerHost},
-            {QStringLiteral("refuse_private_targets"), s.refusePrivateTargets}});
+            {QStringLiteral("refuse_private_targets"), s.refusePrivateTargets},
+            {QStringLiteral("ca_file"), s.caFile}});
         return 0;
     }
     ctx.out << "retry schedule: " << DeliverySettings::formatSchedule(s.retryScheduleMs) << '\n'
@@ -285,7 +299,9 @@ int settings(Context &ctx, const QCommandLineParser &parser, const QStringList &
             << "max in flight:  " << s.maxInFlight << '\n'
             << "max per host:   " << s.maxPerHost << '\n'
             << "refuse private targets: " << (s.refusePrivateTargets ? "on" : "off")
-            << " (link-local, metadata, unspecified and multicast targets are always refused)" << Qt::endl;
+            << " (link-local, metadata, unspecified and multicast targets are always refused)\n"
+            << "extra CAs:      " << (s.caFile.isEmpty() ? QStringLiteral("none (system CAs only)") : s.caFile)
+            << Qt::endl;
     return 0;
 }
 
@@ -495,7 +511,9 @@ void addDeliveryCommands(std::vector<Command> &out)
                     opt("min-backoff-ms", "Floor for 429 and timeouts.", "MS"),
                     opt("jitter", "Fraction, e.g. 0.2.", "F"),
                     opt("refuse-private-targets",
-                        "on: also refuse loopback and private addresses as webhook targets.", "on|off")},
+                        "on: also refuse loopback and private addresses as webhook targets.", "on|off"),
+                    opt("ca-file", "PEM file of CAs trusted for HTTPS endpoints beside the system's; \"\" clears.",
+                        "FILE")},
                    false,
                    settings});
     out.push_back(

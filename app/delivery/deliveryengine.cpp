@@ -5,6 +5,7 @@
 #include "store.h"
 #include "subscriberservice.h"
 #include "targetpolicy.h"
+#include "trustedcas.h"
 #include "values.h"
 
 #include <QHostInfo>
@@ -89,6 +90,15 @@ void DeliveryEngine::initialize()
     } catch (const StoreError &e) {
         Q_EMIT engineError(e.message());
         return;
+    }
+    if (!m_settings.caFile.isEmpty()) {
+        // A file that went missing since it was set costs only the endpoints that need it: they fail their
+        // TLS handshake and say so; everything else is delivered.
+        auto cas = trustedcas::load(m_settings.caFile);
+        if (cas)
+            trustedcas::trustInThisProcess(cas.value());
+        else
+            Q_EMIT noticeAdded(cas.error());
     }
     m_policy = std::make_unique<RetryPolicy>(m_settings);
     m_scheduler = std::make_unique<HostScheduler>(m_settings.maxInFlight, m_settings.maxPerHost);

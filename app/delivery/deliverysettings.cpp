@@ -13,6 +13,7 @@ const QString kMaxPerHost = QStringLiteral("delivery.max_per_host");
 const QString kMinBackoff = QStringLiteral("delivery.min_backoff_slow_ms");
 const QString kJitter = QStringLiteral("delivery.jitter");
 const QString kRefusePrivate = QStringLiteral("delivery.refuse_private_targets");
+const QString kCaFile = QStringLiteral("delivery.ca_file");
 } // namespace
 
 bool DeliverySettings::parseSchedule(const QString &text, QList<qint64> *out)
@@ -76,6 +77,7 @@ DeliverySettings DeliverySettings::load(SettingsRepository &settings)
     if (ok && jitter >= 0 && jitter < 1)
         s.jitter = jitter;
     s.refusePrivateTargets = settings.value(kRefusePrivate) == QLatin1String("on");
+    s.caFile = settings.value(kCaFile);
     return s;
 }
 
@@ -88,6 +90,7 @@ void DeliverySettings::save(SettingsRepository &settings) const
     settings.setValue(kMinBackoff, QString::number(minBackoffSlowMs));
     settings.setValue(kJitter, QString::number(jitter));
     settings.setValue(kRefusePrivate, refusePrivateTargets ? QStringLiteral("on") : QStringLiteral("off"));
+    settings.setValue(kCaFile, caFile);
 }
 
 } // namespace sd

@@ -28,6 +28,8 @@ struct DeliverySettings
     // Loopback and private addresses are refused as targets too (link-local, metadata, unspecified and
     // multicast always are): for a `serve` that others reach.
     bool refusePrivateTargets = false;
+    // A PEM file of CA certificates trusted for HTTPS endpoints beside the system's (a private CA); empty: none.
+    QString caFile;
 
     static DeliverySettings load(SettingsRepository &settings);
     void save(SettingsRepository &settings) const;

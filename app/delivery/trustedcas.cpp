@@ -1,0 +1,43 @@
+#include "trustedcas.h"
+
+#include <QFile>
+#include <QSslConfiguration>
+
+namespace sd::trustedcas {
+
+Result<QList<QSslCertificate>> load(const QString &path)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        return Error{QStringLiteral("The CA file %1 cannot be read: %2").arg(path, file.errorString())};
+    // A bundle is small; a larger file is not a CA bundle and is not worth holding in memory.
+    constexpr qint64 kMaxBytes = 4 * 1024 * 1024;
+    if (file.size() > kMaxBytes)
+        return Error{
+            QStringLiteral("The CA file %1 is larger than 4 MB; it should hold PEM certificates only")
+                .arg(path)};
+    const QList<QSslCertificate> certificates = QSslCertificate::fromData(file.readAll(), QSsl::Pem);
+    if (certificates.isEmpty())
+        return Error{
+            QStringLiteral("The CA file %1 holds no PEM certificate (\"-----BEGIN CERTIFICATE-----\")")
+                .arg(path)};
+    return certificates;
+}
+
+void trustInThisProcess(const QList<QSslCertificate> &extra)
+{
+    if (extra.isEmpty())
+        return;
+    QSslConfiguration config = QSslConfiguration::defaultConfiguration();
+    // Setting a CA list switches off Qt's on-demand loading of the system store, so the system's CAs are put
+    // in the list explicitly: the extra ones are added, never substituted.
+    QList<QSslCertificate> cas = QSslConfiguration::systemCaCertificates();
+    for (const QSslCertificate &c : extra) {
+        if (!cas.contains(c))
+            cas << c;
+    }
+    config.setCaCertificates(cas);
+    QSslConfiguration::setDefaultConfiguration(config);
+}
+
+} // namespace sd::trustedcas
