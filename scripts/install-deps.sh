@@ -5,7 +5,9 @@ packages=(build-essential cmake ninja-build pkg-config
           qt6-base-dev qt6-httpserver-dev qt6-websockets-dev libqt6sql6-sqlite libqt6sql6-psql libgl-dev
           qt6-qpa-plugins fonts-dejavu-core
           nginx-light curl xvfb xauth
-          postgresql)
+          postgresql
+          sqlite3)
+# sqlite3: bench/report_bench.py fills its million-attempt store with SQL and times `sqlite3 -csv` as the peer.
 # postgresql: the tests' "_pg" variants run initdb/pg_ctl from /usr/lib/postgresql/<version>/bin into a
 # throw-away cluster of their own (tests/support/pgcluster.sh, on a free loopback port). Debian may also
 # create and start its system cluster (15/main on 5432); nothing here uses it.
