@@ -16,10 +16,15 @@
     printed as ratios; each id is checked to be delivered once. With --baseline-cli PATH (a statusdesk-cli built
     from the commit before leases), the same SQLite fan-out also runs through that binary: the cost of the lease
     bookkeeping as a ratio.
+(e) HTTPS throughput: the (a) fan-out to nginx over TLS (a throw-away CA made for the run, trusted through
+    `settings --ca-file`), once on an HTTP/1.1 listener and once on an HTTP/2 one, with two peers sending the same
+    bodies to the same listener at the same concurrency in the same run: `curl --parallel` and a Node.js client
+    (bench/https/node_peer.js: a keep-alive https.Agent with 6 sockets per origin; on HTTP/2 one session per origin
+    with 6 streams in flight). nginx logs each request's protocol, so the run checks which one each sender spoke.
 
-Usage: bench/delivery_bench.py [--only a,b,c,d] [--repeat 3] [--baseline-cli PATH] [--subscribers 1000] [--events 20] [--hang-subscribers 10000]
+Usage: bench/delivery_bench.py [--only a,b,c,d,e] [--repeat 3] [--baseline-cli PATH] [--subscribers 1000] [--events 20] [--hang-subscribers 10000]
                                [--hang-count 1000] [--memory-messages 100000]
-Needs nginx-light and curl (scripts/install-deps.sh installs them) and a build in ./build.
+Needs nginx-light, curl, openssl and node (scripts/install-deps.sh installs them) and a build in ./build.
 """
 import argparse, json, os, statistics, resource, shutil, socket, sqlite3, subprocess, sys, tempfile, time
 
@@ -27,6 +32,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CLI = os.path.join(ROOT, "build", "app", "cli", "statusdesk-cli")
 QNAM_FLOOR = os.path.join(ROOT, "build", "bench", "qnam", "qnam_floor")
 PORT = 18931
+TLS_PORTS = {"h1": 18932, "h2": 18933}  # nginx over TLS: HTTP/1.1 only, and HTTP/2 (ALPN h2)
 HOSTS = [f"127.0.0.{i}" for i in range(1, 17)]
 
 
@@ -34,9 +40,38 @@ def cli(db, *args, check=True):
     return subprocess.run([CLI, "--db", db, *args], check=check, capture_output=True, text=True)
 
 
-def start_nginx(work):
+def make_certificates(work):
+    """A throw-away CA and a server certificate for the 16 loopback hosts, made fresh for each run."""
+    tls = os.path.join(work, "tls")
+    os.makedirs(tls)
+    def run(*args):
+        subprocess.run(["openssl", *args], check=True, capture_output=True, cwd=tls)
+    run("req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "1",
+        "-subj", "/CN=StatusDesk bench CA", "-keyout", "ca.key", "-out", "ca.pem",
+        "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=keyCertSign")
+    run("req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-subj", "/CN=127.0.0.1",
+        "-keyout", "server.key", "-out", "server.csr")
+    with open(os.path.join(tls, "ext.cnf"), "w") as f:
+        f.write("subjectAltName=" + ",".join(f"IP:{h}" for h in HOSTS) + "\nextendedKeyUsage=serverAuth\n")
+    run("x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial", "-days", "1",
+        "-extfile", "ext.cnf", "-out", "server.pem")
+    return tls
+
+
+def start_nginx(work, tls):
     conf = os.path.join(work, "nginx.conf")
     listens = "\n".join(f"    listen {h}:{PORT} backlog=4096;" for h in HOSTS)
+    tls_servers = ""
+    for proto, port in TLS_PORTS.items():
+        flags = "ssl http2" if proto == "h2" else "ssl"
+        tls_listens = "\n".join(f"    listen {h}:{port} {flags} backlog=4096;" for h in HOSTS)
+        tls_servers += f"""  server {{
+{tls_listens}
+    ssl_certificate {tls}/server.pem; ssl_certificate_key {tls}/server.key;
+    access_log {work}/protocols-{proto}.log protocol;
+    location / {{ client_body_buffer_size 64k; return 200 "ok"; }}
+  }}
+"""
     with open(conf, "w") as f:
         f.write(f"""worker_processes 1;
 daemon on;
@@ -48,11 +83,12 @@ http {{
   client_body_temp_path {work}/body; proxy_temp_path {work}/proxy; fastcgi_temp_path {work}/fcgi;
   uwsgi_temp_path {work}/uwsgi; scgi_temp_path {work}/scgi;
   keepalive_requests 1000000;
+  log_format protocol $server_protocol;
   server {{
 {listens}
     location / {{ client_body_buffer_size 64k; return 200 "ok"; }}
   }}
-}}
+{tls_servers}}}
 """)
     subprocess.run(["nginx", "-p", work, "-c", conf], check=True)
     return conf
@@ -121,6 +157,77 @@ def throughput(work, subscribers, events):
     print(f"    ratio StatusDesk/curl: {ours_rate / curl_rate:.2f}x (target >= 0.3x); StatusDesk/bare QNAM: "
           f"{ours_rate / floor_rate:.2f}x")
     return ours_rate / curl_rate
+
+
+def protocol_counts(work, proto):
+    """How many requests nginx has logged on the `proto` listener so far, by protocol."""
+    counts = {}
+    path = os.path.join(work, f"protocols-{proto}.log")
+    if os.path.exists(path):
+        with open(path) as f:
+            for line in f:
+                counts[line.strip()] = counts.get(line.strip(), 0) + 1
+    return counts
+
+
+def spoke(work, proto, before):
+    after = protocol_counts(work, proto)
+    return ", ".join(f"{after[k] - before.get(k, 0)} {k}" for k in sorted(after) if after[k] - before.get(k, 0))
+
+
+def https_throughput(work, run, tls, proto, subscribers, events):
+    """(e): one fan-out over TLS to the `proto` listener, then curl and the Node.js peer with the same bodies."""
+    port = TLS_PORTS[proto]
+    db = os.path.join(run, "e.sqlite")
+    cli(db, "settings", "--ca-file", os.path.join(tls, "ca.pem"))
+    populate(db, run, subscribers, events,
+             [f"https://{HOSTS[i % 16]}:{port}/s{i}" for i in range(subscribers)])
+    total = subscribers * events
+    before = protocol_counts(work, proto)
+    t0 = time.perf_counter()
+    out = cli(db, "dispatch").stdout.strip()
+    ours = time.perf_counter() - t0
+    ours_spoke = spoke(work, proto, before)
+    con = sqlite3.connect(db)
+    delivered = con.execute("select count(*) from messages where state='delivered'").fetchone()[0]
+    bodies = os.path.join(run, "bodies")
+    os.makedirs(bodies)
+    cfg = os.path.join(run, "curl.cfg")
+    peer_list = os.path.join(run, "peer.tsv")
+    with open(cfg, "w") as f, open(peer_list, "w") as fl:
+        for i, (mid, body, endpoint) in enumerate(con.execute(
+                "select m.id, b.body, s.endpoint from messages m join message_bodies b on b.message_id = m.id "
+                "join subscribers s on s.id = m.subscriber_id")):
+            path = os.path.join(bodies, f"{i}.json")
+            with open(path, "wb") as b:
+                b.write(body)
+            fl.write(f"{endpoint}\t{path}\t{mid}\n")
+            # "next" resets every option, so the CA and the protocol go into each request's block.
+            f.write(('next\n' if i else '') + f'url = "{endpoint}"\ndata-binary = "@{path}"\n'
+                    f'header = "Content-Type: application/json"\nheader = "webhook-id: {mid}"\n'
+                    f'output = "/dev/null"\ncacert = "{tls}/ca.pem"\n{"http2" if proto == "h2" else "http1.1"}\n')
+    con.close()
+    before = protocol_counts(work, proto)
+    t0 = time.perf_counter()
+    subprocess.run(["curl", "-s", "--no-progress-meter", "--parallel", "--parallel-max", "96",
+                    "--parallel-immediate", "-K", cfg], check=True)
+    curl = time.perf_counter() - t0
+    curl_spoke = spoke(work, proto, before)
+    before = protocol_counts(work, proto)
+    node = subprocess.run(["node", os.path.join(ROOT, "bench", "https", "node_peer.js"), peer_list,
+                           os.path.join(tls, "ca.pem"), "6", proto], check=True, capture_output=True,
+                          text=True).stdout.split()
+    node_spoke = spoke(work, proto, before)
+    node_time, node_failed = float(node[3]), int(node[5])
+    rate, curl_rate, node_rate = total / ours, total / curl, total / node_time
+    label = "HTTP/2" if proto == "h2" else "HTTP/1.1"
+    print(f"(e) HTTPS, {label}: {total} messages to {subscribers} subscribers on 16 loopback hosts (nginx, TLS)")
+    print(f"    StatusDesk: {ours:.2f} s, {rate:.0f} deliveries/s, {delivered} delivered ({ours_spoke})   [{out}]")
+    print(f"    curl --parallel (96): {curl:.2f} s, {curl_rate:.0f} requests/s ({curl_spoke})")
+    print(f"    Node.js {'http2 sessions' if proto == 'h2' else 'keep-alive https.Agent'} (6 per host, 96): "
+          f"{node_time:.2f} s, {node_rate:.0f} requests/s, {node_failed} failed ({node_spoke})")
+    print(f"    ratio StatusDesk/curl {rate / curl_rate:.2f}x, StatusDesk/Node.js {rate / node_rate:.2f}x")
+    return rate / curl_rate, rate / node_rate, rate
 
 
 HANG_HOST = "127.0.0.200"
@@ -292,7 +399,7 @@ def main():
         hang_server(int(sys.argv[2]))
         return
     p = argparse.ArgumentParser()
-    p.add_argument("--only", default="a,b,c", help="which benchmarks to run, e.g. a,c")
+    p.add_argument("--only", default="a,b,c,e", help="which benchmarks to run, e.g. a,c")
     p.add_argument("--repeat", type=int, default=3, help="runs of (a) and (b); medians are printed")
     p.add_argument("--hang-subscribers", type=int, default=10000)
     p.add_argument("--hang-count", type=int, default=1000)
@@ -301,11 +408,12 @@ def main():
     p.add_argument("--memory-messages", type=int, default=100000)
     p.add_argument("--baseline-cli", default="", help="(d): a statusdesk-cli from before leases, for their cost")
     a = p.parse_args()
-    for tool in ("nginx", "curl"):
+    for tool in ("nginx", "curl", "openssl", "node"):
         if not shutil.which(tool):
             sys.exit(f"{tool} is missing; run scripts/install-deps.sh")
     work = tempfile.mkdtemp(prefix="statusdesk-bench-")
-    conf = start_nginx(work)
+    tls = make_certificates(work)
+    conf = start_nginx(work, tls)
     only = set(a.only.split(","))
     try:
         if "a" in only:
@@ -322,6 +430,17 @@ def main():
             memory(work, a.memory_messages)
         if "d" in only:
             team(work, a.subscribers, a.events, a.repeat, a.baseline_cli)
+        if "e" in only:
+            for proto in ("h1", "h2"):
+                results = []
+                for i in range(a.repeat):
+                    run = os.path.join(work, f"e-{proto}{i}")
+                    os.makedirs(run)
+                    results.append(https_throughput(work, run, tls, proto, a.subscribers, a.events))
+                print(f"(e) HTTPS {'HTTP/2' if proto == 'h2' else 'HTTP/1.1'}, median over {a.repeat} run(s): "
+                      f"{statistics.median(r[2] for r in results):.0f} deliveries/s; StatusDesk/curl "
+                      f"{statistics.median(r[0] for r in results):.2f}x, StatusDesk/Node.js "
+                      f"{statistics.median(r[1] for r in results):.2f}x")
     finally:
         stop_nginx(work, conf)
         shutil.rmtree(work, ignore_errors=True)
