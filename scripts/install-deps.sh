@@ -4,7 +4,7 @@ set -euo pipefail
 packages=(build-essential cmake ninja-build pkg-config
           qt6-base-dev qt6-httpserver-dev qt6-websockets-dev libqt6sql6-sqlite libqt6sql6-psql libgl-dev
           qt6-qpa-plugins fonts-dejavu-core
-          nginx-light curl xvfb xauth
+          nginx-light curl openssl xvfb xauth
           postgresql
           sqlite3)
 # sqlite3: bench/report_bench.py fills its million-attempt store with SQL and times `sqlite3 -csv` as the peer.
