@@ -21,6 +21,7 @@ QJsonObject page(const Page &p, const PageStatus &status)
             {QStringLiteral("url"), p.url},
             {QStringLiteral("time_zone"), p.timeZone},
             {QStringLiteral("documentation"), p.documentationUrl},
+            {QStringLiteral("allow_webhook_subscribers"), p.allowWebhookSubscribers},
             {QStringLiteral("status_indicator"), status.indicator},
             {QStringLiteral("status_description"), status.description},
             {QStringLiteral("created_at"), timefmt::utc(p.createdAt)},

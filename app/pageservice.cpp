@@ -46,6 +46,8 @@ Result<Page> PageService::update(const PagePatch &patch)
             p.timeZone = *patch.timeZone;
         if (patch.documentationUrl)
             p.documentationUrl = *patch.documentationUrl;
+        if (patch.allowWebhookSubscribers)
+            p.allowWebhookSubscribers = *patch.allowWebhookSubscribers;
         p.updatedAt = m_ctx.now();
         m_ctx.store.page.save(p);
         QStringList changes;
@@ -58,6 +60,8 @@ Result<Page> PageService::update(const PagePatch &patch)
         note("url", before.url, p.url);
         note("time zone", before.timeZone, p.timeZone);
         note("documentation", before.documentationUrl, p.documentationUrl);
+        note("allow_webhook_subscribers", QLatin1String(before.allowWebhookSubscribers ? "true" : "false"),
+             QLatin1String(p.allowWebhookSubscribers ? "true" : "false"));
         if (!changes.isEmpty())
             m_ctx.audit(QStringLiteral("page.set"), QStringLiteral("page"), p.id,
                         QStringLiteral("Page: ") + changes.join(QStringLiteral("; ")));

@@ -11,6 +11,7 @@ struct PagePatch
     std::optional<QString> url;
     std::optional<QString> timeZone;
     std::optional<QString> documentationUrl;
+    std::optional<bool> allowWebhookSubscribers;
 };
 
 class PageService final

@@ -17,17 +17,21 @@ Result<int> ResendService::resend(const QStringList &messageIds)
             if (!m)
                 return Error{QStringLiteral("unknown delivery id \"%1\"").arg(id)};
             auto s = m_ctx.store.subscribers.find(m->subscriberId);
-            if (!s || s->state == SubscriberState::Unsubscribed)
-                return Error{QStringLiteral("delivery %1 cannot be resent: its subscriber was removed").arg(id)};
-            if (s->state == SubscriberState::Quarantined)
-                return Error{QStringLiteral("delivery %1 cannot be resent: subscriber %2 is quarantined; reactivate "
-                                            "it first")
-                                 .arg(id, s->id)};
+            // An email goes to the address on file whatever the subscriber's state (it tells them of it).
+            const bool email = m->channel == Channel::Email;
+            if (!email && (!s || s->state == SubscriberState::Unsubscribed))
+                return Error{
+                    QStringLiteral("delivery %1 cannot be resent: its subscriber was removed").arg(id)};
+            if (!email && s->state == SubscriberState::Quarantined)
+                return Error{
+                    QStringLiteral("delivery %1 cannot be resent: subscriber %2 is quarantined; reactivate "
+                                   "it first")
+                        .arg(id, s->id)};
             if (m->state == DeliveryState::Sending)
                 return Error{QStringLiteral("delivery %1 is being sent right now").arg(id)};
             if (firstTarget.isEmpty())
                 firstTarget = QStringLiteral("%1 %2 to %3")
-                                  .arg(toString(m->kind), m->subjectName, endpointurl::redacted(s->endpoint));
+                                  .arg(toString(m->kind), m->subjectName, endpointurl::redacted(m->endpoint));
             // next_actor travels with the claim into the manual attempt's record.
             m_ctx.store.db().run(QStringLiteral("UPDATE messages SET state = 'queued', next_attempt_at = ?, "
                                                 "next_trigger = 'manual', next_actor = ?, updated_at = ? "
@@ -56,7 +60,7 @@ Result<int> ResendService::resendFailedSince(const QDateTime &since)
         for (const QString &id : m_ctx.store.outbox.failedSince(since)) {
             auto m = m_ctx.store.outbox.find(id);
             auto s = m ? m_ctx.store.subscribers.find(m->subscriberId) : std::nullopt;
-            if (s && s->state == SubscriberState::Active)
+            if ((s && s->state == SubscriberState::Active) || (m && m->channel == Channel::Email))
                 ids << id; // quarantined or removed subscribers are skipped, not an error in bulk
         }
     } catch (const StoreError &e) {

@@ -2,6 +2,7 @@
 
 #include "csv.h"
 #include "deliverysettings.h"
+#include "emailoutbox.h"
 #include "endpointurl.h"
 #include "ids.h"
 #include "outboxwriter.h"
@@ -52,6 +53,17 @@ Result<QStringList> SubscriberService::checkComponents(const QStringList &ids)
     return out;
 }
 
+bool SubscriberService::acceptsWebhookSubscribers()
+{
+    return m_ctx.store.page.get().allowWebhookSubscribers;
+}
+
+QString SubscriberService::webhookSubscriptionsClosed()
+{
+    return QStringLiteral(
+        "this page does not accept webhook subscriptions (allow_webhook_subscribers is off)");
+}
+
 Result<Subscriber> SubscriberService::add(const NewSubscriber &input)
 {
     return insert(input, 0);
@@ -67,6 +79,8 @@ Result<Subscriber> SubscriberService::insert(const NewSubscriber &input, int csv
         return Error{err};
     return inTransaction(m_ctx.store, [&]() -> Result<Subscriber> {
         // Stored in one spelling, so the unique index and this lookup see every spelling as one endpoint.
+        if (!input.operatorOverride && !m_ctx.store.page.get().allowWebhookSubscribers)
+            return Error{webhookSubscriptionsClosed()};
         const QString endpoint = endpointurl::normalized(input.endpoint);
         if (const QString err = checkTarget(endpoint); !err.isEmpty())
             return Error{err};
@@ -214,6 +228,10 @@ Result<int> SubscriberService::reactivate(const QString &id)
         s.purgeAt = {};
         m_ctx.store.subscribers.update(s);
         const int released = m_ctx.store.outbox.releaseForSubscriber(s.id, now);
+        // Only a quarantine lifted is news to the address on file.
+        const QString email = found->state == SubscriberState::Quarantined
+                                  ? EmailOutbox(m_ctx.store, m_ctx.actor).reactivated(s, released, now)
+                                  : QString();
         Notice n;
         n.createdAt = now;
         n.subscriberId = s.id;
@@ -221,6 +239,8 @@ Result<int> SubscriberService::reactivate(const QString &id)
         n.text = QStringLiteral("Subscriber %1 (%2) reactivated; %3 held message(s) released.")
                      .arg(s.id, shown(s.endpoint))
                      .arg(released);
+        if (!email.isEmpty())
+            n.text += QStringLiteral(" An email to %1 says so (%2).").arg(s.email, email);
         m_ctx.store.notices.add(n);
         m_ctx.audit(QStringLiteral("subscriber.reactivate"), QStringLiteral("subscriber"), s.id,
                     QStringLiteral("Reactivated %1; %2 held webhook(s) released")
@@ -283,7 +303,8 @@ ImportReport SubscriberService::importCsv(const QByteArray &csvText)
         return report;
     }
     if (table.rows.isEmpty()) {
-        report.errors.push_back({1, QStringLiteral("the file is empty; expected a header row: endpoint,email")});
+        report.errors.push_back(
+            {1, QStringLiteral("the file is empty; expected a header row: endpoint,email")});
         return report;
     }
     QStringList header;
@@ -297,17 +318,23 @@ ImportReport SubscriberService::importCsv(const QByteArray &csvText)
     const int secretCol = static_cast<int>(header.indexOf(QStringLiteral("secret")));
     if (endpointCol < 0 || emailCol < 0) {
         report.errors.push_back(
-            {1, QStringLiteral("the header row must name the columns endpoint and email (optional: components, secret)")});
+            {1,
+             QStringLiteral(
+                 "the header row must name the columns endpoint and email (optional: components, secret)")});
         return report;
     }
     for (int r = 1; r < table.rows.size(); ++r) {
         const QStringList &row = table.rows.at(r);
-        auto cell = [&row](int col) { return col >= 0 && col < row.size() ? row.at(col).trimmed() : QString(); };
+        auto cell = [&row](int col) {
+            return col >= 0 && col < row.size() ? row.at(col).trimmed() : QString();
+        };
         NewSubscriber input;
         input.endpoint = cell(endpointCol);
         input.email = cell(emailCol);
-        input.componentIds = cell(componentsCol).split(QRegularExpression(QStringLiteral("[;\\s]+")), Qt::SkipEmptyParts);
+        input.componentIds =
+            cell(componentsCol).split(QRegularExpression(QStringLiteral("[;\\s]+")), Qt::SkipEmptyParts);
         input.secret = cell(secretCol);
+        input.operatorOverride = true; // an import is the operator's
         auto added = insert(input, r + 1);
         if (added)
             report.added.push_back(added.value());
@@ -324,12 +351,26 @@ Result<int> SubscriberService::purgeExpired()
         int purged = 0;
         for (const Subscriber &s : m_ctx.store.subscribers.list(SubscriberState::Quarantined)) {
             if (s.purgeAt.isValid() && s.purgeAt <= now) {
+                QString email;
                 m_ctx.store.subscribers.purge(s.id);
+                if (EmailOutbox(m_ctx.store, m_ctx.actor).enabled()) {
+                    // The row stays as an unsubscribed one with nothing else left (its webhooks and attempts
+                    // are gone), so the purge email has an owner and is retried, listed and resent like any.
+                    Subscriber gone = s;
+                    gone.state = SubscriberState::Unsubscribed;
+                    gone.unsubscribedAt = now;
+                    gone.secret.clear();
+                    gone.previousSecret.clear();
+                    m_ctx.store.subscribers.insert(gone);
+                    email = EmailOutbox(m_ctx.store, m_ctx.actor).purged(gone, now);
+                }
                 Notice n;
                 n.createdAt = now;
                 n.kind = QStringLiteral("purged");
                 n.text = QStringLiteral("Quarantined subscriber %1 (%2) was purged after 90 days.")
                              .arg(s.id, shown(s.endpoint));
+                if (!email.isEmpty())
+                    n.text += QStringLiteral(" An email to %1 says so (%2).").arg(s.email, email);
                 m_ctx.store.notices.add(n);
                 ++purged;
             }

@@ -13,6 +13,9 @@ struct NewSubscriber
     QStringList componentIds;
     QString secret;
     bool generateSecret = false;
+    // An operator (console, command line, CSV import) may add a webhook subscriber while the page's
+    // allow_webhook_subscribers is off; the API and the public subscribe form may not.
+    bool operatorOverride = false;
 };
 
 struct SubscriberPatch
@@ -45,6 +48,9 @@ public:
     const QString &actor() const { return m_ctx.actor; }
 
     Result<Subscriber> add(const NewSubscriber &input);
+    // The page's allow_webhook_subscribers switch, and the sentence a refused subscription gets.
+    bool acceptsWebhookSubscribers();
+    static QString webhookSubscriptionsClosed();
     Result<Subscriber> edit(const QString &id, const SubscriberPatch &patch);
     // Soft removal: the subscriber stops receiving, pending messages are cancelled, history stays.
     Result<Subscriber> remove(const QString &id);

@@ -107,6 +107,13 @@ CREATE TABLE audit_log (id INTEGER PRIMARY KEY AUTOINCREMENT, at INTEGER NOT NUL
 CREATE INDEX audit_by_subject ON audit_log(subject_id, at);
 CREATE INDEX audit_by_time ON audit_log(at);
 )SQL",
+    // v5 (issue 12): emails are outbox messages too (channel, and the address fixed when queued), and the
+    // page's allow_webhook_subscribers switch (on by default, as before).
+    R"SQL(
+ALTER TABLE messages ADD COLUMN channel TEXT NOT NULL DEFAULT 'webhook';
+ALTER TABLE messages ADD COLUMN recipient TEXT;
+ALTER TABLE page ADD COLUMN allow_webhook_subscribers INTEGER NOT NULL DEFAULT 1;
+)SQL",
 };
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == Database::kSchemaVersion,
               "one migration per schema version");

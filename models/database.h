@@ -32,7 +32,7 @@ private:
 class Database final
 {
 public:
-    static constexpr int kSchemaVersion = 4;
+    static constexpr int kSchemaVersion = 5;
     enum class Backend
     {
         Sqlite,

@@ -26,7 +26,9 @@ enum class IncidentStatus {
 enum class Impact { None, Maintenance, Minor, Major, Critical };
 enum class SubscriberState { Active, Quarantined, Unsubscribed };
 enum class DeliveryState { Queued, Sending, Delivered, Retrying, Failed, Held, Cancelled };
-enum class EventKind { Component, Incident, Test };
+enum class EventKind { Component, Incident, Test, Email };
+// How a message travels: a webhook POST to the subscriber's endpoint, or an email to the address on file.
+enum class Channel { Webhook, Email };
 enum class AttemptTrigger { Automatic, Retry, Manual };
 
 struct Page
@@ -36,6 +38,7 @@ struct Page
     QString url;              // public page URL; meta.unsubscribe is built from it
     QString timeZone;         // IANA name; incident timestamps carry its offset
     QString documentationUrl; // meta.documentation
+    bool allowWebhookSubscribers = true; // Statuspage's allow_webhook_subscribers: the API and form accept them
     QDateTime createdAt;
     QDateTime updatedAt;
 };
@@ -168,6 +171,8 @@ struct Message
     QString nextActor; // the operator who asked for the next (manual) attempt
     QString leaseOwner; // the engine sending it now (state sending)
     QDateTime leaseExpiresAt;
+    Channel channel = Channel::Webhook;
+    QString recipient; // email channel: the address it goes to (fixed when queued; endpoint shows mailto:)
 };
 
 struct Attempt

@@ -4,6 +4,7 @@
 
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QRegularExpression>
 #include <QTimeZone>
 
 namespace sd {
@@ -13,7 +14,8 @@ const QString kListColumns = QStringLiteral("m.id, m.subscriber_id, m.kind, m.su
                                             "m.event_id, m.created_at, m.state, m.attempts, "
                                             "m.next_attempt_at, m.updated_at, m.last_http_status, "
                                             "m.last_error_class, m.last_error, m.last_duration_ms, "
-                                            "s.endpoint");
+                                            "CASE WHEN m.channel = 'email' THEN 'mailto:' || m.recipient "
+                                            "ELSE s.endpoint END");
 
 Message readMessage(const QSqlQuery &q, bool withBody)
 {
@@ -34,6 +36,11 @@ Message readMessage(const QSqlQuery &q, bool withBody)
     m.lastError = q.value(13).toString();
     m.lastDurationMs = q.value(14).isNull() ? -1 : q.value(14).toLongLong();
     m.endpoint = q.value(15).toString();
+    // An email's "endpoint" is mailto:<the address it was queued for> (see kListColumns).
+    if (m.endpoint.startsWith(QLatin1String("mailto:"))) {
+        m.channel = Channel::Email;
+        m.recipient = m.endpoint.mid(7);
+    }
     if (withBody)
         m.body = q.value(16).toByteArray();
     return m;
@@ -73,10 +80,12 @@ void OutboxRepository::insert(const Message &m)
 {
     m_db.run(
         QStringLiteral("INSERT INTO messages (id, subscriber_id, kind, subject_id, subject_name, event_id, "
-                       "created_at, state, attempts, next_attempt_at, updated_at, created_by) "
-                       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?)"),
+                       "created_at, state, attempts, next_attempt_at, updated_at, created_by, channel, recipient) "
+                       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?)"),
         {m.id, m.subscriberId, toString(m.kind), m.subjectId, m.subjectName, m.eventId, toDb(m.createdAt),
-         toString(m.state), toDb(m.nextAttemptAt), toDb(m.createdAt), nullIfEmpty(m.createdBy)});
+         toString(m.state), toDb(m.nextAttemptAt), toDb(m.createdAt), nullIfEmpty(m.createdBy),
+         m.channel == Channel::Email ? QStringLiteral("email") : QStringLiteral("webhook"),
+         nullIfEmpty(m.recipient)});
     m_db.run(QStringLiteral("INSERT INTO message_bodies (message_id, body) VALUES (?, ?)"), {m.id, m.body});
 }
 
@@ -238,10 +247,9 @@ std::vector<Message> OutboxRepository::claimPostgres(const QDateTime &now, int l
     // Rows another engine is claiming at this moment are skipped, not waited for; the UPDATE ... FROM
     // takes exactly the rows the locking SELECT picked.
     QStringList cols = kListColumns.split(QStringLiteral(", "));
-    for (QString &c : cols) {
-        if (c.startsWith(QLatin1String("m.")))
-            c = QStringLiteral("c.") + c.mid(2);
-    }
+    static const QRegularExpression messageAlias(QStringLiteral("\\bm\\."));
+    for (QString &c : cols)
+        c.replace(messageAlias, QStringLiteral("c."));
     QSqlQuery &q =
         m_db.run(QStringLiteral(
                      "WITH picked AS (SELECT id FROM messages WHERE state IN ('queued', 'retrying') AND "
@@ -478,16 +486,29 @@ int OutboxRepository::failedAttemptsSince(const QString &subscriberId, const QDa
 {
     QSqlQuery &q =
         m_db.run(QStringLiteral("SELECT count(*) FROM attempts WHERE subscriber_id = ? AND started_at >= ? "
-                                "AND error_class IS NOT NULL"),
+                                "AND error_class IS NOT NULL AND endpoint NOT LIKE 'mailto:%'"),
                  {subscriberId, toDb(since)});
     return q.next() ? q.value(0).toInt() : 0;
+}
+
+std::vector<Attempt> OutboxRepository::recentFailures(const QString &subscriberId, int limit)
+{
+    QSqlQuery &q = m_db.run(QStringLiteral("SELECT ") + kAttemptColumns +
+                                QStringLiteral(" FROM attempts WHERE subscriber_id = ? AND error_class IS NOT NULL "
+                                               "AND endpoint NOT LIKE 'mailto:%' ORDER BY started_at DESC, id DESC") +
+                                m_db.limitClause(limit, 0),
+                            {subscriberId});
+    std::vector<Attempt> out;
+    while (q.next())
+        out.push_back(readAttempt(q));
+    return out;
 }
 
 int OutboxRepository::holdForSubscriber(const QString &subscriberId, const QDateTime &now)
 {
     QSqlQuery &q =
         m_db.run(QStringLiteral("UPDATE messages SET state = 'held', updated_at = ?, lease_owner = NULL, "
-                                "lease_expires_at = NULL WHERE subscriber_id = ? "
+                                "lease_expires_at = NULL WHERE subscriber_id = ? AND channel = 'webhook' "
                                 "AND state IN ('queued', 'retrying', 'sending')"),
                  {toDb(now), subscriberId});
     return q.numRowsAffected();
@@ -497,7 +518,7 @@ int OutboxRepository::releaseForSubscriber(const QString &subscriberId, const QD
 {
     QSqlQuery &q =
         m_db.run(QStringLiteral("UPDATE messages SET state = 'queued', next_attempt_at = ?, updated_at = ? "
-                                "WHERE subscriber_id = ? AND state = 'held'"),
+                                "WHERE subscriber_id = ? AND channel = 'webhook' AND state = 'held'"),
                  {toDb(now), toDb(now), subscriberId});
     return q.numRowsAffected();
 }
@@ -506,8 +527,8 @@ int OutboxRepository::cancelForSubscriber(const QString &subscriberId, const QDa
 {
     QSqlQuery &q = m_db.run(QStringLiteral("UPDATE messages SET state = 'cancelled', next_attempt_at = NULL, "
                                            "lease_owner = NULL, lease_expires_at = NULL, "
-                                           "updated_at = ? WHERE subscriber_id = ? AND state IN ('queued', "
-                                           "'retrying', 'sending', 'held')"),
+                                           "updated_at = ? WHERE subscriber_id = ? AND channel = 'webhook' AND "
+                                           "state IN ('queued', 'retrying', 'sending', 'held')"),
                             {toDb(now), subscriberId});
     return q.numRowsAffected();
 }

@@ -75,6 +75,8 @@ public:
     std::vector<Attempt> attempts(const QString &messageId);
     std::vector<Attempt> attemptsSince(const QDateTime &since, const MessageFilter &filter);
     int failedAttemptsSince(const QString &subscriberId, const QDateTime &since);
+    // The subscriber's latest failed webhook attempts, newest first (for the quarantine email).
+    std::vector<Attempt> recentFailures(const QString &subscriberId, int limit);
     int holdForSubscriber(const QString &subscriberId, const QDateTime &now);
     int releaseForSubscriber(const QString &subscriberId, const QDateTime &now);
     int cancelForSubscriber(const QString &subscriberId, const QDateTime &now);

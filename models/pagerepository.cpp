@@ -7,7 +7,8 @@ namespace sd {
 Page PageRepository::get()
 {
     QSqlQuery &q = m_db.run(QStringLiteral(
-        "SELECT id, name, url, time_zone, documentation_url, created_at, updated_at FROM page LIMIT 1"));
+        "SELECT id, name, url, time_zone, documentation_url, created_at, updated_at, allow_webhook_subscribers "
+        "FROM page LIMIT 1"));
     if (q.next()) {
         Page p;
         p.id = q.value(0).toString();
@@ -17,6 +18,7 @@ Page PageRepository::get()
         p.documentationUrl = q.value(4).toString();
         p.createdAt = dateFromDb(q.value(5));
         p.updatedAt = dateFromDb(q.value(6));
+        p.allowWebhookSubscribers = q.value(7).toLongLong() != 0;
         return p;
     }
     q.finish();
@@ -34,11 +36,13 @@ Page PageRepository::get()
 void PageRepository::save(const Page &p)
 {
     m_db.run(QStringLiteral("DELETE FROM page WHERE id != ?"), {p.id});
-    m_db.run(QStringLiteral("INSERT INTO page (id, name, url, time_zone, documentation_url, created_at, updated_at) "
-                            "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET name=excluded.name, "
-                            "url=excluded.url, time_zone=excluded.time_zone, "
-                            "documentation_url=excluded.documentation_url, updated_at=excluded.updated_at"),
-             {p.id, p.name, p.url, p.timeZone, p.documentationUrl, toDb(p.createdAt), toDb(p.updatedAt)});
+    m_db.run(QStringLiteral("INSERT INTO page (id, name, url, time_zone, documentation_url, created_at, updated_at, "
+                            "allow_webhook_subscribers) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE "
+                            "SET name=excluded.name, url=excluded.url, time_zone=excluded.time_zone, "
+                            "documentation_url=excluded.documentation_url, updated_at=excluded.updated_at, "
+                            "allow_webhook_subscribers=excluded.allow_webhook_subscribers"),
+             {p.id, p.name, p.url, p.timeZone, p.documentationUrl, toDb(p.createdAt), toDb(p.updatedAt),
+              p.allowWebhookSubscribers ? 1 : 0});
 }
 
 } // namespace sd

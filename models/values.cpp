@@ -13,7 +13,7 @@ constexpr std::array<const char *, 5> kImpact{"none", "maintenance", "minor", "m
 constexpr std::array<const char *, 3> kSubscriberState{"active", "quarantined", "unsubscribed"};
 constexpr std::array<const char *, 7> kDeliveryState{"queued", "sending", "delivered", "retrying",
                                                     "failed", "held",    "cancelled"};
-constexpr std::array<const char *, 3> kEventKind{"component", "incident", "test"};
+constexpr std::array<const char *, 4> kEventKind{"component", "incident", "test", "email"};
 constexpr std::array<const char *, 3> kTrigger{"automatic", "retry", "manual"};
 
 template<typename E, std::size_t N> QString nameOf(E v, const std::array<const char *, N> &table)

@@ -5,6 +5,7 @@
 #include "deliverysettings.h"
 #include "jsonviews.h"
 #include "resendservice.h"
+#include "smtpsettings.h"
 #include "timeformat.h"
 #include "trustedcas.h"
 #include "values.h"
@@ -12,6 +13,7 @@
 #include <QEventLoop>
 #include <QFileInfo>
 #include <QJsonArray>
+#include <QRegularExpression>
 #include <QSaveFile>
 
 namespace sd::cli {
@@ -202,6 +204,57 @@ int resend(Context &ctx, const QCommandLineParser &parser, const QStringList &po
     return 0;
 }
 
+// --smtp-url, --smtp-from, --smtp-user, --smtp-starttls, --smtp-ca-file; the password comes from
+// STATUSDESK_SMTP_PASSWORD (never an option: it would sit in shell history and `ps`). True when anything
+// changed.
+Result<bool> smtpOptions(const QCommandLineParser &parser, SmtpSettings &smtp)
+{
+    bool changed = false;
+    if (parser.isSet(QStringLiteral("smtp-url"))) {
+        const QString url = parser.value(QStringLiteral("smtp-url")).trimmed();
+        if (const QString err = SmtpSettings::checkUrl(url); !err.isEmpty())
+            return Error{err};
+        smtp.url = url;
+        changed = true;
+    }
+    if (parser.isSet(QStringLiteral("smtp-from"))) {
+        const QString from = parser.value(QStringLiteral("smtp-from")).trimmed();
+        if (const QString err = SmtpSettings::checkFrom(from); !err.isEmpty())
+            return Error{err};
+        smtp.from = from;
+        changed = true;
+    }
+    if (parser.isSet(QStringLiteral("smtp-user"))) {
+        smtp.user = parser.value(QStringLiteral("smtp-user")).trimmed();
+        changed = true;
+    }
+    if (parser.isSet(QStringLiteral("smtp-starttls"))) {
+        const QString v = parser.value(QStringLiteral("smtp-starttls"));
+        if (v != QLatin1String("required") && v != QLatin1String("opportunistic"))
+            return Error{QStringLiteral("--smtp-starttls must be required or opportunistic")};
+        smtp.startTls = v == QLatin1String("required") ? SmtpSettings::StartTls::Required
+                                                       : SmtpSettings::StartTls::Opportunistic;
+        changed = true;
+    }
+    if (parser.isSet(QStringLiteral("smtp-ca-file"))) {
+        QString path = parser.value(QStringLiteral("smtp-ca-file"));
+        if (!path.isEmpty()) {
+            path = QFileInfo(path).absoluteFilePath();
+            if (auto cas = trustedcas::load(path); !cas)
+                return Error{cas.error()};
+        }
+        smtp.caFile = path;
+        changed = true;
+    }
+    if (changed && qEnvironmentVariableIsSet("STATUSDESK_SMTP_PASSWORD")) {
+        smtp.password = qEnvironmentVariable("STATUSDESK_SMTP_PASSWORD");
+        changed = true;
+    }
+    if (changed && !smtp.url.isEmpty() && smtp.from.isEmpty())
+        return Error{QStringLiteral("an SMTP server needs a sender address too: add --smtp-from ADDRESS")};
+    return changed;
+}
+
 int dispatch(Context &ctx, const QCommandLineParser &, const QStringList &)
 {
     ctx.queued = std::max(1, ctx.store->outbox.countsByState().queued);
@@ -267,14 +320,30 @@ int settings(Context &ctx, const QCommandLineParser &parser, const QStringList &
         s.caFile = path;
         changed = true;
     }
-    if (changed) {
+    SmtpSettings smtp = SmtpSettings::load(ctx.store->settings);
+    const auto smtpChanged = smtpOptions(parser, smtp);
+    if (!smtpChanged)
+        return ctx.fail(smtpChanged.error());
+    if (changed || smtpChanged.value()) {
         // The new values and their audit row commit together.
         ServiceContext services = ctx.services();
         auto saved = inTransaction(*ctx.store, [&]() -> Result<Ok> {
             const DeliverySettings before = DeliverySettings::load(ctx.store->settings);
+            const SmtpSettings smtpBefore = SmtpSettings::load(ctx.store->settings);
             s.save(ctx.store->settings);
+            smtp.save(ctx.store->settings);
+            QStringList details;
             if (const QString detail = settingsChange(before, s); !detail.isEmpty())
-                services.audit(QStringLiteral("settings.set"), QStringLiteral("settings"), QString(), detail);
+                details << detail;
+            // Described, never the password itself.
+            if (smtpBefore.describe() != smtp.describe() || smtpBefore.password != smtp.password)
+                details << QStringLiteral("Email: ") + smtp.describe() +
+                               (smtpBefore.password != smtp.password && !smtp.password.isEmpty()
+                                    ? QStringLiteral(" (new password)")
+                                    : QString());
+            if (!details.isEmpty())
+                services.audit(QStringLiteral("settings.set"), QStringLiteral("settings"), QString(),
+                               details.join(QStringLiteral("; ")));
             return Ok{};
         });
         if (!saved)
@@ -289,7 +358,15 @@ int settings(Context &ctx, const QCommandLineParser &parser, const QStringList &
             {QStringLiteral("max_in_flight"), s.maxInFlight},
             {QStringLiteral("max_per_host"), s.maxPerHost},
             {QStringLiteral("refuse_private_targets"), s.refusePrivateTargets},
-            {QStringLiteral("ca_file"), s.caFile}});
+            {QStringLiteral("ca_file"), s.caFile},
+            {QStringLiteral("smtp_url"), smtp.url},
+            {QStringLiteral("smtp_from"), smtp.from},
+            {QStringLiteral("smtp_user"), smtp.user},
+            {QStringLiteral("smtp_password_set"), !smtp.password.isEmpty()},
+            {QStringLiteral("smtp_starttls"), smtp.startTls == SmtpSettings::StartTls::Required
+                                                  ? QStringLiteral("required")
+                                                  : QStringLiteral("opportunistic")},
+            {QStringLiteral("smtp_ca_file"), smtp.caFile}});
         return 0;
     }
     ctx.out << "retry schedule: " << DeliverySettings::formatSchedule(s.retryScheduleMs) << '\n'
@@ -300,8 +377,9 @@ int settings(Context &ctx, const QCommandLineParser &parser, const QStringList &
             << "max per host:   " << s.maxPerHost << '\n'
             << "refuse private targets: " << (s.refusePrivateTargets ? "on" : "off")
             << " (link-local, metadata, unspecified and multicast targets are always refused)\n"
-            << "extra CAs:      " << (s.caFile.isEmpty() ? QStringLiteral("none (system CAs only)") : s.caFile)
-            << Qt::endl;
+            << "extra CAs:      "
+            << (s.caFile.isEmpty() ? QStringLiteral("none (system CAs only)") : s.caFile) << '\n'
+            << "email (SMTP):   " << smtp.describe() << Qt::endl;
     return 0;
 }
 
@@ -348,22 +426,70 @@ int audit(Context &ctx, const QCommandLineParser &parser, const QStringList &)
     return 0;
 }
 
+// The email a notice names (quarantine, reactivation, purge), as it stands now.
+std::optional<Message> noticeEmail(Store &store, const Notice &n)
+{
+    static const QRegularExpression id(QStringLiteral("\\b(msg_[a-z0-9]{20})\\b"));
+    const auto match = id.match(n.text);
+    if (!match.hasMatch())
+        return std::nullopt;
+    auto m = store.outbox.find(match.captured(1));
+    if (!m || m->channel != Channel::Email)
+        return std::nullopt;
+    return m;
+}
+
+// "sent 2026-11-27T10:00:00Z" or "queued (attempt 2: refused: Connection refused; next 10:05:00Z)".
+QString emailState(const Message &m)
+{
+    if (m.state == DeliveryState::Delivered)
+        return QStringLiteral("sent ") + timefmt::isoUtc(m.updatedAt);
+    QString out = m.state == DeliveryState::Failed || m.state == DeliveryState::Cancelled
+                      ? toString(m.state)
+                      : QStringLiteral("queued");
+    if (m.attempts > 0)
+        out += QStringLiteral(" (attempt %1: %2%3)")
+                   .arg(m.attempts)
+                   .arg(m.lastErrorClass,
+                        m.lastError.isEmpty() ? QString() : QStringLiteral(": ") + m.lastError);
+    return out;
+}
+
 int notices(Context &ctx, const QCommandLineParser &, const QStringList &)
 {
     const auto list = ctx.store->notices.recent(100);
     if (ctx.json) {
         QJsonArray array;
-        for (const Notice &n : list)
-            array.append(QJsonObject{{QStringLiteral("id"), n.id},
-                                     {QStringLiteral("created_at"), timefmt::utc(n.createdAt)},
-                                     {QStringLiteral("kind"), n.kind},
-                                     {QStringLiteral("subscriber_id"), n.subscriberId},
-                                     {QStringLiteral("text"), n.text}});
+        for (const Notice &n : list) {
+            QJsonObject o{{QStringLiteral("id"), n.id},
+                          {QStringLiteral("created_at"), timefmt::utc(n.createdAt)},
+                          {QStringLiteral("kind"), n.kind},
+                          {QStringLiteral("subscriber_id"), n.subscriberId},
+                          {QStringLiteral("text"), n.text}};
+            if (const auto m = noticeEmail(*ctx.store, n))
+                o.insert(QStringLiteral("email"),
+                         QJsonObject{{QStringLiteral("id"), m->id},
+                                     {QStringLiteral("to"), m->recipient},
+                                     {QStringLiteral("state"), toString(m->state)},
+                                     {QStringLiteral("sent"), m->state == DeliveryState::Delivered},
+                                     {QStringLiteral("attempts"), m->attempts},
+                                     {QStringLiteral("last_error"), m->lastError}});
+            array.append(o);
+        }
         ctx.printJson(array);
         return 0;
     }
-    for (const Notice &n : list)
+    for (const Notice &n : list) {
         ctx.out << timefmt::isoUtc(n.createdAt) << "  " << n.kind << "  " << n.text << '\n';
+        if (const auto m = noticeEmail(*ctx.store, n))
+            ctx.out << "    email to " << m->recipient << ": " << emailState(*m) << '\n';
+    }
+    const bool anyQuarantine = std::any_of(
+        list.begin(), list.end(), [](const Notice &n) { return n.kind == QLatin1String("quarantined"); });
+    if (anyQuarantine && !SmtpSettings::load(ctx.store->settings).configured())
+        ctx.out
+            << "(no SMTP server is set, so quarantined subscribers are not emailed: statusdesk-cli settings "
+               "--smtp-url smtp://host:port --smtp-from ADDRESS)\n";
     ctx.out.flush();
     return 0;
 }
@@ -502,20 +628,29 @@ void addDeliveryCommands(std::vector<Command> &out)
                    {},
                    true,
                    dispatch});
-    out.push_back({QStringLiteral("settings"),
-                   QStringLiteral("Show or change delivery settings."),
-                   {},
-                   {opt("retry-schedule", "Delays, e.g. 0,5s,5m,30m,2h,5h,10h,10h.", "LIST"),
-                    opt("timeout-ms", "Whole-attempt deadline.", "MS"),
-                    opt("max-in-flight", "Global cap.", "N"), opt("max-per-host", "Per-origin cap.", "N"),
-                    opt("min-backoff-ms", "Floor for 429 and timeouts.", "MS"),
-                    opt("jitter", "Fraction, e.g. 0.2.", "F"),
-                    opt("refuse-private-targets",
-                        "on: also refuse loopback and private addresses as webhook targets.", "on|off"),
-                    opt("ca-file", "PEM file of CAs trusted for HTTPS endpoints beside the system's; \"\" clears.",
-                        "FILE")},
-                   false,
-                   settings});
+    out.push_back(
+        {QStringLiteral("settings"),
+         QStringLiteral("Show or change delivery settings."),
+         {},
+         {opt("retry-schedule", "Delays, e.g. 0,5s,5m,30m,2h,5h,10h,10h.", "LIST"),
+          opt("timeout-ms", "Whole-attempt deadline.", "MS"), opt("max-in-flight", "Global cap.", "N"),
+          opt("max-per-host", "Per-origin cap.", "N"),
+          opt("min-backoff-ms", "Floor for 429 and timeouts.", "MS"),
+          opt("jitter", "Fraction, e.g. 0.2.", "F"),
+          opt("refuse-private-targets", "on: also refuse loopback and private addresses as webhook targets.",
+              "on|off"),
+          opt("ca-file", "PEM file of CAs trusted for HTTPS endpoints beside the system's; \"\" clears.",
+              "FILE"),
+          opt("smtp-url",
+              "Mail server for quarantine emails: smtp://host:port (STARTTLS) or smtps://host:port "
+              "(implicit TLS); \"\" turns email off. Password: STATUSDESK_SMTP_PASSWORD.",
+              "URL"),
+          opt("smtp-from", "Sender address of those emails.", "ADDRESS"),
+          opt("smtp-user", "AUTH user (PLAIN or LOGIN); \"\" for none.", "USER"),
+          opt("smtp-starttls", "With smtp://: required, or opportunistic (the default).", "MODE"),
+          opt("smtp-ca-file", "PEM file of CAs trusted for the mail server beside the system's.", "FILE")},
+         false,
+         settings});
     out.push_back(
         {QStringLiteral("report"),
          QStringLiteral("Export a delivery report: one row per attempt (JSON adds totals per endpoint)."),

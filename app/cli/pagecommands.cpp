@@ -22,6 +22,8 @@ int pageShow(Context &ctx, const QCommandLineParser &, const QStringList &)
             << "url:           " << p.url << '\n'
             << "time zone:     " << p.timeZone << '\n'
             << "documentation: " << p.documentationUrl << '\n'
+            << "webhook subscriptions: "
+            << (p.allowWebhookSubscribers ? "accepted" : "not accepted (operators may still add)") << '\n'
             << "status:        " << status.indicator << " (" << status.description << ")" << Qt::endl;
     return 0;
 }
@@ -38,8 +40,16 @@ int pageSet(Context &ctx, const QCommandLineParser &parser, const QStringList &)
     take("url", patch.url);
     take("time-zone", patch.timeZone);
     take("documentation", patch.documentationUrl);
-    if (!patch.id && !patch.name && !patch.url && !patch.timeZone && !patch.documentationUrl)
-        return ctx.fail(QStringLiteral("page set needs at least one of --id, --name, --url, --time-zone, --documentation"));
+    if (parser.isSet(QStringLiteral("allow-webhook-subscribers"))) {
+        const QString v = parser.value(QStringLiteral("allow-webhook-subscribers"));
+        if (v != QLatin1String("true") && v != QLatin1String("false"))
+            return ctx.fail(QStringLiteral("--allow-webhook-subscribers must be true or false"));
+        patch.allowWebhookSubscribers = v == QLatin1String("true");
+    }
+    if (!patch.id && !patch.name && !patch.url && !patch.timeZone && !patch.documentationUrl &&
+        !patch.allowWebhookSubscribers)
+        return ctx.fail(QStringLiteral("page set needs at least one of --id, --name, --url, --time-zone, "
+                                       "--documentation, --allow-webhook-subscribers"));
     PageService service(ctx.services());
     auto page = service.update(patch);
     if (!page)
@@ -51,22 +61,31 @@ int pageSet(Context &ctx, const QCommandLineParser &parser, const QStringList &)
 
 void addPageCommands(std::vector<Command> &out)
 {
-    out.push_back({QStringLiteral("page show"), QStringLiteral("Show the page and its rolled-up status."), {}, {},
-                   false, pageShow});
-    out.push_back({QStringLiteral("page set"),
-                   QStringLiteral("Change the page's id, name, URL, time zone or documentation link."),
+    out.push_back({QStringLiteral("page show"),
+                   QStringLiteral("Show the page and its rolled-up status."),
                    {},
-                   {QCommandLineOption(QStringLiteral("id"), QStringLiteral("Page id (12 base-36 characters)."),
-                                       QStringLiteral("ID")),
-                    QCommandLineOption(QStringLiteral("name"), QStringLiteral("Page name."), QStringLiteral("NAME")),
-                    QCommandLineOption(QStringLiteral("url"), QStringLiteral("Public page URL (unsubscribe links)."),
-                                       QStringLiteral("URL")),
-                    QCommandLineOption(QStringLiteral("time-zone"), QStringLiteral("IANA time zone."),
-                                       QStringLiteral("TZ")),
-                    QCommandLineOption(QStringLiteral("documentation"), QStringLiteral("meta.documentation URL."),
-                                       QStringLiteral("URL"))},
+                   {},
                    false,
-                   pageSet});
+                   pageShow});
+    out.push_back(
+        {QStringLiteral("page set"),
+         QStringLiteral("Change the page's id, name, URL, time zone or documentation link."),
+         {},
+         {QCommandLineOption(QStringLiteral("id"), QStringLiteral("Page id (12 base-36 characters)."),
+                             QStringLiteral("ID")),
+          QCommandLineOption(QStringLiteral("name"), QStringLiteral("Page name."), QStringLiteral("NAME")),
+          QCommandLineOption(QStringLiteral("url"), QStringLiteral("Public page URL (unsubscribe links)."),
+                             QStringLiteral("URL")),
+          QCommandLineOption(QStringLiteral("time-zone"), QStringLiteral("IANA time zone."),
+                             QStringLiteral("TZ")),
+          QCommandLineOption(QStringLiteral("documentation"), QStringLiteral("meta.documentation URL."),
+                             QStringLiteral("URL")),
+          QCommandLineOption(QStringLiteral("allow-webhook-subscribers"),
+                             QStringLiteral("Whether the API and the subscribe form accept webhook "
+                                            "subscribers (Statuspage's allow_webhook_subscribers)."),
+                             QStringLiteral("true|false"))},
+         false,
+         pageSet});
 }
 
 } // namespace sd::cli

@@ -44,7 +44,14 @@ int subscriberAdd(Context &ctx, const QCommandLineParser &parser, const QStringL
                 return ctx.fail(err);
         }
     }
-    auto added = SubscriberService(ctx.services()).add(input);
+    SubscriberService service(ctx.services());
+    // The operator may add one while the page's switch is off; said first so nobody is surprised.
+    if (!service.acceptsWebhookSubscribers())
+        ctx.err << "warning: the page does not accept webhook subscriptions (page set "
+                   "--allow-webhook-subscribers true opens them); adding this one anyway as the operator"
+                << Qt::endl;
+    input.operatorOverride = true;
+    auto added = service.add(input);
     if (!added)
         return ctx.fail(added.error());
     ctx.out << added->id << Qt::endl;

@@ -199,6 +199,12 @@ void DeliveryEngine::pump()
         if (!message)
             break;
         const QString origin = HostScheduler::originOf(message->endpoint);
+        if (message->channel == Channel::Email) {
+            // Goes to the address on file whatever the subscriber's state: it is what tells them of it.
+            startEmail(*message, origin);
+            ++started;
+            continue;
+        }
         std::optional<Subscriber> s;
         try {
             s = subscriber(message->subscriberId);
@@ -359,6 +365,64 @@ void DeliveryEngine::onAttemptFinished(const AttemptResult &result, const QStrin
     if (static_cast<int>(m_pending.size()) >= kFlushBatch || (m_backlog && room() >= m_settings.maxInFlight))
         flush(true);
     else if (!m_flushTimer.isActive())
+        m_flushTimer.start(kFlushIntervalMs);
+    pump();
+}
+
+void DeliveryEngine::startEmail(const Message &message, const QString &origin)
+{
+    EmailJob job;
+    job.messageId = message.id;
+    job.subscriberId = message.subscriberId;
+    job.recipient = message.recipient;
+    job.bytes = message.body;
+    job.attemptNumber = message.attempts + 1;
+    job.trigger = message.nextTrigger == AttemptTrigger::Manual ? AttemptTrigger::Manual
+                  : message.attempts > 0                        ? AttemptTrigger::Retry
+                                                                : AttemptTrigger::Automatic;
+    if (job.trigger == AttemptTrigger::Manual)
+        job.actor = message.nextActor;
+    try {
+        // Read per email (they are few), so settings changed while the engine runs apply to the next one.
+        job.smtp = SmtpSettings::load(m_store->settings);
+    } catch (const StoreError &) {
+        // Left unconfigured: the attempt fails and is retried on the schedule.
+    }
+    if (!m_smtp) {
+        m_smtp = new SmtpSender(this);
+        connect(m_smtp, &SmtpSender::finished, this, [this](const Attempt &a) {
+            if (!m_stopping)
+                onEmailFinished(a, HostScheduler::originOf(a.endpoint));
+        });
+    }
+    m_smtp->send(job);
+}
+
+void DeliveryEngine::onEmailFinished(const Attempt &attempt, const QString &origin)
+{
+    m_scheduler->finished(origin);
+    m_scheduler->forget(attempt.messageId);
+    ++m_attemptsMade;
+    Attempt a = attempt;
+    // The SMTP reply code is no HTTP status: success is the absence of an error, and a failure is retried on
+    // the webhook schedule like a transport error.
+    const RetryDecision decision =
+        a.errorClass.isEmpty() ? RetryDecision{RetryDecision::Kind::Delivered, 0}
+                               : m_policy->decide(a.attemptNumber, 0, a.errorClass, {}, a.endedAt,
+                                                  a.trigger == AttemptTrigger::Manual);
+    DeliveryState state = DeliveryState::Failed;
+    if (decision.kind == RetryDecision::Kind::Delivered) {
+        state = DeliveryState::Delivered;
+        ++m_delivered;
+    } else {
+        ++m_failedAttempts;
+        if (decision.kind == RetryDecision::Kind::Retry) {
+            state = DeliveryState::Retrying;
+            a.nextAttemptAt = a.endedAt.addMSecs(decision.delayMs);
+        }
+    }
+    m_pending.push_back({a, state});
+    if (!m_flushTimer.isActive())
         m_flushTimer.start(kFlushIntervalMs);
     pump();
 }
@@ -548,6 +612,9 @@ void DeliveryEngine::shutdown()
     const auto attempts = findChildren<WebhookAttempt *>();
     for (WebhookAttempt *a : attempts)
         a->cancel();
+    // An email under way is abandoned the same way (sent again on the next start, same Message-ID).
+    delete m_smtp;
+    m_smtp = nullptr;
     m_originNetwork.clear();
     qDeleteAll(m_nams);
     m_nams.clear();

@@ -7,6 +7,7 @@
 #include "hostscheduler.h"
 #include "quarantinetracker.h"
 #include "retrypolicy.h"
+#include "smtpsender.h"
 #include "webhookattempt.h"
 
 #include <QElapsedTimer>
@@ -59,6 +60,10 @@ private:
     void launch(WebhookAttempt *attempt, const QString &origin);
     void refuse(WebhookAttempt *attempt, const QString &origin, const QString &reason);
     void quarantine(const QString &subscriberId, const QString &reason, const QDateTime &now);
+    // The email channel: a claimed email goes to the SMTP sender's thread; its result is recorded like a
+    // webhook's (same retries) but never counts towards the subscriber's quarantine.
+    void startEmail(const Message &message, const QString &origin);
+    void onEmailFinished(const Attempt &attempt, const QString &origin);
     void flush(bool claim); // hands results (and, when asked or backlogged, a claim) to the journal
     JournalBatch takeBatch(bool claim);
     void onWritten(const sd::JournalOutcome &outcome);
@@ -79,6 +84,7 @@ private:
     std::unique_ptr<HostScheduler> m_scheduler;
     DeadlineQueue *m_deadlines = nullptr; // child: every attempt's whole-attempt deadline, one timer
     std::unique_ptr<QuarantineTracker> m_quarantine;
+    SmtpSender *m_smtp = nullptr; // child, made with the first email
     QHash<QString, Subscriber> m_subscribers; // cache, refreshed at most every second
     qint64 m_dataVersion = -1;                // PRAGMA data_version when the cache was filled
     QSet<QString> m_quarantined;              // quarantined while results were pending

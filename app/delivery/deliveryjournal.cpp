@@ -1,6 +1,7 @@
 #include "deliveryjournal.h"
 
 #include "deliverysettings.h"
+#include "emailoutbox.h"
 #include "ids.h"
 #include "store.h"
 
@@ -152,12 +153,26 @@ JournalOutcome DeliveryJournal::writeNow(const JournalBatch &batch)
             n.createdAt = now;
             n.subscriberId = q.subscriberId;
             n.kind = QStringLiteral("quarantined");
-            n.text = QStringLiteral(
-                         "Subscriber %1 (%2) was quarantined: %3. %4 message(s) held. Tell %5 that "
-                         "webhooks to this endpoint have stopped; it is purged on %6 unless reactivated.")
-                         .arg(s->id, s->endpoint, q.reason)
-                         .arg(held)
-                         .arg(s->email, purgeAt.toString(Qt::ISODate));
+            // With SMTP set, the address on file is told by an email that commits with the quarantine.
+            Subscriber quarantined = *s;
+            quarantined.state = SubscriberState::Quarantined;
+            quarantined.quarantinedAt = now;
+            quarantined.purgeAt = purgeAt;
+            const QString email = EmailOutbox(*m_store, QStringLiteral("quarantine"))
+                                      .quarantined(quarantined, q.reason, held, purgeAt, now);
+            if (email.isEmpty())
+                n.text = QStringLiteral(
+                             "Subscriber %1 (%2) was quarantined: %3. %4 message(s) held. Tell %5 that "
+                             "webhooks to this endpoint have stopped; it is purged on %6 unless reactivated.")
+                             .arg(s->id, s->endpoint, q.reason)
+                             .arg(held)
+                             .arg(s->email, purgeAt.toString(Qt::ISODate));
+            else
+                n.text = QStringLiteral("Subscriber %1 (%2) was quarantined: %3. %4 message(s) held. An email "
+                                        "to %5 says so (%6); it is purged on %7 unless reactivated.")
+                             .arg(s->id, s->endpoint, q.reason)
+                             .arg(held)
+                             .arg(s->email, email, purgeAt.toString(Qt::ISODate));
             m_store->notices.add(n);
             out.notices << n.text;
         }

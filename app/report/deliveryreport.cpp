@@ -181,6 +181,8 @@ QString DeliveryReport::eventLabel(EventKind kind, const QString &subject)
         return QStringLiteral("incident: ") + subject;
     case EventKind::Test:
         return QStringLiteral("test");
+    case EventKind::Email:
+        return QStringLiteral("email: ") + subject;
     }
     return subject;
 }

@@ -20,6 +20,8 @@ QString eventLabel(const Message &m)
         return DeliveriesModel::tr("Incident: %1").arg(m.subjectName);
     case EventKind::Test:
         return DeliveriesModel::tr("Test webhook");
+    case EventKind::Email:
+        return DeliveriesModel::tr("Email: %1").arg(m.subjectName);
     }
     return m.subjectName;
 }

@@ -1,0 +1,42 @@
+#pragma once
+
+#include <QString>
+
+namespace sd {
+
+class SettingsRepository;
+
+// Where quarantine, reactivation and purge emails go out: kept in the settings table like the other delivery
+// knobs. The password is a secret: stored there (the database file is owner-only) and never printed; listings
+// say only whether one is set.
+struct SmtpSettings
+{
+    enum class StartTls
+    {
+        Opportunistic,
+        Required
+    };
+
+    QString url;  // smtp://host:port (STARTTLS as below) or smtps://host:port (implicit TLS); empty: no email
+    QString from; // envelope sender and From: address
+    QString user; // AUTH PLAIN/LOGIN user; empty: no AUTH
+    QString password;
+    StartTls startTls = StartTls::Opportunistic; // smtp:// only
+    QString caFile; // PEM file of CAs trusted for the mail server beside the system's; empty: system only
+    qint64 timeoutMs = 30'000; // whole conversation
+
+    // Without a URL and a sender nothing is emailed: quarantines leave their operator notice, as before.
+    bool configured() const { return !url.isEmpty() && !from.isEmpty(); }
+    bool implicitTls() const { return url.startsWith(QLatin1String("smtps://")); }
+
+    static SmtpSettings load(SettingsRepository &settings);
+    void save(SettingsRepository &settings) const;
+
+    // One sentence naming the problem, or empty.
+    static QString checkUrl(const QString &url);
+    static QString checkFrom(const QString &address);
+    // "smtp://mail.example:587 (STARTTLS when offered), from desk@example, user desk, password set".
+    QString describe() const;
+};
+
+} // namespace sd
