@@ -3,12 +3,52 @@
 #include "endpointurl.h"
 #include "webhooksigner.h"
 
+#include <QIODevice>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QNetworkRequest>
+#include <algorithm>
+#include <cstring>
 
 namespace sd {
 namespace {
+
+constexpr qint64 kDecompressionThreshold = 10 * 1024 * 1024; // Qt's default, stated so the text can name it
+
+// The stored body as a device Qt can read once and never rewind. Qt 6.4 silently sends a request again (up to
+// three more times, QHttpNetworkConnectionChannel::reconnectAttempts) when its connection closes before a
+// complete response or the answer does not parse as HTTP; each time it first rewinds the upload device. A
+// device that refuses to rewind turns that re-send into an error (ContentReSendError) instead, so every POST
+// on the wire is one attempt on the record, and our own retry schedule decides what happens next.
+class OneShotBody final : public QIODevice
+{
+public:
+    OneShotBody(QByteArray body, QObject *parent)
+        : QIODevice(parent)
+        , m_body(std::move(body))
+    {
+        open(QIODevice::ReadOnly | QIODevice::Unbuffered);
+    }
+    bool isSequential() const override { return true; }
+    bool reset() override { return false; }
+    bool seek(qint64) override { return false; }
+    qint64 bytesAvailable() const override { return m_body.size() - m_pos; }
+    bool atEnd() const override { return m_pos >= m_body.size(); }
+
+protected:
+    qint64 readData(char *data, qint64 maxSize) override
+    {
+        const qint64 n = std::min<qint64>(maxSize, m_body.size() - m_pos);
+        std::memcpy(data, m_body.constData() + m_pos, static_cast<size_t>(n));
+        m_pos += n;
+        return n;
+    }
+    qint64 writeData(const char *, qint64) override { return -1; }
+
+private:
+    QByteArray m_body;
+    qint64 m_pos = 0;
+};
 
 // {"name":"value",...} from Latin-1 header bytes, written directly: this runs twice per attempt and
 // QJsonObject's sorted map plus UTF-16 round trip was a measurable share of the engine thread.
@@ -140,6 +180,9 @@ void WebhookAttempt::start()
     request.setAttribute(QNetworkRequest::Http2AllowedAttribute, false);
     request.setAttribute(QNetworkRequest::CacheLoadControlAttribute, QNetworkRequest::AlwaysNetwork);
     request.setAttribute(QNetworkRequest::CacheSaveControlAttribute, false);
+    // Compressed answers are inflated by Qt; past this size at a suspicious ratio it gives up (named
+    // "decompression failed" below) instead of inflating a bomb.
+    request.setDecompressedSafetyCheckThreshold(kDecompressionThreshold);
     request.setTransferTimeout(0); // our own deadline covers the whole attempt, not just idle gaps
     // A receiver's Set-Cookie must not ride along on the next delivery (and the jar lookup costs time).
     request.setAttribute(QNetworkRequest::CookieLoadControlAttribute, QNetworkRequest::Manual);
@@ -165,7 +208,12 @@ void WebhookAttempt::start()
 
     m_result.attempt.startedAt = now;
     m_clock.start();
-    m_reply = m_nam->post(request, m_message.body);
+    // A sequential body with its length given up front is streamed, never buffered (and so never rewound).
+    request.setHeader(QNetworkRequest::ContentLengthHeader, m_message.body.size());
+    request.setAttribute(QNetworkRequest::DoNotBufferUploadDataAttribute, true);
+    auto *body = new OneShotBody(m_message.body, this);
+    m_reply = m_nam->post(request, body);
+    body->setParent(m_reply); // lives exactly as long as the reply that reads it
     // Bounded read buffer: a huge answer streams through instead of piling up in memory.
     m_reply->setReadBufferSize(64 * 1024);
     connect(m_reply, &QNetworkReply::readyRead, this, &WebhookAttempt::onReadyRead);
@@ -249,9 +297,33 @@ void WebhookAttempt::onFinished()
                           .arg(m_reply->attribute(QNetworkRequest::HttpReasonPhraseAttribute).toString());
         if (a.httpStatus < 400)
             a.errorText += QStringLiteral(" (redirects are not followed)");
+    } else if (error == QNetworkReply::ContentReSendError) {
+        // Qt wanted to send the request again (OneShotBody refused): the connection ended, or the answer did
+        // not parse as HTTP, before a status line and headers were complete. Qt 6.4 reports both the same way
+        // (QHttpNetworkConnectionChannel::handleUnexpectedEOF), so the text names both.
+        a.errorClass = QStringLiteral("reset");
+        a.errorText =
+            QStringLiteral("connection closed before a complete response: the receiver closed or reset "
+                           "it, or answered with something that is not HTTP (sent once, not re-sent)");
+        a.httpStatus = 0;
+    } else if (const QString qtText = m_reply->errorString();
+               qtText.startsWith(QLatin1String("Decompression failed"), Qt::CaseInsensitive)) {
+        a.errorClass = QStringLiteral("protocol");
+        QString detail = qtText.mid(qtText.indexOf(QLatin1Char(':')) + 1).trimmed();
+        if (detail.isEmpty()) // Qt 6.4 drops its own reason; the size it stopped at tells which one it was
+            detail =
+                m_result.bytesReceived >= kDecompressionThreshold
+                    ? QStringLiteral("the answer inflates past %1 MiB at more than 40 times its compressed "
+                                     "size (a decompression bomb); reading stopped there")
+                          .arg(kDecompressionThreshold / (1024 * 1024))
+                    : QStringLiteral("the compressed answer is corrupt or not in its declared encoding");
+        a.errorText = QStringLiteral("decompression failed: ") + detail;
+        a.httpStatus = 0;
     } else {
         a.errorClass = errorClassFor(error, false);
         a.errorText = m_reply->errorString();
+        if (a.httpStatus == 0 && a.errorClass == QLatin1String("reset"))
+            a.errorText = QStringLiteral("connection closed before a complete response: ") + a.errorText;
         if (a.httpStatus > 0 && a.errorClass == QLatin1String("reset"))
             a.errorText = QStringLiteral("connection reset mid-response (HTTP %1 started): %2")
                               .arg(a.httpStatus)

@@ -5,6 +5,8 @@
 #include <QSslSocket>
 #include <QTimer>
 
+#include <algorithm>
+
 namespace sd::test {
 
 HttpReceiver::HttpReceiver(QObject *parent) : QTcpServer(parent)
@@ -33,6 +35,13 @@ QString HttpReceiver::url(const QString &path) const
 {
     return (m_tls ? QStringLiteral("https://") : QStringLiteral("http://")) + serverAddress().toString() +
            QLatin1Char(':') + QString::number(serverPort()) + path;
+}
+
+int HttpReceiver::countWebhookId(const QByteArray &id) const
+{
+    return static_cast<int>(
+        std::count_if(m_requests.cbegin(), m_requests.cend(),
+                      [&id](const ReceivedRequest &r) { return r.headers.value("webhook-id") == id; }));
 }
 
 void HttpReceiver::incomingConnection(qintptr handle)
@@ -103,6 +112,13 @@ void HttpReceiver::answer(QTcpSocket *socket, const Script &script)
         return;
     case Mode::CloseWithoutResponse:
         socket->disconnectFromHost();
+        return;
+    case Mode::ResetAfterRequest:
+        socket->abort(); // RST
+        return;
+    case Mode::Raw:
+        socket->write(script.raw);
+        socket->disconnectFromHost(); // after the bytes are written
         return;
     default:
         break;

@@ -31,7 +31,9 @@ class HttpReceiver final : public QTcpServer
     Q_DISABLE_COPY_MOVE(HttpReceiver)
 
 public:
-    enum class Mode { Respond, Hang, CloseWithoutResponse, ResetMidResponse, HugeBody };
+    // ResetAfterRequest: RST as soon as the request is read. Raw: write Script::raw as it is (anything, valid
+    // HTTP or not), then close.
+    enum class Mode { Respond, Hang, CloseWithoutResponse, ResetMidResponse, HugeBody, ResetAfterRequest, Raw };
     struct Script
     {
         int status = 200;
@@ -41,6 +43,7 @@ public:
         Mode mode = Mode::Respond;
         int delayMs = 0;
         qint64 hugeBytes = 0;
+        QByteArray raw; // Mode::Raw
     };
 
     explicit HttpReceiver(QObject *parent = nullptr);
@@ -52,6 +55,8 @@ public:
     void setDefault(const Script &script) { m_default = script; }
     void enqueue(const Script &script) { m_scripts.enqueue(script); }
     const QList<ReceivedRequest> &requests() const { return m_requests; }
+    // How many requests carried this webhook-id.
+    int countWebhookId(const QByteArray &id) const;
     qint64 hugeBytesSent() const { return m_hugeSent; }
 
 Q_SIGNALS:
