@@ -21,6 +21,7 @@ Result<QString> ComponentService::groupIdFor(const QString &nameOrId)
     g.id = ids::newId();
     g.name = nameOrId;
     g.position = static_cast<int>(m_ctx.store.components.groups().size()) + 1;
+    g.createdAt = g.updatedAt = m_ctx.now();
     m_ctx.store.components.insertGroup(g);
     return g.id;
 }
@@ -33,10 +34,12 @@ Result<Component> ComponentService::add(const NewComponent &input)
         !err.isEmpty())
         return Error{err};
     if (input.description.size() > validation::kMaxDescriptionLength)
-        return Error{QStringLiteral("component description is over %1 characters").arg(validation::kMaxDescriptionLength)};
+        return Error{QStringLiteral("component description is over %1 characters")
+                         .arg(validation::kMaxDescriptionLength)};
     return inTransaction(m_ctx.store, [&]() -> Result<Component> {
         if (m_ctx.store.components.count() >= validation::kMaxComponents)
-            return Error{QStringLiteral("a page holds at most %1 components").arg(validation::kMaxComponents)};
+            return Error{
+                QStringLiteral("a page holds at most %1 components").arg(validation::kMaxComponents)};
         auto group = groupIdFor(input.group);
         if (!group)
             return Error{group.error()};
@@ -47,6 +50,8 @@ Result<Component> ComponentService::add(const NewComponent &input)
         c.description = input.description;
         c.status = input.status;
         c.showcase = input.showcase;
+        c.onlyShowIfDegraded = input.onlyShowIfDegraded;
+        c.startDate = input.startDate;
         c.groupId = group.value();
         c.position = m_ctx.store.components.nextPosition();
         c.createdAt = c.updatedAt = m_ctx.now();
@@ -65,7 +70,8 @@ Result<Component> ComponentService::add(const NewComponent &input)
 Result<ComponentChange> ComponentService::update(const QString &id, const ComponentPatch &patch)
 {
     if (patch.name) {
-        if (const QString err = validation::checkName(*patch.name, QStringLiteral("component")); !err.isEmpty())
+        if (const QString err = validation::checkName(*patch.name, QStringLiteral("component"));
+            !err.isEmpty())
             return Error{err};
     }
     if (patch.description) {
@@ -75,7 +81,8 @@ Result<ComponentChange> ComponentService::update(const QString &id, const Compon
             return Error{err};
     }
     if (patch.description && patch.description->size() > validation::kMaxDescriptionLength)
-        return Error{QStringLiteral("component description is over %1 characters").arg(validation::kMaxDescriptionLength)};
+        return Error{QStringLiteral("component description is over %1 characters")
+                         .arg(validation::kMaxDescriptionLength)};
     return inTransaction(m_ctx.store, [&]() -> Result<ComponentChange> {
         auto found = m_ctx.store.components.find(id);
         if (!found)
@@ -92,6 +99,10 @@ Result<ComponentChange> ComponentService::update(const QString &id, const Compon
             c.position = *patch.position;
         if (patch.showcase)
             c.showcase = *patch.showcase;
+        if (patch.onlyShowIfDegraded)
+            c.onlyShowIfDegraded = *patch.onlyShowIfDegraded;
+        if (patch.startDate)
+            c.startDate = *patch.startDate;
         if (patch.group) {
             auto group = groupIdFor(*patch.group);
             if (!group)
@@ -142,6 +153,119 @@ Result<Ok> ComponentService::remove(const QString &id)
         m_ctx.audit(QStringLiteral("component.remove"), QStringLiteral("component"), id,
                     QStringLiteral("Removed component \"%1\"").arg(found->name));
         return Ok{};
+    });
+}
+
+namespace {
+
+QString checkGroupPatch(const GroupPatch &p)
+{
+    if (p.name) {
+        if (const QString err = validation::checkName(*p.name, QStringLiteral("component group"));
+            !err.isEmpty())
+            return err;
+    }
+    if (p.description) {
+        if (const QString err = validation::checkText(*p.description, QStringLiteral("group description"));
+            !err.isEmpty())
+            return err;
+        if (p.description->size() > validation::kMaxDescriptionLength)
+            return QStringLiteral("group description is over %1 characters")
+                .arg(validation::kMaxDescriptionLength);
+    }
+    if (p.componentIds && p.componentIds->isEmpty())
+        return QStringLiteral("a component group holds at least one component");
+    return {};
+}
+
+} // namespace
+
+Result<ComponentGroup> ComponentService::addGroup(const GroupPatch &input)
+{
+    if (!input.name || !input.componentIds)
+        return Error{QStringLiteral("a component group needs a name and its components")};
+    if (const QString err = checkGroupPatch(input); !err.isEmpty())
+        return Error{err};
+    return inTransaction(m_ctx.store, [&]() -> Result<ComponentGroup> {
+        if (m_ctx.store.components.findGroup(input.name->trimmed()))
+            return Error{
+                QStringLiteral("a component group named \"%1\" already exists").arg(input.name->trimmed())};
+        ComponentGroup g;
+        g.id = ids::newId();
+        g.name = input.name->trimmed();
+        g.description = input.description.value_or(QString());
+        g.position = static_cast<int>(m_ctx.store.components.groups().size()) + 1;
+        g.createdAt = g.updatedAt = m_ctx.now();
+        m_ctx.store.components.insertGroup(g);
+        for (const QString &cid : *input.componentIds) {
+            auto c = m_ctx.store.components.find(cid);
+            if (!c)
+                return Error{QStringLiteral("unknown component id \"%1\"").arg(cid)};
+            c->groupId = g.id;
+            c->updatedAt = g.updatedAt;
+            m_ctx.store.components.update(*c);
+        }
+        m_ctx.store.components.removeEmptyGroups(); // groups its components left
+        m_ctx.audit(QStringLiteral("group.add"), QStringLiteral("component_group"), g.id,
+                    QStringLiteral("Added group \"%1\" with %2 component(s)")
+                        .arg(g.name)
+                        .arg(input.componentIds->size()));
+        return g;
+    });
+}
+
+Result<ComponentGroup> ComponentService::updateGroup(const QString &id, const GroupPatch &patch)
+{
+    if (const QString err = checkGroupPatch(patch); !err.isEmpty())
+        return Error{err};
+    return inTransaction(m_ctx.store, [&]() -> Result<ComponentGroup> {
+        auto found = m_ctx.store.components.findGroup(id);
+        if (!found || found->id != id)
+            return Error{QStringLiteral("unknown component group id \"%1\"").arg(id)};
+        ComponentGroup g = *found;
+        const QDateTime now = m_ctx.now();
+        if (patch.name && patch.name->trimmed() != g.name) {
+            if (auto other = m_ctx.store.components.findGroup(patch.name->trimmed());
+                other && other->id != id)
+                return Error{QStringLiteral("a component group named \"%1\" already exists")
+                                 .arg(patch.name->trimmed())};
+            g.name = patch.name->trimmed();
+        }
+        if (patch.description)
+            g.description = *patch.description;
+        g.updatedAt = now;
+        m_ctx.store.components.updateGroup(g);
+        if (patch.componentIds) {
+            for (const QString &cid : *patch.componentIds) {
+                if (!m_ctx.store.components.find(cid))
+                    return Error{QStringLiteral("unknown component id \"%1\"").arg(cid)};
+            }
+            for (Component c : m_ctx.store.components.all()) {
+                const bool member = patch.componentIds->contains(c.id);
+                if (member == (c.groupId == g.id))
+                    continue;
+                c.groupId = member ? g.id : QString();
+                c.updatedAt = now;
+                m_ctx.store.components.update(c);
+            }
+            m_ctx.store.components.removeEmptyGroups();
+        }
+        m_ctx.audit(QStringLiteral("group.update"), QStringLiteral("component_group"), g.id,
+                    QStringLiteral("Group \"%1\" saved").arg(g.name));
+        return g;
+    });
+}
+
+Result<ComponentGroup> ComponentService::removeGroup(const QString &id)
+{
+    return inTransaction(m_ctx.store, [&]() -> Result<ComponentGroup> {
+        auto found = m_ctx.store.components.findGroup(id);
+        if (!found || found->id != id)
+            return Error{QStringLiteral("unknown component group id \"%1\"").arg(id)};
+        m_ctx.store.components.removeGroup(id);
+        m_ctx.audit(QStringLiteral("group.remove"), QStringLiteral("component_group"), id,
+                    QStringLiteral("Removed group \"%1\"; its components stay, ungrouped").arg(found->name));
+        return *found;
     });
 }
 

@@ -8,6 +8,7 @@
 #include "webhookpayload.h"
 
 #include <QUrl>
+#include <algorithm>
 
 namespace sd {
 namespace {
@@ -33,9 +34,12 @@ Result<IncidentChange> IncidentService::create(const NewIncident &input)
         return Error{err};
     if (const QString err = validation::checkBody(input.body); !err.isEmpty())
         return Error{err};
-    if (isScheduledMaintenance(input.status) && (!input.scheduledFor.isValid() || !input.scheduledUntil.isValid()))
-        return Error{QStringLiteral("scheduled maintenance needs a window: scheduled_for and scheduled_until")};
-    if (input.scheduledFor.isValid() && input.scheduledUntil.isValid() && input.scheduledUntil <= input.scheduledFor)
+    if (isScheduledMaintenance(input.status) &&
+        (!input.scheduledFor.isValid() || !input.scheduledUntil.isValid()))
+        return Error{
+            QStringLiteral("scheduled maintenance needs a window: scheduled_for and scheduled_until")};
+    if (input.scheduledFor.isValid() && input.scheduledUntil.isValid() &&
+        input.scheduledUntil <= input.scheduledFor)
         return Error{QStringLiteral("scheduled_until must be after scheduled_for")};
     if (input.backfilled && !input.components.empty())
         return Error{QStringLiteral("a backfilled incident affects no components")};
@@ -64,18 +68,28 @@ Result<IncidentChange> IncidentService::create(const NewIncident &input)
 
 Result<IncidentChange> IncidentService::update(const QString &id, const IncidentUpdateInput &input)
 {
-    if (const QString err = validation::checkBody(input.body); !err.isEmpty())
-        return Error{err};
+    if (!(input.allowEmptyBody && input.body.isEmpty())) {
+        if (const QString err = validation::checkBody(input.body); !err.isEmpty())
+            return Error{err};
+    }
+    if (input.name) {
+        if (const QString err = validation::checkName(*input.name, QStringLiteral("incident"));
+            !err.isEmpty())
+            return Error{err};
+    }
     return inTransaction(m_ctx.store, [&]() -> Result<IncidentChange> {
         auto found = m_ctx.store.incidents.find(id);
         if (!found)
             return Error{QStringLiteral("unknown incident id \"%1\"").arg(id)};
+        if (input.name)
+            found->name = input.name->trimmed();
         if (isScheduledMaintenance(found->status) != isScheduledMaintenance(input.status)) {
-            const QStringList valid = isScheduledMaintenance(found->status)
-                                          ? QStringList{QStringLiteral("scheduled"), QStringLiteral("in_progress"),
-                                                        QStringLiteral("verifying"), QStringLiteral("completed")}
-                                          : QStringList{QStringLiteral("investigating"), QStringLiteral("identified"),
-                                                        QStringLiteral("monitoring"), QStringLiteral("resolved")};
+            const QStringList valid =
+                isScheduledMaintenance(found->status)
+                    ? QStringList{QStringLiteral("scheduled"), QStringLiteral("in_progress"),
+                                  QStringLiteral("verifying"), QStringLiteral("completed")}
+                    : QStringList{QStringLiteral("investigating"), QStringLiteral("identified"),
+                                  QStringLiteral("monitoring"), QStringLiteral("resolved")};
             return Error{QStringLiteral("status \"%1\" does not fit this incident; valid values: %2")
                              .arg(toString(input.status), valid.join(QStringLiteral(", ")))};
         }
@@ -221,6 +235,138 @@ Result<Incident> IncidentService::setPostmortem(const QString &id, const Postmor
                         .arg(i.name, i.postmortemPublishedAt.isValid() ? QStringLiteral("published")
                                                                        : QStringLiteral("draft")));
         return i;
+    });
+}
+
+Result<Incident> IncidentService::postmortem(const QString &id, PostmortemAction action)
+{
+    return inTransaction(m_ctx.store, [&]() -> Result<Incident> {
+        auto found = m_ctx.store.incidents.find(id);
+        if (!found)
+            return Error{QStringLiteral("unknown incident id \"%1\"").arg(id)};
+        Incident i = *found;
+        const QDateTime now = m_ctx.now();
+        QString what;
+        switch (action) {
+        case PostmortemAction::Publish:
+            if (i.postmortemBody.isEmpty())
+                return Error{
+                    QStringLiteral("incident %1 has no postmortem to publish; PUT its body_draft first")
+                        .arg(id)};
+            if (!i.postmortemPublishedAt.isValid())
+                i.postmortemPublishedAt = now;
+            what = QStringLiteral("published");
+            break;
+        case PostmortemAction::Revert:
+            i.postmortemPublishedAt = {};
+            what = QStringLiteral("reverted to a draft");
+            break;
+        case PostmortemAction::Delete:
+            i.postmortemBody.clear();
+            i.postmortemBodyLastUpdatedAt = {};
+            i.postmortemPublishedAt = {};
+            what = QStringLiteral("deleted");
+            break;
+        }
+        i.updatedAt = now;
+        m_ctx.store.incidents.update(i);
+        m_ctx.audit(QStringLiteral("incident.postmortem"), QStringLiteral("incident"), i.id,
+                    QStringLiteral("Postmortem for \"%1\" %2").arg(i.name, what));
+        return i;
+    });
+}
+
+Result<Incident> IncidentService::edit(const QString &id, const IncidentEdit &input)
+{
+    if (input.name) {
+        if (const QString err = validation::checkName(*input.name, QStringLiteral("incident"));
+            !err.isEmpty())
+            return Error{err};
+    }
+    return inTransaction(m_ctx.store, [&]() -> Result<Incident> {
+        auto found = m_ctx.store.incidents.find(id);
+        if (!found)
+            return Error{QStringLiteral("unknown incident id \"%1\"").arg(id)};
+        Incident i = *found;
+        QStringList changes;
+        if (input.name && input.name->trimmed() != i.name) {
+            changes << QStringLiteral("renamed \"%1\" → \"%2\"").arg(i.name, input.name->trimmed());
+            i.name = input.name->trimmed();
+        }
+        if (input.impactOverride && input.impactOverride != i.impactOverride) {
+            i.impactOverride = input.impactOverride;
+            i.impact = *input.impactOverride;
+            changes << QStringLiteral("impact override %1").arg(toString(*input.impactOverride));
+        }
+        if (input.scheduledFor.isValid())
+            i.scheduledFor = input.scheduledFor;
+        if (input.scheduledUntil.isValid())
+            i.scheduledUntil = input.scheduledUntil;
+        if (i.scheduledFor.isValid() && i.scheduledUntil.isValid() && i.scheduledUntil <= i.scheduledFor)
+            return Error{QStringLiteral("scheduled_until must be after scheduled_for")};
+        if (input.scheduledFor.isValid() || input.scheduledUntil.isValid())
+            changes << QStringLiteral("window %1 – %2")
+                           .arg(i.scheduledFor.toString(Qt::ISODate), i.scheduledUntil.toString(Qt::ISODate));
+        if (input.scheduledRemindPrior)
+            i.scheduledRemindPrior = *input.scheduledRemindPrior;
+        if (input.scheduledAutoTransition)
+            i.scheduledAutoTransition = *input.scheduledAutoTransition;
+        i.updatedAt = m_ctx.now();
+        m_ctx.store.incidents.update(i);
+        m_ctx.audit(QStringLiteral("incident.edit"), QStringLiteral("incident"), i.id,
+                    QStringLiteral("\"%1\": %2; subscribers not notified")
+                        .arg(i.name, changes.isEmpty() ? QStringLiteral("fields saved")
+                                                       : changes.join(QStringLiteral(", "))));
+        return i;
+    });
+}
+
+Result<IncidentUpdate> IncidentService::editUpdate(const QString &incidentId, const QString &updateId,
+                                                   const IncidentUpdateEditInput &input)
+{
+    if (input.body) {
+        if (const QString err = validation::checkBody(*input.body); !err.isEmpty())
+            return Error{err};
+    }
+    return inTransaction(m_ctx.store, [&]() -> Result<IncidentUpdate> {
+        auto found = m_ctx.store.incidents.find(incidentId);
+        if (!found)
+            return Error{QStringLiteral("unknown incident id \"%1\"").arg(incidentId)};
+        auto it = std::find_if(found->updates.begin(), found->updates.end(),
+                               [&](const IncidentUpdate &u) { return u.id == updateId; });
+        if (it == found->updates.end())
+            return Error{QStringLiteral("unknown incident update id \"%1\" for incident %2")
+                             .arg(updateId, incidentId)};
+        IncidentUpdate u = *it;
+        if (input.body)
+            u.body = *input.body;
+        if (input.displayAt.isValid())
+            u.displayAt = input.displayAt;
+        if (input.wantsTwitterUpdate)
+            u.wantsTwitterUpdate = *input.wantsTwitterUpdate;
+        if (input.deliverNotifications)
+            u.deliverNotifications = *input.deliverNotifications;
+        u.updatedAt = m_ctx.now();
+        m_ctx.store.incidents.updateUpdate(u);
+        m_ctx.audit(QStringLiteral("incident.update.edit"), QStringLiteral("incident"), incidentId,
+                    QStringLiteral("\"%1\": update %2 corrected; subscribers not notified again")
+                        .arg(found->name, u.id));
+        return u;
+    });
+}
+
+Result<Incident> IncidentService::remove(const QString &id)
+{
+    return inTransaction(m_ctx.store, [&]() -> Result<Incident> {
+        auto found = m_ctx.store.incidents.find(id);
+        if (!found)
+            return Error{QStringLiteral("unknown incident id \"%1\"").arg(id)};
+        m_ctx.store.incidents.remove(id);
+        m_ctx.audit(QStringLiteral("incident.remove"), QStringLiteral("incident"), id,
+                    QStringLiteral("Deleted incident \"%1\" with its %2 update(s)")
+                        .arg(found->name)
+                        .arg(found->updates.size()));
+        return *found;
     });
 }
 

@@ -3,7 +3,6 @@
 #include "servicecontext.h"
 
 #include <QPair>
-
 #include <optional>
 #include <vector>
 
@@ -37,6 +36,35 @@ struct IncidentUpdateInput
     std::vector<ComponentStatusChange> components;
     std::optional<Impact> impactOverride;
     bool notify = true;
+    // The API's PATCH: a status change may come without a body (Statuspage's status-only update).
+    bool allowEmptyBody = false;
+    std::optional<QString> name; // renamed in the same transaction
+};
+
+// Fields of an incident that change without posting an update (nobody is notified).
+struct IncidentEdit
+{
+    std::optional<QString> name;
+    std::optional<Impact> impactOverride;
+    QDateTime scheduledFor; // unset: unchanged
+    QDateTime scheduledUntil;
+    std::optional<bool> scheduledRemindPrior;
+    std::optional<bool> scheduledAutoTransition;
+};
+
+struct IncidentUpdateEditInput
+{
+    std::optional<QString> body;
+    QDateTime displayAt; // unset: unchanged
+    std::optional<bool> wantsTwitterUpdate;
+    std::optional<bool> deliverNotifications;
+};
+
+enum class PostmortemAction
+{
+    Publish,
+    Revert, // back to a draft
+    Delete, // body and publication gone
 };
 
 struct PostmortemInput
@@ -57,7 +85,9 @@ struct IncidentChange
 class IncidentService final
 {
 public:
-    explicit IncidentService(ServiceContext ctx) : m_ctx(std::move(ctx)) {}
+    explicit IncidentService(ServiceContext ctx)
+        : m_ctx(std::move(ctx))
+    {}
     // The operator recorded for the changes made from now on (the console's name can change while it runs).
     void setActor(const QString &actor) { m_ctx.actor = actor; }
     const QString &actor() const { return m_ctx.actor; }
@@ -65,6 +95,13 @@ public:
     Result<IncidentChange> create(const NewIncident &input);
     Result<IncidentChange> update(const QString &id, const IncidentUpdateInput &input);
     Result<Incident> setPostmortem(const QString &id, const PostmortemInput &input);
+    Result<Incident> postmortem(const QString &id, PostmortemAction action);
+    Result<Incident> edit(const QString &id, const IncidentEdit &input);
+    // Corrects a posted update's text or display time; its webhooks already went out and are not resent.
+    Result<IncidentUpdate> editUpdate(const QString &incidentId, const QString &updateId,
+                                      const IncidentUpdateEditInput &input);
+    // Deletes the incident and its updates (Statuspage's DELETE); webhooks already queued still go out.
+    Result<Incident> remove(const QString &id);
     // The exact body a subscriber would receive for this incident right now (preview before sending).
     Result<QByteArray> preview(const QString &id, const QString &subscriberId);
 

@@ -11,7 +11,10 @@
 
 namespace sd::json {
 namespace {
-QJsonValue orNull(const QString &s) { return s.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(s); }
+QJsonValue orNull(const QString &s)
+{
+    return s.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(s);
+}
 } // namespace
 
 QJsonObject page(const Page &p, const PageStatus &status)
@@ -123,6 +126,145 @@ QJsonObject auditEntry(const AuditEntry &e)
             {QStringLiteral("subject_kind"), e.subjectKind},
             {QStringLiteral("subject_id"), orNull(e.subjectId)},
             {QStringLiteral("detail"), e.detail}};
+}
+
+QJsonObject apiPage(const Page &p, const PageStatus &status)
+{
+    QJsonObject o = page(p, status);
+    static const char *const unheldStrings[] = {"page_description",
+                                                "headline",
+                                                "subdomain",
+                                                "domain",
+                                                "support_url",
+                                                "notifications_from_email",
+                                                "notifications_email_footer",
+                                                "twitter_username",
+                                                "ip_restrictions",
+                                                "city",
+                                                "state",
+                                                "country",
+                                                "css_body_background_color",
+                                                "css_font_color",
+                                                "css_light_font_color",
+                                                "css_greens",
+                                                "css_yellows",
+                                                "css_oranges",
+                                                "css_blues",
+                                                "css_reds",
+                                                "css_border_color",
+                                                "css_graph_color",
+                                                "css_link_color",
+                                                "css_no_data",
+                                                "favicon_logo",
+                                                "transactional_logo",
+                                                "hero_cover",
+                                                "email_logo",
+                                                "twitter_logo"};
+    for (const char *key : unheldStrings)
+        o.insert(QLatin1String(key), QJsonValue::Null);
+    // What StatusDesk is: a public page with webhook subscribers only.
+    o.insert(QStringLiteral("branding"), QStringLiteral("basic"));
+    o.insert(QStringLiteral("hidden_from_search"), false);
+    o.insert(QStringLiteral("viewers_must_be_team_members"), false);
+    o.insert(QStringLiteral("allow_page_subscribers"), true);
+    o.insert(QStringLiteral("allow_incident_subscribers"), false);
+    o.insert(QStringLiteral("allow_email_subscribers"), false);
+    o.insert(QStringLiteral("allow_sms_subscribers"), false);
+    o.insert(QStringLiteral("allow_rss_atom_feeds"), QJsonValue::Null);
+    o.insert(QStringLiteral("activity_score"), 0);
+    return o;
+}
+
+QJsonObject apiComponent(const Component &c, const QString &pageId, const QString &groupName)
+{
+    QJsonObject o = component(c, pageId, groupName);
+    o.insert(QStringLiteral("only_show_if_degraded"), c.onlyShowIfDegraded);
+    o.insert(QStringLiteral("start_date"), c.startDate.isValid()
+                                               ? QJsonValue(c.startDate.toString(Qt::ISODate))
+                                               : QJsonValue(QJsonValue::Null));
+    o.insert(QStringLiteral("automation_email"), QJsonValue::Null);
+    return o;
+}
+
+QJsonObject apiComponentGroup(const ComponentGroup &g, const QString &pageId, const QStringList &componentIds)
+{
+    return {{QStringLiteral("id"), g.id},
+            {QStringLiteral("page_id"), pageId},
+            {QStringLiteral("name"), g.name},
+            {QStringLiteral("description"), orNull(g.description)},
+            {QStringLiteral("components"), QJsonArray::fromStringList(componentIds)},
+            {QStringLiteral("position"), g.position},
+            {QStringLiteral("created_at"), timefmt::utc(g.createdAt)},
+            {QStringLiteral("updated_at"), timefmt::utc(g.updatedAt)}};
+}
+
+QJsonObject apiIncident(const Page &page, const Incident &i, const std::vector<Component> &components)
+{
+    QJsonObject o = incident(page, i, components);
+    QJsonArray list;
+    for (const Component &c : components) {
+        if (i.componentIds.contains(c.id))
+            list.append(apiComponent(c, page.id));
+    }
+    o.insert(QStringLiteral("components"), list);
+    o.insert(QStringLiteral("metadata"), QJsonObject());
+    o.insert(QStringLiteral("reminder_intervals"), QJsonValue::Null);
+    o.insert(QStringLiteral("scheduled_auto_in_progress"), i.scheduledAutoTransition);
+    o.insert(QStringLiteral("scheduled_auto_completed"), i.scheduledAutoTransition);
+    o.insert(QStringLiteral("auto_transition_to_maintenance_state"), false);
+    o.insert(QStringLiteral("auto_transition_to_operational_state"), false);
+    o.insert(QStringLiteral("auto_transition_deliver_notifications_at_start"), false);
+    o.insert(QStringLiteral("auto_transition_deliver_notifications_at_end"), false);
+    QJsonArray updates = o.value(QLatin1String("incident_updates")).toArray();
+    for (qsizetype n = 0; n < updates.size(); ++n) {
+        QJsonObject u = updates.at(n).toObject();
+        u.insert(QStringLiteral("custom_tweet"), QJsonValue::Null);
+        u.insert(QStringLiteral("tweet_id"), QJsonValue::Null);
+        updates.replace(n, u);
+    }
+    o.insert(QStringLiteral("incident_updates"), updates);
+    return o;
+}
+
+QJsonObject apiIncidentUpdate(const Page &page, const Incident &i, const QString &updateId)
+{
+    const QJsonArray updates = apiIncident(page, i, {}).value(QLatin1String("incident_updates")).toArray();
+    for (const QJsonValue &u : updates) {
+        if (u.toObject().value(QLatin1String("id")).toString() == updateId)
+            return u.toObject();
+    }
+    return {};
+}
+
+QJsonObject apiPostmortem(const Page &page, const Incident &i)
+{
+    const QString &tz = page.timeZone;
+    const bool published = i.postmortemPublishedAt.isValid();
+    const QJsonValue updated = timefmt::inZone(i.postmortemBodyLastUpdatedAt, tz);
+    return {{QStringLiteral("preview_key"), QJsonValue::Null},
+            {QStringLiteral("body"), published ? orNull(i.postmortemBody) : QJsonValue(QJsonValue::Null)},
+            {QStringLiteral("body_updated_at"), published ? updated : QJsonValue(QJsonValue::Null)},
+            {QStringLiteral("body_draft"), orNull(i.postmortemBody)},
+            {QStringLiteral("body_draft_updated_at"), updated},
+            {QStringLiteral("published_at"), timefmt::inZone(i.postmortemPublishedAt, tz)},
+            {QStringLiteral("notify_subscribers"), i.postmortemNotifiedSubscribers},
+            {QStringLiteral("notify_twitter"), i.postmortemNotifiedTwitter},
+            {QStringLiteral("custom_tweet"), QJsonValue::Null},
+            {QStringLiteral("created_at"), timefmt::inZone(i.postmortemBodyLastUpdatedAt, tz)},
+            {QStringLiteral("updated_at"), updated}};
+}
+
+QJsonObject apiSubscriber(const Subscriber &s)
+{
+    QJsonObject o = subscriber(s);
+    // Webhook subscribers are never asked to confirm.
+    o.insert(QStringLiteral("skip_confirmation_notification"), true);
+    static const char *const unheld[] = {"phone_number",         "phone_country",
+                                         "display_phone_number", "obfuscated_channel_name",
+                                         "workspace_name",       "page_access_user_id"};
+    for (const char *key : unheld)
+        o.insert(QLatin1String(key), QJsonValue::Null);
+    return o;
 }
 
 } // namespace sd::json

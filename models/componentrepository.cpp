@@ -6,7 +6,9 @@ namespace sd {
 namespace {
 
 const QString kColumns = QStringLiteral(
-    "c.id, c.name, c.description, c.status, c.position, c.showcase, c.group_id, c.created_at, c.updated_at");
+    "c.id, c.name, c.description, c.status, c.position, c.showcase, c.group_id, c.created_at, c.updated_at, "
+    "c.only_show_if_degraded, c.start_date");
+const QString kGroupColumns = QStringLiteral("id, name, position, description, created_at, updated_at");
 
 Component read(const QSqlQuery &q)
 {
@@ -20,17 +22,37 @@ Component read(const QSqlQuery &q)
     c.groupId = q.value(6).toString();
     c.createdAt = dateFromDb(q.value(7));
     c.updatedAt = dateFromDb(q.value(8));
+    c.onlyShowIfDegraded = q.value(9).toLongLong() != 0;
+    c.startDate = QDate::fromString(q.value(10).toString(), Qt::ISODate);
     return c;
+}
+
+ComponentGroup readGroup(const QSqlQuery &q)
+{
+    ComponentGroup g;
+    g.id = q.value(0).toString();
+    g.name = q.value(1).toString();
+    g.position = q.value(2).toInt();
+    g.description = q.value(3).toString();
+    g.createdAt = dateFromDb(q.value(4));
+    g.updatedAt = dateFromDb(q.value(5));
+    return g;
+}
+
+QVariant dateToDb(const QDate &d)
+{
+    return d.isValid() ? QVariant(d.toString(Qt::ISODate)) : QVariant();
 }
 
 } // namespace
 
 std::vector<Component> ComponentRepository::all()
 {
-    QSqlQuery &q = m_db.run(QStringLiteral("SELECT ") + kColumns +
-                            QStringLiteral(" FROM components c LEFT JOIN component_groups g ON g.id = c.group_id "
-                                           "ORDER BY COALESCE(g.position, c.position), g.id IS NOT NULL, "
-                                           "c.position, c.name"));
+    QSqlQuery &q =
+        m_db.run(QStringLiteral("SELECT ") + kColumns +
+                 QStringLiteral(" FROM components c LEFT JOIN component_groups g ON g.id = c.group_id "
+                                "ORDER BY COALESCE(g.position, c.position), g.id IS NOT NULL, "
+                                "c.position, c.name, c.id"));
     std::vector<Component> out;
     while (q.next())
         out.push_back(read(q));
@@ -39,8 +61,8 @@ std::vector<Component> ComponentRepository::all()
 
 std::optional<Component> ComponentRepository::find(const QString &id)
 {
-    QSqlQuery &q = m_db.run(QStringLiteral("SELECT ") + kColumns + QStringLiteral(" FROM components c WHERE c.id = ?"),
-                            {id});
+    QSqlQuery &q = m_db.run(
+        QStringLiteral("SELECT ") + kColumns + QStringLiteral(" FROM components c WHERE c.id = ?"), {id});
     if (q.next())
         return read(q);
     return std::nullopt;
@@ -48,18 +70,21 @@ std::optional<Component> ComponentRepository::find(const QString &id)
 
 void ComponentRepository::insert(const Component &c)
 {
-    m_db.run(QStringLiteral("INSERT INTO components (id, name, description, status, position, showcase, group_id, "
-                            "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"),
-             {c.id, c.name, toDb(c.description), toString(c.status), c.position, c.showcase, nullIfEmpty(c.groupId),
-              toDb(c.createdAt), toDb(c.updatedAt)});
+    m_db.run(
+        QStringLiteral("INSERT INTO components (id, name, description, status, position, showcase, group_id, "
+                       "created_at, updated_at, only_show_if_degraded, start_date) "
+                       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+        {c.id, c.name, toDb(c.description), toString(c.status), c.position, c.showcase,
+         nullIfEmpty(c.groupId), toDb(c.createdAt), toDb(c.updatedAt), c.onlyShowIfDegraded ? 1 : 0,
+         dateToDb(c.startDate)});
 }
 
 void ComponentRepository::update(const Component &c)
 {
     m_db.run(QStringLiteral("UPDATE components SET name=?, description=?, status=?, position=?, showcase=?, "
-                            "group_id=?, updated_at=? WHERE id=?"),
+                            "group_id=?, updated_at=?, only_show_if_degraded=?, start_date=? WHERE id=?"),
              {c.name, toDb(c.description), toString(c.status), c.position, c.showcase, nullIfEmpty(c.groupId),
-              toDb(c.updatedAt), c.id});
+              toDb(c.updatedAt), c.onlyShowIfDegraded ? 1 : 0, dateToDb(c.startDate), c.id});
 }
 
 void ComponentRepository::remove(const QString &id)
@@ -81,33 +106,51 @@ int ComponentRepository::nextPosition()
 
 std::vector<ComponentGroup> ComponentRepository::groups()
 {
-    QSqlQuery &q = m_db.run(QStringLiteral("SELECT id, name, position FROM component_groups ORDER BY position, name"));
+    QSqlQuery &q = m_db.run(QStringLiteral("SELECT ") + kGroupColumns +
+                            QStringLiteral(" FROM component_groups ORDER BY position, name, id"));
     std::vector<ComponentGroup> out;
     while (q.next())
-        out.push_back({q.value(0).toString(), q.value(1).toString(), q.value(2).toInt()});
+        out.push_back(readGroup(q));
     return out;
 }
 
 std::optional<ComponentGroup> ComponentRepository::findGroup(const QString &idOrName)
 {
-    QSqlQuery &q = m_db.run(
-        QStringLiteral("SELECT id, name, position FROM component_groups WHERE id = ? OR name = ? LIMIT 1"),
-        {idOrName, idOrName});
+    // An id wins over another group's name.
+    QSqlQuery &q = m_db.run(QStringLiteral("SELECT ") + kGroupColumns +
+                                QStringLiteral(" FROM component_groups WHERE id = ? OR name = ? "
+                                               "ORDER BY CASE WHEN id = ? THEN 0 ELSE 1 END LIMIT 1"),
+                            {idOrName, idOrName, idOrName});
     if (q.next())
-        return ComponentGroup{q.value(0).toString(), q.value(1).toString(), q.value(2).toInt()};
+        return readGroup(q);
     return std::nullopt;
 }
 
 void ComponentRepository::insertGroup(const ComponentGroup &g)
 {
-    m_db.run(QStringLiteral("INSERT INTO component_groups (id, name, position) VALUES (?, ?, ?)"),
-             {g.id, g.name, g.position});
+    m_db.run(QStringLiteral(
+                 "INSERT INTO component_groups (id, name, position, description, created_at, updated_at) "
+                 "VALUES (?, ?, ?, ?, ?, ?)"),
+             {g.id, g.name, g.position, nullIfEmpty(g.description), toDb(g.createdAt), toDb(g.updatedAt)});
+}
+
+void ComponentRepository::updateGroup(const ComponentGroup &g)
+{
+    m_db.run(QStringLiteral(
+                 "UPDATE component_groups SET name=?, position=?, description=?, updated_at=? WHERE id=?"),
+             {g.name, g.position, nullIfEmpty(g.description), toDb(g.updatedAt), g.id});
+}
+
+void ComponentRepository::removeGroup(const QString &id)
+{
+    m_db.run(QStringLiteral("UPDATE components SET group_id = NULL WHERE group_id = ?"), {id});
+    m_db.run(QStringLiteral("DELETE FROM component_groups WHERE id = ?"), {id});
 }
 
 void ComponentRepository::removeEmptyGroups()
 {
-    m_db.run(QStringLiteral(
-        "DELETE FROM component_groups WHERE id NOT IN (SELECT group_id FROM components WHERE group_id IS NOT NULL)"));
+    m_db.run(QStringLiteral("DELETE FROM component_groups WHERE id NOT IN (SELECT group_id FROM components "
+                            "WHERE group_id IS NOT NULL)"));
 }
 
 void ComponentRepository::insertUpdate(const ComponentUpdate &u)

@@ -12,7 +12,9 @@ namespace sd {
 class ComponentRepository final
 {
 public:
-    explicit ComponentRepository(Database &db) : m_db(db) {}
+    explicit ComponentRepository(Database &db)
+        : m_db(db)
+    {}
 
     std::vector<Component> all(); // by group position, then position
     std::optional<Component> find(const QString &id);
@@ -25,6 +27,8 @@ public:
     std::vector<ComponentGroup> groups();
     std::optional<ComponentGroup> findGroup(const QString &idOrName);
     void insertGroup(const ComponentGroup &g);
+    void updateGroup(const ComponentGroup &g);
+    void removeGroup(const QString &id); // its components stay, out of any group
     void removeEmptyGroups();
 
     void insertUpdate(const ComponentUpdate &u);

@@ -114,6 +114,15 @@ ALTER TABLE messages ADD COLUMN channel TEXT NOT NULL DEFAULT 'webhook';
 ALTER TABLE messages ADD COLUMN recipient TEXT;
 ALTER TABLE page ADD COLUMN allow_webhook_subscribers INTEGER NOT NULL DEFAULT 1;
 )SQL",
+    // v6 (issue 10): Statuspage's component fields only_show_if_degraded and start_date, and a component
+    // group's description and times, so the management API keeps what clients send.
+    R"SQL(
+ALTER TABLE components ADD COLUMN only_show_if_degraded INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE components ADD COLUMN start_date TEXT;
+ALTER TABLE component_groups ADD COLUMN description TEXT;
+ALTER TABLE component_groups ADD COLUMN created_at INTEGER;
+ALTER TABLE component_groups ADD COLUMN updated_at INTEGER;
+)SQL",
 };
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == Database::kSchemaVersion,
               "one migration per schema version");

@@ -32,7 +32,7 @@ private:
 class Database final
 {
 public:
-    static constexpr int kSchemaVersion = 5;
+    static constexpr int kSchemaVersion = 6;
     enum class Backend
     {
         Sqlite,

@@ -48,6 +48,9 @@ struct ComponentGroup
     QString id;
     QString name;
     int position = 0;
+    QString description;
+    QDateTime createdAt; // unset for groups made before schema v6
+    QDateTime updatedAt;
 };
 
 struct Component
@@ -60,6 +63,8 @@ struct Component
     int position = 0;
     bool showcase = true;
     QString groupId; // empty: not in a group
+    bool onlyShowIfDegraded = false;
+    QDate startDate; // the date it started being used; unset: unknown
     QDateTime createdAt;
     QDateTime updatedAt;
 };

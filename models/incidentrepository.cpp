@@ -8,7 +8,8 @@ namespace {
 
 const QString kColumns = QStringLiteral(
     "id, name, status, impact, impact_override, backfilled, shortlink, created_at, updated_at, started_at, "
-    "monitoring_at, resolved_at, scheduled_for, scheduled_until, scheduled_reminded_at, scheduled_remind_prior, "
+    "monitoring_at, resolved_at, scheduled_for, scheduled_until, scheduled_reminded_at, "
+    "scheduled_remind_prior, "
     "scheduled_auto_transition, postmortem_body, postmortem_body_last_updated_at, postmortem_published_at, "
     "postmortem_ignored, postmortem_notified_subscribers, postmortem_notified_twitter, component_ids");
 
@@ -47,7 +48,7 @@ std::vector<Incident> IncidentRepository::select(const QString &where, const QVa
     QSqlQuery &q = m_db.run(
         QStringLiteral("SELECT ") + kColumns + QStringLiteral(" FROM incidents ") + where +
             QStringLiteral(" ORDER BY CASE WHEN status IN ('resolved') THEN 1 WHEN status IN ('scheduled', "
-                           "'in_progress', 'verifying', 'completed') THEN 2 ELSE 0 END, created_at DESC"),
+                           "'in_progress', 'verifying', 'completed') THEN 2 ELSE 0 END, created_at DESC, id"),
         binds);
     std::vector<Incident> out;
     while (q.next()) {
@@ -112,7 +113,10 @@ std::vector<IncidentUpdate> IncidentRepository::updatesFor(const QString &incide
     return out;
 }
 
-std::vector<Incident> IncidentRepository::all() { return select({}, {}); }
+std::vector<Incident> IncidentRepository::all()
+{
+    return select({}, {});
+}
 
 std::vector<Incident> IncidentRepository::open()
 {
@@ -130,7 +134,8 @@ std::optional<Incident> IncidentRepository::find(const QString &id)
 void IncidentRepository::insert(const Incident &i)
 {
     m_db.run(QStringLiteral("INSERT INTO incidents (") + kColumns +
-                 QStringLiteral(") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+                 QStringLiteral(
+                     ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
              bindsFor(i));
 }
 
@@ -139,12 +144,13 @@ void IncidentRepository::update(const Incident &i)
     QVariantList binds = bindsFor(i);
     binds.removeFirst();
     binds.append(i.id);
-    m_db.run(QStringLiteral("UPDATE incidents SET name=?, status=?, impact=?, impact_override=?, backfilled=?, "
-                            "shortlink=?, created_at=?, updated_at=?, started_at=?, monitoring_at=?, resolved_at=?, "
-                            "scheduled_for=?, scheduled_until=?, scheduled_reminded_at=?, scheduled_remind_prior=?, "
-                            "scheduled_auto_transition=?, postmortem_body=?, postmortem_body_last_updated_at=?, "
-                            "postmortem_published_at=?, postmortem_ignored=?, postmortem_notified_subscribers=?, "
-                            "postmortem_notified_twitter=?, component_ids=? WHERE id=?"),
+    m_db.run(QStringLiteral(
+                 "UPDATE incidents SET name=?, status=?, impact=?, impact_override=?, backfilled=?, "
+                 "shortlink=?, created_at=?, updated_at=?, started_at=?, monitoring_at=?, resolved_at=?, "
+                 "scheduled_for=?, scheduled_until=?, scheduled_reminded_at=?, scheduled_remind_prior=?, "
+                 "scheduled_auto_transition=?, postmortem_body=?, postmortem_body_last_updated_at=?, "
+                 "postmortem_published_at=?, postmortem_ignored=?, postmortem_notified_subscribers=?, "
+                 "postmortem_notified_twitter=?, component_ids=? WHERE id=?"),
              binds);
 }
 
@@ -154,9 +160,24 @@ void IncidentRepository::insertUpdate(const IncidentUpdate &u)
         QStringLiteral("INSERT INTO incident_updates (id, incident_id, status, body, created_at, updated_at, "
                        "display_at, twitter_updated_at, wants_twitter_update, deliver_notifications, "
                        "affected_components, actor) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
-        {u.id, u.incidentId, toString(u.status), u.body, toDb(u.createdAt), toDb(u.updatedAt),
+        {u.id, u.incidentId, toString(u.status), toDb(u.body), toDb(u.createdAt), toDb(u.updatedAt),
          toDb(u.displayAt), toDb(u.twitterUpdatedAt), u.wantsTwitterUpdate, u.deliverNotifications,
          jsoncol::fromAffected(u.affectedComponents), nullIfEmpty(u.actor)});
+}
+
+void IncidentRepository::updateUpdate(const IncidentUpdate &u)
+{
+    m_db.run(QStringLiteral(
+                 "UPDATE incident_updates SET body=?, updated_at=?, display_at=?, wants_twitter_update=?, "
+                 "deliver_notifications=? WHERE id=? AND incident_id=?"),
+             {toDb(u.body), toDb(u.updatedAt), toDb(u.displayAt), u.wantsTwitterUpdate,
+              u.deliverNotifications, u.id, u.incidentId});
+}
+
+void IncidentRepository::remove(const QString &id)
+{
+    m_db.run(QStringLiteral("DELETE FROM incident_updates WHERE incident_id = ?"), {id});
+    m_db.run(QStringLiteral("DELETE FROM incidents WHERE id = ?"), {id});
 }
 
 } // namespace sd

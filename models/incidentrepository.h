@@ -12,15 +12,20 @@ namespace sd {
 class IncidentRepository final
 {
 public:
-    explicit IncidentRepository(Database &db) : m_db(db) {}
+    explicit IncidentRepository(Database &db)
+        : m_db(db)
+    {}
 
-    // Open realtime incidents first, then resolved ones, then scheduled maintenance; newest first within each.
+    // Open realtime incidents first, then resolved ones, then scheduled maintenance; newest first within
+    // each.
     std::vector<Incident> all();
     std::vector<Incident> open(); // not resolved or completed
     std::optional<Incident> find(const QString &id);
     void insert(const Incident &i);
     void update(const Incident &i);
     void insertUpdate(const IncidentUpdate &u);
+    void updateUpdate(const IncidentUpdate &u); // body, display time and flags of one posted update
+    void remove(const QString &id);             // with its updates; webhooks already queued stay
 
 private:
     std::vector<Incident> select(const QString &where, const QVariantList &binds);

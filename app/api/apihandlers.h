@@ -32,6 +32,7 @@ struct ApiResponse
 
     static ApiResponse json(int status, const QJsonValue &value);
     static ApiResponse error(int status, const QString &message);
+    static ApiResponse noContent(); // 204, as Statuspage answers some DELETEs
 };
 
 // Authenticates and answers API requests and the public unsubscribe page, through the same services the
@@ -49,20 +50,37 @@ private:
     ApiResponse route(const ApiRequest &request, const RouteMatch &match);
     ApiResponse unsubscribe(const ApiRequest &request);
 
+    ApiResponse pages();
+    ApiResponse patchPage(const ApiRequest &request);
     ApiResponse listSubscribers(const ApiRequest &request);
+    ApiResponse countSubscribers(const ApiRequest &request);
+    ApiResponse listUnsubscribed(const ApiRequest &request);
     ApiResponse createSubscriber(const ApiRequest &request);
     ApiResponse getSubscriber(const QString &id);
+    ApiResponse patchSubscriber(const QString &id, const ApiRequest &request);
     ApiResponse deleteSubscriber(const QString &id);
+    ApiResponse unsubscribeSubscribers(const ApiRequest &request);
     ApiResponse reactivateSubscribers(const ApiRequest &request);
-    ApiResponse listComponents();
+    ApiResponse listComponents(const ApiRequest &request);
+    ApiResponse createComponent(const ApiRequest &request);
     ApiResponse getComponent(const QString &id);
     ApiResponse patchComponent(const QString &id, const ApiRequest &request);
-    ApiResponse listIncidents();
+    ApiResponse deleteComponent(const QString &id);
+    ApiResponse listGroups(const ApiRequest &request);
+    ApiResponse createGroup(const ApiRequest &request);
+    ApiResponse getGroup(const QString &id);
+    ApiResponse patchGroup(const QString &id, const ApiRequest &request);
+    ApiResponse deleteGroup(const QString &id);
+    ApiResponse listIncidents(const ApiRequest &request, Endpoint which);
     ApiResponse getIncident(const QString &id);
     ApiResponse createIncident(const ApiRequest &request);
     ApiResponse updateIncident(const QString &id, const ApiRequest &request);
+    ApiResponse deleteIncident(const QString &id);
+    ApiResponse patchIncidentUpdate(const QString &id, const QString &updateId, const ApiRequest &request);
+    ApiResponse postmortem(const QString &id, Endpoint which, const ApiRequest &request);
 
     QJsonObject componentJson(const Component &c);
+    QJsonObject groupJson(const ComponentGroup &g);
     QJsonObject incidentJson(const Incident &i);
 
     ServiceContext m_ctx;

@@ -4,7 +4,9 @@
 #include "result.h"
 
 #include <QByteArray>
+#include <QDate>
 #include <QHash>
+#include <QJsonObject>
 #include <QStringList>
 #include <QUrlQuery>
 #include <optional>
@@ -13,6 +15,12 @@
 // Turns request bodies and query strings of the HTTP API into plain inputs, or one sentence saying what is
 // wrong. Pure functions with no store and no sockets: the fuzz target calls them directly. Every error they
 // return is a 400; checks that need the store (ids, endpoint rules) stay in the services.
+//
+// Tolerant as Statuspage is: a body may be JSON or form-encoded (component[name]=x,
+// incident[component_ids][]=a), every field Statuspage documents for a request is accepted (the ones
+// StatusDesk has no use for are ignored), and an empty string in an optional enum, time or date reads as
+// absent. Strict where it matters: a field nobody documents, a wrong type or a value out of range is refused,
+// so nothing half-understood is written.
 namespace sd::api {
 
 struct SubscriberInput
@@ -22,17 +30,62 @@ struct SubscriberInput
     QStringList componentIds;
 };
 
+// PATCH /subscribers/{id}: Statuspage documents a top-level component_ids.
+struct SubscriberPatchInput
+{
+    std::optional<QStringList> componentIds;
+};
+
+// POST /subscribers/unsubscribe and /subscribers/reactivate.
+struct BulkSubscribers
+{
+    bool all = false;                     // "subscribers": "all"
+    QStringList ids;                      // otherwise: the ids, trimmed, each once
+    std::optional<SubscriberState> state; // unsubscribe's "state" filter with "all"; nullopt: every live one
+};
+
 struct ListQuery
 {
     std::optional<SubscriberState> state; // nullopt: every state (state=all)
-    int page = 1;                         // 1-based, as Statuspage
+    bool unconfirmed = false; // state=unconfirmed: webhook subscribers never wait for confirmation
+    int page = 0;             // zero-based, as Statuspage documents for subscribers
+    int perPage = 100;        // "limit" (or per_page)
+    QString q;                // search in email and endpoint
+    bool newestFirst = false; // sort_direction=desc
+    bool byCreatedAt = false; // sort_field=created_at (else the identifying field: endpoint)
+};
+
+// page/per_page (1-based) for components, groups and the incident lists; incidents also take q and limit.
+struct Paging
+{
+    int page = 1;
     int perPage = 100;
+    QString q;
+    int offset() const { return (page - 1) * perPage; }
+};
+
+struct PageInput
+{
+    std::optional<QString> name;
+    std::optional<QString> url;
+    std::optional<QString> timeZone;
 };
 
 struct ComponentInput
 {
     std::optional<ComponentStatus> status;
     std::optional<QString> name;
+    std::optional<QString> description;
+    std::optional<QString> groupId; // "" or null: out of its group
+    std::optional<bool> showcase;
+    std::optional<bool> onlyShowIfDegraded;
+    std::optional<QDate> startDate;
+};
+
+struct GroupInput
+{
+    std::optional<QString> name;
+    std::optional<QStringList> components;
     std::optional<QString> description;
 };
 
@@ -50,16 +103,46 @@ struct IncidentInput
     bool backfilled = false;
     QDateTime scheduledFor;
     QDateTime scheduledUntil;
+    std::optional<bool> scheduledRemindPrior;
+    std::optional<bool> scheduledAutoTransition;
+};
+
+struct IncidentUpdateEdit
+{
+    std::optional<QString> body;
+    QDateTime displayAt;
+    std::optional<bool> wantsTwitterUpdate;
+    std::optional<bool> deliverNotifications;
 };
 
 constexpr int kMaxPerPage = 100;
 
+// The body as one JSON object: parsed JSON, or a form-encoded body turned into nested objects whose leaves
+// are strings (`form` set, so booleans and numbers are read from their text).
+struct RequestBody
+{
+    QJsonObject top;
+    bool form = false;
+};
+Result<RequestBody> readBody(const QByteArray &body);
+
 Result<SubscriberInput> parseSubscriber(const QByteArray &body);
-Result<QStringList> parseReactivate(const QByteArray &body);
+Result<SubscriberPatchInput> parseSubscriberPatch(const QByteArray &body);
+Result<QStringList> parseReactivate(const QByteArray &body); // ids only (kept for the fuzz target)
+Result<BulkSubscribers> parseBulkSubscribers(const QByteArray &body, bool unsubscribe);
+Result<PageInput> parsePagePatch(const QByteArray &body);
+Result<ComponentInput> parseComponentCreate(const QByteArray &body);
 Result<ComponentInput> parseComponentPatch(const QByteArray &body);
+Result<GroupInput> parseGroup(const QByteArray &body, bool create);
 Result<IncidentInput> parseIncidentCreate(const QByteArray &body);
 Result<IncidentInput> parseIncidentUpdate(const QByteArray &body);
+Result<IncidentUpdateEdit> parseIncidentUpdateEdit(const QByteArray &body);
+Result<QString> parsePostmortem(const QByteArray &body); // body_draft
+// PUT .../postmortem/publish: the body is optional; its documented fields (notify_*) are accepted.
+Result<bool> parsePostmortemPublish(const QByteArray &body);
 Result<ListQuery> parseSubscriberQuery(const QUrlQuery &query);
+// `withSearch`: the incidents listing, which also takes q and limit (an alias of per_page).
+Result<Paging> parsePaging(const QUrlQuery &query, bool withSearch = false);
 // The token of an unsubscribe confirmation: from the query string or a form-encoded body.
 QString unsubscribeToken(const QUrlQuery &query, const QByteArray &formBody);
 

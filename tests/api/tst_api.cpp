@@ -69,6 +69,17 @@ private Q_SLOTS:
     void unsubscribeLink();
     void secondConnectionKeepsSqliteLock();
 
+    // Issue 10: the management API as Statuspage's clients call it.
+    void paginationIsStable();
+    void tolerantInput();
+    void pageGetAndPatch();
+    void componentFields();
+    void componentGroups();
+    void incidentLists();
+    void incidentEdits();
+    void postmortemCycle();
+    void subscriberManagement();
+
 private:
     Reply send(const QByteArray &method, const QString &path, const QByteArray &body = {},
                const QByteArray &auth = QByteArray());
@@ -200,9 +211,23 @@ void TestApi::routes_data()
                                     << int(O::Found) << int(E::Subscriber) << QStringLiteral("abc");
     QTest::newRow("patch component") << QByteArray("PATCH") << QStringLiteral("/v1/pages/p1/components/c1")
                                      << int(O::Found) << int(E::Component) << QStringLiteral("c1");
-    QTest::newRow("delete component")
-        << QByteArray("DELETE") << QStringLiteral("/v1/pages/p1/components/c1") << int(O::MethodNotAllowed)
-        << int(E::Component) << QStringLiteral("c1");
+    QTest::newRow("delete component") << QByteArray("DELETE") << QStringLiteral("/v1/pages/p1/components/c1")
+                                      << int(O::Found) << int(E::Component) << QStringLiteral("c1");
+    QTest::newRow("json suffix") << QByteArray("GET") << QStringLiteral("/v1/pages/p1/components/c1.json")
+                                 << int(O::Found) << int(E::Component) << QStringLiteral("c1");
+    QTest::newRow("pages list") << QByteArray("GET") << QStringLiteral("/v1/pages.json") << int(O::Found)
+                                << int(E::Pages) << QString();
+    QTest::newRow("unresolved is not an id")
+        << QByteArray("GET") << QStringLiteral("/v1/pages/p1/incidents/unresolved") << int(O::Found)
+        << int(E::IncidentsUnresolved) << QString();
+    QTest::newRow("incident update") << QByteArray("PATCH")
+                                     << QStringLiteral("/v1/pages/p1/incidents/i1/incident_updates/u1")
+                                     << int(O::Found) << int(E::IncidentUpdate) << QStringLiteral("i1");
+    QTest::newRow("postmortem publish by POST")
+        << QByteArray("POST") << QStringLiteral("/v1/pages/p1/incidents/i1/postmortem/publish")
+        << int(O::Found) << int(E::PostmortemPublish) << QStringLiteral("i1");
+    QTest::newRow("group") << QByteArray("DELETE") << QStringLiteral("/v1/pages/p1/component-groups/g1")
+                           << int(O::Found) << int(E::ComponentGroup) << QStringLiteral("g1");
     QTest::newRow("other page") << QByteArray("GET") << QStringLiteral("/v1/pages/p2/components")
                                 << int(O::WrongPage) << 0 << QString();
     QTest::newRow("too deep") << QByteArray("GET") << QStringLiteral("/v1/pages/p1/incidents/i1/x")
@@ -324,11 +349,18 @@ void TestApi::listFilterAndPaging()
     QCOMPARE(idsOf(send("GET", list + QStringLiteral("?state=unsubscribed"))), QStringList{ids.at(2)});
     const QStringList all = idsOf(send("GET", list + QStringLiteral("?state=all")));
     QCOMPARE(sorted(all), sorted(ids));
-    // Pages are slices of the same stable order (created_at, then id).
-    QCOMPARE(idsOf(send("GET", list + QStringLiteral("?state=all&per_page=2&page=2"))), all.mid(2, 2));
+    // Pages are slices of the same stable order (created_at, then id); for subscribers Statuspage documents
+    // page as zero-based ("the first page is page 0").
+    QCOMPARE(idsOf(send("GET", list + QStringLiteral("?state=all&per_page=2&page=1"))), all.mid(2, 2));
+    QCOMPARE(idsOf(send("GET", list + QStringLiteral("?state=all&limit=2&page=0"))), all.mid(0, 2));
     const QStringList active = idsOf(send("GET", list + QStringLiteral("?state=active")));
-    QCOMPARE(idsOf(send("GET", list + QStringLiteral("?per_page=2&page=2"))), active.mid(2, 2));
+    QCOMPARE(idsOf(send("GET", list + QStringLiteral("?per_page=2&page=1"))), active.mid(2, 2));
     QCOMPARE(idsOf(send("GET", list + QStringLiteral("?per_page=2&page=9"))), QStringList());
+    QCOMPARE(idsOf(send("GET", list + QStringLiteral("?sort_direction=desc"))),
+             QStringList({active.at(2), active.at(1), active.at(0)}));
+    QCOMPARE(idsOf(send("GET", list + QStringLiteral("?q=H3"))), QStringList{ids.at(3)});
+    QCOMPARE(idsOf(send("GET", list + QStringLiteral("?state=unconfirmed"))), QStringList());
+    QCOMPARE(idsOf(send("GET", list + QStringLiteral("?type=email"))), QStringList());
 }
 
 void TestApi::reactivate()
@@ -348,12 +380,12 @@ void TestApi::reactivate()
 
     r = send("POST", base() + QStringLiteral("/subscribers/reactivate"),
              R"({"subscribers": ")" + a.toLatin1() + R"("})");
-    QCOMPARE(r.status, 200);
+    QCOMPARE(r.status, 201); // as Statuspage documents
     QCOMPARE(m_db->store().subscribers.find(a)->state, SubscriberState::Active);
     QCOMPARE(m_db->store().subscribers.find(b)->state, SubscriberState::Quarantined);
     r = send("POST", base() + QStringLiteral("/subscribers/reactivate"),
              R"({"subscribers": [")" + b.toLatin1() + R"("]})");
-    QCOMPARE(r.status, 200);
+    QCOMPARE(r.status, 201);
     QCOMPARE(m_db->store().subscribers.find(b)->state, SubscriberState::Active);
 }
 
@@ -361,7 +393,7 @@ void TestApi::unauthorized_data()
 {
     QTest::addColumn<QByteArray>("auth");
     QTest::newRow("no header") << QByteArray("");
-    QTest::newRow("wrong scheme") << QByteArray("Bearer KEY");
+    QTest::newRow("wrong scheme") << QByteArray("Basic KEY"); // OAuth and Bearer are taken
     QTest::newRow("wrong key") << QByteArray("OAuth sdk_notarealkeynotarealkeynotarealk");
     QTest::newRow("key without scheme") << QByteArray("KEY");
     QTest::newRow("revoked key") << QByteArray("OAuth REVOKED");
@@ -447,20 +479,22 @@ void TestApi::badInput_data()
         R"({"subscriber": {"endpoint": "http://0.0.0.0:8080/x", "email": "a@example.com"}})", 422,
         "unspecified address");
     row("another spelling of an endpoint", "POST", "/subscribers",
-        R"({"subscriber": {"endpoint": "HTTPS://Example.COM:443/existing#top", "email": "a@example.com"}})", 422,
-        "already subscribed");
+        R"({"subscriber": {"endpoint": "HTTPS://Example.COM:443/existing#top", "email": "a@example.com"}})",
+        422, "already subscribed");
     row("NUL in email", "POST", "/subscribers",
         R"({"subscriber": {"endpoint": "https://example.com/nul", "email": "a\u0000@example.com"}})", 422,
         "NUL character");
-    row("NUL in incident name", "POST", "/incidents", R"({"incident": {"name": "x\u0000y", "body": "x"}})", 422,
-        "NUL character");
+    row("NUL in incident name", "POST", "/incidents", R"({"incident": {"name": "x\u0000y", "body": "x"}})",
+        422, "NUL character");
     row("unknown subscriber", "GET", "/subscribers/nosuchid", "", 404, "unknown subscriber id");
     row("delete unknown subscriber", "DELETE", "/subscribers/nosuchid", "", 404, "unknown subscriber id");
     row("bad state filter", "GET", "/subscribers?state=sleeping", "", 400, "state \"sleeping\" is not valid");
     row("per_page zero", "GET", "/subscribers?per_page=0", "", 400, "per_page must be an integer");
     row("per_page too big", "GET", "/subscribers?per_page=101", "", 400, "per_page must be an integer");
     row("page not a number", "GET", "/subscribers?page=x", "", 400, "page must be an integer");
-    row("unknown query parameter", "GET", "/subscribers?sort=id", "", 400, "unknown query parameter");
+    row("limit too big", "GET", "/incidents?limit=101", "", 400, "limit must be an integer");
+    row("components page zero", "GET", "/components?page=0", "", 400, "page must be an integer from 1");
+    row("bad sort direction", "GET", "/subscribers?sort_direction=up", "", 400, "sort_direction \"up\"");
     row("reactivate wrong type", "POST", "/subscribers/reactivate", R"({"subscribers": 5})", 400,
         "subscribers must be");
     row("reactivate unknown", "POST", "/subscribers/reactivate", R"({"subscribers": "nosuchid"})", 422,
@@ -492,10 +526,50 @@ void TestApi::badInput_data()
         "deliver_notifications must be a boolean");
     row("incident update unknown", "PATCH", "/incidents/nosuchid", R"({"incident": {"body": "x"}})", 404,
         "unknown incident id");
-    row("incident update name", "PATCH", "/incidents/INCIDENT", R"({"incident": {"name": "x", "body": "x"}})",
-        400, "unknown field \"incident.name\"");
-    row("incident update no body", "PATCH", "/incidents/INCIDENT", R"({"incident": {"status": "resolved"}})",
-        422, "update body is required");
+    row("incident update name wrong type", "PATCH", "/incidents/INCIDENT", R"({"incident": {"name": 5}})",
+        400, "incident.name must be a string");
+    row("incident update nothing", "PATCH", "/incidents/INCIDENT",
+        R"({"incident": {"body": "", "status": "", "impact_override": ""}})", 400, "nothing to change");
+    row("incident undocumented field", "PATCH", "/incidents/INCIDENT", R"({"incident": {"colour": "red"}})",
+        400, "unknown field \"incident.colour\"");
+    row("incident ignored field wrong type", "POST", "/incidents",
+        R"({"incident": {"name": "x", "auto_tweet_on_creation": "often"}})", 400,
+        "incident.auto_tweet_on_creation must be a boolean");
+    row("incident update edit unknown", "PATCH", "/incidents/INCIDENT/incident_updates/nosuchid",
+        R"({"incident_update": {"body": "x"}})", 404, "unknown incident update id");
+    row("incident update edit empty body", "PATCH", "/incidents/INCIDENT/incident_updates/UPDATE",
+        R"({"incident_update": {"body": " "}})", 422, "update body is required");
+    row("publish without postmortem", "PUT", "/incidents/INCIDENT/postmortem/publish", "", 422,
+        "no postmortem to publish");
+    row("component create without name", "POST", "/components", R"({"component": {"status": "operational"}})",
+        400, "component.name is required");
+    row("component unknown group", "PATCH", "/components/COMPONENT",
+        R"({"component": {"group_id": "nosuch"}})", 422, "unknown component group id");
+    row("component bad start_date", "POST", "/components",
+        R"({"component": {"name": "x", "start_date": "May"}})", 400, "component.start_date must be a date");
+    row("form bad boolean", "POST", "/components", "component[name]=x&component[showcase]=maybe", 400,
+        "component.showcase must be true or false");
+    row("form malformed key", "POST", "/components", "component[name=x", 400, "is malformed");
+    row("group without components", "POST", "/component-groups", R"({"component_group": {"name": "G"}})", 400,
+        "component_group.components is required");
+    row("group unknown component", "POST", "/component-groups",
+        R"({"component_group": {"name": "G", "components": ["nosuch"]}})", 422, "unknown component id");
+    row("unknown group", "GET", "/component-groups/nosuch", "", 404, "unknown component group id");
+    row("bulk unsubscribe unknown", "POST", "/subscribers/unsubscribe",
+        R"({"subscribers": "SUBSCRIBER,nosuch"})", 422,
+        "unknown subscriber id \"nosuch\"; nobody was unsubscribed");
+    row("bulk unsubscribe bad state", "POST", "/subscribers/unsubscribe",
+        R"({"subscribers": "all", "state": "gone"})", 400, "state \"gone\" is not valid");
+    row("subscriber patch unknown component", "PATCH", "/subscribers/SUBSCRIBER",
+        R"({"component_ids": ["zzz"]})", 422, "unknown component id");
+    row("subscriber patch wrong type", "PATCH", "/subscribers/SUBSCRIBER", R"({"component_ids": "zzz"})", 400,
+        "component_ids must be an array of strings");
+    row("sms subscriber", "POST", "/subscribers",
+        R"({"subscriber": {"phone_number": "202-555-0105", "email": "a@example.com"}})", 400,
+        "webhook subscribers only");
+    row("page bad time zone", "PATCH", "", R"({"page": {"time_zone": "Mars/Olympus"}})", 422, "time zone");
+    row("page undocumented field", "PATCH", "", R"({"page": {"colour": "red"}})", 400,
+        "unknown field \"page.colour\"");
     row("incident update wrong kind", "PATCH", "/incidents/INCIDENT",
         R"({"incident": {"status": "completed", "body": "x"}})", 422, "does not fit this incident");
     row("unknown route", "GET", "/widgets", "", 404, "no such route");
@@ -524,9 +598,15 @@ void TestApi::badInput()
     ni.body = QStringLiteral("Looking");
     auto incident = IncidentService(m_db->context()).create(ni);
     QVERIFY(incident.ok());
+    const QString subscriber = addSubscriber(QStringLiteral("https://example.com/existing"));
     path.replace(QLatin1String("COMPONENT"), component)
-        .replace(QLatin1String("INCIDENT"), incident->incident.id);
-    addSubscriber(QStringLiteral("https://example.com/existing"));
+        .replace(QLatin1String("INCIDENT"), incident->incident.id)
+        .replace(QLatin1String("UPDATE"), incident->incident.updates.front().id)
+        .replace(QLatin1String("SUBSCRIBER"), subscriber);
+    body.replace("SUBSCRIBER", subscriber.toLatin1());
+    const Page pageBefore = m_db->store().page.get();
+    const int components = m_db->store().components.count();
+    const auto groups = m_db->store().components.groups().size();
     const int subscribers = subscriberCount();
     const auto incidents = m_db->store().incidents.all().size();
     const int messages = messageCount();
@@ -534,14 +614,23 @@ void TestApi::badInput()
     const Reply r = send(method, path, body);
     QCOMPARE(r.status, status);
     QVERIFY2(r.header("content-type").startsWith("application/json"), r.header("content-type").constData());
-    const QString message = r.json.object().value(QLatin1String("error")).toString();
+    const QString message = r.json.object().value(QLatin1String("message")).toString();
     QVERIFY2(message.contains(error), qPrintable(message));
+    QCOMPARE(r.json.object().value(QLatin1String("error")).toString(), message); // kept for earlier clients
     // Nothing was written.
     QCOMPARE(subscriberCount(), subscribers);
     QCOMPARE(m_db->store().incidents.all().size(), incidents);
     QCOMPARE(m_db->store().incidents.find(incident->incident.id)->updates.size(), size_t(1));
     QCOMPARE(m_db->store().components.find(component)->status, ComponentStatus::Operational);
     QCOMPARE(messageCount(), messages);
+    QCOMPARE(m_db->store().components.count(), components);
+    QCOMPARE(m_db->store().components.groups().size(), groups);
+    QCOMPARE(m_db->store().subscribers.find(subscriber)->state, SubscriberState::Active);
+    QCOMPARE(m_db->store().subscribers.find(subscriber)->componentIds, QStringList());
+    QCOMPARE(m_db->store().incidents.find(incident->incident.id)->updates.front().body,
+             QStringLiteral("Looking"));
+    QCOMPARE(m_db->store().page.get().timeZone, pageBefore.timeZone);
+    QCOMPARE(m_db->store().page.get().updatedAt, pageBefore.updatedAt);
     if (status == 405)
         QVERIFY(!r.header("allow").isEmpty());
 }
@@ -755,6 +844,359 @@ void TestApi::secondConnectionKeepsSqliteLock()
 #else
     QSKIP("reads /proc/locks");
 #endif
+}
+
+namespace {
+
+QStringList idsIn(const QJsonArray &array)
+{
+    QStringList out;
+    for (const QJsonValue &v : array)
+        out << v.toObject().value(QLatin1String("id")).toString();
+    return out;
+}
+
+} // namespace
+
+void TestApi::paginationIsStable()
+{
+    // Before issue 10, page=2 of components and incidents answered page 1 again.
+    QStringList components;
+    for (int i = 0; i < 5; ++i)
+        components << addComponent(QStringLiteral("C%1").arg(i));
+    for (int i = 0; i < 5; ++i) {
+        NewIncident n;
+        n.name = QStringLiteral("Incident %1").arg(i);
+        n.body = QStringLiteral("Looking");
+        QVERIFY(IncidentService(m_db->context()).create(n).ok());
+    }
+    for (const QString &list : {QStringLiteral("/components"), QStringLiteral("/incidents")}) {
+        const QStringList whole = idsIn(send("GET", base() + list).json.array());
+        QCOMPARE(whole.size(), 5);
+        QStringList paged;
+        for (int page = 1; page <= 3; ++page) {
+            const Reply r = send("GET", base() + list + QStringLiteral("?per_page=2&page=%1").arg(page));
+            QCOMPARE(r.status, 200);
+            QVERIFY(r.json.array().size() <= 2);
+            paged << idsIn(r.json.array());
+        }
+        QCOMPARE(paged, whole); // every item once, in one order
+        QCOMPARE(send("GET", base() + list + QStringLiteral("?per_page=2&page=4")).json.array().size(), 0);
+    }
+    // limit is the incidents listing's documented name for the page size.
+    QCOMPARE(send("GET", base() + QStringLiteral("/incidents?limit=3&page=2")).json.array().size(), 2);
+    QCOMPARE(send("GET", base() + QStringLiteral("/components?per_page=100")).json.array().size(), 5);
+}
+
+void TestApi::tolerantInput()
+{
+    // A form-encoded body, as Statuspage documents (component[name]=...).
+    Reply r = send("POST", base() + QStringLiteral("/components"),
+                   "component[name]=Form+made&component[description]=a%20b&component[showcase]=false"
+                   "&component[start_date]=2024-05-01&component[only_show_if_degraded]=1");
+    QCOMPARE(r.status, 201);
+    const QString formId = r.json.object().value(QLatin1String("id")).toString();
+    const auto stored = m_db->store().components.find(formId);
+    QVERIFY(stored);
+    QCOMPARE(stored->name, QStringLiteral("Form made"));
+    QCOMPARE(stored->description, QStringLiteral("a b"));
+    QCOMPARE(stored->showcase, false);
+    QCOMPARE(stored->onlyShowIfDegraded, true);
+    QCOMPARE(stored->startDate, QDate(2024, 5, 1));
+
+    // The Go SDK's incident: every field present, the unused ones as empty strings; documented fields
+    // StatusDesk does not use are accepted.
+    r = send("POST", base() + QStringLiteral("/incidents"),
+             R"({"incident": {"name": "Only a name", "status": "", "impact_override": "", "scheduled_for": "",
+                 "scheduled_until": "", "body": "", "component_ids": null, "components": null,
+                 "auto_tweet_on_creation": false, "metadata": {"jira": {"issue_id": "1"}},
+                 "reminder_intervals": "[3, 6]"}})");
+    QCOMPARE(r.status, 201);
+    QCOMPARE(r.json.object().value(QLatin1String("status")).toString(), QStringLiteral("investigating"));
+    QCOMPARE(r.json.object().value(QLatin1String("impact_override")), QJsonValue(QJsonValue::Null));
+    const QString incident = r.json.object().value(QLatin1String("id")).toString();
+
+    // Form-encoded incident with a component map and a list.
+    r = send("POST", base() + QStringLiteral("/incidents"),
+             "incident[name]=Form+incident&incident[status]=identified&incident[body]=Found"
+             "&incident[components][" +
+                 formId.toLatin1() + "]=major_outage&incident[component_ids][]=" + formId.toLatin1() +
+                 "&incident[deliver_notifications]=false");
+    QCOMPARE(r.status, 201);
+    QCOMPARE(m_db->store().components.find(formId)->status, ComponentStatus::MajorOutage);
+
+    // .json suffixes, ?api_key= and Bearer, as clients send them.
+    QCOMPARE(send("GET", base() + QStringLiteral("/incidents/") + incident + QStringLiteral(".json")).status,
+             200);
+    QCOMPARE(send("GET", base() + QStringLiteral(".json")).status, 200);
+    QCOMPARE(
+        send("GET", base() + QStringLiteral("/components.json?api_key=") + m_key, {}, QByteArray("")).status,
+        200);
+    QCOMPARE(send("GET", base() + QStringLiteral("/components?api_key=wrong"), {}, QByteArray("")).status,
+             401);
+    QCOMPARE(send("GET", base() + QStringLiteral("/components"), {}, "Bearer " + m_key.toLatin1()).status,
+             200);
+    // Query parameters Statuspage does not document for an endpoint are ignored, as it does.
+    QCOMPARE(send("GET", base() + QStringLiteral("/components?sort=id&per_page=")).status, 200);
+}
+
+void TestApi::pageGetAndPatch()
+{
+    Reply r = send("GET", QStringLiteral("/v1/pages"));
+    QCOMPARE(r.status, 200);
+    QCOMPARE(r.json.array().size(), 1);
+    QCOMPARE(r.json.array().at(0).toObject().value(QLatin1String("id")).toString(),
+             m_db->store().page.get().id);
+    r = send(
+        "PATCH", base(),
+        R"({"page": {"name": "Renamed", "time_zone": "Europe/Berlin", "url": "https://status.example.com/",
+                 "branding": "basic", "hidden_from_search": true, "css_greens": "#00ff00"}})");
+    QCOMPARE(r.status, 200);
+    QCOMPARE(r.json.object().value(QLatin1String("name")).toString(), QStringLiteral("Renamed"));
+    const Page p = m_db->store().page.get();
+    QCOMPARE(p.name, QStringLiteral("Renamed"));
+    QCOMPARE(p.timeZone, QStringLiteral("Europe/Berlin"));
+    QCOMPARE(p.url, QStringLiteral("https://status.example.com/"));
+    QCOMPARE(send("PUT", base(), R"({"page": {"name": "Put"}})").status, 200);
+    QCOMPARE(m_db->store().page.get().name, QStringLiteral("Put"));
+}
+
+void TestApi::componentFields()
+{
+    const QString id = addComponent(QStringLiteral("API"));
+    const QString other = addComponent(QStringLiteral("DB"));
+    Reply r = send("POST", base() + QStringLiteral("/component-groups"),
+                   R"({"description": "Backends", "component_group": {"name": "Core", "components": [")" +
+                       other.toLatin1() + R"("]}})");
+    QCOMPARE(r.status, 201);
+    const QString group = r.json.object().value(QLatin1String("id")).toString();
+    r = send("PATCH", base() + QStringLiteral("/components/") + id,
+             R"({"component": {"only_show_if_degraded": true, "start_date": "2023-01-02", "group_id": ")" +
+                 group.toLatin1() + R"(", "showcase": false, "description": "The API"}})");
+    QCOMPARE(r.status, 200);
+    QJsonObject c = r.json.object();
+    QCOMPARE(c.value(QLatin1String("only_show_if_degraded")).toBool(), true);
+    QCOMPARE(c.value(QLatin1String("start_date")).toString(), QStringLiteral("2023-01-02"));
+    QCOMPARE(c.value(QLatin1String("group_id")).toString(), group);
+    QCOMPARE(c.value(QLatin1String("showcase")).toBool(), false);
+    // Stored, not echoed: a fresh read has them.
+    c = send("GET", base() + QStringLiteral("/components/") + id).json.object();
+    QCOMPARE(c.value(QLatin1String("start_date")).toString(), QStringLiteral("2023-01-02"));
+    QCOMPARE(c.value(QLatin1String("only_show_if_degraded")).toBool(), true);
+    // PUT is PATCH; an empty group_id takes it out of its group.
+    r = send("PUT", base() + QStringLiteral("/components/") + id, R"({"component": {"group_id": ""}})");
+    QCOMPARE(r.status, 200);
+    QCOMPARE(r.json.object().value(QLatin1String("group_id")), QJsonValue(QJsonValue::Null));
+    // Create answers 201; delete 204 with no body.
+    r = send("POST", base() + QStringLiteral("/components"),
+             R"({"component": {"name": "Edge", "status": "degraded_performance", "group_id": ")" +
+                 group.toLatin1() + R"("}})");
+    QCOMPARE(r.status, 201);
+    const QString edge = r.json.object().value(QLatin1String("id")).toString();
+    QCOMPARE(m_db->store().components.find(edge)->status, ComponentStatus::DegradedPerformance);
+    QCOMPARE(m_db->store().components.find(edge)->groupId, group);
+    r = send("DELETE", base() + QStringLiteral("/components/") + edge);
+    QCOMPARE(r.status, 204);
+    QVERIFY(r.body.isEmpty());
+    QVERIFY(!m_db->store().components.find(edge));
+    QCOMPARE(send("DELETE", base() + QStringLiteral("/components/") + edge).status, 404);
+}
+
+void TestApi::componentGroups()
+{
+    const QString a = addComponent(QStringLiteral("A"));
+    const QString b = addComponent(QStringLiteral("B"));
+    Reply r = send("POST", base() + QStringLiteral("/component-groups"),
+                   R"({"description": "First", "component_group": {"name": "G", "components": [")" +
+                       a.toLatin1() + R"("]}})");
+    QCOMPARE(r.status, 201);
+    const QString g = r.json.object().value(QLatin1String("id")).toString();
+    QCOMPARE(r.json.object().value(QLatin1String("description")).toString(), QStringLiteral("First"));
+    QCOMPARE(r.json.object().value(QLatin1String("components")).toArray(), QJsonArray{a});
+    r = send("PATCH", base() + QStringLiteral("/component-groups/") + g,
+             R"({"description": "Second", "component_group": {"name": "G2", "components": [")" +
+                 b.toLatin1() + R"("]}})");
+    QCOMPARE(r.status, 200);
+    QCOMPARE(r.json.object().value(QLatin1String("name")).toString(), QStringLiteral("G2"));
+    QCOMPARE(r.json.object().value(QLatin1String("components")).toArray(), QJsonArray{b});
+    QCOMPARE(m_db->store().components.find(a)->groupId, QString());
+    QCOMPARE(m_db->store().components.find(b)->groupId, g);
+    r = send("GET", base() + QStringLiteral("/component-groups"));
+    QCOMPARE(idsIn(r.json.array()), QStringList{g});
+    QCOMPARE(send("GET", base() + QStringLiteral("/component-groups/") + g)
+                 .json.object()
+                 .value(QLatin1String("description"))
+                 .toString(),
+             QStringLiteral("Second"));
+    r = send("DELETE", base() + QStringLiteral("/component-groups/") + g);
+    QCOMPARE(r.status, 200);
+    QVERIFY(!m_db->store().components.findGroup(g));
+    QVERIFY(m_db->store().components.find(b)); // the components stay
+    QCOMPARE(m_db->store().components.find(b)->groupId, QString());
+}
+
+void TestApi::incidentLists()
+{
+    IncidentService incidents(m_db->context());
+    auto make = [&](const QString &name, IncidentStatus status, qint64 startsInSecs) {
+        NewIncident n;
+        n.name = name;
+        n.status = status;
+        n.body = QStringLiteral("Text about ") + name;
+        if (status == IncidentStatus::Scheduled || status == IncidentStatus::InProgress) {
+            n.scheduledFor = QDateTime::currentDateTimeUtc().addSecs(startsInSecs);
+            n.scheduledUntil = n.scheduledFor.addSecs(3600);
+        }
+        auto created = incidents.create(n);
+        return created.ok() ? created->incident.id : QString();
+    };
+    const QString open = make(QStringLiteral("Open"), IncidentStatus::Investigating, 0);
+    const QString resolved = make(QStringLiteral("Done"), IncidentStatus::Resolved, 0);
+    const QString upcoming = make(QStringLiteral("Upgrade"), IncidentStatus::Scheduled, 86400);
+    const QString active = make(QStringLiteral("Migration"), IncidentStatus::InProgress, -60);
+    auto list = [&](const QString &path) { return idsIn(send("GET", base() + path).json.array()); };
+    QCOMPARE(list(QStringLiteral("/incidents/unresolved")), QStringList{open});
+    QCOMPARE(list(QStringLiteral("/incidents/scheduled")), QStringList{upcoming});
+    QCOMPARE(list(QStringLiteral("/incidents/upcoming")), QStringList{upcoming});
+    QCOMPARE(list(QStringLiteral("/incidents/active_maintenance.json")), QStringList{active});
+    QCOMPARE(list(QStringLiteral("/incidents?q=upgrade")), QStringList{upcoming});
+    QCOMPARE(list(QStringLiteral("/incidents?q=about%20Done")), QStringList{resolved}); // update bodies too
+    QCOMPARE(list(QStringLiteral("/incidents")).size(), 4);
+}
+
+void TestApi::incidentEdits()
+{
+    const QString component = addComponent(QStringLiteral("API"));
+    addSubscriber(QStringLiteral("https://example.com/hook"));
+    // Created from its name alone, as Statuspage allows.
+    Reply r = send("POST", base() + QStringLiteral("/incidents"), R"({"incident": {"name": "Just a name"}})");
+    QCOMPARE(r.status, 201);
+    const QString id = r.json.object().value(QLatin1String("id")).toString();
+    QCOMPARE(r.json.object().value(QLatin1String("incident_updates")).toArray().size(), 1);
+    const int messagesAfterCreate = messageCount();
+
+    // A rename posts no update and notifies nobody.
+    r = send("PATCH", base() + QStringLiteral("/incidents/") + id,
+             R"({"incident": {"name": "Better name"}})");
+    QCOMPARE(r.status, 200);
+    QCOMPARE(r.json.object().value(QLatin1String("name")).toString(), QStringLiteral("Better name"));
+    QCOMPARE(m_db->store().incidents.find(id)->updates.size(), size_t(1));
+    QCOMPARE(messageCount(), messagesAfterCreate);
+
+    // A status-only update posts an update and notifies.
+    r = send("PATCH", base() + QStringLiteral("/incidents/") + id,
+             R"({"incident": {"status": "identified"}})");
+    QCOMPARE(r.status, 200);
+    QCOMPARE(r.json.object().value(QLatin1String("status")).toString(), QStringLiteral("identified"));
+    QCOMPARE(m_db->store().incidents.find(id)->updates.size(), size_t(2));
+    QVERIFY(messageCount() > messagesAfterCreate);
+
+    // Correcting a posted update's text.
+    const QString updateId = m_db->store().incidents.find(id)->updates.front().id;
+    r = send("PATCH", base() + QStringLiteral("/incidents/%1/incident_updates/%2").arg(id, updateId),
+             R"({"incident_update": {"body": "We found it", "display_at": "2024-05-01T12:00:00Z"}})");
+    QCOMPARE(r.status, 200);
+    QCOMPARE(r.json.object().value(QLatin1String("body")).toString(), QStringLiteral("We found it"));
+    QCOMPARE(r.json.object().value(QLatin1String("id")).toString(), updateId);
+    QCOMPARE(m_db->store().incidents.find(id)->updates.front().body, QStringLiteral("We found it"));
+
+    // DELETE answers the incident as it was; it is gone after.
+    r = send("DELETE", base() + QStringLiteral("/incidents/") + id);
+    QCOMPARE(r.status, 200);
+    QCOMPARE(r.json.object().value(QLatin1String("id")).toString(), id);
+    QVERIFY(!m_db->store().incidents.find(id));
+    QCOMPARE(send("GET", base() + QStringLiteral("/incidents/") + id).status, 404);
+    Q_UNUSED(component);
+}
+
+void TestApi::postmortemCycle()
+{
+    NewIncident n;
+    n.name = QStringLiteral("Outage");
+    n.body = QStringLiteral("Down");
+    n.status = IncidentStatus::Resolved;
+    const QString id = IncidentService(m_db->context()).create(n)->incident.id;
+    const QString pm = base() + QStringLiteral("/incidents/") + id + QStringLiteral("/postmortem");
+    Reply r = send("PUT", pm, R"({"postmortem": {"body_draft": "What happened"}})");
+    QCOMPARE(r.status, 200);
+    QCOMPARE(r.json.object().value(QLatin1String("body_draft")).toString(), QStringLiteral("What happened"));
+    QCOMPARE(r.json.object().value(QLatin1String("published_at")), QJsonValue(QJsonValue::Null));
+    r = send("PUT", pm + QStringLiteral("/publish"), R"({"postmortem": {"notify_subscribers": false}})");
+    QCOMPARE(r.status, 200);
+    QVERIFY(r.json.object().value(QLatin1String("published_at")).isString());
+    QCOMPARE(r.json.object().value(QLatin1String("body")).toString(), QStringLiteral("What happened"));
+    QVERIFY(m_db->store().incidents.find(id)->postmortemPublishedAt.isValid());
+    r = send("PUT", pm + QStringLiteral("/revert"));
+    QCOMPARE(r.status, 200);
+    QVERIFY(!m_db->store().incidents.find(id)->postmortemPublishedAt.isValid());
+    QCOMPARE(m_db->store().incidents.find(id)->postmortemBody, QStringLiteral("What happened"));
+    QCOMPARE(send("GET", pm).json.object().value(QLatin1String("body_draft")).toString(),
+             QStringLiteral("What happened"));
+    QCOMPARE(send("DELETE", pm).status, 204);
+    QCOMPARE(m_db->store().incidents.find(id)->postmortemBody, QString());
+}
+
+void TestApi::subscriberManagement()
+{
+    const QString component = addComponent(QStringLiteral("API"));
+    const QString a = addSubscriber(QStringLiteral("https://example.com/a"));
+    const QString b = addSubscriber(QStringLiteral("https://example.com/b"));
+    const QString c = addSubscriber(QStringLiteral("https://example.com/c"));
+    // skip_confirmation_notification is documented; webhook subscribers are never asked to confirm.
+    Reply r = send("POST", base() + QStringLiteral("/subscribers"),
+                   R"({"subscriber": {"endpoint": "https://example.com/d", "email": "d@example.com",
+                       "skip_confirmation_notification": true}})");
+    QCOMPARE(r.status, 201);
+    const QString d = r.json.object().value(QLatin1String("id")).toString();
+
+    r = send("PATCH", base() + QStringLiteral("/subscribers/") + a,
+             R"({"component_ids": [")" + component.toLatin1() + R"("]})");
+    QCOMPARE(r.status, 200);
+    QCOMPARE(m_db->store().subscribers.find(a)->componentIds, QStringList{component});
+
+    r = send("GET", base() + QStringLiteral("/subscribers/count"));
+    QCOMPARE(r.status, 200);
+    QCOMPARE(r.json.object().value(QLatin1String("webhook")).toInt(), 4);
+    QCOMPARE(r.json.object().value(QLatin1String("email")).toInt(), 0);
+
+    r = send("POST", base() + QStringLiteral("/subscribers/unsubscribe"),
+             R"({"subscribers": ")" + b.toLatin1() + "," + c.toLatin1() +
+                 R"(", "type": "webhook", "skip_unsubscription_notification": true})");
+    QCOMPARE(r.status, 201);
+    QCOMPARE(m_db->store().subscribers.find(b)->state, SubscriberState::Unsubscribed);
+    QCOMPARE(m_db->store().subscribers.find(c)->state, SubscriberState::Unsubscribed);
+    const QStringList unsubscribed =
+        idsIn(send("GET", base() + QStringLiteral("/subscribers/unsubscribed")).json.array());
+    QCOMPARE(QSet<QString>(unsubscribed.begin(), unsubscribed.end()), QSet<QString>({b, c}));
+    QCOMPARE(
+        idsIn(
+            send("GET", base() + QStringLiteral("/subscribers/unsubscribed?per_page=1&page=2")).json.array()),
+        QStringList{unsubscribed.at(1)});
+    QCOMPARE(send("GET", base() + QStringLiteral("/subscribers/count?state=all"))
+                 .json.object()
+                 .value(QLatin1String("webhook"))
+                 .toInt(),
+             2);
+
+    // "all" reactivates every quarantined one.
+    for (const QString &id : {a, d}) {
+        Subscriber s = *m_db->store().subscribers.find(id);
+        s.state = SubscriberState::Quarantined;
+        m_db->store().subscribers.update(s);
+    }
+    r = send("POST", base() + QStringLiteral("/subscribers/reactivate"), R"({"subscribers": "all"})");
+    QCOMPARE(r.status, 201);
+    QCOMPARE(m_db->store().subscribers.find(a)->state, SubscriberState::Active);
+    QCOMPARE(m_db->store().subscribers.find(d)->state, SubscriberState::Active);
+    // "all" unsubscribes every live one.
+    r = send("POST", base() + QStringLiteral("/subscribers/unsubscribe"), R"({"subscribers": "all"})");
+    QCOMPARE(r.status, 201);
+    QCOMPARE(m_db->store().subscribers.list().size(), size_t(0));
+    QCOMPARE(send("GET", base() + QStringLiteral("/subscribers/count"))
+                 .json.object()
+                 .value(QLatin1String("webhook"))
+                 .toInt(),
+             0);
 }
 
 QTEST_GUILESS_MAIN(TestApi)
