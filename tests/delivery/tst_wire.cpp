@@ -127,6 +127,14 @@ private Q_SLOTS:
         QTest::newRow("truncated in the body")
             << raw("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nonly this") << "reset"
             << "connection reset mid-response (HTTP 200 started)";
+        // Qt answers a Basic challenge by sending again when it has credentials; it has none, so the 401 is
+        // the result (and a body that cannot be rewound does not turn it into an error).
+        HttpReceiver::Script challenge;
+        challenge.status = 401;
+        challenge.reason = "Unauthorized";
+        challenge.headers << qMakePair(QByteArray("WWW-Authenticate"), QByteArray("Basic realm=\"hooks\""));
+        QTest::newRow("401 with a Basic challenge") << challenge << "http_4xx"
+                                                    << "HTTP 401 Unauthorized";
         QTest::newRow("reset mid-response") << mode(HttpReceiver::Mode::ResetMidResponse) << "reset"
                                             << "connection reset mid-response (HTTP 200 started)";
     }
