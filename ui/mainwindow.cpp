@@ -1,11 +1,14 @@
 #include "mainwindow.h"
 
 #include "componentsview.h"
+#include "noticesdialog.h"
+#include "settingsdialog.h"
 #include "consoleapplication.h"
 #include "databasefiles.h"
 #include "deliveriesmodel.h"
 #include "deliveriesview.h"
 #include "deliverycontroller.h"
+#include "emailsettingsservice.h"
 #include "endpointurl.h"
 #include "incidentsmodel.h"
 #include "incidentsview.h"
@@ -109,6 +112,8 @@ void MainWindow::createActions()
                         [this] { m_deliveries->exportReport(); });
     file->addAction(tr("Operator &name…"), this, &MainWindow::editOperatorName)
         ->setObjectName(QStringLiteral("operatorNameAction"));
+    file->addAction(tr("Page and &email settings…"), this, &MainWindow::editSettings)
+        ->setObjectName(QStringLiteral("settingsAction"));
     file->addSeparator();
     file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
 
@@ -147,6 +152,7 @@ void MainWindow::createActions()
                         [this, i] { m_tabs->setCurrentIndex(i); });
     view->addAction(tr("&Refresh"), QKeySequence::Refresh, this, &MainWindow::refreshAll)
         ->setObjectName(QStringLiteral("refreshAction"));
+    view->addAction(tr("&Notices…"), this, &MainWindow::showNotices)->setObjectName(QStringLiteral("noticesAction"));
     view->addSeparator();
     QMenu *receiver = view->addMenu(tr("Built-in test &receiver"));
     m_receiverModes = new QActionGroup(this);
@@ -233,8 +239,18 @@ void MainWindow::buildViews()
     connect(&s, &Session::remoteChanged, this, &MainWindow::onRemoteChange);
     connect(&s.delivery(), &DeliveryController::progress, m_progress, &DeliveryProgressLabel::setProgress);
     connect(&s.delivery(), &DeliveryController::messagesChanged, this, [this] { m_statsDirty = true; });
-    connect(&s.delivery(), &DeliveryController::noticeAdded, this,
-            [this](const QString &text) { statusBar()->showMessage(endpointurl::redacted(text), 15000); });
+    m_smtpHintShown = false;
+    connect(&s.delivery(), &DeliveryController::noticeAdded, this, [this](const QString &text) {
+        QString shown = endpointurl::redacted(text);
+        // Without SMTP nobody but this console hears of a quarantine: said once where to change that.
+        if (!m_smtpHintShown && text.contains(QLatin1String(" was quarantined: ")) &&
+            text.contains(QLatin1String(" Tell "))) {
+            m_smtpHintShown = true;
+            shown += tr(" To email the address on file instead, set an SMTP server in File → Page and email "
+                        "settings… (or statusdesk-cli settings --smtp-url).");
+        }
+        statusBar()->showMessage(shown, 30000);
+    });
     connect(&s.delivery(), &DeliveryController::engineError, this,
             [this](const QString &text) { QMessageBox::warning(this, tr("Delivery engine"), text); });
     // Transient trouble goes to the status bar: a dialog per retry would bury the operator.
@@ -486,6 +502,42 @@ void MainWindow::closeEvent(QCloseEvent *event)
     settings.setValue(QStringLiteral("window/state"), saveState());
     saveViewState();
     event->accept();
+}
+
+void MainWindow::editSettings()
+{
+    Session &s = session();
+    EmailSettingsService email(ServiceContext{s.store(), systemClock, s.operatorName()});
+    const auto page = s.pages().get();
+    const auto smtp = email.load();
+    if (!page || !smtp) {
+        QMessageBox::warning(this, tr("Settings"), !page ? page.error() : smtp.error());
+        return;
+    }
+    SettingsDialog dialog(page->allowWebhookSubscribers, smtp.value(), this);
+    while (dialog.exec() == QDialog::Accepted) {
+        auto saved = email.save(dialog.smtp());
+        if (!saved) {
+            dialog.showError(saved.error()); // stays open: the operator fixes the field
+            continue;
+        }
+        if (dialog.allowWebhookSubscribers() != page->allowWebhookSubscribers) {
+            PagePatch patch;
+            patch.allowWebhookSubscribers = dialog.allowWebhookSubscribers();
+            if (auto updated = s.pages().update(patch); !updated) {
+                dialog.showError(updated.error());
+                continue;
+            }
+        }
+        statusBar()->showMessage(tr("Settings saved. Email: %1").arg(saved->describe()), 10000);
+        return;
+    }
+}
+
+void MainWindow::showNotices()
+{
+    NoticesDialog dialog(session().store(), this);
+    dialog.exec();
 }
 
 void MainWindow::editOperatorName()

@@ -70,6 +70,8 @@ private:
     void setReceiverMode(int mode);
     void about();
     void editOperatorName();
+    void editSettings(); // page switch and SMTP (issue 12)
+    void showNotices();
 
     std::unique_ptr<Session> m_session;
     QTabWidget *m_tabs = nullptr;
@@ -85,6 +87,7 @@ private:
     QPointer<QMessageBox> m_errorBox;
     QList<bool> m_dirty;
     bool m_statsDirty = false;
+    bool m_smtpHintShown = false; // "quarantines are not emailed: set SMTP here" is said once per session
     bool m_statsPass = false;
     QElapsedTimer m_sinceStatsPass;
 };

@@ -103,6 +103,12 @@ void SubscribersView::addSubscriber()
     const auto components = componentsForDialog();
     if (!components)
         return;
+    // The page's switch binds the API and the subscribe form; an operator may still add one, once told.
+    if (!m_session.subscribers().acceptsWebhookSubscribers() &&
+        QMessageBox::question(this, tr("Add subscriber"),
+                              tr("This page does not accept webhook subscriptions (File → Page and email "
+                                 "settings…). Add one anyway?")) != QMessageBox::Yes)
+        return;
     SubscriberDialog dialog(*components, std::nullopt, this);
     while (dialog.exec() == QDialog::Accepted) {
         NewSubscriber input;
@@ -110,6 +116,7 @@ void SubscribersView::addSubscriber()
         input.email = dialog.email();
         input.secret = dialog.secret();
         input.componentIds = dialog.componentIds();
+        input.operatorOverride = true;
         auto result = m_session.subscribers().add(input);
         if (!result) {
             dialog.showEndpointError(result.error()); // stay open: the operator fixes the field
