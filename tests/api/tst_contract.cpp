@@ -74,6 +74,7 @@ private Q_SLOTS:
     void responsesMatchSchemas();
     void errorsMatchSchemas_data();
     void errorsMatchSchemas();
+    void docsTableMatchesRoutes();
 
 private:
     Fixture seed();
@@ -474,6 +475,70 @@ void TestContract::errorsMatchSchemas()
         const Reply r = send(method, path, "{}");
         QCOMPARE(r.status, 404);
         checkAnswer(op, r, what + QStringLiteral(" (unknown id)"));
+    }
+}
+
+void TestContract::docsTableMatchesRoutes()
+{
+    // docs/api.md's compatibility table lists exactly what is served, and says which methods Statuspage
+    // documents: a route added, removed or renamed without the table fails here.
+    const QString path = QFINDTESTDATA("../../docs/api.md");
+    QFile f(path);
+    QVERIFY2(f.open(QIODevice::ReadOnly), qPrintable(path));
+    const QString text = QString::fromUtf8(f.readAll());
+    const qsizetype begin = text.indexOf(QLatin1String("<!-- compatibility table"));
+    const qsizetype end = text.indexOf(QLatin1String("<!-- end of compatibility table -->"));
+    QVERIFY(begin > 0 && end > begin);
+    static const QRegularExpression row(
+        QStringLiteral("^\\| `([A-Z]+) (/v1/[^`]*)` \\| ([^|]+) \\| ([^|]+) \\|$"),
+        QRegularExpression::MultilineOption);
+    QHash<QString, QString> served; // "GET /v1/..." -> the Statuspage column
+    QSet<QString> notServed;
+    auto it = row.globalMatch(text.mid(begin, end - begin));
+    while (it.hasNext()) {
+        const auto m = it.next();
+        const QString key = m.captured(1) + QLatin1Char(' ') + m.captured(2);
+        const QString ours = m.captured(4).trimmed();
+        QVERIFY2(!served.contains(key) && !notServed.contains(key),
+                 qPrintable(key + QStringLiteral(" listed twice")));
+        if (ours.startsWith(QLatin1String("served")))
+            served.insert(key, m.captured(3).trimmed());
+        else if (ours.startsWith(QLatin1String("not served")))
+            notServed.insert(key);
+        else
+            QFAIL(qPrintable(
+                key + QStringLiteral(": the StatusDesk column starts with \"served\" or \"not served\"")));
+    }
+    QVERIFY(served.size() > 20);
+    QSet<QString> routes;
+    for (const api::RouteInfo &route : api::routeTable()) {
+        for (const QByteArray &m : route.methods + route.extraMethods) {
+            const QString key = QString::fromLatin1(m) + QLatin1Char(' ') + route.path;
+            routes.insert(key);
+            QVERIFY2(served.contains(key),
+                     qPrintable(key + QStringLiteral(" is served but not in docs/api.md's table")));
+            const bool documented = route.methods.contains(m);
+            QCOMPARE(served.value(key),
+                     documented ? QStringLiteral("documented") : QStringLiteral("not documented"));
+            if (documented) // and the spec agrees
+                QVERIFY2(!operation(route.path, m).isEmpty(), qPrintable(key));
+        }
+    }
+    for (auto s = served.begin(); s != served.end(); ++s)
+        QVERIFY2(routes.contains(s.key()),
+                 qPrintable(s.key() + QStringLiteral(" is in the table but not served")));
+    for (const QString &key : std::as_const(notServed)) {
+        const QString method = key.section(QLatin1Char(' '), 0, 0);
+        const QString p = key.section(QLatin1Char(' '), 1);
+        const api::RouteMatch match = api::matchRoute(method.toLatin1(), p, QStringLiteral("{page_id}"));
+        // Matching a route only as its {id} (subscribers/histogram_by_state as a subscriber id: a 404) is not
+        // serving it.
+        bool servedHere = false;
+        for (const api::RouteInfo &route : api::routeTable())
+            servedHere =
+                servedHere || (match.outcome == api::RouteMatch::Outcome::Found &&
+                               route.endpoint == match.endpoint && normalized(route.path) == normalized(p));
+        QVERIFY2(!servedHere, qPrintable(key + QStringLiteral(" is marked not served but is")));
     }
 }
 
