@@ -2,12 +2,14 @@
 
 #include "apihandlers.h"
 #include "httpfrontend.h"
+#include "publicsite.h"
 
 namespace sd::api {
 
 ApiServer::ApiServer(Store &store, QObject *parent)
     : QObject(parent)
     , m_handlers(std::make_unique<ApiHandlers>(ServiceContext{store}))
+    , m_public(new PublicSite(store, this))
 {}
 
 ApiServer::~ApiServer()
@@ -39,6 +41,8 @@ bool ApiServer::listen(const QHostAddress &address, quint16 port, bool allowRemo
     }
     m_http = new HttpFrontend(
         [this](const ApiRequest &request) {
+            if (auto answer = m_public->handle(request))
+                return *answer;
             ApiResponse response = m_handlers->handle(request);
             if (response.queuedMessages > 0)
                 Q_EMIT messagesQueued(response.queuedMessages);

@@ -14,6 +14,7 @@ namespace sd::api {
 
 class ApiHandlers;
 class HttpFrontend;
+class PublicSite;
 
 // The local HTTP API: Statuspage-compatible routes under /v1/pages/{page_id}/ and the public unsubscribe
 // page. Answers in the thread that owns `store`; tells delivery about new webhooks through messagesQueued().
@@ -31,6 +32,7 @@ public:
     bool listen(const QHostAddress &address, quint16 port, bool allowRemote, QString *error);
     quint16 port() const;
     QString url() const; // http://127.0.0.1:8787/
+    PublicSite &publicSite() { return *m_public; }
     int openConnections() const;
 
     static bool isLoopback(const QHostAddress &address) { return address.isLoopback(); }
@@ -41,6 +43,7 @@ Q_SIGNALS:
 
 private:
     std::unique_ptr<ApiHandlers> m_handlers;
+    PublicSite *m_public; // child: the status page, its feeds and subscribe form, the public API v2
     ConnectionLimits m_limits;
     HttpFrontend *m_http = nullptr;    // child
     GuardedTcpServer *m_tcp = nullptr; // owned by m_http after bind()
