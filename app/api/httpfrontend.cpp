@@ -1,5 +1,7 @@
 #include "httpfrontend.h"
 
+#include "guardedtcpserver.h"
+
 #include <QHttpServerRequest>
 #include <QHttpServerResponder>
 #include <QHttpServerResponse>
@@ -66,6 +68,7 @@ bool HttpFrontend::handleRequest(const QHttpServerRequest &request, QTcpSocket *
     for (const auto &[name, value] : answer.headers)
         response.addHeader(name, value);
     response.write(makeResponder(request, socket));
+    GuardedTcpServer::requestAnswered(socket); // the connection is idle once this answer is out
     return true;
 }
 
@@ -73,9 +76,10 @@ void HttpFrontend::missingHandler(const QHttpServerRequest &request, QTcpSocket 
 {
     // handleRequest answers everything; this only runs if that ever changes.
     QHttpServerResponse response(QByteArrayLiteral("application/json"),
-                                 QByteArrayLiteral("{\"error\":\"not found\"}"),
+                                 QByteArrayLiteral("{\"message\":\"not found\",\"error\":\"not found\"}"),
                                  QHttpServerResponder::StatusCode::NotFound);
     response.write(makeResponder(request, socket));
+    GuardedTcpServer::requestAnswered(socket);
 }
 
 } // namespace sd::api

@@ -1,0 +1,413 @@
+// The API server's connection limits under attack: idle and slow-drip connections, one greedy client,
+// oversized and overlong header blocks, and the deadlines. A real ApiServer (what `serve` runs) on loopback;
+// every client is a raw QTcpSocket bound to its own 127.0.0.0/8 address, so the server sees many clients.
+#include "apikeystore.h"
+#include "apiserver.h"
+#include "testsupport.h"
+
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QNetworkAccessManager>
+#include <QNetworkProxy>
+#include <QNetworkReply>
+#include <QSignalSpy>
+#include <QTcpSocket>
+#include <QTest>
+#include <QTimer>
+#include <memory>
+#include <vector>
+
+using namespace sd;
+
+namespace {
+
+constexpr int kPatience = 10000; // generous QTRY timeout: the point is that it happens, not how fast
+
+// One client connection with everything it received so far.
+class Client final
+{
+public:
+    Client(const QString &from, quint16 port)
+    {
+        m_socket.setSocketOption(QAbstractSocket::LowDelayOption, 1);
+        m_socket.bind(QHostAddress(from));
+        QObject::connect(&m_socket, &QTcpSocket::readyRead, &m_socket,
+                         [this] { m_received += m_socket.readAll(); });
+        m_socket.connectToHost(QHostAddress::LocalHost, port);
+    }
+    Client(const Client &) = delete;
+    Client &operator=(const Client &) = delete;
+
+    QTcpSocket &socket() { return m_socket; }
+    bool isConnected() const { return m_socket.state() == QAbstractSocket::ConnectedState; }
+    bool isClosed() const { return m_socket.state() == QAbstractSocket::UnconnectedState; }
+    void send(const QByteArray &bytes) { m_socket.write(bytes); }
+    const QByteArray &received() const { return m_received; }
+    void forget() { m_received.clear(); }
+
+    // The first complete response received (head and Content-Length body), or an empty array.
+    QByteArray response() const
+    {
+        const qsizetype end = m_received.indexOf("\r\n\r\n");
+        if (end < 0)
+            return {};
+        qsizetype length = 0;
+        for (const QByteArray &line : m_received.left(end).split('\n')) {
+            if (line.toLower().startsWith("content-length:"))
+                length = line.mid(15).trimmed().toLongLong();
+        }
+        if (m_received.size() < end + 4 + length)
+            return {};
+        return m_received.left(end + 4 + length);
+    }
+    int status() const
+    {
+        const QByteArray r = response();
+        return r.startsWith("HTTP/1.1 ") ? r.mid(9, 3).toInt() : 0;
+    }
+    QJsonObject json() const
+    {
+        const QByteArray r = response();
+        return QJsonDocument::fromJson(r.mid(r.indexOf("\r\n\r\n") + 4)).object();
+    }
+
+private:
+    QTcpSocket m_socket;
+    QByteArray m_received;
+};
+
+QString address(int block, int n)
+{
+    return QStringLiteral("127.0.%1.%2").arg(block).arg(n);
+}
+
+} // namespace
+
+class TestServerLimits final : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void cleanup();
+
+    void idleConnectionsDoNotLockOut();
+    void slowDripDoesNotLockOut();
+    void oneClientCannotTakeEverySlot();
+    void clientAtItsLimitLosesItsOwnOldestIdle();
+    void headerLimits_data();
+    void headerLimits();
+    void headerDeadlineCutsSlowDrip();
+    void keepAliveIdleDeadline();
+    void oldestIdleEvictedWhenFull();
+
+private:
+    void start(const api::ConnectionLimits &limits);
+    std::unique_ptr<Client> connectFrom(const QString &from);
+    QByteArray getPage(const QByteArray &extraHeaders = {}) const;
+    int normalRequest(); // an authenticated GET through QNetworkAccessManager; the HTTP status
+
+    std::unique_ptr<test::TempDatabase> m_db;
+    std::unique_ptr<api::ApiServer> m_server;
+    QString m_key;
+};
+
+void TestServerLimits::cleanup()
+{
+    m_server.reset();
+    m_db.reset();
+}
+
+void TestServerLimits::start(const api::ConnectionLimits &limits)
+{
+    m_db = std::make_unique<test::TempDatabase>();
+    m_server = std::make_unique<api::ApiServer>(m_db->store());
+    m_server->setLimits(limits);
+    QString error;
+    QVERIFY2(m_server->listen(QHostAddress::LocalHost, 0, false, &error), qPrintable(error));
+    auto created = api::ApiKeyStore(m_db->store().db()).create(QStringLiteral("tests"));
+    QVERIFY(created.ok());
+    m_key = created->secret;
+}
+
+std::unique_ptr<Client> TestServerLimits::connectFrom(const QString &from)
+{
+    return std::make_unique<Client>(from, m_server->port());
+}
+
+QByteArray TestServerLimits::getPage(const QByteArray &extraHeaders) const
+{
+    return "GET /v1/pages/" + m_db->store().page.get().id.toLatin1() +
+           " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: OAuth " + m_key.toLatin1() + "\r\n" +
+           extraHeaders + "\r\n";
+}
+
+int TestServerLimits::normalRequest()
+{
+    QNetworkAccessManager nam;
+    nam.setProxy(QNetworkProxy::NoProxy);
+    QNetworkRequest request(
+        QUrl(m_server->url() + QStringLiteral("v1/pages/") + m_db->store().page.get().id));
+    request.setRawHeader("Authorization", "OAuth " + m_key.toLatin1());
+    QNetworkReply *reply = nam.get(request);
+    QSignalSpy finished(reply, &QNetworkReply::finished);
+    if (!reply->isFinished())
+        finished.wait(kPatience);
+    const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    delete reply;
+    return status;
+}
+
+void TestServerLimits::idleConnectionsDoNotLockOut()
+{
+    api::ConnectionLimits limits;
+    limits.headerTimeoutMs = 600000; // no deadline comes to the rescue: only eviction can let us in
+    limits.idleTimeoutMs = 600000;
+    start(limits);
+    std::vector<std::unique_ptr<Client>> idle;
+    for (int i = 1; i <= 80; ++i) // 80 clients, one silent connection each: more than the server holds
+        idle.push_back(connectFrom(address(1, i)));
+    QTRY_COMPARE_WITH_TIMEOUT(m_server->openConnections(), limits.maxConnections, kPatience);
+    QCOMPARE(normalRequest(), 200);
+    QCOMPARE(normalRequest(), 200);
+    QVERIFY(m_server->openConnections() <= limits.maxConnections);
+}
+
+void TestServerLimits::slowDripDoesNotLockOut()
+{
+    api::ConnectionLimits limits;
+    limits.headerTimeoutMs = 600000;
+    limits.requestTimeoutMs = 600000;
+    limits.idleTimeoutMs = 600000;
+    start(limits); // a request arriving for over evictWaitingAfterMs (1 s) may be cut to make room
+
+    std::vector<std::unique_ptr<Client>> drips;
+    for (int i = 1; i <= 200; ++i) { // 200 clients each sending one byte of a never-ending head at a time
+        drips.push_back(connectFrom(address(2, i)));
+        drips.back()->send("G");
+    }
+    QTimer drip;
+    drip.setInterval(100);
+    connect(&drip, &QTimer::timeout, this, [&drips] {
+        for (const auto &c : drips) {
+            if (c->isConnected())
+                c->send("X");
+        }
+    });
+    drip.start();
+    QTRY_COMPARE_WITH_TIMEOUT(m_server->openConnections(), limits.maxConnections, kPatience);
+    QTest::qWait(2 * limits.evictWaitingAfterMs);
+    QCOMPARE(normalRequest(), 200);
+    QCOMPARE(normalRequest(), 200);
+}
+
+void TestServerLimits::oneClientCannotTakeEverySlot()
+{
+    api::ConnectionLimits limits; // the defaults: 64 in all, 16 per client
+    start(limits);
+    std::vector<std::unique_ptr<Client>> greedy;
+    const QByteArray unfinished = "GET /v1/pages/x HTTP/1.1\r\nHost: x\r\n";
+    // Fill its share with connections that each get one answer and then start a request they never finish
+    // (sent in the same write, so the answer proves the server has read that too: none of them is idle).
+    for (int i = 0; i < limits.maxConnectionsPerClient; ++i) {
+        greedy.push_back(connectFrom(address(3, 1)));
+        greedy.back()->send(getPage() + unfinished);
+        QTRY_COMPARE_WITH_TIMEOUT(greedy.back()->status(), 200, kPatience);
+    }
+    for (int i = limits.maxConnectionsPerClient; i < 70; ++i) {
+        greedy.push_back(connectFrom(address(3, 1)));
+        greedy.back()->send(unfinished);
+    }
+    const auto refused = [&greedy] {
+        return std::count_if(greedy.begin(), greedy.end(), [](const auto &c) { return c->status() == 503; });
+    };
+    QTRY_COMPARE_WITH_TIMEOUT(refused(), 70 - limits.maxConnectionsPerClient, kPatience);
+    QCOMPARE(m_server->openConnections(), limits.maxConnectionsPerClient);
+    for (const auto &c : greedy) {
+        if (c->status() == 503)
+            QVERIFY2(
+                c->json().value(QStringLiteral("message")).toString().contains(QStringLiteral("per client")),
+                c->received().constData());
+        else
+            QVERIFY(c->isConnected());
+    }
+    // Someone else still gets in, from the same machine's other address.
+    const auto other = connectFrom(address(3, 2));
+    other->send(getPage());
+    QTRY_COMPARE_WITH_TIMEOUT(other->status(), 200, kPatience);
+}
+
+void TestServerLimits::clientAtItsLimitLosesItsOwnOldestIdle()
+{
+    api::ConnectionLimits limits;
+    limits.maxConnectionsPerClient = 3;
+    start(limits);
+    std::vector<std::unique_ptr<Client>> own;
+    for (int i = 0; i < 3; ++i) { // three keep-alive connections, each idle after one answered request
+        own.push_back(connectFrom(address(4, 1)));
+        own.back()->send(getPage());
+        QTRY_COMPARE_WITH_TIMEOUT(own.back()->status(), 200, kPatience);
+    }
+    const auto fourth = connectFrom(address(4, 1));
+    fourth->send(getPage());
+    QTRY_COMPARE_WITH_TIMEOUT(fourth->status(), 200, kPatience);
+    QTRY_VERIFY_WITH_TIMEOUT(own[0]->isClosed(), kPatience); // the oldest idle one made room
+    QVERIFY(own[1]->isConnected());
+    QVERIFY(own[2]->isConnected());
+    QCOMPARE(m_server->openConnections(), 3);
+}
+
+void TestServerLimits::headerLimits_data()
+{
+    QTest::addColumn<QByteArray>("extraHeaders");
+    QTest::addColumn<int>("pieceSize"); // 0: the whole request in one write
+    QTest::addColumn<int>("status");
+
+    QByteArray big; // ~105 KB in 14 fields, each below the per-field limit
+    for (int i = 0; i < 14; ++i)
+        big += "X-Pad-" + QByteArray::number(i) + ": " + QByteArray(7500, 'a') + "\r\n";
+    QTest::newRow("105 KB head in one write") << big << 0 << 431;
+    QTest::newRow("105 KB head in 1 KB writes") << big << 1024 << 431;
+
+    const auto fields = [](int n) {
+        QByteArray out;
+        for (int i = 0; i < n; ++i)
+            out += "X-Field-" + QByteArray::number(i) + ": v\r\n";
+        return out;
+    };
+    // getPage() already has Host and Authorization.
+    QTest::newRow("101 fields") << fields(99) << 0 << 431;
+    QTest::newRow("100 fields with Authorization are served") << fields(98) << 0 << 200;
+    QTest::newRow("one 9 KB field") << QByteArray("X-Big: " + QByteArray(9 * 1024, 'b') + "\r\n") << 0 << 431;
+    QTest::newRow("16 KB head in 1 KB writes is served")
+        << QByteArray("X-A: " + QByteArray(8000, 'a') + "\r\nX-B: " + QByteArray(8000, 'a') + "\r\n") << 1024
+        << 200;
+}
+
+void TestServerLimits::headerLimits()
+{
+    QFETCH(QByteArray, extraHeaders);
+    QFETCH(int, pieceSize);
+    QFETCH(int, status);
+    start(api::ConnectionLimits{});
+    const QByteArray request = getPage(extraHeaders);
+    const auto client = connectFrom(address(5, 1));
+    QTRY_VERIFY_WITH_TIMEOUT(client->isConnected(), kPatience);
+    if (pieceSize == 0) {
+        client->send(request);
+    } else {
+        for (qsizetype at = 0; at < request.size() && client->isConnected(); at += pieceSize) {
+            client->send(request.mid(at, pieceSize));
+            client->socket().waitForBytesWritten(1000);
+            QTest::qWait(2);
+        }
+    }
+    QTRY_VERIFY_WITH_TIMEOUT(client->status() != 0, kPatience);
+    QVERIFY2(client->status() == status, client->response().left(300).constData());
+    if (status == 431) { // the API's error shape
+        const QJsonObject json = client->json();
+        QVERIFY2(!json.value(QStringLiteral("message")).toString().isEmpty(), client->response().constData());
+        QCOMPARE(json.value(QStringLiteral("error")), json.value(QStringLiteral("message")));
+        QVERIFY(client->response().contains("Content-Type: application/json"));
+        QTRY_VERIFY_WITH_TIMEOUT(client->isClosed(), kPatience);
+    }
+}
+
+void TestServerLimits::headerDeadlineCutsSlowDrip()
+{
+    api::ConnectionLimits limits;
+    limits.headerTimeoutMs = 500;
+    limits.requestTimeoutMs = 600000; // only the header deadline may end it
+    limits.idleTimeoutMs = 600000;
+    start(limits);
+    const auto drip = connectFrom(address(6, 1));
+    const auto silent = connectFrom(address(6, 2)); // connects and never sends a byte
+    QTRY_VERIFY_WITH_TIMEOUT(drip->isConnected(), kPatience);
+    const QByteArray head = getPage();
+    qsizetype sent = 0;
+    QTimer timer;
+    timer.setInterval(50);
+    connect(&timer, &QTimer::timeout, this, [&] {
+        if (drip->isConnected() && sent < head.size() - 1) // never the last byte
+            drip->send(head.mid(sent++, 1));
+    });
+    timer.start();
+    QTRY_VERIFY_WITH_TIMEOUT(drip->isClosed(), kPatience);
+    QCOMPARE(drip->status(), 408);
+    QTRY_VERIFY_WITH_TIMEOUT(silent->isClosed(), kPatience);
+    QCOMPARE(silent->received(), QByteArray()); // nothing was asked, so nothing is answered
+    QTRY_COMPARE_WITH_TIMEOUT(m_server->openConnections(), 0, kPatience);
+}
+
+void TestServerLimits::keepAliveIdleDeadline()
+{
+    api::ConnectionLimits limits;
+    limits.idleTimeoutMs = 300;
+    limits.headerTimeoutMs = 20000;
+    limits.requestTimeoutMs = 20000;
+    start(limits);
+    const auto client = connectFrom(address(7, 1));
+    QTRY_VERIFY_WITH_TIMEOUT(client->isConnected(), kPatience);
+    // A request whose head arrives with pauses longer than the idle deadline is mid-request, not idle.
+    const QByteArray head = getPage();
+    const qsizetype third = head.size() / 3;
+    client->send(head.left(third));
+    QTest::qWait(3 * limits.idleTimeoutMs);
+    client->send(head.mid(third, third));
+    QTest::qWait(3 * limits.idleTimeoutMs);
+    client->send(head.mid(2 * third));
+    QTRY_COMPARE_WITH_TIMEOUT(client->status(), 200, kPatience);
+    // Once answered, the connection is idle and closed after the idle deadline, without another answer.
+    const QByteArray answered = client->received();
+    QTRY_VERIFY_WITH_TIMEOUT(client->isClosed(), kPatience);
+    QCOMPARE(client->received(), answered);
+    QTRY_COMPARE_WITH_TIMEOUT(m_server->openConnections(), 0, kPatience);
+}
+
+void TestServerLimits::oldestIdleEvictedWhenFull()
+{
+    api::ConnectionLimits limits;
+    limits.maxConnections = 6;
+    limits.headerTimeoutMs = 600000;
+    limits.idleTimeoutMs = 600000;
+    limits.evictWaitingAfterMs = 600000; // only idle connections may be evicted here
+    start(limits);
+    std::vector<std::unique_ptr<Client>> held;
+    // 1: mid-request (not idle, however old); 2..6: idle after one answered request each, in that order.
+    held.push_back(connectFrom(address(8, 1)));
+    const QByteArray head = getPage();
+    held[0]->send(head.left(20));
+    QTRY_COMPARE_WITH_TIMEOUT(m_server->openConnections(), 1, kPatience);
+    for (int i = 2; i <= 6; ++i) {
+        held.push_back(connectFrom(address(8, i)));
+        held.back()->send(getPage());
+        QTRY_COMPARE_WITH_TIMEOUT(held.back()->status(), 200, kPatience);
+    }
+    QCOMPARE(m_server->openConnections(), 6);
+
+    const auto newcomer = connectFrom(address(8, 7));
+    newcomer->send(getPage());
+    QTRY_COMPARE_WITH_TIMEOUT(newcomer->status(), 200, kPatience);
+    QTRY_VERIFY_WITH_TIMEOUT(held[1]->isClosed(), kPatience); // the oldest idle one
+    QCOMPARE(held[1]->status(), 200);                         // and it got no second answer
+    QCOMPARE(held[1]->received(), held[1]->response());
+    QVERIFY(held[0]->isConnected());
+    for (int i = 2; i < 6; ++i)
+        QVERIFY(held[i]->isConnected());
+    // The one mid-request was left alone and is answered when it finishes.
+    held[0]->send(head.mid(20));
+    QTRY_COMPARE_WITH_TIMEOUT(held[0]->status(), 200, kPatience);
+
+    // With nothing idle and nothing old enough to cut, a newcomer is told to come back.
+    for (const auto &c : held) {
+        if (c->isConnected())
+            c->send("GET / HTTP/1.1\r\n");
+    }
+    newcomer->send("GET / HTTP/1.1\r\n");
+    QTest::qWait(100);
+    const auto refused = connectFrom(address(8, 8));
+    QTRY_COMPARE_WITH_TIMEOUT(refused->status(), 503, kPatience);
+    QVERIFY(!refused->json().value(QStringLiteral("message")).toString().isEmpty());
+}
+
+QTEST_GUILESS_MAIN(TestServerLimits)
+#include "tst_serverlimits.moc"
