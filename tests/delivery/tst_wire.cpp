@@ -163,22 +163,31 @@ private Q_SLOTS:
 
     void compressedAnswers_data()
     {
+        QTest::addColumn<QByteArray>("body");
         QTest::addColumn<QByteArray>("plain");
         QTest::addColumn<QString>("errorClass");
+        QTest::addColumn<QString>("reason");
         // A small gzip answer is still read (and kept decompressed).
-        QTest::newRow("small gzip") << QByteArray("accepted") << "";
+        QTest::newRow("small gzip") << gzip("accepted") << QByteArray("accepted") << ""
+                                    << "";
+        QTest::newRow("not gzip at all")
+            << QByteArray("plain text, labelled gzip") << QByteArray() << "protocol"
+            << "decompression failed: ";
         // 64 MiB of zeros in about 64 KB: far past Qt's decompression safety threshold (10 MiB at a ratio
         // over 40).
-        QTest::newRow("gzip bomb") << QByteArray(64 * 1024 * 1024, '\0') << "protocol";
+        QTest::newRow("gzip bomb") << gzip(QByteArray(64 * 1024 * 1024, '\0')) << QByteArray() << "protocol"
+                                   << "decompression bomb";
     }
     void compressedAnswers()
     {
+        QFETCH(QByteArray, body);
         QFETCH(QByteArray, plain);
         QFETCH(QString, errorClass);
+        QFETCH(QString, reason);
         Setup t;
         HttpReceiver::Script script;
         script.headers << qMakePair(QByteArray("Content-Encoding"), QByteArray("gzip"));
-        script.body = gzip(plain);
+        script.body = body;
         t.receiver.setDefault(script);
         t.send();
         QTRY_VERIFY_WITH_TIMEOUT(t.attempted(), 15000);
