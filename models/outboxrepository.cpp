@@ -148,6 +148,20 @@ std::vector<Message> OutboxRepository::list(const MessageFilter &f)
     return out;
 }
 
+void OutboxRepository::forEach(ReadSnapshot &snapshot, const MessageFilter &f,
+                               const std::function<void(const Message &)> &visit)
+{
+    QVariantList binds;
+    const QString sql = QStringLiteral("SELECT ") + kListColumns +
+                        QStringLiteral(" FROM messages m JOIN subscribers s ON s.id = m.subscriber_id") +
+                        where(f, binds) + QStringLiteral(" ORDER BY m.created_at DESC, ") +
+                        (m_db.isPostgres() ? QStringLiteral("m.id DESC") : QStringLiteral("m.rowid DESC")) +
+                        m_db.limitClause(f.limit, f.offset);
+    StreamQuery q(snapshot, sql, binds);
+    while (q.next())
+        visit(readMessage(q.row(), false));
+}
+
 int OutboxRepository::count(const MessageFilter &f)
 {
     QVariantList binds;

@@ -2,8 +2,10 @@
 
 #include "database.h"
 #include "domain.h"
+#include "streamquery.h"
 
 #include <QHash>
+#include <functional>
 #include <optional>
 #include <vector>
 
@@ -81,6 +83,11 @@ public:
     int releaseForSubscriber(const QString &subscriberId, const QDateTime &now);
     int cancelForSubscriber(const QString &subscriberId, const QDateTime &now);
     QStringList failedSince(const QDateTime &since);
+    // list() one row at a time (same rows, same order) inside `snapshot`: bounded memory at any size.
+    void forEach(ReadSnapshot &snapshot, const MessageFilter &filter,
+                 const std::function<void(const Message &)> &visit);
+    // The WHERE clause of list() and count() over `messages m JOIN subscribers s`, for report queries.
+    QString filterClause(const MessageFilter &filter, QVariantList &binds) const { return where(filter, binds); }
 
 private:
     void recordChunkPostgres(const Outcome *first, int count, const QString &owner);

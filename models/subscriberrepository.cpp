@@ -8,31 +8,48 @@ namespace {
 const QString kColumns = QStringLiteral("id, endpoint, email, component_ids, secret, previous_secret, "
                                         "previous_secret_expires_at, unsubscribe_token, "
                                         "state, created_at, quarantined_at, purge_at, unsubscribed_at");
+
+Subscriber readSubscriber(const QSqlQuery &q)
+{
+    Subscriber s;
+    s.id = q.value(0).toString();
+    s.endpoint = q.value(1).toString();
+    s.email = q.value(2).toString();
+    s.componentIds = jsoncol::toStringList(q.value(3).toString());
+    s.secret = q.value(4).toString();
+    s.previousSecret = q.value(5).toString();
+    s.previousSecretExpiresAt = dateFromDb(q.value(6));
+    s.unsubscribeToken = q.value(7).toString();
+    s.state = parseSubscriberState(q.value(8).toString()).value_or(SubscriberState::Active);
+    s.createdAt = dateFromDb(q.value(9));
+    s.quarantinedAt = dateFromDb(q.value(10));
+    s.purgeAt = dateFromDb(q.value(11));
+    s.unsubscribedAt = dateFromDb(q.value(12));
+    return s;
 }
+} // namespace
 
 std::vector<Subscriber> SubscriberRepository::select(const QString &where, const QVariantList &binds)
 {
     QSqlQuery &q =
         m_db.run(QStringLiteral("SELECT ") + kColumns + QStringLiteral(" FROM subscribers ") + where, binds);
     std::vector<Subscriber> out;
-    while (q.next()) {
-        Subscriber s;
-        s.id = q.value(0).toString();
-        s.endpoint = q.value(1).toString();
-        s.email = q.value(2).toString();
-        s.componentIds = jsoncol::toStringList(q.value(3).toString());
-        s.secret = q.value(4).toString();
-        s.previousSecret = q.value(5).toString();
-        s.previousSecretExpiresAt = dateFromDb(q.value(6));
-        s.unsubscribeToken = q.value(7).toString();
-        s.state = parseSubscriberState(q.value(8).toString()).value_or(SubscriberState::Active);
-        s.createdAt = dateFromDb(q.value(9));
-        s.quarantinedAt = dateFromDb(q.value(10));
-        s.purgeAt = dateFromDb(q.value(11));
-        s.unsubscribedAt = dateFromDb(q.value(12));
-        out.push_back(std::move(s));
-    }
+    while (q.next())
+        out.push_back(readSubscriber(q));
     return out;
+}
+
+void SubscriberRepository::forEach(ReadSnapshot &snapshot, std::optional<SubscriberState> state,
+                                   const std::function<void(const Subscriber &)> &visit)
+{
+    const QString where =
+        state ? QStringLiteral("WHERE state = ?") : QStringLiteral("WHERE state != 'unsubscribed'");
+    StreamQuery q(snapshot,
+                  QStringLiteral("SELECT ") + kColumns + QStringLiteral(" FROM subscribers ") + where +
+                      QStringLiteral(" ORDER BY created_at, id"),
+                  state ? QVariantList{toString(*state)} : QVariantList{});
+    while (q.next())
+        visit(readSubscriber(q.row()));
 }
 
 std::vector<Subscriber> SubscriberRepository::list(std::optional<SubscriberState> state, int limit,

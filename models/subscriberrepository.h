@@ -2,7 +2,9 @@
 
 #include "database.h"
 #include "domain.h"
+#include "streamquery.h"
 
+#include <functional>
 #include <optional>
 #include <vector>
 
@@ -24,6 +26,9 @@ public:
     void insert(const Subscriber &s);
     void update(const Subscriber &s);
     void purge(const QString &id); // deletes the subscriber with its messages and attempts
+    // list() one row at a time (same rows, same order) inside `snapshot`: bounded memory at any size.
+    void forEach(ReadSnapshot &snapshot, std::optional<SubscriberState> state,
+                 const std::function<void(const Subscriber &)> &visit);
 
 private:
     std::vector<Subscriber> select(const QString &where, const QVariantList &binds);

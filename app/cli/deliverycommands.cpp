@@ -2,8 +2,10 @@
 #include "databasefiles.h"
 #include "deliverycontroller.h"
 #include "deliveryreport.h"
+#include "reportstream.h"
 #include "deliverysettings.h"
 #include "jsonviews.h"
+#include "listingwriter.h"
 #include "resendservice.h"
 #include "smtpsettings.h"
 #include "timeformat.h"
@@ -11,6 +13,7 @@
 #include "values.h"
 
 #include <QEventLoop>
+#include <QFile>
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QRegularExpression>
@@ -75,34 +78,47 @@ QString latency(const Message &m)
     return m.lastDurationMs < 0 ? QString() : QString::number(m.lastDurationMs);
 }
 
+QStringList messageCells(const Message &m)
+{
+    return QStringList{m.id,
+                       timefmt::isoUtc(m.createdAt),
+                       toString(m.kind) + QLatin1Char(' ') + m.subjectName,
+                       m.endpoint,
+                       toString(m.state),
+                       QString::number(m.attempts),
+                       m.lastHttpStatus ? QString::number(m.lastHttpStatus) : QString(),
+                       latency(m),
+                       m.lastErrorClass.isEmpty() ? QString()
+                                                  : m.lastErrorClass + QStringLiteral(": ") + m.lastError};
+}
+
+// Streamed from one snapshot of the store (issue 11): --json writes each delivery as it is read; the table
+// reads the rows twice (widths, then lines) rather than keeping them.
 int listMessages(Context &ctx, const MessageFilter &filter)
 {
-    const auto list = ctx.store->outbox.list(filter);
-    if (ctx.json) {
-        QJsonArray array;
-        for (const Message &m : list)
-            array.append(json::message(m));
-        ctx.printJson(array);
+    try {
+        ReadSnapshot snapshot(ctx.store->db());
+        if (ctx.json) {
+            JsonArrayWriter array(ctx.out);
+            ctx.store->outbox.forEach(snapshot, filter,
+                                      [&](const Message &m) { array.append(json::message(m)); });
+            array.finish();
+            return 0;
+        }
+        TableWriter table(ctx.out,
+                          {QStringLiteral("ID"), QStringLiteral("CREATED"), QStringLiteral("EVENT"),
+                           QStringLiteral("ENDPOINT"), QStringLiteral("STATE"), QStringLiteral("ATTEMPTS"),
+                           QStringLiteral("HTTP"), QStringLiteral("MS"), QStringLiteral("ERROR")});
+        ctx.store->outbox.forEach(snapshot, filter,
+                                  [&](const Message &m) { table.measure(messageCells(m)); });
+        table.printHeader();
+        ctx.store->outbox.forEach(snapshot, filter, [&](const Message &m) { table.print(messageCells(m)); });
+        ctx.out.flush();
         return 0;
+    } catch (const StoreError &e) {
+        ctx.out.flush();
+        return ctx.fail(QStringLiteral("database error: %1").arg(e.message()));
     }
-    QList<QStringList> rows;
-    for (const Message &m : list) {
-        rows << QStringList{
-            m.id,
-            timefmt::isoUtc(m.createdAt),
-            toString(m.kind) + QLatin1Char(' ') + m.subjectName,
-            m.endpoint,
-            toString(m.state),
-            QString::number(m.attempts),
-            m.lastHttpStatus ? QString::number(m.lastHttpStatus) : QString(),
-            latency(m),
-            m.lastErrorClass.isEmpty() ? QString() : m.lastErrorClass + QStringLiteral(": ") + m.lastError};
-    }
-    ctx.printTable({QStringLiteral("ID"), QStringLiteral("CREATED"), QStringLiteral("EVENT"),
-                    QStringLiteral("ENDPOINT"), QStringLiteral("STATE"), QStringLiteral("ATTEMPTS"),
-                    QStringLiteral("HTTP"), QStringLiteral("MS"), QStringLiteral("ERROR")},
-                   rows);
-    return 0;
 }
 
 int messages(Context &ctx, const QCommandLineParser &, const QStringList &)
@@ -517,25 +533,43 @@ int report(Context &ctx, const QCommandLineParser &parser, const QStringList &)
     MessageFilter filter;
     filter.endpointContains = parser.value(QStringLiteral("endpoint"));
     filter.state = state.value();
-    const Result<DeliveryReport> built = DeliveryReport::build(*ctx.store, filter, since.value());
-    if (!built)
-        return ctx.fail(built.error());
-    const QByteArray bytes = format == QLatin1String("csv") ? built->toCsv() : built->toJson();
+    const bool csv = format == QLatin1String("csv");
+    // Written row by row as the store is read (issue 11): memory stays flat however many attempts there are.
+    auto write = [&](QIODevice &device) -> Result<ReportStream::Written> {
+        try {
+            ReportStream stream(*ctx.store, filter, since.value());
+            return csv ? stream.writeCsv(device) : stream.writeJson(device, QDateTime::currentDateTimeUtc());
+        } catch (const StoreError &e) {
+            return Error{QStringLiteral("database error: %1").arg(e.message())};
+        }
+    };
     if (out == QLatin1String("-")) {
         ctx.out.flush();
-        fwrite(bytes.constData(), 1, static_cast<size_t>(bytes.size()), stdout);
-        fflush(stdout);
+        QFile stdoutFile;
+        if (!stdoutFile.open(stdout, QIODevice::WriteOnly))
+            return ctx.fail(QStringLiteral("cannot write to standard output"));
+        const Result<ReportStream::Written> written = write(stdoutFile);
+        stdoutFile.flush();
+        if (!written)
+            return ctx.fail(written.error());
         return 0;
     }
     if (QFileInfo(out).isDir())
         return ctx.fail(QStringLiteral("%1 is a directory; give a file name").arg(out));
     // Written beside the target and renamed over it: a failed export leaves any earlier file as it was.
     QSaveFile file(out);
-    if (!file.open(QIODevice::WriteOnly) || file.write(bytes) != bytes.size() || !file.commit())
+    if (!file.open(QIODevice::WriteOnly))
         return ctx.fail(QStringLiteral("cannot write %1: %2").arg(out, file.errorString()));
-    const DeliveryReport::Total &t = built->overall();
-    ctx.err << "wrote " << out << ": " << built->rows().size() << " attempts, " << built->byEndpoint().size()
-            << " endpoints, " << t.successes << " succeeded, " << t.failures() << " failed" << Qt::endl;
+    const Result<ReportStream::Written> written = write(file);
+    if (!written) {
+        file.cancelWriting();
+        return ctx.fail(written.error());
+    }
+    if (!file.commit())
+        return ctx.fail(QStringLiteral("cannot write %1: %2").arg(out, file.errorString()));
+    const ReportStream::Written &w = written.value();
+    ctx.err << "wrote " << out << ": " << w.attempts << " attempts, " << w.endpoints << " endpoints, "
+            << w.successes << " succeeded, " << (w.attempts - w.successes) << " failed" << Qt::endl;
     return 0;
 }
 

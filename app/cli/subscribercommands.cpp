@@ -3,6 +3,7 @@
 #include "deliverysettings.h"
 #include "endpointurl.h"
 #include "jsonviews.h"
+#include "listingwriter.h"
 #include "subscriberservice.h"
 #include "targetpolicy.h"
 #include "values.h"
@@ -60,42 +61,54 @@ int subscriberAdd(Context &ctx, const QCommandLineParser &parser, const QStringL
     return 0;
 }
 
+QStringList subscriberCells(const Subscriber &s)
+{
+    return QStringList{s.id,
+                       toString(s.state),
+                       endpointurl::redacted(s.endpoint),
+                       s.email,
+                       s.componentIds.isEmpty() ? QStringLiteral("all")
+                                                : s.componentIds.join(QLatin1Char(' ')),
+                       s.secret.isEmpty() ? QStringLiteral("no") : QStringLiteral("yes")};
+}
+
+// Streamed from one snapshot of the store (issue 11): --json writes each subscriber as it is read; the
+// table reads the rows twice (widths, then lines) rather than keeping them.
 int subscriberList(Context &ctx, const QCommandLineParser &parser, const QStringList &)
 {
     const QString stateText = parser.value(QStringLiteral("state"));
-    std::vector<Subscriber> list;
-    if (stateText.isEmpty() || stateText == QLatin1String("all")) {
-        list = ctx.store->subscribers.list();
-    } else {
-        auto state = parseSubscriberState(stateText);
+    std::optional<SubscriberState> state;
+    if (!stateText.isEmpty() && stateText != QLatin1String("all")) {
+        state = parseSubscriberState(stateText);
         if (!state)
             return ctx.fail(
                 QStringLiteral("unknown subscriber state \"%1\"; valid values: active, quarantined, "
                                "unsubscribed, all")
                     .arg(stateText));
-        list = ctx.store->subscribers.list(*state);
     }
-    if (ctx.json) {
-        QJsonArray array;
-        for (const Subscriber &s : list)
-            array.append(json::subscriber(s));
-        ctx.printJson(array);
+    try {
+        ReadSnapshot snapshot(ctx.store->db());
+        if (ctx.json) {
+            JsonArrayWriter array(ctx.out);
+            ctx.store->subscribers.forEach(snapshot, state,
+                                           [&](const Subscriber &s) { array.append(json::subscriber(s)); });
+            array.finish();
+            return 0;
+        }
+        TableWriter table(ctx.out,
+                          {QStringLiteral("ID"), QStringLiteral("STATE"), QStringLiteral("ENDPOINT"),
+                           QStringLiteral("EMAIL"), QStringLiteral("COMPONENTS"), QStringLiteral("SIGNED")});
+        ctx.store->subscribers.forEach(snapshot, state,
+                                       [&](const Subscriber &s) { table.measure(subscriberCells(s)); });
+        table.printHeader();
+        ctx.store->subscribers.forEach(snapshot, state,
+                                       [&](const Subscriber &s) { table.print(subscriberCells(s)); });
+        ctx.out.flush();
         return 0;
+    } catch (const StoreError &e) {
+        ctx.out.flush();
+        return ctx.fail(QStringLiteral("database error: %1").arg(e.message()));
     }
-    QList<QStringList> rows;
-    for (const Subscriber &s : list) {
-        rows << QStringList{s.id,
-                            toString(s.state),
-                            endpointurl::redacted(s.endpoint),
-                            s.email,
-                            s.componentIds.isEmpty() ? QStringLiteral("all")
-                                                     : s.componentIds.join(QLatin1Char(' ')),
-                            s.secret.isEmpty() ? QStringLiteral("no") : QStringLiteral("yes")};
-    }
-    ctx.printTable({QStringLiteral("ID"), QStringLiteral("STATE"), QStringLiteral("ENDPOINT"),
-                    QStringLiteral("EMAIL"), QStringLiteral("COMPONENTS"), QStringLiteral("SIGNED")},
-                   rows);
-    return 0;
 }
 
 int needOne(Context &ctx, const QStringList &positional, const char *what)

@@ -1,62 +1,14 @@
 #include "deliveryreport.h"
 
-#include "csv.h"
-#include "endpointurl.h"
+#include "reportstream.h"
 #include "store.h"
 #include "timeformat.h"
 #include "values.h"
 
-#include <QHash>
-#include <QJsonArray>
-#include <QJsonDocument>
-#include <QJsonObject>
-#include <QMap>
-#include <QSet>
 #include <algorithm>
 
 namespace sd {
 namespace {
-
-struct MessageInfo
-{
-    EventKind kind = EventKind::Component;
-    QString subject;
-};
-
-QHash<QString, MessageInfo> messageInfo(Store &store, const QStringList &ids)
-{
-    QHash<QString, MessageInfo> out;
-    constexpr int kChunk = 400;
-    for (int i = 0; i < ids.size(); i += kChunk) {
-        const QStringList chunk = ids.mid(i, kChunk);
-        QStringList marks;
-        QVariantList binds;
-        for (const QString &id : chunk) {
-            marks << QStringLiteral("?");
-            binds << id;
-        }
-        QSqlQuery &q =
-            store.db().run(QStringLiteral("SELECT id, kind, subject_name FROM messages WHERE id IN (") +
-                               marks.join(QLatin1Char(',')) + QStringLiteral(")"),
-                           binds);
-        while (q.next())
-            out.insert(q.value(0).toString(),
-                       {parseEventKind(q.value(1).toString()).value_or(EventKind::Component),
-                        q.value(2).toString()});
-    }
-    return out;
-}
-
-QJsonObject totalJson(const DeliveryReport::Total &t, const QString &keyName)
-{
-    return QJsonObject{{keyName, t.key},
-                       {QStringLiteral("attempts"), t.attempts},
-                       {QStringLiteral("successes"), t.successes},
-                       {QStringLiteral("failures"), t.failures()},
-                       {QStringLiteral("success_rate"), t.successRate()},
-                       {QStringLiteral("mean_ms"), t.meanMs},
-                       {QStringLiteral("p95_ms"), t.p95Ms}};
-}
 
 QString percent(double rate)
 {
@@ -65,111 +17,44 @@ QString percent(double rate)
 
 } // namespace
 
-Result<DeliveryReport> DeliveryReport::build(Store &store, const MessageFilter &filter,
-                                             const QDateTime &since)
+Result<DeliveryReport> DeliveryReport::read(Store &store, const MessageFilter &filter, const QDateTime &since,
+                                            int latestRows)
 {
     DeliveryReport report;
     report.m_since = since;
     report.m_generatedAt = QDateTime::currentDateTimeUtc();
     report.m_filterText = filterDescription(filter);
-    MessageFilter f = filter;
-    f.limit = -1;
-    f.offset = 0;
     try {
-        const std::vector<Attempt> attempts = store.outbox.attemptsSince(since, f);
-        QStringList ids;
-        QSet<QString> seen;
-        for (const Attempt &a : attempts) {
-            if (!seen.contains(a.messageId)) {
-                seen.insert(a.messageId);
-                ids << a.messageId;
-            }
+        ReportStream stream(store, filter, since);
+        if (latestRows < 0) {
+            stream.forEachRow([&report](const Row &r) {
+                report.m_rows.push_back(r);
+                return true;
+            });
+        } else {
+            report.m_rows = stream.latestRows(latestRows);
         }
-        const QHash<QString, MessageInfo> info = messageInfo(store, ids);
-        report.m_rows.reserve(attempts.size());
-        for (const Attempt &a : attempts) {
-            Row r;
-            r.startedAt = a.startedAt;
-            r.messageId = a.messageId;
-            const MessageInfo mi = info.value(a.messageId);
-            r.kind = mi.kind;
-            r.subject = mi.subject;
-            // Attempts are recorded redacted; older rows may not be.
-            r.endpoint = endpointurl::redacted(a.endpoint);
-            r.attemptNumber = a.attemptNumber;
-            r.trigger = a.trigger;
-            r.httpStatus = a.httpStatus;
-            r.durationMs = a.durationMs;
-            r.errorClass = a.errorClass;
-            r.errorText = endpointurl::redacted(a.errorText);
-            r.success = a.errorClass.isEmpty() && a.httpStatus >= 200 && a.httpStatus < 300;
-            report.m_rows.push_back(std::move(r));
-        }
+        ReportStream::Summary summary = stream.summary();
+        report.m_overall = summary.overall;
+        report.m_byEndpoint = std::move(summary.byEndpoint);
+        report.m_byEvent = std::move(summary.byEvent);
+        report.m_histogram = std::move(summary.histogram);
     } catch (const StoreError &e) {
         return Error{QStringLiteral("database error: %1").arg(e.message())};
     }
-    report.m_byEndpoint = totals(report.m_rows, true);
-    report.m_byEvent = totals(report.m_rows, false);
-    Total overall;
-    overall.key = QStringLiteral("all");
-    std::vector<qint64> durations;
-    qint64 sum = 0;
-    for (const Row &r : report.m_rows) {
-        ++overall.attempts;
-        overall.successes += r.success ? 1 : 0;
-        durations.push_back(r.durationMs);
-        sum += r.durationMs;
-    }
-    if (!durations.empty()) {
-        std::sort(durations.begin(), durations.end());
-        const size_t rank = (durations.size() * 95 + 99) / 100;
-        overall.p95Ms = durations[std::max<size_t>(rank, 1) - 1];
-        overall.meanMs = sum / static_cast<qint64>(durations.size());
-    }
-    report.m_overall = overall;
     return report;
 }
 
-std::vector<DeliveryReport::Total> DeliveryReport::totals(const std::vector<Row> &rows, bool byEndpoint)
+Result<DeliveryReport> DeliveryReport::build(Store &store, const MessageFilter &filter,
+                                             const QDateTime &since)
 {
-    QMap<QString, std::vector<const Row *>> groups; // QMap: stable, sorted output
-    for (const Row &r : rows)
-        groups[byEndpoint ? r.endpoint : eventLabel(r.kind, r.subject)].push_back(&r);
-    std::vector<Total> out;
-    for (auto it = groups.cbegin(); it != groups.cend(); ++it) {
-        Total t;
-        t.key = it.key();
-        std::vector<qint64> durations;
-        qint64 sum = 0;
-        for (const Row *r : it.value()) {
-            ++t.attempts;
-            t.successes += r->success ? 1 : 0;
-            durations.push_back(r->durationMs);
-            sum += r->durationMs;
-        }
-        std::sort(durations.begin(), durations.end());
-        const size_t rank = (durations.size() * 95 + 99) / 100;
-        t.p95Ms = durations[std::max<size_t>(rank, 1) - 1];
-        t.meanMs = sum / static_cast<qint64>(durations.size());
-        out.push_back(t);
-    }
-    return out;
+    return read(store, filter, since, -1);
 }
 
-std::vector<DeliveryReport::Bucket> DeliveryReport::latencyHistogram() const
+Result<DeliveryReport> DeliveryReport::summarize(Store &store, const MessageFilter &filter,
+                                                 const QDateTime &since, int latestRows)
 {
-    static const qint64 kLimits[] = {50, 100, 250, 500, 1000, 5000, 30000};
-    std::vector<Bucket> out{{QStringLiteral("<50ms"), 0},  {QStringLiteral("<100ms"), 0},
-                            {QStringLiteral("<250ms"), 0}, {QStringLiteral("<500ms"), 0},
-                            {QStringLiteral("<1s"), 0},    {QStringLiteral("<5s"), 0},
-                            {QStringLiteral("<30s"), 0},   {QStringLiteral(">=30s"), 0}};
-    for (const Row &r : m_rows) {
-        size_t b = 0;
-        while (b < std::size(kLimits) && r.durationMs >= kLimits[b])
-            ++b;
-        ++out[b].count;
-    }
-    return out;
+    return read(store, filter, since, std::max(0, latestRows));
 }
 
 QString DeliveryReport::eventLabel(EventKind kind, const QString &subject)
@@ -207,57 +92,20 @@ QString DeliveryReport::filterDescription(const MessageFilter &f)
 
 QByteArray DeliveryReport::toCsv() const
 {
-    QString out =
-        csv::joinRow({QStringLiteral("started_at"), QStringLiteral("webhook_id"),
-                      QStringLiteral("event_kind"), QStringLiteral("subject"), QStringLiteral("endpoint"),
-                      QStringLiteral("attempt"), QStringLiteral("trigger"), QStringLiteral("http_status"),
-                      QStringLiteral("duration_ms"), QStringLiteral("result"), QStringLiteral("error_class"),
-                      QStringLiteral("error")}) +
-        QStringLiteral("\r\n");
-    for (const Row &r : m_rows) {
-        out += csv::joinRow({timefmt::isoUtc(r.startedAt), r.messageId, toString(r.kind), r.subject,
-                             r.endpoint, QString::number(r.attemptNumber), toString(r.trigger),
-                             QString::number(r.httpStatus), QString::number(r.durationMs),
-                             r.success ? QStringLiteral("success") : QStringLiteral("failure"), r.errorClass,
-                             r.errorText}) +
-               QStringLiteral("\r\n");
-    }
-    return out.toUtf8();
+    QByteArray out = ReportStream::csvHeader();
+    for (const Row &r : m_rows)
+        out += ReportStream::csvLine(r);
+    return out;
 }
 
 QByteArray DeliveryReport::toJson() const
 {
-    QJsonArray attempts;
-    for (const Row &r : m_rows) {
-        attempts.append(QJsonObject{
-            {QStringLiteral("started_at"), timefmt::isoUtc(r.startedAt)},
-            {QStringLiteral("webhook_id"), r.messageId},
-            {QStringLiteral("event_kind"), toString(r.kind)},
-            {QStringLiteral("subject"), r.subject},
-            {QStringLiteral("endpoint"), r.endpoint},
-            {QStringLiteral("attempt"), r.attemptNumber},
-            {QStringLiteral("trigger"), toString(r.trigger)},
-            {QStringLiteral("http_status"), r.httpStatus},
-            {QStringLiteral("duration_ms"), r.durationMs},
-            {QStringLiteral("success"), r.success},
-            {QStringLiteral("error_class"), r.errorClass.isEmpty() ? QJsonValue() : QJsonValue(r.errorClass)},
-            {QStringLiteral("error"), r.errorText.isEmpty() ? QJsonValue() : QJsonValue(r.errorText)}});
-    }
-    QJsonArray endpoints;
-    for (const Total &t : m_byEndpoint)
-        endpoints.append(totalJson(t, QStringLiteral("endpoint")));
-    QJsonArray events;
-    for (const Total &t : m_byEvent)
-        events.append(totalJson(t, QStringLiteral("event")));
-    QJsonObject root{
-        {QStringLiteral("generated_at"), timefmt::isoUtc(m_generatedAt)},
-        {QStringLiteral("since"), m_since.isValid() ? QJsonValue(timefmt::isoUtc(m_since)) : QJsonValue()},
-        {QStringLiteral("filter"), m_filterText},
-        {QStringLiteral("totals"), totalJson(m_overall, QStringLiteral("scope"))},
-        {QStringLiteral("by_endpoint"), endpoints},
-        {QStringLiteral("by_event"), events},
-        {QStringLiteral("attempts"), attempts}};
-    return QJsonDocument(root).toJson(QJsonDocument::Indented);
+    QByteArray out = ReportStream::jsonHead();
+    for (size_t i = 0; i < m_rows.size(); ++i)
+        out += ReportStream::jsonRow(m_rows[i], i == 0);
+    const ReportStream::Summary summary{m_overall, m_byEndpoint, m_byEvent, m_histogram};
+    out += ReportStream::jsonTail(!m_rows.empty(), summary, m_since, m_filterText, m_generatedAt);
+    return out;
 }
 
 QString DeliveryReport::toHtml(const QString &chartImage) const
@@ -308,11 +156,14 @@ QString DeliveryReport::toHtml(const QString &chartImage) const
     // The attempt list is capped so a printable report stays printable; CSV and JSON carry every row.
     constexpr size_t kMaxHtmlRows = 500;
     h += QStringLiteral("<h2>Attempts</h2>");
-    if (m_rows.size() > kMaxHtmlRows)
+    // A summarized report holds only the latest rows; the count of all of them comes from the totals.
+    const qint64 allRows = std::max<qint64>(m_overall.attempts, static_cast<qint64>(m_rows.size()));
+    const size_t shown = std::min(m_rows.size(), kMaxHtmlRows);
+    if (allRows > static_cast<qint64>(shown))
         h +=
             QStringLiteral("<p>Showing the latest %1 of %2 attempts; export CSV or JSON for all of them.</p>")
-                .arg(kMaxHtmlRows)
-                .arg(m_rows.size());
+                .arg(shown)
+                .arg(allRows);
     h += QStringLiteral(
         "<table><tr><th>Started (UTC)</th><th>Event</th><th>Endpoint</th><th>#</th><th>HTTP</th>"
         "<th>ms</th><th>Result</th></tr>");

@@ -49,7 +49,12 @@ public:
         int count = 0;
     };
 
+    // Every attempt in memory: for small reports and tests. Exports stream instead (ReportStream).
     static Result<DeliveryReport> build(Store &store, const MessageFilter &filter, const QDateTime &since);
+    // The totals and latency buckets of every attempt (aggregate queries) with only the latest
+    // `latestRows` attempts in rows(): what the printable report shows, at any size.
+    static Result<DeliveryReport> summarize(Store &store, const MessageFilter &filter, const QDateTime &since,
+                                            int latestRows = 500);
 
     const std::vector<Row> &rows() const { return m_rows; }
     const std::vector<Total> &byEndpoint() const { return m_byEndpoint; }
@@ -58,7 +63,7 @@ public:
     QDateTime since() const { return m_since; }
     QDateTime generatedAt() const { return m_generatedAt; }
     // Successful and failed attempts by duration: <50 ms, <100, <250, <500, <1 s, <5 s, <30 s, >=30 s.
-    std::vector<Bucket> latencyHistogram() const;
+    std::vector<Bucket> latencyHistogram() const { return m_histogram; }
 
     static QString eventLabel(EventKind kind, const QString &subject);
     static QString filterDescription(const MessageFilter &filter);
@@ -70,8 +75,10 @@ public:
     QString toHtml(const QString &chartImage = {}) const;
 
 private:
-    static std::vector<Total> totals(const std::vector<Row> &rows, bool byEndpoint);
+    static Result<DeliveryReport> read(Store &store, const MessageFilter &filter, const QDateTime &since,
+                                       int latestRows);
     std::vector<Row> m_rows;
+    std::vector<Bucket> m_histogram;
     std::vector<Total> m_byEndpoint;
     std::vector<Total> m_byEvent;
     Total m_overall;

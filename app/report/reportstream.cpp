@@ -1,0 +1,477 @@
+#include "reportstream.h"
+
+#include "csv.h"
+#include "endpointurl.h"
+#include "store.h"
+#include "timeformat.h"
+#include "values.h"
+
+#include <QHash>
+#include <QIODevice>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QSet>
+#include <algorithm>
+#include <map>
+
+namespace sd {
+namespace {
+
+const QString kRowColumns = QStringLiteral(
+    "a.started_at, a.message_id, m.kind, m.subject_name, a.endpoint, a.attempt_number, a.trigger, "
+    "a.http_status, a.duration_ms, a.error_class, a.error_text");
+
+const QString kRowColumnsAsBytes = QStringLiteral(
+    "a.started_at, CAST(a.message_id AS BLOB), CAST(m.kind AS BLOB), CAST(m.subject_name AS BLOB), "
+    "CAST(a.endpoint AS BLOB), a.attempt_number, CAST(a.trigger AS BLOB), a.http_status, a.duration_ms, "
+    "CAST(a.error_class AS BLOB), CAST(a.error_text AS BLOB)");
+
+// A text column read either way: a QString (PostgreSQL) or UTF-8 bytes (SQLite, kRowColumnsAsBytes).
+QString text(const QVariant &v)
+{
+    return v.typeId() == QMetaType::QByteArray ? QString::fromUtf8(v.toByteArray()) : v.toString();
+}
+
+// The same rule as a Row's `success`, in SQL.
+const QString kSuccess = QStringLiteral("CASE WHEN (a.error_class IS NULL OR a.error_class = '') AND "
+                                        "a.http_status >= 200 AND a.http_status < 300 "
+                                        "THEN 1 ELSE 0 END");
+
+// DeliveryReport::latencyHistogram()'s buckets: <50 ms, <100, <250, <500, <1 s, <5 s, <30 s, >=30 s.
+const qint64 kBucketLimits[] = {50, 100, 250, 500, 1000, 5000, 30000};
+
+std::vector<DeliveryReport::Bucket> emptyBuckets()
+{
+    return {{QStringLiteral("<50ms"), 0},  {QStringLiteral("<100ms"), 0}, {QStringLiteral("<250ms"), 0},
+            {QStringLiteral("<500ms"), 0}, {QStringLiteral("<1s"), 0},    {QStringLiteral("<5s"), 0},
+            {QStringLiteral("<30s"), 0},   {QStringLiteral(">=30s"), 0}};
+}
+
+// 95th percentile as DeliveryReport always took it: the ceil(95 %)-th smallest, at least the first.
+qint64 p95Rank(qint64 n)
+{
+    return std::max<qint64>((n * 95 + 99) / 100, 1);
+}
+
+QByteArray indented(const QJsonObject &o, int depth)
+{
+    // toJson(Indented) writes one member per line and escapes newlines inside strings, so indenting every
+    // line after the first puts the object `depth` levels down exactly as the whole document would.
+    QByteArray text = QJsonDocument(o).toJson(QJsonDocument::Indented);
+    text.chop(1); // the document's final newline
+    const QByteArray pad(4 * depth, ' ');
+    text.replace(QByteArrayLiteral("\n"), QByteArray(QByteArray("\n") + pad));
+    return text;
+}
+
+// Days since 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's civil_from_days).
+void civilFromDays(qint64 z, qint64 &y, int &m, int &d)
+{
+    z += 719468;
+    const qint64 era = (z >= 0 ? z : z - 146096) / 146097;
+    const qint64 doe = z - era * 146097;
+    const qint64 yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    const qint64 doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    const qint64 mp = (5 * doy + 2) / 153;
+    d = static_cast<int>(doy - (153 * mp + 2) / 5 + 1);
+    m = static_cast<int>(mp < 10 ? mp + 3 : mp - 9);
+    y = yoe + era * 400 + (m <= 2 ? 1 : 0);
+}
+
+void digits(char *at, qint64 value, int width)
+{
+    for (int i = width - 1; i >= 0; --i) {
+        at[i] = static_cast<char>('0' + value % 10);
+        value /= 10;
+    }
+}
+
+bool writeAll(QIODevice &out, const QByteArray &bytes)
+{
+    return out.write(bytes) == bytes.size();
+}
+
+Error writeError(QIODevice &out)
+{
+    return Error{QStringLiteral("could not write the report: %1").arg(out.errorString())};
+}
+
+} // namespace
+
+ReportStream::ReportStream(Store &store, const MessageFilter &filter, const QDateTime &since)
+    : m_store(store)
+    , m_filter(filter)
+    , m_since(since)
+{
+    m_filter.limit = -1;
+    m_filter.offset = 0;
+    m_where = store.outbox.filterClause(m_filter, m_binds);
+    m_where += m_where.isEmpty() ? QStringLiteral(" WHERE ") : QStringLiteral(" AND ");
+    m_where += QStringLiteral("a.started_at >= ?");
+    m_binds << toDb(since.isValid() ? since : QDateTime::fromMSecsSinceEpoch(0, Qt::UTC));
+    m_snapshot = std::make_unique<ReadSnapshot>(store.db());
+}
+
+ReportStream::~ReportStream() = default;
+
+QString ReportStream::base() const
+{
+    return QStringLiteral(" FROM attempts a JOIN messages m ON m.id = a.message_id JOIN subscribers s ON "
+                          "s.id = m.subscriber_id") +
+           m_where;
+}
+
+qint64 ReportStream::forEachRow(const std::function<bool(const Row &)> &visit)
+{
+    // SQLite hands Qt text as UTF-16, converting every value; the same bytes as a BLOB come through as they
+    // are stored (UTF-8), which made the text columns a third cheaper to read.
+    const QString columns = m_store.db().isPostgres() ? kRowColumns : kRowColumnsAsBytes;
+    StreamQuery q(*m_snapshot,
+                  QStringLiteral("SELECT ") + columns + base() +
+                      QStringLiteral(" ORDER BY a.started_at, a.id"),
+                  m_binds, m_pageSize);
+    // Endpoints repeat on every attempt: redact each spelling once (bounded, in case there are very many).
+    QHash<QString, QString> redactedEndpoints;
+    qint64 count = 0;
+    Row r;
+    while (q.next()) {
+        r.startedAt = dateFromDb(q.value(0));
+        r.messageId = text(q.value(1));
+        r.kind = parseEventKind(text(q.value(2))).value_or(EventKind::Component);
+        r.subject = text(q.value(3));
+        // Attempts are recorded redacted; older rows may not be.
+        const QString endpoint = text(q.value(4));
+        auto it = redactedEndpoints.constFind(endpoint);
+        if (it == redactedEndpoints.cend()) {
+            if (redactedEndpoints.size() > 4096)
+                redactedEndpoints.clear();
+            it = redactedEndpoints.insert(endpoint, endpointurl::redacted(endpoint));
+        }
+        r.endpoint = *it;
+        r.attemptNumber = q.value(5).toInt();
+        r.trigger = parseAttemptTrigger(text(q.value(6))).value_or(AttemptTrigger::Automatic);
+        r.httpStatus = q.value(7).toInt();
+        r.durationMs = q.value(8).toLongLong();
+        r.errorClass = text(q.value(9));
+        r.errorText = endpointurl::redacted(text(q.value(10)));
+        r.success = r.errorClass.isEmpty() && r.httpStatus >= 200 && r.httpStatus < 300;
+        ++count;
+        if (!visit(r))
+            break;
+    }
+    m_pages = q.pagesFetched();
+    return count;
+}
+
+std::vector<ReportStream::Row> ReportStream::latestRows(int count)
+{
+    // The newest `count` by start, read newest first with a bound, then put back in start order.
+    std::vector<Row> out;
+    StreamQuery q(*m_snapshot,
+                  QStringLiteral("SELECT ") + kRowColumns + base() +
+                      QStringLiteral(" ORDER BY a.started_at DESC, a.id DESC") +
+                      m_store.db().limitClause(std::max(0, count)),
+                  m_binds, m_pageSize);
+    while (q.next()) {
+        Row r;
+        r.startedAt = dateFromDb(q.value(0));
+        r.messageId = q.value(1).toString();
+        r.kind = parseEventKind(q.value(2).toString()).value_or(EventKind::Component);
+        r.subject = q.value(3).toString();
+        r.endpoint = endpointurl::redacted(q.value(4).toString());
+        r.attemptNumber = q.value(5).toInt();
+        r.trigger = parseAttemptTrigger(q.value(6).toString()).value_or(AttemptTrigger::Automatic);
+        r.httpStatus = q.value(7).toInt();
+        r.durationMs = q.value(8).toLongLong();
+        r.errorClass = q.value(9).toString();
+        r.errorText = endpointurl::redacted(q.value(10).toString());
+        r.success = r.errorClass.isEmpty() && r.httpStatus >= 200 && r.httpStatus < 300;
+        out.push_back(std::move(r));
+    }
+    std::reverse(out.begin(), out.end());
+    return out;
+}
+
+std::vector<ReportStream::Total>
+ReportStream::groupTotals(const QString &rawKeys, int keyCount,
+                          const std::function<QString(const StreamQuery &)> &finalKey)
+{
+    // Count, successes, sum and the p95 duration of each group in one pass of the database: the p95 is
+    // the row whose rank within its group (by duration) is ceil(95 %) of the group's size.
+    const QString partition = rawKeys.isEmpty() ? QString() : QStringLiteral("PARTITION BY ") + rawKeys;
+    const QString keys = rawKeys.isEmpty() ? QString() : rawKeys + QStringLiteral(", ");
+    const QString sql =
+        QStringLiteral("SELECT * FROM (SELECT ") + keys +
+        QStringLiteral(
+            "a.duration_ms AS d, row_number() OVER (%1 ORDER BY a.duration_ms) AS rn, "
+            "count(*) OVER (%1) AS n, sum(%2) OVER (%1) AS ok, sum(a.duration_ms) OVER (%1) AS total")
+            .arg(partition, kSuccess) +
+        base() +
+        QStringLiteral(
+            ") w WHERE rn = CASE WHEN (n * 95 + 99) / 100 < 1 THEN 1 ELSE (n * 95 + 99) / 100 END");
+    struct Group
+    {
+        Total total;
+        qint64 sum = 0;
+        int rawGroups = 0;
+    };
+    std::map<QString, Group> groups; // the key as shown (a redacted endpoint, an event label)
+    {
+        StreamQuery q(*m_snapshot, sql, m_binds, m_pageSize);
+        while (q.next()) {
+            Group &g = groups[finalKey(q)];
+            g.total.attempts += static_cast<int>(q.value(keyCount + 2).toLongLong());
+            g.total.successes += static_cast<int>(q.value(keyCount + 3).toLongLong());
+            g.sum += q.value(keyCount + 4).toLongLong();
+            g.total.p95Ms = q.value(keyCount).toLongLong();
+            ++g.rawGroups;
+        }
+    }
+    // Two stored spellings may show as one (a password redacted, two "test" subjects): their p95 comes from
+    // one more pass over the durations in order, counting only for those groups.
+    std::map<QString, qint64> merged; // shown key -> rows seen so far
+    for (const auto &[key, g] : groups) {
+        if (g.rawGroups > 1)
+            merged.emplace(key, 0);
+    }
+    if (!merged.empty()) {
+        StreamQuery q(*m_snapshot,
+                      QStringLiteral("SELECT ") + keys + QStringLiteral("a.duration_ms") + base() +
+                          QStringLiteral(" ORDER BY a.duration_ms"),
+                      m_binds, m_pageSize);
+        while (q.next()) {
+            const auto it = merged.find(finalKey(q));
+            if (it == merged.end())
+                continue;
+            Group &g = groups[it->first];
+            if (++it->second == p95Rank(g.total.attempts))
+                g.total.p95Ms = q.value(keyCount).toLongLong();
+        }
+    }
+    std::vector<Total> out;
+    out.reserve(groups.size());
+    for (auto &[key, g] : groups) {
+        g.total.key = key;
+        g.total.meanMs = g.total.attempts > 0 ? g.sum / g.total.attempts : 0;
+        out.push_back(g.total);
+    }
+    return out;
+}
+
+ReportStream::Summary ReportStream::summary()
+{
+    Summary s;
+    const std::vector<Total> overall =
+        groupTotals({}, 0, [](const StreamQuery &) { return QStringLiteral("all"); });
+    if (!overall.empty())
+        s.overall = overall.front();
+    s.overall.key = QStringLiteral("all");
+    s.byEndpoint = groupTotals(QStringLiteral("a.endpoint"), 1, [](const StreamQuery &q) {
+        return endpointurl::redacted(q.value(0).toString());
+    });
+    s.byEvent = groupTotals(QStringLiteral("m.kind, m.subject_name"), 2, [](const StreamQuery &q) {
+        return DeliveryReport::eventLabel(
+            parseEventKind(q.value(0).toString()).value_or(EventKind::Component), q.value(1).toString());
+    });
+    s.histogram = emptyBuckets();
+    QString bucket = QStringLiteral("CASE");
+    for (size_t i = 0; i < std::size(kBucketLimits); ++i)
+        bucket += QStringLiteral(" WHEN a.duration_ms < %1 THEN %2").arg(kBucketLimits[i]).arg(i);
+    bucket += QStringLiteral(" ELSE %1 END").arg(std::size(kBucketLimits));
+    StreamQuery q(*m_snapshot,
+                  QStringLiteral("SELECT ") + bucket + QStringLiteral(" AS b, count(*)") + base() +
+                      QStringLiteral(" GROUP BY b"),
+                  m_binds, m_pageSize);
+    while (q.next()) {
+        const int b = q.value(0).toInt();
+        if (b >= 0 && b < static_cast<int>(s.histogram.size()))
+            s.histogram[static_cast<size_t>(b)].count = static_cast<int>(q.value(1).toLongLong());
+    }
+    return s;
+}
+
+QString ReportStream::timestamp(const QDateTime &t)
+{
+    // timefmt::isoUtc() spelled out: QDateTime::toString() goes through printf and was a fifth of a CSV
+    // export's time. Years outside 1000-9999 take the general path.
+    if (!t.isValid())
+        return {};
+    const qint64 ms = t.toMSecsSinceEpoch();
+    const qint64 secs = ms >= 0 ? ms / 1000 : -((-ms + 999) / 1000);
+    const qint64 days = secs >= 0 ? secs / 86400 : -((-secs + 86399) / 86400);
+    const qint64 sod = secs - days * 86400;
+    qint64 y = 0;
+    int m = 0, d = 0;
+    civilFromDays(days, y, m, d);
+    if (y < 1000 || y > 9999)
+        return timefmt::isoUtc(t);
+    char buf[20] = {0, 0, 0, 0, '-', 0, 0, '-', 0, 0, 'T', 0, 0, ':', 0, 0, ':', 0, 0, 'Z'};
+    digits(buf, y, 4);
+    digits(buf + 5, m, 2);
+    digits(buf + 8, d, 2);
+    digits(buf + 11, sod / 3600, 2);
+    digits(buf + 14, (sod / 60) % 60, 2);
+    digits(buf + 17, sod % 60, 2);
+    return QString::fromLatin1(buf, sizeof buf);
+}
+
+QByteArray ReportStream::csvHeader()
+{
+    return (csv::joinRow({QStringLiteral("started_at"), QStringLiteral("webhook_id"),
+                          QStringLiteral("event_kind"), QStringLiteral("subject"), QStringLiteral("endpoint"),
+                          QStringLiteral("attempt"), QStringLiteral("trigger"), QStringLiteral("http_status"),
+                          QStringLiteral("duration_ms"), QStringLiteral("result"),
+                          QStringLiteral("error_class"), QStringLiteral("error")}) +
+            QStringLiteral("\r\n"))
+        .toUtf8();
+}
+
+QByteArray ReportStream::csvLine(const Row &r)
+{
+    // Every cell goes through csv::joinRow: formula neutralisation and quoting as in every CSV we write.
+    QString line = csv::joinRow({timestamp(r.startedAt), r.messageId, toString(r.kind), r.subject, r.endpoint,
+                                 QString::number(r.attemptNumber), toString(r.trigger),
+                                 QString::number(r.httpStatus), QString::number(r.durationMs),
+                                 r.success ? QStringLiteral("success") : QStringLiteral("failure"),
+                                 r.errorClass, r.errorText});
+    line += QLatin1String("\r\n");
+    return line.toUtf8();
+}
+
+QJsonObject ReportStream::rowJson(const Row &r)
+{
+    return QJsonObject{
+        {QStringLiteral("started_at"), timestamp(r.startedAt)},
+        {QStringLiteral("webhook_id"), r.messageId},
+        {QStringLiteral("event_kind"), toString(r.kind)},
+        {QStringLiteral("subject"), r.subject},
+        {QStringLiteral("endpoint"), r.endpoint},
+        {QStringLiteral("attempt"), r.attemptNumber},
+        {QStringLiteral("trigger"), toString(r.trigger)},
+        {QStringLiteral("http_status"), r.httpStatus},
+        {QStringLiteral("duration_ms"), r.durationMs},
+        {QStringLiteral("success"), r.success},
+        {QStringLiteral("error_class"), r.errorClass.isEmpty() ? QJsonValue() : QJsonValue(r.errorClass)},
+        {QStringLiteral("error"), r.errorText.isEmpty() ? QJsonValue() : QJsonValue(r.errorText)}};
+}
+
+QJsonObject ReportStream::totalJson(const Total &t, const QString &keyName)
+{
+    return QJsonObject{{keyName, t.key},
+                       {QStringLiteral("attempts"), t.attempts},
+                       {QStringLiteral("successes"), t.successes},
+                       {QStringLiteral("failures"), t.failures()},
+                       {QStringLiteral("success_rate"), t.successRate()},
+                       {QStringLiteral("mean_ms"), t.meanMs},
+                       {QStringLiteral("p95_ms"), t.p95Ms}};
+}
+
+// The report object's members in QJsonObject's (sorted) order: "attempts" comes first, so the rows can be
+// written as they are read and the totals after them.
+QByteArray ReportStream::jsonHead()
+{
+    return QByteArrayLiteral("{\n    \"attempts\": [\n");
+}
+
+QByteArray ReportStream::jsonRow(const Row &r, bool first)
+{
+    return (first ? QByteArrayLiteral("        ") : QByteArrayLiteral(",\n        ")) +
+           indented(rowJson(r), 2);
+}
+
+QByteArray ReportStream::jsonTail(bool anyRows, const Summary &summary, const QDateTime &since,
+                                  const QString &filterText, const QDateTime &generatedAt)
+{
+    QJsonArray endpoints;
+    for (const Total &t : summary.byEndpoint)
+        endpoints.append(totalJson(t, QStringLiteral("endpoint")));
+    QJsonArray events;
+    for (const Total &t : summary.byEvent)
+        events.append(totalJson(t, QStringLiteral("event")));
+    const QJsonObject rest{
+        {QStringLiteral("generated_at"), timefmt::isoUtc(generatedAt)},
+        {QStringLiteral("since"), since.isValid() ? QJsonValue(timefmt::isoUtc(since)) : QJsonValue()},
+        {QStringLiteral("filter"), filterText},
+        {QStringLiteral("totals"), totalJson(summary.overall, QStringLiteral("scope"))},
+        {QStringLiteral("by_endpoint"), endpoints},
+        {QStringLiteral("by_event"), events}};
+    // "{\n" + the other members at depth 1 + "}\n", after the attempts array's closing bracket.
+    const QByteArray others = QJsonDocument(rest).toJson(QJsonDocument::Indented).mid(2);
+    return (anyRows ? QByteArrayLiteral("\n    ],\n") : QByteArrayLiteral("    ],\n")) + others;
+}
+
+Result<ReportStream::Written> ReportStream::writeCsv(QIODevice &out, const Progress &progress)
+{
+    try {
+        if (!writeAll(out, csvHeader()))
+            return writeError(out);
+        bool failed = false;
+        bool cancelled = false;
+        Written w;
+        QSet<QString> endpoints; // shares the rows' strings; as many as there are endpoints, not attempts
+        forEachRow([&](const Row &r) {
+            if (!writeAll(out, csvLine(r))) {
+                failed = true;
+                return false;
+            }
+            ++w.attempts;
+            w.successes += r.success ? 1 : 0;
+            endpoints.insert(r.endpoint);
+            if (progress && w.attempts % 4096 == 0 && !progress(w.attempts)) {
+                cancelled = true;
+                return false;
+            }
+            return true;
+        });
+        if (failed)
+            return writeError(out);
+        if (cancelled)
+            return Error{QStringLiteral("cancelled")};
+        w.endpoints = endpoints.size();
+        if (progress)
+            progress(w.attempts);
+        return w;
+    } catch (const StoreError &e) {
+        return Error{QStringLiteral("database error: %1").arg(e.message())};
+    }
+}
+
+Result<ReportStream::Written> ReportStream::writeJson(QIODevice &out, const QDateTime &generatedAt,
+                                                      const Progress &progress)
+{
+    try {
+        if (!writeAll(out, jsonHead()))
+            return writeError(out);
+        bool failed = false;
+        bool cancelled = false;
+        qint64 written = 0;
+        forEachRow([&](const Row &r) {
+            if (!writeAll(out, jsonRow(r, written == 0))) {
+                failed = true;
+                return false;
+            }
+            ++written;
+            if (progress && written % 4096 == 0 && !progress(written)) {
+                cancelled = true;
+                return false;
+            }
+            return true;
+        });
+        if (failed)
+            return writeError(out);
+        if (cancelled)
+            return Error{QStringLiteral("cancelled")};
+        // Totals after the rows, from the same snapshot, so they count exactly the rows above.
+        const Summary s = summary();
+        if (!writeAll(out, jsonTail(written > 0, s, m_since, DeliveryReport::filterDescription(m_filter),
+                                    generatedAt)))
+            return writeError(out);
+        if (progress)
+            progress(written);
+        return Written{written, s.overall.successes, static_cast<qint64>(s.byEndpoint.size())};
+    } catch (const StoreError &e) {
+        return Error{QStringLiteral("database error: %1").arg(e.message())};
+    }
+}
+
+} // namespace sd
