@@ -690,11 +690,17 @@ Result<GroupInput> parseGroup(const QByteArray &body, bool create)
     SD_TRY(inner,
            envelope(wrapped, QStringLiteral("component_group"), {QStringLiteral("description")}, &top));
     const Fields &f = inner.value();
-    if (const QString err = f.unknown({QStringLiteral("components"), QStringLiteral("name")}); !err.isEmpty())
+    // The spec puts description beside component_group; the Go SDK sends it inside. Both are read.
+    if (const QString err =
+            f.unknown({QStringLiteral("components"), QStringLiteral("name"), QStringLiteral("description")});
+        !err.isEmpty())
         return Error{err};
     GroupInput in;
     SD_TRY(description, top.string(QStringLiteral("description")));
     in.description = description.value();
+    SD_TRY(innerDescription, f.string(QStringLiteral("description")));
+    if (innerDescription.value())
+        in.description = innerDescription.value();
     SD_TRY(name, f.string(QStringLiteral("name")));
     in.name = name.value();
     SD_TRY(components, f.stringList(QStringLiteral("components")));
