@@ -80,7 +80,9 @@ PublicSite::~PublicSite() = default;
 
 bool PublicSite::webhookSubscribersAllowed()
 {
-    return true;
+    // The page's allow_webhook_subscribers; SubscriberService refuses on its own too, this only hides the
+    // form.
+    return m_store.page.get().allowWebhookSubscribers;
 }
 
 std::optional<ApiResponse> PublicSite::handle(const ApiRequest &request)

@@ -1,5 +1,6 @@
 #include "publicstatusapi.h"
 
+#include "jsonviews.h"
 #include "store.h"
 #include "timeformat.h"
 #include "values.h"
@@ -130,8 +131,9 @@ QJsonArray components(const PublicSnapshot &s)
             // A group's row: the worst status of its members, the span of their timestamps.
             const auto &list = members.value(c.groupId);
             ComponentStatus worst = ComponentStatus::Operational;
-            QDateTime created;
-            QDateTime updated;
+            // Groups made before schema v6 have no timestamps of their own: the span of their members'.
+            QDateTime created = g != s.groups.end() ? g->createdAt : QDateTime();
+            QDateTime updated = g != s.groups.end() ? g->updatedAt : QDateTime();
             QJsonArray ids;
             for (const Component *m : list) {
                 if (severity(m->status) > severity(worst))
@@ -140,22 +142,25 @@ QJsonArray components(const PublicSnapshot &s)
                 updated = later(updated, m->updatedAt);
                 ids.append(m->id);
             }
-            out.append(QJsonObject{{QStringLiteral("id"), c.groupId},
-                                   {QStringLiteral("name"), g != s.groups.end() ? g->name : c.groupId},
-                                   {QStringLiteral("status"), toString(worst)},
-                                   {QStringLiteral("created_at"), timefmt::inZone(created, s.page.timeZone)},
-                                   {QStringLiteral("updated_at"), timefmt::inZone(updated, s.page.timeZone)},
-                                   {QStringLiteral("position"), g != s.groups.end() ? g->position : 0},
-                                   {QStringLiteral("description"), QJsonValue(QJsonValue::Null)},
-                                   {QStringLiteral("showcase"), false},
-                                   {QStringLiteral("start_date"), QJsonValue(QJsonValue::Null)},
-                                   {QStringLiteral("group_id"), QJsonValue(QJsonValue::Null)},
-                                   {QStringLiteral("page_id"), s.page.id},
-                                   {QStringLiteral("group"), true},
-                                   {QStringLiteral("only_show_if_degraded"), false},
-                                   {QStringLiteral("components"), ids}});
+            out.append(
+                QJsonObject{{QStringLiteral("id"), c.groupId},
+                            {QStringLiteral("name"), g != s.groups.end() ? g->name : c.groupId},
+                            {QStringLiteral("status"), toString(worst)},
+                            {QStringLiteral("created_at"), timefmt::inZone(created, s.page.timeZone)},
+                            {QStringLiteral("updated_at"), timefmt::inZone(updated, s.page.timeZone)},
+                            {QStringLiteral("position"), g != s.groups.end() ? g->position : 0},
+                            {QStringLiteral("description"), g != s.groups.end() && !g->description.isEmpty()
+                                                                ? QJsonValue(g->description)
+                                                                : QJsonValue(QJsonValue::Null)},
+                            {QStringLiteral("showcase"), false},
+                            {QStringLiteral("start_date"), QJsonValue(QJsonValue::Null)},
+                            {QStringLiteral("group_id"), QJsonValue(QJsonValue::Null)},
+                            {QStringLiteral("page_id"), s.page.id},
+                            {QStringLiteral("group"), true},
+                            {QStringLiteral("only_show_if_degraded"), false},
+                            {QStringLiteral("components"), ids}});
         }
-        out.append(publicComponent(payload::componentObject(c, s.page.id)));
+        out.append(publicComponent(json::apiComponent(c, s.page.id)));
     }
     return out;
 }
@@ -173,8 +178,10 @@ QJsonObject incident(const PublicSnapshot &s, const Incident &i)
                                 QLatin1String("custom_tweet"), QLatin1String("tweet_id")}));
     }
     QJsonArray components;
-    for (const QJsonValue &c : full.value(QLatin1String("components")).toArray())
-        components.append(publicComponent(c.toObject()));
+    for (const Component &c : s.components) {
+        if (i.componentIds.contains(c.id))
+            components.append(publicComponent(json::apiComponent(c, s.page.id)));
+    }
     QJsonObject out =
         pick(full, {QLatin1String("id"), QLatin1String("name"), QLatin1String("status"),
                     QLatin1String("created_at"), QLatin1String("updated_at"), QLatin1String("monitoring_at"),

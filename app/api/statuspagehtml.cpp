@@ -129,6 +129,9 @@ QString componentsSection(const PublicSnapshot &s)
     QString currentGroup = QStringLiteral("\x01"); // no group open yet
     bool open = false;
     for (const Component &c : s.components) {
+        // As on Statuspage: such a component appears only while it is not operational.
+        if (c.onlyShowIfDegraded && c.status == ComponentStatus::Operational)
+            continue;
         if (c.groupId != currentGroup) {
             if (open)
                 out += QStringLiteral("</div>\n");

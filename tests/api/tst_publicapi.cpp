@@ -72,6 +72,7 @@ private Q_SLOTS:
     void lists();
     void rollUpAsTheConsole_data();
     void rollUpAsTheConsole();
+    void storedComponentFields();
     void corsAndMethods();
     void managementApiStillNeedsKey();
     void unsubscribeLinkStillAnswered();
@@ -271,6 +272,24 @@ void TestPublicApi::rollUpAsTheConsole()
     QCOMPARE(status.value(QLatin1String("indicator")).toString(), indicator);
     QCOMPARE(status.value(QLatin1String("description")).toString(), description);
     QCOMPARE(status.value(QLatin1String("indicator")).toString(), ctx.currentPageStatus().indicator);
+}
+
+// only_show_if_degraded and start_date come from the store, not constants.
+void TestPublicApi::storedComponentFields()
+{
+    NewComponent c;
+    c.name = QStringLiteral("Backup");
+    c.onlyShowIfDegraded = true;
+    c.startDate = QDate(2024, 3, 1);
+    QVERIFY(ComponentService(m_db->context()).add(c).ok());
+    const QJsonObject backup = get(QStringLiteral("/api/v2/components.json"))
+                                   .json.object()
+                                   .value(QLatin1String("components"))
+                                   .toArray()
+                                   .first()
+                                   .toObject();
+    QCOMPARE(backup.value(QLatin1String("only_show_if_degraded")).toBool(), true);
+    QCOMPARE(backup.value(QLatin1String("start_date")).toString(), QStringLiteral("2024-03-01"));
 }
 
 void TestPublicApi::corsAndMethods()

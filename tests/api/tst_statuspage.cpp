@@ -67,6 +67,7 @@ private Q_SLOTS:
     void failingEndpointSavesNothing();
     void subscribeNeedsTheFormToken();
     void subscribeIsRateLimited();
+    void pageThatRefusesWebhookSubscribers();
     void chromiumRendersThePage_data();
     void chromiumRendersThePage();
 
@@ -163,7 +164,16 @@ void TestStatusPage::hostileNamesAreEscaped()
         QVERIFY2(html.contains(web::escape(value)), qPrintable(value));
     QVERIFY(
         html.contains(QStringLiteral("<title>Acme &amp; Co &lt;Status&gt; &quot;live&quot; Status</title>")));
-    QVERIFY(html.contains(QStringLiteral("title=\""))); // the history bars' tooltips
+    QVERIFY(html.contains(QStringLiteral("title=\"")));
+    // A component shown only when degraded is left out while it is operational.
+    NewComponent quiet;
+    quiet.name = QStringLiteral("Quiet backup");
+    quiet.onlyShowIfDegraded = true;
+    QVERIFY(ComponentService(m_db->context()).add(quiet).ok());
+    const QByteArray quietPage = get(QStringLiteral("/")).body;
+    QVERIFY(!quietPage.contains("<span class=\"name\">Quiet backup"));
+    QVERIFY(quietPage.contains(
+        "> Quiet backup</label>")); // still offered in the subscribe form // the history bars' tooltips
     QVERIFY(html.contains(
         QStringLiteral("&quot;Q&quot; &amp; &#39;S&#39;\"></span>"))); // inside a title="..." attribute
     QVERIFY(html.contains(
@@ -379,6 +389,27 @@ void TestStatusPage::subscribeIsRateLimited()
     QVERIFY(third.body.contains("too many subscription requests"));
     QTRY_COMPARE(subscribers(), 2);
     QCOMPARE(receiver.requests().size(), 2);
+}
+
+// allow_webhook_subscribers off (issue 12): no form on the page, and a form posted anyway sends nothing.
+void TestStatusPage::pageThatRefusesWebhookSubscribers()
+{
+    test::HttpReceiver receiver;
+    QVERIFY(receiver.start());
+    const QString token = hiddenValue(get(QStringLiteral("/")).body, QStringLiteral("csrf"));
+    QVERIFY(!token.isEmpty());
+    Page page = m_db->store().page.get();
+    page.allowWebhookSubscribers = false;
+    m_db->store().page.save(page);
+    const PublicReply r = get(QStringLiteral("/"));
+    QCOMPARE(r.status, 200);
+    QVERIFY(!r.body.contains("name=\"endpoint\""));
+    QVERIFY(!r.body.contains("action=\"/subscribe\""));
+    const PublicReply posted = post(QStringLiteral("/subscribe"), form(receiver.url(), token));
+    QCOMPARE(posted.status, 403);
+    QVERIFY(posted.body.contains("does not accept webhook subscribers"));
+    QCOMPARE(receiver.requests().size(), 0);
+    QCOMPARE(subscribers(), 0);
 }
 
 void TestStatusPage::chromiumRendersThePage_data()
