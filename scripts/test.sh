@@ -6,5 +6,8 @@ scripts/install-deps.sh
 scripts/build.sh
 # The standardwebhooks npm package (pinned in tests/signature/package-lock.json) checks our signatures.
 npm ci --prefix tests/signature --no-audit --no-fund --loglevel=error
+# Real Statuspage clients (statuspage.io, @statuspage/status-widget; pinned in tests/clients/package-lock.json)
+# read the public API of serve in tst_publicapi.
+npm ci --prefix tests/clients --no-audit --no-fund --loglevel=error
 export QT_QPA_PLATFORM=offscreen
 ctest --test-dir build --output-on-failure -j 2 --timeout 900
