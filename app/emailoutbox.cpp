@@ -86,6 +86,11 @@ QString EmailOutbox::quarantined(const Subscriber &s, const QString &reason, int
         return {};
     const Page page = m_store.page.get();
     const QString endpoint = endpointurl::redacted(s.endpoint);
+    // Every webhook now held for it, including the one whose failure tipped it over (held by its own result).
+    MessageFilter heldFilter;
+    heldFilter.subscriberId = s.id;
+    heldFilter.state = DeliveryState::Held;
+    const int missed = std::max(held, m_store.outbox.count(heldFilter));
     QStringList errors;
     for (const Attempt &a : m_store.outbox.recentFailures(s.id, 10)) {
         QString what = a.httpStatus > 0 ? QStringLiteral("HTTP %1").arg(a.httpStatus) : a.errorClass;
@@ -107,7 +112,7 @@ QString EmailOutbox::quarantined(const Subscriber &s, const QString &reason, int
                         "quarantined. The %1 webhook(s) it has missed so far are kept and go out, in order, "
                         "when it is reactivated. If it is not reactivated by %2, the subscription is "
                         "removed with its history.")
-                        .arg(held)
+                        .arg(missed)
                         .arg(when(purgeAt))
                  << QStringLiteral(
                         "How to reactivate: make the endpoint answer webhooks with a 2xx status within 30 "

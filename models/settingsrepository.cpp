@@ -12,7 +12,7 @@ void SettingsRepository::setValue(const QString &key, const QString &value)
 {
     m_db.run(QStringLiteral("INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET "
                             "value = excluded.value"),
-             {key, value});
+             {key, toDb(value)}); // a null QString would bind as NULL, which the column refuses
 }
 
 void SettingsRepository::remove(const QString &key)

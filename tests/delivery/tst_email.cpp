@@ -244,6 +244,7 @@ void TestEmail::quarantineSendsExactlyOneEmail()
     QVERIFY2(text.contains(sub.endpoint), qPrintable(text));
     QCOMPARE(text.count(QLatin1String("HTTP 500")), 10); // the last errors, each with its time
     QVERIFY(text.contains(QLatin1String("10 failed requests within 60 minutes")));
+    QVERIFY(text.contains(QLatin1String("The 1 webhook(s) it has missed so far are kept")));
     QVERIFY(text.contains(QLatin1String("unsubscribe=") + sub.unsubscribeToken));
     QVERIFY(text.contains(QLatin1String("reactivate subscriber ") + sub.id));
     const QString html = mail.value(QStringLiteral("html")).toString();
