@@ -1,6 +1,7 @@
 #include "streamquery.h"
 
 #include <QAtomicInteger>
+#include <QHash>
 #include <QSqlDriver>
 #include <QSqlError>
 #include <QSqlField>
@@ -56,16 +57,26 @@ QString inlineBinds(const QSqlDriver *driver, const QString &sql, const QVariant
 
 } // namespace
 
+// Open snapshots per connection: an inner one (a report built while another is being read) shares the
+// outer transaction. Each Database belongs to one thread, so the count is per thread.
+thread_local QHash<const Database *, int> t_openSnapshots;
+
 ReadSnapshot::ReadSnapshot(Database &db)
     : m_db(db)
 {
-    m_db.finishAll();
-    m_db.exec(m_db.isPostgres() ? QStringLiteral("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
-                                : QStringLiteral("BEGIN"));
+    if (t_openSnapshots.value(&m_db) == 0) {
+        m_db.finishAll();
+        m_db.exec(m_db.isPostgres() ? QStringLiteral("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+                                    : QStringLiteral("BEGIN"));
+    }
+    ++t_openSnapshots[&m_db];
 }
 
 ReadSnapshot::~ReadSnapshot()
 {
+    if (--t_openSnapshots[&m_db] > 0)
+        return;
+    t_openSnapshots.remove(&m_db);
     try {
         m_db.finishAll();
         m_db.exec(QStringLiteral("COMMIT"));
