@@ -56,14 +56,15 @@ QByteArray encodedWord(const QString &text)
     const QString t = oneLine(text);
     if (isPrintableAscii(t))
         return t.toLatin1();
-    // Encoded words are at most 75 characters: 12 of wrapper, so up to 45 bytes of UTF-8 each (60 of base64),
-    // split between characters, never inside one.
+    // Encoded words are at most 75 characters; 39 bytes of UTF-8 (52 of base64, 64 with the wrapper) keep
+    // even the first one, after "Subject: ", within a 78-character line, split between characters, never
+    // inside one.
     QByteArrayList words;
     QByteArray chunk;
     for (qsizetype i = 0; i < t.size();) {
         const qsizetype len = t.at(i).isHighSurrogate() && i + 1 < t.size() ? 2 : 1;
         const QByteArray ch = t.mid(i, len).toUtf8();
-        if (chunk.size() + ch.size() > 45) {
+        if (chunk.size() + ch.size() > 39) {
             words << "=?UTF-8?B?" + chunk.toBase64() + "?=";
             chunk.clear();
         }
@@ -94,7 +95,7 @@ QByteArray compose(const EmailContent &email)
             quoted.replace(QLatin1Char('"'), QStringLiteral("\\\""));
             from = '"' + quoted.toLatin1() + "\" ";
         } else {
-            from = encodedWord(name) + ' ';
+            from = encodedWord(name) + "\r\n "; // folded: the words and the address on lines of their own
         }
     }
     from += '<' + oneLine(email.fromAddress).toLatin1() + '>';
@@ -107,7 +108,7 @@ QByteArray compose(const EmailContent &email)
     out += "Message-ID: <" + email.messageId.toLatin1() + '@' + domainOf(email.fromAddress) + ">\r\n";
     out += "Auto-Submitted: auto-generated\r\n"; // RFC 3834: no vacation replies to a robot
     out += "MIME-Version: 1.0\r\n";
-    out += "Content-Type: multipart/alternative; boundary=\"" + boundary + "\"\r\n";
+    out += "Content-Type: multipart/alternative;\r\n boundary=\"" + boundary + "\"\r\n";
     out += "\r\n";
     out += "This is a MIME message; its text part says the same as its HTML part.\r\n";
     out += "\r\n--" + boundary + "\r\n";

@@ -83,6 +83,7 @@ DeliveriesView::DeliveriesView(Session &session, QWidget *parent)
     m_kind->addItem(tr("Component"), toString(EventKind::Component));
     m_kind->addItem(tr("Incident"), toString(EventKind::Incident));
     m_kind->addItem(tr("Test"), toString(EventKind::Test));
+    m_kind->addItem(tr("Email"), toString(EventKind::Email));
     m_endpoint->setObjectName(QStringLiteral("endpointFilter"));
     m_endpoint->setPlaceholderText(tr("Endpoint contains…"));
     m_endpoint->setClearButtonEnabled(true);
@@ -222,11 +223,14 @@ void DeliveriesView::showDetail()
     }
     if (!full)
         return;
+    const bool email = full->channel == Channel::Email;
     QString html =
-        QStringLiteral("<h3>%1</h3><p>webhook-id <code>%2</code> → %3<br>State: <b>%4</b>, %5 attempt(s)")
+        QStringLiteral("<h3>%1</h3><p>%6<br>%7 <code>%2</code> → %3<br>State: <b>%4</b>, %5 attempt(s)")
             .arg(full->subjectName.toHtmlEscaped(), full->id,
                  endpointurl::redacted(full->endpoint).toHtmlEscaped(), deliveryStateLabel(full->state))
-            .arg(full->attempts);
+            .arg(full->attempts)
+            .arg(email ? tr("Channel: email (to the address on file)") : tr("Channel: webhook"),
+                 email ? QStringLiteral("Message-ID") : QStringLiteral("webhook-id"));
     if (full->nextAttemptAt.isValid() &&
         (full->state == DeliveryState::Retrying || full->state == DeliveryState::Queued))
         html += tr(", next attempt %1").arg(full->nextAttemptAt.toLocalTime().toString(Qt::ISODate));
@@ -241,13 +245,14 @@ void DeliveriesView::showDetail()
                     .arg(tr("No attempt yet."), tr("Request body"), pre(prettyJson(full->body)));
     for (auto it = attempts.rbegin(); it != attempts.rend(); ++it) {
         const Attempt &a = *it;
-        const QString result =
-            a.errorClass.isEmpty()
-                ? QStringLiteral("HTTP %1").arg(a.httpStatus)
-                : QStringLiteral("%1 %2 %3")
-                      .arg(a.httpStatus > 0 ? QStringLiteral("HTTP %1").arg(a.httpStatus) : QString(),
-                           a.errorClass, a.errorText)
-                      .trimmed();
+        // An email's status is the mail server's reply code.
+        const QString protocol = email ? QStringLiteral("SMTP %1") : QStringLiteral("HTTP %1");
+        const QString result = a.errorClass.isEmpty()
+                                   ? protocol.arg(a.httpStatus)
+                                   : QStringLiteral("%1 %2 %3")
+                                         .arg(a.httpStatus > 0 ? protocol.arg(a.httpStatus) : QString(),
+                                              a.errorClass, a.errorText)
+                                         .trimmed();
         // A manual attempt names who resent it.
         const QString trigger = a.trigger == AttemptTrigger::Manual && !a.actor.isEmpty()
                                     ? tr("resent by %1").arg(a.actor)
@@ -321,6 +326,10 @@ void DeliveriesView::copyAsCurl()
         const auto m = m_session.store().outbox.find(ids.first());
         if (!m)
             return;
+        if (m->channel == Channel::Email) {
+            Q_EMIT statusMessage(tr("That delivery is an email; there is no curl command for it."));
+            return;
+        }
         const auto attempts = m_session.liveStore().outbox.attempts(m->id);
         const QByteArray headers = attempts.empty() ? QByteArray() : attempts.back().requestHeaders;
         QApplication::clipboard()->setText(report::curlCommand(m->endpoint, headers, m->body));

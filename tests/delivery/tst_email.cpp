@@ -3,6 +3,7 @@
 #include "componentservice.h"
 #include "deliverycontroller.h"
 #include "deliverysettings.h"
+#include "emailcomposer.h"
 #include "httpreceiver.h"
 #include "pageservice.h"
 #include "resendservice.h"
@@ -208,6 +209,7 @@ private Q_SLOTS:
     void sigkillBetweenQuarantineAndSend();
     void reactivationAndPurgeEmails();
     void withoutSmtpOnlyTheNoticeStays();
+    void composedEmailReadsAsWritten();
     void tlsAndAuth_data();
     void tlsAndAuth();
     void switchRefusesApiAndForm();
@@ -396,6 +398,45 @@ void TestEmail::withoutSmtpOnlyTheNoticeStays()
     QVERIFY2(notices.contains(QLatin1String("--smtp-url")), qPrintable(notices));
     QVERIFY(SubscriberService(t.db.context()).reactivate(sub.id).ok());
     QVERIFY(t.emails().empty());
+}
+
+void TestEmail::composedEmailReadsAsWritten()
+{
+    // Python's email parser (an independent reader) gets back exactly what was composed: an encoded subject
+    // and display name in UTF-8 (long enough to need several encoded words), both parts, the headers.
+    SmtpSink sink;
+    QVERIFY(sink.start());
+    EmailContent e;
+    e.fromName = QStringLiteral("Störungsseite \"Nord\", Zürich");
+    e.fromAddress = QStringLiteral("status@acme.test");
+    e.toAddress = QStringLiteral("ops@customer.test");
+    e.subject = QStringLiteral("Webhooks an https://hooks.example.com/ä sind gestoppt — bitte prüfen 🚨 ") +
+                QString(40, QLatin1Char('x'));
+    e.text = QStringLiteral("Zeile eins\n.\nZeile drei mit ümlaut\n");
+    e.html = QStringLiteral("<p>Hallo ü</p>\n");
+    e.messageId = QStringLiteral("msg_composertest000001");
+    e.date = QDateTime(QDate(2026, 11, 27), QTime(10, 0, 5), Qt::UTC);
+    EmailJob job;
+    job.messageId = e.messageId;
+    job.recipient = e.toAddress;
+    job.bytes = emailcomposer::compose(e);
+    job.smtp.url = sink.url();
+    job.smtp.from = e.fromAddress;
+    for (const QByteArray &line : job.bytes.split('\n'))
+        QVERIFY2(line.size() <= 78, line.constData()); // RFC 5322: 78 characters a line
+    const Attempt a = sendEmailNow(job);
+    QVERIFY2(a.errorClass.isEmpty(), qPrintable(a.errorText));
+    QTRY_COMPARE(sink.count(), 1);
+    const QJsonObject m = sink.messages().front();
+    QCOMPARE(m.value(QStringLiteral("subject")).toString(), e.subject);
+    QCOMPARE(m.value(QStringLiteral("from")).toString(),
+             QStringLiteral("\"Störungsseite \\\"Nord\\\", Zürich\" <status@acme.test>"));
+    QCOMPARE(m.value(QStringLiteral("text")).toString(),
+             QStringLiteral("Zeile eins\r\n.\r\nZeile drei mit ümlaut\r\n"));
+    QCOMPARE(m.value(QStringLiteral("html")).toString(), QStringLiteral("<p>Hallo ü</p>\r\n"));
+    QCOMPARE(m.value(QStringLiteral("message_id")).toString(),
+             QStringLiteral("<msg_composertest000001@acme.test>"));
+    QCOMPARE(m.value(QStringLiteral("date")).toString(), QStringLiteral("Fri, 27 Nov 2026 10:00:05 +0000"));
 }
 
 void TestEmail::tlsAndAuth_data()

@@ -1,0 +1,135 @@
+#include "emailsettingsservice.h"
+#include "ids.h"
+#include "noticesdialog.h"
+#include "pageservice.h"
+#include "settingsdialog.h"
+#include "testsupport.h"
+
+#include <QCheckBox>
+#include <QLabel>
+#include <QLineEdit>
+#include <QTableWidget>
+#include <QTest>
+
+using namespace sd;
+
+// The console's side of the email channel (issue 12): the settings dialog never shows the stored password,
+// the service refuses a password in the URL and never writes it to the audit log, and the notices list says
+// whether each email went out.
+class TestEmailConsole final : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void settingsDialogKeepsThePasswordHidden()
+    {
+        SmtpSettings stored;
+        stored.url = QStringLiteral("smtp://127.0.0.1:2525");
+        stored.from = QStringLiteral("status@acme.test");
+        stored.user = QStringLiteral("desk");
+        stored.password = QStringLiteral("stored-secret");
+        SettingsDialog dialog(false, stored);
+        QVERIFY(!dialog.allowWebhooksBox()->isChecked());
+        QVERIFY(dialog.passwordEdit()->text().isEmpty());
+        QCOMPARE(dialog.passwordEdit()->echoMode(), QLineEdit::Password);
+        QCOMPARE(dialog.smtp().password, QStringLiteral("stored-secret")); // empty field: kept
+        QTest::keyClicks(dialog.passwordEdit(), QStringLiteral("typed-secret"));
+        QCOMPARE(dialog.smtp().password, QStringLiteral("typed-secret"));
+        dialog.passwordEdit()->clear();
+        for (QCheckBox *box : dialog.findChildren<QCheckBox *>()) {
+            if (box->text().startsWith(QLatin1String("Clear")))
+                box->setChecked(true);
+        }
+        QVERIFY(dialog.smtp().password.isEmpty());
+        dialog.allowWebhooksBox()->setChecked(true);
+        QVERIFY(dialog.allowWebhookSubscribers());
+    }
+
+    void serviceRefusesAndNeverAuditsThePassword()
+    {
+        test::TempDatabase db;
+        EmailSettingsService service(db.context());
+        SmtpSettings s;
+        s.url = QStringLiteral("smtp://desk:pw@127.0.0.1:25");
+        s.from = QStringLiteral("status@acme.test");
+        auto refused = service.save(s);
+        QVERIFY(!refused.ok());
+        QVERIFY(refused.error().contains(QLatin1String("must not carry a user or password")));
+        QVERIFY(!SmtpSettings::load(db.store().settings).configured());
+        s.url = QStringLiteral("smtp://127.0.0.1:25");
+        s.from.clear();
+        QVERIFY(service.save(s).error().contains(QLatin1String("sender")));
+        s.from = QStringLiteral("status@acme.test");
+        s.user = QStringLiteral("desk");
+        s.password = QStringLiteral("very-secret-pw");
+        QVERIFY(service.save(s).ok());
+        QCOMPARE(SmtpSettings::load(db.store().settings).password, QStringLiteral("very-secret-pw"));
+        const auto audit = db.store().audit.list({});
+        QVERIFY(!audit.empty());
+        for (const AuditEntry &e : audit)
+            QVERIFY2(!e.detail.contains(QLatin1String("very-secret-pw")), qPrintable(e.detail));
+        QVERIFY(audit.front().detail.contains(QLatin1String("new password")));
+    }
+
+    void noticesShowWhetherTheEmailWentOut()
+    {
+        test::TempDatabase db;
+        // Without SMTP the list says where to set it.
+        {
+            NoticesDialog dialog(db.store());
+            QVERIFY(dialog.findChild<QLabel *>(QStringLiteral("smtpHint")));
+        }
+        SmtpSettings smtp;
+        smtp.url = QStringLiteral("smtp://127.0.0.1:25");
+        smtp.from = QStringLiteral("status@acme.test");
+        smtp.save(db.store().settings);
+        Subscriber s;
+        s.id = ids::newId();
+        s.endpoint = QStringLiteral("https://hooks.example.com/a");
+        s.email = QStringLiteral("ops@customer.test");
+        s.unsubscribeToken = ids::newToken();
+        s.createdAt = QDateTime::currentDateTimeUtc();
+        db.store().subscribers.insert(s);
+        auto email = [&](DeliveryState state) {
+            Message m;
+            m.id = QStringLiteral("msg_") + ids::randomBase36(20);
+            m.subscriberId = s.id;
+            m.kind = EventKind::Email;
+            m.channel = Channel::Email;
+            m.recipient = s.email;
+            m.subjectId = s.id;
+            m.subjectName = QStringLiteral("quarantine notice");
+            m.eventId = ids::newId();
+            m.body = QByteArrayLiteral("Subject: x\r\n\r\nx\r\n");
+            m.createdAt = QDateTime::currentDateTimeUtc();
+            m.state = state;
+            m.nextAttemptAt = m.createdAt;
+            db.store().outbox.insert(m);
+            return m.id;
+        };
+        const QString sent = email(DeliveryState::Delivered);
+        const QString queued = email(DeliveryState::Queued);
+        for (const QString &id : {sent, queued}) {
+            Notice n;
+            n.createdAt = QDateTime::currentDateTimeUtc();
+            n.subscriberId = s.id;
+            n.kind = QStringLiteral("quarantined");
+            n.text = QStringLiteral("Subscriber %1 was quarantined. An email to %2 says so (%3).")
+                         .arg(s.id, s.email, id);
+            db.store().notices.add(n);
+        }
+        NoticesDialog dialog(db.store());
+        QVERIFY(!dialog.findChild<QLabel *>(QStringLiteral("smtpHint")));
+        QCOMPARE(dialog.table()->rowCount(), 2);
+        QStringList column;
+        for (int r = 0; r < 2; ++r)
+            column << dialog.table()->item(r, 3)->text();
+        QVERIFY2(column.filter(QStringLiteral("sent to ops@customer.test")).size() == 1,
+                 qPrintable(column.join(u'|')));
+        QVERIFY2(column.filter(QStringLiteral("queued for ops@customer.test")).size() == 1,
+                 qPrintable(column.join(u'|')));
+    }
+};
+
+QTEST_MAIN(TestEmailConsole)
+#include "tst_emailconsole.moc"
