@@ -99,6 +99,7 @@ private Q_SLOTS:
     void headerDeadlineCutsSlowDrip();
     void keepAliveIdleDeadline();
     void oldestIdleEvictedWhenFull();
+    void pipelinedRequestsThenIdle();
 
 private:
     void start(const api::ConnectionLimits &limits);
@@ -407,6 +408,27 @@ void TestServerLimits::oldestIdleEvictedWhenFull()
     const auto refused = connectFrom(address(8, 8));
     QTRY_COMPARE_WITH_TIMEOUT(refused->status(), 503, kPatience);
     QVERIFY(!refused->json().value(QStringLiteral("message")).toString().isEmpty());
+}
+
+// Guards the framing, not an old defect: requests pipelined in one write are each counted once (QtHttpServer
+// re-announces the bytes it left unread), so the connection turns idle after the last answer.
+void TestServerLimits::pipelinedRequestsThenIdle()
+{
+    api::ConnectionLimits limits;
+    limits.idleTimeoutMs = 300;
+    limits.headerTimeoutMs = 600000;
+    limits.requestTimeoutMs = 600000; // a miscounted connection would never be closed within the test
+    start(limits);
+    const auto client = connectFrom(address(9, 1));
+    const QByteArray post = "POST /v1/pages/" + m_db->store().page.get().id.toLatin1() +
+                            "/nothing-here HTTP/1.1\r\nHost: x\r\nAuthorization: OAuth " + m_key.toLatin1() +
+                            "\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}";
+    client->send(getPage() + post + getPage());
+    QTRY_COMPARE_WITH_TIMEOUT(client->received().count("HTTP/1.1 "), 3, kPatience);
+    QCOMPARE(client->status(), 200);
+    QTRY_VERIFY_WITH_TIMEOUT(client->isClosed(), kPatience);
+    QCOMPARE(client->received().count("HTTP/1.1 "), 3);
+    QTRY_COMPARE_WITH_TIMEOUT(m_server->openConnections(), 0, kPatience);
 }
 
 QTEST_GUILESS_MAIN(TestServerLimits)
