@@ -58,7 +58,6 @@ struct Setup
         DeliverySettings::parseSchedule(QStringLiteral("0,60s"), &s.retryScheduleMs);
         s.timeoutMs = 5000;
         s.minBackoffSlowMs = 60000;
-        s.caFile = QStringLiteral(""); // stored as '' (a null string would hit settings.value NOT NULL)
         s.save(db.store().settings);
         receiver.start();
         componentId = ComponentService(db.context()).add({QStringLiteral("API")})->id;
