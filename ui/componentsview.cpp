@@ -5,15 +5,19 @@
 #include "statusdelegates.h"
 #include "values.h"
 
+#include <QAction>
 #include <QCheckBox>
 #include <QDialog>
 #include <QDialogButtonBox>
 #include <QHeaderView>
 #include <QInputDialog>
+#include <QKeyEvent>
 #include <QLabel>
 #include <QMessageBox>
+#include <QPushButton>
 #include <QTableView>
 #include <QTextBrowser>
+#include <QTimer>
 #include <QToolBar>
 #include <QVBoxLayout>
 
@@ -24,6 +28,8 @@ ComponentsView::ComponentsView(Session &session, QWidget *parent)
     , m_session(session)
     , m_model(new ComponentsModel(session.store(), session.components(), this))
     , m_table(new QTableView(this))
+    , m_undoAction(new QAction(this))
+    , m_undoExpiry(new QTimer(this))
 {
     setObjectName(QStringLiteral("componentsView"));
     auto *bar = new QToolBar(this);
@@ -36,15 +42,32 @@ ComponentsView::ComponentsView(Session &session, QWidget *parent)
     bar->addAction(tr("Group…"), this, &ComponentsView::groupSelected);
     bar->addAction(tr("Remove"), this, &ComponentsView::removeSelected);
     bar->addAction(tr("History…"), this, &ComponentsView::showHistorySelected);
+    bar->addSeparator();
+    // Ctrl+Z lives on the action so the Edit menu (which adds it) and this toolbar share one shortcut.
+    m_undoAction->setObjectName(QStringLiteral("undoStatusAction"));
+    m_undoAction->setShortcut(QKeySequence::Undo);
+    m_undoAction->setToolTip(tr("Sends a new change back to the previous status, to the same subscribers "
+                                "(offered for %n second(s) after a change)",
+                                nullptr, kUndoWindowMs / 1000));
+    connect(m_undoAction, &QAction::triggered, this, &ComponentsView::undoLastChange);
+    bar->addAction(m_undoAction);
+    m_undoExpiry->setSingleShot(true);
+    connect(m_undoExpiry, &QTimer::timeout, this, [this] {
+        m_last.reset();
+        updateUndoAction();
+    });
+    updateUndoAction();
 
     m_table->setObjectName(QStringLiteral("componentsTable"));
     m_table->setModel(m_model);
+    m_table->setItemDelegate(new CurrentCellDelegate(m_table));
     m_table->setItemDelegateForColumn(ComponentsModel::NameColumn, new GroupRowDelegate(m_table));
     m_table->setItemDelegateForColumn(ComponentsModel::StatusColumn, new ComponentStatusDelegate(m_table));
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_table->setSelectionMode(QAbstractItemView::SingleSelection);
-    m_table->setEditTriggers(QAbstractItemView::DoubleClicked | QAbstractItemView::SelectedClicked |
-                             QAbstractItemView::EditKeyPressed);
+    // F2 is handled in eventFilter (always the Status cell); Return/Enter are left to the editor.
+    m_table->setEditTriggers(QAbstractItemView::DoubleClicked | QAbstractItemView::SelectedClicked);
+    m_table->installEventFilter(this);
     m_table->verticalHeader()->hide();
     m_table->horizontalHeader()->setStretchLastSection(true);
     m_table->setColumnWidth(ComponentsModel::NameColumn, 220);
@@ -62,11 +85,22 @@ ComponentsView::ComponentsView(Session &session, QWidget *parent)
         return confirmStatusChange(c, to, audience);
     });
     connect(m_model, &QAbstractItemModel::modelReset, this, &ComponentsView::applySpans);
-    connect(m_model, &ComponentsModel::errorOccurred, this, &ComponentsView::showError);
-    connect(m_model, &ComponentsModel::componentStatusChanged, this, [this](const QString &, int queued) {
+    connect(m_model, &ComponentsModel::errorOccurred, this, [this](const QString &text) {
+        m_pending.reset();
+        m_undoing.reset();
+        showError(text);
+    });
+    connect(m_model, &ComponentsModel::componentStatusChanged, this, [this](const QString &id, int queued) {
         m_session.afterChange(queued);
-        Q_EMIT statusMessage(queued > 0 ? tr("Status changed; %n webhook(s) queued.", nullptr, queued)
-                                        : tr("Status changed; nobody notified."));
+        const bool undo = m_undoing.has_value();
+        onStatusStored(id);
+        const QString what =
+            queued > 0 ? tr("%n webhook(s) queued.", nullptr, queued) : tr("nobody notified.");
+        Q_EMIT statusMessage(
+            undo     ? tr("Change taken back; %1").arg(what)
+            : m_last ? tr("Status changed; %1 Undo with Ctrl+Z within %n s.", nullptr, kUndoWindowMs / 1000)
+                           .arg(what)
+                     : tr("Status changed; %1").arg(what));
     });
     applySpans();
 }
@@ -94,30 +128,131 @@ void ComponentsView::applySpans()
 
 std::optional<bool> ComponentsView::confirmStatusChange(const Component &c, ComponentStatus to, int audience)
 {
-    QDialog dialog(this);
-    dialog.setObjectName(QStringLiteral("statusChangeDialog"));
-    dialog.setWindowTitle(tr("Change component status"));
-    auto *text =
-        new QLabel(tr("Change <b>%1</b> from %2 to <b>%3</b>?")
-                       .arg(c.name.toHtmlEscaped(), componentStatusLabel(c.status), componentStatusLabel(to)),
-                   &dialog);
-    auto *notify =
-        new QCheckBox(audience == 0 ? tr("Notify subscribers (no subscriber hears about this component)")
-                                    : tr("Notify %n subscriber(s)", nullptr, audience),
-                      &dialog);
-    notify->setObjectName(QStringLiteral("notifyCheck"));
-    notify->setChecked(audience > 0);
-    notify->setEnabled(audience > 0);
-    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, &dialog);
-    connect(buttons, &QDialogButtonBox::accepted, &dialog, &QDialog::accept);
-    connect(buttons, &QDialogButtonBox::rejected, &dialog, &QDialog::reject);
-    auto *layout = new QVBoxLayout(&dialog);
-    layout->addWidget(text);
-    layout->addWidget(notify);
-    layout->addWidget(buttons);
-    if (dialog.exec() != QDialog::Accepted)
-        return std::nullopt;
-    return notify->isChecked();
+    std::optional<bool> answer;
+    if (m_undoing) {
+        answer = m_undoing->notify; // an undo tells the same audience the change it takes back did
+    } else {
+        QDialog dialog(this);
+        dialog.setObjectName(QStringLiteral("statusChangeDialog"));
+        dialog.setWindowTitle(tr("Change %1 to %2").arg(c.name, componentStatusLabel(to)));
+        auto *text = new QLabel(&dialog);
+        text->setObjectName(QStringLiteral("statusChangeText"));
+        text->setTextFormat(Qt::PlainText);
+        text->setWordWrap(true);
+        auto *notify =
+            new QCheckBox(audience == 0 ? tr("Notify subscribers (no subscriber hears about this component)")
+                          : audience == 1 ? tr("Notify 1 subscriber")
+                                          : tr("Notify %L1 subscribers").arg(audience),
+                          &dialog);
+        notify->setObjectName(QStringLiteral("notifyCheck"));
+        notify->setChecked(audience > 0);
+        notify->setEnabled(audience > 0);
+        // The sentence names the exact new status and who hears of it, and follows the check box.
+        const auto describe = [&c, to, audience, text](bool tell) {
+            text->setText(
+                (tell && audience > 0)
+                    ? tr("Change %1 from %2 to %3 and notify %4?")
+                          .arg(c.name, componentStatusLabel(c.status), componentStatusLabel(to),
+                               audience == 1 ? tr("1 subscriber") : tr("%L1 subscribers").arg(audience))
+                    : tr("Change %1 from %2 to %3 without notifying anyone?")
+                          .arg(c.name, componentStatusLabel(c.status), componentStatusLabel(to)));
+        };
+        describe(notify->isChecked());
+        connect(notify, &QCheckBox::toggled, &dialog, describe);
+        auto *buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, &dialog);
+        buttons->button(QDialogButtonBox::Ok)->setText(tr("Change to %1").arg(componentStatusLabel(to)));
+        connect(buttons, &QDialogButtonBox::accepted, &dialog, &QDialog::accept);
+        connect(buttons, &QDialogButtonBox::rejected, &dialog, &QDialog::reject);
+        auto *layout = new QVBoxLayout(&dialog);
+        layout->addWidget(text);
+        layout->addWidget(notify);
+        layout->addWidget(buttons);
+        if (dialog.exec() == QDialog::Accepted)
+            answer = notify->isChecked();
+    }
+    if (answer)
+        m_pending = LastChange{c.id, c.name, c.status, to, *answer, {}};
+    return answer;
+}
+
+void ComponentsView::onStatusStored(const QString &componentId)
+{
+    if (!m_pending || m_pending->componentId != componentId)
+        return;
+    const bool wasUndo = m_undoing.has_value();
+    m_undoing.reset();
+    if (wasUndo) {
+        // An undo is not itself offered for undo: Ctrl+Z twice must not flip the status back again.
+        m_pending.reset();
+        m_last.reset();
+        m_undoExpiry->stop();
+        updateUndoAction();
+        return;
+    }
+    m_last = m_pending;
+    m_last->at.start();
+    m_pending.reset();
+    m_undoExpiry->start(kUndoWindowMs);
+    updateUndoAction();
+}
+
+void ComponentsView::updateUndoAction()
+{
+    if (!m_last) {
+        m_undoAction->setEnabled(false);
+        m_undoAction->setText(tr("Undo last status change"));
+        return;
+    }
+    m_undoAction->setEnabled(true);
+    m_undoAction->setText(tr("Undo: %1 back to %2").arg(m_last->name, componentStatusLabel(m_last->from)));
+}
+
+void ComponentsView::undoLastChange()
+{
+    if (!m_last || m_last->at.hasExpired(kUndoWindowMs))
+        return;
+    const LastChange last = *m_last;
+    const int row = m_model->rowOfComponent(last.componentId);
+    const auto now = m_model->componentAt(row);
+    // Someone (another desk) changed it since: taking "our" change back would undo theirs.
+    if (!now || now->status != last.to) {
+        m_last.reset();
+        updateUndoAction();
+        return showError(tr("%1 is no longer %2, so the change was not taken back.")
+                             .arg(last.name, componentStatusLabel(last.to)));
+    }
+    m_undoing = last;
+    if (!m_model->setData(m_model->index(row, ComponentsModel::StatusColumn), toString(last.from))) {
+        m_undoing.reset();
+        m_pending.reset();
+        return;
+    }
+    m_last.reset();
+    m_undoExpiry->stop();
+    updateUndoAction();
+    Q_EMIT statusMessage(tr("Taking back: %1 to %2…").arg(last.name, componentStatusLabel(last.from)));
+}
+
+void ComponentsView::editCurrentStatus()
+{
+    // F2 means "change this component's status" whichever cell of the row is current.
+    const int row = m_table->currentIndex().row();
+    if (!m_model->componentAt(row))
+        return;
+    const QModelIndex status = m_model->index(row, ComponentsModel::StatusColumn);
+    m_table->setCurrentIndex(status);
+    m_table->edit(status);
+}
+
+bool ComponentsView::eventFilter(QObject *watched, QEvent *event)
+{
+    // While an editor is open it has the keys, so this sees F2 only when the table itself has focus.
+    if (watched == m_table && event->type() == QEvent::KeyPress &&
+        static_cast<QKeyEvent *>(event)->key() == Qt::Key_F2) {
+        editCurrentStatus();
+        return true;
+    }
+    return QWidget::eventFilter(watched, event);
 }
 
 int ComponentsView::selectedRow() const

@@ -2,11 +2,13 @@
 
 #include "domain.h"
 
+#include <QElapsedTimer>
 #include <QWidget>
 #include <optional>
 
 class QTableView;
 class QAction;
+class QTimer;
 
 namespace sd {
 
@@ -35,11 +37,32 @@ public:
     void removeSelected();
     // Opens (non-modal to the event loop) the selected component's status changes and who made them.
     void showHistorySelected();
+    // F2 (any column): opens the Status cell's editor of the current row.
+    void editCurrentStatus();
+    // A new change back to the status before the last one made here, notifying the same audience;
+    // offered for kUndoWindowMs after that change was stored (Edit menu and toolbar, Ctrl+Z).
+    void undoLastChange();
+    QAction *undoAction() const { return m_undoAction; }
+    static constexpr int kUndoWindowMs = 60000;
 
 Q_SIGNALS:
     void statusMessage(const QString &text);
 
+protected:
+    bool eventFilter(QObject *watched, QEvent *event) override;
+
 private:
+    struct LastChange
+    {
+        QString componentId;
+        QString name;
+        ComponentStatus from = ComponentStatus::Operational;
+        ComponentStatus to = ComponentStatus::Operational;
+        bool notify = true;
+        QElapsedTimer at;
+    };
+    void onStatusStored(const QString &componentId);
+    void updateUndoAction();
     std::optional<bool> confirmStatusChange(const Component &c, ComponentStatus to, int audience);
     int selectedRow() const;
     void applySpans();
@@ -48,6 +71,11 @@ private:
     Session &m_session;
     ComponentsModel *m_model = nullptr;
     QTableView *m_table = nullptr;
+    QAction *m_undoAction = nullptr;
+    QTimer *m_undoExpiry = nullptr;
+    std::optional<LastChange> m_pending; // confirmed, being stored
+    std::optional<LastChange> m_last;    // stored, may be taken back
+    std::optional<LastChange> m_undoing; // the change an undo in flight takes back
 };
 
 } // namespace sd

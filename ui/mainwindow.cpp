@@ -118,6 +118,9 @@ void MainWindow::createActions()
     file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
 
     QMenu *edit = menuBar()->addMenu(tr("&Edit"));
+    m_editMenu = edit;
+    // The components view's "Undo last status change" (Ctrl+Z) goes above this separator in buildViews.
+    edit->addSeparator()->setObjectName(QStringLiteral("undoSeparator"));
     QAction *addComponent =
         edit->addAction(tr("Add &component…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_C), this, [this] {
             m_tabs->setCurrentWidget(m_components);
@@ -215,6 +218,7 @@ void MainWindow::buildViews()
     m_tabs->addTab(m_incidents, tr("Incidents"));
     m_tabs->addTab(m_subscribers, tr("Subscribers"));
     m_tabs->addTab(m_deliveries, tr("Deliveries"));
+    m_editMenu->insertAction(m_editMenu->actions().value(0), m_components->undoAction());
     m_dirty = QList<bool>(m_tabs->count(), false);
     m_statsDirty = true; // large subscriber lists get their health numbers in slices
     m_statsPass = false;

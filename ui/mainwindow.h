@@ -83,6 +83,7 @@ private:
     DeliveryProgressLabel *m_progress = nullptr;
     QLabel *m_operator = nullptr; // who this console's changes are recorded under
     QMenu *m_recentMenu = nullptr;
+    QMenu *m_editMenu = nullptr;
     QActionGroup *m_receiverModes = nullptr;
     QPointer<QMessageBox> m_errorBox;
     QList<bool> m_dirty;

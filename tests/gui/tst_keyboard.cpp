@@ -1,0 +1,265 @@
+// The console as a keyboard user drives it (issue 13): the status editor browses without committing,
+// Enter commits after a confirmation that names the status and the audience, a change can be taken
+// back, and every dialog has a Tab order that starts at the first field the user fills.
+#include "componentservice.h"
+#include "componentsmodel.h"
+#include "componentsview.h"
+#include "httpreceiver.h"
+#include "incidentdialog.h"
+#include "mainwindow.h"
+#include "session.h"
+#include "statusdelegates.h"
+#include "subscriberdialog.h"
+#include "subscriberservice.h"
+#include "testsupport.h"
+#include "values.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDialog>
+#include <QDialogButtonBox>
+#include <QLabel>
+#include <QLineEdit>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QStandardPaths>
+#include <QTableView>
+#include <QTableWidget>
+#include <QTest>
+#include <QTimer>
+#include <functional>
+
+using namespace sd;
+
+namespace {
+
+// Runs `act` on the next modal dialog once it is shown (dialogs run their own event loop).
+void whenModal(QObject *context, std::function<void(QDialog *)> act)
+{
+    auto *timer = new QTimer(context);
+    timer->setInterval(20);
+    QObject::connect(timer, &QTimer::timeout, context, [timer, act] {
+        if (auto *dialog = qobject_cast<QDialog *>(QApplication::activeModalWidget())) {
+            timer->stop();
+            timer->deleteLater();
+            act(dialog);
+        }
+    });
+    timer->start();
+}
+
+// The widgets focus visits from `start`, pressing Tab `steps` times, by object name (or class name).
+QStringList tabWalk(QWidget *start, int steps)
+{
+    QStringList names;
+    for (int i = 0; i < steps; ++i) {
+        QWidget *w = QApplication::focusWidget();
+        names << (w ? (w->objectName().isEmpty() ? QString::fromLatin1(w->metaObject()->className())
+                                                 : w->objectName())
+                    : QStringLiteral("(none)"));
+        QTest::keyClick(w ? w : start, Qt::Key_Tab);
+    }
+    return names;
+}
+
+} // namespace
+
+class TestKeyboard : public QObject
+{
+    Q_OBJECT
+
+private:
+    struct Fixture
+    {
+        test::TempDatabase db;
+        test::HttpReceiver receiver;
+        Component api;
+        Component web;
+        std::unique_ptr<MainWindow> window;
+
+        Fixture()
+        {
+            receiver.start();
+            ComponentService components(db.context());
+            NewComponent c;
+            c.name = QStringLiteral("API");
+            api = components.add(c).value();
+            c.name = QStringLiteral("Web");
+            web = components.add(c).value();
+            SubscriberService subscribers(db.context());
+            NewSubscriber s;
+            s.endpoint = receiver.url();
+            s.email = QStringLiteral("ops@example.com");
+            subscribers.add(s).value();
+            db.reopen();
+        }
+        void open()
+        {
+            QString error;
+            auto session = Session::open(db.path(), &error);
+            QVERIFY2(session, qPrintable(error));
+            window = std::make_unique<MainWindow>(std::move(session));
+            window->show();
+            QVERIFY(QTest::qWaitForWindowActive(window.get()));
+            window->tabs()->setCurrentWidget(window->componentsView());
+        }
+        ComponentsView *view() { return window->componentsView(); }
+        QTableView *table() { return view()->table(); }
+        // As a wire name, so QCOMPARE can print it.
+        QString shownStatus(const Component &c)
+        {
+            return toString(view()->model()->componentAt(view()->model()->rowOfComponent(c.id))->status);
+        }
+        // What the store holds (the window writes on its own connection and thread).
+        QString storedStatus(const Component &c)
+        {
+            db.reopen();
+            return toString(db.store().components.find(c.id)->status);
+        }
+        // Focus on API's Name cell (not the Status cell), then F2.
+        StatusComboEditor *openEditorWithF2()
+        {
+            const QModelIndex name =
+                view()->model()->index(view()->model()->rowOfComponent(api.id), ComponentsModel::NameColumn);
+            table()->setFocus();
+            table()->setCurrentIndex(name);
+            QTest::keyClick(table(), Qt::Key_F2);
+            return table()->findChild<StatusComboEditor *>();
+        }
+    };
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true);
+        QCoreApplication::setOrganizationName(QStringLiteral("StatusDeskTests"));
+        QCoreApplication::setApplicationName(QStringLiteral("tst_keyboard"));
+    }
+
+    void arrowKeysBrowseWithoutCommitting()
+    {
+        Fixture f;
+        f.open();
+        StatusComboEditor *editor = f.openEditorWithF2();
+        QVERIFY2(editor, "F2 on the Name cell opens the Status cell's editor");
+        QCOMPARE(f.table()->currentIndex().column(), int(ComponentsModel::StatusColumn));
+        bool asked = false;
+        whenModal(f.window.get(), [&asked](QDialog *dialog) {
+            asked = true;
+            dialog->reject();
+        });
+        QTest::keyClick(editor, Qt::Key_Down);
+        QTest::keyClick(editor, Qt::Key_Down);
+        QTest::keyClick(editor, Qt::Key_End);
+        QTest::keyClick(editor, Qt::Key_Up);
+        QTest::keyClick(editor, Qt::Key_P); // "Partial outage": typed letters browse too
+        QTest::qWait(200);
+        QCOMPARE(editor->currentText(), componentStatusLabel(ComponentStatus::PartialOutage));
+        QVERIFY2(!asked, "browsing opened the confirmation");
+        QCOMPARE(f.shownStatus(f.api), toString(ComponentStatus::Operational));
+        // Escape leaves without a change; so does moving focus away.
+        QTest::keyClick(editor, Qt::Key_Escape);
+        QTRY_VERIFY(!f.table()->findChild<StatusComboEditor *>());
+        QTest::qWait(300);
+        QVERIFY(!asked);
+        QCOMPARE(f.shownStatus(f.api), toString(ComponentStatus::Operational));
+        QCOMPARE(f.db.store().outbox.count({}), 0);
+        QCOMPARE(f.receiver.requests().size(), 0);
+    }
+
+    void enterCommitsAfterNamingStatusAndAudience()
+    {
+        Fixture f;
+        f.open();
+        StatusComboEditor *editor = f.openEditorWithF2();
+        QVERIFY(editor);
+        QString question;
+        QString okText;
+        whenModal(f.window.get(), [&](QDialog *dialog) {
+            question = dialog->findChild<QLabel *>(QStringLiteral("statusChangeText"))->text();
+            okText = dialog->findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Ok)->text();
+            QTest::keyClick(dialog, Qt::Key_Return); // the default button is the one that says what it does
+        });
+        QTest::keyClick(editor, Qt::Key_End); // Major outage, the last status
+        QTest::keyClick(editor, Qt::Key_Return);
+        QTRY_VERIFY(!question.isEmpty());
+        QCOMPARE(question,
+                 QStringLiteral("Change API from Operational to Major outage and notify 1 subscriber?"));
+        QCOMPARE(okText, QStringLiteral("Change to Major outage"));
+        QTRY_COMPARE_WITH_TIMEOUT(f.receiver.requests().size(), 1, 15000);
+        QVERIFY(f.receiver.requests().first().body.contains("\"new_status\":\"major_outage\""));
+        QCOMPARE(f.shownStatus(f.api), toString(ComponentStatus::MajorOutage));
+    }
+
+    void undoSendsTheChangeBack()
+    {
+        Fixture f;
+        f.open();
+        QAction *undo = f.view()->undoAction();
+        QVERIFY(!undo->isEnabled());
+        // The Edit menu carries it (with Ctrl+Z).
+        QVERIFY(f.window->menuBar()->actions().at(1)->menu()->actions().contains(undo));
+        QCOMPARE(undo->shortcut(), QKeySequence(QKeySequence::Undo));
+
+        StatusComboEditor *editor = f.openEditorWithF2();
+        QVERIFY(editor);
+        whenModal(f.window.get(), [](QDialog *dialog) { dialog->accept(); });
+        QTest::keyClick(editor, Qt::Key_D); // Degraded performance
+        QTest::keyClick(editor, Qt::Key_Return);
+        QTRY_COMPARE_WITH_TIMEOUT(f.receiver.requests().size(), 1, 15000);
+        QTRY_VERIFY(undo->isEnabled());
+        QCOMPARE(undo->text(), QStringLiteral("Undo: API back to Operational"));
+
+        // Ctrl+Z from the table: no second question, the same audience hears the way back.
+        bool asked = false;
+        whenModal(f.window.get(), [&asked](QDialog *dialog) {
+            asked = true;
+            dialog->reject();
+        });
+        f.window->activateWindow(); // back from the confirmation dialog
+        QVERIFY(QTest::qWaitForWindowActive(f.window.get()));
+        f.table()->setFocus();
+        QTest::keyClick(f.table(), Qt::Key_Z, Qt::ControlModifier);
+        QTRY_COMPARE_WITH_TIMEOUT(f.receiver.requests().size(), 2, 15000);
+        const QByteArray back = f.receiver.requests().at(1).body;
+        QVERIFY2(back.contains("\"old_status\":\"degraded_performance\""), back.constData());
+        QVERIFY2(back.contains("\"new_status\":\"operational\""), back.constData());
+        QCOMPARE(f.shownStatus(f.api), toString(ComponentStatus::Operational));
+        QVERIFY(!asked);
+        QVERIFY2(!undo->isEnabled(), "an undo is not itself undone by a second Ctrl+Z");
+        QTest::qWait(500);
+        QCOMPARE(f.receiver.requests().size(), 2);
+    }
+
+    void undoOfSilentChangeStaysSilent()
+    {
+        Fixture f;
+        f.open();
+        StatusComboEditor *editor = f.openEditorWithF2();
+        QVERIFY(editor);
+        whenModal(f.window.get(), [](QDialog *dialog) {
+            dialog->findChild<QCheckBox *>(QStringLiteral("notifyCheck"))->setChecked(false);
+            QCOMPARE(
+                dialog->findChild<QLabel *>(QStringLiteral("statusChangeText"))->text(),
+                QStringLiteral("Change API from Operational to Partial outage without notifying anyone?"));
+            dialog->accept();
+        });
+        QTest::keyClick(editor, Qt::Key_P);
+        QTest::keyClick(editor, Qt::Key_Return);
+        QTRY_VERIFY(f.view()->undoAction()->isEnabled());
+        f.view()->undoAction()->trigger();
+        QTRY_COMPARE(f.shownStatus(f.api), toString(ComponentStatus::Operational));
+        QTRY_VERIFY(!f.view()->undoAction()->isEnabled());
+        QTRY_COMPARE(f.storedStatus(f.api), toString(ComponentStatus::Operational));
+        QTest::qWait(500);
+        QCOMPARE(f.receiver.requests().size(), 0);
+        QCOMPARE(f.db.store().outbox.count({}), 0);
+    }
+};
+
+QTEST_MAIN(TestKeyboard)
+#include "tst_keyboard.moc"
