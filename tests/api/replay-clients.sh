@@ -57,9 +57,12 @@ call() {
         fi
         return
     fi
-    served_all[$client]=$((${served_all[$client]:-0} + 1))
+    # "(documented) ..." rows are not the client's own calls: the documented request beside a client's wrong path.
+    local counter=$client
+    [[ "$name" == "("* ]] && counter=$client-documented
+    served_all[$counter]=$((${served_all[$counter]:-0} + 1))
     if [[ "|$expected|" == *"|$status|"* ]]; then
-        served_ok[$client]=$((${served_ok[$client]:-0} + 1))
+        served_ok[$counter]=$((${served_ok[$counter]:-0} + 1))
         printf 'ok          %-6s %-40s %s %s -> %s\n' "$client" "$name" "$method" "$path" "$status"
     else
         printf 'FAIL        %-6s %-40s %s %s -> %s, expected %s: %s\n' "$client" "$name" "$method" "$path" "$status" \
@@ -92,7 +95,7 @@ c2=$(jget id)
 call python page_get_components 200 GET "$P/components?per_page=100&page=1"
 call python page_get_component 200 GET "$P/components/$c1"
 call python page_update_component 200 PATCH "$P/components/$c1" '{"component": {"status": "degraded_performance", "only_show_if_degraded": false}}'
-call python page_create_component_group 400 POST "$P/component-groups" "{\"description\": \"Core\", \"components_group\": {\"name\": \"Core\", \"components\": [\"$c2\"]}}"
+call python "page_create_component_group (client sends components_group)" 400 POST "$P/component-groups" "{\"description\": \"Core\", \"components_group\": {\"name\": \"Core\", \"components\": [\"$c2\"]}}"
 # ^ the client sends "components_group"; Statuspage documents "component_group" (required): refused with one sentence
 call go CreateComponentGroup 201 POST "$P/component-groups" "{\"component_group\": {\"name\": \"Core\", \"description\": \"Core\", \"components\": [\"$c2\"]}}"
 g1=$(jget id)
@@ -175,7 +178,8 @@ call go CreateIncidentTemplate gap POST "$P/incident_templates" '{"template": {"
 call go CreateMetricsProvider gap POST "$P/metrics_providers" '{"metrics_provider": {"type": "Self"}}'
 
 for client in python go; do
-    echo "$client client: ${served_ok[$client]:-0}/${served_all[$client]:-0} calls to served endpoints answered as documented; ${gaps[$client]:-0} calls to endpoints StatusDesk does not serve (404)"
+    echo "$client client: ${served_ok[$client]:-0}/${served_all[$client]:-0} of its calls to served endpoints answered as documented; ${gaps[$client]:-0} calls to paths StatusDesk does not serve (404)"
 done
+echo "documented requests beside the python client's wrong paths: ${served_ok[python-documented]:-0}/${served_all[python-documented]:-0}"
 [ "$failures" = 0 ] && echo "replay: all calls answered as expected" || echo "replay: $failures call(s) failed"
 [ "$failures" = 0 ]
