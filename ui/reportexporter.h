@@ -3,9 +3,14 @@
 #include "deliveryreport.h"
 #include "outboxrepository.h"
 
+#include <QDateTime>
 #include <QImage>
+#include <QObject>
 #include <QSize>
+#include <atomic>
+#include <memory>
 
+class QThread;
 class QWidget;
 
 namespace sd {
@@ -29,8 +34,41 @@ public:
     static QImage latencyChart(const DeliveryReport &report, const QSize &size = QSize(640, 240));
     static Format formatForPath(const QString &path);
 
-    // The dialog: format, time range and file; respects the filter the operator is looking at.
+    // The dialog: format, time range and file; respects the filter the operator is looking at. The export
+    // itself runs as a ReportExportJob with a progress dialog.
     static void run(QWidget *parent, Store &store, const MessageFilter &filter);
+};
+
+// One export on a thread of its own with its own connection to the store (issue 11): the UI thread never
+// waits on the database or the disk, however many attempts there are. CSV and JSON stream row by row into
+// the file (written beside it and renamed over it when complete); HTML and PDF draw totals and the chart
+// from aggregate queries with the latest 500 attempts. progress() and finished() arrive as queued signals.
+class ReportExportJob final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(ReportExportJob)
+
+public:
+    ReportExportJob(QString databaseLocation, MessageFilter filter, QDateTime since,
+                    ReportExporter::Format format, QString path, QObject *parent = nullptr);
+    ~ReportExportJob() override; // cancels and waits for the thread
+
+    void start();
+    void cancel() { m_cancelled->store(true); } // the file is left as it was
+    bool isRunning() const;
+
+Q_SIGNALS:
+    void progress(qint64 attempts);
+    void finished(bool ok, const QString &error); // error "cancelled" after cancel()
+
+private:
+    QString m_location;
+    MessageFilter m_filter;
+    QDateTime m_since;
+    ReportExporter::Format m_format;
+    QString m_path;
+    std::shared_ptr<std::atomic<bool>> m_cancelled = std::make_shared<std::atomic<bool>>(false);
+    QThread *m_thread = nullptr;
 };
 
 } // namespace sd

@@ -10,6 +10,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -145,6 +146,73 @@ private Q_SLOTS:
         const auto buckets = report->latencyHistogram();
         QCOMPARE(buckets[0].count, 2); // 40 ms
         QCOMPARE(buckets[1].count, 2); // 80 ms
+    }
+
+    // Issue 11: the console's export runs on a thread of its own (its own connection), streams CSV and
+    // JSON into the file and draws HTML/PDF from aggregates; the answer comes back as a queued signal.
+    void exportJobRunsOffTheUiThread_data()
+    {
+        QTest::addColumn<QString>("file");
+        QTest::newRow("csv") << QStringLiteral("job.csv");
+        QTest::newRow("json") << QStringLiteral("job.json");
+        QTest::newRow("html") << QStringLiteral("job.html");
+        QTest::newRow("pdf") << QStringLiteral("job.pdf");
+    }
+
+    void exportJobRunsOffTheUiThread()
+    {
+        QFETCH(QString, file);
+        const QString path = m_dir.filePath(file);
+        ReportExportJob job(m_db.path(), {}, {}, ReportExporter::formatForPath(path), path);
+        QSignalSpy finished(&job, &ReportExportJob::finished);
+        QSignalSpy progress(&job, &ReportExportJob::progress);
+        job.start();
+        QVERIFY(job.isRunning() || finished.isEmpty()); // start() does not wait for the export
+        QVERIFY(finished.wait(30000));
+        QVERIFY2(finished.at(0).at(0).toBool(), qPrintable(finished.at(0).at(1).toString()));
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const QByteArray bytes = f.readAll();
+        auto report = DeliveryReport::build(m_db.store(), {}, {});
+        switch (ReportExporter::formatForPath(path)) {
+        case ReportExporter::Format::Csv:
+            QCOMPARE(bytes, report->toCsv()); // the same bytes as the in-memory report
+            QVERIFY(!progress.isEmpty());
+            QCOMPARE(progress.last().at(0).toLongLong(), qint64(4));
+            break;
+        case ReportExporter::Format::Json:
+            QCOMPARE(
+                QJsonDocument::fromJson(bytes).object().value(QStringLiteral("attempts")).toArray().size(),
+                4);
+            break;
+        case ReportExporter::Format::Html:
+            QVERIFY(bytes.contains("50.0 %"));
+            QVERIFY(bytes.contains("data:image/png;base64,"));
+            break;
+        case ReportExporter::Format::Pdf:
+            QVERIFY(bytes.startsWith("%PDF"));
+            break;
+        }
+    }
+
+    void cancelledExportLeavesTheFileAsItWas()
+    {
+        const QString path = m_dir.filePath(QStringLiteral("kept.csv"));
+        {
+            QFile f(path);
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write("earlier export\n");
+        }
+        ReportExportJob job(m_db.path(), {}, {}, ReportExporter::Format::Csv, path);
+        QSignalSpy finished(&job, &ReportExportJob::finished);
+        job.cancel();
+        job.start();
+        QVERIFY(finished.wait(30000));
+        QCOMPARE(finished.at(0).at(0).toBool(), false);
+        QCOMPARE(finished.at(0).at(1).toString(), QStringLiteral("cancelled"));
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        QCOMPARE(f.readAll(), QByteArray("earlier export\n"));
     }
 
     void curl()
