@@ -144,7 +144,12 @@ public:
         }
         return {};
     }
-    QByteArray errors() { return m_process.readAllStandardError(); }
+    // What to print when the server did not come up: its output and why it stopped.
+    QByteArray errors()
+    {
+        return m_out + m_process.readAllStandardError() + "\n(" + m_process.errorString().toUtf8() +
+               ", exit code " + QByteArray::number(m_process.exitCode()) + ")";
+    }
 
 private:
     QProcess m_process;
