@@ -241,6 +241,14 @@ void ConnectionGuard::feed(QByteArray chunk)
             continue;
         }
         if (m_phase == Phase::BetweenRequests) {
+            // The parser skips line breaks and blanks before a request line (some clients send a CRLF after
+            // a body): they neither start a request nor end idleness.
+            qsizetype skip = 0;
+            while (skip < chunk.size() && isSpace(chunk.at(skip)))
+                ++skip;
+            chunk.remove(0, skip);
+            if (chunk.isEmpty())
+                return;
             m_phase = Phase::Head;
             m_idleTimer.stop();
             if (m_hadRequest) { // a later request: its own deadlines from its first byte
@@ -249,14 +257,6 @@ void ConnectionGuard::feed(QByteArray chunk)
             }
             if (!m_requestTimer.isActive())
                 m_requestTimer.start();
-        }
-        if (m_head.isEmpty()) { // the parser skips line breaks and blanks before a request line, so do we
-            qsizetype skip = 0;
-            while (skip < chunk.size() && isSpace(chunk.at(skip)))
-                ++skip;
-            chunk.remove(0, skip);
-            if (chunk.isEmpty())
-                return;
         }
         // The head ends at an empty line; CRLF and bare LF are both accepted, as the parser does.
         const qsizetype from = std::max<qsizetype>(0, m_head.size() - 2);
@@ -394,12 +394,12 @@ void ConnectionGuard::checkIdle()
 
 void ConnectionGuard::onHeaderDeadline()
 {
-    if (m_phase == Phase::Head && !m_head.isEmpty())
+    if (m_phase == Phase::Head)
         reject(408, QByteArrayLiteral("Request Timeout"),
                QStringLiteral("the request head did not arrive within %1 s")
                    .arg(seconds(m_limits.headerTimeoutMs)));
-    else if (m_phase == Phase::Head || (m_phase == Phase::BetweenRequests && m_unanswered == 0))
-        close(); // connected (or sent blank lines) and never asked anything: nothing to answer
+    else if (m_phase == Phase::BetweenRequests && m_unanswered == 0)
+        close(); // connected (perhaps sent blank lines) and never asked anything: nothing to answer
 }
 
 void ConnectionGuard::onRequestDeadline()
