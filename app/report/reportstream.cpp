@@ -2,6 +2,7 @@
 
 #include "csv.h"
 #include "endpointurl.h"
+#include "sqliterows.h"
 #include "store.h"
 #include "timeformat.h"
 #include "values.h"
@@ -20,17 +21,6 @@ namespace {
 const QString kRowColumns = QStringLiteral(
     "a.started_at, a.message_id, m.kind, m.subject_name, a.endpoint, a.attempt_number, a.trigger, "
     "a.http_status, a.duration_ms, a.error_class, a.error_text");
-
-const QString kRowColumnsAsBytes = QStringLiteral(
-    "a.started_at, CAST(a.message_id AS BLOB), CAST(m.kind AS BLOB), CAST(m.subject_name AS BLOB), "
-    "CAST(a.endpoint AS BLOB), a.attempt_number, CAST(a.trigger AS BLOB), a.http_status, a.duration_ms, "
-    "CAST(a.error_class AS BLOB), CAST(a.error_text AS BLOB)");
-
-// A text column read either way: a QString (PostgreSQL) or UTF-8 bytes (SQLite, kRowColumnsAsBytes).
-QString text(const QVariant &v)
-{
-    return v.typeId() == QMetaType::QByteArray ? QString::fromUtf8(v.toByteArray()) : v.toString();
-}
 
 // The same rule as a Row's `success`, in SQL.
 const QString kSuccess = QStringLiteral("CASE WHEN (a.error_class IS NULL OR a.error_class = '') AND "
@@ -123,24 +113,20 @@ QString ReportStream::base() const
 
 qint64 ReportStream::forEachRow(const std::function<bool(const Row &)> &visit)
 {
-    // SQLite hands Qt text as UTF-16, converting every value; the same bytes as a BLOB come through as they
-    // are stored (UTF-8), which made the text columns a third cheaper to read.
-    const QString columns = m_store.db().isPostgres() ? kRowColumns : kRowColumnsAsBytes;
-    StreamQuery q(*m_snapshot,
-                  QStringLiteral("SELECT ") + columns + base() +
-                      QStringLiteral(" ORDER BY a.started_at, a.id"),
-                  m_binds, m_pageSize);
+    const QString sql =
+        QStringLiteral("SELECT ") + kRowColumns + base() + QStringLiteral(" ORDER BY a.started_at, a.id");
     // Endpoints repeat on every attempt: redact each spelling once (bounded, in case there are very many).
     QHash<QString, QString> redactedEndpoints;
     qint64 count = 0;
     Row r;
-    while (q.next()) {
-        r.startedAt = dateFromDb(q.value(0));
-        r.messageId = text(q.value(1));
-        r.kind = parseEventKind(text(q.value(2))).value_or(EventKind::Component);
-        r.subject = text(q.value(3));
+    // One row from any reader with isNull/integer/text; the same for both paths below.
+    auto visitRow = [&](auto &q) {
+        r.startedAt = q.isNull(0) ? QDateTime() : QDateTime::fromMSecsSinceEpoch(q.integer(0), Qt::UTC);
+        r.messageId = q.text(1);
+        r.kind = parseEventKind(q.text(2)).value_or(EventKind::Component);
+        r.subject = q.text(3);
         // Attempts are recorded redacted; older rows may not be.
-        const QString endpoint = text(q.value(4));
+        const QString endpoint = q.text(4);
         auto it = redactedEndpoints.constFind(endpoint);
         if (it == redactedEndpoints.cend()) {
             if (redactedEndpoints.size() > 4096)
@@ -148,18 +134,35 @@ qint64 ReportStream::forEachRow(const std::function<bool(const Row &)> &visit)
             it = redactedEndpoints.insert(endpoint, endpointurl::redacted(endpoint));
         }
         r.endpoint = *it;
-        r.attemptNumber = q.value(5).toInt();
-        r.trigger = parseAttemptTrigger(text(q.value(6))).value_or(AttemptTrigger::Automatic);
-        r.httpStatus = q.value(7).toInt();
-        r.durationMs = q.value(8).toLongLong();
-        r.errorClass = text(q.value(9));
-        r.errorText = endpointurl::redacted(text(q.value(10)));
+        r.attemptNumber = static_cast<int>(q.integer(5));
+        r.trigger = parseAttemptTrigger(q.text(6)).value_or(AttemptTrigger::Automatic);
+        r.httpStatus = static_cast<int>(q.integer(7));
+        r.durationMs = q.integer(8);
+        r.errorClass = q.text(9);
+        r.errorText = endpointurl::redacted(q.text(10));
         r.success = r.errorClass.isEmpty() && r.httpStatus >= 200 && r.httpStatus < 300;
         ++count;
-        if (!visit(r))
-            break;
+        return visit(r);
+    };
+    if (SqliteRows::available(m_store.db())) {
+        // SQLite's own API: no QVariant and no UTF-16 round trip per value (a third of the CSV's time).
+        SqliteRows q(*m_snapshot, sql, m_binds);
+        while (q.next() && visitRow(q)) {
+        }
+        m_pages = 1;
+        return count;
     }
-    m_pages = q.pagesFetched();
+    StreamQuery query(*m_snapshot, sql, m_binds, m_pageSize);
+    struct Values
+    {
+        StreamQuery &q;
+        bool isNull(int c) const { return q.value(c).isNull(); }
+        qint64 integer(int c) const { return q.value(c).toLongLong(); }
+        QString text(int c) const { return q.value(c).toString(); }
+    } values{query};
+    while (query.next() && visitRow(values)) {
+    }
+    m_pages = query.pagesFetched();
     return count;
 }
 
