@@ -6,12 +6,13 @@ packages=(build-essential cmake ninja-build pkg-config
           qt6-qpa-plugins fonts-dejavu-core
           nginx-light curl openssl xvfb xauth
           postgresql
-          sqlite3
+          sqlite3 libsqlite3-dev
           libcurl4-openssl-dev python3-aiosmtpd
           chromium)
 # libcurl4-openssl-dev: quarantine emails go out with libcurl's SMTP (issue 12). python3-aiosmtpd: the email
 # tests' real SMTP server on loopback (tests/support/smtpsink.py); openssl makes its throw-away certificate.
 # sqlite3: bench/report_bench.py fills its million-attempt store with SQL and times `sqlite3 -csv` as the peer.
+# libsqlite3-dev: exports read rows with SQLite's own API on the Qt driver's connection (models/sqliterows.h).
 # postgresql: the tests' "_pg" variants run initdb/pg_ctl from /usr/lib/postgresql/<version>/bin into a
 # throw-away cluster of their own (tests/support/pgcluster.sh, on a free loopback port). Debian may also
 # create and start its system cluster (15/main on 5432); nothing here uses it.
