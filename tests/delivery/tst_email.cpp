@@ -548,10 +548,20 @@ void TestEmail::switchRefusesApiAndForm()
     QVERIFY2(answer.contains("does not accept webhook subscriptions"), answer.constData());
     QVERIFY(t.db.store().subscribers.list().empty());
     const auto [pageStatus, pageBody] = call("GET", QStringLiteral("/v1/pages/%1").arg(pageId), {});
-    if (pageStatus == 200) // the page route exists once the Statuspage-compatible API has it
-        QCOMPARE(
-            QJsonDocument::fromJson(pageBody).object().value(QStringLiteral("allow_webhook_subscribers")),
-            QJsonValue(false));
+    QCOMPARE(pageStatus, 200);
+    QCOMPARE(QJsonDocument::fromJson(pageBody).object().value(QStringLiteral("allow_webhook_subscribers")),
+             QJsonValue(false));
+
+    // The public status page hides its webhook form, and a form post is refused (nothing stored).
+    const auto [homeStatus, home] = call("GET", QStringLiteral("/"), {});
+    QCOMPARE(homeStatus, 200);
+    QVERIFY(!home.contains("name=\"endpoint\""));
+    const auto [formStatus, formAnswer] =
+        call("POST", QStringLiteral("/subscribe"),
+             "csrf=x&endpoint=" + QUrl::toPercentEncoding(in.endpoint) + "&email=someone%40customer.test");
+    QCOMPARE(formStatus, 403);
+    QVERIFY2(formAnswer.contains("does not accept webhook subscribers"), formAnswer.constData());
+    QVERIFY(t.db.store().subscribers.list().empty());
 
     // The command line: page show says so; subscriber add warns, then adds (the operator may).
     int code = -1;
