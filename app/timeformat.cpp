@@ -34,6 +34,17 @@ QJsonValue inZone(const QDateTime &t, const QString &ianaZone)
     return text;
 }
 
+QString display(const QDateTime &t)
+{
+    if (!t.isValid())
+        return {};
+    const QDateTime local = t.toLocalTime();
+    const int offset = local.offsetFromUtc();
+    const int abs = offset < 0 ? -offset : offset;
+    return local.toString(QStringLiteral("yyyy-MM-dd HH:mm:ss ")) + (offset < 0 ? QLatin1Char('-') : QLatin1Char('+')) +
+           QStringLiteral("%1:%2").arg(abs / 3600, 2, 10, QLatin1Char('0')).arg((abs % 3600) / 60, 2, 10, QLatin1Char('0'));
+}
+
 QDateTime parseIso(const QString &s)
 {
     QDateTime t = QDateTime::fromString(s, Qt::ISODateWithMs);

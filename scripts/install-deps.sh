@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs what StatusDesk needs on Debian 12 (only the packages that are missing).
 set -euo pipefail
+# desktop-file-utils, appstream: tst_resources runs desktop-file-validate and appstreamcli validate (issue 13).
 packages=(build-essential cmake ninja-build pkg-config
+          desktop-file-utils appstream
           qt6-base-dev qt6-httpserver-dev qt6-websockets-dev libqt6sql6-sqlite libqt6sql6-psql libgl-dev
           qt6-qpa-plugins fonts-dejavu-core
           nginx-light curl openssl xvfb xauth

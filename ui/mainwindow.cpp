@@ -1,8 +1,7 @@
 #include "mainwindow.h"
 
+#include "appresources.h"
 #include "componentsview.h"
-#include "noticesdialog.h"
-#include "settingsdialog.h"
 #include "consoleapplication.h"
 #include "databasefiles.h"
 #include "deliveriesmodel.h"
@@ -12,10 +11,14 @@
 #include "endpointurl.h"
 #include "incidentsmodel.h"
 #include "incidentsview.h"
+#include "noticesdialog.h"
+#include "noticesdock.h"
 #include "operatoridentity.h"
 #include "safefiledialog.h"
 #include "sampledata.h"
 #include "session.h"
+#include "settingsdialog.h"
+#include "shortcutsdialog.h"
 #include "statusbarwidgets.h"
 #include "subscribersmodel.h"
 #include "subscribersview.h"
@@ -51,8 +54,12 @@ MainWindow::MainWindow(std::unique_ptr<Session> session, QWidget *parent)
     , m_pageStatus(new PageStatusIndicator(this))
     , m_progress(new DeliveryProgressLabel(this))
     , m_operator(new QLabel(this))
+    , m_notices(new NoticesDock(this))
 {
     setObjectName(QStringLiteral("mainWindow"));
+    setWindowIcon(appIcon());
+    addDockWidget(Qt::RightDockWidgetArea, m_notices);
+    connect(m_notices, &NoticesDock::detailsRequested, this, &MainWindow::showNotices);
     setCentralWidget(m_tabs);
     // Permanent: temporary messages never hide the page status.
     statusBar()->addPermanentWidget(m_pageStatus);
@@ -119,6 +126,7 @@ void MainWindow::createActions()
 
     QMenu *edit = menuBar()->addMenu(tr("&Edit"));
     m_editMenu = edit;
+    m_notices->toggleViewAction()->setText(tr("Notices &panel"));
     // The components view's "Undo last status change" (Ctrl+Z) goes above this separator in buildViews.
     edit->addSeparator()->setObjectName(QStringLiteral("undoSeparator"));
     QAction *addComponent =
@@ -155,7 +163,9 @@ void MainWindow::createActions()
                         [this, i] { m_tabs->setCurrentIndex(i); });
     view->addAction(tr("&Refresh"), QKeySequence::Refresh, this, &MainWindow::refreshAll)
         ->setObjectName(QStringLiteral("refreshAction"));
-    view->addAction(tr("&Notices…"), this, &MainWindow::showNotices)->setObjectName(QStringLiteral("noticesAction"));
+    view->addAction(tr("&Notices…"), this, &MainWindow::showNotices)
+        ->setObjectName(QStringLiteral("noticesAction"));
+    view->addAction(m_notices->toggleViewAction());
     view->addSeparator();
     QMenu *receiver = view->addMenu(tr("Built-in test &receiver"));
     m_receiverModes = new QActionGroup(this);
@@ -168,6 +178,9 @@ void MainWindow::createActions()
     }
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(tr("&Keyboard shortcuts"), QKeySequence(Qt::CTRL | Qt::Key_Slash), this,
+                    [this] { ShortcutsDialog(this, this).exec(); })
+        ->setObjectName(QStringLiteral("shortcutsAction"));
     help->addAction(tr("&About StatusDesk"), QKeySequence::HelpContents, this, &MainWindow::about);
 
     QToolBar *bar = addToolBar(tr("Main"));
@@ -219,6 +232,8 @@ void MainWindow::buildViews()
     m_tabs->addTab(m_subscribers, tr("Subscribers"));
     m_tabs->addTab(m_deliveries, tr("Deliveries"));
     m_editMenu->insertAction(m_editMenu->actions().value(0), m_components->undoAction());
+    m_notices->setStore(&s.liveStore());
+    connect(&s.delivery(), &DeliveryController::noticeAdded, m_notices, &NoticesDock::reload);
     m_dirty = QList<bool>(m_tabs->count(), false);
     m_statsDirty = true; // large subscriber lists get their health numbers in slices
     m_statsPass = false;
@@ -318,6 +333,7 @@ void MainWindow::refreshAll()
     m_incidents->reload();
     m_subscribers->reload();
     m_deliveries->model()->reload();
+    m_notices->reload();
     refreshPageStatus();
 }
 
@@ -567,8 +583,10 @@ void MainWindow::about()
     QMessageBox::about(
         this, tr("About StatusDesk"),
         tr("<b>StatusDesk %1</b><p>An operator console for a Statuspage-style status page and its "
-           "webhook subscribers.</p>")
-            .arg(QStringLiteral(STATUSDESK_VERSION)));
+           "webhook subscribers.</p><p>Free software under the GNU General Public License, version 3 or "
+           "(at your option) any later version (GPL-3.0-or-later; the LICENSE file). The icons were drawn "
+           "for StatusDesk and are under the same licence. Built with Qt %2.</p>")
+            .arg(QStringLiteral(STATUSDESK_VERSION), QString::fromLatin1(qVersion())));
 }
 
 } // namespace sd

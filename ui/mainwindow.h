@@ -20,6 +20,7 @@ class SubscribersView;
 class DeliveriesView;
 class PageStatusIndicator;
 class DeliveryProgressLabel;
+class NoticesDock;
 
 // The operator console's frame: menus, toolbar, the four views in tabs and a status bar that always
 // shows the page status and live delivery progress. Owns the open Session; File → New/Open swap it.
@@ -37,6 +38,7 @@ public:
     IncidentsView *incidentsView() const { return m_incidents; }
     SubscribersView *subscribersView() const { return m_subscribers; }
     DeliveriesView *deliveriesView() const { return m_deliveries; }
+    NoticesDock *noticesDock() const { return m_notices; }
     QTabWidget *tabs() const { return m_tabs; }
     PageStatusIndicator *pageStatus() const { return m_pageStatus; }
     DeliveryProgressLabel *deliveryProgress() const { return m_progress; }
@@ -84,6 +86,7 @@ private:
     QLabel *m_operator = nullptr; // who this console's changes are recorded under
     QMenu *m_recentMenu = nullptr;
     QMenu *m_editMenu = nullptr;
+    NoticesDock *m_notices = nullptr; // what needs an operator; reads the open session's notices
     QActionGroup *m_receiverModes = nullptr;
     QPointer<QMessageBox> m_errorBox;
     QList<bool> m_dirty;

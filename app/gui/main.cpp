@@ -1,3 +1,4 @@
+#include "appresources.h"
 #include "consoleapplication.h"
 #include "database.h"
 #include "deliverycontroller.h"
@@ -13,6 +14,9 @@ int main(int argc, char *argv[])
     QApplication::setOrganizationName(QStringLiteral("StatusDesk"));
     QApplication::setApplicationName(QStringLiteral("StatusDesk"));
     QApplication::setApplicationVersion(QStringLiteral(STATUSDESK_VERSION));
+    // Matches resources/org.statusdesk.StatusDesk.desktop, so docks and task bars find the icon.
+    QGuiApplication::setDesktopFileName(QStringLiteral("org.statusdesk.StatusDesk"));
+    QApplication::setWindowIcon(sd::appIcon());
     qRegisterMetaType<sd::DeliveryProgress>();
 
     QCommandLineParser parser;

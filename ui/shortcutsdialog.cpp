@@ -1,0 +1,70 @@
+#include "shortcutsdialog.h"
+
+#include <QAction>
+#include <QDialogButtonBox>
+#include <QHeaderView>
+#include <QMenu>
+#include <QTableWidget>
+#include <QVBoxLayout>
+#include <algorithm>
+#include <vector>
+
+namespace sd {
+
+ShortcutsDialog::ShortcutsDialog(QWidget *window, QWidget *parent)
+    : QDialog(parent)
+    , m_table(new QTableWidget(this))
+{
+    setObjectName(QStringLiteral("shortcutsDialog"));
+    setWindowTitle(tr("Keyboard shortcuts"));
+    struct Row
+    {
+        QString keys;
+        QString what;
+    };
+    std::vector<Row> rows;
+    for (QAction *a : window->findChildren<QAction *>()) {
+        if (a->shortcuts().isEmpty() || a->isSeparator())
+            continue;
+        QStringList keys;
+        for (const QKeySequence &k : a->shortcuts())
+            keys << k.toString(QKeySequence::NativeText);
+        QString what = a->text();
+        what.remove(QLatin1Char('&'));
+        if (what.endsWith(QChar(0x2026)))
+            what.chop(1);
+        rows.push_back({keys.join(tr(" or ")), what});
+    }
+    std::sort(rows.begin(), rows.end(), [](const Row &x, const Row &y) { return x.what < y.what; });
+    // Keys that belong to a table or an editor rather than to an action.
+    rows.push_back({QKeySequence(Qt::Key_F2).toString(QKeySequence::NativeText),
+                    tr("Components: edit the current row's status")});
+    rows.push_back(
+        {tr("Up, Down, Home, End, a letter"), tr("Status editor: browse statuses (nothing is sent)")});
+    rows.push_back(
+        {tr("Enter, or a click in the list"), tr("Status editor: choose the status (asks first)")});
+    rows.push_back({tr("Esc"), tr("Close an editor or dialog (a half-written incident asks first)")});
+    rows.push_back({tr("Tab, Shift+Tab"), tr("Next or previous field (also out of a message box)")});
+    rows.push_back({tr("Ctrl+Tab"), tr("Insert a tab character in a message")});
+
+    m_table->setObjectName(QStringLiteral("shortcutsTable"));
+    m_table->setColumnCount(2);
+    m_table->setHorizontalHeaderLabels({tr("Keys"), tr("Does")});
+    m_table->setRowCount(static_cast<int>(rows.size()));
+    for (int r = 0; r < static_cast<int>(rows.size()); ++r) {
+        m_table->setItem(r, 0, new QTableWidgetItem(rows[static_cast<size_t>(r)].keys));
+        m_table->setItem(r, 1, new QTableWidgetItem(rows[static_cast<size_t>(r)].what));
+    }
+    m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_table->verticalHeader()->hide();
+    m_table->resizeColumnsToContents();
+    m_table->horizontalHeader()->setStretchLastSection(true);
+    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Close, this);
+    connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+    auto *layout = new QVBoxLayout(this);
+    layout->addWidget(m_table);
+    layout->addWidget(buttons);
+    resize(560, 520);
+}
+
+} // namespace sd

@@ -1,0 +1,25 @@
+#pragma once
+
+#include <QDialog>
+
+class QTableWidget;
+
+namespace sd {
+
+// Help → Keyboard shortcuts: every action of the window that has a shortcut, read from the actions
+// themselves when the dialog opens (so the list cannot drift from what the keys do), plus the few keys
+// the tables and editors handle without an action.
+class ShortcutsDialog final : public QDialog
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(ShortcutsDialog)
+
+public:
+    explicit ShortcutsDialog(QWidget *window, QWidget *parent = nullptr);
+    QTableWidget *table() const { return m_table; }
+
+private:
+    QTableWidget *m_table;
+};
+
+} // namespace sd
