@@ -22,6 +22,8 @@ constexpr qint64 kDecompressionThreshold = 10 * 1024 * 1024; // Qt's default, st
 // on the wire is one attempt on the record, and our own retry schedule decides what happens next.
 class OneShotBody final : public QIODevice
 {
+    Q_DISABLE_COPY_MOVE(OneShotBody)
+
 public:
     OneShotBody(QByteArray body, QObject *parent)
         : QIODevice(parent)
