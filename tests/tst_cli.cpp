@@ -419,6 +419,45 @@ private Q_SLOTS:
         QCOMPARE(jsonArray(r).size(), 3);
     }
 
+    // Issue 11, item 6: listings are written row by row and print what the whole document would have been.
+    void listingsStreamTheSameBytes()
+    {
+        QTemporaryDir dir;
+        const QString dbPath = dir.filePath(QStringLiteral("listing.sqlite"));
+        for (int i = 0; i < 3; ++i) {
+            const Run r = cliAsync(dbPath, {QStringLiteral("subscriber"), QStringLiteral("add"),
+                                            QStringLiteral("--endpoint"),
+                                            QStringLiteral("http://u:pw@127.0.0.1:9/listing%1").arg(i),
+                                            QStringLiteral("--email"), QStringLiteral("l@example.com")});
+            QCOMPARE(r.code, 0);
+        }
+        Run r = cliAsync(dbPath,
+                         {QStringLiteral("--json"), QStringLiteral("subscriber"), QStringLiteral("list")});
+        QCOMPARE(r.code, 0);
+        const QJsonDocument doc = QJsonDocument::fromJson(r.out.toUtf8());
+        QCOMPARE(doc.array().size(), 3);
+        QCOMPARE(r.out, QString::fromUtf8(doc.toJson(QJsonDocument::Indented)).trimmed());
+        QVERIFY(!r.out.contains(QLatin1String("pw@")));
+        // The table reads the rows twice (widths, then lines): every column lines up under its header.
+        r = cliAsync(dbPath, {QStringLiteral("subscriber"), QStringLiteral("list")});
+        QCOMPARE(r.code, 0);
+        const QStringList lines = r.out.split(QLatin1Char('\n'));
+        QCOMPARE(lines.size(), 4);
+        const qsizetype column = lines[0].indexOf(QLatin1String("ENDPOINT"));
+        for (int i = 1; i < 4; ++i)
+            QCOMPARE(lines[i].mid(column, 30),
+                     QStringLiteral("http://u:***@127.0.0.1:9/listing%1").arg(i - 1).left(30));
+        r = cliAsync(dbPath, {QStringLiteral("--json"), QStringLiteral("deliveries")});
+        QCOMPARE(r.code, 0);
+        QCOMPARE(r.out, QStringLiteral("[\n]"));
+        r = cliAsync(dbPath, {QStringLiteral("report"), QStringLiteral("--format"), QStringLiteral("json"),
+                              QStringLiteral("--out"), QStringLiteral("-")});
+        QCOMPARE(r.code, 0);
+        const QJsonDocument report = QJsonDocument::fromJson(r.out.toUtf8());
+        QCOMPARE(report.object().value(QLatin1String("attempts")).toArray().size(), 0);
+        QCOMPARE(r.out, QString::fromUtf8(report.toJson(QJsonDocument::Indented)).trimmed());
+    }
+
     void csvImportReportsRows()
     {
         const QString csv = m_dir.filePath(QStringLiteral("subs.csv"));
