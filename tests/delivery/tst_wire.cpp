@@ -50,14 +50,19 @@ struct Setup
     QString componentId;
     DeliveryController controller{db.path()};
 
-    Setup()
+    explicit Setup(bool tls = false)
     {
+        if (tls) // the receiver's self-signed certificate, trusted as its own CA by the engine
+            receiver.enableTls(test::fixture(QStringLiteral("selfsigned.crt")),
+                               test::fixture(QStringLiteral("selfsigned.key")));
         DeliverySettings s;
         // One attempt now, the next a minute later: every POST the receiver sees within the test is the first
         // attempt's.
         DeliverySettings::parseSchedule(QStringLiteral("0,60s"), &s.retryScheduleMs);
         s.timeoutMs = 5000;
         s.minBackoffSlowMs = 60000;
+        if (tls)
+            s.caFile = test::fixturePath(QStringLiteral("selfsigned.crt"));
         s.save(db.store().settings);
         receiver.start();
         componentId = ComponentService(db.context()).add({QStringLiteral("API")})->id;
@@ -110,22 +115,24 @@ private Q_SLOTS:
         QTest::addColumn<HttpReceiver::Script>("script");
         QTest::addColumn<QString>("errorClass");
         QTest::addColumn<QString>("reason");
+        QTest::addColumn<bool>("tls");
         const QString closed = QStringLiteral("connection closed before a complete response");
         QTest::newRow("reset after reading the request")
-            << mode(HttpReceiver::Mode::ResetAfterRequest) << "reset" << closed;
+            << mode(HttpReceiver::Mode::ResetAfterRequest) << "reset" << closed << false;
         QTest::newRow("close without response")
-            << mode(HttpReceiver::Mode::CloseWithoutResponse) << "reset" << closed;
+            << mode(HttpReceiver::Mode::CloseWithoutResponse) << "reset" << closed << false;
         // Qt 6.4 cannot tell an answer that is not HTTP from a closed connection (both end in
         // handleUnexpectedEOF), so the reason names both.
         const QString notHttp = QStringLiteral("or answered with something that is not HTTP");
         QTest::newRow("invalid status line")
-            << raw("HTTP/1.1 abc Broken\r\nContent-Length: 0\r\n\r\n") << "reset" << notHttp;
-        QTest::newRow("garbage instead of HTTP") << raw("SSH-2.0-OpenSSH_9.2\r\n") << "reset" << notHttp;
+            << raw("HTTP/1.1 abc Broken\r\nContent-Length: 0\r\n\r\n") << "reset" << notHttp << false;
+        QTest::newRow("garbage instead of HTTP")
+            << raw("SSH-2.0-OpenSSH_9.2\r\n") << "reset" << notHttp << false;
         QTest::newRow("truncated in the headers")
-            << raw("HTTP/1.1 200 OK\r\nContent-Type: text/pl") << "reset" << closed;
+            << raw("HTTP/1.1 200 OK\r\nContent-Type: text/pl") << "reset" << closed << false;
         QTest::newRow("truncated in the body")
             << raw("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nonly this") << "reset"
-            << "connection reset mid-response (HTTP 200 started)";
+            << "connection reset mid-response (HTTP 200 started)" << false;
         // Qt answers a Basic challenge by sending again when it has credentials; it has none, so the 401 is
         // the result (and a body that cannot be rewound does not turn it into an error).
         HttpReceiver::Script challenge;
@@ -133,9 +140,16 @@ private Q_SLOTS:
         challenge.reason = "Unauthorized";
         challenge.headers << qMakePair(QByteArray("WWW-Authenticate"), QByteArray("Basic realm=\"hooks\""));
         QTest::newRow("401 with a Basic challenge") << challenge << "http_4xx"
-                                                    << "HTTP 401 Unauthorized";
+                                                    << "HTTP 401 Unauthorized" << false;
         QTest::newRow("reset mid-response") << mode(HttpReceiver::Mode::ResetMidResponse) << "reset"
-                                            << "connection reset mid-response (HTTP 200 started)";
+                                            << "connection reset mid-response (HTTP 200 started)" << false;
+        // The same over HTTPS (QSslSocket underneath Qt's HTTP client).
+        QTest::newRow("https: reset after reading the request")
+            << mode(HttpReceiver::Mode::ResetAfterRequest) << "reset" << closed << true;
+        QTest::newRow("https: close without response")
+            << mode(HttpReceiver::Mode::CloseWithoutResponse) << "reset" << closed << true;
+        QTest::newRow("https: invalid status line")
+            << raw("HTTP/1.1 abc Broken\r\nContent-Length: 0\r\n\r\n") << "reset" << notHttp << true;
     }
     // The invariant: every POST a receiver saw is an attempt on the record, whatever the receiver did wrong.
     void failureModes()
@@ -143,7 +157,8 @@ private Q_SLOTS:
         QFETCH(HttpReceiver::Script, script);
         QFETCH(QString, errorClass);
         QFETCH(QString, reason);
-        Setup t;
+        QFETCH(bool, tls);
+        Setup t(tls);
         t.receiver.setDefault(script);
         t.send();
         QTRY_VERIFY_WITH_TIMEOUT(t.attempted(), 15000);
