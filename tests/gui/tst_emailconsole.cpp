@@ -1,13 +1,21 @@
+#include "componentservice.h"
+#include "deliverycontroller.h"
+#include "deliverysettings.h"
 #include "emailsettingsservice.h"
+#include "httpreceiver.h"
 #include "ids.h"
+#include "mainwindow.h"
 #include "noticesdialog.h"
 #include "pageservice.h"
+#include "session.h"
 #include "settingsdialog.h"
+#include "subscriberservice.h"
 #include "testsupport.h"
 
 #include <QCheckBox>
 #include <QLabel>
 #include <QLineEdit>
+#include <QStatusBar>
 #include <QTableWidget>
 #include <QTest>
 
@@ -69,6 +77,45 @@ private Q_SLOTS:
         for (const AuditEntry &e : audit)
             QVERIFY2(!e.detail.contains(QLatin1String("very-secret-pw")), qPrintable(e.detail));
         QVERIFY(audit.front().detail.contains(QLatin1String("new password")));
+    }
+
+    void withoutSmtpTheConsoleSaysOnceWhereToSetIt()
+    {
+        test::TempDatabase db;
+        test::HttpReceiver receiver;
+        QVERIFY(receiver.start());
+        test::HttpReceiver::Script failing;
+        failing.status = 500;
+        receiver.setDefault(failing);
+        DeliverySettings d;
+        DeliverySettings::parseSchedule(QStringLiteral("0,10ms,10ms,10ms,10ms,10ms,10ms,10ms,10ms,10ms,1h"),
+                                        &d.retryScheduleMs);
+        d.jitter = 0;
+        d.caFile = QStringLiteral("");
+        d.save(db.store().settings);
+        const QString component = ComponentService(db.context()).add({QStringLiteral("API")})->id;
+        for (const char *path : {"/a", "/b"})
+            QVERIFY(SubscriberService(db.context())
+                        .add({receiver.url(QLatin1String(path)), QStringLiteral("ops@customer.test")})
+                        .ok());
+        db.reopen();
+        QString error;
+        auto session = Session::open(db.path(), &error);
+        QVERIFY2(session, qPrintable(error));
+        MainWindow window(std::move(session));
+        QStringList messages;
+        connect(window.statusBar(), &QStatusBar::messageChanged, this,
+                [&messages](const QString &m) { messages << m; });
+        ComponentPatch patch;
+        patch.status = ComponentStatus::MajorOutage;
+        QVERIFY(ComponentService(db.context()).update(component, patch).ok());
+        window.session().delivery().wake();
+        // Both subscribers are quarantined; the hint comes with the first notice only.
+        QTRY_COMPARE_WITH_TIMEOUT(messages.filter(QStringLiteral(" was quarantined: ")).size(), 2, 30000);
+        QCOMPARE(messages.filter(QStringLiteral("File → Page and email settings")).size(), 1);
+        QVERIFY(messages.filter(QStringLiteral(" was quarantined: "))
+                    .first()
+                    .contains(QStringLiteral("File → Page and email settings")));
     }
 
     void noticesShowWhetherTheEmailWentOut()
