@@ -122,7 +122,7 @@ bool GuardedTcpServer::makeRoom(const QByteArray &client, QString *refusal)
         idle->evict();
         return true;
     }
-    // Nothing idle: cut the request that has been arriving longest, if it is slow enough to be suspect.
+    // Nothing idle: cut the connection that has been waiting longest for its request (see the class comment).
     ConnectionGuard *slowest = nullptr;
     for (ConnectionGuard *g : m_guards) {
         if (!slowest || g->waitingSince() < slowest->waitingSince())
@@ -193,8 +193,10 @@ QByteArray ConnectionGuard::clientKey(const QHostAddress &peer)
 
 bool ConnectionGuard::isIdle() const
 {
-    // A connection that has not said anything yet is idle too: it is where a lock-out attack sits.
-    return m_phase == Phase::BetweenRequests && m_unanswered == 0 && m_socket->bytesToWrite() == 0;
+    // One that has not sent anything yet is not: it ages with the waiting ones, so a normal client that has
+    // just connected is the youngest and not the first to go when silent attackers keep reconnecting.
+    return m_phase == Phase::BetweenRequests && m_hadRequest && m_unanswered == 0 &&
+           m_socket->bytesToWrite() == 0;
 }
 
 void ConnectionGuard::evict()

@@ -24,16 +24,18 @@ struct ConnectionLimits
     int idleTimeoutMs = 30000;        // keep-alive connection between requests: closed
     int maxConnections = 64;          // full: the oldest idle one is closed for a newcomer (see makeRoom)
     int maxConnectionsPerClient = 16; // per remote address (IPv6: per /64)
-    int evictWaitingAfterMs = 1000;   // full and nothing idle: a request arriving this long may be cut
+    int evictWaitingAfterMs = 0;      // full, nothing idle: the oldest waiting one is cut once this old
 };
 
 class ConnectionGuard;
 
 // Admits connections within the limits and watches each one through a ConnectionGuard ahead of
-// QtHttpServer. When the server is full a newcomer is not simply refused, or a few idle or slow clients
-// would lock everyone else out: the oldest idle connection makes room, else the request that has been
-// arriving longest (once it has taken evictWaitingAfterMs); only when every slot holds a young request is
-// the newcomer answered 503. A client at its own limit only ever displaces its own idle connections.
+// QtHttpServer. When the server is full a newcomer is not simply refused, or a few silent or slow clients
+// would lock everyone else out: the oldest idle keep-alive connection makes room, else the connection that
+// has been waiting longest for its request to arrive (silent since connecting, or dripping one). Oldest
+// first, with no grace period: an attacker reconnecting as fast as it is cut only displaces itself, while a
+// normal request, whose bytes follow its connect at once, is the newest and is answered long before 64
+// others arrive. A client at its own limit only ever displaces its own idle connections.
 class GuardedTcpServer final : public QTcpServer
 {
     Q_OBJECT
@@ -74,10 +76,10 @@ public:
     ~ConnectionGuard() override;
 
     const QByteArray &client() const { return m_client; }
-    // Between requests (or before the first): every request received was answered and the answer sent.
+    // Between requests: every request received was answered and the answer sent.
     bool isIdle() const;
-    qint64 idleSince() const { return m_idleSince; }       // steady ms: connected, or last answer sent
-    qint64 waitingSince() const { return m_waitingSince; } // when the request now arriving began
+    qint64 idleSince() const { return m_idleSince; }       // steady ms: when the last answer was sent
+    qint64 waitingSince() const { return m_waitingSince; } // connected, or the current request's first byte
     // Closes the connection to make room: silently when idle, with a 503 when a request was arriving.
     void evict();
     // QtHttpServer handed a complete request to the front end (called from inside its readyRead handler).
