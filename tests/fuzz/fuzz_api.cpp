@@ -1,8 +1,11 @@
-// libFuzzer target over the HTTP API's pure request layer: body parsers, query parsing, routing and the
-// unsubscribe token reader. The first byte picks the entry point; the rest is its input. Besides crashes and
-// sanitizer reports it checks the promises callers rely on (ranges, non-empty lists).
+// libFuzzer target over the HTTP API's pure request layer: body parsers (JSON and form-encoded), query
+// parsing, routing and the unsubscribe token reader, with the endpoint URL rules applied to every endpoint a
+// body carries, as the service does. The first byte picks the entry point; the rest is its input. Besides
+// crashes and sanitizer reports it checks the promises callers rely on (ranges, non-empty lists, an
+// endpoint's normal form being stable and its redaction hiding the password).
 #include "apirequestparser.h"
 #include "apiroutes.h"
+#include "endpointurl.h"
 
 #include <QUrlQuery>
 #include <cstdint>
@@ -16,6 +19,24 @@ void check(bool condition)
         std::abort();
 }
 
+// What the subscriber service does with an endpoint from a request: one normal form, stable when applied
+// again, and a shown form with no password in it.
+void checkEndpoint(const QString &endpoint)
+{
+    using namespace sd::endpointurl;
+    const QString normal = normalized(endpoint);
+    if (!normal.isEmpty())
+        check(normalized(normal) == normal);
+    const QString shown = redacted(endpoint);
+    check(redacted(shown) == shown);
+}
+
+template<typename T> void checkError(const sd::Result<T> &r)
+{
+    if (!r.ok())
+        check(!r.error().isEmpty());
+}
+
 } // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -24,13 +45,15 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     const QByteArray input(reinterpret_cast<const char *>(data + 1), static_cast<qsizetype>(size - 1));
     using namespace sd::api;
-    switch (data[0] % 8) {
+    switch (data[0] % 18) {
     case 0: {
         auto r = parseSubscriber(input);
-        if (r.ok())
+        if (r.ok()) {
             check(!r.value().endpoint.isNull() && !r.value().email.isNull());
-        else
+            checkEndpoint(r.value().endpoint);
+        } else {
             check(!r.error().isEmpty());
+        }
         break;
     }
     case 1: {
@@ -73,6 +96,47 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (m.outcome == RouteMatch::Outcome::MethodNotAllowed)
             check(!m.allowedMethods.isEmpty());
         (void)isApiPath(path);
+        break;
+    }
+    case 8:
+        checkError(readBody(input));
+        break;
+    case 9:
+        checkError(parseSubscriberPatch(input));
+        break;
+    case 10: {
+        auto r = parseBulkSubscribers(input, (size & 1) != 0);
+        if (r.ok() && !r.value().all) {
+            check(!r.value().ids.isEmpty());
+            for (const QString &id : r.value().ids)
+                check(!id.isEmpty() && id == id.trimmed());
+        }
+        checkError(r);
+        break;
+    }
+    case 11:
+        checkError(parsePagePatch(input));
+        break;
+    case 12:
+        checkError(parseComponentCreate(input));
+        break;
+    case 13:
+        checkError(parseGroup(input, (size & 1) != 0));
+        break;
+    case 14:
+        checkError(parseIncidentUpdateEdit(input));
+        break;
+    case 15:
+        checkError(parsePostmortem(input));
+        checkError(parsePostmortemPublish(input));
+        break;
+    case 16: {
+        auto r = parsePaging(QUrlQuery(QString::fromUtf8(input)), (size & 1) != 0);
+        if (r.ok()) {
+            check(r.value().page >= 1 && r.value().perPage >= 1 && r.value().perPage <= kMaxPerPage);
+            check(static_cast<qint64>(r.value().page - 1) * r.value().perPage < INT32_MAX);
+        }
+        checkError(r);
         break;
     }
     default: {

@@ -26,9 +26,9 @@ build() {
     # shellcheck disable=SC2086
     $CXX $FLAGS $DEFS $INCS "$@" -o "$BUILD/$name" ${LIBS:-$QT_FLAGS}
 }
-build fuzz_api "$ROOT/tests/fuzz/fuzz_api.cpp" "$ROOT/app/api/apirequestparser.cpp" "$ROOT/app/api/apiroutes.cpp" \
-    "$ROOT/models/values.cpp"
-build fuzz_csv "$ROOT/tests/fuzz/fuzz_csv.cpp" "$ROOT/app/csv.cpp"
+LIBS=$QT_NETWORK_FLAGS build fuzz_api "$ROOT/tests/fuzz/fuzz_api.cpp" "$ROOT/app/api/apirequestparser.cpp" \
+    "$ROOT/app/api/apiroutes.cpp" "$ROOT/models/values.cpp" "$ROOT/models/endpointurl.cpp"
+LIBS=$QT_NETWORK_FLAGS build fuzz_csv "$ROOT/tests/fuzz/fuzz_csv.cpp" "$ROOT/app/csv.cpp" "$ROOT/models/endpointurl.cpp"
 LIBS=$QT_NETWORK_FLAGS build fuzz_url "$ROOT/tests/fuzz/fuzz_url.cpp" "$ROOT/models/endpointurl.cpp" \
     "$ROOT/models/targetpolicy.cpp"
 
