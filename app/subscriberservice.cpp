@@ -184,22 +184,40 @@ Result<Subscriber> SubscriberService::edit(const QString &id, const SubscriberPa
 
 Result<Subscriber> SubscriberService::remove(const QString &id)
 {
-    return inTransaction(m_ctx.store, [&]() -> Result<Subscriber> {
-        auto found = m_ctx.store.subscribers.find(id);
-        if (!found || found->state == SubscriberState::Unsubscribed)
-            return Error{QStringLiteral("unknown subscriber id \"%1\"").arg(id)};
-        Subscriber s = *found;
-        const QDateTime now = m_ctx.now();
-        s.state = SubscriberState::Unsubscribed;
-        s.unsubscribedAt = now;
-        m_ctx.store.subscribers.update(s);
-        const int cancelled = m_ctx.store.outbox.cancelForSubscriber(s.id, now);
-        m_ctx.audit(QStringLiteral("subscriber.remove"), QStringLiteral("subscriber"), s.id,
-                    QStringLiteral("Unsubscribed %1 (%2); %3 pending webhook(s) cancelled")
-                        .arg(shown(s.endpoint), s.email)
-                        .arg(cancelled));
-        return s;
+    return inTransaction(m_ctx.store, [&]() -> Result<Subscriber> { return removeLocked(id); });
+}
+
+Result<std::vector<Subscriber>> SubscriberService::removeMany(const QStringList &ids)
+{
+    // One transaction: an unknown id in the list leaves every subscriber as it was.
+    return inTransaction(m_ctx.store, [&]() -> Result<std::vector<Subscriber>> {
+        std::vector<Subscriber> out;
+        for (const QString &id : ids) {
+            auto removed = removeLocked(id);
+            if (!removed)
+                return Error{removed.error()};
+            out.push_back(removed.value());
+        }
+        return out;
     });
+}
+
+Result<Subscriber> SubscriberService::removeLocked(const QString &id)
+{
+    auto found = m_ctx.store.subscribers.find(id);
+    if (!found || found->state == SubscriberState::Unsubscribed)
+        return Error{QStringLiteral("unknown subscriber id \"%1\"").arg(id)};
+    Subscriber s = *found;
+    const QDateTime now = m_ctx.now();
+    s.state = SubscriberState::Unsubscribed;
+    s.unsubscribedAt = now;
+    m_ctx.store.subscribers.update(s);
+    const int cancelled = m_ctx.store.outbox.cancelForSubscriber(s.id, now);
+    m_ctx.audit(QStringLiteral("subscriber.remove"), QStringLiteral("subscriber"), s.id,
+                QStringLiteral("Unsubscribed %1 (%2); %3 pending webhook(s) cancelled")
+                    .arg(shown(s.endpoint), s.email)
+                    .arg(cancelled));
+    return s;
 }
 
 Result<Subscriber> SubscriberService::unsubscribeByToken(const QString &token)
@@ -217,37 +235,54 @@ Result<Subscriber> SubscriberService::unsubscribeByToken(const QString &token)
 
 Result<int> SubscriberService::reactivate(const QString &id)
 {
+    return inTransaction(m_ctx.store, [&]() -> Result<int> { return reactivateLocked(id); });
+}
+
+Result<int> SubscriberService::reactivateMany(const QStringList &ids)
+{
+    // One transaction: an unknown id in the list leaves every subscriber as it was.
     return inTransaction(m_ctx.store, [&]() -> Result<int> {
-        auto found = m_ctx.store.subscribers.find(id);
-        if (!found || found->state == SubscriberState::Unsubscribed)
-            return Error{QStringLiteral("unknown subscriber id \"%1\"").arg(id)};
-        Subscriber s = *found;
-        const QDateTime now = m_ctx.now();
-        s.state = SubscriberState::Active;
-        s.quarantinedAt = {};
-        s.purgeAt = {};
-        m_ctx.store.subscribers.update(s);
-        const int released = m_ctx.store.outbox.releaseForSubscriber(s.id, now);
-        // Only a quarantine lifted is news to the address on file.
-        const QString email = found->state == SubscriberState::Quarantined
-                                  ? EmailOutbox(m_ctx.store, m_ctx.actor).reactivated(s, released, now)
-                                  : QString();
-        Notice n;
-        n.createdAt = now;
-        n.subscriberId = s.id;
-        n.kind = QStringLiteral("reactivated");
-        n.text = QStringLiteral("Subscriber %1 (%2) reactivated; %3 held message(s) released.")
-                     .arg(s.id, shown(s.endpoint))
-                     .arg(released);
-        if (!email.isEmpty())
-            n.text += QStringLiteral(" An email to %1 says so (%2).").arg(s.email, email);
-        m_ctx.store.notices.add(n);
-        m_ctx.audit(QStringLiteral("subscriber.reactivate"), QStringLiteral("subscriber"), s.id,
-                    QStringLiteral("Reactivated %1; %2 held webhook(s) released")
-                        .arg(shown(s.endpoint))
-                        .arg(released));
+        int released = 0;
+        for (const QString &id : ids) {
+            auto done = reactivateLocked(id);
+            if (!done)
+                return Error{done.error()};
+            released += done.value();
+        }
         return released;
     });
+}
+
+Result<int> SubscriberService::reactivateLocked(const QString &id)
+{
+    auto found = m_ctx.store.subscribers.find(id);
+    if (!found || found->state == SubscriberState::Unsubscribed)
+        return Error{QStringLiteral("unknown subscriber id \"%1\"").arg(id)};
+    Subscriber s = *found;
+    const QDateTime now = m_ctx.now();
+    s.state = SubscriberState::Active;
+    s.quarantinedAt = {};
+    s.purgeAt = {};
+    m_ctx.store.subscribers.update(s);
+    const int released = m_ctx.store.outbox.releaseForSubscriber(s.id, now);
+    // Only a quarantine lifted is news to the address on file.
+    const QString email = found->state == SubscriberState::Quarantined
+                              ? EmailOutbox(m_ctx.store, m_ctx.actor).reactivated(s, released, now)
+                              : QString();
+    Notice n;
+    n.createdAt = now;
+    n.subscriberId = s.id;
+    n.kind = QStringLiteral("reactivated");
+    n.text = QStringLiteral("Subscriber %1 (%2) reactivated; %3 held message(s) released.")
+                 .arg(s.id, shown(s.endpoint))
+                 .arg(released);
+    if (!email.isEmpty())
+        n.text += QStringLiteral(" An email to %1 says so (%2).").arg(s.email, email);
+    m_ctx.store.notices.add(n);
+    m_ctx.audit(
+        QStringLiteral("subscriber.reactivate"), QStringLiteral("subscriber"), s.id,
+        QStringLiteral("Reactivated %1; %2 held webhook(s) released").arg(shown(s.endpoint)).arg(released));
+    return released;
 }
 
 Result<Subscriber> SubscriberService::rotateSecret(const QString &id, int overlapHours)

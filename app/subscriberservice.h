@@ -42,7 +42,9 @@ struct ImportReport
 class SubscriberService final
 {
 public:
-    explicit SubscriberService(ServiceContext ctx) : m_ctx(std::move(ctx)) {}
+    explicit SubscriberService(ServiceContext ctx)
+        : m_ctx(std::move(ctx))
+    {}
     // The operator recorded for the changes made from now on (the console's name can change while it runs).
     void setActor(const QString &actor) { m_ctx.actor = actor; }
     const QString &actor() const { return m_ctx.actor; }
@@ -54,6 +56,9 @@ public:
     Result<Subscriber> edit(const QString &id, const SubscriberPatch &patch);
     // Soft removal: the subscriber stops receiving, pending messages are cancelled, history stays.
     Result<Subscriber> remove(const QString &id);
+    // The API's bulk unsubscribe and reactivate: all of them in one transaction, or none.
+    Result<std::vector<Subscriber>> removeMany(const QStringList &ids);
+    Result<int> reactivateMany(const QStringList &ids);
     Result<Subscriber> unsubscribeByToken(const QString &token);
     // Back to active; held messages go out again. Returns the number of messages released.
     Result<int> reactivate(const QString &id);
@@ -65,6 +70,9 @@ public:
     Result<int> purgeExpired();
 
 private:
+    // remove() and reactivate() inside the caller's transaction.
+    Result<Subscriber> removeLocked(const QString &id);
+    Result<int> reactivateLocked(const QString &id);
     Result<QStringList> checkComponents(const QStringList &ids);
     // The delivery target policy on the endpoint's host as written (with the refuse-private setting).
     QString checkTarget(const QString &normalizedEndpoint);

@@ -416,15 +416,12 @@ ApiResponse ApiHandlers::unsubscribeSubscribers(const ApiRequest &r)
         }
     }
     m_ctx.store.db().finishAll();
-    SubscriberService service(m_ctx);
+    auto removed = SubscriberService(m_ctx).removeMany(ids); // all or none
+    if (!removed)
+        return serviceError(removed.error());
     QJsonArray done;
-    for (const QString &id : std::as_const(ids)) {
-        m_ctx.store.db().finishAll();
-        auto removed = service.remove(id);
-        if (!removed)
-            return serviceError(removed.error());
-        done.append(json::apiSubscriber(removed.value()));
-    }
+    for (const Subscriber &s : removed.value())
+        done.append(json::apiSubscriber(s));
     return ApiResponse::json(201, QJsonObject{{QStringLiteral("subscribers"), done}});
 }
 
@@ -446,17 +443,15 @@ ApiResponse ApiHandlers::reactivateSubscribers(const ApiRequest &r)
                     422, QStringLiteral("unknown subscriber id \"%1\"; nothing was reactivated").arg(id));
         }
     }
-    m_ctx.store.db().finishAll(); // reads above must not pin an old snapshot
-    SubscriberService service(m_ctx);
+    m_ctx.store.db().finishAll();                             // reads above must not pin an old snapshot
+    auto done = SubscriberService(m_ctx).reactivateMany(ids); // all or none
+    if (!done)
+        return serviceError(done.error());
+    const int released = done.value();
     QJsonArray reactivated;
-    int released = 0;
     for (const QString &id : std::as_const(ids)) {
-        m_ctx.store.db().finishAll();
-        auto done = service.reactivate(id);
-        if (!done)
-            return serviceError(done.error());
-        released += done.value();
-        reactivated.append(json::apiSubscriber(*m_ctx.store.subscribers.find(id)));
+        if (const auto s = m_ctx.store.subscribers.find(id))
+            reactivated.append(json::apiSubscriber(*s));
     }
     ApiResponse out = ApiResponse::json(201, QJsonObject{{QStringLiteral("subscribers"), reactivated},
                                                          {QStringLiteral("released_messages"), released}});
