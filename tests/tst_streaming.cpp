@@ -248,6 +248,56 @@ private Q_SLOTS:
         QVERIFY(printable->toHtml().contains(QStringLiteral("Showing the latest 10 of 120 attempts")));
     }
 
+    void printableTablesAreBounded()
+    {
+        // 520 endpoints: the printable report lists 500 of them, every failing one among them.
+        test::TempDatabase db;
+        Database &d = db.store().db();
+        {
+            Transaction tx(d);
+            for (int i = 0; i < 520; ++i) {
+                const QString sub = QStringLiteral("sub_%1").arg(i, 4, 10, QLatin1Char('0'));
+                const QString endpoint =
+                    QStringLiteral("http://127.0.0.1:9/e%1").arg(i, 4, 10, QLatin1Char('0'));
+                d.run(
+                    QStringLiteral("INSERT INTO subscribers (id, endpoint, email, unsubscribe_token, state, "
+                                   "created_at) VALUES (?, ?, 'e@example.com', ?, 'active', 0)"),
+                    {sub, endpoint, sub});
+                Message m;
+                m.id = QStringLiteral("msg_%1").arg(i);
+                m.subscriberId = sub;
+                m.subjectId = QStringLiteral("c");
+                m.subjectName = QStringLiteral("API");
+                m.eventId = QStringLiteral("evt");
+                m.body = "{}";
+                m.createdAt = QDateTime::fromMSecsSinceEpoch(1'790'000'000'000, Qt::UTC);
+                db.store().outbox.insert(m);
+                Attempt a;
+                a.messageId = m.id;
+                a.subscriberId = sub;
+                a.endpoint = endpoint;
+                a.attemptNumber = 1;
+                a.startedAt = m.createdAt.addSecs(i);
+                a.endedAt = a.startedAt;
+                a.httpStatus = i % 100 == 7 ? 500 : 200;
+                a.errorClass = i % 100 == 7 ? QStringLiteral("http_5xx") : QString();
+                db.store().outbox.recordAttempt(a, DeliveryState::Delivered);
+            }
+            tx.commit();
+        }
+        auto printable = DeliveryReport::summarize(db.store(), {}, {});
+        QVERIFY2(printable.ok(), qPrintable(printable.error()));
+        QCOMPARE(printable->byEndpoint().size(), size_t(520));
+        const QString html = printable->toHtml();
+        QVERIFY(html.contains(QStringLiteral("Showing the 500 of 520 with the most failures")));
+        const qsizetype from = html.indexOf(QStringLiteral("<h2>Per endpoint"));
+        const QString endpoints = html.mid(from, html.indexOf(QStringLiteral("<h2>Per event")) - from);
+        QCOMPARE(endpoints.count(QStringLiteral("http://127.0.0.1:9/e")), 500);
+        for (int i = 7; i < 520; i += 100)
+            QVERIFY(
+                endpoints.contains(QStringLiteral("http://127.0.0.1:9/e%1").arg(i, 4, 10, QLatin1Char('0'))));
+    }
+
     void listingsStreamTheSameRows()
     {
         test::TempDatabase db;

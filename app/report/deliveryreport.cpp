@@ -137,7 +137,20 @@ QString DeliveryReport::toHtml(const QString &chartImage) const
                  "<h2>%1</h2><table><tr><th>%2</th><th>Attempts</th><th>Succeeded</th><th>Failed</th>"
                  "<th>Success rate</th><th>Mean ms</th><th>p95 ms</th></tr>")
                  .arg(esc(title), esc(keyHeader));
-        for (const Total &t : rows) {
+        // Bounded like the attempt list: with more groups than a page can hold, the ones with the most
+        // failures (in their usual order); the JSON report carries every group.
+        constexpr size_t kMaxGroups = 500;
+        std::vector<const Total *> shown;
+        for (const Total &t : rows)
+            shown.push_back(&t);
+        if (shown.size() > kMaxGroups) {
+            std::stable_sort(shown.begin(), shown.end(),
+                             [](const Total *a, const Total *b) { return a->failures() > b->failures(); });
+            shown.resize(kMaxGroups);
+            std::sort(shown.begin(), shown.end());
+        }
+        for (const Total *group : shown) {
+            const Total &t = *group;
             h += QStringLiteral(
                      "<tr><td>%1</td><td class=\"n\">%2</td><td class=\"n\">%3</td><td class=\"n\">%4</td>"
                      "<td class=\"n\">%5</td><td class=\"n\">%6</td><td class=\"n\">%7</td></tr>")
@@ -150,6 +163,11 @@ QString DeliveryReport::toHtml(const QString &chartImage) const
                      .arg(t.p95Ms);
         }
         h += QStringLiteral("</table>");
+        if (rows.size() > shown.size())
+            h += QStringLiteral(
+                     "<p>Showing the %1 of %2 with the most failures; the JSON report has all of them.</p>")
+                     .arg(shown.size())
+                     .arg(rows.size());
     };
     table(QStringLiteral("Per endpoint"), QStringLiteral("Endpoint"), m_byEndpoint);
     table(QStringLiteral("Per event"), QStringLiteral("Event"), m_byEvent);
