@@ -32,11 +32,16 @@ Result<int> ResendService::resend(const QStringList &messageIds)
             if (firstTarget.isEmpty())
                 firstTarget = QStringLiteral("%1 %2 to %3")
                                   .arg(toString(m->kind), m->subjectName, endpointurl::redacted(m->endpoint));
-            // next_actor travels with the claim into the manual attempt's record.
-            m_ctx.store.db().run(QStringLiteral("UPDATE messages SET state = 'queued', next_attempt_at = ?, "
-                                                "next_trigger = 'manual', next_actor = ?, updated_at = ? "
-                                                "WHERE id = ?"),
-                                 {toDb(now), toDb(m_ctx.actor), toDb(now), id});
+            // next_actor travels with the claim into the manual attempt's record. The manual attempt is
+            // extra: a message still on its automatic schedule keeps the time of its next attempt in
+            // resume_at (a second resend before the first is made keeps the one already saved).
+            m_ctx.store.db().run(
+                QStringLiteral(
+                    "UPDATE messages SET resume_at = CASE WHEN state IN ('queued', 'retrying') AND "
+                    "next_trigger = 'automatic' THEN next_attempt_at ELSE resume_at END, "
+                    "state = 'queued', next_attempt_at = ?, next_trigger = 'manual', "
+                    "next_actor = ?, updated_at = ? WHERE id = ?"),
+                {toDb(now), toDb(m_ctx.actor), toDb(now), id});
         }
         constexpr int kIdsNamed = 5; // the detail stays one readable line for a bulk resend
         QString detail =

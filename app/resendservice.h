@@ -4,12 +4,15 @@
 
 namespace sd {
 
-// Puts delivered or failed messages back in the queue for a manual attempt with the same webhook-id.
+// Puts messages back in the queue for a manual attempt with the same webhook-id. The attempt is extra: one
+// still retrying keeps its schedule (next time and retries left) should the manual attempt fail.
 // Refuses messages whose subscriber is quarantined or removed. Call DeliveryController::wake() after.
 class ResendService final
 {
 public:
-    explicit ResendService(ServiceContext ctx) : m_ctx(std::move(ctx)) {}
+    explicit ResendService(ServiceContext ctx)
+        : m_ctx(std::move(ctx))
+    {}
     // The operator recorded for the changes made from now on (the console's name can change while it runs).
     void setActor(const QString &actor) { m_ctx.actor = actor; }
     const QString &actor() const { return m_ctx.actor; }

@@ -123,6 +123,12 @@ ALTER TABLE component_groups ADD COLUMN description TEXT;
 ALTER TABLE component_groups ADD COLUMN created_at INTEGER;
 ALTER TABLE component_groups ADD COLUMN updated_at INTEGER;
 )SQL",
+    // v7 (issue 13): a manual resend is an extra attempt: the automatic schedule it interrupts (resume_at) and
+    // how many manual attempts a message had, which the retry schedule does not count.
+    R"SQL(
+ALTER TABLE messages ADD COLUMN resume_at INTEGER;
+ALTER TABLE messages ADD COLUMN manual_attempts INTEGER NOT NULL DEFAULT 0;
+)SQL",
 };
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == Database::kSchemaVersion,
               "one migration per schema version");

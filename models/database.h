@@ -32,7 +32,7 @@ private:
 class Database final
 {
 public:
-    static constexpr int kSchemaVersion = 6;
+    static constexpr int kSchemaVersion = 7;
     enum class Backend
     {
         Sqlite,

@@ -174,6 +174,8 @@ struct Message
     AttemptTrigger nextTrigger = AttemptTrigger::Automatic; // manual after an operator's resend
     QString createdBy; // the operator whose change queued it
     QString nextActor; // the operator who asked for the next (manual) attempt
+    int manualAttempts = 0; // of `attempts`, those an operator asked for (the retry schedule skips them)
+    QDateTime resumeAt; // the automatic attempt a pending manual one came before; kept if it fails
     QString leaseOwner; // the engine sending it now (state sending)
     QDateTime leaseExpiresAt;
     Channel channel = Channel::Webhook;

@@ -224,7 +224,8 @@ std::vector<Message> OutboxRepository::claimSqlite(const QDateTime &now, int lim
     QSqlQuery &q = m_db.run(
         QStringLiteral("SELECT ") + kListColumns +
             QStringLiteral(
-                ", b.body, m.next_trigger, m.next_actor FROM messages m JOIN subscribers s ON s.id = "
+                ", b.body, m.next_trigger, m.next_actor, m.manual_attempts, m.resume_at FROM messages m "
+                "JOIN subscribers s ON s.id = "
                 "m.subscriber_id JOIN message_bodies b ON b.message_id = m.id WHERE m.rowid IN (SELECT rowid "
                 "FROM (SELECT rowid FROM messages WHERE state = 'queued' "
                 "AND next_attempt_at <= ? ORDER BY next_attempt_at LIMIT ?) UNION ALL SELECT rowid FROM "
@@ -236,6 +237,8 @@ std::vector<Message> OutboxRepository::claimSqlite(const QDateTime &now, int lim
         Message m = readMessage(q, true);
         m.nextTrigger = parseAttemptTrigger(q.value(17).toString()).value_or(AttemptTrigger::Automatic);
         m.nextActor = q.value(18).toString();
+        m.manualAttempts = q.value(19).toInt();
+        m.resumeAt = dateFromDb(q.value(20));
         out.push_back(std::move(m));
     }
     if (out.empty())
@@ -273,7 +276,8 @@ std::vector<Message> OutboxRepository::claimPostgres(const QDateTime &now, int l
                      "SELECT ") +
                      cols.join(QStringLiteral(", ")) +
                      QStringLiteral(
-                         ", b.body, c.next_trigger, c.next_actor FROM claimed c JOIN subscribers s ON s.id = "
+                         ", b.body, c.next_trigger, c.next_actor, c.manual_attempts, c.resume_at FROM "
+                         "claimed c JOIN subscribers s ON s.id = "
                          "c.subscriber_id JOIN message_bodies b ON b.message_id = c.id ORDER BY "
                          "c.next_attempt_at, c.id"),
                  {toDb(now), limit, owner, toDb(leaseUntil), toDb(now)});
@@ -282,6 +286,8 @@ std::vector<Message> OutboxRepository::claimPostgres(const QDateTime &now, int l
         Message m = readMessage(q, true);
         m.nextTrigger = parseAttemptTrigger(q.value(17).toString()).value_or(AttemptTrigger::Automatic);
         m.nextActor = q.value(18).toString();
+        m.manualAttempts = q.value(19).toInt();
+        m.resumeAt = dateFromDb(q.value(20));
         m.leaseOwner = owner;
         m.leaseExpiresAt = leaseUntil;
         out.push_back(std::move(m));
@@ -392,14 +398,16 @@ bool OutboxRepository::recordAttempt(const Attempt &a, DeliveryState newState, c
     const QString guard = owner.isEmpty() ? QString() : QStringLiteral(" AND lease_owner = ?");
     QVariantList binds{toString(newState),       a.attemptNumber, toDb(a.nextAttemptAt),
                        toDb(a.endedAt),          a.httpStatus,    nullIfEmpty(a.errorClass),
-                       nullIfEmpty(a.errorText), a.durationMs,    a.messageId};
+                       nullIfEmpty(a.errorText), a.durationMs,    a.trigger == AttemptTrigger::Manual ? 1 : 0,
+                       a.messageId};
     if (!owner.isEmpty())
         binds << owner;
     QSqlQuery &q =
         m_db.run(QStringLiteral(
                      "UPDATE messages SET state = ?, attempts = ?, next_attempt_at = ?, updated_at = ?, "
                      "next_trigger = 'automatic', next_actor = NULL, lease_owner = NULL, lease_expires_at = "
-                     "NULL, last_http_status = ?, last_error_class = ?, last_error = ?, last_duration_ms = ? "
+                     "NULL, last_http_status = ?, last_error_class = ?, last_error = ?, "
+                     "last_duration_ms = ?, manual_attempts = manual_attempts + ?, resume_at = NULL "
                      "WHERE id = ?") +
                      guard,
                  binds);
@@ -429,7 +437,7 @@ void OutboxRepository::recordChunkPostgres(const Outcome *first, int count, cons
     QStringList attemptRows, messageRows;
     QVariantList attemptBinds, messageBinds;
     const QString attemptRow = QStringLiteral("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-    const QString messageRow = QStringLiteral("(?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    const QString messageRow = QStringLiteral("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     for (int i = 0; i < count; ++i) {
         const Attempt &a = first[i].attempt;
         attemptRows << attemptRow;
@@ -440,7 +448,8 @@ void OutboxRepository::recordChunkPostgres(const Outcome *first, int count, cons
         messageRows << messageRow;
         messageBinds << a.messageId << toString(first[i].state) << a.attemptNumber << toDb(a.nextAttemptAt)
                      << toDb(a.endedAt) << a.httpStatus << nullIfEmpty(a.errorClass)
-                     << nullIfEmpty(a.errorText) << a.durationMs;
+                     << nullIfEmpty(a.errorText) << a.durationMs
+                     << (a.trigger == AttemptTrigger::Manual ? 1 : 0); // manual_attempts grows by one
     }
     m_db.run(
         QStringLiteral("INSERT INTO attempts (message_id, subscriber_id, endpoint, attempt_number, trigger, "
@@ -455,11 +464,12 @@ void OutboxRepository::recordChunkPostgres(const Outcome *first, int count, cons
                        "next_attempt_at = v.next_at::bigint, updated_at = v.updated::bigint, "
                        "next_trigger = 'automatic', next_actor = NULL, lease_owner = NULL, "
                        "lease_expires_at = NULL, last_http_status = v.http::bigint, last_error_class = "
-                       "v.error_class, last_error = v.error_text, last_duration_ms = v.duration::bigint FROM "
+                       "v.error_class, last_error = v.error_text, last_duration_ms = v.duration::bigint, "
+                       "manual_attempts = m.manual_attempts + v.manual::bigint, resume_at = NULL FROM "
                        "(VALUES ") +
             messageRows.join(QStringLiteral(", ")) +
             QStringLiteral(") AS v(id, state, attempts, next_at, updated, http, error_class, error_text, "
-                           "duration) WHERE m.id = v.id AND m.lease_owner = ?"),
+                           "duration, manual) WHERE m.id = v.id AND m.lease_owner = ?"),
         messageBinds);
 }
 

@@ -199,6 +199,8 @@ void DeliveryEngine::pump()
         if (!message)
             break;
         const QString origin = HostScheduler::originOf(message->endpoint);
+        m_inFlightSchedules.insert(message->id,
+                                   {message->attempts - message->manualAttempts, message->resumeAt});
         if (message->channel == Channel::Email) {
             // Goes to the address on file whatever the subscriber's state: it is what tells them of it.
             startEmail(*message, origin);
@@ -223,6 +225,7 @@ void DeliveryEngine::pump()
             // sent.
             m_scheduler->finished(origin);
             m_scheduler->forget(message->id);
+            m_inFlightSchedules.remove(message->id);
             m_pendingStates.push_back({message->id, s && s->state == SubscriberState::Unsubscribed
                                                         ? DeliveryState::Cancelled
                                                         : DeliveryState::Held});
@@ -309,9 +312,7 @@ void DeliveryEngine::onAttemptFinished(const AttemptResult &result, const QStrin
     ++m_attemptsMade;
     Attempt a = result.attempt;
     const QDateTime now = a.endedAt;
-    const RetryDecision decision =
-        m_policy->decide(a.attemptNumber, a.httpStatus, a.errorClass, result.retryAfter, now,
-                         a.trigger == AttemptTrigger::Manual);
+    const RetryDecision decision = decide(a, a.httpStatus, result.retryAfter);
     DeliveryState state = DeliveryState::Failed;
     switch (decision.kind) {
     case RetryDecision::Kind::Delivered:
@@ -320,7 +321,6 @@ void DeliveryEngine::onAttemptFinished(const AttemptResult &result, const QStrin
         break;
     case RetryDecision::Kind::Retry:
         state = DeliveryState::Retrying;
-        a.nextAttemptAt = now.addMSecs(decision.delayMs);
         break;
     case RetryDecision::Kind::GiveUp:
         state = DeliveryState::Failed;
@@ -369,6 +369,27 @@ void DeliveryEngine::onAttemptFinished(const AttemptResult &result, const QStrin
     pump();
 }
 
+RetryDecision DeliveryEngine::decide(Attempt &a, int httpStatus, const QByteArray &retryAfter)
+{
+    const bool manual = a.trigger == AttemptTrigger::Manual;
+    Schedule schedule{a.attemptNumber - 1, QDateTime()};
+    if (const auto it = m_inFlightSchedules.constFind(a.messageId); it != m_inFlightSchedules.cend()) {
+        schedule = it.value();
+        m_inFlightSchedules.erase(it);
+    }
+    const bool keepsSchedule = manual && schedule.resumeAt.isValid();
+    // A manual attempt without a schedule to go back to (the message had failed or was delivered) is one
+    // attempt, as the operator asked; the policy gives it up on failure.
+    const int step = keepsSchedule ? schedule.automaticAttempts
+                     : manual      ? a.attemptNumber
+                                   : schedule.automaticAttempts + 1;
+    const RetryDecision decision =
+        m_policy->decide(step, httpStatus, a.errorClass, retryAfter, a.endedAt, manual && !keepsSchedule);
+    if (decision.kind == RetryDecision::Kind::Retry)
+        a.nextAttemptAt = keepsSchedule ? schedule.resumeAt : a.endedAt.addMSecs(decision.delayMs);
+    return decision;
+}
+
 void DeliveryEngine::startEmail(const Message &message, const QString &origin)
 {
     EmailJob job;
@@ -406,20 +427,19 @@ void DeliveryEngine::onEmailFinished(const Attempt &attempt, const QString &orig
     Attempt a = attempt;
     // The SMTP reply code is no HTTP status: success is the absence of an error, and a failure is retried on
     // the webhook schedule like a transport error.
-    const RetryDecision decision =
-        a.errorClass.isEmpty() ? RetryDecision{RetryDecision::Kind::Delivered, 0}
-                               : m_policy->decide(a.attemptNumber, 0, a.errorClass, {}, a.endedAt,
-                                                  a.trigger == AttemptTrigger::Manual);
+    RetryDecision decision{RetryDecision::Kind::Delivered, 0};
+    if (a.errorClass.isEmpty())
+        m_inFlightSchedules.remove(a.messageId);
+    else
+        decision = decide(a, 0, {});
     DeliveryState state = DeliveryState::Failed;
     if (decision.kind == RetryDecision::Kind::Delivered) {
         state = DeliveryState::Delivered;
         ++m_delivered;
     } else {
         ++m_failedAttempts;
-        if (decision.kind == RetryDecision::Kind::Retry) {
+        if (decision.kind == RetryDecision::Kind::Retry)
             state = DeliveryState::Retrying;
-            a.nextAttemptAt = a.endedAt.addMSecs(decision.delayMs);
-        }
     }
     m_pending.push_back({a, state});
     if (!m_flushTimer.isActive())

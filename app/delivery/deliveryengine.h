@@ -31,7 +31,8 @@ class DeliveryEngine final : public QObject
     Q_DISABLE_COPY_MOVE(DeliveryEngine)
 
 public:
-    DeliveryEngine(QString databasePath, QString engineId, DeliveryJournal *journal, QObject *parent = nullptr);
+    DeliveryEngine(QString databasePath, QString engineId, DeliveryJournal *journal,
+                   QObject *parent = nullptr);
     ~DeliveryEngine() override;
 
 public Q_SLOTS:
@@ -64,6 +65,10 @@ private:
     // webhook's (same retries) but never counts towards the subscriber's quarantine.
     void startEmail(const Message &message, const QString &origin);
     void onEmailFinished(const Attempt &attempt, const QString &origin);
+    // The retry decision for a finished attempt, setting its next attempt time. The schedule counts the
+    // engine's own attempts only; a failed manual attempt of a message still on its schedule leaves it as it
+    // was (same next time, same retries left).
+    RetryDecision decide(Attempt &a, int httpStatus, const QByteArray &retryAfter);
     void flush(bool claim); // hands results (and, when asked or backlogged, a claim) to the journal
     JournalBatch takeBatch(bool claim);
     void onWritten(const sd::JournalOutcome &outcome);
@@ -84,11 +89,17 @@ private:
     std::unique_ptr<HostScheduler> m_scheduler;
     DeadlineQueue *m_deadlines = nullptr; // child: every attempt's whole-attempt deadline, one timer
     std::unique_ptr<QuarantineTracker> m_quarantine;
-    SmtpSender *m_smtp = nullptr; // child, made with the first email
+    SmtpSender *m_smtp = nullptr;             // child, made with the first email
     QHash<QString, Subscriber> m_subscribers; // cache, refreshed at most every second
     qint64 m_dataVersion = -1;                // PRAGMA data_version when the cache was filled
     QSet<QString> m_quarantined;              // quarantined while results were pending
-    DeliveryJournal *m_journal;               // lives in its own thread
+    struct Schedule
+    {
+        int automaticAttempts = 0; // attempts made before this one, manual ones left out
+        QDateTime resumeAt;        // for a manual attempt: the automatic one it came before
+    };
+    QHash<QString, Schedule> m_inFlightSchedules; // message id -> its schedule, while its attempt runs
+    DeliveryJournal *m_journal;                   // lives in its own thread
     std::vector<JournalBatch::Result> m_pending;
     std::vector<JournalBatch::Quarantine> m_pendingQuarantines;
     std::vector<JournalBatch::StateChange> m_pendingStates;
