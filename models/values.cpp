@@ -94,6 +94,27 @@ QString deliveryStateLabel(DeliveryState v)
     return s;
 }
 
+namespace {
+// "in_progress" → "In progress": the wire names are already the words, lower case with underscores.
+QString sentenceCase(QString s)
+{
+    s.replace(QLatin1Char('_'), QLatin1Char(' '));
+    if (!s.isEmpty())
+        s[0] = s[0].toUpper();
+    return s;
+}
+} // namespace
+
+QString incidentStatusLabel(IncidentStatus v)
+{
+    return sentenceCase(toString(v));
+}
+
+QString impactLabel(Impact v)
+{
+    return sentenceCase(toString(v));
+}
+
 bool isScheduledMaintenance(IncidentStatus s)
 {
     return s == IncidentStatus::Scheduled || s == IncidentStatus::InProgress || s == IncidentStatus::Verifying ||

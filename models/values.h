@@ -35,6 +35,8 @@ QStringList deliveryStateNames();
 // Human labels for the UI ("Degraded performance").
 QString componentStatusLabel(ComponentStatus v);
 QString deliveryStateLabel(DeliveryState v);
+QString incidentStatusLabel(IncidentStatus v); // "In progress", never the wire's "in_progress"
+QString impactLabel(Impact v); // "Major"
 
 bool isScheduledMaintenance(IncidentStatus s);
 bool isClosed(IncidentStatus s); // resolved or completed

@@ -3,6 +3,7 @@
 #include "componentsmodel.h"
 #include "session.h"
 #include "statusdelegates.h"
+#include "timeformat.h"
 #include "values.h"
 
 #include <QAction>
@@ -374,7 +375,7 @@ void ComponentsView::showHistorySelected()
     for (const ComponentUpdate &u : history) {
         html += QStringLiteral("<p>%1 → <b>%2</b><br><small>%3%4</small></p>")
                     .arg(componentStatusLabel(u.oldStatus), componentStatusLabel(u.newStatus),
-                         u.createdAt.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss")),
+                         timefmt::display(u.createdAt),
                          // Rows from before schema 4 name nobody.
                          u.actor.isEmpty() ? QString() : tr(" · by %1").arg(u.actor.toHtmlEscaped()));
     }

@@ -233,7 +233,7 @@ void DeliveriesView::showDetail()
                  email ? QStringLiteral("Message-ID") : QStringLiteral("webhook-id"));
     if (full->nextAttemptAt.isValid() &&
         (full->state == DeliveryState::Retrying || full->state == DeliveryState::Queued))
-        html += tr(", next attempt %1").arg(full->nextAttemptAt.toLocalTime().toString(Qt::ISODate));
+        html += tr(", next attempt %1").arg(timefmt::display(full->nextAttemptAt));
     // Who: the operator whose change queued it, and who asked for a resend not yet sent.
     if (!full->createdBy.isEmpty())
         html += QStringLiteral("<br>") + tr("Queued by %1").arg(full->createdBy.toHtmlEscaped());

@@ -10,8 +10,10 @@
 #include <QDialogButtonBox>
 #include <QFormLayout>
 #include <QHeaderView>
+#include <QKeyEvent>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMessageBox>
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QTableWidget>
@@ -54,6 +56,9 @@ IncidentDialog::IncidentDialog(Mode mode, const std::vector<Component> &componen
                                         : tr("New incident"));
     m_name->setObjectName(QStringLiteral("incidentName"));
     m_body->setObjectName(QStringLiteral("incidentBody"));
+    m_status->setObjectName(QStringLiteral("incidentStatus"));
+    m_components->setObjectName(QStringLiteral("incidentComponents"));
+    m_impact->setObjectName(QStringLiteral("incidentImpact"));
     m_notify->setObjectName(QStringLiteral("incidentNotify"));
     m_notify->setChecked(true);
     m_error->setStyleSheet(QStringLiteral("color:#c62828"));
@@ -64,13 +69,13 @@ IncidentDialog::IncidentDialog(Mode mode, const std::vector<Component> &componen
                     : QList<IncidentStatus>{IncidentStatus::Investigating, IncidentStatus::Identified,
                                             IncidentStatus::Monitoring, IncidentStatus::Resolved};
     for (IncidentStatus s : statuses)
-        m_status->addItem(toString(s), static_cast<int>(s));
+        m_status->addItem(incidentStatusLabel(s), static_cast<int>(s));
     if (existing)
         m_status->setCurrentIndex(qMax(0, m_status->findData(static_cast<int>(existing->status))));
 
     m_impact->addItem(tr("Computed from components"));
     for (const QString &name : impactNames())
-        m_impact->addItem(name, name);
+        m_impact->addItem(impactLabel(*parseImpact(name)), name);
     if (existing && existing->impactOverride)
         m_impact->setCurrentIndex(m_impact->findData(toString(*existing->impactOverride)));
 
@@ -86,10 +91,23 @@ IncidentDialog::IncidentDialog(Mode mode, const std::vector<Component> &componen
         item->setCheckState(existing && existing->componentIds.contains(c.id) ? Qt::Checked : Qt::Unchecked);
         m_components->setItem(r, 0, item);
         auto *combo = componentStatusCombo(m_components, c.status);
+        combo->setObjectName(QStringLiteral("componentStatus%1").arg(r));
         m_components->setCellWidget(r, 1, combo);
         // Picking a new status ticks the component: the operator means it is affected.
-        connect(combo, &QComboBox::activated, this, [item] { item->setCheckState(Qt::Checked); });
+        connect(combo, &QComboBox::activated, this, [this, item] {
+            item->setCheckState(Qt::Checked);
+            m_touched = true;
+        });
     }
+    // Tab leaves the grid (to the status boxes, one per row) instead of walking its cells; Space ticks a row.
+    m_components->setTabKeyNavigation(false);
+    connect(m_components, &QTableWidget::itemChanged, this, [this] { m_touched = true; });
+    // Tab and Shift+Tab leave the message; Ctrl+Tab (eventFilter) types a tab character.
+    m_body->setTabChangesFocus(true);
+    m_body->installEventFilter(this);
+    // Update and Resolve have no name field: not parented into the form, it would float over the labels.
+    if (mode == Mode::Update)
+        m_name->hide();
 
     auto *form = new QFormLayout(this);
     if (mode != Mode::Update)
@@ -116,7 +134,54 @@ IncidentDialog::IncidentDialog(Mode mode, const std::vector<Component> &componen
     connect(m_name, &QLineEdit::textChanged, this, &IncidentDialog::validate);
     connect(m_body, &QPlainTextEdit::textChanged, this, &IncidentDialog::validate);
     validate();
+
+    // Focus order follows the form, top to bottom; the first field the operator fills has focus.
+    QList<QWidget *> order;
+    if (mode != Mode::Update)
+        order << m_name;
+    order << m_status << m_body << m_components;
+    for (int r = 0; r < m_components->rowCount(); ++r)
+        order << m_components->cellWidget(r, 1);
+    order << m_impact;
+    if (m_from)
+        order << m_from << m_until;
+    order << m_notify << m_buttons;
+    for (int i = 1; i < order.size(); ++i)
+        setTabOrder(order[i - 1], order[i]);
+    (mode == Mode::Update ? static_cast<QWidget *>(m_body) : m_name)->setFocus();
     resize(640, 560);
+}
+
+bool IncidentDialog::isDirty() const
+{
+    return m_name->isModified() || m_body->document()->isModified() || m_touched;
+}
+
+void IncidentDialog::reject()
+{
+    // Escape or Cancel on a half-written incident asks first: nothing else keeps what was typed.
+    if (isDirty()) {
+        QMessageBox box(QMessageBox::Question, windowTitle(), tr("Discard what you wrote?"),
+                        QMessageBox::Discard | QMessageBox::Cancel, this);
+        box.setObjectName(QStringLiteral("discardQuestion"));
+        box.button(QMessageBox::Cancel)->setText(tr("Keep editing"));
+        box.setDefaultButton(QMessageBox::Cancel);
+        if (box.exec() != QMessageBox::Discard)
+            return;
+    }
+    QDialog::reject();
+}
+
+bool IncidentDialog::eventFilter(QObject *watched, QEvent *event)
+{
+    if (watched == m_body && event->type() == QEvent::KeyPress) {
+        const auto *key = static_cast<QKeyEvent *>(event);
+        if (key->key() == Qt::Key_Tab && key->modifiers() == Qt::ControlModifier) {
+            m_body->insertPlainText(QStringLiteral("\t"));
+            return true;
+        }
+    }
+    return QDialog::eventFilter(watched, event);
 }
 
 void IncidentDialog::validate()
@@ -191,6 +256,8 @@ void IncidentDialog::presetResolve()
     }
     if (m_body->toPlainText().isEmpty())
         m_body->setPlainText(tr("This incident has been resolved."));
+    m_body->document()->setModified(false); // presets are not the operator's writing
+    m_touched = false;
 }
 
 void IncidentDialog::setComponentStatus(const QString &componentId, ComponentStatus status)

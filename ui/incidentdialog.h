@@ -47,6 +47,15 @@ public:
     QComboBox *statusCombo() const { return m_status; }
     QCheckBox *notifyCheck() const { return m_notify; }
     void setComponentStatus(const QString &componentId, ComponentStatus status);
+    QTableWidget *componentsTable() const { return m_components; }
+    // Typed in, or a component ticked or given a status, since the dialog opened (presets excluded).
+    bool isDirty() const;
+
+public Q_SLOTS:
+    void reject() override;
+
+protected:
+    bool eventFilter(QObject *watched, QEvent *event) override;
 
 private:
     void validate();
@@ -64,6 +73,7 @@ private:
     QDateTimeEdit *m_until = nullptr;
     QLabel *m_error = nullptr;
     QDialogButtonBox *m_buttons = nullptr;
+    bool m_touched = false;
 };
 
 } // namespace sd

@@ -3,8 +3,10 @@
 #include "endpointurl.h"
 #include "incidentdialog.h"
 #include "incidentsmodel.h"
+#include "postmortemdialog.h"
 #include "serviceworker.h"
 #include "session.h"
+#include "timeformat.h"
 #include "values.h"
 
 #include <QCheckBox>
@@ -115,24 +117,26 @@ void IncidentsView::showHistory()
         m_history->clear();
         return;
     }
-    QString html = QStringLiteral("<h3>%1</h3><p>%2 · impact %3%4</p>")
-                       .arg(i->name.toHtmlEscaped(), toString(i->status), toString(i->impact),
-                            i->impactOverride ? tr(" (override)") : QString());
+    QString html =
+        QStringLiteral("<h3>%1</h3><p>%2 · impact %3%4</p>")
+            .arg(i->name.toHtmlEscaped(), incidentStatusLabel(i->status), impactLabel(i->impact).toLower(),
+                 i->impactOverride ? tr(" (override)") : QString());
     if (i->scheduledFor.isValid())
         html += tr("<p>Window: %1 – %2</p>")
-                    .arg(i->scheduledFor.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm")),
-                         i->scheduledUntil.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm")));
+                    .arg(timefmt::display(i->scheduledFor), timefmt::display(i->scheduledUntil));
     for (const IncidentUpdate &u : i->updates) { // newest first, as stored
         html += QStringLiteral("<hr><p><b>%1</b> <small>%2%3%4</small><br>%5</p>")
-                    .arg(toString(u.status),
-                         u.createdAt.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss")),
+                    .arg(incidentStatusLabel(u.status), timefmt::display(u.createdAt),
                          u.actor.isEmpty() ? QString() : tr(" · by %1").arg(u.actor.toHtmlEscaped()),
                          u.deliverNotifications ? QString() : tr(" · not notified"),
                          u.body.toHtmlEscaped().replace(QLatin1Char('\n'), QStringLiteral("<br>")));
-        for (const AffectedComponent &a : u.affectedComponents)
+        for (const AffectedComponent &a : u.affectedComponents) {
+            if (a.oldStatus == a.newStatus)
+                continue; // named in the update but not changed: no "Degraded → Degraded" row
             html += QStringLiteral("<small>%1: %2 → %3</small><br>")
                         .arg(a.name.toHtmlEscaped(), componentStatusLabel(a.oldStatus),
                              componentStatusLabel(a.newStatus));
+        }
     }
     if (!i->postmortemBody.isEmpty())
         html +=
@@ -231,15 +235,12 @@ void IncidentsView::editPostmortem()
     if (!i)
         return;
     const QString id = i->id;
-    bool ok = false;
-    const QString body = QInputDialog::getMultiLineText(
-        this, tr("Postmortem"), tr("Postmortem for %1:").arg(i->name), i->postmortemBody, &ok);
-    if (!ok)
+    PostmortemDialog dialog(i->name, i->postmortemBody, this);
+    if (dialog.exec() != QDialog::Accepted)
         return;
     PostmortemInput input;
-    input.body = body;
-    input.publish =
-        QMessageBox::question(this, tr("Postmortem"), tr("Publish the postmortem now?")) == QMessageBox::Yes;
+    input.body = dialog.body();
+    input.publish = dialog.publish();
     auto result = m_session.incidents().setPostmortem(id, input);
     if (!result)
         return void(QMessageBox::warning(this, tr("Postmortem"), result.error()));

@@ -98,6 +98,11 @@ SubscriberDialog::SubscriberDialog(const std::vector<Component> &components,
     connect(m_email, &QLineEdit::textChanged, this, &SubscriberDialog::validate);
     connect(m_secret, &QLineEdit::textChanged, this, &SubscriberDialog::validate);
     validate();
+    // Focus order follows the form; the endpoint is what the operator fills first.
+    const QList<QWidget *> order{m_endpoint, m_email, m_secret, generate, copy, m_components, m_buttons};
+    for (int i = 1; i < order.size(); ++i)
+        setTabOrder(order[i - 1], order[i]);
+    m_endpoint->setFocus();
     resize(720, sizeHint().height());
 }
 

@@ -5,6 +5,7 @@
 #include "serviceworker.h"
 #include "statusrules.h"
 #include "store.h"
+#include "timeformat.h"
 #include "values.h"
 
 #include <QHash>
@@ -101,7 +102,7 @@ QVariant ComponentsModel::data(const QModelIndex &index, int role) const
         break;
     case UpdatedColumn:
         if (role == Qt::DisplayRole)
-            return c.updatedAt.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"));
+            return timefmt::display(c.updatedAt);
         if (role == roles::SortRole)
             return c.updatedAt.toMSecsSinceEpoch();
         break;

@@ -3,6 +3,7 @@
 #include "endpointurl.h"
 #include "modelroles.h"
 #include "store.h"
+#include "timeformat.h"
 #include "values.h"
 
 #include <QScopedValueRollback>
@@ -145,7 +146,7 @@ QVariant DeliveriesModel::data(const QModelIndex &index, int role) const
     case Qt::DisplayRole:
         switch (index.column()) {
         case TimeColumn:
-            return m.createdAt.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"));
+            return timefmt::display(m.createdAt);
         case EventColumn:
             return eventLabel(m);
         case EndpointColumn:
@@ -190,7 +191,7 @@ QVariant DeliveriesModel::data(const QModelIndex &index, int role) const
             if (m.nextAttemptAt.isValid() &&
                 (m.state == DeliveryState::Retrying || m.state == DeliveryState::Queued))
                 tip += (tip.isEmpty() ? QString() : QStringLiteral("\n")) +
-                       tr("Next attempt %1").arg(m.nextAttemptAt.toLocalTime().toString(Qt::ISODate));
+                       tr("Next attempt %1").arg(timefmt::display(m.nextAttemptAt));
             return tip;
         }
         return {};

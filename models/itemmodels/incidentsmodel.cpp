@@ -2,6 +2,7 @@
 
 #include "modelroles.h"
 #include "store.h"
+#include "timeformat.h"
 #include "values.h"
 
 #include <algorithm>
@@ -74,12 +75,12 @@ QVariant IncidentsModel::data(const QModelIndex &index, int role) const
     case StatusColumn:
         if (role == Qt::ToolTipRole)
             return {};
-        return sort ? QVariant(static_cast<int>(i.status)) : QVariant(toString(i.status));
+        return sort ? QVariant(static_cast<int>(i.status)) : QVariant(incidentStatusLabel(i.status));
     case ImpactColumn:
         if (role == Qt::ToolTipRole)
             return i.impactOverride ? tr("Impact overridden by the operator") : QString();
         return sort ? QVariant(static_cast<int>(i.impact))
-                    : QVariant(toString(i.impact) + (i.impactOverride ? QStringLiteral(" *") : QString()));
+                    : QVariant(impactLabel(i.impact) + (i.impactOverride ? QStringLiteral(" *") : QString()));
     case SectionColumn:
         if (role == Qt::ToolTipRole)
             return {};
@@ -93,7 +94,7 @@ QVariant IncidentsModel::data(const QModelIndex &index, int role) const
         case Section::Maintenance:
             return i.scheduledFor.isValid()
                        ? tr("Maintenance %1 – %2")
-                             .arg(i.scheduledFor.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm")),
+                             .arg(timefmt::display(i.scheduledFor),
                                   i.scheduledUntil.toLocalTime().toString(QStringLiteral("HH:mm")))
                        : tr("Maintenance");
         }
@@ -105,8 +106,7 @@ QVariant IncidentsModel::data(const QModelIndex &index, int role) const
     case UpdatedColumn:
         if (role == Qt::ToolTipRole)
             return {};
-        return sort ? QVariant(i.updatedAt.toMSecsSinceEpoch())
-                    : QVariant(i.updatedAt.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss")));
+        return sort ? QVariant(i.updatedAt.toMSecsSinceEpoch()) : QVariant(timefmt::display(i.updatedAt));
     default:
         return {};
     }

@@ -3,6 +3,7 @@
 #include "endpointurl.h"
 #include "modelroles.h"
 #include "store.h"
+#include "timeformat.h"
 #include "values.h"
 
 #include <QElapsedTimer>
@@ -151,8 +152,7 @@ QVariant SubscribersModel::data(const QModelIndex &index, int role) const
             return static_cast<int>(s.state);
         if (role == Qt::ToolTipRole && s.state == SubscriberState::Quarantined)
             return tr("Quarantined %1; purged %2 unless reactivated")
-                .arg(s.quarantinedAt.toLocalTime().toString(Qt::ISODate),
-                     s.purgeAt.toLocalTime().toString(Qt::ISODate));
+                .arg(timefmt::display(s.quarantinedAt), timefmt::display(s.purgeAt));
         break;
     case LastResultColumn:
         if (display) {
@@ -167,7 +167,7 @@ QVariant SubscribersModel::data(const QModelIndex &index, int role) const
         if (sort)
             return st.lastHttpStatus;
         if (role == Qt::ToolTipRole && st.lastAt.isValid())
-            return st.lastAt.toLocalTime().toString(Qt::ISODate);
+            return timefmt::display(st.lastAt);
         break;
     case SuccessRateColumn:
         if (display)

@@ -209,7 +209,7 @@ private Q_SLOTS:
         QVERIFY(view->history()->toPlainText().contains(QStringLiteral("We are investigating.")));
         whenModal(f.window.get(), [](QDialog *dialog) {
             auto *status = dialog->findChild<QComboBox *>();
-            status->setCurrentIndex(status->findText(QStringLiteral("identified")));
+            status->setCurrentIndex(status->findText(QStringLiteral("Identified"))); // human labels (issue 13)
             dialog->findChild<QPlainTextEdit *>(QStringLiteral("incidentBody"))
                 ->setPlainText(QStringLiteral("Cause found <b>bold</b>."));
             dialog->accept();

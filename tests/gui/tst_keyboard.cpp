@@ -6,7 +6,11 @@
 #include "componentsview.h"
 #include "httpreceiver.h"
 #include "incidentdialog.h"
+#include "incidentservice.h"
+#include "incidentsmodel.h"
+#include "incidentsview.h"
 #include "mainwindow.h"
+#include "postmortemdialog.h"
 #include "session.h"
 #include "statusdelegates.h"
 #include "subscriberdialog.h"
@@ -27,9 +31,12 @@
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QStandardPaths>
+#include <QTabWidget>
 #include <QTableView>
 #include <QTableWidget>
 #include <QTest>
+#include <QTextBlock>
+#include <QTextBrowser>
 #include <QTimer>
 #include <functional>
 
@@ -258,6 +265,179 @@ private Q_SLOTS:
         QTest::qWait(500);
         QCOMPARE(f.receiver.requests().size(), 0);
         QCOMPARE(f.db.store().outbox.count({}), 0);
+    }
+
+    void incidentDialogTabOrder_data()
+    {
+        QTest::addColumn<int>("mode");
+        QTest::addColumn<QStringList>("walk");
+        const QStringList grid{QStringLiteral("incidentComponents"), QStringLiteral("componentStatus0"),
+                               QStringLiteral("componentStatus1"), QStringLiteral("incidentImpact")};
+        QTest::newRow("new incident")
+            << int(IncidentDialog::Mode::Create)
+            << (QStringList{QStringLiteral("incidentName"), QStringLiteral("incidentStatus"),
+                            QStringLiteral("incidentBody")} +
+                grid + QStringList{QStringLiteral("incidentNotify")});
+        // (Tab then walks the date and time sections of "Window from", as QDateTimeEdit does.)
+        QTest::newRow("maintenance") << int(IncidentDialog::Mode::Maintenance)
+                                     << (QStringList{QStringLiteral("incidentName"),
+                                                     QStringLiteral("incidentStatus"),
+                                                     QStringLiteral("incidentBody")} +
+                                         grid + QStringList{QStringLiteral("QDateTimeEdit")});
+        // Post update / Resolve: the message first (there is no name field, and nothing floats over the
+        // labels).
+        QTest::newRow("update") << int(IncidentDialog::Mode::Update)
+                                << (QStringList{QStringLiteral("incidentBody")} + grid +
+                                    QStringList{QStringLiteral("incidentNotify")});
+    }
+    void incidentDialogTabOrder()
+    {
+        QFETCH(int, mode);
+        QFETCH(QStringList, walk);
+        const std::vector<Component> components = twoComponents();
+        Incident existing;
+        existing.name = QStringLiteral("API errors");
+        existing.status = IncidentStatus::Investigating;
+        IncidentDialog dialog(static_cast<IncidentDialog::Mode>(mode), components,
+                              mode == int(IncidentDialog::Mode::Update) ? &existing : nullptr);
+        dialog.show();
+        QVERIFY(QTest::qWaitForWindowActive(&dialog));
+        QCOMPARE(tabWalk(&dialog, walk.size()), walk);
+        QVERIFY(!dialog.nameEdit()->isVisible() || mode != int(IncidentDialog::Mode::Update));
+        // Shift+Tab walks back the same way.
+        if (mode != int(IncidentDialog::Mode::Maintenance)) {
+            QTest::keyClick(QApplication::focusWidget(), Qt::Key_Backtab);
+            QCOMPARE(QApplication::focusWidget()->objectName(), walk.last());
+            QTest::keyClick(QApplication::focusWidget(), Qt::Key_Backtab);
+            QCOMPARE(QApplication::focusWidget()->objectName(), walk.value(walk.size() - 2));
+        }
+    }
+
+    void tabLeavesMessageAndCtrlTabInsertsOne()
+    {
+        IncidentDialog dialog(IncidentDialog::Mode::Create, twoComponents(), nullptr);
+        dialog.show();
+        QVERIFY(QTest::qWaitForWindowActive(&dialog));
+        dialog.bodyEdit()->setFocus();
+        QTest::keyClicks(dialog.bodyEdit(), QStringLiteral("a"));
+        QTest::keyClick(dialog.bodyEdit(), Qt::Key_Tab, Qt::ControlModifier);
+        QTest::keyClicks(dialog.bodyEdit(), QStringLiteral("b"));
+        QCOMPARE(dialog.bodyEdit()->toPlainText(), QStringLiteral("a\tb"));
+        QTest::keyClick(dialog.bodyEdit(), Qt::Key_Tab);
+        QCOMPARE(dialog.bodyEdit()->toPlainText(), QStringLiteral("a\tb"));
+        QCOMPARE(QApplication::focusWidget(), dialog.componentsTable());
+    }
+
+    void subscriberDialogTabOrder()
+    {
+        SubscriberDialog dialog(twoComponents(), std::nullopt);
+        dialog.show();
+        QVERIFY(QTest::qWaitForWindowActive(&dialog));
+        const QStringList walk = tabWalk(&dialog, 6);
+        QCOMPARE(walk.mid(0, 3), (QStringList{QStringLiteral("endpointEdit"), QStringLiteral("emailEdit"),
+                                              QStringLiteral("secretEdit")}));
+        QCOMPARE(walk.mid(3, 2), (QStringList{QStringLiteral("QPushButton"), QStringLiteral("QPushButton")}));
+        QCOMPARE(walk.at(5), QStringLiteral("QListWidget"));
+    }
+
+    void escapeOnDirtyIncidentAsks()
+    {
+        IncidentDialog dialog(IncidentDialog::Mode::Create, twoComponents(), nullptr);
+        dialog.show();
+        QVERIFY(QTest::qWaitForWindowActive(&dialog));
+        QTest::keyClicks(dialog.nameEdit(), QStringLiteral("Login fails"));
+        QString asked;
+        whenModal(&dialog, [&asked](QDialog *box) {
+            asked = box->objectName();
+            qobject_cast<QMessageBox *>(box)->button(QMessageBox::Cancel)->click(); // keep editing
+        });
+        QTest::keyClick(dialog.nameEdit(), Qt::Key_Escape);
+        QTRY_COMPARE(asked, QStringLiteral("discardQuestion"));
+        QVERIFY(dialog.isVisible());
+        QCOMPARE(dialog.nameEdit()->text(), QStringLiteral("Login fails"));
+        whenModal(&dialog, [](QDialog *box) {
+            qobject_cast<QMessageBox *>(box)->button(QMessageBox::Discard)->click();
+        });
+        QTest::keyClick(dialog.nameEdit(), Qt::Key_Escape);
+        QTRY_VERIFY(!dialog.isVisible());
+        QCOMPARE(dialog.result(), int(QDialog::Rejected));
+    }
+
+    void escapeOnUntouchedIncidentCloses()
+    {
+        // Resolve presets a message and statuses: that is not the operator's writing.
+        Incident existing;
+        existing.name = QStringLiteral("API errors");
+        existing.status = IncidentStatus::Identified;
+        IncidentDialog dialog(IncidentDialog::Mode::Update, twoComponents(), &existing);
+        dialog.presetResolve();
+        dialog.show();
+        QVERIFY(QTest::qWaitForWindowActive(&dialog));
+        QCOMPARE(dialog.statusCombo()->currentText(), QStringLiteral("Resolved"));
+        bool asked = false;
+        whenModal(&dialog, [&asked](QDialog *box) {
+            asked = true;
+            box->reject();
+        });
+        QTest::keyClick(QApplication::focusWidget(), Qt::Key_Escape);
+        QTRY_VERIFY(!dialog.isVisible());
+        QVERIFY(!asked);
+    }
+
+    void postmortemEditorWrapsAndPreviewsMarkdown()
+    {
+        PostmortemDialog dialog(QStringLiteral("API errors"), QString());
+        dialog.show();
+        QVERIFY(QTest::qWaitForWindowActive(&dialog));
+        QVERIFY(dialog.isSizeGripEnabled());
+        QCOMPARE(dialog.editor()->lineWrapMode(), QPlainTextEdit::WidgetWidth);
+        QVERIFY(dialog.width() >= 700);
+        QCOMPARE(QApplication::focusWidget(), dialog.editor());
+        QTest::keyClicks(dialog.editor(), QStringLiteral("# Cause"));
+        QTest::keyClick(dialog.editor(), Qt::Key_Return);
+        QTest::keyClick(dialog.editor(), Qt::Key_Return);
+        QTest::keyClicks(dialog.editor(), QStringLiteral("A *slow* disk."));
+        dialog.tabs()->setCurrentWidget(dialog.preview());
+        QCOMPARE(dialog.preview()->toPlainText().trimmed(), QStringLiteral("Cause\nA slow disk."));
+        QCOMPARE(dialog.preview()->document()->firstBlock().blockFormat().headingLevel(), 1);
+        QCOMPARE(dialog.body(), QStringLiteral("# Cause\n\nA *slow* disk."));
+    }
+
+    void timelineUsesLabelsAndSkipsNoOps()
+    {
+        Fixture f;
+        IncidentService incidents(f.db.context());
+        NewIncident in;
+        in.name = QStringLiteral("API errors");
+        in.body = QStringLiteral("Looking.");
+        // Web is named but keeps its status: no "Operational → Operational" row.
+        in.components = {{f.api.id, ComponentStatus::PartialOutage},
+                         {f.web.id, ComponentStatus::Operational}};
+        QVERIFY(incidents.create(in));
+        f.db.reopen();
+        f.open();
+        IncidentsView *view = f.window->incidentsView();
+        f.window->tabs()->setCurrentWidget(view);
+        view->table()->setCurrentIndex(view->model()->index(0, 0));
+        const QString history = view->history()->toPlainText();
+        QVERIFY2(history.contains(QStringLiteral("Investigating")), qPrintable(history));
+        QVERIFY2(!history.contains(QStringLiteral("investigating")), qPrintable(history));
+        QVERIFY2(history.contains(QStringLiteral("API: Operational → Partial outage")), qPrintable(history));
+        QVERIFY2(!history.contains(QStringLiteral("Operational → Operational")), qPrintable(history));
+        QCOMPARE(view->model()->index(0, IncidentsModel::StatusColumn).data().toString(),
+                 QStringLiteral("Investigating"));
+    }
+
+private:
+    static std::vector<Component> twoComponents()
+    {
+        Component a;
+        a.id = QStringLiteral("cmp_a");
+        a.name = QStringLiteral("API");
+        Component b;
+        b.id = QStringLiteral("cmp_b");
+        b.name = QStringLiteral("Web");
+        return {a, b};
     }
 };
 
