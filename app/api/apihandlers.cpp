@@ -280,6 +280,7 @@ ApiResponse ApiHandlers::patchPage(const ApiRequest &r)
     patch.name = input->name;
     patch.url = input->url;
     patch.timeZone = input->timeZone;
+    patch.allowWebhookSubscribers = input->allowWebhookSubscribers;
     m_ctx.store.db().finishAll(); // reads above must not pin an old snapshot
     auto saved = PageService(m_ctx).update(patch);
     if (!saved)

@@ -630,7 +630,7 @@ Result<PageInput> parsePagePatch(const QByteArray &body)
         QStringLiteral("hidden_from_search"),      QStringLiteral("viewers_must_be_team_members"),
         QStringLiteral("allow_page_subscribers"),  QStringLiteral("allow_incident_subscribers"),
         QStringLiteral("allow_email_subscribers"), QStringLiteral("allow_sms_subscribers"),
-        QStringLiteral("allow_rss_atom_feeds"),    QStringLiteral("allow_webhook_subscribers")};
+        QStringLiteral("allow_rss_atom_feeds")};
     static const QStringList strings{QStringLiteral("domain"),
                                      QStringLiteral("subdomain"),
                                      QStringLiteral("branding"),
@@ -648,7 +648,8 @@ Result<PageInput> parsePagePatch(const QByteArray &body)
                                      QStringLiteral("css_no_data"),
                                      QStringLiteral("notifications_from_email"),
                                      QStringLiteral("notifications_email_footer")};
-    QStringList documented{QStringLiteral("name"), QStringLiteral("url"), QStringLiteral("time_zone")};
+    QStringList documented{QStringLiteral("name"), QStringLiteral("url"), QStringLiteral("time_zone"),
+                           QStringLiteral("allow_webhook_subscribers")};
     documented << booleans << strings;
     if (const QString err = f.unknown(documented); !err.isEmpty())
         return Error{err};
@@ -661,6 +662,8 @@ Result<PageInput> parsePagePatch(const QByteArray &body)
     in.url = url.value();
     SD_TRY(tz, f.nonEmpty(QStringLiteral("time_zone")));
     in.timeZone = tz.value();
+    SD_TRY(allowWebhooks, f.boolean(QStringLiteral("allow_webhook_subscribers")));
+    in.allowWebhookSubscribers = allowWebhooks.value();
     return in;
 }
 

@@ -69,6 +69,7 @@ struct PageInput
     std::optional<QString> name;
     std::optional<QString> url;
     std::optional<QString> timeZone;
+    std::optional<bool> allowWebhookSubscribers; // the page's webhook-subscription switch
 };
 
 struct ComponentInput

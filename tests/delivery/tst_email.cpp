@@ -551,6 +551,22 @@ void TestEmail::switchRefusesApiAndForm()
     QCOMPARE(pageStatus, 200);
     QCOMPARE(QJsonDocument::fromJson(pageBody).object().value(QStringLiteral("allow_webhook_subscribers")),
              QJsonValue(false));
+    // The API flips the switch as Statuspage's page PATCH does; a wrong type is refused and changes nothing.
+    const auto [badStatus, badBody] = call("PATCH", QStringLiteral("/v1/pages/%1").arg(pageId),
+                                           R"({"page":{"allow_webhook_subscribers":"sometimes"}})");
+    QCOMPARE(badStatus, 400);
+    QVERIFY2(badBody.contains("allow_webhook_subscribers"), badBody.constData());
+    QVERIFY(!t.db.store().page.get().allowWebhookSubscribers);
+    const auto [onStatus, onBody] = call("PATCH", QStringLiteral("/v1/pages/%1").arg(pageId),
+                                         R"({"page":{"allow_webhook_subscribers":true}})");
+    QCOMPARE(onStatus, 200);
+    QCOMPARE(QJsonDocument::fromJson(onBody).object().value(QStringLiteral("allow_webhook_subscribers")),
+             QJsonValue(true));
+    QVERIFY(t.db.store().page.get().allowWebhookSubscribers);
+    QCOMPARE(call("PATCH", QStringLiteral("/v1/pages/%1").arg(pageId),
+                  R"({"page":{"allow_webhook_subscribers":false}})")
+                 .first,
+             200);
 
     // The public status page hides its webhook form, and a form post is refused (nothing stored).
     const auto [homeStatus, home] = call("GET", QStringLiteral("/"), {});
