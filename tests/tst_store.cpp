@@ -147,6 +147,11 @@ private Q_SLOTS:
         QByteArray truncatedHeader("SQLite format 3\0", 16);
         truncatedHeader += QByteArray(5000, '\x7f');
         QTest::newRow("garbage after header") << truncatedHeader << "corrupt";
+        // Past 64 MB only the header and schema are checked on open (quick_check would read every page).
+        QByteArray large("SQLite format 3\0", 16);
+        large += QByteArray(65 * 1024 * 1024, '\x7f');
+        QTest::newRow("large, garbage after header") << large << "corrupt";
+        QTest::newRow("large, not sqlite") << QByteArray(65 * 1024 * 1024, 'x') << "corrupt";
     }
     void badFilesAreRefusedAndLeftUntouched()
     {
