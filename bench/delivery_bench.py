@@ -112,6 +112,29 @@ def populate(db, work, subscribers, events, endpoints=None):
         cli(db, "--queue-only", "component", "set", comp, "--status", status)
 
 
+def write_peer_inputs(con, work, per_request=""):
+    """Every queued body in a file of its own, a curl config sending each one (with `per_request` options)
+    and a list "endpoint<TAB>body file<TAB>webhook-id" for the other peers; returns (config, list)."""
+    bodies = os.path.join(work, "bodies")
+    os.makedirs(bodies)
+    cfg = os.path.join(work, "curl.cfg")
+    peer_list = os.path.join(work, "peer.tsv")
+    with open(cfg, "w") as f, open(peer_list, "w") as fl:
+        for i, (mid, body, endpoint) in enumerate(con.execute(
+                "select m.id, b.body, s.endpoint from messages m join message_bodies b on b.message_id = m.id "
+                "join subscribers s on s.id = m.subscriber_id")):
+            path = os.path.join(bodies, f"{i}.json")
+            with open(path, "wb") as b:
+                b.write(body)
+            fl.write(f"{endpoint}\t{path}\t{mid}\n")
+            # "next" separates requests (a trailing one would start an empty request) and resets every
+            # option, so the per-request ones go into each block.
+            f.write(('next\n' if i else '') + f'url = "{endpoint}"\ndata-binary = "@{path}"\n'
+                    f'header = "Content-Type: application/json"\nheader = "webhook-id: {mid}"\n'
+                    f'output = "/dev/null"\n{per_request}')
+    return cfg, peer_list
+
+
 def throughput(work, subscribers, events):
     db = os.path.join(work, "a.sqlite")
     populate(db, work, subscribers, events)
@@ -123,22 +146,7 @@ def throughput(work, subscribers, events):
     delivered = con.execute("select count(*) from messages where state='delivered'").fetchone()[0]
     attempts = con.execute("select count(*) from attempts").fetchone()[0]
     # The same bodies through curl --parallel, same receiver, same concurrency.
-    bodies = os.path.join(work, "bodies")
-    os.makedirs(bodies)
-    cfg = os.path.join(work, "curl.cfg")
-    floor_list = os.path.join(work, "floor.tsv")
-    with open(cfg, "w") as f, open(floor_list, "w") as fl:
-        for i, (mid, body, endpoint) in enumerate(con.execute(
-                "select m.id, b.body, s.endpoint from messages m join message_bodies b on b.message_id = m.id "
-                "join subscribers s on s.id = m.subscriber_id")):
-            path = os.path.join(bodies, f"{i}.json")
-            with open(path, "wb") as b:
-                b.write(body)
-            # "next" separates requests; a trailing one would start an empty request.
-            fl.write(f"{endpoint}\t{path}\n")
-            f.write(('next\n' if i else '') + f'url = "{endpoint}"\ndata-binary = "@{path}"\n'
-                    f'header = "Content-Type: application/json"\nheader = "webhook-id: {mid}"\n'
-                    f'output = "/dev/null"\n')
+    cfg, floor_list = write_peer_inputs(con, work)
     con.close()
     t0 = time.perf_counter()
     subprocess.run(["curl", "-s", "--no-progress-meter", "--parallel", "--parallel-max", "96", "--parallel-immediate", "-K", cfg],
@@ -190,22 +198,7 @@ def https_throughput(work, run, tls, proto, subscribers, events):
     ours_spoke = spoke(work, proto, before)
     con = sqlite3.connect(db)
     delivered = con.execute("select count(*) from messages where state='delivered'").fetchone()[0]
-    bodies = os.path.join(run, "bodies")
-    os.makedirs(bodies)
-    cfg = os.path.join(run, "curl.cfg")
-    peer_list = os.path.join(run, "peer.tsv")
-    with open(cfg, "w") as f, open(peer_list, "w") as fl:
-        for i, (mid, body, endpoint) in enumerate(con.execute(
-                "select m.id, b.body, s.endpoint from messages m join message_bodies b on b.message_id = m.id "
-                "join subscribers s on s.id = m.subscriber_id")):
-            path = os.path.join(bodies, f"{i}.json")
-            with open(path, "wb") as b:
-                b.write(body)
-            fl.write(f"{endpoint}\t{path}\t{mid}\n")
-            # "next" resets every option, so the CA and the protocol go into each request's block.
-            f.write(('next\n' if i else '') + f'url = "{endpoint}"\ndata-binary = "@{path}"\n'
-                    f'header = "Content-Type: application/json"\nheader = "webhook-id: {mid}"\n'
-                    f'output = "/dev/null"\ncacert = "{tls}/ca.pem"\n{"http2" if proto == "h2" else "http1.1"}\n')
+    cfg, peer_list = write_peer_inputs(con, run, f'cacert = "{tls}/ca.pem"\n{"http2" if proto == "h2" else "http1.1"}\n')
     con.close()
     before = protocol_counts(work, proto)
     t0 = time.perf_counter()

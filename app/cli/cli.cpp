@@ -2,6 +2,7 @@
 
 #include "database.h"
 #include "endpointurl.h"
+#include "listingwriter.h"
 #include "operatoridentity.h"
 #include "values.h"
 
@@ -27,28 +28,13 @@ void Context::printJson(const QJsonValue &value)
 
 void Context::printTable(const QStringList &headers, const QList<QStringList> &rows)
 {
-    QList<int> widths;
-    for (const QString &h : headers)
-        widths << static_cast<int>(h.size());
-    for (const QStringList &row : rows) {
-        for (int i = 0; i < row.size() && i < widths.size(); ++i)
-            widths[i] = std::max(widths[i], std::min(60, static_cast<int>(row.at(i).size())));
-    }
-    auto line = [&](const QStringList &cells) {
-        QString text;
-        for (int i = 0; i < cells.size(); ++i) {
-            // Every table passes here: an endpoint's password never reaches the terminal.
-            QString cell = endpointurl::redacted(cells.at(i));
-            cell.replace(QLatin1Char('\n'), QLatin1Char(' '));
-            if (cell.size() > 60)
-                cell = cell.left(57) + QStringLiteral("...");
-            text += i + 1 < cells.size() ? cell.leftJustified(widths.value(i) + 2) : cell;
-        }
-        out << text << '\n';
-    };
-    line(headers);
+    // One table layout for every listing, streamed or not (and one place where endpoints are redacted).
+    TableWriter table(out, headers);
     for (const QStringList &row : rows)
-        line(row);
+        table.measure(row);
+    table.printHeader();
+    for (const QStringList &row : rows)
+        table.print(row);
     out.flush();
 }
 
@@ -72,8 +58,8 @@ Result<Impact> parseImpactArg(const QString &value)
 {
     if (auto s = parseImpact(value))
         return *s;
-    return Error{
-        QStringLiteral("unknown impact \"%1\"; valid values: %2").arg(value, impactNames().join(QStringLiteral(", ")))};
+    return Error{QStringLiteral("unknown impact \"%1\"; valid values: %2")
+                     .arg(value, impactNames().join(QStringLiteral(", ")))};
 }
 
 Result<std::vector<ComponentStatusChange>> parseComponentChanges(const QStringList &values)
@@ -150,7 +136,8 @@ void printGeneralHelp(QTextStream &out, const std::vector<Command> &table)
         << "StatusDesk command line: edit a status page, keep webhook subscribers and deliver\n"
         << "Statuspage-compatible webhooks.\n\nCommands:\n";
     for (const Command &c : table) {
-        const QString synopsis = c.name + (c.positional.isEmpty() ? QString() : QLatin1Char(' ') + c.positional);
+        const QString synopsis =
+            c.name + (c.positional.isEmpty() ? QString() : QLatin1Char(' ') + c.positional);
         out << "  " << synopsis.leftJustified(34) << c.summary << '\n';
     }
     out << "\nRun 'statusdesk-cli COMMAND --help' for a command's options.\n";
@@ -164,7 +151,8 @@ int run(const QStringList &arguments)
     Context ctx;
     const std::vector<Command> table = commandTable();
     const QStringList words = commandWords(arguments);
-    const bool wantsHelp = arguments.contains(QStringLiteral("--help")) || arguments.contains(QStringLiteral("-h"));
+    const bool wantsHelp =
+        arguments.contains(QStringLiteral("--help")) || arguments.contains(QStringLiteral("-h"));
     if (arguments.contains(QStringLiteral("--version")) || arguments.contains(QStringLiteral("-v"))) {
         ctx.out << "statusdesk-cli " << QCoreApplication::applicationVersion() << Qt::endl;
         return 0;
@@ -193,7 +181,8 @@ int run(const QStringList &arguments)
     parser.setSingleDashWordOptionMode(QCommandLineParser::ParseAsLongOptions);
     parser.addOptions(globalOptions());
     parser.addOptions(command->options);
-    parser.addPositionalArgument(command->name, command->summary, command->name + QLatin1Char(' ') + command->positional);
+    parser.addPositionalArgument(command->name, command->summary,
+                                 command->name + QLatin1Char(' ') + command->positional);
     if (!parser.parse(arguments))
         return ctx.fail(parser.errorText());
     if (wantsHelp) {
