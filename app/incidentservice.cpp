@@ -61,8 +61,17 @@ Result<IncidentChange> IncidentService::create(const NewIncident &input)
         i.scheduledRemindPrior = input.scheduledRemindPrior;
         i.scheduledAutoTransition = input.scheduledAutoTransition;
         i.shortlink = QUrl(page.url).resolved(QUrl(QStringLiteral("incidents/") + i.id)).toString();
+        // A maintenance whose window is still ahead only records its components: they change when the
+        // window opens (the maintenance clock, or the operator moving it to in progress), as on Statuspage.
+        // Subscribers still hear now that it is scheduled.
+        std::vector<ComponentStatusChange> changes = input.components;
+        if (input.status == IncidentStatus::Scheduled && i.scheduledFor > now) {
+            for (const auto &c : changes)
+                i.componentIds << c.componentId;
+            changes.clear();
+        }
         // Backfilled incidents are history: nobody is told.
-        return apply(i, input.status, input.body, input.components, input.notify && !input.backfilled, true);
+        return apply(i, input.status, input.body, changes, input.notify && !input.backfilled, true);
     });
 }
 

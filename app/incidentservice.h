@@ -105,6 +105,16 @@ public:
     // The exact body a subscriber would receive for this incident right now (preview before sending).
     Result<QByteArray> preview(const QString &id, const QString &subscriberId);
 
+    // Posts an update to an existing incident inside the CALLER's transaction (transactions do not nest):
+    // the maintenance clock moves the row, then posts the automatic update in the same transaction.
+    Result<IncidentChange> postWithinTransaction(const Incident &incident, IncidentStatus status,
+                                                 const QString &body,
+                                                 const std::vector<ComponentStatusChange> &changes,
+                                                 bool notify)
+    {
+        return apply(incident, status, body, changes, notify, false);
+    }
+
 private:
     Result<IncidentChange> apply(Incident incident, IncidentStatus status, const QString &body,
                                  const std::vector<ComponentStatusChange> &changes, bool notify, bool isNew);

@@ -180,4 +180,46 @@ void IncidentRepository::remove(const QString &id)
     m_db.run(QStringLiteral("DELETE FROM incidents WHERE id = ?"), {id});
 }
 
+std::vector<Incident> IncidentRepository::dueMaintenance(const QDateTime &now)
+{
+    return select(QStringLiteral("WHERE scheduled_auto_transition <> 0 AND ((status = 'scheduled' AND "
+                                 "scheduled_for <= ?) OR (status IN ('in_progress', 'verifying') AND "
+                                 "scheduled_until <= ?))"),
+                  {toDb(now), toDb(now)});
+}
+
+QDateTime IncidentRepository::nextMaintenanceTransition()
+{
+    QDateTime next;
+    for (const QString &sql :
+         {QStringLiteral("SELECT MIN(scheduled_for) FROM incidents WHERE scheduled_auto_transition <> 0 AND "
+                         "status = 'scheduled'"),
+          QStringLiteral(
+              "SELECT MIN(scheduled_until) FROM incidents WHERE scheduled_auto_transition <> 0 AND "
+              "status IN ('in_progress', 'verifying')")}) {
+        QSqlQuery &q = m_db.run(sql);
+        if (q.next() && !q.value(0).isNull()) {
+            const QDateTime t = dateFromDb(q.value(0));
+            if (!next.isValid() || t < next)
+                next = t;
+        }
+        q.finish();
+    }
+    return next;
+}
+
+bool IncidentRepository::moveStatus(const QString &id, const QStringList &from, IncidentStatus to)
+{
+    QStringList marks;
+    QVariantList binds{toString(to), id};
+    for (const QString &f : from) {
+        marks << QStringLiteral("?");
+        binds << f;
+    }
+    return m_db.run(QStringLiteral("UPDATE incidents SET status = ? WHERE id = ? AND status IN (%1)")
+                        .arg(marks.join(QStringLiteral(", "))),
+                    binds)
+               .numRowsAffected() == 1;
+}
+
 } // namespace sd

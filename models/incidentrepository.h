@@ -27,6 +27,15 @@ public:
     void updateUpdate(const IncidentUpdate &u); // body, display time and flags of one posted update
     void remove(const QString &id);             // with its updates; webhooks already queued stay
 
+    // Scheduled maintenance with automatic transitions whose window opened (still scheduled) or ended (still
+    // in progress or verifying) at `now`.
+    std::vector<Incident> dueMaintenance(const QDateTime &now);
+    // The earliest start or end of such a window still to come (invalid: none).
+    QDateTime nextMaintenanceTransition();
+    // Moves the incident from one of `from` to `to`; false when another connection moved it first (the
+    // row no longer has one of those statuses), so each transition happens once however many processes try.
+    bool moveStatus(const QString &id, const QStringList &from, IncidentStatus to);
+
 private:
     std::vector<Incident> select(const QString &where, const QVariantList &binds);
     std::vector<IncidentUpdate> updatesFor(const QString &incidentId);

@@ -1,6 +1,7 @@
 #include "deliveryengine.h"
 
 #include "endpointurl.h"
+#include "maintenanceclock.h"
 #include "servicecontext.h"
 #include "store.h"
 #include "subscriberservice.h"
@@ -105,8 +106,21 @@ void DeliveryEngine::initialize()
     m_deadlines = new DeadlineQueue(this);
     m_quarantine =
         std::make_unique<QuarantineTracker>(m_settings.quarantineFailures, m_settings.quarantineWindowMs);
+    m_maintenance = std::make_unique<MaintenanceClock>(ServiceContext{*m_store});
     m_progressTimer.start(kProgressIntervalMs);
     scan();
+}
+
+QDateTime DeliveryEngine::runMaintenanceClock()
+{
+    // Before the outbox is read: the webhooks a transition queues are claimed by this same scan, and a
+    // dispatch never finds itself idle while a transition is due.
+    auto made = m_maintenance->applyDue();
+    if (!made && !m_clockFailing)
+        Q_EMIT engineWarning(
+            QStringLiteral("cannot apply scheduled maintenance: %1; retrying").arg(made.error()));
+    m_clockFailing = !made;
+    return m_maintenance->nextDue();
 }
 
 void DeliveryEngine::wake()
@@ -134,6 +148,7 @@ void DeliveryEngine::scan()
     if (!m_store || m_stopping)
         return;
     try {
+        const QDateTime nextTransition = runMaintenanceClock();
         const QDateTime now = QDateTime::currentDateTimeUtc();
         const QDateTime earliest = m_store->outbox.nextDueTime();
         // The journal claims what is due (when a write is under way, the claim follows it). While other
@@ -144,6 +159,8 @@ void DeliveryEngine::scan()
         qint64 wait = kPollIntervalMs;
         if (earliest.isValid() && earliest > now)
             wait = std::clamp<qint64>(now.msecsTo(earliest), 0, kPollIntervalMs);
+        if (nextTransition.isValid())
+            wait = std::clamp<qint64>(now.msecsTo(nextTransition), 0, wait);
         m_scanTimer.start(static_cast<int>(wait));
         checkIdle();
     } catch (const StoreError &e) {

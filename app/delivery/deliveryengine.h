@@ -21,6 +21,7 @@ class QNetworkAccessManager;
 
 namespace sd {
 
+class MaintenanceClock;
 class Store;
 
 // Works the outbox in its own thread: claims due messages, runs attempts through the HostScheduler,
@@ -51,6 +52,8 @@ Q_SIGNALS:
 
 private:
     void scan();
+    // Opens and closes the maintenance windows that are due; returns when the next one falls due.
+    QDateTime runMaintenanceClock();
     int room() const;
     void admit(const std::vector<Message> &claimed); // claimed by the journal: into the scheduler
     void pump();
@@ -82,7 +85,8 @@ private:
     QString m_engineId; // the owner name on this engine's leases
     int m_engines = 1;  // engines working the queue, from the journal's heartbeat
     std::unique_ptr<Store> m_store;
-    std::vector<QNetworkAccessManager *> m_nams;             // children of this engine
+    std::unique_ptr<MaintenanceClock> m_maintenance; // every engine drives it: console, serve, dispatch
+    std::vector<QNetworkAccessManager *> m_nams;     // children of this engine
     QHash<QString, QNetworkAccessManager *> m_originNetwork; // origin -> the manager it was given
     DeliverySettings m_settings;
     std::unique_ptr<RetryPolicy> m_policy;
@@ -116,6 +120,7 @@ private:
     bool m_writeFailing = false;
     bool m_pumpQueued = false; // a pump() continues in the next turn of the event loop
     bool m_scanFailing = false;
+    bool m_clockFailing = false;
     bool m_stopping = false;
     qint64 m_attemptsMade = 0;
     qint64 m_delivered = 0;

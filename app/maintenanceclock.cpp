@@ -1,0 +1,114 @@
+#include "maintenanceclock.h"
+
+#include "incidentservice.h"
+#include "values.h"
+
+namespace sd {
+
+MaintenanceClock::MaintenanceClock(ServiceContext ctx)
+    : m_ctx(std::move(ctx))
+{
+    m_ctx.actor = QStringLiteral("maintenance window");
+}
+
+QDateTime MaintenanceClock::nextDue()
+{
+    return m_ctx.store.incidents.nextMaintenanceTransition();
+}
+
+Result<int> MaintenanceClock::applyDue()
+{
+    std::vector<Incident> due;
+    try {
+        due = m_ctx.store.incidents.dueMaintenance(m_ctx.now());
+    } catch (const StoreError &e) {
+        return Error{storeFailure(e.message())};
+    }
+    int made = 0;
+    for (const Incident &i : due) {
+        const auto moved = i.status == IncidentStatus::Scheduled ? open(i.id) : close(i.id);
+        if (!moved)
+            return Error{moved.error()};
+        made += moved.value() ? 1 : 0;
+    }
+    return made;
+}
+
+namespace {
+
+// Whether the maintenance's posted updates asked for subscribers to be told (the first one, when it was
+// scheduled); the automatic transitions follow it.
+bool notifies(const Incident &i)
+{
+    return i.updates.empty() || i.updates.back().deliverNotifications;
+}
+
+} // namespace
+
+Result<bool> MaintenanceClock::open(const QString &incidentId)
+{
+    return inTransaction(m_ctx.store, [&]() -> Result<bool> {
+        // The guarded UPDATE is the claim: another process that got here first leaves nothing to do.
+        if (!m_ctx.store.incidents.moveStatus(incidentId, {QStringLiteral("scheduled")},
+                                              IncidentStatus::InProgress))
+            return false;
+        auto found = m_ctx.store.incidents.find(incidentId);
+        if (!found)
+            return false;
+        std::vector<ComponentStatusChange> changes;
+        for (const QString &id : found->componentIds) {
+            if (m_ctx.store.components.find(id))
+                changes.push_back({id, ComponentStatus::UnderMaintenance});
+        }
+        Incident before = *found;
+        before.status = IncidentStatus::Scheduled; // for the audit line: scheduled → in progress
+        auto posted = IncidentService(m_ctx).postWithinTransaction(
+            before, IncidentStatus::InProgress,
+            QStringLiteral("Scheduled maintenance is currently in progress. We will provide updates as "
+                           "necessary."),
+            changes, notifies(*found));
+        if (!posted)
+            return Error{posted.error()};
+        return true;
+    });
+}
+
+Result<bool> MaintenanceClock::close(const QString &incidentId)
+{
+    return inTransaction(m_ctx.store, [&]() -> Result<bool> {
+        auto found = m_ctx.store.incidents.find(incidentId);
+        if (!found)
+            return false;
+        const IncidentStatus was = found->status;
+        if (!m_ctx.store.incidents.moveStatus(incidentId,
+                                              {QStringLiteral("in_progress"), QStringLiteral("verifying")},
+                                              IncidentStatus::Completed))
+            return false;
+        // Each component goes back to what it was before the window opened: the old status in the first
+        // update (oldest first) of the window that touched it. A component never touched stays as it is.
+        QHash<QString, ComponentStatus> before;
+        for (auto it = found->updates.rbegin(); it != found->updates.rend(); ++it) {
+            if (it->status != IncidentStatus::InProgress && it->status != IncidentStatus::Verifying)
+                continue;
+            for (const AffectedComponent &a : it->affectedComponents) {
+                if (!before.contains(a.code))
+                    before.insert(a.code, a.oldStatus);
+            }
+        }
+        std::vector<ComponentStatusChange> changes;
+        for (const QString &id : found->componentIds) {
+            if (before.contains(id) && m_ctx.store.components.find(id))
+                changes.push_back({id, before.value(id)});
+        }
+        Incident current = *found;
+        current.status = was;
+        auto posted = IncidentService(m_ctx).postWithinTransaction(
+            current, IncidentStatus::Completed,
+            QStringLiteral("The scheduled maintenance has been completed."), changes, notifies(*found));
+        if (!posted)
+            return Error{posted.error()};
+        return true;
+    });
+}
+
+} // namespace sd
