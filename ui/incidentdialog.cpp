@@ -123,6 +123,13 @@ IncidentDialog::IncidentDialog(Mode mode, const std::vector<Component> &componen
         m_until->setCalendarPopup(true);
         form->addRow(tr("Window from:"), m_from);
         form->addRow(tr("Window until:"), m_until);
+        // As Statuspage: on by default, the components change when the window opens and again when it
+        // ends, each time with its webhooks; off, the operator moves the maintenance by hand.
+        m_autoTransition =
+            new QCheckBox(tr("Start and complete automatically (components change with the window)"), this);
+        m_autoTransition->setObjectName(QStringLiteral("incidentAutoTransition"));
+        m_autoTransition->setChecked(true);
+        form->addRow(QString(), m_autoTransition);
         connect(m_from, &QDateTimeEdit::dateTimeChanged, this, &IncidentDialog::validate);
         connect(m_until, &QDateTimeEdit::dateTimeChanged, this, &IncidentDialog::validate);
     }
@@ -145,6 +152,8 @@ IncidentDialog::IncidentDialog(Mode mode, const std::vector<Component> &componen
     order << m_impact;
     if (m_from)
         order << m_from << m_until;
+    if (m_autoTransition)
+        order << m_autoTransition;
     order << m_notify << m_buttons;
     for (int i = 1; i < order.size(); ++i)
         setTabOrder(order[i - 1], order[i]);
@@ -231,6 +240,8 @@ NewIncident IncidentDialog::newIncident() const
         in.scheduledFor = m_from->dateTime().toUTC();
         in.scheduledUntil = m_until->dateTime().toUTC();
     }
+    if (m_autoTransition)
+        in.scheduledAutoTransition = m_autoTransition->isChecked();
     return in;
 }
 

@@ -71,6 +71,7 @@ private:
     QCheckBox *m_notify = nullptr;
     QDateTimeEdit *m_from = nullptr;
     QDateTimeEdit *m_until = nullptr;
+    QCheckBox *m_autoTransition = nullptr; // maintenance: the engine's clock opens and closes the window
     QLabel *m_error = nullptr;
     QDialogButtonBox *m_buttons = nullptr;
     bool m_touched = false;

@@ -258,6 +258,9 @@ void MainWindow::buildViews()
     connect(&s, &Session::remoteChanged, this, &MainWindow::onRemoteChange);
     connect(&s.delivery(), &DeliveryController::progress, m_progress, &DeliveryProgressLabel::setProgress);
     connect(&s.delivery(), &DeliveryController::messagesChanged, this, [this] { m_statsDirty = true; });
+    // A maintenance window opened or closed by the engine's clock: shown as any other desk's change.
+    connect(&s.delivery(), &DeliveryController::maintenanceMoved, this,
+            [this] { onRemoteChange({QStringLiteral("data")}); });
     m_smtpHintShown = false;
     connect(&s.delivery(), &DeliveryController::noticeAdded, this, [this](const QString &text) {
         QString shown = endpointurl::redacted(text);

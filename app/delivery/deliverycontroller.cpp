@@ -77,6 +77,7 @@ void DeliveryController::start()
     connect(m_engine, &DeliveryEngine::noticeAdded, this, &DeliveryController::noticeAdded);
     connect(m_engine, &DeliveryEngine::engineError, this, &DeliveryController::engineError);
     connect(m_engine, &DeliveryEngine::engineWarning, this, &DeliveryController::engineWarning);
+    connect(m_engine, &DeliveryEngine::maintenanceMoved, this, &DeliveryController::maintenanceMoved);
     m_thread.start();
 }
 

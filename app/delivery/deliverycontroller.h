@@ -56,6 +56,10 @@ Q_SIGNALS:
     void
     engineWarning(const QString &text); // transient (database locked, disk full): the engine keeps trying
 
+    // The maintenance clock changed incidents and components through the engine's own connection (views
+    // reload; on SQLite nothing else would tell them).
+    void maintenanceMoved();
+
     // Internal: forwards to the engine in its thread.
     void wakeRequested();
 

@@ -120,6 +120,8 @@ QDateTime DeliveryEngine::runMaintenanceClock()
         Q_EMIT engineWarning(
             QStringLiteral("cannot apply scheduled maintenance: %1; retrying").arg(made.error()));
     m_clockFailing = !made;
+    if (made && made.value() > 0)
+        Q_EMIT maintenanceMoved();
     return m_maintenance->nextDue();
 }
 

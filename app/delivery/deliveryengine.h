@@ -46,8 +46,10 @@ Q_SIGNALS:
     void messagesChanged(const QStringList &messageIds);
     void idle();
     void noticeAdded(const QString &text);
-    void engineError(const QString &text);              // could not start: no deliveries until restarted
-    void engineWarning(const QString &text);            // transient; the engine keeps trying
+    void engineError(const QString &text);   // could not start: no deliveries until restarted
+    void engineWarning(const QString &text); // transient; the engine keeps trying
+    void
+    maintenanceMoved(); // the clock opened or closed a maintenance window: incidents and components changed
     void writeRequested(const sd::JournalBatch &batch); // to the journal's thread
 
 private:

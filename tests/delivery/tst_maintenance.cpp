@@ -11,6 +11,7 @@
 #include "testsupport.h"
 #include "values.h"
 
+#include <QSignalSpy>
 #include <QTest>
 #include <memory>
 
@@ -66,8 +67,11 @@ private Q_SLOTS:
         const int componentBefore = queued(db.store(), EventKind::Component); // from the patch above
 
         std::vector<std::unique_ptr<DeliveryController>> controllers;
+        std::vector<std::unique_ptr<QSignalSpy>> moved; // per engine: the transitions it made
         for (int i = 0; i < engines; ++i) {
             controllers.push_back(std::make_unique<DeliveryController>(db.path()));
+            moved.push_back(std::make_unique<QSignalSpy>(controllers.back().get(),
+                                                         &DeliveryController::maintenanceMoved));
             controllers.back()->start();
         }
 
@@ -124,6 +128,10 @@ private Q_SLOTS:
         QTest::qWait(1500); // a late engine's scan would make a third component change now
         QCOMPARE(queued(db.store(), EventKind::Component), componentBefore + 2);
         QCOMPARE(db.store().incidents.find(incidentId)->updates.size(), size_t(3));
+        int transitions = 0;
+        for (const auto &spy : moved)
+            transitions += int(spy->count());
+        QCOMPARE(transitions, 2);
     }
 
     // Without automatic transitions nothing happens by itself: the operator moves it by hand.
