@@ -47,6 +47,7 @@ int incidentCreate(Context &ctx, const QCommandLineParser &parser, const QString
     input.components = changes.value();
     input.notify = !parser.isSet(QStringLiteral("no-notify"));
     input.backfilled = parser.isSet(QStringLiteral("backfilled"));
+    input.scheduledAutoTransition = parser.isSet(QStringLiteral("auto-transition"));
     for (const char *name : {"scheduled-for", "scheduled-until"}) {
         if (!parser.isSet(QLatin1String(name)))
             continue;
@@ -143,7 +144,9 @@ void addIncidentCommands(std::vector<Command> &out)
     create << opt("name", "Incident name.", "NAME") << opt("impact-override", "Impact override.", "IMPACT")
            << opt("backfilled", "Record a past incident; notifies nobody.")
            << opt("scheduled-for", "Maintenance window start (ISO 8601).", "TIME")
-           << opt("scheduled-until", "Maintenance window end (ISO 8601).", "TIME");
+           << opt("scheduled-until", "Maintenance window end (ISO 8601).", "TIME")
+           << opt("auto-transition", "Maintenance: the delivery engine (console, serve, dispatch) moves it to "
+                                     "in_progress at its start and completed at its end, with the components.");
     out.push_back({QStringLiteral("incident create"), QStringLiteral("Create an incident; prints its id."), {}, create,
                    true, incidentCreate});
     out.push_back({QStringLiteral("incident update"), QStringLiteral("Post an update to an incident."),
