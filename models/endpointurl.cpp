@@ -88,6 +88,45 @@ QString redacted(const QString &text)
     return out;
 }
 
+namespace {
+
+// The user info of an absolute URL written by hand ("user:pass" in "https://user:pass@host/"), found the
+// way redacted() finds it; empty when there is none.
+QStringView userInfoOf(const QString &url, qsizetype *start = nullptr)
+{
+    const qsizetype sep = url.indexOf(QLatin1String("://"));
+    if (sep < 0)
+        return {};
+    const qsizetype authStart = sep + 3;
+    qsizetype authEnd = authStart;
+    while (authEnd < url.size() && url.at(authEnd) != QLatin1Char('/') &&
+           url.at(authEnd) != QLatin1Char('?') && url.at(authEnd) != QLatin1Char('#'))
+        ++authEnd;
+    const qsizetype at = url.lastIndexOf(QLatin1Char('@'), authEnd - 1);
+    if (at < authStart)
+        return {};
+    if (start)
+        *start = authStart;
+    return QStringView(url).mid(authStart, at - authStart);
+}
+
+} // namespace
+
+QString withStoredCredentials(const QString &edited, const QString &stored)
+{
+    const QString shown = redacted(stored);
+    const QStringView storedInfo = userInfoOf(stored);
+    if (storedInfo.isEmpty() || shown == stored)
+        return edited;
+    qsizetype start = 0;
+    const QStringView editedInfo = userInfoOf(edited, &start);
+    if (editedInfo.isEmpty() || editedInfo != userInfoOf(shown))
+        return edited;
+    QString out = edited;
+    out.replace(start, editedInfo.size(), storedInfo.toString());
+    return out;
+}
+
 bool hasCredentials(const QString &url)
 {
     return !QUrl(url.trimmed()).userInfo().isEmpty();

@@ -17,6 +17,11 @@ QString normalized(const QString &endpoint);
 // its password. The one redaction function: listings, tables, reports, notices and logs all use it.
 QString redacted(const QString &text);
 
+// An edit of a URL shown redacted: where `edited` still carries the redacted user info of `stored`
+// (`user:***@`), the stored user info is put back, so an operator who changes only the path keeps the
+// password they were never shown. Anything else (a new password, no credentials) is returned as typed.
+QString withStoredCredentials(const QString &edited, const QString &stored);
+
 // Whether `url` carries a user name or password.
 bool hasCredentials(const QString &url);
 

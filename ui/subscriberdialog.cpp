@@ -1,5 +1,6 @@
 #include "subscriberdialog.h"
 
+#include "endpointurl.h"
 #include "ids.h"
 #include "validation.h"
 
@@ -90,7 +91,13 @@ SubscriberDialog::SubscriberDialog(const std::vector<Component> &components,
     connect(m_buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
 
     if (existing) {
-        m_endpoint->setText(existing->endpoint);
+        // The password is never shown: the field holds the redacted URL and endpoint() puts the stored
+        // credentials back unless the operator typed new ones.
+        m_storedEndpoint = existing->endpoint;
+        m_endpoint->setText(endpointurl::redacted(existing->endpoint));
+        if (endpointurl::hasCredentials(existing->endpoint))
+            m_endpoint->setToolTip(
+                tr("The stored password is shown as ***; leave it to keep it, or type a new one."));
         m_email->setText(existing->email);
         m_secret->setText(existing->secret);
     }
@@ -133,7 +140,7 @@ void SubscriberDialog::showEndpointError(const QString &text)
 
 QString SubscriberDialog::endpoint() const
 {
-    return m_endpoint->text().trimmed();
+    return endpointurl::withStoredCredentials(m_endpoint->text().trimmed(), m_storedEndpoint);
 }
 
 QString SubscriberDialog::email() const

@@ -42,6 +42,7 @@ private:
     void validate();
 
     QLineEdit *m_endpoint = nullptr;
+    QString m_storedEndpoint; // editing: the endpoint as stored, credentials and all
     QLabel *m_endpointError = nullptr;
     QLineEdit *m_email = nullptr;
     QLabel *m_emailError = nullptr;

@@ -182,6 +182,41 @@ private Q_SLOTS:
             QVERIFY2(error->text().contains(reason), qPrintable(error->text()));
     }
 
+    // Editing a subscriber never shows the stored password; leaving the *** keeps it, typing a new one
+    // replaces it, removing the user info removes it.
+    void editDialogKeepsThePasswordHidden_data()
+    {
+        QTest::addColumn<QString>("typed");
+        QTest::addColumn<QString>("saved");
+        QTest::newRow("untouched") << ""
+                                   << "https://hook:hunter2@hooks.example.com/in";
+        QTest::newRow("path changed") << "https://hook:***@hooks.example.com/v2"
+                                      << "https://hook:hunter2@hooks.example.com/v2";
+        QTest::newRow("new password") << "https://hook:s3cret@hooks.example.com/in"
+                                      << "https://hook:s3cret@hooks.example.com/in";
+        QTest::newRow("other user keeps ***") << "https://ops:***@hooks.example.com/in"
+                                              << "https://ops:***@hooks.example.com/in";
+        QTest::newRow("credentials removed") << "https://hooks.example.com/in"
+                                             << "https://hooks.example.com/in";
+    }
+    void editDialogKeepsThePasswordHidden()
+    {
+        QFETCH(QString, typed);
+        QFETCH(QString, saved);
+        Subscriber existing;
+        existing.id = QStringLiteral("sub_1");
+        existing.endpoint = QStringLiteral("https://hook:hunter2@hooks.example.com/in");
+        SubscriberDialog dialog({}, existing);
+        auto *edit = dialog.findChild<QLineEdit *>(QStringLiteral("endpointEdit"));
+        QVERIFY(edit);
+        QCOMPARE(edit->text(), QStringLiteral("https://hook:***@hooks.example.com/in"));
+        if (!typed.isEmpty()) {
+            edit->selectAll();
+            QTest::keyClicks(edit, typed);
+        }
+        QCOMPARE(dialog.endpoint(), saved);
+    }
+
     void curlWithoutCredentialsIsUnchanged()
     {
         const QString cmd =
