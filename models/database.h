@@ -32,7 +32,8 @@ private:
 class Database final
 {
 public:
-    static constexpr int kSchemaVersion = 7;
+    // The length of the migration list in database.cpp, so appending a migration is the only edit.
+    static const int kSchemaVersion;
     enum class Backend
     {
         Sqlite,
