@@ -1,6 +1,7 @@
 #include "database.h"
 
 #include "databasefiles.h"
+#include "endpointurl.h"
 #include "filemodes.h"
 
 #include <QAtomicInteger>
@@ -531,6 +532,61 @@ void Database::runMigration(int fromVersion)
     }
 }
 
+namespace {
+
+// Endpoints stored before they were normalised (issue 11) get their one spelling on the next upgrade, so the
+// duplicate check and the unique index see every spelling of one receiver as one subscriber. A row whose
+// normal form another live subscriber already holds keeps its spelling (nothing is merged or lost) and is
+// named in the log.
+void normalizeStoredEndpoints(const QSqlDatabase &db)
+{
+    QSqlQuery rows(db);
+    rows.setForwardOnly(true);
+    if (!rows.exec(QStringLiteral("SELECT id, endpoint, state FROM subscribers WHERE endpoint NOT LIKE "
+                                  "'mailto:%'")))
+        throw StoreError(rows.lastError().text());
+    struct Row
+    {
+        QString id, endpoint, normal;
+        bool live;
+    };
+    std::vector<Row> changed;
+    while (rows.next()) {
+        const QString endpoint = rows.value(1).toString();
+        const QString normal = endpointurl::normalized(endpoint);
+        if (!normal.isEmpty() && normal != endpoint)
+            changed.push_back({rows.value(0).toString(), endpoint, normal,
+                               rows.value(2).toString() != QLatin1String("unsubscribed")});
+    }
+    rows.finish();
+    QSqlQuery taken(db);
+    taken.prepare(QStringLiteral(
+        "SELECT count(*) FROM subscribers WHERE endpoint = ? AND state != 'unsubscribed' AND id != ?"));
+    QSqlQuery update(db);
+    update.prepare(QStringLiteral("UPDATE subscribers SET endpoint = ? WHERE id = ?"));
+    for (const Row &r : changed) {
+        if (r.live) {
+            taken.addBindValue(r.normal);
+            taken.addBindValue(r.id);
+            if (!taken.exec() || !taken.next())
+                throw StoreError(taken.lastError().text());
+            const bool clash = taken.value(0).toInt() > 0;
+            taken.finish();
+            if (clash) {
+                qWarning("subscriber %s keeps its endpoint's spelling: another subscriber already has %s",
+                         qPrintable(r.id), qPrintable(endpointurl::redacted(r.normal)));
+                continue;
+            }
+        }
+        update.addBindValue(r.normal);
+        update.addBindValue(r.id);
+        if (!update.exec())
+            throw StoreError(update.lastError().text());
+    }
+}
+
+} // namespace
+
 bool Database::migrate(QString *error)
 {
     const int from = schemaVersion();
@@ -580,6 +636,8 @@ bool Database::migrate(QString *error)
                 exec(QStringLiteral("UPDATE statusdesk_schema SET version = %1").arg(kSchemaVersion));
             }
         }
+        if (from > 0)
+            normalizeStoredEndpoints(connection());
         tx.commit();
     } catch (const StoreError &e) {
         *error = QStringLiteral("cannot upgrade database %1 from schema %2: %3")

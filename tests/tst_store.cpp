@@ -356,6 +356,53 @@ private Q_SLOTS:
         QCOMPARE(store->outbox.countsByState().queued, 3);
     }
 
+    // Endpoints stored before they were normalised get their one spelling on upgrade, so a new spelling of
+    // the same receiver is refused as a duplicate; where two live rows would become one, the later keeps its
+    // spelling and nothing is lost.
+    void upgradeNormalizesStoredEndpoints()
+    {
+        if (test::usingPostgres())
+            QSKIP("SQLite file check (PostgreSQL databases start at the current schema)");
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("v2.sqlite"));
+        {
+            QSqlDatabase v2 = test::openConnection(path, QStringLiteral("v2n"));
+            QVERIFY(v2.isOpen());
+            QSqlQuery q(v2);
+            for (const QString &statement : QString::fromUtf8(kSchemaTwo).split(QLatin1Char(';'))) {
+                if (!statement.trimmed().isEmpty())
+                    QVERIFY2(q.exec(statement), qPrintable(q.lastError().text() + statement));
+            }
+            QVERIFY(q.prepare(QStringLiteral(
+                "INSERT INTO subscribers (id, endpoint, email, unsubscribe_token, state, created_at) VALUES "
+                "(?, ?, '', ?, 'active', 1700000000000)")));
+            const QStringList rows{QStringLiteral("HTTP://Hooks.Example.COM:80/in#top"),
+                                   QStringLiteral("http://example.net/x"),
+                                   QStringLiteral("HTTP://example.net:80/x")};
+            for (int i = 0; i < rows.size(); ++i) {
+                q.addBindValue(QStringLiteral("sub00000000%1").arg(i));
+                q.addBindValue(rows.at(i));
+                q.addBindValue(QStringLiteral("tok%1").arg(i));
+                QVERIFY2(q.exec(), qPrintable(q.lastError().text()));
+            }
+            QVERIFY(q.exec(QStringLiteral("PRAGMA user_version=2")));
+            q.finish();
+            v2.close();
+        }
+        QSqlDatabase::removeDatabase(QStringLiteral("v2n"));
+
+        QString error;
+        auto store = Store::open(path, &error);
+        QVERIFY2(store, qPrintable(error));
+        QCOMPARE(store->subscribers.find(QStringLiteral("sub000000000"))->endpoint,
+                 QStringLiteral("http://hooks.example.com/in"));
+        QCOMPARE(store->subscribers.find(QStringLiteral("sub000000001"))->endpoint,
+                 QStringLiteral("http://example.net/x"));
+        QCOMPARE(store->subscribers.find(QStringLiteral("sub000000002"))->endpoint,
+                 QStringLiteral("HTTP://example.net:80/x"));
+        QVERIFY(store->subscribers.findLiveByEndpoint(QStringLiteral("http://hooks.example.com/in")));
+    }
+
     // Team mode: a wrong password or an unreachable server is refused in one sentence that never shows the
     // password.
     void wrongPasswordIsRefused()

@@ -70,6 +70,8 @@ ComponentsView::ComponentsView(Session &session, QWidget *parent)
     m_table->setEditTriggers(QAbstractItemView::DoubleClicked | QAbstractItemView::SelectedClicked);
     m_table->installEventFilter(this);
     m_table->verticalHeader()->hide();
+    // One line per component: a narrow window (the Notices dock open) elides a cell instead of wrapping it.
+    m_table->setWordWrap(false);
     m_table->horizontalHeader()->setStretchLastSection(true);
     m_table->setColumnWidth(ComponentsModel::NameColumn, 220);
     m_table->setColumnWidth(ComponentsModel::StatusColumn, 190);

@@ -26,7 +26,7 @@ QString emailColumn(Store &store, const Notice &n)
     if (!m || m->channel != Channel::Email)
         return {};
     if (m->state == DeliveryState::Delivered)
-        return NoticesDialog::tr("sent to %1 at %2").arg(m->recipient, timefmt::isoUtc(m->updatedAt));
+        return NoticesDialog::tr("sent to %1 at %2").arg(m->recipient, timefmt::display(m->updatedAt));
     if (m->state == DeliveryState::Failed || m->state == DeliveryState::Cancelled)
         return NoticesDialog::tr("%1 to %2: %3").arg(toString(m->state), m->recipient, m->lastError);
     return m->attempts > 0 ? NoticesDialog::tr("queued for %1 (attempt %2 failed: %3)")
@@ -56,7 +56,7 @@ NoticesDialog::NoticesDialog(Store &store, QWidget *parent)
         m_table->setRowCount(static_cast<int>(notices.size()));
         int row = 0;
         for (const Notice &n : notices) {
-            m_table->setItem(row, 0, new QTableWidgetItem(timefmt::isoUtc(n.createdAt)));
+            m_table->setItem(row, 0, new QTableWidgetItem(timefmt::display(n.createdAt)));
             m_table->setItem(row, 1, new QTableWidgetItem(n.kind));
             m_table->setItem(row, 2, new QTableWidgetItem(endpointurl::redacted(n.text)));
             m_table->setItem(row, 3, new QTableWidgetItem(emailColumn(store, n)));
