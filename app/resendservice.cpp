@@ -76,4 +76,41 @@ Result<int> ResendService::resendFailedSince(const QDateTime &since)
     return resend(ids);
 }
 
+Result<int> ResendService::resendFailedMatching(const MessageFilter &filter)
+{
+    QStringList ids;
+    try {
+        ids = m_ctx.store.outbox.failedResendableIds(filter);
+    } catch (const StoreError &e) {
+        return Error{e.message()};
+    }
+    if (ids.isEmpty())
+        return 0;
+    return resend(ids);
+}
+
+Result<int> ResendService::recover(const QString &subscriberId, const QDateTime &since)
+{
+    if (!since.isValid())
+        return Error{QStringLiteral("recover needs a valid time to start from")};
+    return inTransaction(m_ctx.store, [&]() -> Result<int> {
+        const auto s = m_ctx.store.subscribers.find(subscriberId);
+        if (!s || s->state == SubscriberState::Unsubscribed)
+            return Error{QStringLiteral("unknown subscriber id \"%1\"").arg(subscriberId)};
+        // The engine would hold them again at once; reactivating releases a quarantined subscriber's held
+        // ones.
+        if (s->state == SubscriberState::Quarantined)
+            return Error{
+                QStringLiteral("subscriber %1 is quarantined; reactivate it first (that releases its "
+                               "held deliveries)")
+                    .arg(s->id)};
+        const int moved = m_ctx.store.outbox.recover(s->id, since, m_ctx.now());
+        m_ctx.audit(QStringLiteral("deliveries.recover"), QStringLiteral("subscriber"), s->id,
+                    QStringLiteral("Recovered %1 held or failed webhook(s) to %2 created since %3")
+                        .arg(moved)
+                        .arg(endpointurl::redacted(s->endpoint), since.toUTC().toString(Qt::ISODate)));
+        return moved;
+    });
+}
+
 } // namespace sd

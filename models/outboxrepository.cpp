@@ -78,14 +78,15 @@ Attempt readAttempt(const QSqlQuery &q)
 
 void OutboxRepository::insert(const Message &m)
 {
-    m_db.run(
-        QStringLiteral("INSERT INTO messages (id, subscriber_id, kind, subject_id, subject_name, event_id, "
-                       "created_at, state, attempts, next_attempt_at, updated_at, created_by, channel, recipient) "
-                       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?)"),
-        {m.id, m.subscriberId, toString(m.kind), m.subjectId, m.subjectName, m.eventId, toDb(m.createdAt),
-         toString(m.state), toDb(m.nextAttemptAt), toDb(m.createdAt), nullIfEmpty(m.createdBy),
-         m.channel == Channel::Email ? QStringLiteral("email") : QStringLiteral("webhook"),
-         nullIfEmpty(m.recipient)});
+    m_db.run(QStringLiteral(
+                 "INSERT INTO messages (id, subscriber_id, kind, subject_id, subject_name, event_id, "
+                 "created_at, state, attempts, next_attempt_at, updated_at, created_by, channel, recipient) "
+                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?)"),
+             {m.id, m.subscriberId, toString(m.kind), m.subjectId, m.subjectName, m.eventId,
+              toDb(m.createdAt), toString(m.state), toDb(m.nextAttemptAt), toDb(m.createdAt),
+              nullIfEmpty(m.createdBy),
+              m.channel == Channel::Email ? QStringLiteral("email") : QStringLiteral("webhook"),
+              nullIfEmpty(m.recipient)});
     m_db.run(QStringLiteral("INSERT INTO message_bodies (message_id, body) VALUES (?, ?)"), {m.id, m.body});
 }
 
@@ -133,14 +134,57 @@ QString OutboxRepository::where(const MessageFilter &f, QVariantList &binds) con
     return clauses.isEmpty() ? QString() : QStringLiteral(" WHERE ") + clauses.join(QLatin1String(" AND "));
 }
 
+QString OutboxRepository::orderClause(const MessageFilter &f) const
+{
+    // NULLs sort first in SQLite and last in PostgreSQL: every nullable key is COALESCEd so both backends
+    // give the same order.
+    QString key;
+    switch (f.sort) {
+    case MessageSort::Time:
+        key = QStringLiteral("m.created_at");
+        break;
+    case MessageSort::Event:
+        key = QStringLiteral("m.kind %1, m.subject_name");
+        break;
+    case MessageSort::Endpoint:
+        key = QStringLiteral("CASE WHEN m.channel = 'email' THEN 'mailto:' || COALESCE(m.recipient, '') ELSE "
+                             "s.endpoint END");
+        break;
+    case MessageSort::State:
+        // The lifecycle order of DeliveryState, not the alphabet.
+        key =
+            QStringLiteral("CASE m.state WHEN 'queued' THEN 0 WHEN 'sending' THEN 1 WHEN 'delivered' THEN 2 "
+                           "WHEN 'retrying' THEN 3 WHEN 'failed' THEN 4 WHEN 'held' THEN 5 ELSE 6 END");
+        break;
+    case MessageSort::Attempts:
+        key = QStringLiteral("m.attempts");
+        break;
+    case MessageSort::HttpStatus:
+        key = QStringLiteral("COALESCE(m.last_http_status, 0)");
+        break;
+    case MessageSort::Latency:
+        key = QStringLiteral("COALESCE(m.last_duration_ms, -1)");
+        break;
+    case MessageSort::Error:
+        key = QStringLiteral("COALESCE(m.last_error_class, '') %1, COALESCE(m.last_error, '')");
+        break;
+    }
+    const bool ascending = f.ascending != f.reversed;
+    const QString dir = ascending ? QStringLiteral("ASC") : QStringLiteral("DESC");
+    if (key.contains(QLatin1String("%1")))
+        key = key.arg(dir);
+    // The tie-breaker: insertion order for time (rowid on SQLite, as before), the id otherwise.
+    const QString tie = f.sort == MessageSort::Time && !m_db.isPostgres() ? QStringLiteral("m.rowid")
+                                                                          : QStringLiteral("m.id");
+    return QStringLiteral(" ORDER BY %1 %2, %3 %2").arg(key, dir, tie);
+}
+
 std::vector<Message> OutboxRepository::list(const MessageFilter &f)
 {
     QVariantList binds;
     const QString sql = QStringLiteral("SELECT ") + kListColumns +
                         QStringLiteral(" FROM messages m JOIN subscribers s ON s.id = m.subscriber_id") +
-                        where(f, binds) + QStringLiteral(" ORDER BY m.created_at DESC, ") +
-                        (m_db.isPostgres() ? QStringLiteral("m.id DESC") : QStringLiteral("m.rowid DESC")) +
-                        m_db.limitClause(f.limit, f.offset);
+                        where(f, binds) + orderClause(f) + m_db.limitClause(f.limit, f.offset);
     QSqlQuery &q = m_db.run(sql, binds);
     std::vector<Message> out;
     while (q.next())
@@ -154,9 +198,7 @@ void OutboxRepository::forEach(ReadSnapshot &snapshot, const MessageFilter &f,
     QVariantList binds;
     const QString sql = QStringLiteral("SELECT ") + kListColumns +
                         QStringLiteral(" FROM messages m JOIN subscribers s ON s.id = m.subscriber_id") +
-                        where(f, binds) + QStringLiteral(" ORDER BY m.created_at DESC, ") +
-                        (m_db.isPostgres() ? QStringLiteral("m.id DESC") : QStringLiteral("m.rowid DESC")) +
-                        m_db.limitClause(f.limit, f.offset);
+                        where(f, binds) + orderClause(f) + m_db.limitClause(f.limit, f.offset);
     StreamQuery q(snapshot, sql, binds);
     while (q.next())
         visit(readMessage(q.row(), false));
@@ -267,20 +309,19 @@ std::vector<Message> OutboxRepository::claimPostgres(const QDateTime &now, int l
     static const QRegularExpression messageAlias(QStringLiteral("\\bm\\."));
     for (QString &c : cols)
         c.replace(messageAlias, QStringLiteral("c."));
-    QSqlQuery &q =
-        m_db.run(QStringLiteral(
-                     "WITH picked AS (SELECT id FROM messages WHERE state IN ('queued', 'retrying') AND "
-                     "next_attempt_at <= ? ORDER BY next_attempt_at LIMIT ? FOR UPDATE SKIP LOCKED), "
-                     "claimed AS (UPDATE messages u SET state = 'sending', lease_owner = ?, "
-                     "lease_expires_at = ?, updated_at = ? FROM picked WHERE u.id = picked.id RETURNING u.*) "
-                     "SELECT ") +
-                     cols.join(QStringLiteral(", ")) +
-                     QStringLiteral(
-                         ", b.body, c.next_trigger, c.next_actor, c.manual_attempts, c.resume_at FROM "
-                         "claimed c JOIN subscribers s ON s.id = "
-                         "c.subscriber_id JOIN message_bodies b ON b.message_id = c.id ORDER BY "
-                         "c.next_attempt_at, c.id"),
-                 {toDb(now), limit, owner, toDb(leaseUntil), toDb(now)});
+    QSqlQuery &q = m_db.run(
+        QStringLiteral(
+            "WITH picked AS (SELECT id FROM messages WHERE state IN ('queued', 'retrying') AND "
+            "next_attempt_at <= ? ORDER BY next_attempt_at LIMIT ? FOR UPDATE SKIP LOCKED), "
+            "claimed AS (UPDATE messages u SET state = 'sending', lease_owner = ?, "
+            "lease_expires_at = ?, updated_at = ? FROM picked WHERE u.id = picked.id RETURNING u.*) "
+            "SELECT ") +
+            cols.join(QStringLiteral(", ")) +
+            QStringLiteral(", b.body, c.next_trigger, c.next_actor, c.manual_attempts, c.resume_at FROM "
+                           "claimed c JOIN subscribers s ON s.id = "
+                           "c.subscriber_id JOIN message_bodies b ON b.message_id = c.id ORDER BY "
+                           "c.next_attempt_at, c.id"),
+        {toDb(now), limit, owner, toDb(leaseUntil), toDb(now)});
     std::vector<Message> out;
     while (q.next()) {
         Message m = readMessage(q, true);
@@ -396,9 +437,15 @@ bool OutboxRepository::recordAttempt(const Attempt &a, DeliveryState newState, c
     // A lease lost meanwhile (this engine stalled past its expiry and another took the message over) leaves
     // the message to its new owner: the attempt above is history, the state is theirs to set.
     const QString guard = owner.isEmpty() ? QString() : QStringLiteral(" AND lease_owner = ?");
-    QVariantList binds{toString(newState),       a.attemptNumber, toDb(a.nextAttemptAt),
-                       toDb(a.endedAt),          a.httpStatus,    nullIfEmpty(a.errorClass),
-                       nullIfEmpty(a.errorText), a.durationMs,    a.trigger == AttemptTrigger::Manual ? 1 : 0,
+    QVariantList binds{toString(newState),
+                       a.attemptNumber,
+                       toDb(a.nextAttemptAt),
+                       toDb(a.endedAt),
+                       a.httpStatus,
+                       nullIfEmpty(a.errorClass),
+                       nullIfEmpty(a.errorText),
+                       a.durationMs,
+                       a.trigger == AttemptTrigger::Manual ? 1 : 0,
                        a.messageId};
     if (!owner.isEmpty())
         binds << owner;
@@ -517,11 +564,12 @@ int OutboxRepository::failedAttemptsSince(const QString &subscriberId, const QDa
 
 std::vector<Attempt> OutboxRepository::recentFailures(const QString &subscriberId, int limit)
 {
-    QSqlQuery &q = m_db.run(QStringLiteral("SELECT ") + kAttemptColumns +
-                                QStringLiteral(" FROM attempts WHERE subscriber_id = ? AND error_class IS NOT NULL "
-                                               "AND endpoint NOT LIKE 'mailto:%' ORDER BY started_at DESC, id DESC") +
-                                m_db.limitClause(limit, 0),
-                            {subscriberId});
+    QSqlQuery &q =
+        m_db.run(QStringLiteral("SELECT ") + kAttemptColumns +
+                     QStringLiteral(" FROM attempts WHERE subscriber_id = ? AND error_class IS NOT NULL "
+                                    "AND endpoint NOT LIKE 'mailto:%' ORDER BY started_at DESC, id DESC") +
+                     m_db.limitClause(limit, 0),
+                 {subscriberId});
     std::vector<Attempt> out;
     while (q.next())
         out.push_back(readAttempt(q));
@@ -549,11 +597,12 @@ int OutboxRepository::releaseForSubscriber(const QString &subscriberId, const QD
 
 int OutboxRepository::cancelForSubscriber(const QString &subscriberId, const QDateTime &now)
 {
-    QSqlQuery &q = m_db.run(QStringLiteral("UPDATE messages SET state = 'cancelled', next_attempt_at = NULL, "
-                                           "lease_owner = NULL, lease_expires_at = NULL, "
-                                           "updated_at = ? WHERE subscriber_id = ? AND channel = 'webhook' AND "
-                                           "state IN ('queued', 'retrying', 'sending', 'held')"),
-                            {toDb(now), subscriberId});
+    QSqlQuery &q =
+        m_db.run(QStringLiteral("UPDATE messages SET state = 'cancelled', next_attempt_at = NULL, "
+                                "lease_owner = NULL, lease_expires_at = NULL, "
+                                "updated_at = ? WHERE subscriber_id = ? AND channel = 'webhook' AND "
+                                "state IN ('queued', 'retrying', 'sending', 'held')"),
+                 {toDb(now), subscriberId});
     return q.numRowsAffected();
 }
 
@@ -567,6 +616,64 @@ QStringList OutboxRepository::failedSince(const QDateTime &since)
     while (q.next())
         out << q.value(0).toString();
     return out;
+}
+
+MatchCount OutboxRepository::countFailedResendable(const MessageFilter &filter)
+{
+    MessageFilter f = filter;
+    f.state = DeliveryState::Failed;
+    QVariantList binds;
+    QSqlQuery &q = m_db.run(
+        QStringLiteral("SELECT count(*), count(DISTINCT CASE WHEN m.channel = 'email' THEN 'mailto:' || "
+                       "COALESCE(m.recipient, '') ELSE s.endpoint END) FROM messages m JOIN subscribers s ON "
+                       "s.id = m.subscriber_id") +
+            where(f, binds) + QStringLiteral(" AND (s.state = 'active' OR m.channel = 'email')"),
+        binds);
+    MatchCount c;
+    if (q.next()) {
+        c.deliveries = q.value(0).toInt();
+        c.endpoints = q.value(1).toInt();
+    }
+    q.finish();
+    return c;
+}
+
+QStringList OutboxRepository::failedResendableIds(const MessageFilter &filter)
+{
+    MessageFilter f = filter;
+    f.state = DeliveryState::Failed;
+    QVariantList binds;
+    QSqlQuery &q =
+        m_db.run(QStringLiteral("SELECT m.id FROM messages m JOIN subscribers s ON s.id = m.subscriber_id") +
+                     where(f, binds) + QStringLiteral(" AND (s.state = 'active' OR m.channel = 'email')") +
+                     orderClause(f),
+                 binds);
+    QStringList out;
+    while (q.next())
+        out << q.value(0).toString();
+    return out;
+}
+
+int OutboxRepository::countRecoverable(const QString &subscriberId, const QDateTime &since)
+{
+    QSqlQuery &q = m_db.run(QStringLiteral("SELECT count(*) FROM messages WHERE subscriber_id = ? AND "
+                                           "channel = 'webhook' AND state IN ('held', 'failed') AND "
+                                           "created_at >= ?"),
+                            {subscriberId, toDb(since)});
+    const int n = q.next() ? q.value(0).toInt() : 0;
+    q.finish();
+    return n;
+}
+
+int OutboxRepository::recover(const QString &subscriberId, const QDateTime &since, const QDateTime &now)
+{
+    QSqlQuery &q =
+        m_db.run(QStringLiteral(
+                     "UPDATE messages SET state = 'queued', next_attempt_at = ?, updated_at = ?, "
+                     "lease_owner = NULL, lease_expires_at = NULL, resume_at = NULL WHERE subscriber_id = ? "
+                     "AND channel = 'webhook' AND state IN ('held', 'failed') AND created_at >= ?"),
+                 {toDb(now), toDb(now), subscriberId, toDb(since)});
+    return q.numRowsAffected();
 }
 
 } // namespace sd

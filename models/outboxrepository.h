@@ -11,6 +11,20 @@
 
 namespace sd {
 
+// The column a listing is ordered by (the console's Deliveries headers); ties are broken by id, so paging
+// with LIMIT/OFFSET never repeats or skips a row.
+enum class MessageSort
+{
+    Time,
+    Event,
+    Endpoint,
+    State,
+    Attempts,
+    HttpStatus,
+    Latency,
+    Error
+};
+
 struct MessageFilter
 {
     std::optional<DeliveryState> state;
@@ -21,6 +35,16 @@ struct MessageFilter
     QDateTime since;
     int limit = -1;
     int offset = 0;
+    MessageSort sort = MessageSort::Time;
+    bool ascending = false; // the default is newest first
+    bool reversed = false;  // read from the other end of the same order (the console's tail window)
+};
+
+// How many deliveries a bulk action would touch, and at how many endpoints (for its confirmation).
+struct MatchCount
+{
+    int deliveries = 0;
+    int endpoints = 0;
 };
 
 struct StateCounts
@@ -83,11 +107,22 @@ public:
     int releaseForSubscriber(const QString &subscriberId, const QDateTime &now);
     int cancelForSubscriber(const QString &subscriberId, const QDateTime &now);
     QStringList failedSince(const QDateTime &since);
+    // Failed deliveries matching `filter` that a resend would accept (the subscriber active, or an email).
+    MatchCount countFailedResendable(const MessageFilter &filter);
+    QStringList failedResendableIds(const MessageFilter &filter);
+    // Recover (Svix's word): a subscriber's held and failed webhooks created at or after `since` go back to
+    // the queue. One guarded UPDATE: only rows still held or failed move, so two processes recovering at
+    // once move each message once, and nothing being sent (a lease) is touched.
+    int countRecoverable(const QString &subscriberId, const QDateTime &since);
+    int recover(const QString &subscriberId, const QDateTime &since, const QDateTime &now);
     // list() one row at a time (same rows, same order) inside `snapshot`: bounded memory at any size.
     void forEach(ReadSnapshot &snapshot, const MessageFilter &filter,
                  const std::function<void(const Message &)> &visit);
     // The WHERE clause of list() and count() over `messages m JOIN subscribers s`, for report queries.
-    QString filterClause(const MessageFilter &filter, QVariantList &binds) const { return where(filter, binds); }
+    QString filterClause(const MessageFilter &filter, QVariantList &binds) const
+    {
+        return where(filter, binds);
+    }
 
 private:
     void recordChunkPostgres(const Outcome *first, int count, const QString &owner);
@@ -96,6 +131,7 @@ private:
     std::vector<Message> claimPostgres(const QDateTime &now, int limit, const QString &owner,
                                        const QDateTime &leaseUntil);
     QString where(const MessageFilter &f, QVariantList &binds) const;
+    QString orderClause(const MessageFilter &f) const;
     Database &m_db;
 };
 

@@ -5,6 +5,7 @@
 #include "deliverycontroller.h"
 #include "endpointurl.h"
 #include "modelroles.h"
+#include "recoverdialog.h"
 #include "reportexporter.h"
 #include "serviceworker.h"
 #include "session.h"
@@ -19,11 +20,13 @@
 #include <QHeaderView>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QKeyEvent>
 #include <QLabel>
 #include <QLineEdit>
+#include <QLocale>
 #include <QMessageBox>
+#include <QPushButton>
 #include <QScrollBar>
-#include <QSortFilterProxyModel>
 #include <QSplitter>
 #include <QTableView>
 #include <QTextBrowser>
@@ -63,7 +66,8 @@ DeliveriesView::DeliveriesView(Session &session, QWidget *parent)
     : QWidget(parent)
     , m_session(session)
     , m_model(new DeliveriesModel(session.liveStore(), this))
-    , m_proxy(new QSortFilterProxyModel(this))
+    , m_count(new QLabel(this))
+    , m_countDelay(new QTimer(this))
     , m_state(new QComboBox(this))
     , m_kind(new QComboBox(this))
     , m_endpoint(new QLineEdit(this))
@@ -97,21 +101,23 @@ DeliveriesView::DeliveriesView(Session &session, QWidget *parent)
     filters->addWidget(m_kind);
     filters->addWidget(m_endpoint, 1);
     filters->addWidget(m_search, 2);
+    m_count->setObjectName(QStringLiteral("deliveriesCount"));
+    filters->addWidget(m_count);
 
     auto *bar = new QToolBar(this);
     bar->setToolButtonStyle(Qt::ToolButtonTextOnly);
     bar->addAction(tr("Resend selected"), this, &DeliveriesView::resendSelected)
         ->setObjectName(QStringLiteral("resendSelected"));
     bar->addAction(tr("Resend all failed in filter"), this, &DeliveriesView::resendAllFailed);
+    bar->addAction(tr("Recover…"), this, &DeliveriesView::recoverDeliveries)
+        ->setToolTip(tr("Send an endpoint's held and failed deliveries since a time again"));
     bar->addAction(tr("Copy as curl"), this, &DeliveriesView::copyAsCurl);
     bar->addSeparator();
     bar->addAction(tr("Export report…"), this, &DeliveriesView::exportReport);
 
-    m_proxy->setSourceModel(m_model);
-    m_proxy->setSortRole(roles::SortRole);
-    m_proxy->setDynamicSortFilter(true);
     m_table->setObjectName(QStringLiteral("deliveriesTable"));
-    m_table->setModel(m_proxy);
+    // No proxy: a header click calls DeliveriesModel::sort, which orders the database query.
+    m_table->setModel(m_model);
     m_table->setSortingEnabled(true);
     m_table->sortByColumn(DeliveriesModel::TimeColumn, Qt::DescendingOrder);
     m_table->setItemDelegateForColumn(DeliveriesModel::StateColumn, new DeliveryStateDelegate(m_table));
@@ -123,6 +129,8 @@ DeliveriesView::DeliveriesView(Session &session, QWidget *parent)
     m_table->verticalHeader()->setDefaultSectionSize(m_table->fontMetrics().height() + 6);
     m_table->horizontalHeader()->setStretchLastSection(true);
     m_table->setWordWrap(false);
+    m_table->setVerticalScrollMode(QAbstractItemView::ScrollPerItem);
+    m_table->installEventFilter(this);
     const int widths[] = {150, 240, 260, 100, 70, 60, 80};
     for (int c = 0; c < static_cast<int>(std::size(widths)); ++c)
         m_table->setColumnWidth(c, widths[c]);
@@ -154,11 +162,154 @@ DeliveriesView::DeliveriesView(Session &session, QWidget *parent)
     connect(&session.delivery(), &DeliveryController::messagesChanged, m_model,
             &DeliveriesModel::noteChanged);
     connect(&session, &Session::messagesQueued, m_model, &DeliveriesModel::noteNewMessages);
-    // The open detail follows its message as new attempts land.
+    // The open detail follows its message as new attempts land, and goes when its row does.
     connect(m_model, &DeliveriesModel::updatesApplied, this, [this] {
-        if (!m_detailId.isEmpty())
+        if (!m_detailId.isEmpty() && m_model->rowOf(m_detailId) < 0)
+            clearDetail();
+        else if (!m_detailId.isEmpty())
             showDetail();
     });
+    connect(m_model, &QAbstractItemModel::rowsRemoved, this, [this] {
+        if (!m_detailId.isEmpty() && m_model->rowOf(m_detailId) < 0)
+            clearDetail();
+    });
+    // A reset (filter, sort, jump, refresh) keeps the selection by id when the rows are still shown.
+    connect(m_model, &QAbstractItemModel::modelAboutToBeReset, this, [this] {
+        m_keepSelected = selectedIds();
+        const QString current = m_model->idsInRows({m_table->currentIndex().row()}).value(0);
+        if (!current.isEmpty()) {
+            m_keepSelected.removeAll(current);
+            m_keepSelected.prepend(current);
+        }
+    });
+    connect(m_model, &DeliveriesModel::reloaded, this, &DeliveriesView::restoreSelection);
+    connect(m_model, &DeliveriesModel::reloaded, this, &DeliveriesView::scheduleCount);
+    // Scrolling up in the tail window reads the rows before it.
+    connect(m_table->verticalScrollBar(), &QScrollBar::valueChanged, this, [this](int value) {
+        if (value != m_table->verticalScrollBar()->minimum() || !m_model->canFetchOlder())
+            return;
+        if (const int added = m_model->fetchOlder(); added > 0)
+            m_table->scrollTo(m_model->index(added, 0), QAbstractItemView::PositionAtTop);
+    });
+
+    // The row count: counted on the worker thread, at most a few times a second.
+    m_countDelay->setSingleShot(true);
+    m_countDelay->setInterval(300);
+    connect(m_countDelay, &QTimer::timeout, this, &DeliveriesView::countNow);
+    connect(&session.delivery(), &DeliveryController::messagesChanged, this, &DeliveriesView::scheduleCount);
+    connect(&session, &Session::messagesQueued, this, &DeliveriesView::scheduleCount);
+    scheduleCount();
+}
+
+bool DeliveriesView::eventFilter(QObject *watched, QEvent *event)
+{
+    if (watched == m_table && event->type() == QEvent::KeyPress) {
+        const auto *key = static_cast<QKeyEvent *>(event);
+        const bool extend = key->modifiers().testFlag(Qt::ShiftModifier);
+        if (key->key() == Qt::Key_End && !extend) {
+            jumpToEnd();
+            return true;
+        }
+        if (key->key() == Qt::Key_Home && !extend && m_model->showsTail()) {
+            jumpToStart();
+            return true;
+        }
+    }
+    return QWidget::eventFilter(watched, event);
+}
+
+void DeliveriesView::jumpToEnd()
+{
+    // The view's own End would stop at the last loaded row; the tail window is the query's real end.
+    if (m_model->showsTail() || m_model->canFetchMore({}))
+        m_model->jumpToEnd();
+    const int last = m_model->rowCount() - 1;
+    if (last < 0)
+        return;
+    const int column = std::max(0, m_table->currentIndex().column());
+    m_table->selectionModel()->setCurrentIndex(
+        m_model->index(last, column), QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+    m_table->scrollToBottom();
+}
+
+void DeliveriesView::jumpToStart()
+{
+    m_model->reload();
+    if (m_model->rowCount() == 0)
+        return;
+    const int column = std::max(0, m_table->currentIndex().column());
+    m_table->selectionModel()->setCurrentIndex(
+        m_model->index(0, column), QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+    m_table->scrollToTop();
+}
+
+void DeliveriesView::restoreSelection()
+{
+    const QStringList keep = std::exchange(m_keepSelected, {});
+    QItemSelection selection;
+    int current = -1;
+    for (const QString &id : keep) {
+        const int row = m_model->rowOf(id);
+        if (row < 0)
+            continue;
+        selection.select(m_model->index(row, 0), m_model->index(row, DeliveriesModel::ColumnCount - 1));
+        if (current < 0)
+            current = row;
+    }
+    if (current >= 0) {
+        m_table->selectionModel()->setCurrentIndex(m_model->index(current, 0), QItemSelectionModel::NoUpdate);
+        m_table->selectionModel()->select(selection, QItemSelectionModel::ClearAndSelect);
+    }
+    // The detail pane never shows a delivery the table no longer does.
+    if (!m_detailId.isEmpty() && m_model->rowOf(m_detailId) < 0)
+        clearDetail();
+}
+
+void DeliveriesView::clearDetail()
+{
+    m_detailId.clear();
+    m_detail->clear();
+}
+
+void DeliveriesView::scheduleCount()
+{
+    if (!m_countDelay->isActive())
+        m_countDelay->start();
+}
+
+void DeliveriesView::countNow()
+{
+    if (m_counting) {
+        m_countAgain = true; // one count at a time; the newest filter is counted when this one is back
+        return;
+    }
+    m_counting = true;
+    const MessageFilter f = currentFilter();
+    const bool filtered = f.state || f.kind || !f.endpointContains.isEmpty() || !f.text.isEmpty();
+    m_session.worker().run<std::pair<int, int>>(
+        [f, filtered](ServiceWorker::Services &services) -> Result<std::pair<int, int>> {
+            try {
+                const int matching = services.store.outbox.count(f);
+                return std::make_pair(matching, filtered ? services.store.outbox.count({}) : matching);
+            } catch (const StoreError &e) {
+                return Error{e.message()};
+            }
+        },
+        this,
+        [this, filtered](const Result<std::pair<int, int>> &result) {
+            m_counting = false;
+            if (result) {
+                const auto [matching, total] = result.value();
+                const QLocale locale;
+                m_count->setText(
+                    filtered
+                        ? tr("%1 of %2 deliveries").arg(locale.toString(matching), locale.toString(total))
+                    : matching == 1 ? tr("1 delivery")
+                                    : tr("%1 deliveries").arg(locale.toString(matching)));
+            }
+            if (std::exchange(m_countAgain, false))
+                countNow();
+        });
 }
 
 MessageFilter DeliveriesView::currentFilter() const
@@ -177,19 +328,20 @@ void DeliveriesView::applyFilter()
 {
     m_filterDelay->stop();
     m_model->setFilter(currentFilter());
+    countNow();
 }
 
 QStringList DeliveriesView::selectedIds() const
 {
     QList<int> rows;
     for (const QModelIndex &i : m_table->selectionModel()->selectedRows())
-        rows << m_proxy->mapToSource(i).row();
+        rows << i.row();
     return m_model->idsInRows(rows);
 }
 
 void DeliveriesView::showDetail()
 {
-    const QModelIndex current = m_proxy->mapToSource(m_table->currentIndex());
+    const QModelIndex current = m_table->currentIndex();
     const Message *m = m_model->messageAt(current.row());
     if (!m) {
         m_detailId.clear();
@@ -288,9 +440,35 @@ void DeliveriesView::resend(const QStringList &ids)
         });
 }
 
+void DeliveriesView::confirmResend(const QString &question, const std::function<void()> &go)
+{
+    // Window-modal and asynchronous: live updates keep flowing while the operator reads the count.
+    auto *box = new QMessageBox(QMessageBox::Question, tr("Resend deliveries"), question,
+                                QMessageBox::Yes | QMessageBox::No, this);
+    box->setObjectName(QStringLiteral("resendConfirm"));
+    box->setDefaultButton(QMessageBox::No);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    connect(box, &QMessageBox::finished, this, [box, go] {
+        if (box->clickedButton() == box->button(QMessageBox::Yes))
+            go();
+    });
+    box->open();
+}
+
 void DeliveriesView::resendSelected()
 {
-    resend(selectedIds());
+    const QStringList ids = selectedIds();
+    if (ids.size() <= 1)
+        return resend(ids);
+    QSet<QString> endpoints;
+    for (const QString &id : ids) {
+        if (const Message *m = m_model->messageAt(m_model->rowOf(id)))
+            endpoints.insert(m->endpoint);
+    }
+    const QLocale locale;
+    confirmResend(tr("Resend %1 selected deliveries to %2 endpoint(s)?")
+                      .arg(locale.toString(ids.size()), locale.toString(endpoints.size())),
+                  [this, ids] { resend(ids); });
 }
 
 void DeliveriesView::resendAllFailed()
@@ -300,21 +478,59 @@ void DeliveriesView::resendAllFailed()
         Q_EMIT statusMessage(tr("The current filter shows no failed deliveries."));
         return;
     }
-    f.state = DeliveryState::Failed;
-    QStringList ids;
-    try {
-        for (const Message &m : m_session.liveStore().outbox.list(f))
-            ids << m.id;
-    } catch (const StoreError &e) {
-        QMessageBox::warning(this, tr("Resend"), e.message());
-        return;
-    }
-    if (ids.size() > 1 &&
-        QMessageBox::question(this, tr("Resend failed deliveries"),
-                              tr("Resend %n failed delivery(ies) in the current filter?", nullptr,
-                                 static_cast<int>(ids.size()))) != QMessageBox::Yes)
-        return;
-    resend(ids);
+    // The count is the database's (every failed delivery the filter matches), not the loaded rows'.
+    m_session.worker().run<MatchCount>(
+        [f](ServiceWorker::Services &services) -> Result<MatchCount> {
+            try {
+                return services.store.outbox.countFailedResendable(f);
+            } catch (const StoreError &e) {
+                return Error{e.message()};
+            }
+        },
+        this,
+        [this, f](const Result<MatchCount> &count) {
+            if (!count)
+                return void(QMessageBox::warning(this, tr("Resend"), count.error()));
+            if (count.value().deliveries == 0)
+                return void(
+                    Q_EMIT statusMessage(tr("No failed delivery in the current filter can be resent.")));
+            const QLocale locale;
+            const QString question = count.value().deliveries == 1
+                                         ? tr("Resend 1 failed delivery to 1 endpoint?")
+                                         : tr("Resend %1 failed deliveries to %2 endpoint(s)?")
+                                               .arg(locale.toString(count.value().deliveries),
+                                                    locale.toString(count.value().endpoints));
+            confirmResend(question, [this, f] {
+                m_session.worker().run<int>(
+                    [f](ServiceWorker::Services &services) {
+                        return services.resend.resendFailedMatching(f);
+                    },
+                    this,
+                    [this](const Result<int> &result) {
+                        if (!result)
+                            return void(QMessageBox::warning(this, tr("Resend"), result.error()));
+                        m_session.afterChange(result.value());
+                        m_model->reload();
+                        Q_EMIT statusMessage(tr("%1 delivery(ies) queued for resend.")
+                                                 .arg(QLocale().toString(result.value())));
+                    });
+            });
+        });
+}
+
+void DeliveriesView::recoverDeliveries()
+{
+    QString subscriberId;
+    if (const Message *m = m_model->messageAt(m_table->currentIndex().row()))
+        subscriberId = m->subscriberId;
+    auto *dialog = new RecoverDialog(m_session, subscriberId, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &RecoverDialog::recovered, this, [this](int moved) {
+        m_session.afterChange(moved);
+        m_model->reload();
+        Q_EMIT statusMessage(tr("%1 delivery(ies) recovered.").arg(QLocale().toString(moved)));
+    });
+    dialog->open();
 }
 
 void DeliveriesView::copyAsCurl()

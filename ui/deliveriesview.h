@@ -3,10 +3,11 @@
 #include "outboxrepository.h"
 
 #include <QWidget>
+#include <functional>
 
 class QComboBox;
+class QLabel;
 class QLineEdit;
-class QSortFilterProxyModel;
 class QSplitter;
 class QTableView;
 class QTextBrowser;
@@ -17,8 +18,9 @@ namespace sd {
 class Session;
 class DeliveriesModel;
 
-// The live delivery log: one row per message, filterable (the filter goes into the SQL), sorted by raw
-// values through a proxy, with every attempt of the selected message in a detail pane.
+// The live delivery log: one row per message, filtered and sorted by the database query (the header's
+// sort goes into the SQL, End/Ctrl+End reads the query's last rows), the filter's row count beside it,
+// and every attempt of the selected message in a detail pane that is cleared when the filter hides it.
 class DeliveriesView final : public QWidget
 {
     Q_OBJECT
@@ -28,7 +30,7 @@ public:
     explicit DeliveriesView(Session &session, QWidget *parent = nullptr);
 
     DeliveriesModel *model() const { return m_model; }
-    QSortFilterProxyModel *proxy() const { return m_proxy; }
+    QLabel *countLabel() const { return m_count; }
     QTableView *table() const { return m_table; }
     QSplitter *splitter() const { return m_splitter; }
     MessageFilter currentFilter() const;
@@ -36,8 +38,16 @@ public:
     QStringList selectedIds() const;
     void resendSelected();
     void resendAllFailed();
+    void recoverDeliveries(); // Svix's Recover: an endpoint's held and failed deliveries since a time
     void copyAsCurl();
     void exportReport();
+    // End/Ctrl+End: the query's last rows, the last one current; Home/Ctrl+Home: back to the first.
+    void jumpToEnd();
+    void jumpToStart();
+    QString detailId() const { return m_detailId; }
+
+protected:
+    bool eventFilter(QObject *watched, QEvent *event) override;
 
 Q_SIGNALS:
     void statusMessage(const QString &text);
@@ -45,11 +55,20 @@ Q_SIGNALS:
 private:
     void applyFilter();
     void showDetail();
+    void clearDetail();
     void resend(const QStringList &ids);
+    void confirmResend(const QString &question, const std::function<void()> &go);
+    void restoreSelection();
+    void scheduleCount();
+    void countNow();
 
     Session &m_session;
     DeliveriesModel *m_model = nullptr;
-    QSortFilterProxyModel *m_proxy = nullptr;
+    QLabel *m_count = nullptr;
+    QTimer *m_countDelay = nullptr;
+    bool m_counting = false;
+    bool m_countAgain = false;
+    QStringList m_keepSelected; // ids selected before a reset, selected again after it
     QComboBox *m_state = nullptr;
     QComboBox *m_kind = nullptr;
     QLineEdit *m_endpoint = nullptr;

@@ -153,6 +153,12 @@ void MainWindow::createActions()
                     [this] { m_deliveries->resendSelected(); });
     QAction *resendFailed = edit->addAction(tr("Resend all &failed in filter"), this,
                                             [this] { m_deliveries->resendAllFailed(); });
+    edit->addAction(tr("Reco&ver held and failed deliveries…"), this,
+                    [this] {
+                        m_tabs->setCurrentWidget(m_deliveries);
+                        m_deliveries->recoverDeliveries();
+                    })
+        ->setObjectName(QStringLiteral("recoverAction"));
     edit->addAction(tr("Copy delivery as c&url"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_U), this,
                     [this] { m_deliveries->copyAsCurl(); });
 

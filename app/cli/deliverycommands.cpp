@@ -2,10 +2,11 @@
 #include "databasefiles.h"
 #include "deliverycontroller.h"
 #include "deliveryreport.h"
-#include "reportstream.h"
 #include "deliverysettings.h"
+#include "endpointurl.h"
 #include "jsonviews.h"
 #include "listingwriter.h"
+#include "reportstream.h"
 #include "resendservice.h"
 #include "smtpsettings.h"
 #include "timeformat.h"
@@ -217,6 +218,45 @@ int resend(Context &ctx, const QCommandLineParser &parser, const QStringList &po
     ctx.out << "resending " << result.value() << " deliver" << (result.value() == 1 ? "y" : "ies")
             << Qt::endl;
     ctx.queued += result.value();
+    return 0;
+}
+
+// Svix's Recover: one endpoint's held and failed webhooks created since TIME go back to the queue.
+int recover(Context &ctx, const QCommandLineParser &parser, const QStringList &)
+{
+    const bool byEndpoint = parser.isSet(QStringLiteral("endpoint"));
+    const bool bySubscriber = parser.isSet(QStringLiteral("subscriber"));
+    if (byEndpoint == bySubscriber)
+        return ctx.fail(
+            QStringLiteral("deliveries recover needs exactly one of --endpoint URL or --subscriber ID"));
+    if (!parser.isSet(QStringLiteral("since")))
+        return ctx.fail(
+            QStringLiteral("deliveries recover needs --since TIME (ISO 8601, e.g. 2026-11-27T10:00:00Z)"));
+    const auto since = sinceOption(parser);
+    if (!since)
+        return ctx.fail(since.error());
+    QString subscriberId = parser.value(QStringLiteral("subscriber"));
+    if (byEndpoint) {
+        const QString url = parser.value(QStringLiteral("endpoint")).trimmed();
+        auto s = ctx.store->subscribers.findLiveByEndpoint(endpointurl::normalized(url));
+        if (!s)
+            s = ctx.store->subscribers.findLiveByEndpoint(url);
+        if (!s)
+            return ctx.fail(
+                QStringLiteral("no subscriber has the endpoint %1").arg(endpointurl::redacted(url)));
+        subscriberId = s->id;
+    }
+    ResendService service(ctx.services());
+    const Result<int> moved = service.recover(subscriberId, since.value());
+    if (!moved)
+        return ctx.fail(moved.error());
+    if (ctx.json)
+        ctx.printJson(QJsonObject{{QStringLiteral("subscriber_id"), subscriberId},
+                                  {QStringLiteral("recovered"), moved.value()}});
+    else
+        ctx.out << "recovering " << moved.value() << " deliver" << (moved.value() == 1 ? "y" : "ies")
+                << " to subscriber " << subscriberId << Qt::endl;
+    ctx.queued += moved.value();
     return 0;
 }
 
@@ -643,6 +683,15 @@ void addDeliveryCommands(std::vector<Command> &out)
                     opt("limit", "At most this many rows (default 1000).", "N")},
                    false,
                    deliveries});
+    out.push_back({QStringLiteral("deliveries recover"),
+                   QStringLiteral("Send one endpoint's held and failed webhooks created since TIME again "
+                                  "(same webhook-id)."),
+                   {},
+                   {opt("endpoint", "The subscriber's endpoint URL.", "URL"),
+                    opt("subscriber", "Or the subscriber's id.", "ID"),
+                    opt("since", "Deliveries created at or after TIME (ISO 8601).", "TIME")},
+                   true,
+                   recover});
     out.push_back({QStringLiteral("attempts"),
                    QStringLiteral("List every attempt of one delivery."),
                    QStringLiteral("DELIVERY_ID"),

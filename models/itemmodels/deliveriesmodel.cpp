@@ -60,7 +60,59 @@ void DeliveriesModel::setFilter(const MessageFilter &filter)
     reload();
 }
 
+MessageSort DeliveriesModel::sortKey() const
+{
+    switch (m_sortColumn) {
+    case EventColumn:
+        return MessageSort::Event;
+    case EndpointColumn:
+        return MessageSort::Endpoint;
+    case StateColumn:
+        return MessageSort::State;
+    case AttemptsColumn:
+        return MessageSort::Attempts;
+    case HttpStatusColumn:
+        return MessageSort::HttpStatus;
+    case LatencyColumn:
+        return MessageSort::Latency;
+    case ErrorColumn:
+        return MessageSort::Error;
+    default:
+        return MessageSort::Time;
+    }
+}
+
+MessageFilter DeliveriesModel::query() const
+{
+    MessageFilter f = m_filter;
+    f.sort = sortKey();
+    f.ascending = m_sortOrder == Qt::AscendingOrder;
+    f.reversed = false;
+    return f;
+}
+
+void DeliveriesModel::sort(int column, Qt::SortOrder order)
+{
+    if (column < 0 || column >= ColumnCount)
+        return;
+    if (column == m_sortColumn && order == m_sortOrder && !m_tail)
+        return; // the view re-applies the indicator it already shows; nothing to read again
+    m_sortColumn = column;
+    m_sortOrder = order;
+    reload();
+}
+
 void DeliveriesModel::reload()
+{
+    resetWindow(false);
+}
+
+void DeliveriesModel::jumpToEnd()
+{
+    resetWindow(true);
+}
+
+void DeliveriesModel::resetWindow(bool tail)
 {
     beginResetModel();
     m_rows.clear();
@@ -68,11 +120,20 @@ void DeliveriesModel::reload()
     // No fetching while the reset is being announced: views (and QAbstractItemModelTester) ask for more
     // rows from their modelReset handlers, and an insert inside a reset is not allowed.
     m_atEnd = true;
+    m_atStart = true;
+    m_tail = tail;
     m_pending.clear();
     m_checkNew = false;
     endResetModel();
-    m_atEnd = false;
-    fetchMore({});
+    if (tail) {
+        // The tail window never grows downwards: its last row is the query's last.
+        m_atStart = false;
+        fetchOlder();
+    } else {
+        m_atEnd = false;
+        fetchMore({});
+    }
+    Q_EMIT reloaded();
 }
 
 int DeliveriesModel::rowCount(const QModelIndex &parent) const
@@ -87,20 +148,20 @@ int DeliveriesModel::columnCount(const QModelIndex &parent) const
 
 bool DeliveriesModel::canFetchMore(const QModelIndex &parent) const
 {
-    return !parent.isValid() && !m_atEnd && !m_fetching;
+    return !parent.isValid() && !m_tail && !m_atEnd && !m_fetching;
 }
 
 void DeliveriesModel::fetchMore(const QModelIndex &parent)
 {
-    if (parent.isValid() || m_atEnd || m_fetching)
+    if (parent.isValid() || m_tail || m_atEnd || m_fetching)
         return;
     // Views may ask for more rows from inside our own insert signals; one fetch at a time keeps the
     // offset honest.
     const QScopedValueRollback<bool> guard(m_fetching, true);
-    MessageFilter f = m_filter;
+    MessageFilter f = query();
     f.limit = kPageSize;
-    // Rows only ever arrive above the loaded prefix (newer), so the prefix length is the offset; ids
-    // already shown are skipped in case a new row pushed one down meanwhile.
+    // New rows are only inserted next to the loaded window's edge, so the window's length is the offset;
+    // ids already shown are skipped in case a new row pushed one down meanwhile.
     f.offset = static_cast<int>(m_rows.size());
     std::vector<Message> page;
     try {
@@ -112,6 +173,44 @@ void DeliveriesModel::fetchMore(const QModelIndex &parent)
     if (static_cast<int>(page.size()) < kPageSize)
         m_atEnd = true;
     appendRows(std::move(page));
+}
+
+int DeliveriesModel::fetchOlder()
+{
+    if (!canFetchOlder())
+        return 0;
+    const QScopedValueRollback<bool> guard(m_fetching, true);
+    // The same query read from its other end: offset counts from the last row.
+    MessageFilter f = query();
+    f.reversed = true;
+    f.limit = kPageSize;
+    f.offset = static_cast<int>(m_rows.size());
+    std::vector<Message> page;
+    try {
+        page = m_store.outbox.list(f);
+    } catch (const StoreError &) {
+        m_atStart = true;
+        return 0;
+    }
+    if (static_cast<int>(page.size()) < kPageSize)
+        m_atStart = true;
+    std::reverse(page.begin(), page.end());
+    const int before = rowCount();
+    prependRows(std::move(page));
+    return rowCount() - before;
+}
+
+void DeliveriesModel::prependRows(std::vector<Message> rows)
+{
+    rows.erase(std::remove_if(rows.begin(), rows.end(),
+                              [this](const Message &m) { return m_rowById.contains(m.id); }),
+               rows.end());
+    if (rows.empty())
+        return;
+    beginInsertRows({}, 0, static_cast<int>(rows.size()) - 1);
+    m_rows.insert(m_rows.begin(), std::make_move_iterator(rows.begin()), std::make_move_iterator(rows.end()));
+    rebuildIndex();
+    endInsertRows();
 }
 
 void DeliveriesModel::appendRows(std::vector<Message> rows)
@@ -410,39 +509,42 @@ void DeliveriesModel::insertNewRows()
 {
     if (m_rows.empty()) {
         // Nothing loaded yet (or the filter had no rows): the first page is the whole answer.
-        m_atEnd = false;
-        fetchMore({});
+        resetWindow(m_tail);
         return;
     }
-    // Strictly newer than the newest row shown. A cheap count first (index on created_at, capped), so a
-    // burst of thousands of new rows becomes one reload of the first page instead of a huge insert.
-    const QDateTime newest = m_rows.front().createdAt.addMSecs(1);
-    QSqlQuery &probe = m_store.db().run(
-        QStringLiteral("SELECT count(*) FROM (SELECT 1 FROM messages WHERE created_at >= ? LIMIT ?) AS t"),
-        {toDb(newest), kMaxInsertAtTop + 1});
-    const int newer = probe.next() ? probe.value(0).toInt() : 0;
-    probe.finish(); // an un-reset statement would pin this connection's read snapshot
-    if (newer == 0)
+    // Only the time order says where a new row goes (at the newest end); in any other order new rows
+    // wait for the next sort or refresh (the row count above the table still counts them).
+    if (sortKey() != MessageSort::Time)
         return;
-    if (newer > kMaxInsertAtTop) {
-        reload();
+    const bool newestFirst = m_sortOrder == Qt::DescendingOrder;
+    // The newest end must be in the window: the head when newest first, the tail (or a complete head)
+    // when oldest first.
+    if (newestFirst ? m_tail : !(m_tail || m_atEnd))
         return;
-    }
-    MessageFilter f = m_filter;
-    f.since = m_filter.since.isValid() && m_filter.since > newest ? m_filter.since : newest;
+    // Rows strictly newer than the newest shown, oldest of them first, at most kMaxInsertAtTop: they join
+    // the window without a gap, and a burst of 20,000 arrives over a few updates without a reset (which
+    // would drop the selection and scroll to the top).
+    const Message &edge = newestFirst ? m_rows.front() : m_rows.back();
+    MessageFilter f = query();
+    f.since = m_filter.since.isValid() && m_filter.since > edge.createdAt.addMSecs(1)
+                  ? m_filter.since
+                  : edge.createdAt.addMSecs(1);
+    f.ascending = true;
     f.limit = kMaxInsertAtTop;
     f.offset = 0;
     std::vector<Message> rows = m_store.outbox.list(f);
-    rows.erase(std::remove_if(rows.begin(), rows.end(),
-                              [this](const Message &m) { return m_rowById.contains(m.id); }),
-               rows.end());
-    if (rows.empty())
-        return;
+    if (static_cast<int>(rows.size()) == kMaxInsertAtTop) {
+        m_checkNew = true; // more to come: the next update takes the next chunk
+        if (!m_coalesce.isActive())
+            m_coalesce.start();
+    }
     const QScopedValueRollback<bool> guard(m_fetching, true);
-    beginInsertRows({}, 0, static_cast<int>(rows.size()) - 1);
-    m_rows.insert(m_rows.begin(), std::make_move_iterator(rows.begin()), std::make_move_iterator(rows.end()));
-    rebuildIndex();
-    endInsertRows();
+    if (newestFirst) {
+        std::reverse(rows.begin(), rows.end());
+        prependRows(std::move(rows));
+    } else {
+        appendRows(std::move(rows));
+    }
 }
 
 void DeliveriesModel::rebuildIndex()

@@ -13,10 +13,14 @@ namespace sd {
 
 class Store;
 
-// One row per outbox message, newest first. Rows are paged in from the database on demand
-// (canFetchMore/fetchMore), so a database with 100,000 deliveries opens with one small query. Live
-// changes arrive as message ids (DeliveryController::messagesChanged); they are coalesced and applied at
-// most every `coalesceMs` as batched dataChanged signals that name the roles that changed.
+// One row per outbox message, in the order of a database query (newest first until a header is clicked).
+// The model holds one contiguous window of that query: the head, paged in on demand (canFetchMore /
+// fetchMore), or, after jumpToEnd(), the tail, paged backwards (fetchOlder). Sorting reorders the query
+// (ORDER BY in SQL, ties broken by id), never the loaded rows, so the first and last rows shown are the
+// store's. A database with 100,000 deliveries opens with one small query. Live changes arrive as message
+// ids (DeliveryController::messagesChanged); they are coalesced and applied at most every `coalesceMs` as
+// batched dataChanged signals that name the roles that changed. New rows are inserted where the time order
+// puts them, a chunk at a time, without a reset, so selections and the sort survive a fan-out.
 class DeliveriesModel final : public QAbstractTableModel
 {
     Q_OBJECT
@@ -37,7 +41,7 @@ public:
     };
 
     static constexpr int kPageSize = 256;
-    static constexpr int kMaxInsertAtTop = 1000; // more new rows than this: reload the first page instead
+    static constexpr int kMaxInsertAtTop = 1000; // new rows inserted per update; the rest at the next one
 
     explicit DeliveriesModel(Store &store, QObject *parent = nullptr);
 
@@ -47,8 +51,19 @@ public:
     QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
     bool canFetchMore(const QModelIndex &parent) const override;
     void fetchMore(const QModelIndex &parent) override;
+    // Orders the database query by `column` (a reload of the first page); the view's header calls it.
+    void sort(int column, Qt::SortOrder order = Qt::AscendingOrder) override;
+    int sortColumn() const { return m_sortColumn; }
+    Qt::SortOrder sortOrder() const { return m_sortOrder; }
 
-    // The filter goes into the SQL; limit/offset are managed by the model.
+    // The tail window: the query's last kPageSize rows, read from the other end (Ctrl+End).
+    void jumpToEnd();
+    bool showsTail() const { return m_tail; }
+    // In the tail window: rows before the first shown (scrolling up).
+    bool canFetchOlder() const { return m_tail && !m_atStart && !m_fetching; }
+    int fetchOlder(); // returns how many rows were inserted at the top
+
+    // The filter goes into the SQL; limit/offset and the order are managed by the model.
     void setFilter(const MessageFilter &filter);
     const MessageFilter &filter() const { return m_filter; }
     void reload();
@@ -70,6 +85,8 @@ public Q_SLOTS:
 
 Q_SIGNALS:
     void updatesApplied(int changedRows);
+    // After a reset (filter, sort, jump, reload) once the new window's first page is in.
+    void reloaded();
 
 private:
     struct Mutable
@@ -84,8 +101,12 @@ private:
         QDateTime updatedAt;
     };
     void appendRows(std::vector<Message> rows);
+    void prependRows(std::vector<Message> rows);
     void refreshRows(const QStringList &ids);
     void insertNewRows();
+    void resetWindow(bool tail);
+    MessageFilter query() const; // m_filter with the model's order
+    MessageSort sortKey() const;
     void rebuildIndex();
     bool matchesState(DeliveryState s) const { return !m_filter.state || *m_filter.state == s; }
 
@@ -93,8 +114,12 @@ private:
     MessageFilter m_filter;
     std::vector<Message> m_rows;
     QHash<QString, int> m_rowById;
-    bool m_atEnd = false;
+    bool m_atEnd = false;   // head window: the query's last row is loaded
+    bool m_atStart = false; // tail window: the query's first row is loaded
+    bool m_tail = false;
     bool m_fetching = false;
+    int m_sortColumn = TimeColumn;
+    Qt::SortOrder m_sortOrder = Qt::DescendingOrder;
     QSet<QString> m_pending;
     bool m_checkNew = false;
     QTimer m_coalesce;
