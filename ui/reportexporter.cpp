@@ -4,6 +4,7 @@
 #include "reportstream.h"
 #include "safefiledialog.h"
 #include "store.h"
+#include "values.h"
 
 #include <QBuffer>
 #include <QCheckBox>
@@ -13,13 +14,16 @@
 #include <QDialogButtonBox>
 #include <QFileInfo>
 #include <QFormLayout>
+#include <QGroupBox>
 #include <QLabel>
+#include <QLineEdit>
 #include <QMessageBox>
 #include <QPageSize>
 #include <QPainter>
 #include <QPdfWriter>
 #include <QPointer>
 #include <QProgressDialog>
+#include <QPushButton>
 #include <QSaveFile>
 #include <QTextDocument>
 #include <QThread>
@@ -70,36 +74,182 @@ ReportExporter::Format ReportExporter::formatForPath(const QString &path)
     return Format::Csv;
 }
 
-QImage ReportExporter::latencyChart(const DeliveryReport &report, const QSize &size)
+namespace {
+
+// Okabe-Ito blue and vermillion: told apart with every common colour-vision deficiency; failures are also
+// hatched and named in the legend, so colour is never the only cue.
+const QColor kSucceededColour(0x00, 0x72, 0xb2);
+const QColor kFailedColour(0xd5, 0x5e, 0x00);
+
+QString compactCount(int n)
 {
-    const std::vector<DeliveryReport::Bucket> buckets = report.latencyHistogram();
-    QImage image(size, QImage::Format_ARGB32_Premultiplied);
-    image.fill(Qt::white);
-    QPainter p(&image);
-    p.setRenderHint(QPainter::Antialiasing);
-    const int left = 50;
-    const int bottom = size.height() - 30;
-    const int top = 20;
-    const int width = size.width() - left - 10;
+    if (n >= 1000000)
+        return QString::number(n / 1e6, 'f', n >= 10000000 ? 0 : 1) + QLatin1Char('M');
+    if (n >= 10000)
+        return QString::number(n / 1e3, 'f', n >= 100000 ? 0 : 1) + QLatin1Char('k');
+    return QString::number(n);
+}
+
+QString chartTitle()
+{
+    return QObject::tr("Attempts by duration");
+}
+
+QString legendText(bool failed)
+{
+    return failed ? QObject::tr("failed") : QObject::tr("succeeded");
+}
+
+} // namespace
+
+std::vector<QRect> ReportExporter::ChartLayout::textRects() const
+{
+    std::vector<QRect> out{title, legendSucceeded, legendFailed, yMaxLabel, yZeroLabel};
+    out.insert(out.end(), bucketLabels.begin(), bucketLabels.end());
+    out.insert(out.end(), countLabels.begin(), countLabels.end());
+    out.erase(std::remove_if(out.begin(), out.end(), [](const QRect &r) { return r.isNull(); }), out.end());
+    return out;
+}
+
+ReportExporter::ChartLayout
+ReportExporter::latencyChartLayout(const std::vector<DeliveryReport::Bucket> &buckets, const QSize &size,
+                                   const QFont &font)
+{
+    // Metrics for the device the chart is painted on (an image at the default resolution).
+    const QImage probe(1, 1, QImage::Format_ARGB32_Premultiplied);
+    const QFontMetrics fm(font, &probe);
+    const int lh = fm.height();
+    const int margin = 6;
+    const int n = std::max<int>(1, static_cast<int>(buckets.size()));
     int maxCount = 1;
     for (const auto &b : buckets)
         maxCount = std::max(maxCount, b.count);
+    auto textWidth = [&fm](const QString &t) { return fm.horizontalAdvance(t) + 2; };
+
+    ChartLayout l;
+    // Header: the title, then the legend on the same line when it fits, on the next one otherwise.
+    l.title = QRect(margin, margin, textWidth(chartTitle()), lh);
+    const int swatch = std::max(4, lh - 4);
+    const int succeededWidth = swatch + 4 + textWidth(legendText(false));
+    const int failedWidth = swatch + 4 + textWidth(legendText(true));
+    const int legendWidth = succeededWidth + 12 + failedWidth;
+    int legendX = size.width() - margin - legendWidth;
+    int legendY = margin;
+    if (legendX < l.title.right() + 16) {
+        legendX = margin;
+        legendY = l.title.bottom() + 1 + 2;
+    }
+    l.legendSucceeded = QRect(legendX, legendY, succeededWidth, lh);
+    l.legendFailed = QRect(l.legendSucceeded.right() + 1 + 12, legendY, failedWidth, lh);
+    const int headerBottom = std::max(l.title.bottom(), l.legendFailed.bottom()) + 1;
+
+    // Y axis labels left of the axis; a row for the count labels is kept free above the tallest bar.
+    const QString maxText = QString::number(maxCount);
+    const int yLabelWidth = std::max(textWidth(maxText), textWidth(QStringLiteral("0")));
+    const int left = margin + yLabelWidth + 6;
+    const int plotTop = headerBottom + 4 + lh;
+    const int right = size.width() - margin;
+    const int slot = std::max(1, (right - left) / n);
+
+    // Bucket labels side by side when each fits its slot, otherwise rotated; every k-th when even that
+    // is too crowded.
+    int widestLabel = 0;
+    for (const auto &b : buckets)
+        widestLabel = std::max(widestLabel, textWidth(b.label));
+    l.verticalBucketLabels = widestLabel + 4 > slot;
+    int labelAreaHeight = l.verticalBucketLabels ? widestLabel : lh;
+    // Too small an image to hold them under a plot at least a line tall: no bucket labels at all.
+    const bool bucketLabelsFit = size.height() - margin - labelAreaHeight - 4 >= plotTop + lh;
+    if (!bucketLabelsFit)
+        labelAreaHeight = 0;
+    const int labelThickness = l.verticalBucketLabels ? lh : widestLabel;
+    const int step = std::max(1, (labelThickness + 2 + slot - 1) / slot);
+    const int plotBottom = std::max(plotTop, size.height() - margin - labelAreaHeight - 4);
+    l.plot = QRect(QPoint(left, plotTop), QPoint(right, plotBottom));
+
+    l.yZeroLabel = QRect(margin, plotBottom - lh / 2, yLabelWidth, lh);
+    if (plotBottom - plotTop >= lh + 2)
+        l.yMaxLabel = QRect(margin, plotTop - lh / 2, yLabelWidth, lh);
+
+    const int pad = std::max(1, slot / 8);
+    for (int i = 0; i < static_cast<int>(buckets.size()); ++i) {
+        const auto &b = buckets[static_cast<size_t>(i)];
+        const int slotLeft = left + i * slot;
+        const int h = static_cast<int>(static_cast<double>(plotBottom - plotTop) * b.count / maxCount);
+        const int failedH = b.count > 0 ? static_cast<int>(static_cast<double>(h) * b.failures / b.count) : 0;
+        const QRect bar(slotLeft + pad, plotBottom - h, std::max(1, slot - 2 * pad), h);
+        l.bars.push_back(bar);
+        l.failureBars.push_back(failedH > 0 ? QRect(bar.left(), bar.top(), bar.width(), failedH) : QRect());
+        QRect label;
+        if (bucketLabelsFit && i % step == 0) {
+            const int w = l.verticalBucketLabels ? lh : textWidth(b.label);
+            const int hgt = l.verticalBucketLabels ? textWidth(b.label) : lh;
+            label = QRect(slotLeft + (slot - w) / 2, plotBottom + 4, w, hgt);
+        }
+        l.bucketLabels.push_back(label);
+        const QString count = compactCount(b.count);
+        l.countTexts.push_back(count);
+        const int cw = textWidth(count);
+        QRect countRect;
+        if (b.count > 0 && cw <= slot - 2)
+            countRect = QRect(slotLeft + (slot - cw) / 2, bar.top() - 1 - lh, cw, lh);
+        l.countLabels.push_back(countRect);
+    }
+    return l;
+}
+
+QImage ReportExporter::latencyChart(const DeliveryReport &report, const QSize &size)
+{
+    const QFont font;
+    const std::vector<DeliveryReport::Bucket> buckets = report.latencyHistogram();
+    const ChartLayout l = latencyChartLayout(buckets, size, font);
+    QImage image(size, QImage::Format_ARGB32_Premultiplied);
+    image.fill(Qt::white);
+    QPainter p(&image);
+    p.setFont(font);
+    p.setRenderHint(QPainter::Antialiasing);
     p.setPen(Qt::black);
-    p.drawLine(left, top, left, bottom);
-    p.drawLine(left, bottom, left + width, bottom);
-    p.drawText(QRect(0, top - 16, left + 200, 16), Qt::AlignLeft, QObject::tr("Attempts by duration"));
-    p.drawText(QRect(0, top, left - 6, 14), Qt::AlignRight, QString::number(maxCount));
-    p.drawText(QRect(0, bottom - 14, left - 6, 14), Qt::AlignRight, QStringLiteral("0"));
-    const int slot = width / static_cast<int>(buckets.size());
-    for (size_t i = 0; i < buckets.size(); ++i) {
-        const int h = static_cast<int>(static_cast<double>(bottom - top) * buckets[i].count / maxCount);
-        const int x = left + static_cast<int>(i) * slot + 6;
-        const QRect bar(x, bottom - h, slot - 12, h);
-        p.fillRect(bar, i < 5 ? QColor(0x34, 0x6d, 0xb3) : QColor(0xd3, 0x75, 0x00));
-        p.drawText(QRect(x - 6, bottom + 4, slot, 20), Qt::AlignHCenter | Qt::AlignTop, buckets[i].label);
-        if (buckets[i].count > 0)
-            p.drawText(QRect(x - 6, bottom - h - 16, slot, 16), Qt::AlignHCenter,
-                       QString::number(buckets[i].count));
+    p.drawText(l.title, Qt::AlignLeft | Qt::AlignVCenter, chartTitle());
+    auto legendEntry = [&p](const QRect &r, const QBrush &fill, const QBrush &pattern, const QString &text) {
+        const int swatch = std::max(4, r.height() - 4);
+        const QRect box(r.left(), r.top() + (r.height() - swatch) / 2, swatch, swatch);
+        p.fillRect(box, fill);
+        p.fillRect(box, pattern);
+        p.drawText(QRect(box.right() + 1 + 4, r.top(), r.right() - box.right() - 4, r.height()),
+                   Qt::AlignLeft | Qt::AlignVCenter, text);
+    };
+    const QBrush hatch(Qt::white, Qt::BDiagPattern);
+    legendEntry(l.legendSucceeded, kSucceededColour, Qt::NoBrush, legendText(false));
+    legendEntry(l.legendFailed, kFailedColour, hatch, legendText(true));
+    p.drawLine(l.plot.topLeft(), l.plot.bottomLeft());
+    p.drawLine(l.plot.bottomLeft(), l.plot.bottomRight());
+    int maxCount = 1;
+    for (const auto &b : buckets)
+        maxCount = std::max(maxCount, b.count);
+    if (!l.yMaxLabel.isNull())
+        p.drawText(l.yMaxLabel, Qt::AlignRight | Qt::AlignVCenter, QString::number(maxCount));
+    p.drawText(l.yZeroLabel, Qt::AlignRight | Qt::AlignVCenter, QStringLiteral("0"));
+    for (size_t i = 0; i < buckets.size() && i < l.bars.size(); ++i) {
+        p.fillRect(l.bars[i], kSucceededColour);
+        if (!l.failureBars[i].isNull()) {
+            p.fillRect(l.failureBars[i], kFailedColour);
+            p.fillRect(l.failureBars[i], hatch);
+        }
+        const QRect &label = l.bucketLabels[i];
+        if (!label.isNull()) {
+            if (l.verticalBucketLabels) {
+                p.save();
+                p.translate(label.left(), label.bottom() + 1);
+                p.rotate(-90);
+                p.drawText(QRect(0, 0, label.height(), label.width()), Qt::AlignRight | Qt::AlignVCenter,
+                           buckets[i].label);
+                p.restore();
+            } else {
+                p.drawText(label, Qt::AlignCenter, buckets[i].label);
+            }
+        }
+        if (!l.countLabels[i].isNull())
+            p.drawText(l.countLabels[i], Qt::AlignCenter, l.countTexts[i]);
     }
     p.end();
     return image;
@@ -118,6 +268,8 @@ bool ReportExporter::write(const DeliveryReport &report, Format format, const QS
         return saveBytes(path, report.toCsv(), error);
     case Format::Json:
         return saveBytes(path, report.toJson(), error);
+    case Format::CsvSummary:
+        return saveBytes(path, report.toSummaryCsv(), error);
     case Format::Html: {
         // A standalone HTML file carries the chart inline as a data: URL.
         const QImage chart = latencyChart(report);
@@ -153,34 +305,151 @@ bool ReportExporter::write(const DeliveryReport &report, Format format, const QS
     return false;
 }
 
-void ReportExporter::run(QWidget *parent, Store &store, const MessageFilter &filter)
+ReportExportDialog::ReportExportDialog(const MessageFilter &filter, QWidget *parent)
+    : QDialog(parent)
 {
-    QDialog dialog(parent);
-    dialog.setObjectName(QStringLiteral("reportDialog"));
-    dialog.setWindowTitle(QObject::tr("Export delivery report"));
-    auto *format = new QComboBox(&dialog);
-    format->addItem(QObject::tr("CSV (one row per attempt)"), QStringLiteral("csv"));
-    format->addItem(QObject::tr("JSON"), QStringLiteral("json"));
-    format->addItem(QObject::tr("HTML (printable)"), QStringLiteral("html"));
-    format->addItem(QObject::tr("PDF"), QStringLiteral("pdf"));
-    auto *allTime = new QCheckBox(QObject::tr("All attempts"), &dialog);
-    allTime->setChecked(true);
-    auto *since = new QDateTimeEdit(QDateTime::currentDateTime().addDays(-1), &dialog);
-    since->setCalendarPopup(true);
-    since->setEnabled(false);
-    QObject::connect(allTime, &QCheckBox::toggled, since, [since](bool on) { since->setEnabled(!on); });
-    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Save | QDialogButtonBox::Cancel, &dialog);
-    QObject::connect(buttons, &QDialogButtonBox::accepted, &dialog, &QDialog::accept);
-    QObject::connect(buttons, &QDialogButtonBox::rejected, &dialog, &QDialog::reject);
-    auto *form = new QFormLayout(&dialog);
-    form->addRow(QObject::tr("Format:"), format);
-    form->addRow(QObject::tr("Attempts since:"), since);
-    form->addRow(QString(), allTime);
-    form->addRow(QObject::tr("Filter:"), new QLabel(DeliveryReport::filterDescription(filter), &dialog));
+    setObjectName(QStringLiteral("reportDialog"));
+    setWindowTitle(tr("Export delivery report"));
+    m_format = new QComboBox(this);
+    m_format->setObjectName(QStringLiteral("reportFormat"));
+    m_format->addItem(tr("CSV (one row per attempt)"), static_cast<int>(ReportExporter::Format::Csv));
+    m_format->addItem(tr("CSV summary (totals, status codes, latency)"),
+                      static_cast<int>(ReportExporter::Format::CsvSummary));
+    m_format->addItem(tr("JSON"), static_cast<int>(ReportExporter::Format::Json));
+    m_format->addItem(tr("HTML (printable)"), static_cast<int>(ReportExporter::Format::Html));
+    m_format->addItem(tr("PDF"), static_cast<int>(ReportExporter::Format::Pdf));
+    m_allTime = new QCheckBox(tr("All attempts"), this);
+    m_allTime->setChecked(true);
+    m_since = new QDateTimeEdit(QDateTime::currentDateTime().addDays(-1), this);
+    m_since->setCalendarPopup(true);
+    m_since->setEnabled(false);
+    connect(m_allTime, &QCheckBox::toggled, m_since, [this](bool on) { m_since->setEnabled(!on); });
+
+    // The filter, pre-filled from the Deliveries tab.
+    m_state = new QComboBox(this);
+    m_state->setObjectName(QStringLiteral("filterState"));
+    m_state->addItem(tr("Any"), QString());
+    for (DeliveryState st :
+         {DeliveryState::Queued, DeliveryState::Sending, DeliveryState::Delivered, DeliveryState::Retrying,
+          DeliveryState::Failed, DeliveryState::Held, DeliveryState::Cancelled})
+        m_state->addItem(deliveryStateLabel(st), toString(st));
+    m_state->setCurrentIndex(filter.state ? std::max(0, m_state->findData(toString(*filter.state))) : 0);
+    m_kind = new QComboBox(this);
+    m_kind->setObjectName(QStringLiteral("filterEvent"));
+    m_kind->addItem(tr("Any"), QString());
+    for (EventKind k : {EventKind::Component, EventKind::Incident, EventKind::Test, EventKind::Email})
+        m_kind->addItem(toString(k), toString(k));
+    m_kind->setCurrentIndex(filter.kind ? std::max(0, m_kind->findData(toString(*filter.kind))) : 0);
+    m_endpoint = new QLineEdit(filter.endpointContains, this);
+    m_endpoint->setObjectName(QStringLiteral("filterEndpoint"));
+    m_subscriber = new QLineEdit(filter.subscriberId, this);
+    m_subscriber->setObjectName(QStringLiteral("filterSubscriber"));
+    m_text = new QLineEdit(filter.text, this);
+    m_text->setObjectName(QStringLiteral("filterText"));
+    m_createdOn = new QCheckBox(tr("Only deliveries created since"), this);
+    m_createdOn->setObjectName(QStringLiteral("filterCreatedOn"));
+    m_createdOn->setChecked(filter.since.isValid());
+    m_created = new QDateTimeEdit(
+        filter.since.isValid() ? filter.since.toLocalTime() : QDateTime::currentDateTime().addDays(-1), this);
+    m_created->setCalendarPopup(true);
+    m_created->setEnabled(filter.since.isValid());
+    connect(m_createdOn, &QCheckBox::toggled, m_created, [this](bool on) { m_created->setEnabled(on); });
+    auto *clear = new QPushButton(tr("Clear filter"), this);
+    clear->setObjectName(QStringLiteral("clearFilter"));
+    connect(clear, &QPushButton::clicked, this, &ReportExportDialog::clearFilter);
+    m_summary = new QLabel(this);
+    m_summary->setObjectName(QStringLiteral("filterSummary"));
+    m_summary->setWordWrap(true);
+    for (QComboBox *box : {m_state, m_kind})
+        connect(box, &QComboBox::currentIndexChanged, this, &ReportExportDialog::updateSummary);
+    for (QLineEdit *edit : {m_endpoint, m_subscriber, m_text})
+        connect(edit, &QLineEdit::textChanged, this, &ReportExportDialog::updateSummary);
+    connect(m_createdOn, &QCheckBox::toggled, this, &ReportExportDialog::updateSummary);
+    connect(m_created, &QDateTimeEdit::dateTimeChanged, this, &ReportExportDialog::updateSummary);
+
+    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Save | QDialogButtonBox::Cancel, this);
+    connect(buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
+    connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+    auto *form = new QFormLayout(this);
+    form->addRow(tr("Format:"), m_format);
+    form->addRow(tr("Attempts since:"), m_since);
+    form->addRow(QString(), m_allTime);
+    auto *filterBox = new QGroupBox(tr("Deliveries to report on"), this);
+    auto *filterForm = new QFormLayout(filterBox);
+    filterForm->addRow(tr("State:"), m_state);
+    filterForm->addRow(tr("Event:"), m_kind);
+    filterForm->addRow(tr("Endpoint contains:"), m_endpoint);
+    filterForm->addRow(tr("Subscriber id:"), m_subscriber);
+    filterForm->addRow(tr("Text:"), m_text);
+    filterForm->addRow(m_createdOn, m_created);
+    filterForm->addRow(m_summary, clear);
+    form->addRow(filterBox);
     form->addRow(buttons);
+    updateSummary();
+}
+
+MessageFilter ReportExportDialog::filter() const
+{
+    MessageFilter f;
+    f.state = parseDeliveryState(m_state->currentData().toString());
+    f.kind = parseEventKind(m_kind->currentData().toString());
+    f.endpointContains = m_endpoint->text().trimmed();
+    f.subscriberId = m_subscriber->text().trimmed();
+    f.text = m_text->text().trimmed();
+    if (m_createdOn->isChecked())
+        f.since = m_created->dateTime().toUTC();
+    return f;
+}
+
+ReportExporter::Format ReportExportDialog::format() const
+{
+    return static_cast<ReportExporter::Format>(m_format->currentData().toInt());
+}
+
+QString ReportExportDialog::suffix() const
+{
+    switch (format()) {
+    case ReportExporter::Format::Json:
+        return QStringLiteral("json");
+    case ReportExporter::Format::Html:
+        return QStringLiteral("html");
+    case ReportExporter::Format::Pdf:
+        return QStringLiteral("pdf");
+    case ReportExporter::Format::Csv:
+    case ReportExporter::Format::CsvSummary:
+        break;
+    }
+    return QStringLiteral("csv");
+}
+
+QDateTime ReportExportDialog::attemptsSince() const
+{
+    return m_allTime->isChecked() ? QDateTime() : m_since->dateTime().toUTC();
+}
+
+void ReportExportDialog::clearFilter()
+{
+    m_state->setCurrentIndex(0);
+    m_kind->setCurrentIndex(0);
+    m_endpoint->clear();
+    m_subscriber->clear();
+    m_text->clear();
+    m_createdOn->setChecked(false);
+    updateSummary();
+}
+
+void ReportExportDialog::updateSummary()
+{
+    m_summary->setText(tr("Reporting on: %1").arg(DeliveryReport::filterDescription(filter())));
+}
+
+void ReportExporter::run(QWidget *parent, Store &store, const MessageFilter &initialFilter)
+{
+    ReportExportDialog dialog(initialFilter, parent);
     if (dialog.exec() != QDialog::Accepted)
         return;
-    const QString suffix = format->currentData().toString();
+    const MessageFilter filter = dialog.filter();
+    const QString suffix = dialog.suffix();
     const QString path = SafeFileDialog::getSaveFileName(
         parent, QObject::tr("Save report"), QStringLiteral("delivery-report.") + suffix,
         QStringLiteral("%1 (*.%2)").arg(suffix.toUpper(), suffix), suffix);
@@ -190,9 +459,11 @@ void ReportExporter::run(QWidget *parent, Store &store, const MessageFilter &fil
         QMessageBox::warning(parent, QObject::tr("Export"), refusal);
         return;
     }
-    auto *job = new ReportExportJob(store.db().path(), filter,
-                                    allTime->isChecked() ? QDateTime() : since->dateTime().toUTC(),
-                                    formatForPath(path), path, parent);
+    // A .csv path is either CSV: the format chosen in the dialog decides; other suffixes follow the name.
+    const Format chosen = dialog.format();
+    const Format format =
+        formatForPath(path) == Format::Csv && chosen == Format::CsvSummary ? chosen : formatForPath(path);
+    auto *job = new ReportExportJob(store.db().path(), filter, dialog.attemptsSince(), format, path, parent);
     auto *progress = new QProgressDialog(QObject::tr("Exporting the delivery report…"), QObject::tr("Cancel"),
                                          0, 0, parent);
     progress->setObjectName(QStringLiteral("reportProgress"));
@@ -291,7 +562,8 @@ void ReportExportJob::start()
                 return report(false, QObject::tr("Could not write %1: %2").arg(path, file.errorString()));
             return report(true, {});
         }
-        auto summary = DeliveryReport::summarize(*store, filter, since, 500);
+        auto summary = DeliveryReport::summarize(*store, filter, since,
+                                                 format == ReportExporter::Format::CsvSummary ? 0 : 500);
         if (!summary)
             return report(false, summary.error());
         if (cancelled->load())

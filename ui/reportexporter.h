@@ -4,12 +4,21 @@
 #include "outboxrepository.h"
 
 #include <QDateTime>
+#include <QDialog>
+#include <QFont>
 #include <QImage>
 #include <QObject>
+#include <QRect>
 #include <QSize>
 #include <atomic>
 #include <memory>
+#include <vector>
 
+class QCheckBox;
+class QComboBox;
+class QDateTimeEdit;
+class QLabel;
+class QLineEdit;
 class QThread;
 class QWidget;
 
@@ -27,16 +36,69 @@ public:
         Csv,
         Json,
         Html,
-        Pdf
+        Pdf,
+        CsvSummary // totals, status codes and latency buckets as section,key,count rows
     };
 
+    // Where every text and bar of the latency chart goes, computed from the font's metrics before anything
+    // is painted, so no label overprints another (the test checks the rectangles).
+    struct ChartLayout
+    {
+        QRect title;
+        QRect legendSucceeded; // swatch and text
+        QRect legendFailed;
+        QRect yMaxLabel; // null when the plot is too short to hold both axis labels
+        QRect yZeroLabel;
+        QRect plot;                           // the axes' box
+        bool verticalBucketLabels = false;    // too wide side by side: drawn rotated, reading upwards
+        std::vector<QRect> bars;              // per bucket, successes and failures stacked
+        std::vector<QRect> failureBars;       // the failed part of each bar (on top)
+        std::vector<QRect> bucketLabels;      // null when skipped for lack of room
+        std::vector<QRect> countLabels;       // null when the count is 0 or does not fit over its bar
+        std::vector<QString> countTexts;      // "12", "3.4k", "1.2M"
+        std::vector<QRect> textRects() const; // every text drawn (null ones left out)
+    };
+    static ChartLayout latencyChartLayout(const std::vector<DeliveryReport::Bucket> &buckets,
+                                          const QSize &size, const QFont &font);
     static bool write(const DeliveryReport &report, Format format, const QString &path, QString *error);
     static QImage latencyChart(const DeliveryReport &report, const QSize &size = QSize(640, 240));
     static Format formatForPath(const QString &path);
 
-    // The dialog: format, time range and file; respects the filter the operator is looking at. The export
-    // itself runs as a ReportExportJob with a progress dialog.
+    // The dialog: format, time range, the filter (pre-filled from the Deliveries tab, editable) and file.
+    // The export itself runs as a ReportExportJob with a progress dialog.
     static void run(QWidget *parent, Store &store, const MessageFilter &filter);
+};
+
+// The export dialog. It shows the filter the report will use, pre-filled from the Deliveries tab, every
+// field editable, with a Clear button; nothing is inherited unseen.
+class ReportExportDialog final : public QDialog
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(ReportExportDialog)
+
+public:
+    explicit ReportExportDialog(const MessageFilter &filter, QWidget *parent = nullptr);
+
+    MessageFilter filter() const;
+    ReportExporter::Format format() const;
+    QDateTime attemptsSince() const; // invalid: every attempt
+    QString suffix() const;          // file name suffix of the chosen format
+    void clearFilter();
+
+private:
+    void updateSummary();
+
+    QComboBox *m_format = nullptr;
+    QCheckBox *m_allTime = nullptr;
+    QDateTimeEdit *m_since = nullptr;
+    QComboBox *m_state = nullptr;
+    QComboBox *m_kind = nullptr;
+    QLineEdit *m_endpoint = nullptr;
+    QLineEdit *m_subscriber = nullptr;
+    QLineEdit *m_text = nullptr;
+    QCheckBox *m_createdOn = nullptr;
+    QDateTimeEdit *m_created = nullptr;
+    QLabel *m_summary = nullptr;
 };
 
 // One export on a thread of its own with its own connection to the store (issue 11): the UI thread never

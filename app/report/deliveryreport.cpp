@@ -1,5 +1,6 @@
 #include "deliveryreport.h"
 
+#include "csv.h"
 #include "reportstream.h"
 #include "store.h"
 #include "timeformat.h"
@@ -39,6 +40,7 @@ Result<DeliveryReport> DeliveryReport::read(Store &store, const MessageFilter &f
         report.m_byEndpoint = std::move(summary.byEndpoint);
         report.m_byEvent = std::move(summary.byEvent);
         report.m_histogram = std::move(summary.histogram);
+        report.m_statusCodes = std::move(summary.statusCodes);
     } catch (const StoreError &e) {
         return Error{QStringLiteral("database error: %1").arg(e.message())};
     }
@@ -103,9 +105,32 @@ QByteArray DeliveryReport::toJson() const
     QByteArray out = ReportStream::jsonHead();
     for (size_t i = 0; i < m_rows.size(); ++i)
         out += ReportStream::jsonRow(m_rows[i], i == 0);
-    const ReportStream::Summary summary{m_overall, m_byEndpoint, m_byEvent, m_histogram};
+    const ReportStream::Summary summary{m_overall, m_byEndpoint, m_byEvent, m_histogram, m_statusCodes};
     out += ReportStream::jsonTail(!m_rows.empty(), summary, m_since, m_filterText, m_generatedAt);
     return out;
+}
+
+QByteArray DeliveryReport::toSummaryCsv() const
+{
+    QString out = csv::joinRow({QStringLiteral("section"), QStringLiteral("key"), QStringLiteral("count")}) +
+                  QStringLiteral("\r\n");
+    auto line = [&out](const QString &section, const QString &key, qint64 count) {
+        out += csv::joinRow({section, key, QString::number(count)}) + QStringLiteral("\r\n");
+    };
+    line(QStringLiteral("totals"), QStringLiteral("attempts"), m_overall.attempts);
+    line(QStringLiteral("totals"), QStringLiteral("succeeded"), m_overall.successes);
+    line(QStringLiteral("totals"), QStringLiteral("failed"), m_overall.failures());
+    for (const CodeCount &c : m_statusCodes.classes)
+        line(QStringLiteral("status_class"), c.key, c.count);
+    for (const CodeCount &c : m_statusCodes.topCodes)
+        line(QStringLiteral("status_code"), c.key, c.count);
+    for (const CodeCount &c : m_statusCodes.transportErrors)
+        line(QStringLiteral("transport_error"), c.key, c.count);
+    for (const Bucket &b : m_histogram) {
+        line(QStringLiteral("latency_succeeded"), b.label, b.count - b.failures);
+        line(QStringLiteral("latency_failed"), b.label, b.failures);
+    }
+    return out.toUtf8();
 }
 
 QString DeliveryReport::toHtml(const QString &chartImage) const
@@ -169,6 +194,32 @@ QString DeliveryReport::toHtml(const QString &chartImage) const
                      .arg(shown.size())
                      .arg(rows.size());
     };
+    // What the receivers answered: classes side by side, then the top codes and the transport errors.
+    {
+        const auto &codes = m_statusCodes;
+        h += QStringLiteral("<h2>Status codes</h2><table><tr>");
+        for (const CodeCount &c : codes.classes)
+            h += QStringLiteral("<th>%1</th>")
+                     .arg(esc(c.key == QLatin1String("no_response") ? QStringLiteral("no response") : c.key));
+        h += QStringLiteral("</tr><tr>");
+        for (const CodeCount &c : codes.classes)
+            h += QStringLiteral("<td class=\"n\">%1</td>").arg(c.count);
+        h += QStringLiteral("</tr></table>");
+        auto list = [&](const QString &title, const QString &keyHeader, const std::vector<CodeCount> &rows) {
+            if (rows.empty())
+                return;
+            h += QStringLiteral("<h3>%1</h3><table><tr><th>%2</th><th>Attempts</th></tr>")
+                     .arg(esc(title), esc(keyHeader));
+            for (const CodeCount &c : rows)
+                h += QStringLiteral("<tr><td>%1</td><td class=\"n\">%2</td></tr>")
+                         .arg(esc(c.key))
+                         .arg(c.count);
+            h += QStringLiteral("</table>");
+        };
+        list(QStringLiteral("Top HTTP status codes"), QStringLiteral("Code"), codes.topCodes);
+        list(QStringLiteral("No response: transport errors"), QStringLiteral("Error class"),
+             codes.transportErrors);
+    }
     table(QStringLiteral("Per endpoint"), QStringLiteral("Endpoint"), m_byEndpoint);
     table(QStringLiteral("Per event"), QStringLiteral("Event"), m_byEvent);
     // The attempt list is capped so a printable report stays printable; CSV and JSON carry every row.

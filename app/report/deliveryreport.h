@@ -46,7 +46,22 @@ public:
     struct Bucket // latency histogram bar
     {
         QString label;
+        int count = 0;    // every attempt in the bucket
+        int failures = 0; // of which failed (the chart draws them in their own colour)
+    };
+    struct CodeCount
+    {
+        QString key; // "2xx", "500", "timeout", ...
         int count = 0;
+    };
+    // What the receivers answered, from aggregate queries over every attempt in the report.
+    struct StatusBreakdown
+    {
+        // Always the six classes, in this order: 2xx, 3xx, 4xx, 5xx, other (an HTTP status outside
+        // 200-599), no_response (no HTTP status: a transport error or a refused target).
+        std::vector<CodeCount> classes;
+        std::vector<CodeCount> topCodes;        // the most frequent HTTP statuses, at most 10, most first
+        std::vector<CodeCount> transportErrors; // error classes of the no_response attempts, most first
     };
 
     // Every attempt in memory: for small reports and tests. Exports stream instead (ReportStream).
@@ -64,12 +79,16 @@ public:
     QDateTime generatedAt() const { return m_generatedAt; }
     // Successful and failed attempts by duration: <50 ms, <100, <250, <500, <1 s, <5 s, <30 s, >=30 s.
     std::vector<Bucket> latencyHistogram() const { return m_histogram; }
+    const StatusBreakdown &statusCodes() const { return m_statusCodes; }
 
     static QString eventLabel(EventKind kind, const QString &subject);
     static QString filterDescription(const MessageFilter &filter);
 
     QByteArray toCsv() const;
     QByteArray toJson() const;
+    // The summary as CSV (section,key,count): totals, status classes, top codes, transport errors and
+    // the latency buckets; what a spreadsheet needs without one row per attempt.
+    QByteArray toSummaryCsv() const;
     // Printable HTML; every text from the database is escaped. When chartImage is set the document shows
     // <img src="chartImage"> (the PDF renderer registers the chart under that name).
     QString toHtml(const QString &chartImage = {}) const;
@@ -81,6 +100,7 @@ private:
     std::vector<Bucket> m_histogram;
     std::vector<Total> m_byEndpoint;
     std::vector<Total> m_byEvent;
+    StatusBreakdown m_statusCodes;
     Total m_overall;
     QDateTime m_since;
     QDateTime m_generatedAt;

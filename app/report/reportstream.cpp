@@ -281,16 +281,72 @@ ReportStream::Summary ReportStream::summary()
     for (size_t i = 0; i < std::size(kBucketLimits); ++i)
         bucket += QStringLiteral(" WHEN a.duration_ms < %1 THEN %2").arg(kBucketLimits[i]).arg(i);
     bucket += QStringLiteral(" ELSE %1 END").arg(std::size(kBucketLimits));
-    StreamQuery q(*m_snapshot,
-                  QStringLiteral("SELECT ") + bucket + QStringLiteral(" AS b, count(*)") + base() +
-                      QStringLiteral(" GROUP BY b"),
-                  m_binds, m_pageSize);
-    while (q.next()) {
-        const int b = q.value(0).toInt();
-        if (b >= 0 && b < static_cast<int>(s.histogram.size()))
-            s.histogram[static_cast<size_t>(b)].count = static_cast<int>(q.value(1).toLongLong());
+    {
+        StreamQuery q(*m_snapshot,
+                      QStringLiteral("SELECT ") + bucket + QStringLiteral(" AS b, count(*), sum(") +
+                          kSuccess + QStringLiteral(")") + base() + QStringLiteral(" GROUP BY b"),
+                      m_binds, m_pageSize);
+        while (q.next()) {
+            const int b = q.value(0).toInt();
+            if (b < 0 || b >= static_cast<int>(s.histogram.size()))
+                continue;
+            Bucket &bar = s.histogram[static_cast<size_t>(b)];
+            bar.count = static_cast<int>(q.value(1).toLongLong());
+            bar.failures = bar.count - static_cast<int>(q.value(2).toLongLong());
+        }
     }
+    s.statusCodes = statusBreakdown();
     return s;
+}
+
+DeliveryReport::StatusBreakdown ReportStream::statusBreakdown()
+{
+    DeliveryReport::StatusBreakdown out;
+    const QStringList classNames{QStringLiteral("2xx"),   QStringLiteral("3xx"),
+                                 QStringLiteral("4xx"),   QStringLiteral("5xx"),
+                                 QStringLiteral("other"), QStringLiteral("no_response")};
+    for (const QString &name : classNames)
+        out.classes.push_back({name, 0});
+    // Three aggregate queries over the same snapshot: per class, per code (top ten), per transport error.
+    {
+        StreamQuery q(*m_snapshot,
+                      QStringLiteral("SELECT CASE WHEN a.http_status >= 200 AND a.http_status < 300 THEN 0 "
+                                     "WHEN a.http_status >= 300 AND a.http_status < 400 THEN 1 "
+                                     "WHEN a.http_status >= 400 AND a.http_status < 500 THEN 2 "
+                                     "WHEN a.http_status >= 500 AND a.http_status < 600 THEN 3 "
+                                     "WHEN a.http_status > 0 THEN 4 ELSE 5 END AS c, count(*)") +
+                          base() + QStringLiteral(" GROUP BY c"),
+                      m_binds, m_pageSize);
+        while (q.next()) {
+            const int c = q.value(0).toInt();
+            if (c >= 0 && c < static_cast<int>(out.classes.size()))
+                out.classes[static_cast<size_t>(c)].count = static_cast<int>(q.value(1).toLongLong());
+        }
+    }
+    {
+        StreamQuery q(*m_snapshot,
+                      QStringLiteral("SELECT a.http_status, count(*) AS n") + base() +
+                          QStringLiteral(" AND a.http_status > 0 GROUP BY a.http_status ORDER BY n DESC, "
+                                         "a.http_status") +
+                          m_store.db().limitClause(10),
+                      m_binds, m_pageSize);
+        while (q.next())
+            out.topCodes.push_back(
+                {QString::number(q.value(0).toInt()), static_cast<int>(q.value(1).toLongLong())});
+    }
+    {
+        StreamQuery q(*m_snapshot,
+                      QStringLiteral("SELECT COALESCE(a.error_class, ''), count(*) AS n") + base() +
+                          QStringLiteral(" AND a.http_status <= 0 GROUP BY COALESCE(a.error_class, '') "
+                                         "ORDER BY n DESC, COALESCE(a.error_class, '')"),
+                      m_binds, m_pageSize);
+        while (q.next()) {
+            const QString errorClass = q.value(0).toString();
+            out.transportErrors.push_back({errorClass.isEmpty() ? QStringLiteral("unknown") : errorClass,
+                                           static_cast<int>(q.value(1).toLongLong())});
+        }
+    }
+    return out;
 }
 
 QString ReportStream::timestamp(const QDateTime &t)
@@ -369,6 +425,23 @@ QJsonObject ReportStream::totalJson(const Total &t, const QString &keyName)
                        {QStringLiteral("p95_ms"), t.p95Ms}};
 }
 
+QJsonObject ReportStream::statusCodesJson(const DeliveryReport::StatusBreakdown &b)
+{
+    auto counts = [](const std::vector<DeliveryReport::CodeCount> &list) {
+        QJsonObject o;
+        for (const auto &c : list)
+            o.insert(c.key, c.count);
+        return o;
+    };
+    // Top codes keep their order (most first), so they are a list rather than an object.
+    QJsonArray top;
+    for (const auto &c : b.topCodes)
+        top.append(QJsonObject{{QStringLiteral("code"), c.key.toInt()}, {QStringLiteral("count"), c.count}});
+    return QJsonObject{{QStringLiteral("classes"), counts(b.classes)},
+                       {QStringLiteral("top_codes"), top},
+                       {QStringLiteral("transport_errors"), counts(b.transportErrors)}};
+}
+
 // The report object's members in QJsonObject's (sorted) order: "attempts" comes first, so the rows can be
 // written as they are read and the totals after them.
 QByteArray ReportStream::jsonHead()
@@ -397,7 +470,8 @@ QByteArray ReportStream::jsonTail(bool anyRows, const Summary &summary, const QD
         {QStringLiteral("filter"), filterText},
         {QStringLiteral("totals"), totalJson(summary.overall, QStringLiteral("scope"))},
         {QStringLiteral("by_endpoint"), endpoints},
-        {QStringLiteral("by_event"), events}};
+        {QStringLiteral("by_event"), events},
+        {QStringLiteral("status_codes"), statusCodesJson(summary.statusCodes)}};
     // "{\n" + the other members at depth 1 + "}\n", after the attempts array's closing bracket.
     const QByteArray others = QJsonDocument(rest).toJson(QJsonDocument::Indented).mid(2);
     return (anyRows ? QByteArrayLiteral("\n    ],\n") : QByteArrayLiteral("    ],\n")) + others;

@@ -33,6 +33,7 @@ public:
         std::vector<Total> byEndpoint; // sorted by endpoint (redacted)
         std::vector<Total> byEvent;    // sorted by event label
         std::vector<Bucket> histogram; // DeliveryReport::latencyHistogram()'s buckets
+        DeliveryReport::StatusBreakdown statusCodes;
     };
     // Called every few thousand rows with the count so far; returning false stops the export.
     using Progress = std::function<bool(qint64 rows)>;
@@ -69,6 +70,7 @@ public:
     static QByteArray csvLine(const Row &r);
     static QJsonObject rowJson(const Row &r);
     static QJsonObject totalJson(const Total &t, const QString &keyName);
+    static QJsonObject statusCodesJson(const DeliveryReport::StatusBreakdown &b);
     // The JSON document in three parts: `jsonHead()`, each row through `jsonRow()`, then `jsonTail()`. The
     // result is byte for byte what QJsonDocument::toJson(Indented) makes of the whole object.
     static QByteArray jsonHead();
@@ -79,6 +81,7 @@ public:
 private:
     std::vector<Total> groupTotals(const QString &rawKeys, int keyCount,
                                    const std::function<QString(const StreamQuery &)> &finalKey);
+    DeliveryReport::StatusBreakdown statusBreakdown();
     QString base() const; // FROM ... WHERE ... over attempts a, messages m, subscribers s
 
     Store &m_store;

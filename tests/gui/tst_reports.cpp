@@ -6,11 +6,17 @@
 #include "subscriberservice.h"
 #include "testsupport.h"
 
+#include <QCheckBox>
+#include <QComboBox>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
 #include <QSignalSpy>
+#include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -213,6 +219,282 @@ private Q_SLOTS:
         QFile f(path);
         QVERIFY(f.open(QIODevice::ReadOnly));
         QCOMPARE(f.readAll(), QByteArray("earlier export\n"));
+    }
+
+    // Issue 13 item 9: what the receivers answered, by class, code and transport error, from aggregate
+    // queries; checked against the attempts table read directly, and shown in every format.
+    void statusCodeBreakdownMatchesSql()
+    {
+        test::TempDatabase db;
+        SubscriberService subscribers(db.context());
+        NewSubscriber in;
+        in.endpoint = QStringLiteral("http://127.0.0.1:9/codes");
+        in.email = QStringLiteral("codes@example.com");
+        auto added = subscribers.add(in);
+        QVERIFY2(added.ok(), qPrintable(added.error()));
+        const Subscriber s = added.value();
+        in.endpoint = QStringLiteral("http://127.0.0.1:9/other");
+        in.email = QStringLiteral("other@example.com");
+        added = subscribers.add(in);
+        QVERIFY2(added.ok(), qPrintable(added.error()));
+        const Subscriber other = added.value();
+        struct Answer
+        {
+            int status;
+            const char *errorClass;
+        };
+        const Answer answers[] = {{200, ""},         {200, ""},         {204, ""},         {301, "http_3xx"},
+                                  {404, "http_4xx"}, {404, "http_4xx"}, {404, "http_4xx"}, {429, "http_4xx"},
+                                  {500, "http_5xx"}, {503, "http_5xx"}, {0, "timeout"},    {0, "timeout"},
+                                  {0, "refused"},    {0, "policy"},     {200, "protocol"}};
+        const QDateTime t0 = QDateTime::currentDateTimeUtc().addSecs(-600);
+        int n = 0;
+        for (const Subscriber &sub : {s, other}) {
+            Message m;
+            m.id = ids::newId();
+            m.subscriberId = sub.id;
+            m.kind = EventKind::Incident;
+            m.subjectId = QStringLiteral("i1");
+            m.subjectName = QStringLiteral("Outage");
+            m.eventId = ids::newId();
+            m.body = "{}";
+            m.createdAt = t0;
+            db.store().outbox.insert(m);
+            for (const Answer &answer : answers) {
+                // The other subscriber gets only the first few, so the filter has to matter.
+                if (sub.id == other.id && n % 3 != 0) {
+                    ++n;
+                    continue;
+                }
+                Attempt a;
+                a.messageId = m.id;
+                a.subscriberId = sub.id;
+                a.endpoint = sub.endpoint;
+                a.attemptNumber = ++n;
+                a.startedAt = t0.addSecs(n);
+                a.endedAt = a.startedAt.addMSecs(10 * n);
+                a.durationMs = 10 * n;
+                a.httpStatus = answer.status;
+                a.errorClass = QString::fromLatin1(answer.errorClass);
+                db.store().outbox.recordAttempt(a, DeliveryState::Retrying);
+            }
+        }
+        MessageFilter f;
+        f.subscriberId = s.id;
+        auto report = DeliveryReport::summarize(db.store(), f, {});
+        QVERIFY2(report.ok(), qPrintable(report.error()));
+
+        // The expectation, classified here from the raw rows.
+        QMap<QString, int> classes, codes, transport;
+        int rows = 0;
+        QSqlQuery &q = db.store().db().run(
+            QStringLiteral("SELECT http_status, error_class FROM attempts WHERE subscriber_id = ?"), {s.id});
+        while (q.next()) {
+            ++rows;
+            const int status = q.value(0).toInt();
+            const QString cls = status >= 200 && status < 600
+                                    ? QString::number(status / 100) + QStringLiteral("xx")
+                                : status > 0 ? QStringLiteral("other")
+                                             : QStringLiteral("no_response");
+            ++classes[cls];
+            if (status > 0)
+                ++codes[QString::number(status)];
+            else
+                ++transport[q.value(1).toString()];
+        }
+        QCOMPARE(rows, int(std::size(answers)));
+        const auto &b = report->statusCodes();
+        QStringList order;
+        for (const auto &c : b.classes) {
+            order << c.key;
+            QCOMPARE(c.count, classes.value(c.key));
+        }
+        QCOMPARE(order, (QStringList{QStringLiteral("2xx"), QStringLiteral("3xx"), QStringLiteral("4xx"),
+                                     QStringLiteral("5xx"), QStringLiteral("other"),
+                                     QStringLiteral("no_response")}));
+        QCOMPARE(b.classes[0].count, 4); // 200, 200, 204 and the 200 that did not inflate
+        QCOMPARE(b.classes[2].count, 4);
+        QCOMPARE(b.classes[5].count, 4);
+        QCOMPARE(int(b.topCodes.size()), codes.size());
+        QCOMPARE(b.topCodes.front().key, QStringLiteral("200")); // 3 and 3: the lower code first
+        QCOMPARE(b.topCodes.front().count, 3);
+        QCOMPARE(b.topCodes[1].key, QStringLiteral("404"));
+        for (const auto &c : b.topCodes)
+            QCOMPARE(c.count, codes.value(c.key));
+        QCOMPARE(int(b.transportErrors.size()), transport.size());
+        QCOMPARE(b.transportErrors.front().key, QStringLiteral("timeout"));
+        for (const auto &c : b.transportErrors)
+            QCOMPARE(c.count, transport.value(c.key));
+        // Failures per latency bucket add up to the failed attempts.
+        int failures = 0;
+        for (const auto &bucket : report->latencyHistogram())
+            failures += bucket.failures;
+        QCOMPARE(failures, report->overall().failures());
+        QCOMPARE(failures, int(std::size(answers)) - 3);
+
+        // Every format carries it.
+        const QJsonObject json = QJsonDocument::fromJson(report->toJson()).object();
+        const QJsonObject codesJson = json.value(QStringLiteral("status_codes")).toObject();
+        QCOMPARE(codesJson.value(QStringLiteral("classes")).toObject().value(QStringLiteral("4xx")).toInt(),
+                 4);
+        QCOMPARE(codesJson.value(QStringLiteral("top_codes"))
+                     .toArray()
+                     .at(1)
+                     .toObject()
+                     .value(QStringLiteral("code"))
+                     .toInt(),
+                 404);
+        QCOMPARE(codesJson.value(QStringLiteral("transport_errors"))
+                     .toObject()
+                     .value(QStringLiteral("timeout"))
+                     .toInt(),
+                 2);
+        const csv::Table summaryCsv = csv::parse(report->toSummaryCsv());
+        QVERIFY(summaryCsv.error.isEmpty());
+        QVERIFY(summaryCsv.rows.contains(
+            QStringList{QStringLiteral("status_class"), QStringLiteral("5xx"), QStringLiteral("2")}));
+        QVERIFY(summaryCsv.rows.contains(
+            QStringList{QStringLiteral("status_code"), QStringLiteral("404"), QStringLiteral("3")}));
+        QVERIFY(summaryCsv.rows.contains(
+            QStringList{QStringLiteral("transport_error"), QStringLiteral("refused"), QStringLiteral("1")}));
+        const QString html = report->toHtml();
+        QVERIFY(html.contains(QStringLiteral("<h2>Status codes</h2>")));
+        QVERIFY(html.contains(QStringLiteral("<tr><td>404</td><td class=\"n\">3</td></tr>")));
+        QVERIFY(html.contains(QStringLiteral("<tr><td>timeout</td><td class=\"n\">2</td></tr>")));
+    }
+
+    // The export dialog shows the filter it inherits from the Deliveries tab, lets it be edited and cleared,
+    // and reports on what it shows.
+    void exportDialogShowsAndClearsTheFilter()
+    {
+        MessageFilter f;
+        f.state = DeliveryState::Failed;
+        f.kind = EventKind::Incident;
+        f.endpointContains = QStringLiteral("example.com");
+        f.text = QStringLiteral("API");
+        ReportExportDialog dialog(f);
+        dialog.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+        auto *state = dialog.findChild<QComboBox *>(QStringLiteral("filterState"));
+        auto *event = dialog.findChild<QComboBox *>(QStringLiteral("filterEvent"));
+        auto *endpoint = dialog.findChild<QLineEdit *>(QStringLiteral("filterEndpoint"));
+        auto *text = dialog.findChild<QLineEdit *>(QStringLiteral("filterText"));
+        auto *summary = dialog.findChild<QLabel *>(QStringLiteral("filterSummary"));
+        auto *clear = dialog.findChild<QPushButton *>(QStringLiteral("clearFilter"));
+        QVERIFY(state && event && endpoint && text && summary && clear);
+        QVERIFY(state->isVisible() && endpoint->isVisible() && clear->isVisible());
+        QCOMPARE(state->currentData().toString(), QStringLiteral("failed"));
+        QCOMPARE(event->currentData().toString(), QStringLiteral("incident"));
+        QCOMPARE(endpoint->text(), QStringLiteral("example.com"));
+        QCOMPARE(text->text(), QStringLiteral("API"));
+        QVERIFY(summary->text().contains(QStringLiteral("state=failed")));
+        QCOMPARE(DeliveryReport::filterDescription(dialog.filter()), DeliveryReport::filterDescription(f));
+
+        // Edited by keyboard: the filter and its summary follow.
+        text->selectAll();
+        QTest::keyClicks(text, QStringLiteral("Web"));
+        QCOMPARE(dialog.filter().text, QStringLiteral("Web"));
+        QVERIFY(summary->text().contains(QStringLiteral("text=\"Web\"")));
+
+        QTest::mouseClick(clear, Qt::LeftButton);
+        const MessageFilter cleared = dialog.filter();
+        QVERIFY(!cleared.state && !cleared.kind);
+        QVERIFY(cleared.endpointContains.isEmpty() && cleared.text.isEmpty() &&
+                cleared.subscriberId.isEmpty());
+        QVERIFY(!cleared.since.isValid());
+        QCOMPARE(endpoint->text(), QString());
+        QVERIFY(summary->text().contains(QStringLiteral("all deliveries")));
+    }
+
+    // No text of the chart overlaps another or a bar, whatever the size and the counts.
+    void chartLabelsNeverOverlap_data()
+    {
+        QTest::addColumn<QSize>("size");
+        QTest::addColumn<int>("scale");
+        QTest::addColumn<int>("failedEvery");
+        QTest::newRow("default size, tallest bar full height") << QSize(640, 240) << 1 << 2;
+        QTest::newRow("default size, millions") << QSize(640, 240) << 400000 << 3;
+        QTest::newRow("narrow: labels rotated") << QSize(320, 200) << 1000 << 1;
+        QTest::newRow("tiny") << QSize(180, 110) << 7 << 2;
+        QTest::newRow("wide") << QSize(1600, 400) << 123457 << 5;
+        QTest::newRow("nothing") << QSize(640, 240) << 0 << 1;
+    }
+
+    void chartLabelsNeverOverlap()
+    {
+        QFETCH(QSize, size);
+        QFETCH(int, scale);
+        QFETCH(int, failedEvery);
+        const QStringList labels{QStringLiteral("<50ms"),  QStringLiteral("<100ms"), QStringLiteral("<250ms"),
+                                 QStringLiteral("<500ms"), QStringLiteral("<1s"),    QStringLiteral("<5s"),
+                                 QStringLiteral("<30s"),   QStringLiteral(">=30s")};
+        const int shape[] = {9, 3, 2, 1, 0, 1, 4, 3};
+        std::vector<DeliveryReport::Bucket> buckets;
+        for (int i = 0; i < labels.size(); ++i) {
+            const int count = shape[i] * scale;
+            buckets.push_back({labels[i], count, i % failedEvery == 0 ? count / 2 : 0});
+        }
+        const QFont font;
+        const auto layout = ReportExporter::latencyChartLayout(buckets, size, font);
+        const std::vector<QRect> texts = layout.textRects();
+        QVERIFY(texts.size() >= 4); // title, legend, the zero at least
+        const QRect image(QPoint(0, 0), size);
+        for (size_t i = 0; i < texts.size(); ++i) {
+            QVERIFY2(image.contains(texts[i]), qPrintable(QStringLiteral("text %1 leaves the image").arg(i)));
+            for (size_t j = i + 1; j < texts.size(); ++j)
+                QVERIFY2(!texts[i].intersects(texts[j]),
+                         qPrintable(QStringLiteral("texts %1 and %2 overlap").arg(i).arg(j)));
+            for (const QRect &bar : layout.bars)
+                QVERIFY2(bar.isEmpty() || !texts[i].intersects(bar),
+                         qPrintable(QStringLiteral("text %1 overprints a bar").arg(i)));
+        }
+        // Each text holds its string at this font.
+        const QImage probe(1, 1, QImage::Format_ARGB32_Premultiplied);
+        const QFontMetrics fm(font, &probe);
+        for (size_t i = 0; i < buckets.size(); ++i) {
+            const QRect &r = layout.bucketLabels[i];
+            if (r.isNull())
+                continue;
+            const int along = layout.verticalBucketLabels ? r.height() : r.width();
+            QVERIFY(along >= fm.horizontalAdvance(buckets[i].label));
+            if (!layout.countLabels[i].isNull())
+                QVERIFY(layout.countLabels[i].width() >= fm.horizontalAdvance(layout.countTexts[i]));
+        }
+        // The bucket labels are all there at the default size; the tallest bar's count too.
+        if (size == QSize(640, 240) && scale > 0) {
+            for (const QRect &r : layout.bucketLabels)
+                QVERIFY(!r.isNull());
+            QVERIFY(!layout.countLabels[0].isNull());
+            QCOMPARE(layout.bars[0].top(), layout.plot.top());
+        }
+        QVERIFY(!layout.legendFailed.isNull() && !layout.legendSucceeded.isNull());
+    }
+
+    // Failures are drawn in their own colour (and hatched), and the legend names both.
+    void chartShowsFailuresApart()
+    {
+        auto report = DeliveryReport::build(m_db.store(), {}, {});
+        QCOMPARE(report->latencyHistogram()[0].failures, 2); // the two 500s took 40 ms
+        QCOMPARE(report->latencyHistogram()[1].failures, 0);
+        const QSize size(640, 240);
+        const QImage chart = ReportExporter::latencyChart(report.value(), size);
+        const auto layout = ReportExporter::latencyChartLayout(report->latencyHistogram(), size, QFont());
+        QVERIFY(!layout.failureBars[0].isEmpty());
+        QVERIFY(layout.failureBars[1].isNull());
+        auto countColour = [&chart](const QRect &r, const QColor &c) {
+            int n = 0;
+            for (int y = r.top(); y <= r.bottom(); ++y)
+                for (int x = r.left(); x <= r.right(); ++x)
+                    n += chart.pixelColor(x, y) == c ? 1 : 0;
+            return n;
+        };
+        const QColor failed(0xd5, 0x5e, 0x00), succeeded(0x00, 0x72, 0xb2);
+        QVERIFY(countColour(layout.failureBars[0], failed) > layout.failureBars[0].width());
+        QCOMPARE(countColour(layout.failureBars[0], succeeded), 0);
+        QVERIFY(countColour(layout.bars[1], succeeded) > layout.bars[1].width());
+        QCOMPARE(countColour(layout.bars[1], failed), 0);
+        QVERIFY(countColour(layout.legendFailed, failed) > 0);
+        QVERIFY(countColour(layout.legendSucceeded, succeeded) > 0);
     }
 
     void curl()
