@@ -10,7 +10,9 @@ packages=(build-essential cmake ninja-build pkg-config
           postgresql
           sqlite3 libsqlite3-dev
           libcurl4-openssl-dev python3-aiosmtpd
+          zlib1g-dev
           chromium)
+# zlib1g-dev: the webhook HTTP client inflates gzip/deflate answers (app/delivery/httpcontentdecoder.cpp).
 # libcurl4-openssl-dev: quarantine emails go out with libcurl's SMTP (issue 12). python3-aiosmtpd: the email
 # tests' real SMTP server on loopback (tests/support/smtpsink.py); openssl makes its throw-away certificate.
 # sqlite3: bench/report_bench.py fills its million-attempt store with SQL and times `sqlite3 -csv` as the peer.

@@ -2,6 +2,7 @@
 
 #include "deliverysettings.h"
 #include "endpointurl.h"
+#include "httpconnectionpool.h"
 #include "ids.h"
 #include "targetpolicy.h"
 #include "validation.h"
@@ -11,8 +12,6 @@
 #include <QHostInfo>
 #include <QJsonDocument>
 #include <QMessageAuthenticationCode>
-#include <QNetworkAccessManager>
-#include <QNetworkProxy>
 #include <QRandomGenerator>
 #include <QTimer>
 #include <QUrl>
@@ -34,11 +33,10 @@ QByteArray mac(const QByteArray &secret, const QByteArray &data)
 SubscribeChecks::SubscribeChecks(Store &store, QObject *parent)
     : QObject(parent)
     , m_store(store)
-    , m_nam(new QNetworkAccessManager(this))
+    , m_pool(new HttpConnectionPool(this))
 {
     m_secret.resize(32);
     QRandomGenerator::system()->fillRange(reinterpret_cast<quint32 *>(m_secret.data()), 8);
-    m_nam->setProxy(QNetworkProxy::NoProxy); // as the delivery engine: webhooks go straight to the target
 }
 
 SubscribeChecks::~SubscribeChecks() = default;
@@ -142,19 +140,20 @@ void SubscribeChecks::launch(const QString &checkId, const QString &endpoint)
     WebhookAttempt::Options options{std::min(settings.timeoutMs, m_limits.testTimeoutMs),
                                     settings.maxResponseBytes,
                                     QByteArrayLiteral("StatusDesk/") + QByteArrayLiteral(STATUSDESK_VERSION)};
-    auto *attempt = new WebhookAttempt(m_nam, message, target, 1, AttemptTrigger::Manual, options, this);
+    auto *attempt = new WebhookAttempt(m_pool, message, target, 1, AttemptTrigger::Manual, options, this);
     m_checks[checkId].attempt = attempt;
     connect(attempt, &WebhookAttempt::finished, this,
             [this, checkId](const AttemptResult &result) { onAttemptFinished(checkId, result); });
-    auto startChecked = [this, attempt, options]() {
-        attempt->start();
+    // The attempt connects to the addresses checked here, never to a second lookup's.
+    auto startChecked = [attempt, options](const QList<QHostAddress> &checked) {
+        attempt->start(checked);
         QTimer::singleShot(options.timeoutMs, attempt, [attempt]() { attempt->expire(); });
     };
     // As the delivery engine does at every send: the addresses the name resolves to are checked too.
     const QString host = QUrl(endpoint).host();
     const bool refusePrivate = settings.refusePrivateTargets;
     if (!targetpolicy::literalAddress(host).isNull()) {
-        startChecked();
+        startChecked({});
         return;
     }
     QHostInfo::lookupHost(host, attempt, [attempt, host, refusePrivate, startChecked](const QHostInfo &info) {
@@ -162,7 +161,7 @@ void SubscribeChecks::launch(const QString &checkId, const QString &endpoint)
                                 ? targetpolicy::checkResolved(host, info.addresses(), refusePrivate)
                                 : QString();
         if (why.isEmpty())
-            startChecked();
+            startChecked(info.error() == QHostInfo::NoError ? info.addresses() : QList<QHostAddress>{});
         else
             attempt->refuse(QStringLiteral("policy"), why);
     });

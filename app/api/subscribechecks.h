@@ -11,10 +11,9 @@
 #include <deque>
 #include <optional>
 
-class QNetworkAccessManager;
-
 namespace sd {
 struct AttemptResult;
+class HttpConnectionPool;
 class WebhookAttempt;
 } // namespace sd
 
@@ -86,7 +85,7 @@ private:
     Clock m_now = systemClock;
     Limits m_limits;
     QByteArray m_secret;
-    QNetworkAccessManager *m_nam; // child
+    HttpConnectionPool *m_pool; // child: the same HTTP/1.1 client as the delivery engine
     QHash<QString, Check> m_checks;
     std::deque<QDateTime> m_started; // start times within the last minute
 };

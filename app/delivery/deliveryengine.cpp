@@ -1,6 +1,7 @@
 #include "deliveryengine.h"
 
 #include "endpointurl.h"
+#include "httpconnectionpool.h"
 #include "maintenanceclock.h"
 #include "servicecontext.h"
 #include "store.h"
@@ -10,8 +11,6 @@
 #include "values.h"
 
 #include <QHostInfo>
-#include <QNetworkAccessManager>
-#include <QNetworkProxy>
 #include <QSqlDriver>
 #include <QUrl>
 
@@ -21,11 +20,8 @@ constexpr int kFlushIntervalMs = 50;     // results reach the database within th
 constexpr int kFlushBatch = 1000;        // or as soon as this many are waiting
 constexpr int kProgressIntervalMs = 250; // a few progress signals a second, never one per request
 constexpr int kPollIntervalMs = 1000;    // catches messages queued by other processes
-// Each QNetworkAccessManager does its socket work in one thread of its own, and at a few thousand requests a
-// second that thread is the limit; two managers (origins split between them) share the load.
-constexpr int kNetworkThreads = 2;
-constexpr int kMinWindow = 10'000; // claimed messages kept in memory, at least
-constexpr int kStartsPerTurn = 64; // requests started before the event loop gets a turn
+constexpr int kMinWindow = 10'000;       // claimed messages kept in memory, at least
+constexpr int kStartsPerTurn = 64;       // requests started before the event loop gets a turn
 } // namespace
 
 DeliveryEngine::DeliveryEngine(QString databasePath, QString engineId, DeliveryJournal *journal,
@@ -70,15 +66,9 @@ void DeliveryEngine::initialize()
                 });
         driver->subscribeToNotification(QString::fromLatin1(Database::kChangeChannel));
     }
-    for (int i = 0; i < kNetworkThreads; ++i) {
-        auto *nam = new QNetworkAccessManager(this);
-        nam->setAutoDeleteReplies(false);
-        nam->setStrictTransportSecurityEnabled(false);
-        // Receivers are reached directly (Qt uses no system proxy unless told to); saying so skips the
-        // proxy factory on every request.
-        nam->setProxy(QNetworkProxy::NoProxy);
-        m_nams.push_back(nam);
-    }
+    // Webhooks go through our own HTTP/1.1 client on this thread's event loop: sockets read whole buffers at
+    // a time, so one thread keeps up where Qt's client needed two (bench (a), README).
+    m_pool = new HttpConnectionPool(this);
     // Attempts that were in flight when another process died go out again (same webhook-id) once the journal
     // finds their lease expired or their engine gone; nothing here takes messages from a live engine.
     try {
@@ -256,8 +246,7 @@ void DeliveryEngine::pump()
                                     : message->attempts > 0                        ? AttemptTrigger::Retry
                                                             : AttemptTrigger::Automatic;
         WebhookAttempt::Options options{m_settings.timeoutMs, m_settings.maxResponseBytes, userAgent};
-        auto *attempt =
-            new WebhookAttempt(networkFor(origin), *message, *s, message->attempts + 1, kind, options, this);
+        auto *attempt = new WebhookAttempt(m_pool, *message, *s, message->attempts + 1, kind, options, this);
         checkTargetAndStart(attempt, s->endpoint, origin);
         ++started;
     }
@@ -277,27 +266,28 @@ void DeliveryEngine::checkTargetAndStart(WebhookAttempt *attempt, const QString 
         return;
     }
     // A name is resolved here and every address checked: one refused address refuses the target, so a name
-    // that also points at a metadata address is not sent to. The connection's own lookup that follows is
-    // answered from Qt's host cache (shared with every QNetworkAccessManager, kept a minute), so the
-    // addresses checked are the ones connected to. The attempt is the context: a cancelled attempt hears
-    // nothing.
+    // that also points at a metadata address is not sent to. The attempt connects to exactly these addresses
+    // (no second lookup), so DNS rebinding cannot slip past the check. The attempt is the context: a
+    // cancelled attempt hears nothing.
     QHostInfo::lookupHost(host, attempt, [this, attempt, origin, host, refusePrivate](const QHostInfo &info) {
         if (m_stopping)
             return;
-        // An unknown name is left to the request, which records it as a dns failure and retries it.
-        const QString why = info.error() == QHostInfo::NoError
-                                ? targetpolicy::checkResolved(host, info.addresses(), refusePrivate)
-                                : QString();
+        // An unknown name is left to the attempt, which looks it up once more and records a dns failure
+        // (retried).
+        const bool resolved = info.error() == QHostInfo::NoError;
+        const QString why =
+            resolved ? targetpolicy::checkResolved(host, info.addresses(), refusePrivate) : QString();
         if (why.isEmpty())
-            launch(attempt, origin);
+            launch(attempt, origin, resolved ? info.addresses() : QList<QHostAddress>{});
         else
             refuse(attempt, origin, why);
     });
 }
 
-void DeliveryEngine::launch(WebhookAttempt *attempt, const QString &origin)
+void DeliveryEngine::launch(WebhookAttempt *attempt, const QString &origin,
+                            const QList<QHostAddress> &checked)
 {
-    attempt->start();
+    attempt->start(checked);
     const DeadlineQueue::Id deadline =
         m_deadlines->add(m_settings.timeoutMs, [attempt]() { attempt->expire(); });
     connect(attempt, &WebhookAttempt::finished, this, [this, origin, deadline](const AttemptResult &result) {
@@ -312,16 +302,6 @@ void DeliveryEngine::refuse(WebhookAttempt *attempt, const QString &origin, cons
             [this, origin](const AttemptResult &result) { onAttemptFinished(result, origin); });
     // finished() follows in the next turn of the event loop, never from inside pump().
     attempt->refuse(QStringLiteral("policy"), reason);
-}
-
-QNetworkAccessManager *DeliveryEngine::networkFor(const QString &origin)
-{
-    // An origin stays with one manager so its keep-alive connections are reused.
-    auto it = m_originNetwork.find(origin);
-    if (it == m_originNetwork.end())
-        it = m_originNetwork.insert(origin,
-                                    m_nams.at(static_cast<size_t>(m_originNetwork.size()) % m_nams.size()));
-    return it.value();
 }
 
 void DeliveryEngine::onAttemptFinished(const AttemptResult &result, const QString &origin)
@@ -654,9 +634,8 @@ void DeliveryEngine::shutdown()
     // An email under way is abandoned the same way (sent again on the next start, same Message-ID).
     delete m_smtp;
     m_smtp = nullptr;
-    m_originNetwork.clear();
-    qDeleteAll(m_nams);
-    m_nams.clear();
+    delete m_pool;
+    m_pool = nullptr;
     m_store.reset();
 }
 

@@ -17,8 +17,6 @@
 #include <memory>
 #include <vector>
 
-class QNetworkAccessManager;
-
 namespace sd {
 
 class MaintenanceClock;
@@ -63,7 +61,7 @@ private:
     // The target policy at send time: the host as written, then (for a name) every address it resolves to;
     // then launch() or refuse().
     void checkTargetAndStart(WebhookAttempt *attempt, const QString &endpoint, const QString &origin);
-    void launch(WebhookAttempt *attempt, const QString &origin);
+    void launch(WebhookAttempt *attempt, const QString &origin, const QList<QHostAddress> &checked = {});
     void refuse(WebhookAttempt *attempt, const QString &origin, const QString &reason);
     void quarantine(const QString &subscriberId, const QString &reason, const QDateTime &now);
     // The email channel: a claimed email goes to the SMTP sender's thread; its result is recorded like a
@@ -81,15 +79,13 @@ private:
     void checkIdle();
     int sendingByOthers(); // messages other engines hold leases on (live or not yet taken back)
     std::optional<Subscriber> subscriber(const QString &id);
-    QNetworkAccessManager *networkFor(const QString &origin);
 
     QString m_path;
     QString m_engineId; // the owner name on this engine's leases
     int m_engines = 1;  // engines working the queue, from the journal's heartbeat
     std::unique_ptr<Store> m_store;
     std::unique_ptr<MaintenanceClock> m_maintenance; // every engine drives it: console, serve, dispatch
-    std::vector<QNetworkAccessManager *> m_nams;     // children of this engine
-    QHash<QString, QNetworkAccessManager *> m_originNetwork; // origin -> the manager it was given
+    HttpConnectionPool *m_pool = nullptr; // child: keep-alive connections per origin (our HTTP/1.1 client)
     DeliverySettings m_settings;
     std::unique_ptr<RetryPolicy> m_policy;
     std::unique_ptr<HostScheduler> m_scheduler;

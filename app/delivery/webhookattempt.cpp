@@ -1,56 +1,14 @@
 #include "webhookattempt.h"
 
 #include "endpointurl.h"
+#include "httpconnectionpool.h"
 #include "webhooksigner.h"
 
-#include <QIODevice>
-#include <QNetworkAccessManager>
-#include <QNetworkReply>
-#include <QNetworkRequest>
-#include <algorithm>
-#include <cstring>
+#include <QHostInfo>
+#include <QUrl>
 
 namespace sd {
 namespace {
-
-constexpr qint64 kDecompressionThreshold = 10 * 1024 * 1024; // Qt's default, stated so the text can name it
-
-// The stored body as a device Qt can read once and never rewind. Qt 6.4 silently sends a request again (up to
-// three more times, QHttpNetworkConnectionChannel::reconnectAttempts) when its connection closes before a
-// complete response or the answer does not parse as HTTP; each time it first rewinds the upload device. A
-// device that refuses to rewind turns that re-send into an error (ContentReSendError) instead, so every POST
-// on the wire is one attempt on the record, and our own retry schedule decides what happens next.
-class OneShotBody final : public QIODevice
-{
-    Q_DISABLE_COPY_MOVE(OneShotBody)
-
-public:
-    OneShotBody(QByteArray body, QObject *parent)
-        : QIODevice(parent)
-        , m_body(std::move(body))
-    {
-        open(QIODevice::ReadOnly | QIODevice::Unbuffered);
-    }
-    bool isSequential() const override { return true; }
-    bool reset() override { return false; }
-    bool seek(qint64) override { return false; }
-    qint64 bytesAvailable() const override { return m_body.size() - m_pos; }
-    bool atEnd() const override { return m_pos >= m_body.size(); }
-
-protected:
-    qint64 readData(char *data, qint64 maxSize) override
-    {
-        const qint64 n = std::min<qint64>(maxSize, m_body.size() - m_pos);
-        std::memcpy(data, m_body.constData() + m_pos, static_cast<size_t>(n));
-        m_pos += n;
-        return n;
-    }
-    qint64 writeData(const char *, qint64) override { return -1; }
-
-private:
-    QByteArray m_body;
-    qint64 m_pos = 0;
-};
 
 // {"name":"value",...} from Latin-1 header bytes, written directly: this runs twice per attempt and
 // QJsonObject's sorted map plus UTF-16 round trip was a measurable share of the engine thread.
@@ -100,41 +58,10 @@ QByteArray headersToJson(const QList<QPair<QByteArray, QByteArray>> &headers, bo
     return out;
 }
 
-QString errorClassFor(int networkError, bool timedOut)
-{
-    if (timedOut)
-        return QStringLiteral("timeout");
-    switch (static_cast<QNetworkReply::NetworkError>(networkError)) {
-    case QNetworkReply::HostNotFoundError:
-        return QStringLiteral("dns");
-    case QNetworkReply::ConnectionRefusedError:
-        return QStringLiteral("refused");
-    case QNetworkReply::RemoteHostClosedError:
-        return QStringLiteral("reset");
-    case QNetworkReply::TimeoutError:
-    case QNetworkReply::OperationCanceledError:
-        return QStringLiteral("timeout");
-    case QNetworkReply::SslHandshakeFailedError:
-    case QNetworkReply::InsecureRedirectError:
-        return QStringLiteral("tls");
-    case QNetworkReply::NetworkSessionFailedError:
-    case QNetworkReply::TemporaryNetworkFailureError:
-    case QNetworkReply::UnknownNetworkError:
-        return QStringLiteral("unreachable");
-    case QNetworkReply::ProtocolFailure:
-    case QNetworkReply::ProtocolUnknownError:
-    case QNetworkReply::ProtocolInvalidOperationError:
-        return QStringLiteral("protocol");
-    default:
-        break;
-    }
-    return QStringLiteral("unreachable");
-}
-
-WebhookAttempt::WebhookAttempt(QNetworkAccessManager *nam, Message message, Subscriber subscriber,
+WebhookAttempt::WebhookAttempt(HttpConnectionPool *pool, Message message, Subscriber subscriber,
                                int attemptNumber, AttemptTrigger trigger, Options options, QObject *parent)
     : QObject(parent)
-    , m_nam(nam)
+    , m_pool(pool)
     , m_message(std::move(message))
     , m_subscriber(std::move(subscriber))
     , m_options(std::move(options))
@@ -152,84 +79,100 @@ WebhookAttempt::WebhookAttempt(QNetworkAccessManager *nam, Message message, Subs
 
 WebhookAttempt::~WebhookAttempt()
 {
-    if (m_reply) {
-        m_reply->disconnect(this);
-        m_reply->abort();
-        m_reply->deleteLater();
+    if (m_connection) { // cancelled or destroyed mid-exchange: the connection cannot be reused
+        m_connection->disconnect(this);
+        m_pool->release(m_connection, false);
     }
 }
 
-void WebhookAttempt::start()
+void WebhookAttempt::start(const QList<QHostAddress> &checked)
+{
+    m_result.attempt.startedAt = QDateTime::currentDateTimeUtc();
+    m_clock.start();
+    if (!checked.isEmpty()) {
+        send(checked);
+        return;
+    }
+    const QString host = QUrl(m_subscriber.endpoint).host();
+    if (QHostAddress literal; literal.setAddress(host)) {
+        send({literal});
+        return;
+    }
+    // The attempt is the context: a cancelled attempt hears nothing.
+    QHostInfo::lookupHost(host, this, [this, host](const QHostInfo &info) {
+        if (m_done)
+            return;
+        if (info.error() != QHostInfo::NoError || info.addresses().isEmpty()) {
+            finishWith(QStringLiteral("dns"), QStringLiteral("%1: %2").arg(host, info.errorString()));
+            return;
+        }
+        send(info.addresses());
+    });
+}
+
+void WebhookAttempt::send(const QList<QHostAddress> &addresses)
 {
     const QDateTime now = QDateTime::currentDateTimeUtc();
     const qint64 timestamp = now.toSecsSinceEpoch();
     const QByteArray id = m_message.id.toUtf8();
+    const QUrl url(m_subscriber.endpoint);
 
-    QUrl url(m_subscriber.endpoint);
-    // Credentials in the URL are sent as HTTP Basic authentication on this one request, not left to Qt (which
-    // would only offer them after a 401 challenge); the record shows "Basic ***".
-    QByteArray authorization;
-    if (!url.userInfo().isEmpty()) {
-        authorization = QByteArrayLiteral("Basic ") + (url.userName(QUrl::FullyDecoded) + QLatin1Char(':') +
-                                                       url.password(QUrl::FullyDecoded))
-                                                          .toUtf8()
-                                                          .toBase64();
-        url.setUserInfo(QString());
-    }
-    QNetworkRequest request{url};
-    // 3xx is a failure and is never followed.
-    request.setAttribute(QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::ManualRedirectPolicy);
-    request.setAttribute(QNetworkRequest::Http2AllowedAttribute, false);
-    request.setAttribute(QNetworkRequest::CacheLoadControlAttribute, QNetworkRequest::AlwaysNetwork);
-    request.setAttribute(QNetworkRequest::CacheSaveControlAttribute, false);
-    // Compressed answers are inflated by Qt; past this size at a suspicious ratio it gives up (named
-    // "decompression failed" below) instead of inflating a bomb.
-    request.setDecompressedSafetyCheckThreshold(kDecompressionThreshold);
-    request.setTransferTimeout(0); // our own deadline covers the whole attempt, not just idle gaps
-    // A receiver's Set-Cookie must not ride along on the next delivery (and the jar lookup costs time).
-    request.setAttribute(QNetworkRequest::CookieLoadControlAttribute, QNetworkRequest::Manual);
-    request.setAttribute(QNetworkRequest::CookieSaveControlAttribute, QNetworkRequest::Manual);
+    HttpOrigin origin;
+    origin.tls = url.scheme() == QLatin1String("https");
+    origin.host = url.host(QUrl::FullyEncoded); // ASCII (IDNA) form: SNI, certificate check, Host header
+    origin.port = static_cast<quint16>(url.port(origin.tls ? 443 : 80));
 
+    QByteArray target = url.path(QUrl::FullyEncoded).toUtf8();
+    if (target.isEmpty())
+        target = "/";
+    if (url.hasQuery())
+        target += '?' + url.query(QUrl::FullyEncoded).toUtf8();
+    QByteArray hostHeader =
+        origin.host.contains(QLatin1Char(':')) ? '[' + origin.host.toLatin1() + ']' : origin.host.toLatin1();
+    if (url.port() != -1)
+        hostHeader += ':' + QByteArray::number(origin.port);
+
+    QByteArray request;
+    request.reserve(512 + m_message.body.size());
+    request += "POST " + target + " HTTP/1.1\r\nHost: " + hostHeader + "\r\n";
     QList<QPair<QByteArray, QByteArray>> sent;
     auto set = [&](const QByteArray &name, const QByteArray &value) {
-        request.setRawHeader(name, value);
+        request += name + ": " + value + "\r\n";
         sent.append({name, value});
     };
     set("Content-Type", "application/json");
     set("User-Agent", m_options.userAgent);
     set("webhook-id", id);
     set("webhook-timestamp", QByteArray::number(timestamp));
-    if (!authorization.isEmpty()) {
-        request.setRawHeader("Authorization", authorization);
+    // Credentials in the URL are sent as HTTP Basic authentication; the record shows "Basic ***".
+    if (!url.userInfo().isEmpty()) {
+        const QByteArray credentials =
+            (url.userName(QUrl::FullyDecoded) + QLatin1Char(':') + url.password(QUrl::FullyDecoded)).toUtf8();
+        request += "Authorization: Basic " + credentials.toBase64() + "\r\n";
         sent.append({QByteArrayLiteral("Authorization"), QByteArrayLiteral("Basic ***")});
     }
     const QByteArray signature = signing::header(m_subscriber, id, timestamp, m_message.body, now);
     if (!signature.isEmpty())
         set("webhook-signature", signature);
     m_result.attempt.requestHeaders = headersToJson(sent, false);
+    // Compressed answers are inflated (zlib, with a bomb limit) as Qt's client did.
+    request +=
+        "Accept-Encoding: gzip, deflate\r\nContent-Length: " + QByteArray::number(m_message.body.size()) +
+        "\r\n\r\n";
+    request += m_message.body;
 
-    m_result.attempt.startedAt = now;
-    m_clock.start();
-    // A sequential body with its length given up front is streamed, never buffered (and so never rewound).
-    request.setHeader(QNetworkRequest::ContentLengthHeader, m_message.body.size());
-    request.setAttribute(QNetworkRequest::DoNotBufferUploadDataAttribute, true);
-    auto *body = new OneShotBody(m_message.body, this);
-    m_reply = m_nam->post(request, body);
-    body->setParent(m_reply); // lives exactly as long as the reply that reads it
-    // Bounded read buffer: a huge answer streams through instead of piling up in memory.
-    m_reply->setReadBufferSize(64 * 1024);
-    connect(m_reply, &QNetworkReply::readyRead, this, &WebhookAttempt::onReadyRead);
-    connect(m_reply, &QNetworkReply::finished, this, &WebhookAttempt::onFinished);
+    m_connection = m_pool->acquire(origin, addresses);
+    connect(m_connection, &HttpConnection::finished, this, &WebhookAttempt::onResponse);
+    m_connection->exchange(std::move(request), m_options.maxBody);
 }
 
 void WebhookAttempt::cancel()
 {
     m_done = true;
-    if (m_reply) {
-        m_reply->disconnect(this);
-        m_reply->abort();
-        m_reply->deleteLater();
-        m_reply = nullptr;
+    if (m_connection) {
+        m_connection->disconnect(this);
+        m_pool->release(m_connection, false);
+        m_connection = nullptr;
     }
     deleteLater();
 }
@@ -253,87 +196,57 @@ void WebhookAttempt::refuse(const QString &errorClass, const QString &reason)
         Qt::QueuedConnection);
 }
 
-void WebhookAttempt::onReadyRead()
-{
-    const QByteArray chunk = m_reply->readAll();
-    m_result.bytesReceived += chunk.size();
-    QByteArray &body = m_result.attempt.responseBody;
-    if (body.size() < m_options.maxBody)
-        body.append(chunk.left(m_options.maxBody - body.size()));
-}
-
 void WebhookAttempt::expire()
 {
     if (m_done)
         return;
     m_timedOut = true;
-    if (m_reply)
-        m_reply->abort(); // finished() follows with OperationCanceledError
+    // A late status line does not rescue an attempt that ran out of time.
+    finishWith(QStringLiteral("timeout"),
+               QStringLiteral("no complete response within %1 ms").arg(m_options.timeoutMs));
 }
 
-void WebhookAttempt::onFinished()
+void WebhookAttempt::finishWith(const QString &errorClass, const QString &reason)
+{
+    HttpResponse response;
+    response.errorClass = errorClass;
+    response.errorText = reason;
+    onResponse(response);
+}
+
+void WebhookAttempt::onResponse(const HttpResponse &response)
 {
     if (m_done)
         return;
     m_done = true;
-    onReadyRead();
+    if (m_connection) {
+        m_connection->disconnect(this);
+        // Back to the pool only after a complete answer that allows another request.
+        m_pool->release(m_connection, response.errorClass.isEmpty() && response.keepAlive);
+        m_connection = nullptr;
+    }
     Attempt &a = m_result.attempt;
     a.endedAt = QDateTime::currentDateTimeUtc();
-    a.durationMs = m_clock.elapsed();
-    a.httpStatus = m_reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-    a.responseHeaders = headersToJson(m_reply->rawHeaderPairs(), true);
-    m_result.retryAfter = m_reply->rawHeader("Retry-After");
-
-    const auto error = m_reply->error();
-    if (m_timedOut) {
-        // A late status line does not rescue an attempt that ran out of time.
-        a.errorClass = QStringLiteral("timeout");
-        a.errorText = QStringLiteral("no complete response within %1 ms").arg(m_options.timeoutMs);
+    a.durationMs = m_clock.isValid() ? m_clock.elapsed() : 0;
+    a.httpStatus = response.status;
+    a.responseBody = response.body;
+    m_result.bytesReceived = response.bytesReceived;
+    a.responseHeaders = headersToJson(response.headers, true);
+    for (const auto &[name, value] : response.headers) {
+        if (name.compare("retry-after", Qt::CaseInsensitive) == 0)
+            m_result.retryAfter = value;
+    }
+    if (!response.errorClass.isEmpty()) {
+        a.errorClass = response.errorClass;
+        a.errorText = response.errorText;
         a.httpStatus = 0;
-    } else if (a.httpStatus >= 200 && a.httpStatus < 300 && error == QNetworkReply::NoError) {
-        // delivered
-    } else if (a.httpStatus >= 300 && error != QNetworkReply::RemoteHostClosedError) {
+    } else if (a.httpStatus >= 300) {
         a.errorClass = QStringLiteral("http_%1xx").arg(a.httpStatus / 100);
-        a.errorText = QStringLiteral("HTTP %1 %2")
-                          .arg(a.httpStatus)
-                          .arg(m_reply->attribute(QNetworkRequest::HttpReasonPhraseAttribute).toString());
+        a.errorText =
+            QStringLiteral("HTTP %1 %2").arg(a.httpStatus).arg(QString::fromLatin1(response.reasonPhrase));
         if (a.httpStatus < 400)
             a.errorText += QStringLiteral(" (redirects are not followed)");
-    } else if (error == QNetworkReply::ContentReSendError) {
-        // Qt wanted to send the request again (OneShotBody refused): the connection ended, or the answer did
-        // not parse as HTTP, before a status line and headers were complete. Qt 6.4 reports both the same way
-        // (QHttpNetworkConnectionChannel::handleUnexpectedEOF), so the text names both.
-        a.errorClass = QStringLiteral("reset");
-        a.errorText =
-            QStringLiteral("connection closed before a complete response: the receiver closed or reset "
-                           "it, or answered with something that is not HTTP (sent once, not re-sent)");
-        a.httpStatus = 0;
-    } else if (const QString qtText = m_reply->errorString();
-               qtText.startsWith(QLatin1String("Decompression failed"), Qt::CaseInsensitive)) {
-        a.errorClass = QStringLiteral("protocol");
-        QString detail = qtText.mid(qtText.indexOf(QLatin1Char(':')) + 1).trimmed();
-        if (detail.isEmpty()) // Qt 6.4 drops its own reason; the size it stopped at tells which one it was
-            detail =
-                m_result.bytesReceived >= kDecompressionThreshold
-                    ? QStringLiteral("the answer inflates past %1 MiB at more than 40 times its compressed "
-                                     "size (a decompression bomb); reading stopped there")
-                          .arg(kDecompressionThreshold / (1024 * 1024))
-                    : QStringLiteral("the compressed answer is corrupt or not in its declared encoding");
-        a.errorText = QStringLiteral("decompression failed: ") + detail;
-        a.httpStatus = 0;
-    } else {
-        a.errorClass = errorClassFor(error, false);
-        a.errorText = m_reply->errorString();
-        if (a.httpStatus == 0 && a.errorClass == QLatin1String("reset"))
-            a.errorText = QStringLiteral("connection closed before a complete response: ") + a.errorText;
-        if (a.httpStatus > 0 && a.errorClass == QLatin1String("reset"))
-            a.errorText = QStringLiteral("connection reset mid-response (HTTP %1 started): %2")
-                              .arg(a.httpStatus)
-                              .arg(a.errorText);
-        a.httpStatus = 0;
     }
-    m_reply->deleteLater();
-    m_reply = nullptr;
     Q_EMIT finished(m_result);
     deleteLater();
 }

@@ -3,13 +3,15 @@
 #include "domain.h"
 
 #include <QElapsedTimer>
+#include <QHostAddress>
 #include <QObject>
 #include <QPointer>
 
-class QNetworkAccessManager;
-class QNetworkReply;
-
 namespace sd {
+
+class HttpConnection;
+class HttpConnectionPool;
+struct HttpResponse;
 
 struct AttemptResult
 {
@@ -18,9 +20,10 @@ struct AttemptResult
     qint64 bytesReceived = 0; // whole response body size, including what was dropped
 };
 
-// One POST as a job: start() sends the stored bytes with the Standard Webhooks headers, keeps at most
-// `maxBody` bytes of the answer, records a timeout when expire() is called, then emits finished() once and
-// deletes itself later.
+// One POST as a job: start() sends the stored bytes with the Standard Webhooks headers over a connection from
+// the pool (our own HTTP/1.1 client: exactly one request on the wire per attempt), keeps at most `maxBody`
+// bytes of the answer, records a timeout when expire() is called, then emits finished() once and deletes
+// itself later.
 class WebhookAttempt final : public QObject
 {
     Q_OBJECT
@@ -34,11 +37,14 @@ public:
         QByteArray userAgent;
     };
 
-    WebhookAttempt(QNetworkAccessManager *nam, Message message, Subscriber subscriber, int attemptNumber,
+    WebhookAttempt(HttpConnectionPool *pool, Message message, Subscriber subscriber, int attemptNumber,
                    AttemptTrigger trigger, Options options, QObject *parent = nullptr);
     ~WebhookAttempt() override;
 
-    void start();
+    // Connects to `checked`, the addresses the target policy accepted (nothing is resolved again, so DNS
+    // rebinding cannot slip past the check). Without them a literal address is used as it is and a name is
+    // looked up here.
+    void start(const QList<QHostAddress> &checked = {});
     void cancel(); // aborts without emitting finished()
     // Records the attempt as not sent (nothing goes on the wire), e.g. errorClass "policy" for a refused
     // target; finished() follows from the event loop, never from inside this call.
@@ -52,15 +58,16 @@ Q_SIGNALS:
     void finished(const sd::AttemptResult &result);
 
 private:
-    void onReadyRead();
-    void onFinished();
+    void send(const QList<QHostAddress> &addresses);
+    void onResponse(const HttpResponse &response);
+    void finishWith(const QString &errorClass, const QString &reason);
 
-    QNetworkAccessManager *m_nam;
+    HttpConnectionPool *m_pool;
     Message m_message;
     Subscriber m_subscriber;
     Options m_options;
     AttemptResult m_result;
-    QPointer<QNetworkReply> m_reply;
+    QPointer<HttpConnection> m_connection;
     QElapsedTimer m_clock;
     bool m_timedOut = false;
     bool m_done = false;
@@ -68,9 +75,6 @@ private:
 
 // {"name":"value",...} for the attempt record; names lower-cased when asked, repeated names kept once.
 QByteArray headersToJson(const QList<QPair<QByteArray, QByteArray>> &headers, bool lowerCaseNames);
-
-// Names a transport failure: dns, refused, reset, tls, timeout, unreachable, protocol; with readable text.
-QString errorClassFor(int networkError, bool timedOut);
 
 } // namespace sd
 

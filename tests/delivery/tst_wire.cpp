@@ -121,20 +121,20 @@ private Q_SLOTS:
             << mode(HttpReceiver::Mode::ResetAfterRequest) << "reset" << closed << false;
         QTest::newRow("close without response")
             << mode(HttpReceiver::Mode::CloseWithoutResponse) << "reset" << closed << false;
-        // Qt 6.4 cannot tell an answer that is not HTTP from a closed connection (both end in
-        // handleUnexpectedEOF), so the reason names both.
-        const QString notHttp = QStringLiteral("or answered with something that is not HTTP");
+        // An answer that is not HTTP is a protocol error whose reason quotes what came (Qt 6.4's client
+        // reported it as a closed connection; our own parser tells them apart).
+        const QString badStatus = QStringLiteral("invalid status line \"HTTP/1.1 abc Broken\"");
         QTest::newRow("invalid status line")
-            << raw("HTTP/1.1 abc Broken\r\nContent-Length: 0\r\n\r\n") << "reset" << notHttp << false;
+            << raw("HTTP/1.1 abc Broken\r\nContent-Length: 0\r\n\r\n") << "protocol" << badStatus << false;
         QTest::newRow("garbage instead of HTTP")
-            << raw("SSH-2.0-OpenSSH_9.2\r\n") << "reset" << notHttp << false;
+            << raw("SSH-2.0-OpenSSH_9.2\r\n") << "protocol"
+            << "the answer is not HTTP: it starts with \"SSH-2.0-OpenSSH_9.2\\r\\n\"" << false;
         QTest::newRow("truncated in the headers")
             << raw("HTTP/1.1 200 OK\r\nContent-Type: text/pl") << "reset" << closed << false;
         QTest::newRow("truncated in the body")
             << raw("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nonly this") << "reset"
             << "connection reset mid-response (HTTP 200 started)" << false;
-        // Qt answers a Basic challenge by sending again when it has credentials; it has none, so the 401 is
-        // the result (and a body that cannot be rewound does not turn it into an error).
+        // A Basic challenge is the result: nothing is sent again in answer to it.
         HttpReceiver::Script challenge;
         challenge.status = 401;
         challenge.reason = "Unauthorized";
@@ -143,13 +143,16 @@ private Q_SLOTS:
                                                     << "HTTP 401 Unauthorized" << false;
         QTest::newRow("reset mid-response") << mode(HttpReceiver::Mode::ResetMidResponse) << "reset"
                                             << "connection reset mid-response (HTTP 200 started)" << false;
-        // The same over HTTPS (QSslSocket underneath Qt's HTTP client).
+        // The same over HTTPS (QSslSocket underneath our HTTP client).
         QTest::newRow("https: reset after reading the request")
             << mode(HttpReceiver::Mode::ResetAfterRequest) << "reset" << closed << true;
         QTest::newRow("https: close without response")
             << mode(HttpReceiver::Mode::CloseWithoutResponse) << "reset" << closed << true;
         QTest::newRow("https: invalid status line")
-            << raw("HTTP/1.1 abc Broken\r\nContent-Length: 0\r\n\r\n") << "reset" << notHttp << true;
+            << raw("HTTP/1.1 abc Broken\r\nContent-Length: 0\r\n\r\n") << "protocol" << badStatus << true;
+        QTest::newRow("https: garbage instead of HTTP")
+            << raw("\x16\x03\x01garbage") << "protocol"
+            << "the answer is not HTTP: it starts with \"\\x16\\x03\\x01" << true;
     }
     // The invariant: every POST a receiver saw is an attempt on the record, whatever the receiver did wrong.
     void failureModes()
