@@ -1,11 +1,13 @@
 #include "incidentsview.h"
 
 #include "endpointurl.h"
+#include "fanoutprogress.h"
 #include "incidentdialog.h"
 #include "incidentsmodel.h"
 #include "postmortemdialog.h"
 #include "serviceworker.h"
 #include "session.h"
+#include "statusbarwidgets.h"
 #include "timeformat.h"
 #include "values.h"
 
@@ -18,6 +20,7 @@
 #include <QJsonDocument>
 #include <QMessageBox>
 #include <QPlainTextEdit>
+#include <QScrollBar>
 #include <QSplitter>
 #include <QTableView>
 #include <QTextBrowser>
@@ -100,6 +103,38 @@ const Incident *IncidentsView::selected() const
     return m_model->incidentAt(m_table->currentIndex().row());
 }
 
+void IncidentsView::setFanoutProgress(FanoutProgressMonitor *monitor)
+{
+    m_fanout = monitor;
+    if (monitor)
+        connect(monitor, &FanoutProgressMonitor::updated, this, &IncidentsView::onFanoutUpdated);
+    showHistory();
+}
+
+QString IncidentsView::fanoutLine(const QString &eventId) const
+{
+    const FanoutSnapshot *s = m_fanout ? m_fanout->watchedEvent(eventId) : nullptr;
+    if (!s)
+        return {};
+    return tr("Webhooks: %1").arg(FanoutProgressLabel::progressText(*s));
+}
+
+void IncidentsView::onFanoutUpdated()
+{
+    const Incident *i = selected();
+    if (!i)
+        return;
+    QStringList lines;
+    for (const IncidentUpdate &u : i->updates)
+        lines << fanoutLine(u.id);
+    if (lines == m_fanoutShown)
+        return;
+    // Redrawn only when a figure moved, keeping the reader's scroll position.
+    const int scroll = m_history->verticalScrollBar()->value();
+    showHistory();
+    m_history->verticalScrollBar()->setValue(scroll);
+}
+
 void IncidentsView::selectIncident(const QString &id)
 {
     const int row = m_model->rowOf(id);
@@ -113,9 +148,18 @@ void IncidentsView::selectIncident(const QString &id)
 void IncidentsView::showHistory()
 {
     const Incident *i = selected();
+    m_fanoutShown.clear();
     if (!i) {
+        if (m_fanout)
+            m_fanout->setWatchedEvents({});
         m_history->clear();
         return;
+    }
+    if (m_fanout) {
+        QStringList ids;
+        for (const IncidentUpdate &u : i->updates)
+            ids << u.id;
+        m_fanout->setWatchedEvents(ids);
     }
     QString html =
         QStringLiteral("<h3>%1</h3><p>%2 · impact %3%4</p>")
@@ -130,6 +174,10 @@ void IncidentsView::showHistory()
                          u.actor.isEmpty() ? QString() : tr(" · by %1").arg(u.actor.toHtmlEscaped()),
                          u.deliverNotifications ? QString() : tr(" · not notified"),
                          u.body.toHtmlEscaped().replace(QLatin1Char('\n'), QStringLiteral("<br>")));
+        const QString progress = fanoutLine(u.id);
+        m_fanoutShown << progress;
+        if (!progress.isEmpty())
+            html += QStringLiteral("<small class=\"fanout\">%1</small><br>").arg(progress.toHtmlEscaped());
         for (const AffectedComponent &a : u.affectedComponents) {
             if (a.oldStatus == a.newStatus)
                 continue; // named in the update but not changed: no "Degraded → Degraded" row
@@ -154,6 +202,7 @@ void IncidentsView::createIncident()
     if (!components)
         return;
     IncidentDialog dialog(IncidentDialog::Mode::Create, *components, nullptr, this);
+    dialog.setPreviewSource(IncidentDialog::previewThrough(m_session.worker(), {}));
     if (dialog.exec() != QDialog::Accepted)
         return;
     createOnWorker(dialog.newIncident(), tr("New incident"));
@@ -166,6 +215,7 @@ void IncidentsView::scheduleMaintenance()
     if (!components)
         return;
     IncidentDialog dialog(IncidentDialog::Mode::Maintenance, *components, nullptr, this);
+    dialog.setPreviewSource(IncidentDialog::previewThrough(m_session.worker(), {}));
     if (dialog.exec() != QDialog::Accepted)
         return;
     createOnWorker(dialog.newIncident(), tr("Schedule maintenance"));
@@ -201,6 +251,7 @@ void IncidentsView::postUpdateWith(bool resolve)
     IncidentDialog dialog(IncidentDialog::Mode::Update, *components, &current, this);
     if (resolve)
         dialog.presetResolve();
+    dialog.setPreviewSource(IncidentDialog::previewThrough(m_session.worker(), current.id));
     if (dialog.exec() != QDialog::Accepted)
         return;
     const QString id = current.id;

@@ -11,6 +11,7 @@ namespace sd {
 
 class Session;
 class IncidentsModel;
+class FanoutProgressMonitor;
 struct Incident;
 struct NewIncident;
 
@@ -29,6 +30,9 @@ public:
     QSplitter *splitter() const { return m_splitter; }
     QTextBrowser *history() const { return m_history; }
     void reload(); // a failed read leaves the rows as they were and says so in statusMessage
+    // Each update in the timeline shows its webhooks' progress ("12,400 / 20,004 · 3 failed · ETA 6 s"):
+    // the incident's updates are where a responder looks to see whether the word got out.
+    void setFanoutProgress(FanoutProgressMonitor *monitor);
 
     void createIncident();
     void scheduleMaintenance();
@@ -45,6 +49,8 @@ Q_SIGNALS:
 private:
     const Incident *selected() const;
     void showHistory();
+    void onFanoutUpdated();
+    QString fanoutLine(const QString &eventId) const;
     void selectIncident(const QString &id);
     void postUpdateWith(bool resolve);
     void createOnWorker(const NewIncident &input, const QString &title);
@@ -57,6 +63,8 @@ private:
     QTableView *m_table = nullptr;
     QTextBrowser *m_history = nullptr;
     QSplitter *m_splitter = nullptr;
+    FanoutProgressMonitor *m_fanout = nullptr; // the session's; outlives this view
+    QStringList m_fanoutShown;                 // the progress lines in the timeline now, to redraw on change
 };
 
 } // namespace sd

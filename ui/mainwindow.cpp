@@ -9,6 +9,7 @@
 #include "deliverycontroller.h"
 #include "emailsettingsservice.h"
 #include "endpointurl.h"
+#include "fanoutprogress.h"
 #include "incidentsmodel.h"
 #include "incidentsview.h"
 #include "noticesdialog.h"
@@ -53,6 +54,7 @@ MainWindow::MainWindow(std::unique_ptr<Session> session, QWidget *parent)
     , m_tabs(new QTabWidget(this))
     , m_pageStatus(new PageStatusIndicator(this))
     , m_progress(new DeliveryProgressLabel(this))
+    , m_fanout(new FanoutProgressLabel(this))
     , m_operator(new QLabel(this))
     , m_notices(new NoticesDock(this))
 {
@@ -63,6 +65,7 @@ MainWindow::MainWindow(std::unique_ptr<Session> session, QWidget *parent)
     setCentralWidget(m_tabs);
     // Permanent: temporary messages never hide the page status.
     statusBar()->addPermanentWidget(m_pageStatus);
+    statusBar()->addPermanentWidget(m_fanout);
     statusBar()->addPermanentWidget(m_progress);
     m_operator->setObjectName(QStringLiteral("operatorLabel"));
     statusBar()->addPermanentWidget(m_operator);
@@ -263,6 +266,16 @@ void MainWindow::buildViews()
     connect(&s, &Session::operatorChanged, m_operator, showOperator);
     connect(&s, &Session::remoteChanged, this, &MainWindow::onRemoteChange);
     connect(&s.delivery(), &DeliveryController::progress, m_progress, &DeliveryProgressLabel::setProgress);
+    // The current change's progress is read from the store (whichever process delivers it), off this thread,
+    // when anything that can move it happens; the monitor coalesces the requests.
+    auto *fanout = new FanoutProgressMonitor(s.path(), &s);
+    connect(fanout, &FanoutProgressMonitor::updated, m_fanout,
+            [this, fanout] { m_fanout->setFanouts(fanout->recent()); });
+    connect(&s.delivery(), &DeliveryController::progress, fanout, &FanoutProgressMonitor::requestRefresh);
+    connect(&s, &Session::messagesQueued, fanout, &FanoutProgressMonitor::requestRefresh);
+    connect(&s, &Session::dataChanged, fanout, &FanoutProgressMonitor::requestRefresh);
+    connect(&s, &Session::remoteChanged, fanout, &FanoutProgressMonitor::requestRefresh);
+    m_incidents->setFanoutProgress(fanout);
     connect(&s.delivery(), &DeliveryController::messagesChanged, this, [this] { m_statsDirty = true; });
     // A maintenance window opened or closed by the engine's clock: shown as any other desk's change.
     connect(&s.delivery(), &DeliveryController::maintenanceMoved, this,

@@ -20,6 +20,7 @@ class SubscribersView;
 class DeliveriesView;
 class PageStatusIndicator;
 class DeliveryProgressLabel;
+class FanoutProgressLabel;
 class NoticesDock;
 
 // The operator console's frame: menus, toolbar, the four views in tabs and a status bar that always
@@ -42,6 +43,7 @@ public:
     QTabWidget *tabs() const { return m_tabs; }
     PageStatusIndicator *pageStatus() const { return m_pageStatus; }
     DeliveryProgressLabel *deliveryProgress() const { return m_progress; }
+    FanoutProgressLabel *fanoutProgress() const { return m_fanout; }
 
     // Asks whether to create the sample page when the database is empty (first run).
     void offerSampleIfEmpty();
@@ -82,8 +84,9 @@ private:
     SubscribersView *m_subscribers = nullptr;
     DeliveriesView *m_deliveries = nullptr;
     PageStatusIndicator *m_pageStatus = nullptr;
-    DeliveryProgressLabel *m_progress = nullptr;
-    QLabel *m_operator = nullptr; // who this console's changes are recorded under
+    DeliveryProgressLabel *m_progress = nullptr; // lifetime totals
+    FanoutProgressLabel *m_fanout = nullptr;     // the current change
+    QLabel *m_operator = nullptr;                // who this console's changes are recorded under
     QMenu *m_recentMenu = nullptr;
     QMenu *m_editMenu = nullptr;
     NoticesDock *m_notices = nullptr; // what needs an operator; reads the open session's notices
