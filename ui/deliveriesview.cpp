@@ -13,6 +13,7 @@
 #include "timeformat.h"
 #include "values.h"
 
+#include <QAction>
 #include <QApplication>
 #include <QClipboard>
 #include <QComboBox>
@@ -114,6 +115,12 @@ DeliveriesView::DeliveriesView(Session &session, QWidget *parent)
     bar->addAction(tr("Copy as curl"), this, &DeliveriesView::copyAsCurl);
     bar->addSeparator();
     bar->addAction(tr("Export report…"), this, &DeliveriesView::exportReport);
+    // The same actions on the rows themselves (right click).
+    for (QAction *action : bar->actions()) {
+        if (!action->isSeparator() && action->text() != tr("Export report…"))
+            m_table->addAction(action);
+    }
+    m_table->setContextMenuPolicy(Qt::ActionsContextMenu);
 
     m_table->setObjectName(QStringLiteral("deliveriesTable"));
     // No proxy: a header click calls DeliveriesModel::sort, which orders the database query.
