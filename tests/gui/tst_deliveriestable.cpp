@@ -472,6 +472,33 @@ private Q_SLOTS:
                            "'failed')"),
                        {b.id}),
                  ofB);
+
+        // The console's dialog end to end: choose, see the count, Recover…, confirm with that count.
+        db.store().db().run(QStringLiteral("UPDATE subscribers SET state = 'active' WHERE id = ?"), {b.id});
+        QString error;
+        auto session = Session::open(db.path(), &error);
+        QVERIFY2(session, qPrintable(error));
+        RecoverDialog dialog(*session, b.id);
+        dialog.since()->setDateTime(base.toLocalTime());
+        QTRY_COMPARE_WITH_TIMEOUT(dialog.count(), ofB, 5000);
+        QSignalSpy recovered(&dialog, &RecoverDialog::recovered);
+        auto *button = dialog.findChild<QPushButton *>(QStringLiteral("recoverButton"));
+        QVERIFY(button && button->isEnabled());
+        button->click();
+        QMessageBox *box = nullptr;
+        QTRY_VERIFY((box = dialog.findChild<QMessageBox *>(QStringLiteral("recoverConfirm"))));
+        QVERIFY2(box->text().startsWith(
+                     QStringLiteral("Recover %1 held or failed deliveries to http://127.0.0.1:1/b")
+                         .arg(QLocale().toString(ofB))),
+                 qPrintable(box->text()));
+        box->button(QMessageBox::Yes)->click();
+        QTRY_COMPARE_WITH_TIMEOUT(recovered.count(), 1, 5000);
+        QCOMPARE(recovered.first().first().toInt(), ofB);
+        QCOMPARE(count(QStringLiteral(
+                           "SELECT count(*) FROM messages WHERE subscriber_id = ? AND state IN ('held', "
+                           "'failed')"),
+                       {b.id}),
+                 0);
     }
 };
 
