@@ -80,6 +80,7 @@ FanoutProgressLabel::FanoutProgressLabel(QWidget *parent)
     layout->setContentsMargins(4, 0, 4, 0);
     layout->addWidget(m_text);
     m_text->setTextFormat(Qt::PlainText);
+    hide(); // until a change has fanned out
 }
 
 QString FanoutProgressLabel::etaText(qint64 ms)
@@ -87,9 +88,10 @@ QString FanoutProgressLabel::etaText(qint64 ms)
     const qint64 s = (ms + 999) / 1000;
     if (s < 60)
         return tr("ETA %1 s").arg(s);
-    if (s < 3600)
-        return tr("ETA %1 min").arg((s + 59) / 60);
-    return tr("ETA %1 h %2 min").arg(s / 3600).arg((s % 3600 + 59) / 60);
+    const qint64 minutes = (s + 59) / 60;
+    if (minutes < 60)
+        return tr("ETA %1 min").arg(minutes);
+    return tr("ETA %1 h %2 min").arg(minutes / 60).arg(minutes % 60);
 }
 
 QString FanoutProgressLabel::progressText(const FanoutSnapshot &s)

@@ -167,6 +167,23 @@ private Q_SLOTS:
         QCoreApplication::setApplicationName(QStringLiteral("tst_fanoutprogress"));
     }
 
+    void etaText_data()
+    {
+        QTest::addColumn<qint64>("ms");
+        QTest::addColumn<QString>("text");
+        QTest::newRow("seconds, rounded up") << qint64(5200) << QStringLiteral("ETA 6 s");
+        QTest::newRow("a minute") << qint64(59001) << QStringLiteral("ETA 1 min");
+        QTest::newRow("minutes") << qint64(150000) << QStringLiteral("ETA 3 min");
+        QTest::newRow("just under an hour") << qint64(3599000) << QStringLiteral("ETA 1 h 0 min");
+        QTest::newRow("hours") << qint64(5400000) << QStringLiteral("ETA 1 h 30 min");
+    }
+    void etaText()
+    {
+        QFETCH(qint64, ms);
+        QFETCH(QString, text);
+        QCOMPARE(FanoutProgressLabel::etaText(ms), text);
+    }
+
     void statusBarCountsAddUpAtEachUpdate()
     {
         Fixture f;
