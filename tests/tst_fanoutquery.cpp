@@ -190,6 +190,26 @@ private Q_SLOTS:
         QCOMPARE(e.etaMs(remaining), eta);
     }
 
+    // A burst of requests (every progress signal, every queued change) costs one or two reads, not one each.
+    void requestsAreCoalesced()
+    {
+        Fixture page(1);
+        page.change(page.api, ComponentStatus::MajorOutage);
+        page.db.reopen();
+        FanoutProgressMonitor monitor(page.db.path());
+        monitor.setPollIntervals(600000, 600000); // only the requests below start reads
+        QSignalSpy updated(&monitor, &FanoutProgressMonitor::updated);
+        QVERIFY(updated.wait(5000)); // the first read, on construction
+        updated.clear();
+        for (int i = 0; i < 100; ++i)
+            monitor.requestRefresh();
+        QVERIFY(updated.wait(5000));
+        QTest::qWait(3 * FanoutProgressMonitor::kMinIntervalMs);
+        QVERIFY2(updated.count() <= 2, qPrintable(QString::number(updated.count())));
+        QCOMPARE(monitor.recent().size(), 1);
+        QCOMPARE(monitor.recent().at(0).fanout.total(), 1);
+    }
+
     // A fan-out queued by another process (the command line, as `serve` or a second console would) shows in
     // the monitor, which reads the store on its own thread.
     void monitorSeesAnotherProcessesFanout()
