@@ -37,8 +37,13 @@ ShortcutsDialog::ShortcutsDialog(QWidget *window, QWidget *parent)
     }
     std::sort(rows.begin(), rows.end(), [](const Row &x, const Row &y) { return x.what < y.what; });
     // Keys that belong to a table or an editor rather than to an action.
-    rows.push_back({QKeySequence(Qt::Key_F2).toString(QKeySequence::NativeText),
-                    tr("Components: edit the current row's status")});
+    const auto key = [](QKeyCombination k) { return QKeySequence(k).toString(QKeySequence::NativeText); };
+    rows.push_back({key(Qt::Key_F2), tr("Components: edit the current row's status")});
+    // The Deliveries table's End and Home read the database query's last or first rows, not the loaded ones.
+    rows.push_back({key(Qt::Key_End) + tr(" or ") + key(Qt::CTRL | Qt::Key_End),
+                    tr("Deliveries: jump to the last rows of the filter (the last one selected)")});
+    rows.push_back({key(Qt::Key_Home) + tr(" or ") + key(Qt::CTRL | Qt::Key_Home),
+                    tr("Deliveries: back to the first rows")});
     rows.push_back(
         {tr("Up, Down, Home, End, a letter"), tr("Status editor: browse statuses (nothing is sent)")});
     rows.push_back(

@@ -128,6 +128,24 @@ private Q_SLOTS:
         QVERIFY(withShortcut >= 10);
         QVERIFY(listed.contains(QKeySequence(QKeySequence::Undo).toString(QKeySequence::NativeText)));
         QVERIFY(listed.contains(QStringLiteral("F2")));
+        // The keys the tables handle without an action are listed too (issue 13 item 5): the Deliveries
+        // table's End/Ctrl+End and Home/Ctrl+Home, and F5 (View → Refresh) reloads it.
+        QStringList does;
+        for (int r = 0; r < dialog.table()->rowCount(); ++r)
+            does << dialog.table()->item(r, 0)->text() + QStringLiteral(" = ") +
+                        dialog.table()->item(r, 1)->text();
+        const QString all = does.join(QLatin1Char('\n'));
+        QVERIFY2(all.contains(
+                     QRegularExpression(QStringLiteral("^End or Ctrl\\+End = Deliveries: jump to the last"),
+                                        QRegularExpression::MultilineOption)),
+                 qPrintable(all));
+        QVERIFY2(all.contains(QRegularExpression(
+                     QStringLiteral("^Home or Ctrl\\+Home = Deliveries: back to the first"),
+                     QRegularExpression::MultilineOption)),
+                 qPrintable(all));
+        QVERIFY2(all.contains(QRegularExpression(QStringLiteral("^F5 = Refresh$"),
+                                                 QRegularExpression::MultilineOption)),
+                 qPrintable(all));
     }
 };
 
