@@ -29,7 +29,8 @@ Needs nginx-light, curl, openssl and node (scripts/install-deps.sh installs them
 import argparse, json, os, statistics, resource, shutil, socket, sqlite3, subprocess, sys, tempfile, time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-CLI = os.path.join(ROOT, "build", "app", "cli", "statusdesk-cli")
+# STATUSDESK_BENCH_CLI: another build (e.g. a copy from before a change) for alternating before/after runs.
+CLI = os.environ.get("STATUSDESK_BENCH_CLI") or os.path.join(ROOT, "build", "app", "cli", "statusdesk-cli")
 QNAM_FLOOR = os.path.join(ROOT, "build", "bench", "qnam", "qnam_floor")
 PORT = 18931
 TLS_PORTS = {"h1": 18932, "h2": 18933}  # nginx over TLS: HTTP/1.1 only, and HTTP/2 (ALPN h2)
