@@ -7,8 +7,8 @@ HttpConnectionPool::HttpConnectionPool(QObject *parent, int idleMs)
     , m_idleMs(idleMs)
     , m_sweep(this)
 {
-    // A coarse sweep is enough: an idle connection lives between idleMs and 1.25 x idleMs.
-    m_sweep.setInterval(std::max(idleMs / 4, 10));
+    // A coarse sweep is enough: an idle connection lives between idleMs and 1.125 x idleMs.
+    m_sweep.setInterval(std::max(idleMs / 8, 10));
     connect(&m_sweep, &QTimer::timeout, this, &HttpConnectionPool::sweep);
 }
 

@@ -17,7 +17,9 @@ class HttpConnectionPool final : public QObject
     Q_DISABLE_COPY_MOVE(HttpConnectionPool)
 
 public:
-    explicit HttpConnectionPool(QObject *parent = nullptr, int idleMs = 30'000);
+    // 4 s idle: below the 5 s keep-alive timeout of Node.js servers (a common receiver), so the pool
+    // usually closes first rather than racing the receiver's close with a request (a recorded reset).
+    explicit HttpConnectionPool(QObject *parent = nullptr, int idleMs = 4'000);
     ~HttpConnectionPool() override;
 
     // An idle connection to `origin`, or a new one that will connect to `addresses` (already checked by the
