@@ -1,6 +1,10 @@
 // Our HTTP/1.1 client for webhooks (issue 11): response framing, decoding, limits and the keep-alive pool,
 // against a raw loopback server that counts the connections it accepts and the requests it reads.
 #include "httpconnectionpool.h"
+#include "httpreceiver.h"
+#include "testsupport.h"
+#include "trustedcas.h"
+#include "webhookattempt.h"
 
 #include <QPointer>
 #include <QSignalSpy>
@@ -137,6 +141,22 @@ QByteArray gzip(const QByteArray &plain)
     return out;
 }
 
+// One webhook through WebhookAttempt, connecting to `checked` (what the engine's target policy accepted).
+Attempt attemptTo(HttpConnectionPool &pool, const QString &endpoint, const QList<QHostAddress> &checked)
+{
+    Message m;
+    m.id = QStringLiteral("msg_checked");
+    m.body = "{}";
+    Subscriber s;
+    s.endpoint = endpoint;
+    auto *attempt = new WebhookAttempt(&pool, m, s, 1, AttemptTrigger::Automatic, {5000, 20000, "test"});
+    QSignalSpy done(attempt, &WebhookAttempt::finished);
+    attempt->start(checked);
+    if (!done.wait(10'000))
+        qFatal("no result within 10 s");
+    return done.first().first().value<AttemptResult>().attempt;
+}
+
 QByteArray withLength(const QByteArray &head, const QByteArray &body)
 {
     return head + "Content-Length: " + QByteArray::number(body.size()) + "\r\n\r\n" + body;
@@ -173,6 +193,10 @@ private Q_SLOTS:
         QTest::newRow("gzip") << withLength(ok + "Content-Encoding: gzip\r\n", gzip("accepted")) << 20000
                               << ""
                               << "" << 200 << QByteArray("accepted") << qint64(8) << true;
+        QTest::newRow("deflate (raw, no zlib header)")
+            << withLength(ok + "Content-Encoding: deflate\r\n", qCompress("accepted").mid(6).chopped(4))
+            << 20000 << ""
+            << "" << 200 << QByteArray("accepted") << qint64(8) << true;
         QTest::newRow("deflate (zlib)")
             << withLength(ok + "Content-Encoding: deflate\r\n", qCompress("accepted").mid(4)) << 20000 << ""
             << "" << 200 << QByteArray("accepted") << qint64(8) << true;
@@ -366,6 +390,44 @@ private Q_SLOTS:
         QCOMPARE(pool.idleCount(), 1);
         QTRY_COMPARE(pool.idleCount(), 0);
         QTRY_COMPARE(server.disconnects, 1);
+    }
+
+    // The engine resolved and checked the name; the attempt connects to that address and never looks the
+    // name up again (a rebinding DNS answer cannot reach it). This name does not resolve at all.
+    void connectsToTheCheckedAddressWithoutALookup()
+    {
+        test::HttpReceiver receiver;
+        QVERIFY(receiver.start());
+        const QString endpoint =
+            receiver.url().replace(QStringLiteral("127.0.0.1"), QStringLiteral("statusdesk-rebind.invalid"));
+        HttpConnectionPool pool;
+        const Attempt a = attemptTo(pool, endpoint, {QHostAddress(QHostAddress::LocalHost)});
+        QVERIFY2(a.errorClass.isEmpty(), qPrintable(a.errorClass + QLatin1String(": ") + a.errorText));
+        QCOMPARE(a.httpStatus, 200);
+        QCOMPARE(receiver.requests().size(), 1);
+        QCOMPARE(receiver.requests().first().headers.value("host"), QUrl(endpoint).authority().toLatin1());
+    }
+
+    // Over TLS the certificate is checked against the endpoint's host name (also the SNI), not against the
+    // address connected to: the receiver's certificate names 127.0.0.1 only.
+    void tlsVerifiesTheHostNameNotTheAddress()
+    {
+        test::HttpReceiver receiver;
+        receiver.enableTls(test::fixture(QStringLiteral("selfsigned.crt")),
+                           test::fixture(QStringLiteral("selfsigned.key")));
+        QVERIFY(receiver.start());
+        trustedcas::trustInThisProcess(
+            trustedcas::load(test::fixturePath(QStringLiteral("selfsigned.crt"))).value());
+        HttpConnectionPool pool;
+        const QList<QHostAddress> loopback{QHostAddress(QHostAddress::LocalHost)};
+        const Attempt byAddress = attemptTo(pool, receiver.url(), loopback);
+        QVERIFY2(byAddress.errorClass.isEmpty(), qPrintable(byAddress.errorText));
+        const Attempt byName = attemptTo(
+            pool, receiver.url().replace(QStringLiteral("127.0.0.1"), QStringLiteral("localhost")), loopback);
+        QCOMPARE(byName.errorClass, QStringLiteral("tls"));
+        QVERIFY2(byName.errorText.startsWith(QLatin1String("TLS handshake failed: ")),
+                 qPrintable(byName.errorText));
+        QCOMPARE(receiver.requests().size(), 1);
     }
 
     void ipv6()
