@@ -56,6 +56,23 @@ QString headerLines(const QByteArray &json)
     return out;
 }
 
+// The model's reads run on the console's worker thread, on its own connection; answers come back here.
+DeliveriesModel::Reader workerReader(ServiceWorker &worker)
+{
+    return [&worker](std::function<void(Store &)> job, QObject *context, std::function<void(bool)> done) {
+        worker.run<Ok>(
+            [job = std::move(job)](ServiceWorker::Services &services) -> Result<Ok> {
+                try {
+                    job(services.store);
+                    return Ok{};
+                } catch (const StoreError &e) {
+                    return Error{e.message()};
+                }
+            },
+            context, [done = std::move(done)](const Result<Ok> &result) { done(result.ok()); });
+    };
+}
+
 QString pre(const QString &text)
 {
     return QStringLiteral("<pre style=\"background:#f4f4f4;padding:4px\">%1</pre>").arg(text.toHtmlEscaped());
@@ -66,7 +83,7 @@ QString pre(const QString &text)
 DeliveriesView::DeliveriesView(Session &session, QWidget *parent)
     : QWidget(parent)
     , m_session(session)
-    , m_model(new DeliveriesModel(session.liveStore(), this))
+    , m_model(new DeliveriesModel(workerReader(session.worker()), this))
     , m_count(new QLabel(this))
     , m_countDelay(new QTimer(this))
     , m_state(new QComboBox(this))
@@ -182,6 +199,8 @@ DeliveriesView::DeliveriesView(Session &session, QWidget *parent)
     });
     // A reset (filter, sort, jump, refresh) keeps the selection by id when the rows are still shown.
     connect(m_model, &QAbstractItemModel::modelAboutToBeReset, this, [this] {
+        if (m_model->rowCount() == 0)
+            return; // a second reset before the first one's rows came: keep what the first one kept
         m_keepSelected = selectedIds();
         const QString current = m_model->idsInRows({m_table->currentIndex().row()}).value(0);
         if (!current.isEmpty()) {
@@ -189,13 +208,15 @@ DeliveriesView::DeliveriesView(Session &session, QWidget *parent)
             m_keepSelected.prepend(current);
         }
     });
-    connect(m_model, &DeliveriesModel::reloaded, this, &DeliveriesView::restoreSelection);
+    connect(m_model, &DeliveriesModel::reloaded, this, &DeliveriesView::afterReload);
     connect(m_model, &DeliveriesModel::reloaded, this, &DeliveriesView::scheduleCount);
-    // Scrolling up in the tail window reads the rows before it.
+    // Scrolling up in the tail window reads the rows before it; the view stays on the row it showed.
     connect(m_table->verticalScrollBar(), &QScrollBar::valueChanged, this, [this](int value) {
-        if (value != m_table->verticalScrollBar()->minimum() || !m_model->canFetchOlder())
-            return;
-        if (const int added = m_model->fetchOlder(); added > 0)
+        if (value == m_table->verticalScrollBar()->minimum() && m_model->canFetchOlder())
+            m_model->fetchOlder();
+    });
+    connect(m_model, &DeliveriesModel::olderRowsInserted, this, [this](int added) {
+        if (added > 0)
             m_table->scrollTo(m_model->index(added, 0), QAbstractItemView::PositionAtTop);
     });
 
@@ -227,27 +248,43 @@ bool DeliveriesView::eventFilter(QObject *watched, QEvent *event)
 
 void DeliveriesView::jumpToEnd()
 {
-    // The view's own End would stop at the last loaded row; the tail window is the query's real end.
-    if (m_model->showsTail() || m_model->canFetchMore({}))
+    // The view's own End would stop at the last loaded row; the tail window is the query's real end. Its
+    // rows arrive from the worker: the last one becomes current then (afterReload).
+    if (!m_model->isComplete()) {
+        m_jump = Jump::ToEnd;
         m_model->jumpToEnd();
-    const int last = m_model->rowCount() - 1;
-    if (last < 0)
         return;
-    const int column = std::max(0, m_table->currentIndex().column());
-    m_table->selectionModel()->setCurrentIndex(
-        m_model->index(last, column), QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
-    m_table->scrollToBottom();
+    }
+    m_jump = Jump::None;
+    selectEdge(Jump::ToEnd);
 }
 
 void DeliveriesView::jumpToStart()
 {
+    m_jump = Jump::ToStart;
     m_model->reload();
-    if (m_model->rowCount() == 0)
+}
+
+void DeliveriesView::selectEdge(Jump edge)
+{
+    const int row = edge == Jump::ToEnd ? m_model->rowCount() - 1 : 0;
+    if (row < 0 || row >= m_model->rowCount())
         return;
     const int column = std::max(0, m_table->currentIndex().column());
     m_table->selectionModel()->setCurrentIndex(
-        m_model->index(0, column), QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
-    m_table->scrollToTop();
+        m_model->index(row, column), QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+    if (edge == Jump::ToEnd)
+        m_table->scrollToBottom();
+    else
+        m_table->scrollToTop();
+}
+
+void DeliveriesView::afterReload()
+{
+    restoreSelection();
+    // A jump asked for before these rows were read lands on them now.
+    if (const Jump jump = std::exchange(m_jump, Jump::None); jump != Jump::None)
+        selectEdge(jump);
 }
 
 void DeliveriesView::restoreSelection()
@@ -334,6 +371,7 @@ MessageFilter DeliveriesView::currentFilter() const
 void DeliveriesView::applyFilter()
 {
     m_filterDelay->stop();
+    m_jump = Jump::None; // a jump asked for under the old filter does not carry over
     m_model->setFilter(currentFilter());
     countNow();
 }

@@ -41,7 +41,8 @@ public:
     void recoverDeliveries(); // Svix's Recover: an endpoint's held and failed deliveries since a time
     void copyAsCurl();
     void exportReport();
-    // End/Ctrl+End: the query's last rows, the last one current; Home/Ctrl+Home: back to the first.
+    // End/Ctrl+End: the query's last rows, the last one current; Home/Ctrl+Home: back to the first. The rows
+    // are read on the worker: the jump lands when they arrive.
     void jumpToEnd();
     void jumpToStart();
     QString detailId() const { return m_detailId; }
@@ -53,7 +54,15 @@ Q_SIGNALS:
     void statusMessage(const QString &text);
 
 private:
+    enum class Jump
+    {
+        None,
+        ToStart,
+        ToEnd
+    };
     void applyFilter();
+    void afterReload();
+    void selectEdge(Jump edge);
     void showDetail();
     void clearDetail();
     void resend(const QStringList &ids);
@@ -69,6 +78,7 @@ private:
     bool m_counting = false;
     bool m_countAgain = false;
     QStringList m_keepSelected; // ids selected before a reset, selected again after it
+    Jump m_jump = Jump::None;   // a jump waiting for its window's first page
     QComboBox *m_state = nullptr;
     QComboBox *m_kind = nullptr;
     QLineEdit *m_endpoint = nullptr;

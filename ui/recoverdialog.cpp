@@ -14,6 +14,9 @@
 #include <QLocale>
 #include <QMessageBox>
 #include <QPushButton>
+#include <QSignalBlocker>
+#include <utility>
+#include <vector>
 
 namespace sd {
 
@@ -29,13 +32,6 @@ RecoverDialog::RecoverDialog(Session &session, const QString &subscriberId, QWid
     m_endpoint->setObjectName(QStringLiteral("recoverEndpoint"));
     m_since->setObjectName(QStringLiteral("recoverSince"));
     m_count->setObjectName(QStringLiteral("recoverCount"));
-    try {
-        for (const Subscriber &s : session.liveStore().subscribers.list(SubscriberState::Active))
-            m_endpoint->addItem(endpointurl::redacted(s.endpoint), s.id);
-    } catch (const StoreError &e) {
-        m_count->setText(e.message());
-    }
-    m_endpoint->setCurrentIndex(std::max(0, m_endpoint->findData(subscriberId)));
     m_since->setCalendarPopup(true);
     m_since->setTimeSpec(Qt::LocalTime);
     m_since->setDisplayFormat(QStringLiteral("yyyy-MM-dd HH:mm:ss t"));
@@ -59,13 +55,47 @@ RecoverDialog::RecoverDialog(Session &session, const QString &subscriberId, QWid
 
     connect(m_endpoint, &QComboBox::currentIndexChanged, this, &RecoverDialog::recount);
     connect(m_since, &QDateTimeEdit::dateTimeChanged, this, &RecoverDialog::recount);
-    recount();
+    loadEndpoints(subscriberId);
+}
+
+void RecoverDialog::loadEndpoints(const QString &subscriberId)
+{
+    // The active subscribers are read on the worker thread (there may be 100,000); the dialog shows
+    // "Loading…" until they are in, then counts for the chosen one.
+    m_count->setText(tr("Loading endpoints…"));
+    using Choices = std::vector<std::pair<QString, QString>>; // redacted endpoint, subscriber id
+    m_session.worker().run<Choices>(
+        [](ServiceWorker::Services &services) -> Result<Choices> {
+            try {
+                Choices out;
+                for (const Subscriber &s : services.store.subscribers.list(SubscriberState::Active))
+                    out.emplace_back(endpointurl::redacted(s.endpoint), s.id);
+                return out;
+            } catch (const StoreError &e) {
+                return Error{e.message()};
+            }
+        },
+        this,
+        [this, subscriberId](const Result<Choices> &choices) {
+            if (!choices)
+                return m_count->setText(choices.error());
+            {
+                const QSignalBlocker quiet(m_endpoint); // one count, for the preselected endpoint
+                for (const auto &[endpoint, id] : choices.value())
+                    m_endpoint->addItem(endpoint, id);
+                m_endpoint->setCurrentIndex(std::max(0, m_endpoint->findData(subscriberId)));
+            }
+            m_loaded = true;
+            recount();
+        });
 }
 
 void RecoverDialog::recount()
 {
     m_known = -1;
     m_recover->setEnabled(false);
+    if (!m_loaded)
+        return; // the endpoints are still being read; they count when they arrive
     const QString id = m_endpoint->currentData().toString();
     if (id.isEmpty()) {
         m_count->setText(tr("No active endpoint."));

@@ -11,9 +11,9 @@ namespace sd {
 
 class Session;
 
-// Svix's Recover for one endpoint: choose the subscriber and a time, see how many of its held and failed
-// webhooks created since then the store has (counted on the worker thread), confirm, and they go back to
-// the queue (ResendService::recover, one guarded UPDATE).
+// Svix's Recover for one endpoint: choose the subscriber (the list read on the worker thread) and a time, see
+// how many of its held and failed webhooks created since then the store has (counted on the worker thread),
+// confirm, and they go back to the queue (ResendService::recover, one guarded UPDATE).
 class RecoverDialog final : public QDialog
 {
     Q_OBJECT
@@ -26,11 +26,13 @@ public:
     QDateTimeEdit *since() const { return m_since; }
     QLabel *countLabel() const { return m_count; }
     int count() const { return m_known; }
+    bool endpointsLoaded() const { return m_loaded; }
 
 Q_SIGNALS:
     void recovered(int moved);
 
 private:
+    void loadEndpoints(const QString &subscriberId);
     void recount();
     void confirm();
 
@@ -39,8 +41,9 @@ private:
     QDateTimeEdit *m_since;
     QLabel *m_count;
     QPushButton *m_recover = nullptr;
-    int m_known = -1; // the latest count shown; -1 while counting
-    int m_asked = 0;  // counts in flight; only the last one's answer is shown
+    int m_known = -1;      // the latest count shown; -1 while counting
+    int m_asked = 0;       // counts in flight; only the last one's answer is shown
+    bool m_loaded = false; // the endpoint list has arrived from the worker
 };
 
 } // namespace sd

@@ -6,8 +6,8 @@
 #include "timeformat.h"
 #include "values.h"
 
-#include <QScopedValueRollback>
 #include <algorithm>
+#include <memory>
 
 namespace sd {
 namespace {
@@ -38,9 +38,9 @@ QString errorText(const Message &m)
 
 } // namespace
 
-DeliveriesModel::DeliveriesModel(Store &store, QObject *parent)
+DeliveriesModel::DeliveriesModel(Reader reader, QObject *parent)
     : QAbstractTableModel(parent)
-    , m_store(store)
+    , m_reader(std::move(reader))
 {
     // At most ten model updates a second, however fast the engine reports.
     m_coalesce.setInterval(100);
@@ -52,6 +52,52 @@ DeliveriesModel::DeliveriesModel(Store &store, QObject *parent)
     m_newRowsProbe.setSingleShot(true);
     connect(&m_newRowsProbe, &QTimer::timeout, this, &DeliveriesModel::noteNewMessages);
     reload();
+}
+
+DeliveriesModel::DeliveriesModel(Store &store, QObject *parent)
+    : DeliveriesModel(
+          [&store](const std::function<void(Store &)> &job, QObject *,
+                   const std::function<void(bool)> &done) {
+              bool ok = true;
+              try {
+                  job(store);
+              } catch (const StoreError &) {
+                  ok = false;
+              }
+              done(ok);
+          },
+          parent)
+{}
+
+void DeliveriesModel::read(ReadKind kind, std::function<void(Store &)> job, std::function<void(bool)> apply)
+{
+    m_busy = true;
+    const int generation = m_generation;
+    m_reader(
+        [observer = m_readObserver, kind, job = std::move(job)](Store &store) {
+            if (observer)
+                observer(kind);
+            job(store);
+        },
+        this,
+        [this, generation, apply = std::move(apply)](bool ok) {
+            if (generation != m_generation)
+                return; // the window was reset while this was read
+            // Still busy while the rows go in: views ask for more from inside the insert signals, and the
+            // next page's offset is only known once these are in.
+            apply(ok);
+            if (generation != m_generation)
+                return; // apply reset the window; its own read is in flight now
+            m_busy = false;
+            afterRead();
+        });
+}
+
+void DeliveriesModel::afterRead()
+{
+    // Changes that arrived while a read was in flight.
+    if ((!m_pending.isEmpty() || m_checkNew) && !m_coalesce.isActive())
+        m_coalesce.start();
 }
 
 void DeliveriesModel::setFilter(const MessageFilter &filter)
@@ -114,17 +160,20 @@ void DeliveriesModel::jumpToEnd()
 
 void DeliveriesModel::resetWindow(bool tail)
 {
+    ++m_generation; // whatever is still being read belongs to the old window
+    m_busy = false;
     beginResetModel();
     m_rows.clear();
     m_rowById.clear();
     // No fetching while the reset is being announced: views (and QAbstractItemModelTester) ask for more
-    // rows from their modelReset handlers, and an insert inside a reset is not allowed.
+    // rows from their modelReset handlers, and the first page is asked for below.
     m_atEnd = true;
     m_atStart = true;
     m_tail = tail;
     m_pending.clear();
     m_checkNew = false;
     endResetModel();
+    m_reloadPending = true; // reloaded() goes out when the first page is in
     if (tail) {
         // The tail window never grows downwards: its last row is the query's last.
         m_atStart = false;
@@ -133,7 +182,6 @@ void DeliveriesModel::resetWindow(bool tail)
         m_atEnd = false;
         fetchMore({});
     }
-    Q_EMIT reloaded();
 }
 
 int DeliveriesModel::rowCount(const QModelIndex &parent) const
@@ -148,56 +196,54 @@ int DeliveriesModel::columnCount(const QModelIndex &parent) const
 
 bool DeliveriesModel::canFetchMore(const QModelIndex &parent) const
 {
-    return !parent.isValid() && !m_tail && !m_atEnd && !m_fetching;
+    return !parent.isValid() && !m_tail && !m_atEnd && !m_busy;
 }
 
 void DeliveriesModel::fetchMore(const QModelIndex &parent)
 {
-    if (parent.isValid() || m_tail || m_atEnd || m_fetching)
+    // One read at a time keeps the offset honest; the view asks again when these rows are in.
+    if (parent.isValid() || m_tail || m_atEnd || m_busy)
         return;
-    // Views may ask for more rows from inside our own insert signals; one fetch at a time keeps the
-    // offset honest.
-    const QScopedValueRollback<bool> guard(m_fetching, true);
     MessageFilter f = query();
     f.limit = kPageSize;
     // New rows are only inserted next to the loaded window's edge, so the window's length is the offset;
     // ids already shown are skipped in case a new row pushed one down meanwhile.
     f.offset = static_cast<int>(m_rows.size());
-    std::vector<Message> page;
-    try {
-        page = m_store.outbox.list(f);
-    } catch (const StoreError &) {
-        m_atEnd = true;
-        return;
-    }
-    if (static_cast<int>(page.size()) < kPageSize)
-        m_atEnd = true;
-    appendRows(std::move(page));
+    auto page = std::make_shared<std::vector<Message>>();
+    read(
+        ReadKind::Page, [f, page](Store &store) { *page = store.outbox.list(f); },
+        [this, page](bool ok) {
+            if (!ok || static_cast<int>(page->size()) < kPageSize)
+                m_atEnd = true; // a failed read stops paging until the next reload
+            appendRows(std::move(*page));
+            if (std::exchange(m_reloadPending, false))
+                Q_EMIT reloaded();
+        });
 }
 
-int DeliveriesModel::fetchOlder()
+void DeliveriesModel::fetchOlder()
 {
     if (!canFetchOlder())
-        return 0;
-    const QScopedValueRollback<bool> guard(m_fetching, true);
+        return;
     // The same query read from its other end: offset counts from the last row.
     MessageFilter f = query();
     f.reversed = true;
     f.limit = kPageSize;
     f.offset = static_cast<int>(m_rows.size());
-    std::vector<Message> page;
-    try {
-        page = m_store.outbox.list(f);
-    } catch (const StoreError &) {
-        m_atStart = true;
-        return 0;
-    }
-    if (static_cast<int>(page.size()) < kPageSize)
-        m_atStart = true;
-    std::reverse(page.begin(), page.end());
-    const int before = rowCount();
-    prependRows(std::move(page));
-    return rowCount() - before;
+    auto page = std::make_shared<std::vector<Message>>();
+    read(
+        ReadKind::OlderPage, [f, page](Store &store) { *page = store.outbox.list(f); },
+        [this, page](bool ok) {
+            if (!ok || static_cast<int>(page->size()) < kPageSize)
+                m_atStart = true;
+            std::reverse(page->begin(), page->end());
+            const int before = rowCount();
+            prependRows(std::move(*page));
+            if (std::exchange(m_reloadPending, false))
+                Q_EMIT reloaded();
+            else
+                Q_EMIT olderRowsInserted(rowCount() - before);
+        });
 }
 
 void DeliveriesModel::prependRows(std::vector<Message> rows)
@@ -362,9 +408,17 @@ void DeliveriesModel::noteNewMessages()
         m_coalesce.start();
 }
 
+struct DeliveriesModel::Updates
+{
+    QHash<QString, Mutable> fresh;
+    std::vector<Message> newRows;
+};
+
 void DeliveriesModel::flushPending()
 {
     m_coalesce.stop();
+    if (m_busy)
+        return; // afterRead() comes back here when the read in flight is done
     QStringList known;
     for (const QString &id : std::as_const(m_pending)) {
         if (m_rowById.contains(id))
@@ -373,22 +427,59 @@ void DeliveriesModel::flushPending()
             m_newRowsProbe.start(); // a row we do not show: maybe new, maybe beyond the loaded pages
     }
     m_pending.clear();
-    try {
-        if (!known.isEmpty()) {
-            const QScopedValueRollback<bool> guard(m_fetching, true);
-            refreshRows(known);
-        }
-        if (m_checkNew) {
-            m_checkNew = false;
-            insertNewRows();
-        }
-    } catch (const StoreError &) {
-        // A busy database is retried at the next change.
+    bool checkNew = std::exchange(m_checkNew, false);
+    if (checkNew && m_rows.empty()) {
+        // Nothing loaded yet (or the filter had no rows): the first page is the whole answer.
+        ++m_flushCount;
+        resetWindow(m_tail);
+        return;
     }
-    ++m_flushCount;
+    // Only the time order says where a new row goes (at the newest end); in any other order new rows
+    // wait for the next sort or refresh (the row count above the table still counts them). The newest
+    // end must be in the window: the head when newest first, the tail (or a complete head) when oldest
+    // first.
+    const bool newestFirst = m_sortOrder == Qt::DescendingOrder;
+    if (sortKey() != MessageSort::Time || (newestFirst ? m_tail : !(m_tail || m_atEnd)))
+        checkNew = false;
+    if (known.isEmpty() && !checkNew) {
+        ++m_flushCount;
+        return;
+    }
+    MessageFilter f;
+    if (checkNew) {
+        // Rows strictly newer than the newest shown, oldest of them first, at most kMaxInsertAtTop: they
+        // join the window without a gap, and a burst of 20,000 arrives over a few updates without a reset
+        // (which would drop the selection and scroll to the top).
+        const Message &edge = newestFirst ? m_rows.front() : m_rows.back();
+        f = query();
+        f.since = m_filter.since.isValid() && m_filter.since > edge.createdAt.addMSecs(1)
+                      ? m_filter.since
+                      : edge.createdAt.addMSecs(1);
+        f.ascending = true;
+        f.limit = kMaxInsertAtTop;
+        f.offset = 0;
+    }
+    auto answer = std::make_shared<Updates>();
+    read(
+        ReadKind::Updates,
+        [answer, known, checkNew, f](Store &store) {
+            if (!known.isEmpty())
+                answer->fresh = readFresh(store, known);
+            if (checkNew)
+                answer->newRows = store.outbox.list(f);
+        },
+        [this, answer, refresh = !known.isEmpty(), checkNew, newestFirst](bool ok) {
+            ++m_flushCount;
+            if (!ok)
+                return; // a busy database is retried at the next change
+            if (refresh)
+                applyFresh(answer->fresh);
+            if (checkNew)
+                applyNewRows(std::move(answer->newRows), newestFirst);
+        });
 }
 
-void DeliveriesModel::refreshRows(const QStringList &ids)
+QHash<QString, DeliveriesModel::Mutable> DeliveriesModel::readFresh(Store &store, const QStringList &ids)
 {
     // Reads only the columns the engine changes, by primary key, a chunk at a time.
     constexpr int kChunk = 200;
@@ -401,7 +492,7 @@ void DeliveriesModel::refreshRows(const QStringList &ids)
             marks << QStringLiteral("?");
             binds << id;
         }
-        QSqlQuery &q = m_store.db().run(
+        QSqlQuery &q = store.db().run(
             QStringLiteral(
                 "SELECT id, state, attempts, last_http_status, last_duration_ms, last_error_class, "
                 "last_error, next_attempt_at, updated_at FROM messages WHERE id IN (") +
@@ -419,8 +510,13 @@ void DeliveriesModel::refreshRows(const QStringList &ids)
             m.updatedAt = dateFromDb(q.value(8));
             fresh.insert(q.value(0).toString(), m);
         }
+        q.finish(); // a complete read: the connection keeps no snapshot pinned
     }
+    return fresh;
+}
 
+void DeliveriesModel::applyFresh(const QHash<QString, Mutable> &fresh)
+{
     // Update rows in place and collect which columns changed per row.
     struct Change
     {
@@ -505,40 +601,10 @@ void DeliveriesModel::refreshRows(const QStringList &ids)
     Q_EMIT updatesApplied(static_cast<int>(changes.size() + leaving.size()));
 }
 
-void DeliveriesModel::insertNewRows()
+void DeliveriesModel::applyNewRows(std::vector<Message> rows, bool newestFirst)
 {
-    if (m_rows.empty()) {
-        // Nothing loaded yet (or the filter had no rows): the first page is the whole answer.
-        resetWindow(m_tail);
-        return;
-    }
-    // Only the time order says where a new row goes (at the newest end); in any other order new rows
-    // wait for the next sort or refresh (the row count above the table still counts them).
-    if (sortKey() != MessageSort::Time)
-        return;
-    const bool newestFirst = m_sortOrder == Qt::DescendingOrder;
-    // The newest end must be in the window: the head when newest first, the tail (or a complete head)
-    // when oldest first.
-    if (newestFirst ? m_tail : !(m_tail || m_atEnd))
-        return;
-    // Rows strictly newer than the newest shown, oldest of them first, at most kMaxInsertAtTop: they join
-    // the window without a gap, and a burst of 20,000 arrives over a few updates without a reset (which
-    // would drop the selection and scroll to the top).
-    const Message &edge = newestFirst ? m_rows.front() : m_rows.back();
-    MessageFilter f = query();
-    f.since = m_filter.since.isValid() && m_filter.since > edge.createdAt.addMSecs(1)
-                  ? m_filter.since
-                  : edge.createdAt.addMSecs(1);
-    f.ascending = true;
-    f.limit = kMaxInsertAtTop;
-    f.offset = 0;
-    std::vector<Message> rows = m_store.outbox.list(f);
-    if (static_cast<int>(rows.size()) == kMaxInsertAtTop) {
-        m_checkNew = true; // more to come: the next update takes the next chunk
-        if (!m_coalesce.isActive())
-            m_coalesce.start();
-    }
-    const QScopedValueRollback<bool> guard(m_fetching, true);
+    if (static_cast<int>(rows.size()) == kMaxInsertAtTop)
+        m_checkNew = true; // more to come: afterRead() arms the next update, which takes the next chunk
     if (newestFirst) {
         std::reverse(rows.begin(), rows.end());
         prependRows(std::move(rows));

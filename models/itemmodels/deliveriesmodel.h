@@ -7,6 +7,7 @@
 #include <QHash>
 #include <QSet>
 #include <QTimer>
+#include <functional>
 #include <vector>
 
 namespace sd {
@@ -21,6 +22,11 @@ class Store;
 // ids (DeliveryController::messagesChanged); they are coalesced and applied at most every `coalesceMs` as
 // batched dataChanged signals that name the roles that changed. New rows are inserted where the time order
 // puts them, a chunk at a time, without a reset, so selections and the sort survive a fan-out.
+//
+// Every read goes through a Reader: the console's runs it on the worker thread (its own connection) and
+// answers on this model's thread, so the model asks, the worker reads, and rows are inserted when they
+// arrive. One read is in flight at a time; an answer for a window that has since been reset (filter, sort,
+// jump) is dropped by its generation.
 class DeliveriesModel final : public QAbstractTableModel
 {
     Q_OBJECT
@@ -43,7 +49,25 @@ public:
     static constexpr int kPageSize = 256;
     static constexpr int kMaxInsertAtTop = 1000; // new rows inserted per update; the rest at the next one
 
+    // Runs `job` against a store connection, then `done(ok)` on `context`'s thread (ok: the job did not
+    // throw StoreError). The console's runs the job on its worker thread.
+    using Reader = std::function<void(std::function<void(Store &)> job, QObject *context,
+                                      std::function<void(bool ok)> done)>;
+    enum class ReadKind
+    {
+        Page,      // the head window's next page (first page after a reset, fetchMore, sort)
+        OlderPage, // the tail window's previous page (first page after Ctrl+End, scrolling up)
+        Updates    // changed rows by id and rows newer than the newest shown
+    };
+
+    explicit DeliveriesModel(Reader reader, QObject *parent = nullptr);
+    // Reads on `store` in the caller's thread, answering before the call returns (QtCore-only tests and
+    // tools without a worker thread).
     explicit DeliveriesModel(Store &store, QObject *parent = nullptr);
+
+    // Called on the reading thread as each read starts (tests check where reads run).
+    void setReadObserver(std::function<void(ReadKind)> observer) { m_readObserver = std::move(observer); }
+    bool isReading() const { return m_busy; }
 
     int rowCount(const QModelIndex &parent = {}) const override;
     int columnCount(const QModelIndex &parent = {}) const override;
@@ -59,9 +83,11 @@ public:
     // The tail window: the query's last kPageSize rows, read from the other end (Ctrl+End).
     void jumpToEnd();
     bool showsTail() const { return m_tail; }
-    // In the tail window: rows before the first shown (scrolling up).
-    bool canFetchOlder() const { return m_tail && !m_atStart && !m_fetching; }
-    int fetchOlder(); // returns how many rows were inserted at the top
+    // In the tail window: rows before the first shown (scrolling up); olderRowsInserted says how many.
+    bool canFetchOlder() const { return m_tail && !m_atStart && !m_busy; }
+    void fetchOlder();
+    // The head window holds the query's every row (nothing left to fetch, nothing being read).
+    bool isComplete() const { return !m_tail && m_atEnd && !m_busy; }
 
     // The filter goes into the SQL; limit/offset and the order are managed by the model.
     void setFilter(const MessageFilter &filter);
@@ -87,6 +113,8 @@ Q_SIGNALS:
     void updatesApplied(int changedRows);
     // After a reset (filter, sort, jump, reload) once the new window's first page is in.
     void reloaded();
+    // fetchOlder's rows are in, `count` of them at the top.
+    void olderRowsInserted(int count);
 
 private:
     struct Mutable
@@ -100,24 +128,32 @@ private:
         QDateTime nextAttemptAt;
         QDateTime updatedAt;
     };
+    struct Updates; // one flush's answer
     void appendRows(std::vector<Message> rows);
     void prependRows(std::vector<Message> rows);
-    void refreshRows(const QStringList &ids);
-    void insertNewRows();
+    void applyFresh(const QHash<QString, Mutable> &fresh);
+    void applyNewRows(std::vector<Message> rows, bool newestFirst);
+    static QHash<QString, Mutable> readFresh(Store &store, const QStringList &ids);
     void resetWindow(bool tail);
+    // Hands `job` to the reader; `apply(ok)` runs when it is back, unless the window was reset meanwhile.
+    void read(ReadKind kind, std::function<void(Store &)> job, std::function<void(bool ok)> apply);
+    void afterRead();
     MessageFilter query() const; // m_filter with the model's order
     MessageSort sortKey() const;
     void rebuildIndex();
     bool matchesState(DeliveryState s) const { return !m_filter.state || *m_filter.state == s; }
 
-    Store &m_store;
+    Reader m_reader;
+    std::function<void(ReadKind)> m_readObserver;
+    int m_generation = 0;         // bumped by every reset; answers for an older one are dropped
+    bool m_busy = false;          // a read for the current window is in flight (or its rows are going in)
+    bool m_reloadPending = false; // the current window's first page has not arrived yet
     MessageFilter m_filter;
     std::vector<Message> m_rows;
     QHash<QString, int> m_rowById;
     bool m_atEnd = false;   // head window: the query's last row is loaded
     bool m_atStart = false; // tail window: the query's first row is loaded
     bool m_tail = false;
-    bool m_fetching = false;
     int m_sortColumn = TimeColumn;
     Qt::SortOrder m_sortOrder = Qt::DescendingOrder;
     QSet<QString> m_pending;

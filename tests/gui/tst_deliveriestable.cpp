@@ -18,6 +18,7 @@
 #include <QLineEdit>
 #include <QLocale>
 #include <QMessageBox>
+#include <QMutex>
 #include <QProcess>
 #include <QPushButton>
 #include <QRegularExpression>
@@ -27,6 +28,7 @@
 #include <QTableView>
 #include <QTest>
 #include <QTextBrowser>
+#include <QThread>
 #include <QTimer>
 
 using namespace sd;
@@ -116,6 +118,12 @@ class TestDeliveriesTable final : public QObject
         return out;
     }
 
+    // The model's reads run on the worker thread: wait until the one in flight has been applied.
+    static bool settled(DeliveriesModel *model)
+    {
+        return QTest::qWaitFor([model] { return !model->isReading(); }, 15000);
+    }
+
     struct Console
     {
         std::unique_ptr<Session> session;
@@ -134,6 +142,8 @@ class TestDeliveriesTable final : public QObject
             c.view->table()->model(), QAbstractItemModelTester::FailureReportingMode::QtTest);
         c.view->resize(1200, 700);
         c.view->show();
+        if (!settled(c.view->model()))
+            qFatal("the first page never arrived");
         return c;
     }
 
@@ -186,11 +196,13 @@ private Q_SLOTS:
         QTableView *table = c.view->table();
         table->sortByColumn(column, Qt::SortOrder(order)); // what a header click does
         QCOMPARE(table->horizontalHeader()->sortIndicatorSection(), column);
+        QVERIFY(settled(c.view->model()));
         QCOMPARE(shownIds(table, 0, 50), sqlIds(orderBy, 50));
 
         // Ctrl+End: the last rows of the same query, the very last one current.
         table->setFocus();
         QTest::keyClick(table, Qt::Key_End, Qt::ControlModifier);
+        QVERIFY(settled(c.view->model()));
         const int rows = table->model()->rowCount();
         QVERIFY(rows > 0);
         QStringList last = sqlIds(reversed, 50);
@@ -200,13 +212,119 @@ private Q_SLOTS:
         // Scrolling up from the end reads the rows before the window, in order.
         const int before = rows;
         table->verticalScrollBar()->setValue(table->verticalScrollBar()->minimum());
+        QVERIFY(settled(c.view->model()));
         QVERIFY(table->model()->rowCount() > before);
         QStringList lastMore = sqlIds(reversed, table->model()->rowCount());
         std::reverse(lastMore.begin(), lastMore.end());
         QCOMPARE(shownIds(table, 0, table->model()->rowCount()), lastMore);
         // Home goes back to the first rows.
         QTest::keyClick(table, Qt::Key_Home, Qt::ControlModifier);
+        QVERIFY(settled(c.view->model()));
         QCOMPARE(shownIds(table, 0, 20), sqlIds(orderBy, 20));
+        QCOMPARE(table->currentIndex().row(), 0);
+    }
+
+    // Every page read runs on the worker thread, never on the UI thread: the first page after a reload,
+    // fetchMore, the tail window (Ctrl+End) and scrolling up from it, a sort, and live updates. While a
+    // page is in flight the model asks for no other; an answer for a filter already replaced is dropped.
+    void pageReadsLeaveTheUiThread()
+    {
+        Console c = open();
+        QTableView *table = c.view->table();
+        DeliveriesModel *model = c.view->model();
+        QMutex mutex;
+        QList<std::pair<DeliveriesModel::ReadKind, QThread *>> reads;
+        model->setReadObserver([&mutex, &reads](DeliveriesModel::ReadKind kind) {
+            const QMutexLocker lock(&mutex);
+            reads.append({kind, QThread::currentThread()});
+        });
+        auto taken = [&mutex, &reads] {
+            const QMutexLocker lock(&mutex);
+            return std::exchange(reads, {});
+        };
+        auto offUiThread = [](const QList<std::pair<DeliveriesModel::ReadKind, QThread *>> &list) {
+            return std::none_of(list.cbegin(), list.cend(),
+                                [](const auto &r) { return r.second == QThread::currentThread(); });
+        };
+        using Kind = DeliveriesModel::ReadKind;
+        auto kinds = [](const QList<std::pair<Kind, QThread *>> &list) {
+            QList<Kind> out;
+            for (const auto &r : list)
+                out << r.first;
+            return out;
+        };
+
+        // Reload: the rows go, the first page comes back from the worker.
+        QSignalSpy reloaded(model, &DeliveriesModel::reloaded);
+        model->reload();
+        QCOMPARE(model->rowCount(), 0);
+        QVERIFY(model->isReading());
+        QVERIFY(!model->canFetchMore({})); // nothing else is asked for while the page is in flight
+        QVERIFY(settled(model));
+        QCOMPARE(reloaded.count(), 1);
+        QCOMPARE(model->rowCount(), DeliveriesModel::kPageSize);
+        auto list = taken();
+        QCOMPARE(kinds(list), QList<Kind>{Kind::Page});
+        QVERIFY(offUiThread(list));
+
+        // fetchMore, asked three times while the first is in flight: one read.
+        QVERIFY(model->canFetchMore({}));
+        model->fetchMore({});
+        QVERIFY(!model->canFetchMore({}));
+        model->fetchMore({});
+        model->fetchMore({});
+        QVERIFY(settled(model));
+        QCOMPARE(model->rowCount(), 2 * DeliveriesModel::kPageSize);
+        list = taken();
+        QCOMPARE(kinds(list), QList<Kind>{Kind::Page});
+        QVERIFY(offUiThread(list));
+
+        // Ctrl+End, then scrolling up from the tail.
+        table->setFocus();
+        QTest::keyClick(table, Qt::Key_End, Qt::ControlModifier);
+        QVERIFY(settled(model));
+        QVERIFY(model->showsTail());
+        QCOMPARE(table->currentIndex().row(), model->rowCount() - 1);
+        table->verticalScrollBar()->setValue(table->verticalScrollBar()->minimum());
+        QVERIFY(settled(model));
+        QCOMPARE(model->rowCount(), 2 * DeliveriesModel::kPageSize);
+        list = taken();
+        QCOMPARE(kinds(list), (QList<Kind>{Kind::OlderPage, Kind::OlderPage}));
+        QVERIFY(offUiThread(list));
+
+        // A header click.
+        table->sortByColumn(DeliveriesModel::LatencyColumn, Qt::DescendingOrder);
+        QVERIFY(settled(model));
+        QCOMPARE(shownIds(table, 0, 20),
+                 sqlIds(QStringLiteral("COALESCE(m.last_duration_ms, -1) DESC, m.id DESC"), 20));
+        list = taken();
+        QVERIFY(kinds(list).contains(Kind::Page));
+        QVERIFY(offUiThread(list));
+
+        // A live update of a shown row.
+        model->noteChanged({model->messageAt(0)->id});
+        model->flushPending();
+        QVERIFY(settled(model));
+        list = taken();
+        QCOMPARE(kinds(list), QList<Kind>{Kind::Updates});
+        QVERIFY(offUiThread(list));
+
+        // Two filters in a row: the first one's answer, still being read, is dropped.
+        reloaded.clear();
+        MessageFilter failed;
+        failed.state = DeliveryState::Failed;
+        MessageFilter held;
+        held.state = DeliveryState::Held;
+        model->setFilter(failed);
+        model->setFilter(held);
+        QVERIFY(settled(model));
+        QTest::qWait(50); // an answer that should have been dropped would land in this time
+        QCOMPARE(reloaded.count(), 1);
+        QCOMPARE(model->rowCount(), DeliveriesModel::kPageSize);
+        for (int r = 0; r < model->rowCount(); ++r)
+            QCOMPARE(int(model->messageAt(r)->state), int(DeliveryState::Held));
+        QVERIFY(offUiThread(taken()));
+        model->setReadObserver({});
     }
 
     // The count beside the table is the store's, for the filter.
@@ -261,10 +379,12 @@ private Q_SLOTS:
         table->selectRow(delivered);
         QTRY_VERIFY(detail->toPlainText().contains(deliveredId));
         state->setCurrentIndex(state->findData(toString(DeliveryState::Failed)));
+        QVERIFY(settled(c.view->model()));
         QCOMPARE(c.view->detailId(), QString());
         QVERIFY2(detail->toPlainText().isEmpty(), qPrintable(detail->toPlainText().left(200)));
 
         state->setCurrentIndex(0);
+        QVERIFY(settled(c.view->model()));
         const int row =
             c.view->model()->rowOf(sqlIds(QStringLiteral("m.created_at DESC, %1 DESC").arg(timeTie()), 1,
                                           QStringLiteral("WHERE m.state = 'failed'"))
@@ -274,6 +394,7 @@ private Q_SLOTS:
         table->selectRow(row);
         QTRY_VERIFY(detail->toPlainText().contains(failedId));
         state->setCurrentIndex(state->findData(toString(DeliveryState::Failed)));
+        QVERIFY(settled(c.view->model()));
         QCOMPARE(c.view->selectedIds(), QStringList{failedId});
         QVERIFY(detail->toPlainText().contains(failedId));
     }
@@ -306,11 +427,13 @@ private Q_SLOTS:
 
         // Sorted by latency: new rows do not reset the table or move the selection either.
         table->sortByColumn(DeliveriesModel::LatencyColumn, Qt::AscendingOrder);
+        QVERIFY(settled(model));
         table->selectRow(5);
         const QStringList byLatency = c.view->selectedIds();
         fill(*m_db, {m_a}, 10, QDateTime::currentDateTimeUtc().addSecs(-30), kDeliveries + 1500);
         model->noteNewMessages();
         model->flushPending();
+        QVERIFY(settled(model));
         QCOMPARE(reset.count(), 1); // the sort above, nothing since
         QCOMPARE(c.view->selectedIds(), byLatency);
         QCOMPARE(table->horizontalHeader()->sortIndicatorSection(), int(DeliveriesModel::LatencyColumn));
@@ -409,6 +532,11 @@ private Q_SLOTS:
             QVERIFY2(session, qPrintable(error));
             RecoverDialog dialog(*session, a.id);
             dialog.since()->setDateTime(since.toLocalTime());
+            // The endpoint list is read on the worker thread, not while the dialog opens.
+            QVERIFY(!dialog.endpointsLoaded());
+            QCOMPARE(dialog.endpoint()->count(), 0);
+            QTRY_VERIFY_WITH_TIMEOUT(dialog.endpointsLoaded(), 5000);
+            QCOMPARE(dialog.endpoint()->count(), 2);
             QCOMPARE(dialog.endpoint()->currentData().toString(), a.id);
             QTRY_COMPARE_WITH_TIMEOUT(dialog.count(), expected, 5000);
             QCOMPARE(
