@@ -7,6 +7,7 @@
 #include "values.h"
 #include "webhookpayload.h"
 
+#include <QSet>
 #include <QUrl>
 #include <algorithm>
 
@@ -30,21 +31,31 @@ QString checkChanges(const std::vector<ComponentStatusChange> &changes, Store &s
 
 Result<IncidentChange> IncidentService::create(const NewIncident &input)
 {
+    if (const QString err = checkNew(input); !err.isEmpty())
+        return Error{err};
+    return inTransaction(m_ctx.store, [&]() { return createWithin(input); });
+}
+
+QString IncidentService::checkNew(const NewIncident &input)
+{
     if (const QString err = validation::checkName(input.name, QStringLiteral("incident")); !err.isEmpty())
-        return Error{err};
+        return err;
     if (const QString err = validation::checkBody(input.body); !err.isEmpty())
-        return Error{err};
+        return err;
     if (isScheduledMaintenance(input.status) &&
         (!input.scheduledFor.isValid() || !input.scheduledUntil.isValid()))
-        return Error{
-            QStringLiteral("scheduled maintenance needs a window: scheduled_for and scheduled_until")};
+        return QStringLiteral("scheduled maintenance needs a window: scheduled_for and scheduled_until");
     if (input.scheduledFor.isValid() && input.scheduledUntil.isValid() &&
         input.scheduledUntil <= input.scheduledFor)
-        return Error{QStringLiteral("scheduled_until must be after scheduled_for")};
+        return QStringLiteral("scheduled_until must be after scheduled_for");
     if (input.backfilled && !input.components.empty())
-        return Error{QStringLiteral("a backfilled incident affects no components")};
+        return QStringLiteral("a backfilled incident affects no components");
+    return {};
+}
 
-    return inTransaction(m_ctx.store, [&]() -> Result<IncidentChange> {
+Result<IncidentChange> IncidentService::createWithin(const NewIncident &input)
+{
+    {
         if (const QString err = checkChanges(input.components, m_ctx.store); !err.isEmpty())
             return Error{err};
         const QDateTime now = m_ctx.now();
@@ -72,21 +83,33 @@ Result<IncidentChange> IncidentService::create(const NewIncident &input)
         }
         // Backfilled incidents are history: nobody is told.
         return apply(i, input.status, input.body, changes, input.notify && !input.backfilled, true);
-    });
+    }
 }
 
 Result<IncidentChange> IncidentService::update(const QString &id, const IncidentUpdateInput &input)
 {
+    if (const QString err = checkUpdate(input); !err.isEmpty())
+        return Error{err};
+    return inTransaction(m_ctx.store, [&]() { return updateWithin(id, input); });
+}
+
+QString IncidentService::checkUpdate(const IncidentUpdateInput &input)
+{
     if (!(input.allowEmptyBody && input.body.isEmpty())) {
         if (const QString err = validation::checkBody(input.body); !err.isEmpty())
-            return Error{err};
+            return err;
     }
     if (input.name) {
         if (const QString err = validation::checkName(*input.name, QStringLiteral("incident"));
             !err.isEmpty())
-            return Error{err};
+            return err;
     }
-    return inTransaction(m_ctx.store, [&]() -> Result<IncidentChange> {
+    return {};
+}
+
+Result<IncidentChange> IncidentService::updateWithin(const QString &id, const IncidentUpdateInput &input)
+{
+    {
         auto found = m_ctx.store.incidents.find(id);
         if (!found)
             return Error{QStringLiteral("unknown incident id \"%1\"").arg(id)};
@@ -110,7 +133,76 @@ Result<IncidentChange> IncidentService::update(const QString &id, const Incident
         if (input.impactOverride)
             i.impactOverride = input.impactOverride;
         return apply(i, input.status, input.body, input.components, input.notify && !i.backfilled, false);
-    });
+    }
+}
+
+Result<SendPreview> IncidentService::previewCreate(const NewIncident &input)
+{
+    if (const QString err = checkNew(input); !err.isEmpty())
+        return Error{err};
+    NewIncident quiet = input;
+    quiet.notify = false;
+    return rehearse([&]() { return createWithin(quiet); }, input.notify && !input.backfilled);
+}
+
+Result<SendPreview> IncidentService::previewUpdate(const QString &id, const IncidentUpdateInput &input)
+{
+    if (const QString err = checkUpdate(input); !err.isEmpty())
+        return Error{err};
+    IncidentUpdateInput quiet = input;
+    quiet.notify = false;
+    return rehearse([&]() { return updateWithin(id, quiet); }, input.notify);
+}
+
+Result<SendPreview> IncidentService::rehearse(const std::function<Result<IncidentChange>()> &change,
+                                              bool notify)
+{
+    // The change is made, silently, inside a transaction that is never committed: the incident, its
+    // components and the page status are exactly what sending would make them, and nothing stays. The
+    // audience comes from the notification rules, not from writing one message per subscriber.
+    try {
+        Transaction tx(m_ctx.store.db());
+        Result<IncidentChange> made = change();
+        if (!made)
+            return Error{made.error()};
+        Incident &i = made.value().incident;
+        if (notify && i.backfilled)
+            notify = false;
+        if (!i.updates.empty())
+            i.updates.front().deliverNotifications = notify; // made quietly, sent as asked
+        SendPreview out;
+        const auto active = m_ctx.store.subscribers.active();
+        QSet<QString> everyone;
+        const Page page = m_ctx.store.page.get();
+        Subscriber sample;
+        sample.unsubscribeToken = QStringLiteral("TOKEN");
+        if (notify) {
+            const auto hearIncident = notify::forIncident(active, i.componentIds);
+            out.incidentWebhooks = static_cast<int>(hearIncident.size());
+            for (const Subscriber &s : hearIncident)
+                everyone.insert(s.id);
+            if (!hearIncident.empty())
+                sample = hearIncident.front();
+            if (!i.updates.empty()) {
+                for (const AffectedComponent &a : i.updates.front().affectedComponents) {
+                    if (a.oldStatus == a.newStatus)
+                        continue;
+                    const auto hearComponent = notify::forComponent(active, a.code);
+                    out.componentWebhooks += static_cast<int>(hearComponent.size());
+                    for (const Subscriber &s : hearComponent)
+                        everyone.insert(s.id);
+                }
+            }
+        }
+        out.subscribers = everyone.size();
+        out.sampleEndpoint = notify && out.incidentWebhooks > 0 ? sample.endpoint : QString();
+        const QJsonObject event = payload::incidentEvent(page, m_ctx.currentPageStatus(), i,
+                                                         m_ctx.store.components.all(), m_ctx.now());
+        out.incidentBody = payload::forSubscriber(event, page, sample);
+        return out; // ~Transaction rolls everything back
+    } catch (const StoreError &e) {
+        return Error{storeFailure(e.message())};
+    }
 }
 
 Result<IncidentChange> IncidentService::apply(Incident i, IncidentStatus status, const QString &body,
@@ -169,7 +261,10 @@ Result<IncidentChange> IncidentService::apply(Incident i, IncidentStatus status,
         if (auto c = m_ctx.store.components.find(cid))
             affected.push_back(c->status);
     }
-    i.impact = i.impactOverride.value_or(computeImpact(affected, isScheduledMaintenance(status)));
+    // The incident keeps the highest impact it reached (issue 13): resolving puts its components back to
+    // operational, but it was still a major incident, and Statuspage reports it as one. An override wins.
+    i.impact = i.impactOverride.value_or(
+        std::max(i.impact, computeImpact(affected, isScheduledMaintenance(status))));
 
     if (isNew)
         m_ctx.store.incidents.insert(i);

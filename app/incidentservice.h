@@ -3,6 +3,7 @@
 #include "servicecontext.h"
 
 #include <QPair>
+#include <functional>
 #include <optional>
 #include <vector>
 
@@ -80,6 +81,19 @@ struct IncidentChange
     int componentMessages = 0;
 };
 
+// What sending a change would do, worked out before it is sent (the dialog's "before you send").
+struct SendPreview
+{
+    int incidentWebhooks = 0;  // subscribers who get the incident webhook
+    int componentWebhooks = 0; // component webhooks, one per listening subscriber per changed component
+    int subscribers = 0;       // distinct subscribers who hear anything
+    // Incident updates go out as webhooks only: the email on file hears of quarantines, not incidents.
+    int emails = 0;
+    QByteArray incidentBody; // the incident webhook as its first recipient would get it (ids of a new
+                             // incident are made again when it is sent)
+    QString sampleEndpoint;  // that recipient; empty: a placeholder unsubscribe token
+};
+
 // Creates incidents and posts updates. An update, the component changes it carries and every message
 // they cause commit in one transaction.
 class IncidentService final
@@ -102,6 +116,9 @@ public:
                                       const IncidentUpdateEditInput &input);
     // Deletes the incident and its updates (Statuspage's DELETE); webhooks already queued still go out.
     Result<Incident> remove(const QString &id);
+    // Before sending: the audience and the incident webhook's body, from the change made and rolled back.
+    Result<SendPreview> previewCreate(const NewIncident &input);
+    Result<SendPreview> previewUpdate(const QString &id, const IncidentUpdateInput &input);
     // The exact body a subscriber would receive for this incident right now (preview before sending).
     Result<QByteArray> preview(const QString &id, const QString &subscriberId);
 
@@ -116,6 +133,12 @@ public:
     }
 
 private:
+    static QString checkNew(const NewIncident &input);
+    static QString checkUpdate(const IncidentUpdateInput &input);
+    // The change without a transaction of its own (the caller holds one).
+    Result<IncidentChange> createWithin(const NewIncident &input);
+    Result<IncidentChange> updateWithin(const QString &id, const IncidentUpdateInput &input);
+    Result<SendPreview> rehearse(const std::function<Result<IncidentChange>()> &change, bool notify);
     Result<IncidentChange> apply(Incident incident, IncidentStatus status, const QString &body,
                                  const std::vector<ComponentStatusChange> &changes, bool notify, bool isNew);
     ServiceContext m_ctx;

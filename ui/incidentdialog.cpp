@@ -1,5 +1,6 @@
 #include "incidentdialog.h"
 
+#include "serviceworker.h"
 #include "statuspalette.h"
 #include "validation.h"
 #include "values.h"
@@ -8,15 +9,19 @@
 #include <QComboBox>
 #include <QDateTimeEdit>
 #include <QDialogButtonBox>
+#include <QFontDatabase>
 #include <QFormLayout>
 #include <QHeaderView>
+#include <QJsonDocument>
 #include <QKeyEvent>
 #include <QLabel>
 #include <QLineEdit>
 #include <QMessageBox>
 #include <QPlainTextEdit>
+#include <QPointer>
 #include <QPushButton>
 #include <QTableWidget>
+#include <QTimer>
 
 namespace sd {
 namespace {
@@ -47,6 +52,9 @@ IncidentDialog::IncidentDialog(Mode mode, const std::vector<Component> &componen
     , m_notify(new QCheckBox(tr("Notify subscribers"), this))
     , m_error(new QLabel(this))
     , m_buttons(new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this))
+    , m_audience(new QLabel(this))
+    , m_preview(new QPlainTextEdit(this))
+    , m_previewTimer(new QTimer(this))
 {
     setObjectName(QStringLiteral("incidentDialog"));
     const bool maintenance =
@@ -98,6 +106,7 @@ IncidentDialog::IncidentDialog(Mode mode, const std::vector<Component> &componen
             item->setCheckState(Qt::Checked);
             m_touched = true;
         });
+        connect(combo, &QComboBox::currentIndexChanged, this, &IncidentDialog::draftChanged);
     }
     // Tab leaves the grid (to the status boxes, one per row) instead of walking its cells; Space ticks a row.
     m_components->setTabKeyNavigation(false);
@@ -134,12 +143,42 @@ IncidentDialog::IncidentDialog(Mode mode, const std::vector<Component> &componen
         connect(m_until, &QDateTimeEdit::dateTimeChanged, this, &IncidentDialog::validate);
     }
     form->addRow(QString(), m_notify);
+    // Before you send: who hears, and what the incident webhook says.
+    m_audience->setObjectName(QStringLiteral("incidentAudience"));
+    m_audience->setWordWrap(true);
+    m_audience->setTextFormat(Qt::PlainText);
+    m_preview->setObjectName(QStringLiteral("incidentPreview"));
+    m_preview->setReadOnly(true);
+    m_preview->setLineWrapMode(QPlainTextEdit::NoWrap);
+    m_preview->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+    m_preview->setMinimumHeight(120);
+    m_preview->setFocusPolicy(Qt::ClickFocus); // read-only: not a stop on the Tab walk
+    form->addRow(tr("Audience:"), m_audience);
+    form->addRow(tr("Webhook:"), m_preview);
+    m_audience->setText(tr("Audience: not worked out"));
+    m_audience->hide();
+    m_preview->hide();
+    form->labelForField(m_audience)->hide();
+    form->labelForField(m_preview)->hide();
+    m_previewTimer->setSingleShot(true);
+    m_previewTimer->setInterval(250);
+    connect(m_previewTimer, &QTimer::timeout, this, &IncidentDialog::requestPreview);
     form->addRow(QString(), m_error);
     form->addRow(m_buttons);
     connect(m_buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
     connect(m_buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
     connect(m_name, &QLineEdit::textChanged, this, &IncidentDialog::validate);
     connect(m_body, &QPlainTextEdit::textChanged, this, &IncidentDialog::validate);
+    connect(m_name, &QLineEdit::textChanged, this, &IncidentDialog::draftChanged);
+    connect(m_body, &QPlainTextEdit::textChanged, this, &IncidentDialog::draftChanged);
+    connect(m_status, &QComboBox::currentIndexChanged, this, &IncidentDialog::draftChanged);
+    connect(m_impact, &QComboBox::currentIndexChanged, this, &IncidentDialog::draftChanged);
+    connect(m_notify, &QCheckBox::toggled, this, &IncidentDialog::draftChanged);
+    connect(m_components, &QTableWidget::itemChanged, this, &IncidentDialog::draftChanged);
+    if (m_from && m_until) {
+        connect(m_from, &QDateTimeEdit::dateTimeChanged, this, &IncidentDialog::draftChanged);
+        connect(m_until, &QDateTimeEdit::dateTimeChanged, this, &IncidentDialog::draftChanged);
+    }
     validate();
 
     // Focus order follows the form, top to bottom; the first field the operator fills has focus.
@@ -158,7 +197,97 @@ IncidentDialog::IncidentDialog(Mode mode, const std::vector<Component> &componen
     for (int i = 1; i < order.size(); ++i)
         setTabOrder(order[i - 1], order[i]);
     (mode == Mode::Update ? static_cast<QWidget *>(m_body) : m_name)->setFocus();
-    resize(640, 560);
+    resize(680, 760);
+}
+
+void IncidentDialog::setPreviewSource(PreviewSource source)
+{
+    m_previewSource = std::move(source);
+    const bool on = static_cast<bool>(m_previewSource);
+    auto *form = qobject_cast<QFormLayout *>(layout());
+    for (QWidget *w : {static_cast<QWidget *>(m_audience), static_cast<QWidget *>(m_preview)}) {
+        w->setVisible(on);
+        if (form && form->labelForField(w))
+            form->labelForField(w)->setVisible(on);
+    }
+    if (on)
+        requestPreview();
+}
+
+void IncidentDialog::draftChanged()
+{
+    if (m_previewSource)
+        m_previewTimer->start();
+}
+
+void IncidentDialog::requestPreview()
+{
+    m_previewTimer->stop();
+    if (!m_previewSource)
+        return;
+    m_audience->setText(tr("Working out who will hear…"));
+    m_previewSource(this, ++m_previewGeneration);
+}
+
+void IncidentDialog::showPreview(quint64 generation, const Result<SendPreview> &preview)
+{
+    if (generation != m_previewGeneration)
+        return; // an answer to an older draft
+    if (!preview) {
+        m_audience->setText(tr("Nothing would be sent: %1").arg(preview.error()));
+        m_preview->clear();
+        return;
+    }
+    const SendPreview &p = preview.value();
+    QString text;
+    if (!m_notify->isChecked()) {
+        text = tr("Nobody will be notified (Notify subscribers is off).");
+    } else if (p.subscribers == 0) {
+        text = tr("No subscriber hears about this: no webhook and no email will be sent.");
+    } else {
+        // Spelled out in English (no translation loaded turns "%n item(s)" into "2 item(s)").
+        auto count = [](int n, const QString &one, const QString &many) -> QString {
+            return QStringLiteral("%L1 ").arg(n) + (n == 1 ? one : many);
+        };
+        text = tr("%1 will be notified: %2")
+                   .arg(count(p.subscribers, tr("subscriber"), tr("subscribers")),
+                        count(p.incidentWebhooks, tr("incident webhook"), tr("incident webhooks")));
+        if (p.componentWebhooks > 0)
+            text += tr(" and %1").arg(
+                count(p.componentWebhooks, tr("component webhook"), tr("component webhooks")));
+        text += tr("; %1 (incident updates go out as webhooks only).")
+                    .arg(count(p.emails, tr("email"), tr("emails")));
+    }
+    m_audience->setText(text);
+    const QString json =
+        QString::fromUtf8(QJsonDocument::fromJson(p.incidentBody).toJson(QJsonDocument::Indented));
+    m_preview->setPlainText((p.sampleEndpoint.isEmpty()
+                                 ? QString()
+                                 : tr("// as %1 receives it").arg(p.sampleEndpoint) + QLatin1Char('\n')) +
+                            json);
+}
+
+IncidentDialog::PreviewSource IncidentDialog::previewThrough(ServiceWorker &worker, const QString &incidentId)
+{
+    QPointer<ServiceWorker> guard(&worker);
+    return [guard, incidentId](IncidentDialog *dialog, quint64 generation) {
+        if (!guard)
+            return;
+        std::function<Result<SendPreview>(ServiceWorker::Services &)> job;
+        if (incidentId.isEmpty()) {
+            const NewIncident input = dialog->newIncident();
+            job = [input](ServiceWorker::Services &s) { return s.incidents.previewCreate(input); };
+        } else {
+            const IncidentUpdateInput input = dialog->updateInput();
+            job = [incidentId, input](ServiceWorker::Services &s) {
+                return s.incidents.previewUpdate(incidentId, input);
+            };
+        }
+        // The dialog is the context: an answer arriving after it closed is dropped.
+        guard->run<SendPreview>(std::move(job), dialog, [dialog, generation](const Result<SendPreview> &r) {
+            dialog->showPreview(generation, r);
+        });
+    };
 }
 
 bool IncidentDialog::isDirty() const

@@ -4,6 +4,7 @@
 #include "incidentservice.h"
 
 #include <QDialog>
+#include <functional>
 #include <optional>
 #include <vector>
 
@@ -15,8 +16,11 @@ class QLabel;
 class QLineEdit;
 class QPlainTextEdit;
 class QTableWidget;
+class QTimer;
 
 namespace sd {
+
+class ServiceWorker;
 
 // Creates an incident or scheduled maintenance, or posts an update to an existing one: status, message,
 // affected components with their new statuses, impact override and whether subscribers are notified.
@@ -51,6 +55,18 @@ public:
     // Typed in, or a component ticked or given a status, since the dialog opened (presets excluded).
     bool isDirty() const;
 
+    // Before Send: how many subscribers hear, and the incident webhook's body. The source is asked again
+    // (debounced) whenever the draft changes and answers through showPreview(); answers to an older
+    // draft than the last asked are dropped.
+    using PreviewSource = std::function<void(IncidentDialog *dialog, quint64 generation)>;
+    void setPreviewSource(PreviewSource source);
+    void showPreview(quint64 generation, const Result<SendPreview> &preview);
+    // The console's source: the session's worker rehearses the change (the UI thread never waits on the
+    // store). An empty incidentId previews a new incident.
+    static PreviewSource previewThrough(ServiceWorker &worker, const QString &incidentId);
+    QLabel *audienceLabel() const { return m_audience; }
+    QPlainTextEdit *previewEdit() const { return m_preview; }
+
 public Q_SLOTS:
     void reject() override;
 
@@ -59,6 +75,8 @@ protected:
 
 private:
     void validate();
+    void draftChanged(); // restarts the preview's debounce
+    void requestPreview();
     std::vector<ComponentStatusChange> componentChanges() const;
     std::optional<Impact> impactOverride() const;
 
@@ -74,6 +92,11 @@ private:
     QCheckBox *m_autoTransition = nullptr; // maintenance: the engine's clock opens and closes the window
     QLabel *m_error = nullptr;
     QDialogButtonBox *m_buttons = nullptr;
+    QLabel *m_audience = nullptr;
+    QPlainTextEdit *m_preview = nullptr;
+    QTimer *m_previewTimer = nullptr;
+    PreviewSource m_previewSource;
+    quint64 m_previewGeneration = 0;
     bool m_touched = false;
 };
 
