@@ -79,6 +79,34 @@ QString EmailOutbox::queue(const Subscriber &s, const Letter &letter, const QDat
     return m.id;
 }
 
+QString EmailOutbox::maintenanceReminder(const Subscriber &s, const Incident &maintenance,
+                                         const QStringList &componentNames, const QDateTime &now)
+{
+    if (!enabled())
+        return {};
+    const Page page = m_store.page.get();
+    Letter l;
+    l.subjectName = QStringLiteral("maintenance reminder: ") + maintenance.name;
+    l.subject = QStringLiteral("%1: reminder, scheduled maintenance \"%2\" starts %3")
+                    .arg(page.name, maintenance.name, when(maintenance.scheduledFor));
+    l.paragraphs << QStringLiteral("Hello,")
+                 << QStringLiteral(
+                        "This is a reminder that %1 has scheduled maintenance \"%2\" from %3 until %4.")
+                        .arg(page.name, maintenance.name, when(maintenance.scheduledFor),
+                             when(maintenance.scheduledUntil));
+    if (!componentNames.isEmpty())
+        l.paragraphs << QStringLiteral("Affected: %1.").arg(componentNames.join(QStringLiteral(", ")));
+    if (!maintenance.updates.empty() && !maintenance.updates.back().body.isEmpty())
+        l.paragraphs << maintenance.updates.back().body; // what the operator wrote when scheduling it
+    l.paragraphs << QStringLiteral("You are receiving this because your webhook endpoint\n%1\nis subscribed "
+                                   "to %2. Unsubscribe: %3")
+                        .arg(endpointurl::redacted(s.endpoint), page.name,
+                             page.url.isEmpty()
+                                 ? QStringLiteral("(no page address set)")
+                                 : page.url + QStringLiteral("?unsubscribe=") + s.unsubscribeToken);
+    return queue(s, l, now);
+}
+
 QString EmailOutbox::quarantined(const Subscriber &s, const QString &reason, int held,
                                  const QDateTime &purgeAt, const QDateTime &now)
 {

@@ -27,6 +27,10 @@ public:
                         const QDateTime &now);
     QString reactivated(const Subscriber &s, int released, const QDateTime &now);
     QString purged(const Subscriber &s, const QDateTime &now);
+    // Statuspage's reminder before a scheduled maintenance (scheduled_remind_prior): Statuspage sends it to
+    // email and SMS subscribers and sends no webhook for it, so it goes to the address on file.
+    QString maintenanceReminder(const Subscriber &s, const Incident &maintenance,
+                                const QStringList &componentNames, const QDateTime &now);
 
 private:
     struct Letter

@@ -1,6 +1,8 @@
 #include "maintenanceclock.h"
 
+#include "emailoutbox.h"
 #include "incidentservice.h"
+#include "notificationrules.h"
 #include "values.h"
 
 namespace sd {
@@ -13,16 +15,32 @@ MaintenanceClock::MaintenanceClock(ServiceContext ctx)
 
 QDateTime MaintenanceClock::nextDue()
 {
-    return m_ctx.store.incidents.nextMaintenanceTransition();
+    QDateTime next = m_ctx.store.incidents.nextMaintenanceTransition();
+    const QDateTime now = m_ctx.now();
+    if (const QDateTime start = m_ctx.store.incidents.nextReminderStart(now); start.isValid()) {
+        const QDateTime reminder = std::max(now, start.addSecs(-kReminderLeadSecs));
+        if (!next.isValid() || reminder < next)
+            next = reminder;
+    }
+    return next;
 }
 
 Result<int> MaintenanceClock::applyDue()
 {
     std::vector<Incident> due;
+    std::vector<Incident> reminders;
     try {
-        due = m_ctx.store.incidents.dueMaintenance(m_ctx.now());
+        const QDateTime now = m_ctx.now();
+        due = m_ctx.store.incidents.dueMaintenance(now);
+        reminders = m_ctx.store.incidents.dueReminders(now, now.addSecs(kReminderLeadSecs));
     } catch (const StoreError &e) {
         return Error{storeFailure(e.message())};
+    }
+    for (const Incident &i : reminders) {
+        const auto sent = remind(i.id);
+        if (!sent)
+            return Error{sent.error()};
+        m_reminders += sent.value() ? 1 : 0;
     }
     int made = 0;
     for (const Incident &i : due) {
@@ -44,6 +62,39 @@ bool notifies(const Incident &i)
 }
 
 } // namespace
+
+Result<bool> MaintenanceClock::remind(const QString &incidentId)
+{
+    return inTransaction(m_ctx.store, [&]() -> Result<bool> {
+        const QDateTime now = m_ctx.now();
+        // The guarded UPDATE is the claim: one process reminds, however many run a clock.
+        if (!m_ctx.store.incidents.claimReminder(incidentId, now))
+            return false;
+        auto found = m_ctx.store.incidents.find(incidentId);
+        if (!found)
+            return false;
+        QStringList names;
+        for (const QString &id : found->componentIds) {
+            if (auto c = m_ctx.store.components.find(id))
+                names << c->name;
+        }
+        EmailOutbox mail(m_ctx.store, m_ctx.actor);
+        int queued = 0;
+        if (notifies(*found)) {
+            for (const Subscriber &s :
+                 notify::forIncident(m_ctx.store.subscribers.active(), found->componentIds))
+                queued += mail.maintenanceReminder(s, *found, names, now).isEmpty() ? 0 : 1;
+        }
+        m_ctx.audit(QStringLiteral("incident.remind"), QStringLiteral("incident"), incidentId,
+                    mail.enabled()
+                        ? QStringLiteral("\"%1\" starts %2: %3 reminder email(s) queued")
+                              .arg(found->name, found->scheduledFor.toString(Qt::ISODate))
+                              .arg(queued)
+                        : QStringLiteral("\"%1\" starts %2: no SMTP server is set, nobody was reminded")
+                              .arg(found->name, found->scheduledFor.toString(Qt::ISODate)));
+        return true;
+    });
+}
 
 Result<bool> MaintenanceClock::open(const QString &incidentId)
 {

@@ -208,6 +208,37 @@ QDateTime IncidentRepository::nextMaintenanceTransition()
     return next;
 }
 
+std::vector<Incident> IncidentRepository::dueReminders(const QDateTime &now, const QDateTime &startsBy)
+{
+    return select(
+        QStringLiteral("WHERE status = 'scheduled' AND scheduled_remind_prior <> 0 AND "
+                       "scheduled_reminded_at IS NULL AND scheduled_for > ? AND scheduled_for <= ?"),
+        {toDb(now), toDb(startsBy)});
+}
+
+QDateTime IncidentRepository::nextReminderStart(const QDateTime &now)
+{
+    QSqlQuery &q =
+        m_db.run(QStringLiteral("SELECT MIN(scheduled_for) FROM incidents WHERE status = 'scheduled' "
+                                "AND scheduled_remind_prior <> 0 AND scheduled_reminded_at IS NULL "
+                                "AND scheduled_for > ?"),
+                 {toDb(now)});
+    QDateTime next;
+    if (q.next() && !q.value(0).isNull())
+        next = dateFromDb(q.value(0));
+    q.finish();
+    return next;
+}
+
+bool IncidentRepository::claimReminder(const QString &id, const QDateTime &at)
+{
+    return m_db.run(QStringLiteral("UPDATE incidents SET scheduled_reminded_at = ? WHERE id = ? AND "
+                                   "scheduled_reminded_at IS NULL AND status = 'scheduled' AND "
+                                   "scheduled_remind_prior <> 0"),
+                    {toDb(at), id})
+               .numRowsAffected() == 1;
+}
+
 bool IncidentRepository::moveStatus(const QString &id, const QStringList &from, IncidentStatus to)
 {
     QStringList marks;

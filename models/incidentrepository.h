@@ -36,6 +36,14 @@ public:
     // row no longer has one of those statuses), so each transition happens once however many processes try.
     bool moveStatus(const QString &id, const QStringList &from, IncidentStatus to);
 
+    // Still-scheduled maintenance asking for a reminder (scheduled_remind_prior), not yet reminded, that
+    // starts after `now` and no later than `startsBy`.
+    std::vector<Incident> dueReminders(const QDateTime &now, const QDateTime &startsBy);
+    // The earliest start of such a maintenance still to come (invalid: none).
+    QDateTime nextReminderStart(const QDateTime &now);
+    // Sets scheduled_reminded_at if nobody has: false when another process reminded first.
+    bool claimReminder(const QString &id, const QDateTime &at);
+
 private:
     std::vector<Incident> select(const QString &where, const QVariantList &binds);
     std::vector<IncidentUpdate> updatesFor(const QString &incidentId);

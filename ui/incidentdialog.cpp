@@ -139,6 +139,10 @@ IncidentDialog::IncidentDialog(Mode mode, const std::vector<Component> &componen
         m_autoTransition->setObjectName(QStringLiteral("incidentAutoTransition"));
         m_autoTransition->setChecked(true);
         form->addRow(QString(), m_autoTransition);
+        // Statuspage's scheduled_remind_prior: off by default, as there.
+        m_remindPrior = new QCheckBox(tr("Remind subscribers by email an hour before it starts"), this);
+        m_remindPrior->setObjectName(QStringLiteral("incidentRemindPrior"));
+        form->addRow(QString(), m_remindPrior);
         connect(m_from, &QDateTimeEdit::dateTimeChanged, this, &IncidentDialog::validate);
         connect(m_until, &QDateTimeEdit::dateTimeChanged, this, &IncidentDialog::validate);
     }
@@ -193,6 +197,8 @@ IncidentDialog::IncidentDialog(Mode mode, const std::vector<Component> &componen
         order << m_from << m_until;
     if (m_autoTransition)
         order << m_autoTransition;
+    if (m_remindPrior)
+        order << m_remindPrior;
     order << m_notify << m_buttons;
     for (int i = 1; i < order.size(); ++i)
         setTabOrder(order[i - 1], order[i]);
@@ -371,6 +377,8 @@ NewIncident IncidentDialog::newIncident() const
     }
     if (m_autoTransition)
         in.scheduledAutoTransition = m_autoTransition->isChecked();
+    if (m_remindPrior)
+        in.scheduledRemindPrior = m_remindPrior->isChecked();
     return in;
 }
 

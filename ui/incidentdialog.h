@@ -90,6 +90,7 @@ private:
     QDateTimeEdit *m_from = nullptr;
     QDateTimeEdit *m_until = nullptr;
     QCheckBox *m_autoTransition = nullptr; // maintenance: the engine's clock opens and closes the window
+    QCheckBox *m_remindPrior = nullptr;    // maintenance: subscribers emailed an hour before the start
     QLabel *m_error = nullptr;
     QDialogButtonBox *m_buttons = nullptr;
     QLabel *m_audience = nullptr;

@@ -7,11 +7,13 @@
 #include "deliverycontroller.h"
 #include "httpreceiver.h"
 #include "incidentservice.h"
+#include "smtpsettings.h"
 #include "subscriberservice.h"
 #include "testsupport.h"
 #include "values.h"
 
 #include <QSignalSpy>
+#include <QSqlQuery>
 #include <QTest>
 #include <memory>
 
@@ -132,6 +134,91 @@ private Q_SLOTS:
         for (const auto &spy : moved)
             transitions += int(spy->count());
         QCOMPARE(transitions, 2);
+    }
+
+    // Issue 13 item 2 (reminders): an hour before the start of a maintenance that asks for it
+    // (scheduled_remind_prior), the subscribers who hear of it are reminded once, by email (Statuspage sends
+    // no webhook for a reminder), however many engines run a clock; the rest are left alone.
+    void reminderGoesOutOnceAnHourBefore()
+    {
+        test::TempDatabase db;
+        SmtpSettings smtp = SmtpSettings::load(db.store().settings);
+        smtp.url =
+            QStringLiteral("smtp://127.0.0.1:1"); // nothing listens: the email stays queued or retrying
+        smtp.from = QStringLiteral("status@acme.test");
+        smtp.save(db.store().settings);
+        const QString api = ComponentService(db.context()).add({QStringLiteral("API")})->id;
+        const QString web = ComponentService(db.context()).add({QStringLiteral("Web")})->id;
+        SubscriberService subscribers(db.context());
+        QVERIFY(subscribers
+                    .add({QStringLiteral("http://127.0.0.1:9/all"),
+                          QStringLiteral("all@example.com"),
+                          {},
+                          QString()})
+                    .ok());
+        QVERIFY(subscribers
+                    .add({QStringLiteral("http://127.0.0.1:9/web"),
+                          QStringLiteral("web@example.com"),
+                          {web},
+                          QString()})
+                    .ok());
+
+        auto schedule = [&](const QString &name, qint64 startsInSecs, bool remind) {
+            NewIncident in;
+            in.name = name;
+            in.status = IncidentStatus::Scheduled;
+            in.body = QStringLiteral("We will upgrade the database.");
+            in.components = {{api, ComponentStatus::UnderMaintenance}};
+            in.scheduledFor = QDateTime::currentDateTimeUtc().addSecs(startsInSecs);
+            in.scheduledUntil = in.scheduledFor.addSecs(3600);
+            in.scheduledAutoTransition = true;
+            in.scheduledRemindPrior = remind;
+            auto created = IncidentService(db.context()).create(in);
+            return created.ok() ? created->incident.id : QString();
+        };
+        const QString soon = schedule(QStringLiteral("Database upgrade"), 30 * 60, true);
+        const QString later = schedule(QStringLiteral("Network upgrade"), 3 * 3600, true);
+        const QString quiet = schedule(QStringLiteral("Disk swap"), 20 * 60, false);
+        QVERIFY(!soon.isEmpty() && !later.isEmpty() && !quiet.isEmpty());
+        const int incidentWebhooks = queued(db.store(), EventKind::Incident);
+        QCOMPARE(incidentWebhooks, 3); // "scheduled", to the subscriber who hears of API
+
+        std::vector<std::unique_ptr<DeliveryController>> controllers;
+        for (int i = 0; i < 2; ++i) {
+            controllers.push_back(std::make_unique<DeliveryController>(db.path()));
+            controllers.back()->start();
+        }
+        auto reminders = [&] {
+            QStringList out;
+            for (const Message &m : db.store().outbox.list({}))
+                if (m.kind == EventKind::Email &&
+                    m.subjectName.startsWith(QStringLiteral("maintenance reminder: ")))
+                    out << m.subjectName + QStringLiteral(" to ") + m.recipient;
+            return out;
+        };
+        QTRY_COMPARE_WITH_TIMEOUT(reminders().size(), qsizetype(1), kWaitMs);
+        QTest::qWait(1500); // both engines have scanned again since
+        QCOMPARE(reminders(),
+                 QStringList{QStringLiteral("maintenance reminder: Database upgrade to all@example.com")});
+        // Stamped once (it goes out in the maintenance's later webhooks as scheduled_reminded_at).
+        QVERIFY(db.store().incidents.find(soon)->scheduledRemindedAt.isValid());
+        QVERIFY(!db.store().incidents.find(later)->scheduledRemindedAt.isValid());
+        QVERIFY(!db.store().incidents.find(quiet)->scheduledRemindedAt.isValid());
+        // No webhook for a reminder; nothing moved before its window.
+        QCOMPARE(queued(db.store(), EventKind::Incident), incidentWebhooks);
+        QCOMPARE(toString(db.store().incidents.find(soon)->status), toString(IncidentStatus::Scheduled));
+        QCOMPARE(toString(db.store().components.find(api)->status), toString(ComponentStatus::Operational));
+        QSqlQuery &q = db.store().db().run(
+            QStringLiteral("SELECT count(*) FROM audit_log WHERE action = 'incident.remind'"));
+        QVERIFY(q.next());
+        QCOMPARE(q.value(0).toInt(), 1);
+        q.finish();
+        // The email says what and when.
+        for (const Message &m : db.store().outbox.list({}))
+            if (m.kind == EventKind::Email) {
+                const QByteArray body = db.store().outbox.find(m.id)->body;
+                QVERIFY2(body.contains("Database upgrade"), body.constData());
+            }
     }
 
     // Without automatic transitions nothing happens by itself: the operator moves it by hand.
