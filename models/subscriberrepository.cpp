@@ -1,5 +1,6 @@
 #include "subscriberrepository.h"
 
+#include "healthrepository.h"
 #include "jsoncolumns.h"
 #include "values.h"
 
@@ -67,6 +68,36 @@ std::vector<Subscriber> SubscriberRepository::all()
     return select(QStringLiteral("ORDER BY created_at, id"), {});
 }
 
+std::vector<Subscriber> SubscriberRepository::search(const SubscriberQuery &query)
+{
+    QString where;
+    QVariantList binds;
+    switch (query.states) {
+    case SubscriberQuery::States::Current:
+        where = QStringLiteral("WHERE state != 'unsubscribed'");
+        break;
+    case SubscriberQuery::States::Active:
+        where = QStringLiteral("WHERE state = 'active'");
+        break;
+    case SubscriberQuery::States::Quarantined:
+        where = QStringLiteral("WHERE state = 'quarantined'");
+        break;
+    case SubscriberQuery::States::Unsubscribed:
+        where = QStringLiteral("WHERE state = 'unsubscribed'");
+        break;
+    case SubscriberQuery::States::All:
+        where = QStringLiteral("WHERE 1 = 1");
+        break;
+    }
+    const QString text = query.text.trimmed().toLower();
+    if (!text.isEmpty()) {
+        // instr(), not LIKE: the operator's text is matched as typed (% and _ are not wildcards).
+        where += QStringLiteral(" AND (instr(lower(endpoint), ?) > 0 OR instr(lower(email), ?) > 0)");
+        binds << text << text;
+    }
+    return select(where + QStringLiteral(" ORDER BY created_at, id"), binds);
+}
+
 std::vector<Subscriber> SubscriberRepository::active()
 {
     return select(QStringLiteral("WHERE state = 'active' ORDER BY created_at, id"), {});
@@ -120,6 +151,7 @@ void SubscriberRepository::update(const Subscriber &s)
 void SubscriberRepository::purge(const QString &id)
 {
     m_db.run(QStringLiteral("DELETE FROM attempts WHERE subscriber_id = ?"), {id});
+    HealthRepository(m_db).purge(id);
     m_db.run(QStringLiteral("DELETE FROM message_bodies WHERE message_id IN (SELECT id FROM messages WHERE "
                             "subscriber_id = ?)"),
              {id});

@@ -10,15 +10,33 @@
 
 namespace sd {
 
+// What the console's Subscribers tab asks for: a state filter and a substring of the endpoint or email.
+struct SubscriberQuery
+{
+    enum class States
+    {
+        Current, // active and quarantined: everyone who has not unsubscribed
+        Active,
+        Quarantined,
+        Unsubscribed,
+        All
+    };
+    States states = States::Current;
+    QString text; // case-insensitive substring of the endpoint or the email; empty: any
+};
+
 class SubscriberRepository final
 {
 public:
-    explicit SubscriberRepository(Database &db) : m_db(db) {}
+    explicit SubscriberRepository(Database &db)
+        : m_db(db)
+    {}
 
     // state empty: every subscriber that has not unsubscribed.
     std::vector<Subscriber> list(std::optional<SubscriberState> state = std::nullopt, int limit = -1,
                                  int offset = 0);
-    std::vector<Subscriber> all(); // including unsubscribed
+    std::vector<Subscriber> all();                                // including unsubscribed
+    std::vector<Subscriber> search(const SubscriberQuery &query); // filtered in SQL, in list() order
     std::vector<Subscriber> active();
     std::optional<Subscriber> find(const QString &id);
     std::optional<Subscriber> findByToken(const QString &token);

@@ -1,6 +1,7 @@
 #include "subscribersview.h"
 
 #include "databasefiles.h"
+#include "endpointpage.h"
 #include "endpointurl.h"
 #include "modelroles.h"
 #include "safefiledialog.h"
@@ -11,15 +12,18 @@
 
 #include <QApplication>
 #include <QClipboard>
+#include <QComboBox>
 #include <QDialog>
 #include <QDialogButtonBox>
 #include <QFile>
 #include <QHeaderView>
 #include <QLabel>
+#include <QLineEdit>
 #include <QListWidget>
 #include <QMessageBox>
 #include <QSortFilterProxyModel>
 #include <QTableView>
+#include <QTimer>
 #include <QToolBar>
 #include <QVBoxLayout>
 
@@ -31,6 +35,9 @@ SubscribersView::SubscribersView(Session &session, QWidget *parent)
     , m_model(new SubscribersModel(session.liveStore(), this))
     , m_proxy(new QSortFilterProxyModel(this))
     , m_table(new QTableView(this))
+    , m_search(new QLineEdit(this))
+    , m_stateFilter(new QComboBox(this))
+    , m_searchDelay(new QTimer(this))
 {
     setObjectName(QStringLiteral("subscribersView"));
     auto *bar = new QToolBar(this);
@@ -60,22 +67,88 @@ SubscribersView::SubscribersView(Session &session, QWidget *parent)
     m_table->setColumnWidth(SubscribersModel::EmailColumn, 180);
     m_table->setColumnWidth(SubscribersModel::ComponentsColumn, 160);
     m_table->setColumnWidth(SubscribersModel::LastResultColumn, 140);
-    connect(m_table, &QTableView::doubleClicked, this, &SubscribersView::editSelected);
+    connect(m_table, &QTableView::doubleClicked, this, &SubscribersView::openEndpointPage);
+
+    m_search->setObjectName(QStringLiteral("subscriberSearch"));
+    m_search->setPlaceholderText(tr("Search endpoint or email"));
+    m_search->setClearButtonEnabled(true);
+    m_stateFilter->setObjectName(QStringLiteral("subscriberStateFilter"));
+    m_stateFilter->addItem(tr("Active and quarantined"), static_cast<int>(SubscriberQuery::States::Current));
+    m_stateFilter->addItem(tr("Active"), static_cast<int>(SubscriberQuery::States::Active));
+    m_stateFilter->addItem(tr("Quarantined"), static_cast<int>(SubscriberQuery::States::Quarantined));
+    m_stateFilter->addItem(tr("Unsubscribed"), static_cast<int>(SubscriberQuery::States::Unsubscribed));
+    m_stateFilter->addItem(tr("All"), static_cast<int>(SubscriberQuery::States::All));
+    // Typing reloads after a pause, not per key: each reload is a query over every subscriber.
+    m_searchDelay->setSingleShot(true);
+    m_searchDelay->setInterval(250);
+    connect(m_searchDelay, &QTimer::timeout, this, &SubscribersView::applyFilter);
+    connect(m_search, &QLineEdit::textChanged, m_searchDelay, qOverload<>(&QTimer::start));
+    connect(m_search, &QLineEdit::returnPressed, this, &SubscribersView::applyFilter);
+    connect(m_stateFilter, &QComboBox::currentIndexChanged, this, &SubscribersView::applyFilter);
+    auto *filterRow = new QHBoxLayout;
+    filterRow->setContentsMargins(4, 0, 4, 0);
+    filterRow->addWidget(m_search, 1);
+    auto *stateLabel = new QLabel(tr("&State:"), this);
+    stateLabel->setBuddy(m_stateFilter);
+    filterRow->addWidget(stateLabel);
+    filterRow->addWidget(m_stateFilter);
 
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(bar);
+    layout->addLayout(filterRow);
     layout->addWidget(m_table);
 }
 
 void SubscribersView::reload()
 {
+    // A reload resets the model; the current subscriber stays current if it is still listed.
+    const Subscriber *current = selected();
+    const QString currentId = current ? current->id : QString();
     try {
         m_model->reload();
     } catch (const StoreError &e) {
         // The table keeps the rows it had (the model reads before it resets).
         Q_EMIT statusMessage(tr("Subscribers could not be reloaded: %1").arg(e.message()));
+        return;
     }
+    if (const int row = currentId.isEmpty() ? -1 : m_model->rowOf(currentId); row >= 0)
+        m_table->setCurrentIndex(
+            m_proxy->mapFromSource(m_model->index(row, SubscribersModel::EndpointColumn)));
+}
+
+void SubscribersView::applyFilter()
+{
+    m_searchDelay->stop();
+    SubscriberQuery query;
+    query.text = m_search->text();
+    query.states = static_cast<SubscriberQuery::States>(m_stateFilter->currentData().toInt());
+    if (query.text.trimmed() == m_model->query().text.trimmed() && query.states == m_model->query().states)
+        return;
+    const Subscriber *current = selected();
+    const QString currentId = current ? current->id : QString();
+    try {
+        m_model->setQuery(query);
+    } catch (const StoreError &e) {
+        Q_EMIT statusMessage(tr("Subscribers could not be filtered: %1").arg(e.message()));
+        return;
+    }
+    if (const int row = currentId.isEmpty() ? -1 : m_model->rowOf(currentId); row >= 0)
+        m_table->setCurrentIndex(
+            m_proxy->mapFromSource(m_model->index(row, SubscribersModel::EndpointColumn)));
+    Q_EMIT statusMessage(tr("%n subscriber(s) shown.", nullptr, m_model->rowCount()));
+}
+
+void SubscribersView::openEndpointPage()
+{
+    const Subscriber *s = selected();
+    if (!s)
+        return;
+    // Non-modal: the operator can keep several open and keep working in the console.
+    auto *page = new EndpointPage(m_session, s->id, this);
+    page->setAttribute(Qt::WA_DeleteOnClose);
+    page->setWindowFlag(Qt::Window);
+    page->show();
 }
 
 std::optional<std::vector<Component>> SubscribersView::componentsForDialog()

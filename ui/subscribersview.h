@@ -4,8 +4,11 @@
 #include <optional>
 #include <vector>
 
+class QComboBox;
+class QLineEdit;
 class QTableView;
 class QSortFilterProxyModel;
+class QTimer;
 
 namespace sd {
 
@@ -17,7 +20,8 @@ struct ImportReport;
 template<typename T> class Result;
 
 // Webhook subscribers: add/edit with validation beside each field, signing secrets, CSV import with a
-// per-row error list, reactivate, remove and a test webhook.
+// per-row error list, reactivate, remove and a test webhook. A search box (endpoint or email) and a state
+// filter narrow the list in SQL; double-clicking a subscriber opens its endpoint page.
 class SubscribersView final : public QWidget
 {
     Q_OBJECT
@@ -40,6 +44,11 @@ public:
     void importCsv();
     // Runs on the session's worker; the result arrives later. Refuses the database's own files.
     void importCsvFile(const QString &path);
+    void openEndpointPage(); // the current subscriber's; returns at once, the page fills in when read
+
+    QLineEdit *searchBox() const { return m_search; }
+    QComboBox *stateFilter() const { return m_stateFilter; }
+    void applyFilter(); // search text and state now (typing applies them after a short pause)
 
 Q_SIGNALS:
     void statusMessage(const QString &text);
@@ -54,6 +63,9 @@ private:
     SubscribersModel *m_model = nullptr;
     QSortFilterProxyModel *m_proxy = nullptr;
     QTableView *m_table = nullptr;
+    QLineEdit *m_search = nullptr;
+    QComboBox *m_stateFilter = nullptr;
+    QTimer *m_searchDelay = nullptr;
 };
 
 } // namespace sd

@@ -2,6 +2,7 @@
 
 #include "deliverysettings.h"
 #include "emailoutbox.h"
+#include "healthrepository.h"
 #include "ids.h"
 #include "store.h"
 
@@ -131,6 +132,14 @@ JournalOutcome DeliveryJournal::writeNow(const JournalBatch &batch)
         for (const JournalBatch::Result &r : batch.results)
             outcomes.push_back({r.attempt, r.state});
         m_store->outbox.recordAttempts(outcomes, m_identity.id);
+        // Endpoint health adds up in the same transaction, so it never disagrees with the attempts table.
+        if (!batch.results.empty()) {
+            std::vector<Attempt> attempts;
+            attempts.reserve(batch.results.size());
+            for (const JournalBatch::Result &r : batch.results)
+                attempts.push_back(r.attempt);
+            HealthRepository(m_store->db()).record(attempts);
+        }
         const QDateTime now = QDateTime::currentDateTimeUtc();
         for (const JournalBatch::StateChange &c : batch.states)
             m_store->outbox.setState(c.messageId, c.state, {}, now);

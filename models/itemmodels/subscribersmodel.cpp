@@ -7,9 +7,19 @@
 #include "values.h"
 
 #include <QElapsedTimer>
-#include <algorithm>
 
 namespace sd {
+namespace {
+
+// What the success and latency columns show: the last 24 hours, or all time when nothing was sent lately.
+const HealthCounts *shown(const EndpointHealth *h)
+{
+    if (!h)
+        return nullptr;
+    return h->recent.attempts > 0 ? &h->recent : &h->lifetime;
+}
+
+} // namespace
 
 SubscribersModel::SubscribersModel(Store &store, QObject *parent)
     : QAbstractTableModel(parent)
@@ -18,29 +28,45 @@ SubscribersModel::SubscribersModel(Store &store, QObject *parent)
     reload();
 }
 
+void SubscribersModel::setQuery(const SubscriberQuery &query)
+{
+    const SubscriberQuery previous = m_query;
+    m_query = query;
+    try {
+        reload();
+    } catch (const StoreError &) {
+        m_query = previous;
+        throw;
+    }
+}
+
 void SubscribersModel::reload()
 {
     // Read first: a StoreError then leaves the rows (and the views) as they were.
     const std::vector<Component> components = m_store.components.all();
-    auto rows = m_store.subscribers.list();
+    auto rows = m_store.subscribers.search(m_query);
     beginResetModel();
     m_componentNames.clear();
     for (const Component &c : components)
         m_componentNames.insert(c.id, c.name);
     m_rows = std::move(rows);
-    m_stats.assign(m_rows.size(), Stats{});
-    m_statsCursor = 0;
-    // Small pages get their numbers at once; big ones fill in through refreshStatsSlice.
-    if (m_rows.size() <= 200) {
-        for (size_t r = 0; r < m_rows.size(); ++r)
-            m_stats[r] = statsFor(m_rows[r].id);
-    }
+    m_rowOf.clear();
+    m_rowOf.reserve(static_cast<qsizetype>(m_rows.size()));
+    for (size_t r = 0; r < m_rows.size(); ++r)
+        m_rowOf.insert(m_rows[r].id, static_cast<int>(r));
     endResetModel();
+    // Small pages get their numbers at once (a few queries); big ones fill in through refreshStatsSlice.
+    if (m_rows.size() <= 2000) {
+        try {
+            refreshStats();
+        } catch (const StoreError &) {
+        }
+    }
 }
 
 void SubscribersModel::refreshStats()
 {
-    m_statsCursor = 0;
+    m_healthCursor.clear();
     refreshStatsSlice(-1);
 }
 
@@ -48,55 +74,49 @@ bool SubscribersModel::refreshStatsSlice(int budgetMs)
 {
     QElapsedTimer clock;
     clock.start();
-    while (m_statsCursor < m_rows.size()) {
-        const size_t r = m_statsCursor++;
-        Stats fresh = statsFor(m_rows[r].id);
-        if (!(fresh == m_stats[r])) {
-            m_stats[r] = std::move(fresh);
-            const int row = static_cast<int>(r);
-            Q_EMIT dataChanged(index(row, LastResultColumn), index(row, P95Column),
-                               {Qt::DisplayRole, Qt::ToolTipRole, roles::SortRole});
+    HealthRepository health(m_store.db());
+    for (;;) {
+        std::vector<EndpointHealth> page;
+        try {
+            page = health.page(m_healthCursor, kHealthPage, QDateTime::currentDateTimeUtc());
+        } catch (const StoreError &) {
+            m_healthCursor.clear(); // the next pass starts over
+            return true;
         }
+        const QString lastId = page.empty() ? QString() : page.back().subscriberId; // before the moves below
+        int first = -1, last = -1;
+        auto flush = [&] {
+            if (first >= 0)
+                Q_EMIT dataChanged(index(first, LastResultColumn), index(last, P95Column),
+                                   {Qt::DisplayRole, Qt::ToolTipRole, roles::SortRole});
+            first = last = -1;
+        };
+        for (EndpointHealth &h : page) {
+            auto known = m_health.find(h.subscriberId);
+            if (known != m_health.end() && *known == h)
+                continue;
+            const int row = m_rowOf.value(h.subscriberId, -1);
+            const QString id = h.subscriberId;
+            m_health.insert(id, std::move(h));
+            if (row < 0)
+                continue;
+            // Neighbouring rows go out as one range; anything else flushes the range so far.
+            if (first >= 0 && row == last + 1) {
+                last = row;
+            } else {
+                flush();
+                first = last = row;
+            }
+        }
+        flush();
+        if (static_cast<int>(page.size()) < kHealthPage) {
+            m_healthCursor.clear();
+            return true;
+        }
+        m_healthCursor = lastId;
         if (budgetMs >= 0 && clock.elapsed() >= budgetMs)
             return false;
     }
-    m_statsCursor = 0;
-    return true;
-}
-
-SubscribersModel::Stats SubscribersModel::statsFor(const QString &subscriberId)
-{
-    Stats st;
-    try {
-        QSqlQuery &q = m_store.db().run(
-            QStringLiteral(
-                "SELECT http_status, duration_ms, error_class, error_text, started_at FROM attempts "
-                "WHERE subscriber_id = ? ORDER BY started_at DESC LIMIT ?"),
-            {subscriberId, kStatsWindow});
-        std::vector<qint64> durations;
-        while (q.next()) {
-            const int http = q.value(0).toInt();
-            if (st.attempts == 0) {
-                st.lastHttpStatus = http;
-                st.lastError = q.value(2).toString();
-                if (!q.value(3).toString().isEmpty())
-                    st.lastError += QStringLiteral(": ") + q.value(3).toString();
-                st.lastAt = dateFromDb(q.value(4));
-            }
-            ++st.attempts;
-            if (q.value(2).isNull() && http >= 200 && http < 300)
-                ++st.successes;
-            durations.push_back(q.value(1).toLongLong());
-        }
-        if (!durations.empty()) {
-            std::sort(durations.begin(), durations.end());
-            // Nearest-rank percentile.
-            const size_t rank = (durations.size() * 95 + 99) / 100;
-            st.p95Ms = durations[std::max<size_t>(rank, 1) - 1];
-        }
-    } catch (const StoreError &) {
-    }
-    return st;
 }
 
 int SubscribersModel::rowCount(const QModelIndex &parent) const
@@ -125,7 +145,7 @@ QVariant SubscribersModel::data(const QModelIndex &index, int role) const
         !checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
         return {};
     const Subscriber &s = m_rows[static_cast<size_t>(index.row())];
-    const Stats &st = m_stats[static_cast<size_t>(index.row())];
+    const EndpointHealth *h = healthAt(index.row());
     if (role == roles::IdRole)
         return s.id;
     if (role == roles::StatusRole)
@@ -156,35 +176,53 @@ QVariant SubscribersModel::data(const QModelIndex &index, int role) const
         break;
     case LastResultColumn:
         if (display) {
-            if (st.attempts == 0)
+            if (!h)
                 return tr("never sent");
-            if (st.lastError.isEmpty())
-                return QStringLiteral("HTTP %1").arg(st.lastHttpStatus);
-            return st.lastHttpStatus > 0
-                       ? QStringLiteral("HTTP %1 (%2)").arg(st.lastHttpStatus).arg(st.lastError)
-                       : st.lastError;
+            const QString error = h->lastErrorClass.isEmpty() ? QString()
+                                  : h->lastError.isEmpty()
+                                      ? h->lastErrorClass
+                                      : h->lastErrorClass + QStringLiteral(": ") + h->lastError;
+            if (error.isEmpty())
+                return QStringLiteral("HTTP %1").arg(h->lastHttpStatus);
+            return h->lastHttpStatus > 0 ? QStringLiteral("HTTP %1 (%2)").arg(h->lastHttpStatus).arg(error)
+                                         : error;
         }
         if (sort)
-            return st.lastHttpStatus;
-        if (role == Qt::ToolTipRole && st.lastAt.isValid())
-            return timefmt::display(st.lastAt);
+            return h ? h->lastHttpStatus : -1;
+        if (role == Qt::ToolTipRole && h && h->lastAt.isValid())
+            return tr("%1, %2 ms").arg(timefmt::display(h->lastAt)).arg(h->lastLatencyMs);
         break;
-    case SuccessRateColumn:
+    case SuccessRateColumn: {
+        const HealthCounts *c = shown(h);
         if (display)
-            return st.attempts == 0
-                       ? QString()
-                       : QStringLiteral("%1 %").arg(100.0 * st.successes / st.attempts, 0, 'f', 1);
+            return !c ? QString()
+                      : QStringLiteral("%1 %%2")
+                            .arg(100.0 * c->successRate(), 0, 'f', 1)
+                            .arg(c == &h->lifetime ? tr(" (all time)") : QString());
         if (sort)
-            return st.attempts == 0 ? -1.0 : static_cast<double>(st.successes) / st.attempts;
-        if (role == Qt::ToolTipRole)
-            return tr("%1 of the last %2 attempts succeeded").arg(st.successes).arg(st.attempts);
+            return c ? c->successRate() : -1.0;
+        if (role == Qt::ToolTipRole && h)
+            return tr("Last 24 hours: %1 of %2 attempts succeeded. All time: %3 of %4.")
+                .arg(h->recent.successes)
+                .arg(h->recent.attempts)
+                .arg(h->lifetime.successes)
+                .arg(h->lifetime.attempts);
         break;
-    case P95Column:
+    }
+    case P50Column:
+    case P95Column: {
+        const HealthCounts *c = shown(h);
+        const qint64 ms = c ? c->latency.percentile(index.column() == P50Column ? 50 : 95) : -1;
         if (display)
-            return st.p95Ms < 0 ? QString() : tr("%1 ms").arg(st.p95Ms);
+            return ms < 0 ? QString() : tr("%1 ms").arg(ms);
         if (sort)
-            return st.p95Ms;
+            return ms;
+        if (role == Qt::ToolTipRole && c)
+            return tr("%1; estimated from latency buckets %2 wide, never above the slowest (%3 ms)")
+                .arg(c == &h->lifetime ? tr("All time") : tr("Last 24 hours"), QStringLiteral("×1.41"))
+                .arg(c->latency.maxMs);
         break;
+    }
     case SigningColumn:
         if (display)
             return s.secret.isEmpty() ? tr("unsigned") : tr("signed");
@@ -214,6 +252,8 @@ QVariant SubscribersModel::headerData(int section, Qt::Orientation orientation, 
         return tr("Last result");
     case SuccessRateColumn:
         return tr("Success");
+    case P50Column:
+        return tr("p50 latency");
     case P95Column:
         return tr("p95 latency");
     case SigningColumn:
@@ -230,13 +270,18 @@ const Subscriber *SubscribersModel::subscriberAt(int row) const
     return &m_rows[static_cast<size_t>(row)];
 }
 
+const EndpointHealth *SubscribersModel::healthAt(int row) const
+{
+    const Subscriber *s = subscriberAt(row);
+    if (!s)
+        return nullptr;
+    const auto it = m_health.constFind(s->id);
+    return it == m_health.constEnd() || it->lifetime.attempts == 0 ? nullptr : &*it;
+}
+
 int SubscribersModel::rowOf(const QString &id) const
 {
-    for (size_t r = 0; r < m_rows.size(); ++r) {
-        if (m_rows[r].id == id)
-            return static_cast<int>(r);
-    }
-    return -1;
+    return m_rowOf.value(id, -1);
 }
 
 } // namespace sd

@@ -1,0 +1,386 @@
+#include "healthrepository.h"
+
+#include "values.h"
+
+#include <QHash>
+#include <QStringList>
+#include <algorithm>
+#include <map>
+
+namespace sd {
+namespace {
+
+// The same bounds as the v9 migration's backfill; never change them (stored counts depend on them).
+constexpr std::array<qint64, LatencyHistogram::kBuckets - 1> kBounds{
+    1,   2,   3,   4,    6,    8,    11,   16,   23,   32,   45,    64,    91,    128,   181,  256,
+    362, 512, 724, 1024, 1448, 2048, 2896, 4096, 5793, 8192, 11585, 16384, 23170, 32768, 65536};
+
+constexpr qint64 kHourMs = 3600 * 1000;
+
+QString bucketColumns(const QString &prefix = {})
+{
+    QStringList cols;
+    for (int k = 0; k < LatencyHistogram::kBuckets; ++k)
+        cols << prefix + QStringLiteral("b%1").arg(k);
+    return cols.join(QStringLiteral(", "));
+}
+
+// "bK = table.bK + excluded.bK" for every bucket.
+QString bucketSums(const QString &table)
+{
+    QStringList sets;
+    for (int k = 0; k < LatencyHistogram::kBuckets; ++k)
+        sets << QStringLiteral("b%1 = %2.b%1 + excluded.b%1").arg(k).arg(table);
+    return sets.join(QStringLiteral(", "));
+}
+
+QString placeholders(int n)
+{
+    QString row = QStringLiteral("(");
+    for (int i = 0; i < n; ++i)
+        row += i == 0 ? QStringLiteral("?") : QStringLiteral(", ?");
+    return row + QLatin1Char(')');
+}
+
+struct Totals
+{
+    HealthCounts counts;
+    const Attempt *last = nullptr;
+};
+
+void add(HealthCounts &c, const Attempt &a)
+{
+    ++c.attempts;
+    if (HealthRepository::succeeded(a))
+        ++c.successes;
+    c.latencySumMs += a.durationMs;
+    c.latency.add(a.durationMs);
+}
+
+void bindBuckets(QVariantList &binds, const LatencyHistogram &h)
+{
+    for (const qint64 n : h.counts)
+        binds << n;
+}
+
+// Reads attempts, successes, latency_sum_ms, latency_max_ms and b0..b31 starting at column `first`.
+HealthCounts readCounts(const QSqlQuery &q, int first)
+{
+    HealthCounts c;
+    c.attempts = q.value(first).toLongLong();
+    c.successes = q.value(first + 1).toLongLong();
+    c.latencySumMs = q.value(first + 2).toLongLong();
+    c.latency.maxMs = q.value(first + 3).toLongLong();
+    for (int k = 0; k < LatencyHistogram::kBuckets; ++k)
+        c.latency.counts[static_cast<size_t>(k)] = q.value(first + 4 + k).toLongLong();
+    return c;
+}
+
+QString summedColumns()
+{
+    QStringList cols{QStringLiteral("SUM(attempts)"), QStringLiteral("SUM(successes)"),
+                     QStringLiteral("SUM(latency_sum_ms)"), QStringLiteral("MAX(latency_max_ms)")};
+    for (int k = 0; k < LatencyHistogram::kBuckets; ++k)
+        cols << QStringLiteral("SUM(b%1)").arg(k);
+    return cols.join(QStringLiteral(", "));
+}
+
+const QString kLifetimeColumns = QStringLiteral(
+    "subscriber_id, attempts, successes, latency_sum_ms, latency_max_ms, last_at, last_http_status, "
+    "last_error_class, last_error, last_latency_ms, ");
+
+EndpointHealth readLifetime(const QSqlQuery &q)
+{
+    EndpointHealth h;
+    h.subscriberId = q.value(0).toString();
+    h.lifetime.attempts = q.value(1).toLongLong();
+    h.lifetime.successes = q.value(2).toLongLong();
+    h.lifetime.latencySumMs = q.value(3).toLongLong();
+    h.lifetime.latency.maxMs = q.value(4).toLongLong();
+    h.lastAt = dateFromDb(q.value(5));
+    h.lastHttpStatus = q.value(6).toInt();
+    h.lastErrorClass = q.value(7).toString();
+    h.lastError = q.value(8).toString();
+    h.lastLatencyMs = q.value(9).isNull() ? -1 : q.value(9).toLongLong();
+    for (int k = 0; k < LatencyHistogram::kBuckets; ++k)
+        h.lifetime.latency.counts[static_cast<size_t>(k)] = q.value(10 + k).toLongLong();
+    return h;
+}
+
+} // namespace
+
+int LatencyHistogram::bucketOf(qint64 ms)
+{
+    const auto it = std::lower_bound(kBounds.begin(), kBounds.end(), ms);
+    return static_cast<int>(it - kBounds.begin());
+}
+
+qint64 LatencyHistogram::upperBound(int bucket)
+{
+    return bucket >= 0 && bucket < static_cast<int>(kBounds.size()) ? kBounds[static_cast<size_t>(bucket)]
+                                                                    : -1;
+}
+
+void LatencyHistogram::add(qint64 ms)
+{
+    ++counts[static_cast<size_t>(bucketOf(ms))];
+    maxMs = std::max(maxMs, ms);
+}
+
+void LatencyHistogram::add(const LatencyHistogram &other)
+{
+    for (size_t k = 0; k < counts.size(); ++k)
+        counts[k] += other.counts[k];
+    maxMs = std::max(maxMs, other.maxMs);
+}
+
+qint64 LatencyHistogram::total() const
+{
+    qint64 n = 0;
+    for (const qint64 c : counts)
+        n += c;
+    return n;
+}
+
+qint64 LatencyHistogram::percentile(int p) const
+{
+    const qint64 n = total();
+    if (n == 0)
+        return -1;
+    const qint64 rank = std::max<qint64>((n * p + 99) / 100, 1);
+    qint64 before = 0;
+    for (int k = 0; k < kBuckets; ++k) {
+        const qint64 here = counts[static_cast<size_t>(k)];
+        if (before + here >= rank) {
+            // Linear within the bucket, which never reaches past the slowest attempt seen.
+            const qint64 bound = upperBound(k);
+            const double hi = static_cast<double>(bound < 0 ? maxMs : std::min(bound, maxMs));
+            const double lo = std::min(hi, static_cast<double>(k == 0 ? 0 : upperBound(k - 1)));
+            const double at = lo + (hi - lo) * static_cast<double>(rank - before) / static_cast<double>(here);
+            return std::min(static_cast<qint64>(at + 0.5), maxMs);
+        }
+        before += here;
+    }
+    return maxMs;
+}
+
+bool HealthRepository::counts(const Attempt &a)
+{
+    return !a.endpoint.startsWith(QLatin1String("mailto:"));
+}
+
+bool HealthRepository::succeeded(const Attempt &a)
+{
+    return a.errorClass.isEmpty() && a.httpStatus >= 200 && a.httpStatus < 300;
+}
+
+void HealthRepository::record(const std::vector<Attempt> &attempts)
+{
+    // Summed per endpoint and per endpoint-hour first: one row each per batch. Ordered maps, so every
+    // engine locks the rows it adds to in the same order (no deadlock between two PostgreSQL writers).
+    std::map<QString, Totals> lifetime;
+    std::map<std::pair<QString, qint64>, HealthCounts> hours;
+    for (const Attempt &a : attempts) {
+        if (!counts(a))
+            continue;
+        Totals &t = lifetime[a.subscriberId];
+        add(t.counts, a);
+        if (!t.last || a.startedAt >= t.last->startedAt)
+            t.last = &a;
+        const qint64 hour = a.startedAt.toMSecsSinceEpoch() / kHourMs * kHourMs;
+        add(hours[{a.subscriberId, hour}], a);
+    }
+    if (lifetime.empty())
+        return;
+    const QVariant now = toDb(QDateTime::currentDateTimeUtc());
+
+    // The last result moves only forward in time: an older batch committed later keeps the newer one.
+    QStringList lastSets;
+    for (const char *col :
+         {"last_http_status", "last_error_class", "last_error", "last_latency_ms", "last_at"})
+        lastSets << QStringLiteral("%1 = CASE WHEN endpoint_health.last_at IS NULL OR excluded.last_at >= "
+                                   "endpoint_health.last_at THEN excluded.%1 ELSE endpoint_health.%1 END")
+                        .arg(QLatin1String(col));
+    const QString lifetimeHead = QStringLiteral("INSERT INTO endpoint_health (") + kLifetimeColumns +
+                                 QStringLiteral("updated_at, ") + bucketColumns() +
+                                 QStringLiteral(") VALUES ");
+    const QString lifetimeTail =
+        QStringLiteral(
+            " ON CONFLICT (subscriber_id) DO UPDATE SET attempts = endpoint_health.attempts + "
+            "excluded.attempts, successes = endpoint_health.successes + excluded.successes, latency_sum_ms = "
+            "endpoint_health.latency_sum_ms + excluded.latency_sum_ms, latency_max_ms = CASE WHEN "
+            "excluded.latency_max_ms > endpoint_health.latency_max_ms THEN excluded.latency_max_ms ELSE "
+            "endpoint_health.latency_max_ms END, updated_at = excluded.updated_at, ") +
+        lastSets.join(QStringLiteral(", ")) + QStringLiteral(", ") +
+        bucketSums(QStringLiteral("endpoint_health"));
+    const QString lifetimeRow = placeholders(11 + LatencyHistogram::kBuckets);
+
+    const QString hourHead =
+        QStringLiteral("INSERT INTO endpoint_health_hourly (subscriber_id, hour, attempts, "
+                       "successes, latency_sum_ms, latency_max_ms, ") +
+        bucketColumns() + QStringLiteral(") VALUES ");
+    const QString hourTail =
+        QStringLiteral(
+            " ON CONFLICT (subscriber_id, hour) DO UPDATE SET attempts = endpoint_health_hourly.attempts + "
+            "excluded.attempts, successes = endpoint_health_hourly.successes + excluded.successes, "
+            "latency_sum_ms = endpoint_health_hourly.latency_sum_ms + excluded.latency_sum_ms, "
+            "latency_max_ms = CASE WHEN excluded.latency_max_ms > endpoint_health_hourly.latency_max_ms THEN "
+            "excluded.latency_max_ms ELSE endpoint_health_hourly.latency_max_ms END, ") +
+        bucketSums(QStringLiteral("endpoint_health_hourly"));
+    const QString hourRow = placeholders(6 + LatencyHistogram::kBuckets);
+
+    // A few fixed chunk sizes, so the connection keeps a handful of prepared statements, not one per size.
+    auto inChunks = [](size_t total, const auto &write) {
+        size_t done = 0;
+        for (const size_t chunk : {size_t(100), size_t(10), size_t(1)}) {
+            while (total - done >= chunk) {
+                write(done, chunk);
+                done += chunk;
+            }
+        }
+    };
+
+    std::vector<std::pair<const QString *, const Totals *>> rows;
+    rows.reserve(lifetime.size());
+    for (const auto &[id, t] : lifetime)
+        rows.emplace_back(&id, &t);
+    inChunks(rows.size(), [&](size_t first, size_t count) {
+        QVariantList binds;
+        QStringList values;
+        for (size_t i = first; i < first + count; ++i) {
+            const Totals &t = *rows[i].second;
+            const Attempt &last = *t.last;
+            values << lifetimeRow;
+            binds << *rows[i].first << t.counts.attempts << t.counts.successes << t.counts.latencySumMs
+                  << t.counts.latency.maxMs << toDb(last.startedAt) << last.httpStatus
+                  << nullIfEmpty(last.errorClass) << nullIfEmpty(last.errorText) << last.durationMs << now;
+            bindBuckets(binds, t.counts.latency);
+        }
+        m_db.run(lifetimeHead + values.join(QStringLiteral(", ")) + lifetimeTail, binds);
+    });
+
+    std::vector<std::pair<const std::pair<QString, qint64> *, const HealthCounts *>> hourRows;
+    hourRows.reserve(hours.size());
+    for (const auto &[key, c] : hours)
+        hourRows.emplace_back(&key, &c);
+    inChunks(hourRows.size(), [&](size_t first, size_t count) {
+        QVariantList binds;
+        QStringList values;
+        for (size_t i = first; i < first + count; ++i) {
+            const HealthCounts &c = *hourRows[i].second;
+            values << hourRow;
+            binds << hourRows[i].first->first << hourRows[i].first->second << c.attempts << c.successes
+                  << c.latencySumMs << c.latency.maxMs;
+            bindBuckets(binds, c.latency);
+        }
+        m_db.run(hourHead + values.join(QStringLiteral(", ")) + hourTail, binds);
+    });
+}
+
+std::vector<EndpointHealth> HealthRepository::page(const QString &afterId, int limit, const QDateTime &now)
+{
+    std::vector<EndpointHealth> out;
+    {
+        QSqlQuery &q = m_db.run(QStringLiteral("SELECT ") + kLifetimeColumns + bucketColumns() +
+                                    QStringLiteral(" FROM endpoint_health WHERE subscriber_id > ? ORDER BY "
+                                                   "subscriber_id") +
+                                    m_db.limitClause(limit),
+                                {toDb(afterId)});
+        while (q.next())
+            out.push_back(readLifetime(q));
+        q.finish();
+    }
+    if (out.empty())
+        return out;
+    // The last 24 hours of the same endpoints: at most 25 hourly rows each, found by the primary key.
+    const qint64 since = (now.toMSecsSinceEpoch() - kRecentMs) / kHourMs * kHourMs;
+    QSqlQuery &q = m_db.run(QStringLiteral("SELECT subscriber_id, ") + summedColumns() +
+                                QStringLiteral(" FROM endpoint_health_hourly WHERE subscriber_id > ? AND "
+                                               "subscriber_id <= ? AND hour >= ? GROUP BY subscriber_id"),
+                            {toDb(afterId), out.back().subscriberId, since});
+    QHash<QString, HealthCounts> recent;
+    while (q.next())
+        recent.insert(q.value(0).toString(), readCounts(q, 1));
+    q.finish();
+    for (EndpointHealth &h : out)
+        h.recent = recent.value(h.subscriberId);
+    return out;
+}
+
+std::optional<EndpointHealth> HealthRepository::find(const QString &subscriberId, const QDateTime &now)
+{
+    EndpointHealth h;
+    {
+        QSqlQuery &q = m_db.run(QStringLiteral("SELECT ") + kLifetimeColumns + bucketColumns() +
+                                    QStringLiteral(" FROM endpoint_health WHERE subscriber_id = ?"),
+                                {subscriberId});
+        if (!q.next())
+            return std::nullopt;
+        h = readLifetime(q);
+        q.finish();
+    }
+    const qint64 since = (now.toMSecsSinceEpoch() - kRecentMs) / kHourMs * kHourMs;
+    QSqlQuery &q = m_db.run(QStringLiteral("SELECT ") + summedColumns() +
+                                QStringLiteral(" FROM endpoint_health_hourly WHERE subscriber_id = ? AND "
+                                               "hour >= ?"),
+                            {subscriberId, since});
+    if (q.next())
+        h.recent = readCounts(q, 0);
+    q.finish();
+    return h;
+}
+
+std::vector<HealthHour> HealthRepository::hourly(const QString &subscriberId, const QDateTime &since)
+{
+    QSqlQuery &q =
+        m_db.run(QStringLiteral("SELECT hour, attempts, successes, latency_sum_ms, latency_max_ms, ") +
+                     bucketColumns() +
+                     QStringLiteral(" FROM endpoint_health_hourly WHERE subscriber_id = ? AND hour "
+                                    ">= ? ORDER BY hour"),
+                 {subscriberId, since.toMSecsSinceEpoch() / kHourMs * kHourMs});
+    std::vector<HealthHour> out;
+    while (q.next()) {
+        HealthHour h;
+        h.hour = dateFromDb(q.value(0));
+        h.counts = readCounts(q, 1);
+        out.push_back(h);
+    }
+    return out;
+}
+
+std::vector<Attempt> HealthRepository::recentAttempts(const QString &subscriberId, int limit)
+{
+    QSqlQuery &q = m_db.run(
+        QStringLiteral("SELECT id, message_id, endpoint, attempt_number, trigger, started_at, ended_at, "
+                       "duration_ms, http_status, error_class, error_text, actor FROM attempts WHERE "
+                       "subscriber_id = ? AND endpoint NOT LIKE 'mailto:%' ORDER BY started_at DESC") +
+            m_db.limitClause(limit),
+        {subscriberId});
+    std::vector<Attempt> out;
+    while (q.next()) {
+        Attempt a;
+        a.id = q.value(0).toLongLong();
+        a.messageId = q.value(1).toString();
+        a.subscriberId = subscriberId;
+        a.endpoint = q.value(2).toString();
+        a.attemptNumber = q.value(3).toInt();
+        a.trigger = parseAttemptTrigger(q.value(4).toString()).value_or(AttemptTrigger::Automatic);
+        a.startedAt = dateFromDb(q.value(5));
+        a.endedAt = dateFromDb(q.value(6));
+        a.durationMs = q.value(7).toLongLong();
+        a.httpStatus = q.value(8).toInt();
+        a.errorClass = q.value(9).toString();
+        a.errorText = q.value(10).toString();
+        a.actor = q.value(11).toString();
+        out.push_back(a);
+    }
+    return out;
+}
+
+void HealthRepository::purge(const QString &subscriberId)
+{
+    m_db.run(QStringLiteral("DELETE FROM endpoint_health WHERE subscriber_id = ?"), {subscriberId});
+    m_db.run(QStringLiteral("DELETE FROM endpoint_health_hourly WHERE subscriber_id = ?"), {subscriberId});
+}
+
+} // namespace sd

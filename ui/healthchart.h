@@ -1,0 +1,59 @@
+#pragma once
+
+#include <QColor>
+#include <QDateTime>
+#include <QString>
+#include <QWidget>
+#include <optional>
+#include <vector>
+
+namespace sd {
+
+// A small time-series chart drawn with QPainter (no Qt Charts): one or more lines over a time range, hourly
+// points, gaps where an hour has no value. Enough for an endpoint's success rate and latency over time.
+class HealthChart final : public QWidget
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(HealthChart)
+
+public:
+    struct Point
+    {
+        QDateTime at;
+        std::optional<double> value; // nullopt: nothing measured then (drawn as a gap)
+    };
+    struct Series
+    {
+        QString name;
+        QColor color;
+        std::vector<Point> points; // in time order
+    };
+
+    HealthChart(QString title, QString unit, QWidget *parent = nullptr);
+
+    void setRange(const QDateTime &from, const QDateTime &to);
+    void setFixedMaximum(std::optional<double> maximum)
+    {
+        m_fixedMax = maximum;
+        update();
+    }
+    void setSeries(std::vector<Series> series);
+    const std::vector<Series> &series() const { return m_series; }
+    QSize sizeHint() const override { return {520, 180}; }
+    QSize minimumSizeHint() const override { return {240, 120}; }
+
+protected:
+    void paintEvent(QPaintEvent *event) override;
+
+private:
+    double maximum() const;
+
+    QString m_title;
+    QString m_unit;
+    QDateTime m_from;
+    QDateTime m_to;
+    std::optional<double> m_fixedMax;
+    std::vector<Series> m_series;
+};
+
+} // namespace sd
