@@ -332,8 +332,6 @@ const QStringList &incidentIgnoredBooleans()
     static const QStringList list{
         QStringLiteral("auto_transition_to_maintenance_state"),
         QStringLiteral("auto_transition_to_operational_state"),
-        QStringLiteral("scheduled_auto_in_progress"),
-        QStringLiteral("scheduled_auto_completed"),
         QStringLiteral("auto_transition_deliver_notifications_at_start"),
         QStringLiteral("auto_transition_deliver_notifications_at_end"),
         QStringLiteral("auto_tweet_at_beginning"),
@@ -363,7 +361,9 @@ Result<IncidentInput> parseIncident(const QByteArray &body, bool create)
                            QStringLiteral("body"),
                            QStringLiteral("components"),
                            QStringLiteral("component_ids"),
-                           QStringLiteral("scheduled_auto_transition")};
+                           QStringLiteral("scheduled_auto_transition"),
+                           QStringLiteral("scheduled_auto_in_progress"),
+                           QStringLiteral("scheduled_auto_completed")};
     documented << incidentIgnoredBooleans();
     if (const QString err = f.unknown(documented); !err.isEmpty())
         return Error{err};
@@ -402,6 +402,21 @@ Result<IncidentInput> parseIncident(const QByteArray &body, bool create)
     in.scheduledRemindPrior = remind.value();
     SD_TRY(autoTransition, f.boolean(QStringLiteral("scheduled_auto_transition")));
     in.scheduledAutoTransition = autoTransition.value();
+    // Statuspage's two switches map onto our one flag (the engines' clock opens and closes a window
+    // automatically, or neither): accepted when they agree with each other and with
+    // scheduled_auto_transition, refused with one sentence when they do not.
+    SD_TRY(autoStart, f.boolean(QStringLiteral("scheduled_auto_in_progress")));
+    SD_TRY(autoEnd, f.boolean(QStringLiteral("scheduled_auto_completed")));
+    if (autoStart.value() && autoEnd.value() && *autoStart.value() != *autoEnd.value())
+        return Error{QStringLiteral(
+            "incident.scheduled_auto_in_progress and incident.scheduled_auto_completed must be the same: "
+            "StatusDesk starts and completes a maintenance automatically together, or neither")};
+    if (const std::optional<bool> both = autoStart.value() ? autoStart.value() : autoEnd.value()) {
+        if (in.scheduledAutoTransition && *in.scheduledAutoTransition != *both)
+            return Error{QStringLiteral("incident.scheduled_auto_transition contradicts "
+                                        "incident.scheduled_auto_in_progress/scheduled_auto_completed")};
+        in.scheduledAutoTransition = both;
+    }
     return in;
 }
 

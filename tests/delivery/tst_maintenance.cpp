@@ -3,6 +3,8 @@
 // to in progress (components under maintenance, with webhooks) and, when the window ends, to completed
 // (components back to their earlier status, with webhooks). With several engines on one store each
 // transition happens once.
+#include "apihandlers.h"
+#include "apikeystore.h"
 #include "componentservice.h"
 #include "deliverycontroller.h"
 #include "httpreceiver.h"
@@ -12,6 +14,8 @@
 #include "testsupport.h"
 #include "values.h"
 
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QSignalSpy>
 #include <QSqlQuery>
 #include <QTest>
@@ -219,6 +223,92 @@ private Q_SLOTS:
                 const QByteArray body = db.store().outbox.find(m.id)->body;
                 QVERIFY2(body.contains("Database upgrade"), body.constData());
             }
+    }
+
+    // Statuspage's scheduled_auto_in_progress / scheduled_auto_completed through the API map onto the
+    // automatic transitions the clock runs (one flag: both or neither); a contradiction is refused with one
+    // sentence and nothing is stored.
+    void apiAutoSwitches_data()
+    {
+        QTest::addColumn<QByteArray>("fields");
+        QTest::addColumn<int>("status");
+        QTest::addColumn<bool>("automatic");
+        QTest::addColumn<QString>("error");
+        QTest::newRow("both on")
+            << QByteArray("\"scheduled_auto_in_progress\": true, \"scheduled_auto_completed\": true") << 201
+            << true << QString();
+        QTest::newRow("both off")
+            << QByteArray("\"scheduled_auto_in_progress\": false, \"scheduled_auto_completed\": false") << 201
+            << false << QString();
+        QTest::newRow("start only") << QByteArray("\"scheduled_auto_in_progress\": true") << 201 << true
+                                    << QString();
+        QTest::newRow("completed only, with auto_transition")
+            << QByteArray("\"scheduled_auto_completed\": true, \"scheduled_auto_transition\": true") << 201
+            << true << QString();
+        QTest::newRow("start without completion")
+            << QByteArray("\"scheduled_auto_in_progress\": true, \"scheduled_auto_completed\": false") << 400
+            << false
+            << QStringLiteral(
+                   "incident.scheduled_auto_in_progress and incident.scheduled_auto_completed must be "
+                   "the same: StatusDesk starts and completes a maintenance automatically together, "
+                   "or neither");
+        QTest::newRow("against auto_transition")
+            << QByteArray("\"scheduled_auto_transition\": false, \"scheduled_auto_in_progress\": true") << 400
+            << false
+            << QStringLiteral("incident.scheduled_auto_transition contradicts "
+                              "incident.scheduled_auto_in_progress/scheduled_auto_completed");
+        QTest::newRow("wrong type") << QByteArray("\"scheduled_auto_completed\": \"yes\"") << 400 << false
+                                    << QString();
+    }
+    void apiAutoSwitches()
+    {
+        QFETCH(QByteArray, fields);
+        QFETCH(int, status);
+        QFETCH(bool, automatic);
+        QFETCH(QString, error);
+        test::TempDatabase db;
+        const QString key = api::ApiKeyStore(db.store().db()).create(QStringLiteral("tests"))->secret;
+        api::ApiHandlers handlers(db.context());
+        const QString base = QStringLiteral("/v1/pages/") + db.store().page.get().id;
+        const QDateTime start = QDateTime::currentDateTimeUtc().addSecs(7200);
+        api::ApiRequest r;
+        r.method = "POST";
+        r.path = base + QStringLiteral("/incidents");
+        r.authorization = "OAuth " + key.toLatin1();
+        r.body = "{\"incident\": {\"name\": \"Database upgrade\", \"status\": \"scheduled\", "
+                 "\"scheduled_for\": \"" +
+                 start.toString(Qt::ISODate).toLatin1() + "\", \"scheduled_until\": \"" +
+                 start.addSecs(3600).toString(Qt::ISODate).toLatin1() + "\", " + fields + "}}";
+        const api::ApiResponse created = handlers.handle(r);
+        QCOMPARE(created.status, status);
+        const QJsonObject o = QJsonDocument::fromJson(created.body).object();
+        if (status != 201) {
+            if (!error.isEmpty())
+                QCOMPARE(o.value(QStringLiteral("error")).toString(), error);
+            QCOMPARE(db.store().incidents.all().size(), size_t(0));
+            return;
+        }
+        const Incident stored = *db.store().incidents.find(o.value(QStringLiteral("id")).toString());
+        QCOMPARE(stored.scheduledAutoTransition, automatic);
+        QCOMPARE(o.value(QStringLiteral("scheduled_auto_in_progress")).toBool(), automatic);
+        QCOMPARE(o.value(QStringLiteral("scheduled_auto_completed")).toBool(), automatic);
+
+        // PATCH turns it the other way with the same switches.
+        api::ApiRequest patch = r;
+        patch.method = "PATCH";
+        patch.path = base + QStringLiteral("/incidents/") + stored.id;
+        patch.body = automatic ? "{\"incident\": {\"scheduled_auto_in_progress\": false, "
+                                 "\"scheduled_auto_completed\": false}}"
+                               : "{\"incident\": {\"scheduled_auto_in_progress\": true, "
+                                 "\"scheduled_auto_completed\": true}}";
+        const api::ApiResponse patched = handlers.handle(patch);
+        QCOMPARE(patched.status, 200);
+        QCOMPARE(db.store().incidents.find(stored.id)->scheduledAutoTransition, !automatic);
+        QCOMPARE(QJsonDocument::fromJson(patched.body)
+                     .object()
+                     .value(QStringLiteral("scheduled_auto_completed"))
+                     .toBool(),
+                 !automatic);
     }
 
     // Without automatic transitions nothing happens by itself: the operator moves it by hand.
