@@ -125,9 +125,9 @@ bool HttpConnection::reusable() const
 
 void HttpConnection::onConnected()
 {
-    m_connected = true;
-    if (m_socket->socketOption(QAbstractSocket::LowDelayOption).toInt() != 1)
+    if (!m_connected) // a request goes out in one write; Nagle would only hold its last segment back
         m_socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
+    m_connected = true;
     if (!m_busy || m_written)
         return;
     m_written = true; // once, whatever happens next

@@ -200,7 +200,6 @@ void WebhookAttempt::expire()
 {
     if (m_done)
         return;
-    m_timedOut = true;
     // A late status line does not rescue an attempt that ran out of time.
     finishWith(QStringLiteral("timeout"),
                QStringLiteral("no complete response within %1 ms").arg(m_options.timeoutMs));

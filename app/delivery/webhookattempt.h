@@ -69,7 +69,6 @@ private:
     AttemptResult m_result;
     QPointer<HttpConnection> m_connection;
     QElapsedTimer m_clock;
-    bool m_timedOut = false;
     bool m_done = false;
 };
 
