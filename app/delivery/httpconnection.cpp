@@ -70,7 +70,8 @@ void HttpConnection::connectNext()
             [this]() { onSocketError(QAbstractSocket::RemoteHostClosedError); });
     if (tls) {
         QSslConfiguration config = QSslConfiguration::defaultConfiguration(); // holds settings' --ca-file CAs
-        config.setAllowedNextProtocols({QByteArrayLiteral("http/1.1")}); // never h2: one request per connection at a time
+        config.setAllowedNextProtocols(
+            {QByteArrayLiteral("http/1.1")}); // never h2: one request per connection at a time
         config.setPeerVerifyMode(QSslSocket::VerifyPeer);
         tls->setSslConfiguration(config);
         connect(tls, &QSslSocket::encrypted, this, &HttpConnection::onConnected);
