@@ -148,7 +148,7 @@ private Q_SLOTS:
         QCOMPARE(o.keys(), (QStringList{QStringLiteral("attempts"), QStringLiteral("by_endpoint"),
                                         QStringLiteral("by_event"), QStringLiteral("filter"),
                                         QStringLiteral("generated_at"), QStringLiteral("since"),
-                                        QStringLiteral("totals")}));
+                                        QStringLiteral("status_codes"), QStringLiteral("totals")}));
         const int expected = messages == 1 ? 1 : messages * 3;
         QCOMPARE(o[u"attempts"].toArray().size(), expected);
         QCOMPARE(o[u"totals"][u"attempts"].toInt(), expected);
