@@ -232,6 +232,20 @@ private Q_SLOTS:
                      qPrintable(dialog.audienceLabel()->text()));
     }
 
+    // The maintenance dialog asks for Statuspage's reminder (off by default, as there).
+    void maintenanceDialogOffersTheReminder()
+    {
+        IncidentDialog dialog(IncidentDialog::Mode::Maintenance, {}, nullptr);
+        auto *remind = dialog.findChild<QCheckBox *>(QStringLiteral("incidentRemindPrior"));
+        QVERIFY(remind);
+        QVERIFY(!remind->isChecked());
+        QVERIFY(!dialog.newIncident().scheduledRemindPrior);
+        remind->setChecked(true);
+        QVERIFY(dialog.newIncident().scheduledRemindPrior);
+        IncidentDialog incident(IncidentDialog::Mode::Create, {}, nullptr);
+        QVERIFY(!incident.findChild<QCheckBox *>(QStringLiteral("incidentRemindPrior")));
+    }
+
     // In the console: New incident and Post update ask the session's worker, and the dialog fills in.
     void consoleDialogsShowTheAudience()
     {
