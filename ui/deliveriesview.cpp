@@ -215,6 +215,19 @@ DeliveriesView::DeliveriesView(Session &session, QWidget *parent)
         if (value == m_table->verticalScrollBar()->minimum() && m_model->canFetchOlder())
             m_model->fetchOlder();
     });
+    // A scroll to either end while another read was in flight was refused: ask again now. The rows' own
+    // positions say where the viewport is (the header follows inserts at once; the scroll bar only after
+    // the delayed layout).
+    connect(m_model, &DeliveriesModel::readFinished, this, [this] {
+        const int rows = m_model->rowCount();
+        if (rows == 0 || !m_table->isVisible())
+            return;
+        const int bottom = m_table->rowAt(m_table->viewport()->height() - 1);
+        if (bottom == rows - 1 && m_model->canFetchMore({}))
+            m_model->fetchMore({});
+        else if (m_table->rowAt(0) == 0 && m_model->canFetchOlder())
+            m_model->fetchOlder();
+    });
     connect(m_model, &DeliveriesModel::olderRowsInserted, this, [this](int added) {
         if (added > 0)
             m_table->scrollTo(m_model->index(added, 0), QAbstractItemView::PositionAtTop);

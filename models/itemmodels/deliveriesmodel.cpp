@@ -98,6 +98,7 @@ void DeliveriesModel::afterRead()
     // Changes that arrived while a read was in flight.
     if ((!m_pending.isEmpty() || m_checkNew) && !m_coalesce.isActive())
         m_coalesce.start();
+    Q_EMIT readFinished();
 }
 
 void DeliveriesModel::setFilter(const MessageFilter &filter)

@@ -115,6 +115,9 @@ Q_SIGNALS:
     void reloaded();
     // fetchOlder's rows are in, `count` of them at the top.
     void olderRowsInserted(int count);
+    // A read is back and applied and none is in flight: a view that asked for more meanwhile (and was
+    // refused) asks again.
+    void readFinished();
 
 private:
     struct Mutable

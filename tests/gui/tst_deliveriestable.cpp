@@ -309,6 +309,19 @@ private Q_SLOTS:
         QCOMPARE(kinds(list), QList<Kind>{Kind::Updates});
         QVERIFY(offUiThread(list));
 
+        // Scrolled to the bottom while an update is being read: the view's ask is refused then, and the
+        // page is read once the update is back.
+        const int loaded = model->rowCount();
+        model->noteChanged({model->messageAt(1)->id});
+        model->flushPending();
+        QVERIFY(model->isReading());
+        table->scrollToBottom();
+        QVERIFY(settled(model));
+        QTRY_VERIFY(model->rowCount() > loaded && !model->isReading());
+        list = taken();
+        QCOMPARE(kinds(list), (QList<Kind>{Kind::Updates, Kind::Page}));
+        QVERIFY(offUiThread(list));
+
         // Two filters in a row: the first one's answer, still being read, is dropped.
         reloaded.clear();
         MessageFilter failed;
