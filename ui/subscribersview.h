@@ -55,6 +55,7 @@ Q_SIGNALS:
 
 private:
     const Subscriber *selected() const;
+    void resort();
     std::optional<std::vector<Component>> componentsForDialog(); // nullopt: the error was shown
     void showError(const QString &text);
     void showImportResult(const Result<ImportReport> &result);

@@ -237,6 +237,18 @@ private Q_SLOTS:
             QCOMPARE(ids(), expected);
         }
 
+        // The table stays in the header's order after a reload (the proxy re-sorts on reloads only).
+        view.stateFilter()->setCurrentIndex(view.stateFilter()->findText(QStringLiteral("All")));
+        QAbstractItemModel *shown = view.table()->model();
+        QCOMPARE(shown->rowCount(), 3);
+        QStringList endpoints;
+        for (int r = 0; r < shown->rowCount(); ++r)
+            endpoints << shown->index(r, SubscribersModel::EndpointColumn).data().toString();
+        QStringList sortedEndpoints = endpoints;
+        sortedEndpoints.sort();
+        QCOMPARE(endpoints, sortedEndpoints);
+        QCOMPARE(endpoints.first(), QStringLiteral("http://127.0.0.1:9/beta"));
+
         // Health columns stay filled in across a filter change.
         view.stateFilter()->setCurrentIndex(view.stateFilter()->findText(QStringLiteral("Active")));
         QCOMPARE(model->index(0, SubscribersModel::SuccessRateColumn).data(roles::SortRole).toDouble(), 0.75);
