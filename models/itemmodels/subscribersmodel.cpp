@@ -7,8 +7,62 @@
 #include "values.h"
 
 #include <QElapsedTimer>
+#include <QThread>
+#include <QTimer>
+#include <functional>
 
 namespace sd {
+
+// Reads health passes on its own thread, with its own connection to the same store (opened there on first
+// use), and hands each page to the model's thread as it is read.
+class HealthReader final : public QObject
+{
+public:
+    using Deliver = std::function<void(std::vector<EndpointHealth> page, bool last)>;
+    HealthReader(QString location, std::shared_ptr<std::atomic_bool> cancel, Deliver deliver)
+        : m_location(std::move(location))
+        , m_cancel(std::move(cancel))
+        , m_deliver(std::move(deliver))
+    {}
+    Q_DISABLE_COPY_MOVE(HealthReader)
+
+    void readPass() // on the reader thread
+    {
+        if (!m_db) {
+            QString error;
+            m_db = Database::open(m_location, &error);
+            if (!m_db) {
+                m_deliver({}, true); // nothing to read: the pass ends with the numbers shown
+                return;
+            }
+        }
+        HealthRepository health(*m_db);
+        const QDateTime now = QDateTime::currentDateTimeUtc();
+        QString cursor;
+        while (!m_cancel->load()) {
+            std::vector<EndpointHealth> page;
+            try {
+                page = health.page(cursor, SubscribersModel::kHealthPage, now);
+            } catch (const StoreError &) {
+                m_deliver({}, true); // the next pass starts over
+                return;
+            }
+            const bool last = static_cast<int>(page.size()) < SubscribersModel::kHealthPage;
+            if (!page.empty())
+                cursor = page.back().subscriberId;
+            m_deliver(std::move(page), last);
+            if (last)
+                return;
+        }
+    }
+
+private:
+    QString m_location;
+    std::shared_ptr<std::atomic_bool> m_cancel;
+    Deliver m_deliver;
+    std::unique_ptr<Database> m_db; // created, used and destroyed on the reader thread
+};
+
 namespace {
 
 // What the success and latency columns show: the last 24 hours, or all time when nothing was sent lately.
@@ -24,8 +78,33 @@ const HealthCounts *shown(const EndpointHealth *h)
 SubscribersModel::SubscribersModel(Store &store, QObject *parent)
     : QAbstractTableModel(parent)
     , m_store(store)
+    , m_readerThread(new QThread(this))
+    , m_cancel(std::make_shared<std::atomic_bool>(false))
+    , m_applyTimer(new QTimer(this))
 {
+    m_reader =
+        new HealthReader(store.db().path(), m_cancel, [this](std::vector<EndpointHealth> page, bool last) {
+            // Runs on the reader thread; the model outlives it (see the destructor).
+            QMetaObject::invokeMethod(
+                this, [this, page = std::move(page), last]() mutable { pageRead(std::move(page), last); },
+                Qt::QueuedConnection);
+        });
+    m_reader->moveToThread(m_readerThread);
+    connect(m_readerThread, &QThread::finished, m_reader, &QObject::deleteLater);
+    m_readerThread->setObjectName(QStringLiteral("subscriber health reader"));
+    m_readerThread->start(QThread::LowPriority);
+    m_applyTimer->setInterval(0);
+    m_applyTimer->setSingleShot(true);
+    connect(m_applyTimer, &QTimer::timeout, this, &SubscribersModel::applySlice);
     reload();
+}
+
+SubscribersModel::~SubscribersModel()
+{
+    // The reader stops after its current page; its connection closes on its own thread.
+    m_cancel->store(true);
+    m_readerThread->quit();
+    m_readerThread->wait();
 }
 
 void SubscribersModel::setQuery(const SubscriberQuery &query)
@@ -66,58 +145,103 @@ void SubscribersModel::reload()
 
 void SubscribersModel::refreshStats()
 {
-    m_healthCursor.clear();
-    refreshStatsSlice(-1);
+    if (m_pass == Pass::None) {
+        m_pass = Pass::Internal;
+        startPass();
+    } else {
+        m_rerun = true; // the one in flight may have read before what the caller wants to see
+    }
 }
 
 bool SubscribersModel::refreshStatsSlice(int budgetMs)
 {
+    Q_UNUSED(budgetMs)
+    if (m_requestedDone) {
+        m_requestedDone = false;
+        return true;
+    }
+    if (m_pass == Pass::None) {
+        m_pass = Pass::Requested;
+        startPass();
+    } else if (m_pass == Pass::Internal) {
+        // Started before the caller's change, maybe: one more pass after it, reported to the caller.
+        m_pass = Pass::Requested;
+        m_rerun = true;
+    }
+    return false;
+}
+
+void SubscribersModel::startPass()
+{
+    m_readerDone = false;
+    QMetaObject::invokeMethod(m_reader, &HealthReader::readPass, Qt::QueuedConnection);
+}
+
+void SubscribersModel::pageRead(std::vector<EndpointHealth> page, bool last)
+{
+    if (!page.empty())
+        m_pending.push_back(std::move(page));
+    m_readerDone = last;
+    if (!m_applyTimer->isActive())
+        m_applyTimer->start();
+}
+
+void SubscribersModel::applySlice()
+{
     QElapsedTimer clock;
     clock.start();
-    HealthRepository health(m_store.db());
-    for (;;) {
-        std::vector<EndpointHealth> page;
-        try {
-            page = health.page(m_healthCursor, kHealthPage, QDateTime::currentDateTimeUtc());
-        } catch (const StoreError &) {
-            m_healthCursor.clear(); // the next pass starts over
-            return true;
+    // One signal per run of neighbouring rows that moved: a signal spanning unmoved rows costs a sorting
+    // proxy over 100,000 rows more than it saves (measured with bench_ui_stall).
+    int first = -1, last = -1;
+    auto flush = [&] {
+        if (first >= 0)
+            Q_EMIT dataChanged(index(first, LastResultColumn), index(last, P95Column),
+                               {Qt::DisplayRole, Qt::ToolTipRole, roles::SortRole});
+        first = last = -1;
+    };
+    int done = 0;
+    while (!m_pending.empty()) {
+        std::vector<EndpointHealth> &page = m_pending.front();
+        if (m_pendingAt >= page.size()) {
+            m_pending.pop_front();
+            m_pendingAt = 0;
+            continue;
         }
-        const QString lastId = page.empty() ? QString() : page.back().subscriberId; // before the moves below
-        // One signal per run of neighbouring rows that moved: a signal spanning unmoved rows costs a sorting
-        // proxy over 100,000 rows more than it saves (measured with bench_ui_stall).
-        int first = -1, last = -1;
-        auto flush = [&] {
-            if (first >= 0)
-                Q_EMIT dataChanged(index(first, LastResultColumn), index(last, P95Column),
-                                   {Qt::DisplayRole, Qt::ToolTipRole, roles::SortRole});
-            first = last = -1;
-        };
-        for (EndpointHealth &h : page) {
-            auto known = m_health.find(h.subscriberId);
-            if (known != m_health.end() && *known == h)
-                continue;
-            const int row = m_rowOf.value(h.subscriberId, -1);
-            const QString id = h.subscriberId;
-            m_health.insert(id, std::move(h));
-            if (row < 0)
-                continue;
-            if (first >= 0 && row == last + 1) {
-                last = row;
-            } else {
-                flush();
-                first = last = row;
-            }
+        // The clock is asked every 32 entries: an entry costs about a microsecond.
+        if (++done % 32 == 0 && clock.elapsed() >= kApplyBudgetMs)
+            break;
+        EndpointHealth &h = page[m_pendingAt++];
+        auto known = m_health.find(h.subscriberId);
+        if (known != m_health.end() && *known == h)
+            continue;
+        const int row = m_rowOf.value(h.subscriberId, -1);
+        const QString id = h.subscriberId;
+        m_health.insert(id, std::move(h));
+        if (row < 0)
+            continue;
+        if (first >= 0 && row == last + 1) {
+            last = row;
+        } else {
+            flush();
+            first = last = row;
         }
-        flush();
-        if (static_cast<int>(page.size()) < kHealthPage) {
-            m_healthCursor.clear();
-            return true;
-        }
-        m_healthCursor = lastId;
-        if (budgetMs >= 0 && clock.elapsed() >= budgetMs)
-            return false;
     }
+    flush();
+    if (!m_pending.empty()) {
+        m_applyTimer->start(); // the rest on a later turn, after paints, input and timers
+        return;
+    }
+    if (!m_readerDone)
+        return; // pageRead restarts the timer
+    if (m_rerun) {
+        m_rerun = false;
+        startPass();
+        return;
+    }
+    if (m_pass == Pass::Requested)
+        m_requestedDone = true;
+    m_pass = Pass::None;
+    Q_EMIT statsPassFinished();
 }
 
 int SubscribersModel::rowCount(const QModelIndex &parent) const

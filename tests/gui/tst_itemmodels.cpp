@@ -232,10 +232,12 @@ private Q_SLOTS:
         test::TempDatabase db;
         const Subscriber s = addSubscriber(db, QStringLiteral("http://127.0.0.1:1/a"));
         SubscribersModel model(db.store());
+        QSignalSpy passes(&model, &SubscribersModel::statsPassFinished); // read off the UI thread
         QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
         QCOMPARE(model.rowCount(), 1);
         QCOMPARE(model.index(0, SubscribersModel::LastResultColumn).data().toString(),
                  QStringLiteral("never sent"));
+        QTRY_COMPARE(passes.count(), 1); // the reload's pass, before anything is recorded
 
         insertMessages(db, s, 1, DeliveryState::Delivered, QDateTime::currentDateTimeUtc());
         const Message m = db.store().outbox.list({}).front();
@@ -258,6 +260,7 @@ private Q_SLOTS:
         }
         QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
         model.refreshStats();
+        QTRY_COMPARE(passes.count(), 2);
         QCOMPARE(changed.count(), 1);
         QCOMPARE(model.index(0, SubscribersModel::SuccessRateColumn).data(roles::SortRole).toDouble(), 0.75);
         // From the latency histogram: the 19th (190 ms) is the first of two in (181, 256], capped by the
@@ -269,6 +272,7 @@ private Q_SLOTS:
                     .toString()
                     .contains(QStringLiteral("500")));
         model.refreshStats(); // nothing moved: no signal
+        QTRY_COMPARE(passes.count(), 3);
         QCOMPARE(changed.count(), 1);
     }
 
