@@ -49,8 +49,11 @@ private Q_SLOTS:
             child.start(test::cliPath(), {QStringLiteral("--db"), db.path(), QStringLiteral("dispatch")});
             QVERIFY(child.waitForStarted());
             if (round < 2) {
-                // Let some attempts land and some be in flight, then kill without warning.
-                QTest::qWait(500);
+                // Kill without warning once this run has attempts on the wire (the receiver holds each for
+                // 150 ms, four at a time), however fast the process starts or sends.
+                const qsizetype before = receiver.requests().size();
+                QTRY_VERIFY_WITH_TIMEOUT(
+                    receiver.requests().size() > before || child.state() != QProcess::Running, 15000);
                 if (child.state() == QProcess::Running) {
                     ::kill(static_cast<pid_t>(child.processId()), SIGKILL);
                     ++kills;
