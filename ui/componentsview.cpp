@@ -70,13 +70,16 @@ ComponentsView::ComponentsView(Session &session, QWidget *parent)
     m_table->setEditTriggers(QAbstractItemView::DoubleClicked | QAbstractItemView::SelectedClicked);
     m_table->installEventFilter(this);
     m_table->verticalHeader()->hide();
-    // One line per component: a narrow window (the Notices dock open) elides a cell instead of wrapping it.
+    // One line per component, and the Updated time always whole: the description takes what is left (and
+    // elides) when the Notices dock narrows the table.
     m_table->setWordWrap(false);
-    m_table->horizontalHeader()->setStretchLastSection(true);
     m_table->setColumnWidth(ComponentsModel::NameColumn, 220);
     m_table->setColumnWidth(ComponentsModel::StatusColumn, 190);
     m_table->setColumnWidth(ComponentsModel::GroupColumn, 140);
-    m_table->setColumnWidth(ComponentsModel::DescriptionColumn, 260);
+    m_table->horizontalHeader()->setSectionResizeMode(ComponentsModel::DescriptionColumn,
+                                                      QHeaderView::Stretch);
+    m_table->horizontalHeader()->setSectionResizeMode(ComponentsModel::UpdatedColumn,
+                                                      QHeaderView::ResizeToContents);
 
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);

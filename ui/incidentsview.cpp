@@ -54,6 +54,7 @@ IncidentsView::IncidentsView(Session &session, QWidget *parent)
     m_table->setSelectionMode(QAbstractItemView::SingleSelection);
     m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_table->verticalHeader()->hide();
+    m_table->setWordWrap(false); // one line per incident; a narrow column elides
     m_table->horizontalHeader()->setStretchLastSection(true);
     m_table->setColumnWidth(IncidentsModel::NameColumn, 240);
     m_history->setObjectName(QStringLiteral("incidentHistory"));
