@@ -124,8 +124,8 @@ ALTER TABLE component_groups ADD COLUMN description TEXT;
 ALTER TABLE component_groups ADD COLUMN created_at INTEGER;
 ALTER TABLE component_groups ADD COLUMN updated_at INTEGER;
 )SQL",
-    // v7 (issue 13): a manual resend is an extra attempt: the automatic schedule it interrupts (resume_at) and
-    // how many manual attempts a message had, which the retry schedule does not count.
+    // v7 (issue 13): a manual resend is an extra attempt: the automatic schedule it interrupts
+    // (resume_at) and how many manual attempts a message had, which the retry schedule does not count.
     R"SQL(
 ALTER TABLE messages ADD COLUMN resume_at INTEGER;
 ALTER TABLE messages ADD COLUMN manual_attempts INTEGER NOT NULL DEFAULT 0;
@@ -138,9 +138,9 @@ CREATE INDEX messages_by_event ON messages(event_id, state);
     // v9 (issue 13 item 4): endpoint health as running aggregates that the delivery journal adds to in the
     // transaction that records the attempts (UPSERT), so the console reads one row per subscriber instead of
     // scanning attempts. b0..b31 count attempts by latency in fixed log-scale buckets (upper bounds 1, 2, 3,
-    // 4, 6, 8, 11, 16 ... 32768, 65536 ms, x1.41 each; b31 is above 65536 ms), so percentiles come from counts.
-    // Lifetime in endpoint_health, per UTC hour in endpoint_health_hourly (charts, the last 24 h). Webhook
-    // attempts only (emails never count). Backfilled once from the attempts already stored.
+    // 4, 6, 8, 11, 16 ... 32768, 65536 ms, x1.41 each; b31 is above 65536 ms), so percentiles come from
+    // counts. Lifetime in endpoint_health, per UTC hour in endpoint_health_hourly (charts, the last 24 h).
+    // Webhook attempts only (emails never count). Backfilled once from the attempts already stored.
     R"SQL(
 CREATE TABLE endpoint_health (subscriber_id TEXT PRIMARY KEY, attempts INTEGER NOT NULL DEFAULT 0,
   successes INTEGER NOT NULL DEFAULT 0, latency_sum_ms INTEGER NOT NULL DEFAULT 0,
@@ -550,8 +550,9 @@ std::unique_ptr<Database> Database::openSqlite(const QString &path, QString *err
     // header and the schema are read here, and SQLite still names corruption on any page it reads later.
     constexpr qint64 kFullCheckBytes = 64LL * 1024 * 1024;
     const bool fullCheck = QFileInfo(path).size() <= kFullCheckBytes;
-    if (!check.exec(fullCheck ? QStringLiteral("PRAGMA quick_check")
-                              : QStringLiteral("SELECT 'ok' WHERE (SELECT count(*) FROM sqlite_master) >= 0")) ||
+    if (!check.exec(fullCheck
+                        ? QStringLiteral("PRAGMA quick_check")
+                        : QStringLiteral("SELECT 'ok' WHERE (SELECT count(*) FROM sqlite_master) >= 0")) ||
         !check.next() || check.value(0).toString() != QLatin1String("ok")) {
         *error = QStringLiteral("database file %1 is corrupt (%2); it was not modified")
                      .arg(path, check.lastError().isValid() ? sqlError(check.lastError())

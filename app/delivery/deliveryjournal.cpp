@@ -177,11 +177,12 @@ JournalOutcome DeliveryJournal::writeNow(const JournalBatch &batch)
                              .arg(held)
                              .arg(s->email, purgeAt.toString(Qt::ISODate));
             else
-                n.text = QStringLiteral("Subscriber %1 (%2) was quarantined: %3. %4 message(s) held. An email "
-                                        "to %5 says so (%6); it is purged on %7 unless reactivated.")
-                             .arg(s->id, s->endpoint, q.reason)
-                             .arg(held)
-                             .arg(s->email, email, purgeAt.toString(Qt::ISODate));
+                n.text =
+                    QStringLiteral("Subscriber %1 (%2) was quarantined: %3. %4 message(s) held. An email "
+                                   "to %5 says so (%6); it is purged on %7 unless reactivated.")
+                        .arg(s->id, s->endpoint, q.reason)
+                        .arg(held)
+                        .arg(s->email, email, purgeAt.toString(Qt::ISODate));
             m_store->notices.add(n);
             out.notices << n.text;
         }
