@@ -189,17 +189,24 @@ int main(int argc, char *argv[])
         probe.gapsMs.clear();
         probe.last = 0;
         probeTimer.start();
+        // The count walks on from the first row still without numbers, at most 2,000 rows a turn (a row keeps
+        // its numbers once it has them): counting all 100,000 every turn took ~30 ms of the UI thread itself
+        // and was what the probe measured.
         QElapsedTimer wait;
         wait.start();
+        int next = 0;
         while (wait.elapsed() < 120000) {
             QCoreApplication::processEvents(QEventLoop::AllEvents, 50);
-            filled = 0;
-            for (int r = 0; r < subscribers->rowCount(); ++r)
-                filled += subscribers->healthAt(r) ? 1 : 0;
-            if (filled == subscribers->rowCount())
+            for (int end = std::min(next + 2000, subscribers->rowCount());
+                 next < end && subscribers->healthAt(next); ++next) {
+            }
+            if (next == subscribers->rowCount())
                 break;
         }
         probeTimer.stop();
+        filled = 0;
+        for (int r = 0; r < subscribers->rowCount(); ++r)
+            filled += subscribers->healthAt(r) ? 1 : 0;
         std::printf("after the fan-out: every row filled in %lld ms (%d of %d); UI probe meanwhile: p99 %.2f "
                     "ms, longest %.2f ms\n",
                     static_cast<long long>(wait.elapsed()), filled, subscribers->rowCount(),
