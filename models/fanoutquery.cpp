@@ -7,36 +7,6 @@
 #include <algorithm>
 
 namespace sd {
-namespace {
-
-void add(StateCounts &c, DeliveryState state, int n)
-{
-    switch (state) {
-    case DeliveryState::Queued:
-        c.queued += n;
-        break;
-    case DeliveryState::Sending:
-        c.sending += n;
-        break;
-    case DeliveryState::Delivered:
-        c.delivered += n;
-        break;
-    case DeliveryState::Retrying:
-        c.retrying += n;
-        break;
-    case DeliveryState::Failed:
-        c.failed += n;
-        break;
-    case DeliveryState::Held:
-        c.held += n;
-        break;
-    case DeliveryState::Cancelled:
-        c.cancelled += n;
-        break;
-    }
-}
-
-} // namespace
 
 StateCounts FanoutQuery::countsFor(const QString &eventId)
 {
@@ -46,7 +16,7 @@ StateCounts FanoutQuery::countsFor(const QString &eventId)
     StateCounts c;
     while (q.next()) {
         if (const auto state = parseDeliveryState(q.value(0).toString()))
-            add(c, *state, q.value(1).toInt());
+            c.add(*state, q.value(1).toInt());
     }
     q.finish();
     return c;

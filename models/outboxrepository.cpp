@@ -214,35 +214,40 @@ int OutboxRepository::count(const MessageFilter &f)
     return q.next() ? q.value(0).toInt() : 0;
 }
 
+void StateCounts::add(DeliveryState state, int n)
+{
+    switch (state) {
+    case DeliveryState::Queued:
+        queued += n;
+        break;
+    case DeliveryState::Sending:
+        sending += n;
+        break;
+    case DeliveryState::Delivered:
+        delivered += n;
+        break;
+    case DeliveryState::Retrying:
+        retrying += n;
+        break;
+    case DeliveryState::Failed:
+        failed += n;
+        break;
+    case DeliveryState::Held:
+        held += n;
+        break;
+    case DeliveryState::Cancelled:
+        cancelled += n;
+        break;
+    }
+}
+
 StateCounts OutboxRepository::countsByState()
 {
     QSqlQuery &q = m_db.run(QStringLiteral("SELECT state, count(*) FROM messages GROUP BY state"));
     StateCounts c;
     while (q.next()) {
         const int n = q.value(1).toInt();
-        switch (parseDeliveryState(q.value(0).toString()).value_or(DeliveryState::Queued)) {
-        case DeliveryState::Queued:
-            c.queued += n;
-            break;
-        case DeliveryState::Sending:
-            c.sending += n;
-            break;
-        case DeliveryState::Delivered:
-            c.delivered += n;
-            break;
-        case DeliveryState::Retrying:
-            c.retrying += n;
-            break;
-        case DeliveryState::Failed:
-            c.failed += n;
-            break;
-        case DeliveryState::Held:
-            c.held += n;
-            break;
-        case DeliveryState::Cancelled:
-            c.cancelled += n;
-            break;
-        }
+        c.add(parseDeliveryState(q.value(0).toString()).value_or(DeliveryState::Queued), n);
     }
     return c;
 }

@@ -51,6 +51,7 @@ struct StateCounts
 {
     int queued = 0, sending = 0, delivered = 0, retrying = 0, failed = 0, held = 0, cancelled = 0;
     int total() const { return queued + sending + delivered + retrying + failed + held + cancelled; }
+    void add(DeliveryState state, int n); // counts n messages in `state`
 };
 
 // The outbox: one message per (event, subscriber) with its delivery state, and every attempt made.

@@ -74,8 +74,8 @@ MainWindow::MainWindow(std::unique_ptr<Session> session, QWidget *parent)
     if (ConsoleApplication *app = ConsoleApplication::instance())
         connect(app, &ConsoleApplication::uncaughtError, this, &MainWindow::showUncaughtError);
 
-    // Subscriber health numbers follow deliveries: a pass starts at most every two seconds and runs in
-    // slices of a few milliseconds, so thousands of subscribers never stall the UI thread.
+    // Subscriber health numbers follow deliveries: a pass starts at most every two seconds; the model reads
+    // it on a thread of its own and applies it a few milliseconds per turn, so the UI thread never waits.
     auto *statsTimer = new QTimer(this);
     statsTimer->setInterval(50);
     connect(statsTimer, &QTimer::timeout, this, [this] {

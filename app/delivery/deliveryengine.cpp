@@ -212,7 +212,7 @@ void DeliveryEngine::pump()
                                    {message->attempts - message->manualAttempts, message->resumeAt});
         if (message->channel == Channel::Email) {
             // Goes to the address on file whatever the subscriber's state: it is what tells them of it.
-            startEmail(*message, origin);
+            startEmail(*message);
             ++started;
             continue;
         }
@@ -389,7 +389,7 @@ RetryDecision DeliveryEngine::decide(Attempt &a, int httpStatus, const QByteArra
     return decision;
 }
 
-void DeliveryEngine::startEmail(const Message &message, const QString &origin)
+void DeliveryEngine::startEmail(const Message &message)
 {
     EmailJob job;
     job.messageId = message.id;

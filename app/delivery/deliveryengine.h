@@ -66,7 +66,7 @@ private:
     void quarantine(const QString &subscriberId, const QString &reason, const QDateTime &now);
     // The email channel: a claimed email goes to the SMTP sender's thread; its result is recorded like a
     // webhook's (same retries) but never counts towards the subscriber's quarantine.
-    void startEmail(const Message &message, const QString &origin);
+    void startEmail(const Message &message); // its origin is found again from the attempt when it ends
     void onEmailFinished(const Attempt &attempt, const QString &origin);
     // The retry decision for a finished attempt, setting its next attempt time. The schedule counts the
     // engine's own attempts only; a failed manual attempt of a message still on its schedule leaves it as it

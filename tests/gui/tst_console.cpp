@@ -18,6 +18,7 @@
 #include "subscribersview.h"
 #include "testsupport.h"
 #include "values.h"
+#include "whenmodal.h"
 
 #include <QApplication>
 #include <QCheckBox>
@@ -40,25 +41,6 @@
 #include <functional>
 
 using namespace sd;
-
-namespace {
-
-// Runs `act` on the next modal dialog once it is shown (dialogs run their own event loop).
-void whenModal(QObject *context, std::function<void(QDialog *)> act)
-{
-    auto *timer = new QTimer(context);
-    timer->setInterval(20);
-    QObject::connect(timer, &QTimer::timeout, context, [timer, act] {
-        if (auto *dialog = qobject_cast<QDialog *>(QApplication::activeModalWidget())) {
-            timer->stop();
-            timer->deleteLater();
-            act(dialog);
-        }
-    });
-    timer->start();
-}
-
-} // namespace
 
 class TestConsole : public QObject
 {
@@ -122,7 +104,7 @@ private:
             view->table()->edit(index);
             auto *combo = view->table()->findChild<QComboBox *>();
             QVERIFY(combo);
-            whenModal(window.get(), [notify](QDialog *dialog) {
+            test::whenModal(window.get(), [notify](QDialog *dialog) {
                 QCOMPARE(dialog->objectName(), QStringLiteral("statusChangeDialog"));
                 auto *check = dialog->findChild<QCheckBox *>(QStringLiteral("notifyCheck"));
                 QVERIFY(check->text().contains(QStringLiteral("1 subscriber")));
@@ -207,9 +189,10 @@ private Q_SLOTS:
         f.window->tabs()->setCurrentWidget(view);
         view->table()->setCurrentIndex(view->model()->index(0, 0));
         QVERIFY(view->history()->toPlainText().contains(QStringLiteral("We are investigating.")));
-        whenModal(f.window.get(), [](QDialog *dialog) {
+        test::whenModal(f.window.get(), [](QDialog *dialog) {
             auto *status = dialog->findChild<QComboBox *>();
-            status->setCurrentIndex(status->findText(QStringLiteral("Identified"))); // human labels (issue 13)
+            status->setCurrentIndex(
+                status->findText(QStringLiteral("Identified"))); // human labels (issue 13)
             dialog->findChild<QPlainTextEdit *>(QStringLiteral("incidentBody"))
                 ->setPlainText(QStringLiteral("Cause found <b>bold</b>."));
             dialog->accept();
@@ -254,7 +237,7 @@ private Q_SLOTS:
         file.close();
         QString summary;
         QStringList rows;
-        whenModal(f.window.get(), [&](QDialog *dialog) {
+        test::whenModal(f.window.get(), [&](QDialog *dialog) {
             QCOMPARE(dialog->objectName(), QStringLiteral("importErrors"));
             summary = dialog->findChild<QLabel *>()->text();
             auto *list = dialog->findChild<QListWidget *>();
@@ -292,7 +275,7 @@ private Q_SLOTS:
         Fixture f;
         f.open();
         bool sawError = false;
-        whenModal(f.window.get(), [&sawError](QDialog *dialog) {
+        test::whenModal(f.window.get(), [&sawError](QDialog *dialog) {
             auto *d = qobject_cast<SubscriberDialog *>(dialog);
             QVERIFY(d);
             QTest::keyClicks(d->endpointEdit(), QStringLiteral("https://hooks.slack.com/services/x"));

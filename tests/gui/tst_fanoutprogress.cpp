@@ -12,6 +12,7 @@
 #include "statusbarwidgets.h"
 #include "subscriberservice.h"
 #include "testsupport.h"
+#include "whenmodal.h"
 
 #include <QApplication>
 #include <QCheckBox>
@@ -31,21 +32,6 @@
 using namespace sd;
 
 namespace {
-
-// Runs `act` on the next modal dialog once it is shown (dialogs run their own event loop).
-void whenModal(QObject *context, std::function<void(QDialog *)> act)
-{
-    auto *timer = new QTimer(context);
-    timer->setInterval(20);
-    QObject::connect(timer, &QTimer::timeout, context, [timer, act] {
-        if (auto *dialog = qobject_cast<QDialog *>(QApplication::activeModalWidget())) {
-            timer->stop();
-            timer->deleteLater();
-            act(dialog);
-        }
-    });
-    timer->start();
-}
 
 // Every number in `text`, group separators dropped ("12,400" is 12400).
 QList<int> numbers(const QString &text)
@@ -136,7 +122,7 @@ private:
             view->table()->edit(index);
             auto *combo = view->table()->findChild<QComboBox *>();
             QVERIFY(combo);
-            whenModal(window.get(), [](QDialog *dialog) {
+            test::whenModal(window.get(), [](QDialog *dialog) {
                 QCOMPARE(dialog->objectName(), QStringLiteral("statusChangeDialog"));
                 dialog->findChild<QCheckBox *>(QStringLiteral("notifyCheck"))->setChecked(true);
                 dialog->accept();

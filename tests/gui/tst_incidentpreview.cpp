@@ -12,6 +12,7 @@
 #include "subscriberservice.h"
 #include "testsupport.h"
 #include "values.h"
+#include "whenmodal.h"
 
 #include <QApplication>
 #include <QCheckBox>
@@ -34,21 +35,6 @@
 using namespace sd;
 
 namespace {
-
-// Runs `act` on the next modal dialog once it is shown (dialogs run their own event loop).
-void whenModal(QObject *context, std::function<void(QDialog *)> act)
-{
-    auto *timer = new QTimer(context);
-    timer->setInterval(20);
-    QObject::connect(timer, &QTimer::timeout, context, [timer, act] {
-        if (auto *dialog = qobject_cast<QDialog *>(QApplication::activeModalWidget())) {
-            timer->stop();
-            timer->deleteLater();
-            act(dialog);
-        }
-    });
-    timer->start();
-}
 
 // The JSON part of the preview pane (after the "// as ... receives it" line).
 QJsonObject previewJson(const QPlainTextEdit *edit)
@@ -270,7 +256,7 @@ private Q_SLOTS:
         view->table()->setCurrentIndex(view->model()->index(0, 0));
 
         QString audience, preview;
-        whenModal(this, [&](QDialog *d) {
+        test::whenModal(this, [&](QDialog *d) {
             // Closed however the checks end, so a failure cannot leave the modal loop running.
             const auto close = qScopeGuard([d] { d->done(QDialog::Rejected); });
             auto *dialog = qobject_cast<IncidentDialog *>(d);

@@ -17,6 +17,7 @@
 #include "subscriberservice.h"
 #include "testsupport.h"
 #include "values.h"
+#include "whenmodal.h"
 
 #include <QAction>
 #include <QApplication>
@@ -43,21 +44,6 @@
 using namespace sd;
 
 namespace {
-
-// Runs `act` on the next modal dialog once it is shown (dialogs run their own event loop).
-void whenModal(QObject *context, std::function<void(QDialog *)> act)
-{
-    auto *timer = new QTimer(context);
-    timer->setInterval(20);
-    QObject::connect(timer, &QTimer::timeout, context, [timer, act] {
-        if (auto *dialog = qobject_cast<QDialog *>(QApplication::activeModalWidget())) {
-            timer->stop();
-            timer->deleteLater();
-            act(dialog);
-        }
-    });
-    timer->start();
-}
 
 // The widgets focus visits from `start`, pressing Tab `steps` times, by object name (or class name).
 QStringList tabWalk(QWidget *start, int steps)
@@ -155,7 +141,7 @@ private Q_SLOTS:
         QVERIFY2(editor, "F2 on the Name cell opens the Status cell's editor");
         QCOMPARE(f.table()->currentIndex().column(), int(ComponentsModel::StatusColumn));
         bool asked = false;
-        whenModal(f.window.get(), [&asked](QDialog *dialog) {
+        test::whenModal(f.window.get(), [&asked](QDialog *dialog) {
             asked = true;
             dialog->reject();
         });
@@ -186,7 +172,7 @@ private Q_SLOTS:
         QVERIFY(editor);
         QString question;
         QString okText;
-        whenModal(f.window.get(), [&](QDialog *dialog) {
+        test::whenModal(f.window.get(), [&](QDialog *dialog) {
             question = dialog->findChild<QLabel *>(QStringLiteral("statusChangeText"))->text();
             okText = dialog->findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Ok)->text();
             QTest::keyClick(dialog, Qt::Key_Return); // the default button is the one that says what it does
@@ -214,7 +200,7 @@ private Q_SLOTS:
 
         StatusComboEditor *editor = f.openEditorWithF2();
         QVERIFY(editor);
-        whenModal(f.window.get(), [](QDialog *dialog) { dialog->accept(); });
+        test::whenModal(f.window.get(), [](QDialog *dialog) { dialog->accept(); });
         QTest::keyClick(editor, Qt::Key_D); // Degraded performance
         QTest::keyClick(editor, Qt::Key_Return);
         QTRY_COMPARE_WITH_TIMEOUT(f.receiver.requests().size(), 1, 15000);
@@ -223,7 +209,7 @@ private Q_SLOTS:
 
         // Ctrl+Z from the table: no second question, the same audience hears the way back.
         bool asked = false;
-        whenModal(f.window.get(), [&asked](QDialog *dialog) {
+        test::whenModal(f.window.get(), [&asked](QDialog *dialog) {
             asked = true;
             dialog->reject();
         });
@@ -248,7 +234,7 @@ private Q_SLOTS:
         f.open();
         StatusComboEditor *editor = f.openEditorWithF2();
         QVERIFY(editor);
-        whenModal(f.window.get(), [](QDialog *dialog) {
+        test::whenModal(f.window.get(), [](QDialog *dialog) {
             dialog->findChild<QCheckBox *>(QStringLiteral("notifyCheck"))->setChecked(false);
             QCOMPARE(
                 dialog->findChild<QLabel *>(QStringLiteral("statusChangeText"))->text(),
@@ -347,7 +333,7 @@ private Q_SLOTS:
         QVERIFY(QTest::qWaitForWindowActive(&dialog));
         QTest::keyClicks(dialog.nameEdit(), QStringLiteral("Login fails"));
         QString asked;
-        whenModal(&dialog, [&asked](QDialog *box) {
+        test::whenModal(&dialog, [&asked](QDialog *box) {
             asked = box->objectName();
             qobject_cast<QMessageBox *>(box)->button(QMessageBox::Cancel)->click(); // keep editing
         });
@@ -355,7 +341,7 @@ private Q_SLOTS:
         QTRY_COMPARE(asked, QStringLiteral("discardQuestion"));
         QVERIFY(dialog.isVisible());
         QCOMPARE(dialog.nameEdit()->text(), QStringLiteral("Login fails"));
-        whenModal(&dialog, [](QDialog *box) {
+        test::whenModal(&dialog, [](QDialog *box) {
             qobject_cast<QMessageBox *>(box)->button(QMessageBox::Discard)->click();
         });
         QTest::keyClick(dialog.nameEdit(), Qt::Key_Escape);
@@ -375,7 +361,7 @@ private Q_SLOTS:
         QVERIFY(QTest::qWaitForWindowActive(&dialog));
         QCOMPARE(dialog.statusCombo()->currentText(), QStringLiteral("Resolved"));
         bool asked = false;
-        whenModal(&dialog, [&asked](QDialog *box) {
+        test::whenModal(&dialog, [&asked](QDialog *box) {
             asked = true;
             box->reject();
         });

@@ -93,19 +93,23 @@ private Q_SLOTS:
     void exportFormat_data()
     {
         QTest::addColumn<QString>("file");
-        QTest::newRow("csv") << QStringLiteral("r.csv");
-        QTest::newRow("json") << QStringLiteral("r.json");
-        QTest::newRow("html") << QStringLiteral("r.html");
-        QTest::newRow("pdf") << QStringLiteral("r.pdf");
+        QTest::addColumn<bool>("summary"); // the CSV summary, chosen in the dialog (a .csv path is the rows)
+        QTest::newRow("csv") << QStringLiteral("r.csv") << false;
+        QTest::newRow("csv summary") << QStringLiteral("s.csv") << true;
+        QTest::newRow("json") << QStringLiteral("r.json") << false;
+        QTest::newRow("html") << QStringLiteral("r.html") << false;
+        QTest::newRow("pdf") << QStringLiteral("r.pdf") << false;
     }
 
     void exportFormat()
     {
         QFETCH(QString, file);
+        QFETCH(bool, summary);
         const QString path = m_dir.filePath(file);
         auto report = DeliveryReport::build(m_db.store(), {}, {});
         QString error;
-        const auto format = ReportExporter::formatForPath(path);
+        const auto format =
+            summary ? ReportExporter::Format::CsvSummary : ReportExporter::formatForPath(path);
         QVERIFY2(ReportExporter::write(report.value(), format, path, &error), qPrintable(error));
         QFile f(path);
         QVERIFY(f.open(QIODevice::ReadOnly));
@@ -118,6 +122,15 @@ private Q_SLOTS:
             QCOMPARE(t.rows[0].value(1), QStringLiteral("webhook_id"));
             QCOMPARE(t.rows[1].value(3), QStringLiteral("API <b>\"&'"));
             QCOMPARE(t.rows[1].value(11), QStringLiteral("Internal, \"error\""));
+            break;
+        }
+        case ReportExporter::Format::CsvSummary: {
+            const csv::Table t = csv::parse(bytes);
+            QVERIFY(t.error.isEmpty());
+            QCOMPARE(t.rows[0], (QStringList{QStringLiteral("section"), QStringLiteral("key"),
+                                             QStringLiteral("count")}));
+            QCOMPARE(t.rows[1], (QStringList{QStringLiteral("totals"), QStringLiteral("attempts"),
+                                             QStringLiteral("4")}));
             break;
         }
         case ReportExporter::Format::Json: {
@@ -198,6 +211,8 @@ private Q_SLOTS:
         case ReportExporter::Format::Pdf:
             QVERIFY(bytes.startsWith("%PDF"));
             break;
+        case ReportExporter::Format::CsvSummary:
+            QFAIL("a .csv path exports the rows; the summary is chosen in the dialog");
         }
     }
 
