@@ -105,7 +105,11 @@ bool HttpResponseParser::feed(const char *data, qsizetype size)
                 return fail(
                     QStringLiteral("the response headers exceed %1 KiB").arg(m_limits.maxHeaderBytes / 1024));
             if (m_state == State::StatusLine) {
-                const QByteArray &seen = complete ? line : m_line;
+                // A pending line that so far holds only the CR of a line end is not yet anything: the same
+                // bytes must be judged alike however the reads split them (found by tests/fuzz/fuzz_http).
+                QByteArray seen = complete ? line : m_line;
+                if (!complete && seen.endsWith('\r'))
+                    seen.chop(1);
                 if (!seen.isEmpty() || before > 0)
                     m_started = true;
                 // Anything that cannot become "HTTP/1." is refused at once, without waiting for a line end.
