@@ -348,35 +348,6 @@ std::vector<HealthHour> HealthRepository::hourly(const QString &subscriberId, co
     return out;
 }
 
-std::vector<Attempt> HealthRepository::recentAttempts(const QString &subscriberId, int limit)
-{
-    QSqlQuery &q = m_db.run(
-        QStringLiteral("SELECT id, message_id, endpoint, attempt_number, trigger, started_at, ended_at, "
-                       "duration_ms, http_status, error_class, error_text, actor FROM attempts WHERE "
-                       "subscriber_id = ? AND endpoint NOT LIKE 'mailto:%' ORDER BY started_at DESC") +
-            m_db.limitClause(limit),
-        {subscriberId});
-    std::vector<Attempt> out;
-    while (q.next()) {
-        Attempt a;
-        a.id = q.value(0).toLongLong();
-        a.messageId = q.value(1).toString();
-        a.subscriberId = subscriberId;
-        a.endpoint = q.value(2).toString();
-        a.attemptNumber = q.value(3).toInt();
-        a.trigger = parseAttemptTrigger(q.value(4).toString()).value_or(AttemptTrigger::Automatic);
-        a.startedAt = dateFromDb(q.value(5));
-        a.endedAt = dateFromDb(q.value(6));
-        a.durationMs = q.value(7).toLongLong();
-        a.httpStatus = q.value(8).toInt();
-        a.errorClass = q.value(9).toString();
-        a.errorText = q.value(10).toString();
-        a.actor = q.value(11).toString();
-        out.push_back(a);
-    }
-    return out;
-}
-
 void HealthRepository::purge(const QString &subscriberId)
 {
     m_db.run(QStringLiteral("DELETE FROM endpoint_health WHERE subscriber_id = ?"), {subscriberId});

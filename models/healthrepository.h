@@ -91,8 +91,6 @@ public:
     std::vector<EndpointHealth> page(const QString &afterId, int limit, const QDateTime &now);
     std::optional<EndpointHealth> find(const QString &subscriberId, const QDateTime &now);
     std::vector<HealthHour> hourly(const QString &subscriberId, const QDateTime &since);
-    // The endpoint's last attempts, newest first (headers and bodies left out).
-    std::vector<Attempt> recentAttempts(const QString &subscriberId, int limit);
     void purge(const QString &subscriberId);
 
 private:

@@ -537,6 +537,19 @@ std::vector<Attempt> OutboxRepository::attempts(const QString &messageId)
     return out;
 }
 
+std::vector<Attempt> OutboxRepository::recentAttempts(const QString &subscriberId, int limit)
+{
+    QSqlQuery &q = m_db.run(QStringLiteral("SELECT ") + kAttemptColumns +
+                                QStringLiteral(" FROM attempts WHERE subscriber_id = ? AND endpoint NOT LIKE "
+                                               "'mailto:%' ORDER BY started_at DESC") +
+                                m_db.limitClause(limit),
+                            {subscriberId});
+    std::vector<Attempt> out;
+    while (q.next())
+        out.push_back(readAttempt(q));
+    return out;
+}
+
 std::vector<Attempt> OutboxRepository::attemptsSince(const QDateTime &since, const MessageFilter &f)
 {
     QVariantList binds;

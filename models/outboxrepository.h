@@ -104,6 +104,8 @@ public:
     int failedAttemptsSince(const QString &subscriberId, const QDateTime &since);
     // The subscriber's latest failed webhook attempts, newest first (for the quarantine email).
     std::vector<Attempt> recentFailures(const QString &subscriberId, int limit);
+    // The subscriber's last webhook attempts, newest first (the endpoint page).
+    std::vector<Attempt> recentAttempts(const QString &subscriberId, int limit);
     int holdForSubscriber(const QString &subscriberId, const QDateTime &now);
     int releaseForSubscriber(const QString &subscriberId, const QDateTime &now);
     int cancelForSubscriber(const QString &subscriberId, const QDateTime &now);

@@ -134,7 +134,7 @@ EndpointSnapshot EndpointPage::read(Store &store, const QString &subscriberId, c
     HealthRepository health(store.db());
     s.health = health.find(subscriberId, now);
     s.hours = health.hourly(subscriberId, s.from);
-    s.attempts = health.recentAttempts(subscriberId, kRecentAttempts);
+    s.attempts = store.outbox.recentAttempts(subscriberId, kRecentAttempts);
     return s;
 }
 
