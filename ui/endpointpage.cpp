@@ -15,6 +15,7 @@
 #include <QPushButton>
 #include <QTableWidget>
 #include <QVBoxLayout>
+#include <algorithm>
 
 namespace sd {
 namespace {
@@ -203,7 +204,9 @@ void EndpointPage::display(const EndpointSnapshot &snapshot)
     HealthChart::Series p50{tr("p50"), QColor(0x15, 0x65, 0xc0), {}};
     HealthChart::Series p95{tr("p95"), QColor(0xef, 0x6c, 0x00), {}};
     for (const HealthHour &hour : snapshot.hours) {
-        const QDateTime mid = hour.hour.addSecs(1800);
+        // The middle of the hour, but never past now: the hour under way (an incident in progress) would
+        // otherwise fall outside the chart for its first 30 minutes.
+        const QDateTime mid = std::min(hour.hour.addSecs(1800), snapshot.to);
         const bool any = hour.counts.attempts > 0;
         success.points.push_back(
             {mid, any ? std::optional<double>(100.0 * hour.counts.successRate()) : std::nullopt});

@@ -45,13 +45,13 @@ public:
     void refresh();
     // Reads the snapshot (runs on the worker's connection; public so a test can check it directly).
     static EndpointSnapshot read(Store &store, const QString &subscriberId, const QDateTime &now);
+    // Shows a snapshot from read() (refresh() does this on the UI thread when the worker answers).
+    void display(const EndpointSnapshot &snapshot);
 
 Q_SIGNALS:
     void loaded(); // the numbers on screen are the ones just read
 
 private:
-    void display(const EndpointSnapshot &snapshot);
-
     Session &m_session;
     QString m_id;
     QLabel *m_title = nullptr;

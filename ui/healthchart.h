@@ -39,6 +39,8 @@ public:
     }
     void setSeries(std::vector<Series> series);
     const std::vector<Series> &series() const { return m_series; }
+    QDateTime from() const { return m_from; }
+    QDateTime to() const { return m_to; }
     QSize sizeHint() const override { return {520, 180}; }
     QSize minimumSizeHint() const override { return {240, 120}; }
 

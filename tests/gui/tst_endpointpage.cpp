@@ -178,6 +178,8 @@ private Q_SLOTS:
             if (p.value) {
                 ++total;
                 rateSum += *p.value;
+                // Drawn: inside the chart's period, even in the first half of the hour under way.
+                QVERIFY(p.at >= success->from() && p.at <= success->to());
             }
         }
         QVERIFY(total >= 1 && total <= 2); // the 20 seconds may straddle an hour
@@ -185,6 +187,27 @@ private Q_SLOTS:
         if (total == 1)
             QCOMPARE(rateSum, 75.0);
         page->grab(); // paints without a crash
+    }
+
+    // Read 1 s into the hour its attempts fell in, the hour under way still gets its point on the chart (its
+    // middle would lie 29 minutes in the future).
+    void hourUnderWayIsDrawn()
+    {
+        QString error;
+        auto session = Session::open(m_db->path(), &error);
+        QVERIFY2(session, qPrintable(error));
+        const QDateTime at = m_db->store().outbox.recentAttempts(m_alpha.id, 1).front().startedAt.toUTC();
+        const QDateTime hourStart(at.date(), QTime(at.time().hour(), 0), Qt::UTC);
+        EndpointPage page(*session, m_alpha.id);
+        page.display(EndpointPage::read(m_db->store(), m_alpha.id, hourStart.addSecs(1)));
+        auto *success = page.findChild<HealthChart *>(QStringLiteral("endpointSuccessChart"));
+        QVERIFY(success);
+        int drawn = 0;
+        for (const HealthChart::Point &p : success->series().front().points) {
+            if (p.value && p.at >= success->from() && p.at <= success->to())
+                ++drawn;
+        }
+        QCOMPARE(drawn, 1);
     }
 
     void searchAndStateFilter()
