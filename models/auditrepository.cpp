@@ -1,4 +1,4 @@
-#include "auditrepository.h"
+#include "models/auditrepository.h"
 
 namespace sd {
 

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "database.h"
+#include "models/database.h"
 
 #include <QDateTime>
 #include <QString>

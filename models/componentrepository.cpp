@@ -1,6 +1,6 @@
-#include "componentrepository.h"
+#include "models/componentrepository.h"
 
-#include "values.h"
+#include "models/values.h"
 
 namespace sd {
 namespace {

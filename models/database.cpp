@@ -1,8 +1,8 @@
-#include "database.h"
+#include "models/database.h"
 
-#include "databasefiles.h"
-#include "endpointurl.h"
-#include "filemodes.h"
+#include "models/databasefiles.h"
+#include "models/endpointurl.h"
+#include "models/filemodes.h"
 
 #include <QAtomicInteger>
 #include <QCoreApplication>

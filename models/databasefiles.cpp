@@ -1,4 +1,4 @@
-#include "databasefiles.h"
+#include "models/databasefiles.h"
 
 #include <QAtomicInteger>
 #include <QCoreApplication>

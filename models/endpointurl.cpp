@@ -1,4 +1,4 @@
-#include "endpointurl.h"
+#include "models/endpointurl.h"
 
 #include <QUrl>
 

@@ -1,7 +1,7 @@
-#include "fanoutquery.h"
+#include "models/fanoutquery.h"
 
-#include "database.h"
-#include "values.h"
+#include "models/database.h"
+#include "models/values.h"
 
 #include <QSet>
 #include <algorithm>

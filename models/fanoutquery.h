@@ -1,7 +1,7 @@
 #pragma once
 
-#include "domain.h"
-#include "outboxrepository.h"
+#include "models/domain.h"
+#include "models/outboxrepository.h"
 
 #include <QDateTime>
 #include <QList>

@@ -1,4 +1,4 @@
-#include "filemodes.h"
+#include "models/filemodes.h"
 
 #include <QDir>
 #include <QFile>

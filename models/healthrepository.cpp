@@ -1,6 +1,6 @@
-#include "healthrepository.h"
+#include "models/healthrepository.h"
 
-#include "values.h"
+#include "models/values.h"
 
 #include <QHash>
 #include <QStringList>

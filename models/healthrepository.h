@@ -1,7 +1,7 @@
 #pragma once
 
-#include "database.h"
-#include "domain.h"
+#include "models/database.h"
+#include "models/domain.h"
 
 #include <QDateTime>
 #include <QString>

@@ -1,4 +1,4 @@
-#include "ids.h"
+#include "models/ids.h"
 
 #include <QByteArray>
 #include <QRandomGenerator>

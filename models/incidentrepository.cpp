@@ -1,7 +1,7 @@
-#include "incidentrepository.h"
+#include "models/incidentrepository.h"
 
-#include "jsoncolumns.h"
-#include "values.h"
+#include "models/jsoncolumns.h"
+#include "models/values.h"
 
 namespace sd {
 namespace {

@@ -1,6 +1,6 @@
-#include "jsoncolumns.h"
+#include "models/jsoncolumns.h"
 
-#include "values.h"
+#include "models/values.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>

@@ -1,10 +1,9 @@
 #pragma once
 
-#include "domain.h"
+#include "models/domain.h"
 
 #include <QString>
 #include <QStringList>
-
 #include <vector>
 
 // JSON text columns: small lists that are always read and written whole.

@@ -1,6 +1,6 @@
-#include "noticerepository.h"
+#include "models/noticerepository.h"
 
-#include "endpointurl.h"
+#include "models/endpointurl.h"
 
 namespace sd {
 

@@ -1,6 +1,6 @@
-#include "outboxrepository.h"
+#include "models/outboxrepository.h"
 
-#include "values.h"
+#include "models/values.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>

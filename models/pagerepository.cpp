@@ -1,6 +1,6 @@
-#include "pagerepository.h"
+#include "models/pagerepository.h"
 
-#include "ids.h"
+#include "models/ids.h"
 
 namespace sd {
 

@@ -1,4 +1,4 @@
-#include "settingsrepository.h"
+#include "models/settingsrepository.h"
 
 namespace sd {
 

@@ -1,4 +1,4 @@
-#include "sqliterows.h"
+#include "models/sqliterows.h"
 
 #include <QSqlDriver>
 #include <sqlite3.h>

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "streamquery.h"
+#include "models/streamquery.h"
 
 #include <QString>
 #include <QVariant>

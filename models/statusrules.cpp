@@ -1,6 +1,6 @@
-#include "statusrules.h"
+#include "models/statusrules.h"
 
-#include "values.h"
+#include "models/values.h"
 
 #include <algorithm>
 

@@ -1,4 +1,4 @@
-#include "store.h"
+#include "models/store.h"
 
 namespace sd {
 

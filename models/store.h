@@ -1,14 +1,14 @@
 #pragma once
 
-#include "auditrepository.h"
-#include "componentrepository.h"
-#include "database.h"
-#include "incidentrepository.h"
-#include "noticerepository.h"
-#include "outboxrepository.h"
-#include "pagerepository.h"
-#include "settingsrepository.h"
-#include "subscriberrepository.h"
+#include "models/auditrepository.h"
+#include "models/componentrepository.h"
+#include "models/database.h"
+#include "models/incidentrepository.h"
+#include "models/noticerepository.h"
+#include "models/outboxrepository.h"
+#include "models/pagerepository.h"
+#include "models/settingsrepository.h"
+#include "models/subscriberrepository.h"
 
 #include <memory>
 

@@ -1,4 +1,4 @@
-#include "streamquery.h"
+#include "models/streamquery.h"
 
 #include <QAtomicInteger>
 #include <QHash>

@@ -1,8 +1,8 @@
-#include "subscriberrepository.h"
+#include "models/subscriberrepository.h"
 
-#include "healthrepository.h"
-#include "jsoncolumns.h"
-#include "values.h"
+#include "models/healthrepository.h"
+#include "models/jsoncolumns.h"
+#include "models/values.h"
 
 namespace sd {
 namespace {

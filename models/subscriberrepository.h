@@ -1,8 +1,8 @@
 #pragma once
 
-#include "database.h"
-#include "domain.h"
-#include "streamquery.h"
+#include "models/database.h"
+#include "models/domain.h"
+#include "models/streamquery.h"
 
 #include <functional>
 #include <optional>

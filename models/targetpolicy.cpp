@@ -1,4 +1,4 @@
-#include "targetpolicy.h"
+#include "models/targetpolicy.h"
 
 #include <QUrl>
 

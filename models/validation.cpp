@@ -1,8 +1,8 @@
-#include "validation.h"
+#include "models/validation.h"
 
-#include "endpointurl.h"
-#include "ids.h"
-#include "targetpolicy.h"
+#include "models/endpointurl.h"
+#include "models/ids.h"
+#include "models/targetpolicy.h"
 
 #include <QRegularExpression>
 #include <QTimeZone>

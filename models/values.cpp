@@ -1,4 +1,4 @@
-#include "values.h"
+#include "models/values.h"
 
 #include <array>
 

@@ -1,9 +1,8 @@
 #pragma once
 
-#include "domain.h"
+#include "models/domain.h"
 
 #include <QStringList>
-
 #include <optional>
 
 // The wire names of every enumerated value, and their parsing. One table per enum keeps names and

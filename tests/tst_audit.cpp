@@ -1,18 +1,18 @@
-#include "componentservice.h"
-#include "deliverycontroller.h"
-#include "deliverysettings.h"
-#include "httpreceiver.h"
-#include "incidentservice.h"
-#include "pageservice.h"
-#include "resendservice.h"
-#include "serviceworker.h"
-#include "subscriberservice.h"
-#include "testsupport.h"
-#include "values.h"
+#include "app/delivery/deliverycontroller.h"
+#include "app/services/componentservice.h"
+#include "app/services/incidentservice.h"
+#include "app/services/pageservice.h"
+#include "app/services/resendservice.h"
+#include "app/services/serviceworker.h"
+#include "app/services/subscriberservice.h"
+#include "models/deliverysettings.h"
+#include "models/values.h"
+#include "tests/support/httpreceiver.h"
+#include "tests/support/testsupport.h"
 
 #ifdef STATUSDESK_HAS_API
-#include "apihandlers.h"
-#include "apikeystore.h"
+#include "app/api/apihandlers.h"
+#include "app/api/apikeystore.h"
 #endif
 
 #include <QSignalSpy>

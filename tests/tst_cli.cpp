@@ -1,6 +1,6 @@
-#include "httpreceiver.h"
-#include "operatoridentity.h"
-#include "testsupport.h"
+#include "app/services/operatoridentity.h"
+#include "tests/support/httpreceiver.h"
+#include "tests/support/testsupport.h"
 
 #include <QDir>
 #include <QFileInfo>

@@ -1,9 +1,9 @@
-#include "componentservice.h"
-#include "fanoutprogress.h"
-#include "fanoutquery.h"
-#include "subscriberservice.h"
-#include "testsupport.h"
-#include "values.h"
+#include "app/readers/fanoutprogress.h"
+#include "app/services/componentservice.h"
+#include "app/services/subscriberservice.h"
+#include "models/fanoutquery.h"
+#include "models/values.h"
+#include "tests/support/testsupport.h"
 
 #include <QProcess>
 #include <QSignalSpy>

@@ -1,6 +1,6 @@
-#include "ids.h"
-#include "subscriberservice.h"
-#include "testsupport.h"
+#include "app/services/subscriberservice.h"
+#include "models/ids.h"
+#include "tests/support/testsupport.h"
 
 #include <QRegularExpression>
 #include <QSet>

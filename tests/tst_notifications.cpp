@@ -1,7 +1,7 @@
-#include "componentservice.h"
-#include "incidentservice.h"
-#include "subscriberservice.h"
-#include "testsupport.h"
+#include "app/services/componentservice.h"
+#include "app/services/incidentservice.h"
+#include "app/services/subscriberservice.h"
+#include "tests/support/testsupport.h"
 
 #include <QTest>
 

@@ -1,9 +1,9 @@
-#include "componentservice.h"
-#include "incidentservice.h"
-#include "subscriberservice.h"
-#include "testsupport.h"
-#include "timeformat.h"
-#include "webhookpayload.h"
+#include "app/formats/webhookpayload.h"
+#include "app/services/componentservice.h"
+#include "app/services/incidentservice.h"
+#include "app/services/subscriberservice.h"
+#include "models/timeformat.h"
+#include "tests/support/testsupport.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>

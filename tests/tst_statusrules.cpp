@@ -1,5 +1,5 @@
-#include "statusrules.h"
-#include "values.h"
+#include "models/statusrules.h"
+#include "models/values.h"
 
 #include <QTest>
 

@@ -1,6 +1,6 @@
-#include "componentservice.h"
-#include "subscriberservice.h"
-#include "testsupport.h"
+#include "app/services/componentservice.h"
+#include "app/services/subscriberservice.h"
+#include "tests/support/testsupport.h"
 
 #include <QCryptographicHash>
 #include <QElapsedTimer>

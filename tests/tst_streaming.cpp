@@ -1,13 +1,13 @@
-#include "csv.h"
-#include "deliveryreport.h"
-#include "endpointurl.h"
-#include "ids.h"
-#include "listingwriter.h"
-#include "reportstream.h"
-#include "streamquery.h"
-#include "subscriberservice.h"
-#include "testsupport.h"
-#include "timeformat.h"
+#include "app/formats/csv.h"
+#include "app/report/deliveryreport.h"
+#include "app/report/listingwriter.h"
+#include "app/report/reportstream.h"
+#include "app/services/subscriberservice.h"
+#include "models/endpointurl.h"
+#include "models/ids.h"
+#include "models/streamquery.h"
+#include "models/timeformat.h"
+#include "tests/support/testsupport.h"
 
 #include <QBuffer>
 #include <QJsonArray>

@@ -1,16 +1,16 @@
 // Issue 11, items 3-5 in the core: one spelling per endpoint, text that cannot be stored, formula cells,
 // the one redaction function, the delivery target policy, disk-full naming and owner-only database files.
-#include "componentservice.h"
-#include "csv.h"
-#include "database.h"
-#include "deliveryreport.h"
-#include "deliverysettings.h"
-#include "endpointurl.h"
-#include "incidentservice.h"
-#include "subscriberservice.h"
-#include "targetpolicy.h"
-#include "testsupport.h"
-#include "validation.h"
+#include "app/formats/csv.h"
+#include "app/report/deliveryreport.h"
+#include "app/services/componentservice.h"
+#include "app/services/incidentservice.h"
+#include "app/services/subscriberservice.h"
+#include "models/database.h"
+#include "models/deliverysettings.h"
+#include "models/endpointurl.h"
+#include "models/targetpolicy.h"
+#include "models/validation.h"
+#include "tests/support/testsupport.h"
 
 #include <QFileInfo>
 #include <QHostAddress>

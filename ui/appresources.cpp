@@ -1,4 +1,4 @@
-#include "appresources.h"
+#include "ui/appresources.h"
 
 #include <QFile>
 

@@ -1,10 +1,10 @@
-#include "componentsview.h"
+#include "ui/componentsview.h"
 
-#include "componentsmodel.h"
-#include "session.h"
-#include "statusdelegates.h"
-#include "timeformat.h"
-#include "values.h"
+#include "models/itemmodels/componentsmodel.h"
+#include "models/timeformat.h"
+#include "models/values.h"
+#include "ui/session.h"
+#include "ui/statusdelegates.h"
 
 #include <QAction>
 #include <QCheckBox>

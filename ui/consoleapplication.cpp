@@ -1,6 +1,6 @@
-#include "consoleapplication.h"
+#include "ui/consoleapplication.h"
 
-#include "database.h"
+#include "models/database.h"
 
 #include <QEvent>
 #include <QMetaEnum>

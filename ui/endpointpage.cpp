@@ -1,12 +1,12 @@
-#include "endpointpage.h"
+#include "ui/endpointpage.h"
 
-#include "endpointurl.h"
-#include "healthchart.h"
-#include "serviceworker.h"
-#include "session.h"
-#include "store.h"
-#include "timeformat.h"
-#include "values.h"
+#include "app/services/serviceworker.h"
+#include "models/endpointurl.h"
+#include "models/store.h"
+#include "models/timeformat.h"
+#include "models/values.h"
+#include "ui/healthchart.h"
+#include "ui/session.h"
 
 #include <QDialogButtonBox>
 #include <QGridLayout>

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "domain.h"
-#include "healthrepository.h"
+#include "models/domain.h"
+#include "models/healthrepository.h"
 
 #include <QDialog>
 #include <optional>

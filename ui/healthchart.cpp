@@ -1,4 +1,4 @@
-#include "healthchart.h"
+#include "ui/healthchart.h"
 
 #include <QPainter>
 #include <QPainterPath>

@@ -1,9 +1,9 @@
-#include "incidentdialog.h"
+#include "ui/incidentdialog.h"
 
-#include "serviceworker.h"
-#include "statuspalette.h"
-#include "validation.h"
-#include "values.h"
+#include "app/services/serviceworker.h"
+#include "models/validation.h"
+#include "models/values.h"
+#include "ui/statuspalette.h"
 
 #include <QCheckBox>
 #include <QComboBox>

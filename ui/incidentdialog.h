@@ -1,7 +1,7 @@
 #pragma once
 
-#include "domain.h"
-#include "incidentservice.h"
+#include "app/services/incidentservice.h"
+#include "models/domain.h"
 
 #include <QDialog>
 #include <functional>

@@ -1,15 +1,15 @@
-#include "incidentsview.h"
+#include "ui/incidentsview.h"
 
-#include "endpointurl.h"
-#include "fanoutprogress.h"
-#include "incidentdialog.h"
-#include "incidentsmodel.h"
-#include "postmortemdialog.h"
-#include "serviceworker.h"
-#include "session.h"
-#include "statusbarwidgets.h"
-#include "timeformat.h"
-#include "values.h"
+#include "app/readers/fanoutprogress.h"
+#include "app/services/serviceworker.h"
+#include "models/endpointurl.h"
+#include "models/itemmodels/incidentsmodel.h"
+#include "models/timeformat.h"
+#include "models/values.h"
+#include "ui/incidentdialog.h"
+#include "ui/postmortemdialog.h"
+#include "ui/session.h"
+#include "ui/statusbarwidgets.h"
 
 #include <QCheckBox>
 #include <QDialog>

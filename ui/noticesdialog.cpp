@@ -1,10 +1,10 @@
-#include "noticesdialog.h"
+#include "ui/noticesdialog.h"
 
-#include "endpointurl.h"
-#include "smtpsettings.h"
-#include "store.h"
-#include "timeformat.h"
-#include "values.h"
+#include "models/endpointurl.h"
+#include "models/smtpsettings.h"
+#include "models/store.h"
+#include "models/timeformat.h"
+#include "models/values.h"
 
 #include <QDialogButtonBox>
 #include <QHeaderView>

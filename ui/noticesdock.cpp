@@ -1,8 +1,8 @@
-#include "noticesdock.h"
+#include "ui/noticesdock.h"
 
-#include "endpointurl.h"
-#include "store.h"
-#include "timeformat.h"
+#include "models/endpointurl.h"
+#include "models/store.h"
+#include "models/timeformat.h"
 
 #include <QListWidget>
 #include <QPushButton>

@@ -1,4 +1,4 @@
-#include "postmortemdialog.h"
+#include "ui/postmortemdialog.h"
 
 #include <QCheckBox>
 #include <QDialogButtonBox>

@@ -1,10 +1,10 @@
-#include "recoverdialog.h"
+#include "ui/recoverdialog.h"
 
-#include "endpointurl.h"
-#include "serviceworker.h"
-#include "session.h"
-#include "store.h"
-#include "values.h"
+#include "app/services/serviceworker.h"
+#include "models/endpointurl.h"
+#include "models/store.h"
+#include "models/values.h"
+#include "ui/session.h"
 
 #include <QComboBox>
 #include <QDateTimeEdit>

@@ -1,10 +1,10 @@
-#include "reportexporter.h"
+#include "ui/reportexporter.h"
 
-#include "databasefiles.h"
-#include "reportstream.h"
-#include "safefiledialog.h"
-#include "store.h"
-#include "values.h"
+#include "app/report/reportstream.h"
+#include "models/databasefiles.h"
+#include "models/store.h"
+#include "models/values.h"
+#include "ui/safefiledialog.h"
 
 #include <QBuffer>
 #include <QCheckBox>

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "deliveryreport.h"
-#include "outboxrepository.h"
+#include "app/report/deliveryreport.h"
+#include "models/outboxrepository.h"
 
 #include <QDateTime>
 #include <QDialog>

@@ -1,6 +1,6 @@
-#include "safefiledialog.h"
+#include "ui/safefiledialog.h"
 
-#include "databasefiles.h"
+#include "models/databasefiles.h"
 
 #include <QApplication>
 #include <QFileInfo>

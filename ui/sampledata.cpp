@@ -1,6 +1,6 @@
-#include "sampledata.h"
+#include "ui/sampledata.h"
 
-#include "session.h"
+#include "ui/session.h"
 
 namespace sd::sample {
 

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "result.h"
+#include "models/result.h"
 
 #include <QString>
 

@@ -1,9 +1,9 @@
-#include "session.h"
+#include "ui/session.h"
 
-#include "deliverycontroller.h"
-#include "operatoridentity.h"
-#include "serviceworker.h"
-#include "testreceiver.h"
+#include "app/delivery/deliverycontroller.h"
+#include "app/services/operatoridentity.h"
+#include "app/services/serviceworker.h"
+#include "app/testreceiver/testreceiver.h"
 
 #include <QSettings>
 #include <QSqlDriver>

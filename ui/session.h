@@ -1,11 +1,11 @@
 #pragma once
 
-#include "componentservice.h"
-#include "incidentservice.h"
-#include "pageservice.h"
-#include "resendservice.h"
-#include "store.h"
-#include "subscriberservice.h"
+#include "app/services/componentservice.h"
+#include "app/services/incidentservice.h"
+#include "app/services/pageservice.h"
+#include "app/services/resendservice.h"
+#include "app/services/subscriberservice.h"
+#include "models/store.h"
 
 #include <QObject>
 #include <QTimer>

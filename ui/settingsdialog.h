@@ -1,6 +1,6 @@
 #pragma once
 
-#include "smtpsettings.h"
+#include "models/smtpsettings.h"
 
 #include <QDialog>
 

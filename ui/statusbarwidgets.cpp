@@ -1,8 +1,8 @@
-#include "statusbarwidgets.h"
+#include "ui/statusbarwidgets.h"
 
-#include "deliverycontroller.h"
-#include "fanoutprogress.h"
-#include "statuspalette.h"
+#include "app/delivery/deliverycontroller.h"
+#include "app/readers/fanoutprogress.h"
+#include "ui/statuspalette.h"
 
 #include <QHBoxLayout>
 #include <QLabel>

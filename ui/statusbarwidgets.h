@@ -1,6 +1,6 @@
 #pragma once
 
-#include "statusrules.h"
+#include "models/statusrules.h"
 
 #include <QList>
 #include <QWidget>

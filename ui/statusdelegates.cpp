@@ -1,8 +1,8 @@
-#include "statusdelegates.h"
+#include "ui/statusdelegates.h"
 
-#include "modelroles.h"
-#include "statuspalette.h"
-#include "values.h"
+#include "models/itemmodels/modelroles.h"
+#include "models/values.h"
+#include "ui/statuspalette.h"
 
 #include <QAbstractItemView>
 #include <QComboBox>

@@ -1,4 +1,4 @@
-#include "statuspalette.h"
+#include "ui/statuspalette.h"
 
 #include <QHash>
 #include <QPainter>

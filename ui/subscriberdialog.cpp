@@ -1,8 +1,8 @@
-#include "subscriberdialog.h"
+#include "ui/subscriberdialog.h"
 
-#include "endpointurl.h"
-#include "ids.h"
-#include "validation.h"
+#include "models/endpointurl.h"
+#include "models/ids.h"
+#include "models/validation.h"
 
 #include <QApplication>
 #include <QClipboard>

@@ -1,14 +1,14 @@
-#include "subscribersview.h"
+#include "ui/subscribersview.h"
 
-#include "databasefiles.h"
-#include "endpointpage.h"
-#include "endpointurl.h"
-#include "modelroles.h"
-#include "safefiledialog.h"
-#include "serviceworker.h"
-#include "session.h"
-#include "subscriberdialog.h"
-#include "subscribersmodel.h"
+#include "app/services/serviceworker.h"
+#include "models/databasefiles.h"
+#include "models/endpointurl.h"
+#include "models/itemmodels/modelroles.h"
+#include "models/itemmodels/subscribersmodel.h"
+#include "ui/endpointpage.h"
+#include "ui/safefiledialog.h"
+#include "ui/session.h"
+#include "ui/subscriberdialog.h"
 
 #include <QApplication>
 #include <QClipboard>

@@ -1,14 +1,14 @@
-#include "apihandlers.h"
+#include "app/api/apihandlers.h"
 
-#include "apikeystore.h"
-#include "apirequestparser.h"
-#include "componentservice.h"
-#include "endpointurl.h"
-#include "incidentservice.h"
-#include "jsonviews.h"
-#include "pageservice.h"
-#include "subscriberservice.h"
-#include "values.h"
+#include "app/api/apikeystore.h"
+#include "app/api/apirequestparser.h"
+#include "app/formats/jsonviews.h"
+#include "app/services/componentservice.h"
+#include "app/services/incidentservice.h"
+#include "app/services/pageservice.h"
+#include "app/services/subscriberservice.h"
+#include "models/endpointurl.h"
+#include "models/values.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>

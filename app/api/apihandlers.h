@@ -1,7 +1,7 @@
 #pragma once
 
-#include "apiroutes.h"
-#include "servicecontext.h"
+#include "app/api/apiroutes.h"
+#include "app/services/servicecontext.h"
 
 #include <QByteArray>
 #include <QJsonObject>

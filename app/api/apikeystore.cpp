@@ -1,7 +1,7 @@
-#include "apikeystore.h"
+#include "app/api/apikeystore.h"
 
-#include "auditrepository.h"
-#include "ids.h"
+#include "models/auditrepository.h"
+#include "models/ids.h"
 
 #include <QCryptographicHash>
 

@@ -1,8 +1,8 @@
 #pragma once
 
-#include "database.h"
-#include "operatoridentity.h"
-#include "result.h"
+#include "app/services/operatoridentity.h"
+#include "models/database.h"
+#include "models/result.h"
 
 #include <QDateTime>
 #include <QString>

@@ -1,6 +1,6 @@
-#include "apirequestparser.h"
+#include "app/api/apirequestparser.h"
 
-#include "values.h"
+#include "models/values.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "domain.h"
-#include "result.h"
+#include "models/domain.h"
+#include "models/result.h"
 
 #include <QByteArray>
 #include <QDate>

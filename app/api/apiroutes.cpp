@@ -1,4 +1,4 @@
-#include "apiroutes.h"
+#include "app/api/apiroutes.h"
 
 namespace sd::api {
 namespace {

@@ -1,8 +1,8 @@
-#include "apiserver.h"
+#include "app/api/apiserver.h"
 
-#include "apihandlers.h"
-#include "httpfrontend.h"
-#include "publicsite.h"
+#include "app/api/apihandlers.h"
+#include "app/api/httpfrontend.h"
+#include "app/api/publicsite.h"
 
 namespace sd::api {
 

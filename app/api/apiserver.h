@@ -1,6 +1,6 @@
 #pragma once
 
-#include "guardedtcpserver.h"
+#include "app/api/guardedtcpserver.h"
 
 #include <QHostAddress>
 #include <QObject>

@@ -1,4 +1,4 @@
-#include "guardedtcpserver.h"
+#include "app/api/guardedtcpserver.h"
 
 #include <QHostAddress>
 #include <QJsonDocument>

@@ -1,8 +1,8 @@
-#include "historyfeeds.h"
+#include "app/api/historyfeeds.h"
 
-#include "htmlescape.h"
-#include "publicstatusapi.h"
-#include "values.h"
+#include "app/api/htmlescape.h"
+#include "app/api/publicstatusapi.h"
+#include "models/values.h"
 
 #include <QLocale>
 #include <QTimeZone>

@@ -1,4 +1,4 @@
-#include "htmlescape.h"
+#include "app/api/htmlescape.h"
 
 namespace sd::web {
 

@@ -1,6 +1,6 @@
-#include "httpfrontend.h"
+#include "app/api/httpfrontend.h"
 
-#include "guardedtcpserver.h"
+#include "app/api/guardedtcpserver.h"
 
 #include <QHttpServerRequest>
 #include <QHttpServerResponder>

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "apihandlers.h"
+#include "app/api/apihandlers.h"
 
 #include <QAbstractHttpServer>
 #include <functional>

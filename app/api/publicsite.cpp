@@ -1,10 +1,10 @@
-#include "publicsite.h"
+#include "app/api/publicsite.h"
 
-#include "historyfeeds.h"
-#include "publicstatusapi.h"
-#include "statuspagehtml.h"
-#include "store.h"
-#include "subscribechecks.h"
+#include "app/api/historyfeeds.h"
+#include "app/api/publicstatusapi.h"
+#include "app/api/statuspagehtml.h"
+#include "app/api/subscribechecks.h"
+#include "models/store.h"
 
 #include <QUrl>
 #include <QUrlQuery>

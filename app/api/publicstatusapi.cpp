@@ -1,10 +1,10 @@
-#include "publicstatusapi.h"
+#include "app/api/publicstatusapi.h"
 
-#include "jsonviews.h"
-#include "store.h"
-#include "timeformat.h"
-#include "values.h"
-#include "webhookpayload.h"
+#include "app/formats/jsonviews.h"
+#include "app/formats/webhookpayload.h"
+#include "models/store.h"
+#include "models/timeformat.h"
+#include "models/values.h"
 
 #include <QHash>
 #include <algorithm>

@@ -1,8 +1,8 @@
 #pragma once
 
-#include "apihandlers.h"
-#include "domain.h"
-#include "statusrules.h"
+#include "app/api/apihandlers.h"
+#include "models/domain.h"
+#include "models/statusrules.h"
 
 #include <QDateTime>
 #include <QJsonArray>

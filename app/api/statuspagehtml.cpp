@@ -1,8 +1,8 @@
-#include "statuspagehtml.h"
+#include "app/api/statuspagehtml.h"
 
-#include "htmlescape.h"
-#include "publicstatusapi.h"
-#include "values.h"
+#include "app/api/htmlescape.h"
+#include "app/api/publicstatusapi.h"
+#include "models/values.h"
 
 #include <QCryptographicHash>
 #include <QTimeZone>

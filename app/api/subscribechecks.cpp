@@ -1,13 +1,13 @@
-#include "subscribechecks.h"
+#include "app/api/subscribechecks.h"
 
-#include "deliverysettings.h"
-#include "endpointurl.h"
-#include "httpconnectionpool.h"
-#include "ids.h"
-#include "targetpolicy.h"
-#include "validation.h"
-#include "webhookattempt.h"
-#include "webhookpayload.h"
+#include "app/delivery/httpconnectionpool.h"
+#include "app/delivery/webhookattempt.h"
+#include "app/formats/webhookpayload.h"
+#include "models/deliverysettings.h"
+#include "models/endpointurl.h"
+#include "models/ids.h"
+#include "models/targetpolicy.h"
+#include "models/validation.h"
 
 #include <QHostInfo>
 #include <QJsonDocument>

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "servicecontext.h"
-#include "subscriberservice.h"
+#include "app/services/servicecontext.h"
+#include "app/services/subscriberservice.h"
 
 #include <QByteArray>
 #include <QDateTime>

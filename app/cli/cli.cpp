@@ -1,10 +1,10 @@
-#include "cli.h"
+#include "app/cli/cli.h"
 
-#include "database.h"
-#include "endpointurl.h"
-#include "listingwriter.h"
-#include "operatoridentity.h"
-#include "values.h"
+#include "app/report/listingwriter.h"
+#include "app/services/operatoridentity.h"
+#include "models/database.h"
+#include "models/endpointurl.h"
+#include "models/values.h"
 
 #include <QCoreApplication>
 #include <QJsonArray>

@@ -1,16 +1,15 @@
 #pragma once
 
-#include "componentservice.h"
-#include "incidentservice.h"
-#include "result.h"
-#include "servicecontext.h"
-#include "store.h"
+#include "app/services/componentservice.h"
+#include "app/services/incidentservice.h"
+#include "app/services/servicecontext.h"
+#include "models/result.h"
+#include "models/store.h"
 
 #include <QCommandLineOption>
 #include <QCommandLineParser>
 #include <QJsonValue>
 #include <QTextStream>
-
 #include <functional>
 #include <memory>
 #include <vector>

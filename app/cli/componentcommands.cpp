@@ -1,7 +1,7 @@
-#include "cli.h"
-#include "jsonviews.h"
-#include "timeformat.h"
-#include "values.h"
+#include "app/cli/cli.h"
+#include "app/formats/jsonviews.h"
+#include "models/timeformat.h"
+#include "models/values.h"
 
 #include <QHash>
 #include <QJsonArray>

@@ -1,6 +1,6 @@
-#include "cli.h"
-#include "jsonviews.h"
-#include "pageservice.h"
+#include "app/cli/cli.h"
+#include "app/formats/jsonviews.h"
+#include "app/services/pageservice.h"
 
 namespace sd::cli {
 namespace {

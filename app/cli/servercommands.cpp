@@ -1,10 +1,10 @@
-#include "cli.h"
+#include "app/cli/cli.h"
 
 #ifdef STATUSDESK_HAS_API
-#include "apikeystore.h"
-#include "apiserver.h"
-#include "deliverycontroller.h"
-#include "timeformat.h"
+#include "app/api/apikeystore.h"
+#include "app/api/apiserver.h"
+#include "app/delivery/deliverycontroller.h"
+#include "models/timeformat.h"
 
 #include <QCoreApplication>
 #include <QJsonArray>

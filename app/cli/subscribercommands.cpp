@@ -1,12 +1,12 @@
-#include "cli.h"
-#include "databasefiles.h"
-#include "deliverysettings.h"
-#include "endpointurl.h"
-#include "jsonviews.h"
-#include "listingwriter.h"
-#include "subscriberservice.h"
-#include "targetpolicy.h"
-#include "values.h"
+#include "app/cli/cli.h"
+#include "app/formats/jsonviews.h"
+#include "app/report/listingwriter.h"
+#include "app/services/subscriberservice.h"
+#include "models/databasefiles.h"
+#include "models/deliverysettings.h"
+#include "models/endpointurl.h"
+#include "models/targetpolicy.h"
+#include "models/values.h"
 
 #include <QFile>
 #include <QHostInfo>

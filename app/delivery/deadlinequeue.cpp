@@ -1,4 +1,4 @@
-#include "deadlinequeue.h"
+#include "app/delivery/deadlinequeue.h"
 
 #include <algorithm>
 #include <limits>

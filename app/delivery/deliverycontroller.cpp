@@ -1,7 +1,7 @@
-#include "deliverycontroller.h"
+#include "app/delivery/deliverycontroller.h"
 
-#include "deliveryengine.h"
-#include "deliveryjournal.h"
+#include "app/delivery/deliveryengine.h"
+#include "app/delivery/deliveryjournal.h"
 
 #include <QCoreApplication>
 #include <algorithm>

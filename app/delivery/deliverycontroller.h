@@ -1,6 +1,6 @@
 #pragma once
 
-#include "outboxrepository.h"
+#include "models/outboxrepository.h"
 
 #include <QObject>
 #include <QStringList>

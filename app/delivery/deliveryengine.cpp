@@ -1,14 +1,14 @@
-#include "deliveryengine.h"
+#include "app/delivery/deliveryengine.h"
 
-#include "endpointurl.h"
-#include "httpconnectionpool.h"
-#include "maintenanceclock.h"
-#include "servicecontext.h"
-#include "store.h"
-#include "subscriberservice.h"
-#include "targetpolicy.h"
-#include "trustedcas.h"
-#include "values.h"
+#include "app/delivery/httpconnectionpool.h"
+#include "app/delivery/trustedcas.h"
+#include "app/services/maintenanceclock.h"
+#include "app/services/servicecontext.h"
+#include "app/services/subscriberservice.h"
+#include "models/endpointurl.h"
+#include "models/store.h"
+#include "models/targetpolicy.h"
+#include "models/values.h"
 
 #include <QHostInfo>
 #include <QSqlDriver>

@@ -1,14 +1,14 @@
 #pragma once
 
-#include "deadlinequeue.h"
-#include "deliverycontroller.h"
-#include "deliveryjournal.h"
-#include "deliverysettings.h"
-#include "hostscheduler.h"
-#include "quarantinetracker.h"
-#include "retrypolicy.h"
-#include "smtpsender.h"
-#include "webhookattempt.h"
+#include "app/delivery/deadlinequeue.h"
+#include "app/delivery/deliverycontroller.h"
+#include "app/delivery/deliveryjournal.h"
+#include "app/delivery/hostscheduler.h"
+#include "app/delivery/quarantinetracker.h"
+#include "app/delivery/retrypolicy.h"
+#include "app/delivery/smtpsender.h"
+#include "app/delivery/webhookattempt.h"
+#include "models/deliverysettings.h"
 
 #include <QElapsedTimer>
 #include <QObject>

@@ -1,10 +1,10 @@
-#include "deliveryjournal.h"
+#include "app/delivery/deliveryjournal.h"
 
-#include "deliverysettings.h"
-#include "emailoutbox.h"
-#include "healthrepository.h"
-#include "ids.h"
-#include "store.h"
+#include "app/email/emailoutbox.h"
+#include "models/deliverysettings.h"
+#include "models/healthrepository.h"
+#include "models/ids.h"
+#include "models/store.h"
 
 #include <QCoreApplication>
 #include <QSysInfo>

@@ -1,4 +1,4 @@
-#include "hostscheduler.h"
+#include "app/delivery/hostscheduler.h"
 
 #include <QUrl>
 

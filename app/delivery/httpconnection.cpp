@@ -1,6 +1,6 @@
-#include "httpconnection.h"
+#include "app/delivery/httpconnection.h"
 
-#include "httpcontentdecoder.h"
+#include "app/delivery/httpcontentdecoder.h"
 
 #include <QNetworkProxy>
 #include <QSslConfiguration>

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "httpresponseparser.h"
+#include "app/delivery/httpresponseparser.h"
 
 #include <QElapsedTimer>
 #include <QHostAddress>

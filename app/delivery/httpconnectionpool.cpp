@@ -1,4 +1,4 @@
-#include "httpconnectionpool.h"
+#include "app/delivery/httpconnectionpool.h"
 
 namespace sd {
 

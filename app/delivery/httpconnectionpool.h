@@ -1,6 +1,6 @@
 #pragma once
 
-#include "httpconnection.h"
+#include "app/delivery/httpconnection.h"
 
 #include <QHash>
 #include <QObject>

@@ -1,4 +1,4 @@
-#include "httpcontentdecoder.h"
+#include "app/delivery/httpcontentdecoder.h"
 
 #include <zlib.h>
 

@@ -1,4 +1,4 @@
-#include "httpresponseparser.h"
+#include "app/delivery/httpresponseparser.h"
 
 #include <cstring>
 

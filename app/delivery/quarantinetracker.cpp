@@ -1,4 +1,4 @@
-#include "quarantinetracker.h"
+#include "app/delivery/quarantinetracker.h"
 
 namespace sd {
 

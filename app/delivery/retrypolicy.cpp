@@ -1,4 +1,4 @@
-#include "retrypolicy.h"
+#include "app/delivery/retrypolicy.h"
 
 #include <QLocale>
 #include <QRandomGenerator>

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "deliverysettings.h"
+#include "models/deliverysettings.h"
 
 #include <QByteArray>
 #include <QDateTime>

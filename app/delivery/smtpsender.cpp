@@ -1,4 +1,4 @@
-#include "smtpsender.h"
+#include "app/delivery/smtpsender.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>

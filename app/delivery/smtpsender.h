@@ -1,7 +1,7 @@
 #pragma once
 
-#include "domain.h"
-#include "smtpsettings.h"
+#include "models/domain.h"
+#include "models/smtpsettings.h"
 
 #include <QObject>
 #include <QThread>

@@ -1,4 +1,4 @@
-#include "trustedcas.h"
+#include "app/delivery/trustedcas.h"
 
 #include <QFile>
 #include <QSslConfiguration>

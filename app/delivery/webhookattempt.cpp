@@ -1,8 +1,8 @@
-#include "webhookattempt.h"
+#include "app/delivery/webhookattempt.h"
 
-#include "endpointurl.h"
-#include "httpconnectionpool.h"
-#include "webhooksigner.h"
+#include "app/delivery/httpconnectionpool.h"
+#include "app/delivery/webhooksigner.h"
+#include "models/endpointurl.h"
 
 #include <QHostInfo>
 #include <QUrl>

@@ -1,6 +1,6 @@
-#include "webhooksigner.h"
+#include "app/delivery/webhooksigner.h"
 
-#include "domain.h"
+#include "models/domain.h"
 
 #include <QMessageAuthenticationCode>
 

@@ -1,9 +1,9 @@
-#include "appresources.h"
-#include "consoleapplication.h"
-#include "database.h"
-#include "deliverycontroller.h"
-#include "mainwindow.h"
-#include "session.h"
+#include "app/delivery/deliverycontroller.h"
+#include "models/database.h"
+#include "ui/appresources.h"
+#include "ui/consoleapplication.h"
+#include "ui/mainwindow.h"
+#include "ui/session.h"
 
 #include <QCommandLineParser>
 #include <QMessageBox>

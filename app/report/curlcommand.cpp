@@ -1,6 +1,6 @@
-#include "curlcommand.h"
+#include "app/report/curlcommand.h"
 
-#include "endpointurl.h"
+#include "models/endpointurl.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>

@@ -1,10 +1,10 @@
-#include "deliveryreport.h"
+#include "app/report/deliveryreport.h"
 
-#include "csv.h"
-#include "reportstream.h"
-#include "store.h"
-#include "timeformat.h"
-#include "values.h"
+#include "app/formats/csv.h"
+#include "app/report/reportstream.h"
+#include "models/store.h"
+#include "models/timeformat.h"
+#include "models/values.h"
 
 #include <algorithm>
 

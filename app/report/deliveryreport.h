@@ -1,8 +1,8 @@
 #pragma once
 
-#include "domain.h"
-#include "outboxrepository.h"
-#include "result.h"
+#include "models/domain.h"
+#include "models/outboxrepository.h"
+#include "models/result.h"
 
 #include <QByteArray>
 #include <QDateTime>

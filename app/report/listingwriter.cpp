@@ -1,6 +1,6 @@
-#include "listingwriter.h"
+#include "app/report/listingwriter.h"
 
-#include "endpointurl.h"
+#include "models/endpointurl.h"
 
 #include <QJsonDocument>
 

@@ -1,11 +1,11 @@
-#include "reportstream.h"
+#include "app/report/reportstream.h"
 
-#include "csv.h"
-#include "endpointurl.h"
-#include "sqliterows.h"
-#include "store.h"
-#include "timeformat.h"
-#include "values.h"
+#include "app/formats/csv.h"
+#include "models/endpointurl.h"
+#include "models/sqliterows.h"
+#include "models/store.h"
+#include "models/timeformat.h"
+#include "models/values.h"
 
 #include <QHash>
 #include <QIODevice>

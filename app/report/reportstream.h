@@ -1,9 +1,9 @@
 #pragma once
 
-#include "deliveryreport.h"
-#include "outboxrepository.h"
-#include "result.h"
-#include "streamquery.h"
+#include "app/report/deliveryreport.h"
+#include "models/outboxrepository.h"
+#include "models/result.h"
+#include "models/streamquery.h"
 
 #include <QDateTime>
 #include <QJsonObject>

@@ -1,4 +1,4 @@
-#include "testreceiver.h"
+#include "app/testreceiver/testreceiver.h"
 
 #include <QHostAddress>
 #include <QTcpServer>

@@ -5,9 +5,9 @@
 // write (OutboxRepository::recordAttempts, which changes attempts, HTTP status and latency) for 10,000
 // messages, five times, alternating the two stores. Prints medians and SQLite's plans.
 // Usage: bench_deliveries_sort [deliveries=100000] [repeat=5] [index,index,...]
-#include "ids.h"
-#include "store.h"
-#include "subscriberservice.h"
+#include "app/services/subscriberservice.h"
+#include "models/ids.h"
+#include "models/store.h"
 
 #include <QCoreApplication>
 #include <QElapsedTimer>

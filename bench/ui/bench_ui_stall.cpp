@@ -4,18 +4,18 @@
 // longest and the 99th-percentile gap. `bench_ui_stall 100000 subscribers` shows the Subscribers tab instead,
 // whose health columns (success rate, p50, p95, last result) update live from the engines' aggregates, and
 // says how many rows had their numbers when the fan-out ended.
-#include "componentservice.h"
-#include "componentsmodel.h"
-#include "componentsview.h"
-#include "deliveriesmodel.h"
-#include "deliveriesview.h"
-#include "deliverycontroller.h"
-#include "ids.h"
-#include "mainwindow.h"
-#include "session.h"
-#include "subscribersmodel.h"
-#include "subscribersview.h"
-#include "testreceiver.h"
+#include "app/delivery/deliverycontroller.h"
+#include "app/services/componentservice.h"
+#include "app/testreceiver/testreceiver.h"
+#include "models/ids.h"
+#include "models/itemmodels/componentsmodel.h"
+#include "models/itemmodels/deliveriesmodel.h"
+#include "models/itemmodels/subscribersmodel.h"
+#include "ui/componentsview.h"
+#include "ui/deliveriesview.h"
+#include "ui/mainwindow.h"
+#include "ui/session.h"
+#include "ui/subscribersview.h"
 
 #include <QApplication>
 #include <QElapsedTimer>

@@ -1,12 +1,12 @@
-#include "componentsmodel.h"
+#include "models/itemmodels/componentsmodel.h"
 
-#include "componentservice.h"
-#include "modelroles.h"
-#include "serviceworker.h"
-#include "statusrules.h"
-#include "store.h"
-#include "timeformat.h"
-#include "values.h"
+#include "app/services/componentservice.h"
+#include "app/services/serviceworker.h"
+#include "models/itemmodels/modelroles.h"
+#include "models/statusrules.h"
+#include "models/store.h"
+#include "models/timeformat.h"
+#include "models/values.h"
 
 #include <QHash>
 

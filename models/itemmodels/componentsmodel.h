@@ -1,6 +1,6 @@
 #pragma once
 
-#include "domain.h"
+#include "models/domain.h"
 
 #include <QAbstractTableModel>
 #include <functional>

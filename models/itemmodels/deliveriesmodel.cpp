@@ -1,10 +1,10 @@
-#include "deliveriesmodel.h"
+#include "models/itemmodels/deliveriesmodel.h"
 
-#include "endpointurl.h"
-#include "modelroles.h"
-#include "store.h"
-#include "timeformat.h"
-#include "values.h"
+#include "models/endpointurl.h"
+#include "models/itemmodels/modelroles.h"
+#include "models/store.h"
+#include "models/timeformat.h"
+#include "models/values.h"
 
 #include <algorithm>
 #include <memory>

@@ -1,9 +1,9 @@
-#include "incidentsmodel.h"
+#include "models/itemmodels/incidentsmodel.h"
 
-#include "modelroles.h"
-#include "store.h"
-#include "timeformat.h"
-#include "values.h"
+#include "models/itemmodels/modelroles.h"
+#include "models/store.h"
+#include "models/timeformat.h"
+#include "models/values.h"
 
 #include <algorithm>
 

@@ -1,10 +1,10 @@
-#include "subscribersmodel.h"
+#include "models/itemmodels/subscribersmodel.h"
 
-#include "endpointurl.h"
-#include "modelroles.h"
-#include "store.h"
-#include "timeformat.h"
-#include "values.h"
+#include "models/endpointurl.h"
+#include "models/itemmodels/modelroles.h"
+#include "models/store.h"
+#include "models/timeformat.h"
+#include "models/values.h"
 
 #include <QElapsedTimer>
 #include <QThread>

@@ -1,8 +1,8 @@
 #pragma once
 
-#include "domain.h"
-#include "healthrepository.h"
-#include "subscriberrepository.h"
+#include "models/domain.h"
+#include "models/healthrepository.h"
+#include "models/subscriberrepository.h"
 
 #include <QAbstractTableModel>
 #include <QHash>

@@ -1,9 +1,9 @@
 #pragma once
 
-#include "apiserver.h"
-#include "componentservice.h"
-#include "incidentservice.h"
-#include "testsupport.h"
+#include "app/api/apiserver.h"
+#include "app/services/componentservice.h"
+#include "app/services/incidentservice.h"
+#include "tests/support/testsupport.h"
 
 #include <QHash>
 #include <QJsonDocument>

@@ -1,13 +1,13 @@
-#include "apikeystore.h"
-#include "apirequestparser.h"
-#include "apiroutes.h"
-#include "apiserver.h"
-#include "componentservice.h"
-#include "deliverycontroller.h"
-#include "httpreceiver.h"
-#include "incidentservice.h"
-#include "subscriberservice.h"
-#include "testsupport.h"
+#include "app/api/apikeystore.h"
+#include "app/api/apirequestparser.h"
+#include "app/api/apiroutes.h"
+#include "app/api/apiserver.h"
+#include "app/delivery/deliverycontroller.h"
+#include "app/services/componentservice.h"
+#include "app/services/incidentservice.h"
+#include "app/services/subscriberservice.h"
+#include "tests/support/httpreceiver.h"
+#include "tests/support/testsupport.h"
 
 #include <QCryptographicHash>
 #include <QElapsedTimer>

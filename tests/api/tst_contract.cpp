@@ -5,13 +5,13 @@
 // its documented type and format (null allowed: the spec says nothing of nullability and Statuspage answers
 // null for unset fields). A property the spec adds later fails here until StatusDesk answers it, without a
 // new test. Error answers (401, 404) are checked against the spec's ErrorEntity the same way.
-#include "apikeystore.h"
-#include "apiroutes.h"
-#include "apiserver.h"
-#include "componentservice.h"
-#include "incidentservice.h"
-#include "subscriberservice.h"
-#include "testsupport.h"
+#include "app/api/apikeystore.h"
+#include "app/api/apiroutes.h"
+#include "app/api/apiserver.h"
+#include "app/services/componentservice.h"
+#include "app/services/incidentservice.h"
+#include "app/services/subscriberservice.h"
+#include "tests/support/testsupport.h"
 
 #include <QFile>
 #include <QJsonArray>

@@ -2,9 +2,9 @@
 // Statuspage page serves it, the roll-up the console shows, CORS, and two real clients driven unchanged
 // against `statusdesk-cli serve`: the npm `statuspage.io` client and the `@statuspage/status-widget` web
 // component (in headless Chromium).
-#include "publicstatusapi.h"
-#include "publictestsupport.h"
-#include "statuspagehtml.h"
+#include "app/api/publicstatusapi.h"
+#include "app/api/statuspagehtml.h"
+#include "tests/api/publictestsupport.h"
 
 #include <QDir>
 #include <QFile>

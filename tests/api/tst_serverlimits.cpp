@@ -1,9 +1,9 @@
 // The API server's connection limits under attack: idle and slow-drip connections, one greedy client,
 // oversized and overlong header blocks, and the deadlines. A real ApiServer (what `serve` runs) on loopback;
 // every client is a raw QTcpSocket bound to its own 127.0.0.0/8 address, so the server sees many clients.
-#include "apikeystore.h"
-#include "apiserver.h"
-#include "testsupport.h"
+#include "app/api/apikeystore.h"
+#include "app/api/apiserver.h"
+#include "tests/support/testsupport.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>

@@ -1,12 +1,12 @@
 // The public status page of `serve` (issue 10, item 4): hostile names escaped everywhere, a strict CSP, the
 // history feeds well-formed XML, the webhook subscribe form (test webhook first, nothing saved on failure,
 // CSRF token, rate limit) and the page rendered by headless Chromium, its indicator colour sampled.
-#include "htmlescape.h"
-#include "httpreceiver.h"
-#include "publicsite.h"
-#include "publictestsupport.h"
-#include "statuspagehtml.h"
-#include "subscribechecks.h"
+#include "app/api/htmlescape.h"
+#include "app/api/publicsite.h"
+#include "app/api/statuspagehtml.h"
+#include "app/api/subscribechecks.h"
+#include "tests/api/publictestsupport.h"
+#include "tests/support/httpreceiver.h"
 
 #include <QCryptographicHash>
 #include <QDir>

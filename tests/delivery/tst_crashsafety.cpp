@@ -1,9 +1,9 @@
-#include "componentservice.h"
-#include "deliverysettings.h"
-#include "httpreceiver.h"
-#include "subscriberservice.h"
-#include "testsupport.h"
-#include "values.h"
+#include "app/services/componentservice.h"
+#include "app/services/subscriberservice.h"
+#include "models/deliverysettings.h"
+#include "models/values.h"
+#include "tests/support/httpreceiver.h"
+#include "tests/support/testsupport.h"
 
 #include <QProcess>
 #include <QSet>

@@ -1,16 +1,16 @@
 // Endpoint health as running aggregates (issue 13 item 4): what the delivery journals add up must equal what
 // a scan of the attempts table says, however many engines write at once; and after a real 20,000-subscriber
 // fan-out over loopback the Subscribers model shows every subscriber's success rate.
-#include "componentservice.h"
-#include "deliverycontroller.h"
-#include "deliveryjournal.h"
-#include "deliverysettings.h"
-#include "healthrepository.h"
-#include "httpreceiver.h"
-#include "ids.h"
-#include "modelroles.h"
-#include "subscribersmodel.h"
-#include "testsupport.h"
+#include "app/delivery/deliverycontroller.h"
+#include "app/delivery/deliveryjournal.h"
+#include "app/services/componentservice.h"
+#include "models/deliverysettings.h"
+#include "models/healthrepository.h"
+#include "models/ids.h"
+#include "models/itemmodels/modelroles.h"
+#include "models/itemmodels/subscribersmodel.h"
+#include "tests/support/httpreceiver.h"
+#include "tests/support/testsupport.h"
 
 #include <QElapsedTimer>
 #include <QRandomGenerator>

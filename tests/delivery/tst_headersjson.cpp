@@ -1,4 +1,4 @@
-#include "webhookattempt.h"
+#include "app/delivery/webhookattempt.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>

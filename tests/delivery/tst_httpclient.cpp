@@ -1,11 +1,11 @@
 // Our HTTP/1.1 client for webhooks (issue 11): response framing, decoding, limits and the keep-alive pool,
 // against a raw loopback server that counts the connections it accepts and the requests it reads.
-#include "httpconnectionpool.h"
-#include "httpreceiver.h"
-#include "httpresponseparser.h"
-#include "testsupport.h"
-#include "trustedcas.h"
-#include "webhookattempt.h"
+#include "app/delivery/httpconnectionpool.h"
+#include "app/delivery/httpresponseparser.h"
+#include "app/delivery/trustedcas.h"
+#include "app/delivery/webhookattempt.h"
+#include "tests/support/httpreceiver.h"
+#include "tests/support/testsupport.h"
 
 #include <QPointer>
 #include <QSignalSpy>

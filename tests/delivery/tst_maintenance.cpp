@@ -3,16 +3,16 @@
 // to in progress (components under maintenance, with webhooks) and, when the window ends, to completed
 // (components back to their earlier status, with webhooks). With several engines on one store each
 // transition happens once.
-#include "apihandlers.h"
-#include "apikeystore.h"
-#include "componentservice.h"
-#include "deliverycontroller.h"
-#include "httpreceiver.h"
-#include "incidentservice.h"
-#include "smtpsettings.h"
-#include "subscriberservice.h"
-#include "testsupport.h"
-#include "values.h"
+#include "app/api/apihandlers.h"
+#include "app/api/apikeystore.h"
+#include "app/delivery/deliverycontroller.h"
+#include "app/services/componentservice.h"
+#include "app/services/incidentservice.h"
+#include "app/services/subscriberservice.h"
+#include "models/smtpsettings.h"
+#include "models/values.h"
+#include "tests/support/httpreceiver.h"
+#include "tests/support/testsupport.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>

@@ -1,14 +1,14 @@
 // Issue 13 item 6: a manual resend is an extra attempt. A delivery still on its retry schedule keeps it (the
 // time of its next automatic attempt and the retries left) when the manual attempt fails; one that had
 // failed for good is tried once, as the operator asked.
-#include "componentservice.h"
-#include "deliverycontroller.h"
-#include "deliverysettings.h"
-#include "httpreceiver.h"
-#include "resendservice.h"
-#include "subscriberservice.h"
-#include "testsupport.h"
-#include "values.h"
+#include "app/delivery/deliverycontroller.h"
+#include "app/services/componentservice.h"
+#include "app/services/resendservice.h"
+#include "app/services/subscriberservice.h"
+#include "models/deliverysettings.h"
+#include "models/values.h"
+#include "tests/support/httpreceiver.h"
+#include "tests/support/testsupport.h"
 
 #include <QTest>
 

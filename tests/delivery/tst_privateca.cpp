@@ -1,5 +1,5 @@
-#include "httpreceiver.h"
-#include "testsupport.h"
+#include "tests/support/httpreceiver.h"
+#include "tests/support/testsupport.h"
 
 #include <QFile>
 #include <QJsonArray>

@@ -1,7 +1,7 @@
-#include "deliverysettings.h"
-#include "hostscheduler.h"
-#include "retrypolicy.h"
-#include "testsupport.h"
+#include "app/delivery/hostscheduler.h"
+#include "app/delivery/retrypolicy.h"
+#include "models/deliverysettings.h"
+#include "tests/support/testsupport.h"
 
 #include <QTest>
 

@@ -1,14 +1,14 @@
 // Issue 11 at send time: credentials in an endpoint arrive as HTTP Basic authentication and are recorded
 // redacted; refused targets (link-local, unspecified, and private ones when the setting says so) are never
 // connected to, recorded once as error class "policy" with a one-sentence reason, and not retried.
-#include "componentservice.h"
-#include "deliverycontroller.h"
-#include "deliverysettings.h"
-#include "httpreceiver.h"
-#include "ids.h"
-#include "subscriberservice.h"
-#include "testsupport.h"
-#include "values.h"
+#include "app/delivery/deliverycontroller.h"
+#include "app/services/componentservice.h"
+#include "app/services/subscriberservice.h"
+#include "models/deliverysettings.h"
+#include "models/ids.h"
+#include "models/values.h"
+#include "tests/support/httpreceiver.h"
+#include "tests/support/testsupport.h"
 
 #include <QSignalSpy>
 #include <QTcpServer>

@@ -3,9 +3,9 @@
 // body carries, as the service does. The first byte picks the entry point; the rest is its input. Besides
 // crashes and sanitizer reports it checks the promises callers rely on (ranges, non-empty lists, an
 // endpoint's normal form being stable and its redaction hiding the password).
-#include "apirequestparser.h"
-#include "apiroutes.h"
-#include "endpointurl.h"
+#include "app/api/apirequestparser.h"
+#include "app/api/apiroutes.h"
+#include "models/endpointurl.h"
 
 #include <QUrlQuery>
 #include <cstdint>

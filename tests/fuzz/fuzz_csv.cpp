@@ -2,8 +2,8 @@
 // parsed cleanly, written back with csv::joinRow and parsed again, gives the same rows (formula-like cells
 // with the single quote joinRow puts in front of them); and every first cell, the endpoint column of an
 // import, goes through the endpoint URL rules as the import does (a stable normal form).
-#include "csv.h"
-#include "endpointurl.h"
+#include "app/formats/csv.h"
+#include "models/endpointurl.h"
 
 #include <cstdint>
 #include <cstdlib>

@@ -3,8 +3,8 @@
 // limit). Receivers are untrusted, so besides crashes it checks what the client relies on: the same bytes
 // give the same answer however the reads split them, a failure always has a reason, the header limits hold,
 // and nothing inflates past its limit.
-#include "httpcontentdecoder.h"
-#include "httpresponseparser.h"
+#include "app/delivery/httpcontentdecoder.h"
+#include "app/delivery/httpresponseparser.h"
 
 #include <cstdint>
 #include <cstdlib>

@@ -1,8 +1,8 @@
 // libFuzzer target for the endpoint URL rules: the normaliser, the redaction function and the target
 // policy's host check. Besides crashes it checks what callers rely on: normalising is idempotent (one
 // spelling per endpoint), redacting is idempotent, and a URL's password never survives redaction.
-#include "endpointurl.h"
-#include "targetpolicy.h"
+#include "models/endpointurl.h"
+#include "models/targetpolicy.h"
 
 #include <QUrl>
 #include <cstdint>

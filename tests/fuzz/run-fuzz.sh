@@ -19,7 +19,7 @@ QT_NETWORK_FLAGS=$(pkg-config --cflags --libs Qt6Core Qt6Network)
 # The project's compile rules (see cmake/CommonConfig.cmake), so the fuzzed code is the code we ship.
 DEFS="-DQT_NO_CAST_FROM_ASCII -DQT_NO_CAST_TO_ASCII -DQT_NO_KEYWORDS -DQT_USE_QSTRINGBUILDER -DQT_NO_DEBUG_OUTPUT"
 FLAGS="-std=c++17 -g -O1 -fPIC -fno-omit-frame-pointer -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined"
-INCS="-I$ROOT/models -I$ROOT/app -I$ROOT/app/api"
+INCS="-I$ROOT"
 
 build() {
     name=$1; shift
@@ -29,10 +29,10 @@ build() {
 }
 LIBS=$QT_NETWORK_FLAGS build fuzz_api "$ROOT/tests/fuzz/fuzz_api.cpp" "$ROOT/app/api/apirequestparser.cpp" \
     "$ROOT/app/api/apiroutes.cpp" "$ROOT/models/values.cpp" "$ROOT/models/endpointurl.cpp"
-LIBS=$QT_NETWORK_FLAGS build fuzz_csv "$ROOT/tests/fuzz/fuzz_csv.cpp" "$ROOT/app/csv.cpp" "$ROOT/models/endpointurl.cpp"
+LIBS=$QT_NETWORK_FLAGS build fuzz_csv "$ROOT/tests/fuzz/fuzz_csv.cpp" "$ROOT/app/formats/csv.cpp" "$ROOT/models/endpointurl.cpp"
 LIBS=$QT_NETWORK_FLAGS build fuzz_url "$ROOT/tests/fuzz/fuzz_url.cpp" "$ROOT/models/endpointurl.cpp" \
     "$ROOT/models/targetpolicy.cpp"
-INCS="$INCS -I$ROOT/app/delivery" LIBS="$QT_FLAGS -lz" build fuzz_http "$ROOT/tests/fuzz/fuzz_http.cpp" \
+LIBS="$QT_FLAGS -lz" build fuzz_http "$ROOT/tests/fuzz/fuzz_http.cpp" \
     "$ROOT/app/delivery/httpresponseparser.cpp" "$ROOT/app/delivery/httpcontentdecoder.cpp"
 
 status=0

@@ -6,7 +6,7 @@
 #define _GNU_SOURCE
 #endif
 
-#include "openwatch.h"
+#include "tests/gui/openwatch.h"
 
 #include <atomic>
 #include <cstdarg>

@@ -1,13 +1,13 @@
-#include "deliveriesmodel.h"
-#include "deliveriesview.h"
-#include "ids.h"
-#include "modelroles.h"
-#include "recoverdialog.h"
-#include "resendservice.h"
-#include "session.h"
-#include "subscriberservice.h"
-#include "testsupport.h"
-#include "values.h"
+#include "app/services/resendservice.h"
+#include "app/services/subscriberservice.h"
+#include "models/ids.h"
+#include "models/itemmodels/deliveriesmodel.h"
+#include "models/itemmodels/modelroles.h"
+#include "models/values.h"
+#include "tests/support/testsupport.h"
+#include "ui/deliveriesview.h"
+#include "ui/recoverdialog.h"
+#include "ui/session.h"
 
 #include <QAbstractItemModelTester>
 #include <QApplication>

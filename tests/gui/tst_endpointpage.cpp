@@ -1,14 +1,14 @@
 // The Subscribers tab's endpoint page, search box and state filter (issue 13 item 4), offscreen.
-#include "componentservice.h"
-#include "endpointpage.h"
-#include "healthchart.h"
-#include "healthrepository.h"
-#include "ids.h"
-#include "modelroles.h"
-#include "session.h"
-#include "subscribersmodel.h"
-#include "subscribersview.h"
-#include "testsupport.h"
+#include "app/services/componentservice.h"
+#include "models/healthrepository.h"
+#include "models/ids.h"
+#include "models/itemmodels/modelroles.h"
+#include "models/itemmodels/subscribersmodel.h"
+#include "tests/support/testsupport.h"
+#include "ui/endpointpage.h"
+#include "ui/healthchart.h"
+#include "ui/session.h"
+#include "ui/subscribersview.h"
 
 #include <QAbstractItemModelTester>
 #include <QApplication>

@@ -2,18 +2,18 @@
 // loop never ends it. See DatabaseFiles for why a stray open() of the database, its -wal or its -shm is
 // fatal: closing it drops SQLite's POSIX locks, and the next statusdesk-cli run deletes the WAL the console
 // writes to.
-#include "consoleapplication.h"
-#include "databasefiles.h"
-#include "deliveriesview.h"
-#include "deliveryreport.h"
-#include "mainwindow.h"
-#include "openwatch.h"
-#include "reportexporter.h"
-#include "safefiledialog.h"
-#include "session.h"
-#include "subscribersmodel.h"
-#include "subscribersview.h"
-#include "testsupport.h"
+#include "app/report/deliveryreport.h"
+#include "models/databasefiles.h"
+#include "models/itemmodels/subscribersmodel.h"
+#include "tests/gui/openwatch.h"
+#include "tests/support/testsupport.h"
+#include "ui/consoleapplication.h"
+#include "ui/deliveriesview.h"
+#include "ui/mainwindow.h"
+#include "ui/reportexporter.h"
+#include "ui/safefiledialog.h"
+#include "ui/session.h"
+#include "ui/subscribersview.h"
 
 #include <QAction>
 #include <QDialog>

@@ -1,18 +1,18 @@
 // Issue 13 item 7 (remainder): an incident keeps the highest impact it reached after it is resolved (console,
 // API view and webhook), and the incident dialog says before Send how many subscribers will hear and shows
 // the incident webhook that will go out, without storing anything.
-#include "componentservice.h"
-#include "incidentdialog.h"
-#include "incidentservice.h"
-#include "incidentsmodel.h"
-#include "incidentsview.h"
-#include "jsonviews.h"
-#include "mainwindow.h"
-#include "session.h"
-#include "subscriberservice.h"
-#include "testsupport.h"
-#include "values.h"
-#include "whenmodal.h"
+#include "app/formats/jsonviews.h"
+#include "app/services/componentservice.h"
+#include "app/services/incidentservice.h"
+#include "app/services/subscriberservice.h"
+#include "models/itemmodels/incidentsmodel.h"
+#include "models/values.h"
+#include "tests/gui/whenmodal.h"
+#include "tests/support/testsupport.h"
+#include "ui/incidentdialog.h"
+#include "ui/incidentsview.h"
+#include "ui/mainwindow.h"
+#include "ui/session.h"
 
 #include <QApplication>
 #include <QCheckBox>

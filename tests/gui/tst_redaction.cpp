@@ -1,20 +1,20 @@
 // Issue 11 item 3 in the console: an endpoint's password is never shown. Subscribers and deliveries tables
 // (every column and role), the delivery detail pane, copy-as-curl (a placeholder instead, said in its first
 // line), the status bar and the report in every format.
-#include "componentservice.h"
-#include "curlcommand.h"
-#include "deliveriesmodel.h"
-#include "deliveriesview.h"
-#include "deliveryreport.h"
-#include "deliverysettings.h"
-#include "httpreceiver.h"
-#include "mainwindow.h"
-#include "session.h"
-#include "subscriberdialog.h"
-#include "subscriberservice.h"
-#include "subscribersmodel.h"
-#include "subscribersview.h"
-#include "testsupport.h"
+#include "app/report/curlcommand.h"
+#include "app/report/deliveryreport.h"
+#include "app/services/componentservice.h"
+#include "app/services/subscriberservice.h"
+#include "models/deliverysettings.h"
+#include "models/itemmodels/deliveriesmodel.h"
+#include "models/itemmodels/subscribersmodel.h"
+#include "tests/support/httpreceiver.h"
+#include "tests/support/testsupport.h"
+#include "ui/deliveriesview.h"
+#include "ui/mainwindow.h"
+#include "ui/session.h"
+#include "ui/subscriberdialog.h"
+#include "ui/subscribersview.h"
 
 #include <QApplication>
 #include <QClipboard>

@@ -1,10 +1,10 @@
-#include "csv.h"
-#include "curlcommand.h"
-#include "deliveryreport.h"
-#include "ids.h"
-#include "reportexporter.h"
-#include "subscriberservice.h"
-#include "testsupport.h"
+#include "app/formats/csv.h"
+#include "app/report/curlcommand.h"
+#include "app/report/deliveryreport.h"
+#include "app/services/subscriberservice.h"
+#include "models/ids.h"
+#include "tests/support/testsupport.h"
+#include "ui/reportexporter.h"
 
 #include <QCheckBox>
 #include <QComboBox>

@@ -1,11 +1,11 @@
 // resources/ (issue 13): the desktop entry and AppStream metadata pass the freedesktop validators, and
 // the icons and LICENSE are compiled into the console.
-#include "appresources.h"
-#include "mainwindow.h"
-#include "noticesdock.h"
-#include "session.h"
-#include "shortcutsdialog.h"
-#include "testsupport.h"
+#include "tests/support/testsupport.h"
+#include "ui/appresources.h"
+#include "ui/mainwindow.h"
+#include "ui/noticesdock.h"
+#include "ui/session.h"
+#include "ui/shortcutsdialog.h"
 
 #include <QAction>
 #include <QApplication>

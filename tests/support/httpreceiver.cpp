@@ -1,10 +1,9 @@
-#include "httpreceiver.h"
+#include "tests/support/httpreceiver.h"
 
 #include <QSslCertificate>
 #include <QSslKey>
 #include <QSslSocket>
 #include <QTimer>
-
 #include <algorithm>
 
 namespace sd::test {

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "servicecontext.h"
-#include "store.h"
+#include "app/services/servicecontext.h"
+#include "models/store.h"
 
 #include <QByteArray>
 #include <QSqlDatabase>

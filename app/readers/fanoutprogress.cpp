@@ -1,0 +1,197 @@
+#include "app/readers/fanoutprogress.h"
+
+#include "models/database.h"
+
+#include <cmath>
+
+namespace sd {
+
+void EtaEstimator::add(qint64 atMs, int finished)
+{
+    if (!m_samples.isEmpty() && finished < m_samples.constLast().second)
+        m_samples.clear(); // fewer finished than before: a resend reopened some; start the rate afresh
+    m_samples.append({atMs, finished});
+    // Keep one sample older than the window so the span covers the whole window.
+    while (m_samples.size() > 2 && atMs - m_samples.at(1).first >= kWindowMs)
+        m_samples.removeFirst();
+}
+
+qint64 EtaEstimator::etaMs(int remaining) const
+{
+    if (remaining <= 0 || m_samples.size() < 2)
+        return -1;
+    const auto &[firstAt, firstDone] = m_samples.constFirst();
+    const auto &[lastAt, lastDone] = m_samples.constLast();
+    const qint64 span = lastAt - firstAt;
+    const int done = lastDone - firstDone;
+    if (span < kMinSpanMs || done <= 0)
+        return -1;
+    return qint64(std::ceil(double(remaining) * double(span) / double(done)));
+}
+
+// Owns the connection; created, used and destroyed on the monitor's thread.
+class FanoutProgressMonitor::Backend final : public QObject
+{
+public:
+    explicit Backend(QString path)
+        : m_path(std::move(path))
+    {}
+
+    void run(FanoutProgressMonitor *monitor, const QStringList &watched)
+    {
+        QList<FanoutCounts> recent;
+        QList<FanoutCounts> watchedCounts;
+        QString error;
+        if (!m_db)
+            m_db = Database::open(m_path, &error);
+        if (m_db) {
+            try {
+                FanoutQuery query(*m_db);
+                recent = query.recent(kRecentChanges);
+                watchedCounts = query.forEvents(watched);
+            } catch (const StoreError &e) {
+                error = e.message();
+            }
+        }
+        // The monitor outlives this call: its destructor waits for the thread.
+        QMetaObject::invokeMethod(
+            monitor,
+            [monitor, recent = std::move(recent), watchedCounts = std::move(watchedCounts), error]() mutable {
+                monitor->onResult(std::move(recent), std::move(watchedCounts), error);
+            },
+            Qt::QueuedConnection);
+    }
+
+private:
+    QString m_path;
+    std::unique_ptr<Database> m_db;
+};
+
+FanoutProgressMonitor::FanoutProgressMonitor(QString databasePath, QObject *parent)
+    : QObject(parent)
+    , m_backend(new Backend(std::move(databasePath)))
+{
+    m_thread.setObjectName(QStringLiteral("fanout-progress"));
+    m_backend->moveToThread(&m_thread);
+    connect(&m_thread, &QThread::finished, m_backend, &QObject::deleteLater);
+    m_thread.start();
+    m_clock.start();
+    m_delay.setSingleShot(true);
+    connect(&m_delay, &QTimer::timeout, this, &FanoutProgressMonitor::start);
+    m_poll.setSingleShot(true);
+    connect(&m_poll, &QTimer::timeout, this, &FanoutProgressMonitor::requestRefresh);
+    requestRefresh();
+}
+
+FanoutProgressMonitor::~FanoutProgressMonitor()
+{
+    m_thread.quit();
+    m_thread.wait();
+}
+
+void FanoutProgressMonitor::setWatchedEvents(const QStringList &eventIds)
+{
+    if (eventIds == m_watchedIds)
+        return;
+    m_watchedIds = eventIds;
+    // Figures for events no longer watched are dropped now; the new ones follow with the next refresh.
+    m_watched.erase(
+        std::remove_if(m_watched.begin(), m_watched.end(),
+                       [&](const FanoutSnapshot &s) { return !eventIds.contains(s.fanout.eventId); }),
+        m_watched.end());
+    requestRefresh();
+}
+
+const FanoutSnapshot *FanoutProgressMonitor::watchedEvent(const QString &eventId) const
+{
+    for (const FanoutSnapshot &s : m_watched) {
+        if (s.fanout.eventId == eventId)
+            return &s;
+    }
+    return nullptr;
+}
+
+void FanoutProgressMonitor::setPollIntervals(int activeMs, int idleMs)
+{
+    m_activePollMs = activeMs;
+    m_idlePollMs = idleMs;
+}
+
+void FanoutProgressMonitor::requestRefresh()
+{
+    if (m_busy) {
+        m_pending = true;
+        return;
+    }
+    if (m_delay.isActive())
+        return;
+    const qint64 since = m_sinceStart.isValid() ? m_sinceStart.elapsed() : kMinIntervalMs;
+    if (since < kMinIntervalMs)
+        m_delay.start(int(kMinIntervalMs - since));
+    else
+        start();
+}
+
+void FanoutProgressMonitor::start()
+{
+    m_busy = true;
+    m_pending = false;
+    m_poll.stop();
+    m_sinceStart.start();
+    Backend *backend = m_backend;
+    QMetaObject::invokeMethod(
+        m_backend, [backend, this, watched = m_watchedIds]() { backend->run(this, watched); },
+        Qt::QueuedConnection);
+}
+
+FanoutSnapshot FanoutProgressMonitor::snapshot(const FanoutCounts &f)
+{
+    FanoutSnapshot s{f, -1};
+    EtaEstimator &eta = m_eta[f.eventId];
+    eta.add(m_clock.elapsed(), f.finished());
+    // Retrying messages wait for their schedule (seconds to hours): the estimate covers what is sendable now.
+    s.etaMs = f.active() ? eta.etaMs(f.counts.queued + f.counts.sending) : -1;
+    return s;
+}
+
+void FanoutProgressMonitor::onResult(QList<FanoutCounts> recent, QList<FanoutCounts> watched,
+                                     const QString &error)
+{
+    m_busy = false;
+    if (!error.isEmpty()) {
+        Q_EMIT failed(error);
+    } else {
+        QHash<QString, EtaEstimator> keep;
+        m_recent.clear();
+        m_watched.clear();
+        for (const FanoutCounts &f : recent)
+            m_recent.append(snapshot(f));
+        for (FanoutCounts &f : watched) {
+            // A watched event that is also recent has its name and time from there.
+            for (const FanoutSnapshot &r : std::as_const(m_recent)) {
+                if (r.fanout.eventId == f.eventId) {
+                    f = r.fanout;
+                    break;
+                }
+            }
+            m_watched.append(snapshot(f));
+        }
+        for (const FanoutSnapshot &s : std::as_const(m_recent))
+            keep.insert(s.fanout.eventId, m_eta.value(s.fanout.eventId));
+        for (const FanoutSnapshot &s : std::as_const(m_watched))
+            keep.insert(s.fanout.eventId, m_eta.value(s.fanout.eventId));
+        m_eta = std::move(keep);
+        Q_EMIT updated();
+    }
+    bool anyActive = false;
+    for (const FanoutSnapshot &s : std::as_const(m_recent))
+        anyActive = anyActive || s.fanout.active();
+    for (const FanoutSnapshot &s : std::as_const(m_watched))
+        anyActive = anyActive || s.fanout.active();
+    if (m_pending)
+        requestRefresh();
+    else
+        m_poll.start(anyActive ? m_activePollMs : m_idlePollMs);
+}
+
+} // namespace sd

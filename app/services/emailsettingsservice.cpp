@@ -1,0 +1,36 @@
+#include "app/services/emailsettingsservice.h"
+
+namespace sd {
+
+Result<SmtpSettings> EmailSettingsService::load()
+{
+    return inTransaction(m_ctx.store,
+                         [&]() -> Result<SmtpSettings> { return SmtpSettings::load(m_ctx.store.settings); });
+}
+
+Result<SmtpSettings> EmailSettingsService::save(const SmtpSettings &in)
+{
+    SmtpSettings s = in;
+    s.url = s.url.trimmed();
+    s.from = s.from.trimmed();
+    s.user = s.user.trimmed();
+    if (const QString err = SmtpSettings::checkUrl(s.url); !err.isEmpty())
+        return Error{err};
+    if (const QString err = SmtpSettings::checkFrom(s.from); !err.isEmpty())
+        return Error{err};
+    if (!s.url.isEmpty() && s.from.isEmpty())
+        return Error{QStringLiteral("an SMTP server needs a sender address too")};
+    return inTransaction(m_ctx.store, [&]() -> Result<SmtpSettings> {
+        const SmtpSettings before = SmtpSettings::load(m_ctx.store.settings);
+        s.save(m_ctx.store.settings);
+        if (before.describe() != s.describe() || before.password != s.password)
+            m_ctx.audit(QStringLiteral("settings.set"), QStringLiteral("settings"), QString(),
+                        QStringLiteral("Email: ") + s.describe() +
+                            (before.password != s.password && !s.password.isEmpty()
+                                 ? QStringLiteral(" (new password)")
+                                 : QString()));
+        return s;
+    });
+}
+
+} // namespace sd

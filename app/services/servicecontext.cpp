@@ -1,0 +1,37 @@
+#include "app/services/servicecontext.h"
+
+#include "models/endpointurl.h"
+
+namespace sd {
+
+PageStatus ServiceContext::currentPageStatus()
+{
+    std::vector<ComponentStatus> statuses;
+    for (const Component &c : store.components.all())
+        statuses.push_back(c.status);
+    return pageStatus(statuses, store.incidents.open());
+}
+
+void ServiceContext::audit(const QString &action, const QString &subjectKind, const QString &subjectId,
+                           const QString &detail)
+{
+    AuditEntry e;
+    e.at = now();
+    e.actor = actor;
+    e.action = action;
+    e.subjectKind = subjectKind;
+    e.subjectId = subjectId;
+    e.detail = endpointurl::redacted(detail); // the audit log is shown and exported: never a password
+    store.audit.add(e);
+}
+
+QString storeFailure(const QString &message)
+{
+    // SQLITE_FULL reads "database or disk is full"; PostgreSQL says "No space left on device".
+    if (message.contains(QLatin1String("database or disk is full"), Qt::CaseInsensitive) ||
+        message.contains(QLatin1String("No space left on device"), Qt::CaseInsensitive))
+        return QStringLiteral("the disk is full: %1; nothing was written").arg(message);
+    return QStringLiteral("database error: %1").arg(message);
+}
+
+} // namespace sd

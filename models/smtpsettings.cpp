@@ -1,0 +1,91 @@
+#include "models/smtpsettings.h"
+
+#include "models/settingsrepository.h"
+#include "models/validation.h"
+
+#include <QUrl>
+
+namespace sd {
+namespace {
+const QString kUrl = QStringLiteral("smtp.url");
+const QString kFrom = QStringLiteral("smtp.from");
+const QString kUser = QStringLiteral("smtp.user");
+const QString kPassword = QStringLiteral("smtp.password");
+const QString kStartTls = QStringLiteral("smtp.starttls");
+const QString kCaFile = QStringLiteral("smtp.ca_file");
+const QString kTimeout = QStringLiteral("smtp.timeout_ms");
+} // namespace
+
+SmtpSettings SmtpSettings::load(SettingsRepository &settings)
+{
+    SmtpSettings s;
+    s.url = settings.value(kUrl);
+    s.from = settings.value(kFrom);
+    s.user = settings.value(kUser);
+    s.password = settings.value(kPassword);
+    s.startTls =
+        settings.value(kStartTls) == QLatin1String("required") ? StartTls::Required : StartTls::Opportunistic;
+    s.caFile = settings.value(kCaFile);
+    bool ok = false;
+    const qint64 timeout = settings.value(kTimeout).toLongLong(&ok);
+    if (ok && timeout > 0)
+        s.timeoutMs = timeout;
+    return s;
+}
+
+void SmtpSettings::save(SettingsRepository &settings) const
+{
+    auto put = [&settings](const QString &key, const QString &value) {
+        if (value.isEmpty())
+            settings.remove(key);
+        else
+            settings.setValue(key, value);
+    };
+    put(kUrl, url);
+    put(kFrom, from);
+    put(kUser, user);
+    put(kPassword, password);
+    put(kStartTls, startTls == StartTls::Required ? QStringLiteral("required") : QString());
+    put(kCaFile, caFile);
+    put(kTimeout, timeoutMs == 30'000 ? QString() : QString::number(timeoutMs));
+}
+
+QString SmtpSettings::checkUrl(const QString &text)
+{
+    if (text.isEmpty())
+        return {};
+    const QUrl url(text, QUrl::StrictMode);
+    if (!url.isValid() || (url.scheme() != QLatin1String("smtp") && url.scheme() != QLatin1String("smtps")) ||
+        url.host().isEmpty())
+        return QStringLiteral("the SMTP URL \"%1\" must look like smtp://host:port or smtps://host:port")
+            .arg(url.toDisplayString(QUrl::RemovePassword));
+    if (!url.userInfo().isEmpty())
+        return QStringLiteral("the SMTP URL must not carry a user or password; use --smtp-user and "
+                              "STATUSDESK_SMTP_PASSWORD");
+    if (!url.path().isEmpty() && url.path() != QLatin1String("/"))
+        return QStringLiteral("the SMTP URL must name only a host and port, not a path");
+    return {};
+}
+
+QString SmtpSettings::checkFrom(const QString &address)
+{
+    if (address.isEmpty())
+        return {};
+    const QString err = validation::checkEmail(address);
+    return err.isEmpty() ? QString() : QStringLiteral("the sender address: ") + err;
+}
+
+QString SmtpSettings::describe() const
+{
+    if (!configured())
+        return QStringLiteral("not configured (quarantines leave an operator notice only)");
+    QString tls = implicitTls()                    ? QStringLiteral("implicit TLS")
+                  : startTls == StartTls::Required ? QStringLiteral("STARTTLS required")
+                                                   : QStringLiteral("STARTTLS when offered");
+    QString out = QStringLiteral("%1 (%2), from %3").arg(url, tls, from);
+    out += user.isEmpty() ? QStringLiteral(", no AUTH") : QStringLiteral(", user ") + user;
+    out += password.isEmpty() ? QStringLiteral(", no password") : QStringLiteral(", password set");
+    return out;
+}
+
+} // namespace sd
