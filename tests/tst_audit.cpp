@@ -1,3 +1,5 @@
+#include "app/api/apihandlers.h"
+#include "app/api/apikeystore.h"
 #include "app/delivery/deliverycontroller.h"
 #include "app/services/componentservice.h"
 #include "app/services/incidentservice.h"
@@ -9,11 +11,6 @@
 #include "models/values.h"
 #include "tests/support/httpreceiver.h"
 #include "tests/support/testsupport.h"
-
-#ifdef STATUSDESK_HAS_API
-#include "app/api/apihandlers.h"
-#include "app/api/apikeystore.h"
-#endif
 
 #include <QSignalSpy>
 #include <QSqlQuery>
@@ -118,10 +115,8 @@ struct Fixture
         in.body = QStringLiteral("Looking into it");
         in.notify = false;
         incident = IncidentService(setup).create(in).value().incident;
-#ifdef STATUSDESK_HAS_API
         apiKeyId =
             api::ApiKeyStore(db.store().db()).create(QStringLiteral("ci"), QStringLiteral("setup"))->key.id;
-#endif
     }
 
     // Runs `op` under `actor`; returns the error, or an empty string.
@@ -192,13 +187,9 @@ struct Fixture
             return error(ResendService(ctx).resend({messageId}));
         case Op::ApiKeyCreate:
         case Op::ApiKeyRevoke:
-#ifdef STATUSDESK_HAS_API
             if (op == Op::ApiKeyCreate)
                 return error(api::ApiKeyStore(db.store().db()).create(QStringLiteral("deploy bot"), actor));
             return error(api::ApiKeyStore(db.store().db()).revoke(apiKeyId, actor));
-#else
-            return QStringLiteral("built without the HTTP API");
-#endif
         }
         return QStringLiteral("unknown op");
     }
@@ -439,12 +430,10 @@ private Q_SLOTS:
                                          << "subscriber";
         QTest::newRow("resend") << Op::Resend << "resend"
                                 << "delivery";
-#ifdef STATUSDESK_HAS_API
         QTest::newRow("api-key create") << Op::ApiKeyCreate << "api-key.create"
                                         << "api_key";
         QTest::newRow("api-key revoke") << Op::ApiKeyRevoke << "api-key.revoke"
                                         << "api_key";
-#endif
     }
     void everyOperatorChangeWritesOneAuditRow()
     {
@@ -622,7 +611,6 @@ private Q_SLOTS:
         QCOMPARE(newest.at(1).actor, QStringLiteral("ivan"));
     }
 
-#ifdef STATUSDESK_HAS_API
     // Through the HTTP API a change is recorded under the name of the key that authenticated it; the
     // public unsubscribe page acts for the subscriber.
     void apiChangesAreRecordedUnderTheKeyName()
@@ -645,7 +633,6 @@ private Q_SLOTS:
         // The API's incident and component JSON keep Statuspage's fields: no operator in them.
         QVERIFY(!answer.body.contains("pager bridge"));
     }
-#endif
 };
 
 QTEST_GUILESS_MAIN(TestAudit)

@@ -1,8 +1,6 @@
-#include "app/cli/cli.h"
-
-#ifdef STATUSDESK_HAS_API
 #include "app/api/apikeystore.h"
 #include "app/api/apiserver.h"
+#include "app/cli/cli.h"
 #include "app/delivery/deliverycontroller.h"
 #include "models/timeformat.h"
 
@@ -14,11 +12,9 @@
 #include <csignal>
 #include <sys/socket.h>
 #include <unistd.h>
-#endif
 
 namespace sd::cli {
 
-#ifdef STATUSDESK_HAS_API
 namespace {
 
 constexpr quint16 kDefaultPort = 8787;
@@ -222,9 +218,5 @@ void addServerCommands(std::vector<Command> &out)
                    true,
                    keyRevoke});
 }
-#else
-// Built without Qt6 HttpServer: no serve or api-key commands.
-void addServerCommands(std::vector<Command> &) {}
-#endif
 
 } // namespace sd::cli
