@@ -28,11 +28,11 @@ private:
 // One named connection: an SQLite file (QSQLITE, the embedded default) or a PostgreSQL database (QPSQL, team
 // mode), opened with the safety checks, forward migrations and a cache of prepared statements. Each thread
 // that touches the database owns its own Database. The few places where the two dialects differ are the
-// members below and the DDL translation in database.cpp; repositories ask, they never test the driver.
+// members below and the DDL translation in migrations.cpp; repositories ask, they never test the driver.
 class Database final
 {
 public:
-    // The length of the migration list in database.cpp, so appending a migration is the only edit.
+    // The length of the migration list in migrations.cpp, so appending a migration is the only edit.
     static const int kSchemaVersion;
     enum class Backend
     {

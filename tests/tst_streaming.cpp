@@ -404,12 +404,12 @@ private Q_SLOTS:
                                   -30'610'224'000'000 /* 1000-01-01 */};
         for (const qint64 ms : samples) {
             const QDateTime t = QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC);
-            QCOMPARE(ReportStream::timestamp(t), timefmt::isoUtc(t));
+            QCOMPARE(reportfmt::timestamp(t), timefmt::isoUtc(t));
         }
         for (qint64 ms = 0; ms < 4'102'444'800'000; ms += 7'777'777'777)
-            QCOMPARE(ReportStream::timestamp(QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC)),
+            QCOMPARE(reportfmt::timestamp(QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC)),
                      timefmt::isoUtc(QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC)));
-        QCOMPARE(ReportStream::timestamp(QDateTime()), QString());
+        QCOMPARE(reportfmt::timestamp(QDateTime()), QString());
     }
 };
 

@@ -3,11 +3,10 @@
 #include "app/delivery/deliverycontroller.h"
 #include "app/report/curlcommand.h"
 #include "app/services/serviceworker.h"
-#include "models/endpointurl.h"
 #include "models/itemmodels/deliveriesmodel.h"
 #include "models/itemmodels/modelroles.h"
-#include "models/timeformat.h"
 #include "models/values.h"
+#include "ui/deliverydetail.h"
 #include "ui/recoverdialog.h"
 #include "ui/reportexporter.h"
 #include "ui/session.h"
@@ -19,8 +18,6 @@
 #include <QComboBox>
 #include <QHBoxLayout>
 #include <QHeaderView>
-#include <QJsonDocument>
-#include <QJsonObject>
 #include <QKeyEvent>
 #include <QLabel>
 #include <QLineEdit>
@@ -30,31 +27,12 @@
 #include <QScrollBar>
 #include <QSplitter>
 #include <QTableView>
-#include <QTextBrowser>
 #include <QTimer>
 #include <QToolBar>
 #include <QVBoxLayout>
 
 namespace sd {
 namespace {
-
-QString prettyJson(const QByteArray &bytes)
-{
-    QJsonParseError err;
-    const QJsonDocument doc = QJsonDocument::fromJson(bytes, &err);
-    if (err.error != QJsonParseError::NoError || doc.isNull())
-        return QString::fromUtf8(bytes);
-    return QString::fromUtf8(doc.toJson(QJsonDocument::Indented));
-}
-
-QString headerLines(const QByteArray &json)
-{
-    const QJsonObject o = QJsonDocument::fromJson(json).object();
-    QString out;
-    for (auto it = o.begin(); it != o.end(); ++it)
-        out += it.key() + QStringLiteral(": ") + it.value().toString() + QLatin1Char('\n');
-    return out;
-}
 
 // The model's reads run on the console's worker thread, on its own connection; answers come back here.
 DeliveriesModel::Reader workerReader(ServiceWorker &worker)
@@ -73,11 +51,6 @@ DeliveriesModel::Reader workerReader(ServiceWorker &worker)
     };
 }
 
-QString pre(const QString &text)
-{
-    return QStringLiteral("<pre style=\"background:#f4f4f4;padding:4px\">%1</pre>").arg(text.toHtmlEscaped());
-}
-
 } // namespace
 
 DeliveriesView::DeliveriesView(Session &session, QWidget *parent)
@@ -92,7 +65,7 @@ DeliveriesView::DeliveriesView(Session &session, QWidget *parent)
     , m_search(new QLineEdit(this))
     , m_filterDelay(new QTimer(this))
     , m_table(new QTableView(this))
-    , m_detail(new QTextBrowser(this))
+    , m_detail(new DeliveryDetail(session.liveStore(), this))
     , m_splitter(new QSplitter(Qt::Vertical, this))
 {
     setObjectName(QStringLiteral("deliveriesView"));
@@ -159,8 +132,6 @@ DeliveriesView::DeliveriesView(Session &session, QWidget *parent)
     for (int c = 0; c < static_cast<int>(std::size(widths)); ++c)
         m_table->setColumnWidth(c, widths[c]);
 
-    m_detail->setObjectName(QStringLiteral("deliveryDetail"));
-    m_detail->setOpenLinks(false);
     m_splitter->setObjectName(QStringLiteral("deliveriesSplitter"));
     m_splitter->addWidget(m_table);
     m_splitter->addWidget(m_detail);
@@ -188,13 +159,13 @@ DeliveriesView::DeliveriesView(Session &session, QWidget *parent)
     connect(&session, &Session::messagesQueued, m_model, &DeliveriesModel::noteNewMessages);
     // The open detail follows its message as new attempts land, and goes when its row does.
     connect(m_model, &DeliveriesModel::updatesApplied, this, [this] {
-        if (!m_detailId.isEmpty() && m_model->rowOf(m_detailId) < 0)
+        if (!m_detail->messageId().isEmpty() && m_model->rowOf(m_detail->messageId()) < 0)
             clearDetail();
-        else if (!m_detailId.isEmpty())
+        else if (!m_detail->messageId().isEmpty())
             showDetail();
     });
     connect(m_model, &QAbstractItemModel::rowsRemoved, this, [this] {
-        if (!m_detailId.isEmpty() && m_model->rowOf(m_detailId) < 0)
+        if (!m_detail->messageId().isEmpty() && m_model->rowOf(m_detail->messageId()) < 0)
             clearDetail();
     });
     // A reset (filter, sort, jump, refresh) keeps the selection by id when the rows are still shown.
@@ -240,6 +211,11 @@ DeliveriesView::DeliveriesView(Session &session, QWidget *parent)
     connect(&session.delivery(), &DeliveryController::messagesChanged, this, &DeliveriesView::scheduleCount);
     connect(&session, &Session::messagesQueued, this, &DeliveriesView::scheduleCount);
     scheduleCount();
+}
+
+QString DeliveriesView::detailId() const
+{
+    return m_detail->messageId();
 }
 
 bool DeliveriesView::eventFilter(QObject *watched, QEvent *event)
@@ -318,14 +294,13 @@ void DeliveriesView::restoreSelection()
         m_table->selectionModel()->select(selection, QItemSelectionModel::ClearAndSelect);
     }
     // The detail pane never shows a delivery the table no longer does.
-    if (!m_detailId.isEmpty() && m_model->rowOf(m_detailId) < 0)
+    if (!m_detail->messageId().isEmpty() && m_model->rowOf(m_detail->messageId()) < 0)
         clearDetail();
 }
 
 void DeliveriesView::clearDetail()
 {
-    m_detailId.clear();
-    m_detail->clear();
+    m_detail->clearMessage();
 }
 
 void DeliveriesView::scheduleCount()
@@ -399,85 +374,10 @@ QStringList DeliveriesView::selectedIds() const
 
 void DeliveriesView::showDetail()
 {
-    const QModelIndex current = m_table->currentIndex();
-    const Message *m = m_model->messageAt(current.row());
-    if (!m) {
-        m_detailId.clear();
-        m_detail->clear();
-        return;
-    }
-    const QString id = m->id;
-    // Scroll position survives the refresh that live updates trigger.
-    const int scroll = id == m_detailId ? m_detail->verticalScrollBar()->value() : 0;
-    m_detailId = id;
-    // Everything here is read on the live connection with complete reads (see Session::liveStore).
-    std::optional<Message> full = *m;
-    std::vector<Attempt> attempts;
-    try {
-        QSqlQuery &q = m_session.liveStore().db().run(
-            QStringLiteral("SELECT b.body, m.created_by, m.next_actor, m.next_trigger FROM messages m JOIN "
-                           "message_bodies b ON b.message_id = m.id WHERE m.id = ?"),
-            {id});
-        if (q.next()) {
-            full->body = q.value(0).toByteArray();
-            full->createdBy = q.value(1).toString();
-            full->nextActor = q.value(2).toString();
-            full->nextTrigger =
-                parseAttemptTrigger(q.value(3).toString()).value_or(AttemptTrigger::Automatic);
-        }
-        q.finish();
-        attempts = m_session.liveStore().outbox.attempts(id);
-    } catch (const StoreError &e) {
-        m_detail->setPlainText(e.message());
-        return;
-    }
-    if (!full)
-        return;
-    const bool email = full->channel == Channel::Email;
-    QString html =
-        QStringLiteral("<h3>%1</h3><p>%6<br>%7 <code>%2</code> → %3<br>State: <b>%4</b>, %5 attempt(s)")
-            .arg(full->subjectName.toHtmlEscaped(), full->id,
-                 endpointurl::redacted(full->endpoint).toHtmlEscaped(), deliveryStateLabel(full->state))
-            .arg(full->attempts)
-            .arg(email ? tr("Channel: email (to the address on file)") : tr("Channel: webhook"),
-                 email ? QStringLiteral("Message-ID") : QStringLiteral("webhook-id"));
-    if (full->nextAttemptAt.isValid() &&
-        (full->state == DeliveryState::Retrying || full->state == DeliveryState::Queued))
-        html += tr(", next attempt %1").arg(timefmt::display(full->nextAttemptAt));
-    // Who: the operator whose change queued it, and who asked for a resend not yet sent.
-    if (!full->createdBy.isEmpty())
-        html += QStringLiteral("<br>") + tr("Queued by %1").arg(full->createdBy.toHtmlEscaped());
-    if (full->nextTrigger == AttemptTrigger::Manual && !full->nextActor.isEmpty())
-        html += QStringLiteral("<br>") + tr("Resend requested by %1").arg(full->nextActor.toHtmlEscaped());
-    html += QStringLiteral("</p>");
-    if (attempts.empty())
-        html += QStringLiteral("<p><i>%1</i></p><h4>%2</h4>%3")
-                    .arg(tr("No attempt yet."), tr("Request body"), pre(prettyJson(full->body)));
-    for (auto it = attempts.rbegin(); it != attempts.rend(); ++it) {
-        const Attempt &a = *it;
-        // An email's status is the mail server's reply code.
-        const QString protocol = email ? QStringLiteral("SMTP %1") : QStringLiteral("HTTP %1");
-        const QString result = a.errorClass.isEmpty()
-                                   ? protocol.arg(a.httpStatus)
-                                   : QStringLiteral("%1 %2 %3")
-                                         .arg(a.httpStatus > 0 ? protocol.arg(a.httpStatus) : QString(),
-                                              a.errorClass, a.errorText)
-                                         .trimmed();
-        // A manual attempt names who resent it.
-        const QString trigger = a.trigger == AttemptTrigger::Manual && !a.actor.isEmpty()
-                                    ? tr("resent by %1").arg(a.actor)
-                                    : toString(a.trigger);
-        html += QStringLiteral("<hr><h4>Attempt %1 (%2) — %3 at %4, %5 ms</h4>")
-                    .arg(a.attemptNumber)
-                    .arg(trigger.toHtmlEscaped(), result.toHtmlEscaped(), timefmt::isoUtc(a.startedAt))
-                    .arg(a.durationMs);
-        html += QStringLiteral("<b>%1</b>").arg(tr("Request headers")) + pre(headerLines(a.requestHeaders));
-        html += QStringLiteral("<b>%1</b>").arg(tr("Request body")) + pre(prettyJson(full->body));
-        html += QStringLiteral("<b>%1</b>").arg(tr("Response headers")) + pre(headerLines(a.responseHeaders));
-        html += QStringLiteral("<b>%1</b>").arg(tr("Response body")) + pre(prettyJson(a.responseBody));
-    }
-    m_detail->setHtml(html);
-    m_detail->verticalScrollBar()->setValue(scroll);
+    if (const Message *m = m_model->messageAt(m_table->currentIndex().row()))
+        m_detail->showMessage(*m);
+    else
+        m_detail->clearMessage();
 }
 
 void DeliveriesView::resend(const QStringList &ids)

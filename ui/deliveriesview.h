@@ -10,13 +10,13 @@ class QLabel;
 class QLineEdit;
 class QSplitter;
 class QTableView;
-class QTextBrowser;
 class QTimer;
 
 namespace sd {
 
 class Session;
 class DeliveriesModel;
+class DeliveryDetail;
 
 // The live delivery log: one row per message, filtered and sorted by the database query (the header's
 // sort goes into the SQL, End/Ctrl+End reads the query's last rows), the filter's row count beside it,
@@ -45,7 +45,7 @@ public:
     // are read on the worker: the jump lands when they arrive.
     void jumpToEnd();
     void jumpToStart();
-    QString detailId() const { return m_detailId; }
+    QString detailId() const;
 
 protected:
     bool eventFilter(QObject *watched, QEvent *event) override;
@@ -85,9 +85,8 @@ private:
     QLineEdit *m_search = nullptr;
     QTimer *m_filterDelay = nullptr;
     QTableView *m_table = nullptr;
-    QTextBrowser *m_detail = nullptr;
+    DeliveryDetail *m_detail = nullptr; // the selected message and its attempts
     QSplitter *m_splitter = nullptr;
-    QString m_detailId;
 };
 
 } // namespace sd

@@ -2,8 +2,6 @@
 
 #include "app/delivery/deliverycontroller.h"
 #include "app/readers/fanoutprogress.h"
-#include "app/services/emailsettingsservice.h"
-#include "app/services/operatoridentity.h"
 #include "app/testreceiver/testreceiver.h"
 #include "models/databasefiles.h"
 #include "models/endpointurl.h"
@@ -15,25 +13,18 @@
 #include "ui/consoleapplication.h"
 #include "ui/deliveriesview.h"
 #include "ui/incidentsview.h"
-#include "ui/noticesdialog.h"
+#include "ui/mainmenus.h"
 #include "ui/noticesdock.h"
-#include "ui/safefiledialog.h"
 #include "ui/sampledata.h"
 #include "ui/session.h"
-#include "ui/settingsdialog.h"
-#include "ui/shortcutsdialog.h"
 #include "ui/statusbarwidgets.h"
 #include "ui/subscribersview.h"
 
-#include <QActionGroup>
 #include <QApplication>
 #include <QCloseEvent>
 #include <QFileInfo>
 #include <QHeaderView>
-#include <QInputDialog>
 #include <QLabel>
-#include <QLineEdit>
-#include <QMenuBar>
 #include <QMessageBox>
 #include <QSettings>
 #include <QSplitter>
@@ -41,14 +32,8 @@
 #include <QTabWidget>
 #include <QTableView>
 #include <QTimer>
-#include <QToolBar>
 
 namespace sd {
-namespace {
-constexpr int kMaxRecent = 8;
-const QString kRecentKey = QStringLiteral("recentDatabases");
-} // namespace
-
 MainWindow::MainWindow(std::unique_ptr<Session> session, QWidget *parent)
     : QMainWindow(parent)
     , m_tabs(new QTabWidget(this))
@@ -61,7 +46,6 @@ MainWindow::MainWindow(std::unique_ptr<Session> session, QWidget *parent)
     setObjectName(QStringLiteral("mainWindow"));
     setWindowIcon(appIcon());
     addDockWidget(Qt::RightDockWidgetArea, m_notices);
-    connect(m_notices, &NoticesDock::detailsRequested, this, &MainWindow::showNotices);
     setCentralWidget(m_tabs);
     // Permanent: temporary messages never hide the page status.
     statusBar()->addPermanentWidget(m_pageStatus);
@@ -69,7 +53,8 @@ MainWindow::MainWindow(std::unique_ptr<Session> session, QWidget *parent)
     statusBar()->addPermanentWidget(m_progress);
     m_operator->setObjectName(QStringLiteral("operatorLabel"));
     statusBar()->addPermanentWidget(m_operator);
-    createActions();
+    m_menus = new MainMenus(*this);
+    connect(m_notices, &NoticesDock::detailsRequested, m_menus, &MainMenus::showNotices);
     connect(m_tabs, &QTabWidget::currentChanged, this, &MainWindow::onTabChanged);
     if (ConsoleApplication *app = ConsoleApplication::instance())
         connect(app, &ConsoleApplication::uncaughtError, this, &MainWindow::showUncaughtError);
@@ -108,101 +93,6 @@ MainWindow::~MainWindow()
     m_tabs = nullptr;
 }
 
-void MainWindow::createActions()
-{
-    QMenu *file = menuBar()->addMenu(tr("&File"));
-    file->addAction(tr("&New database…"), QKeySequence::New, this, &MainWindow::newDatabase)
-        ->setObjectName(QStringLiteral("newDatabaseAction"));
-    file->addAction(tr("&Open database…"), QKeySequence::Open, this, &MainWindow::openDatabaseDialog)
-        ->setObjectName(QStringLiteral("openDatabaseAction"));
-    m_recentMenu = file->addMenu(tr("Open &recent"));
-    file->addSeparator();
-    QAction *exportAction =
-        file->addAction(tr("&Export delivery report…"), QKeySequence(Qt::CTRL | Qt::Key_E), this,
-                        [this] { m_deliveries->exportReport(); });
-    file->addAction(tr("Operator &name…"), this, &MainWindow::editOperatorName)
-        ->setObjectName(QStringLiteral("operatorNameAction"));
-    file->addAction(tr("Page and &email settings…"), this, &MainWindow::editSettings)
-        ->setObjectName(QStringLiteral("settingsAction"));
-    file->addSeparator();
-    file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
-
-    QMenu *edit = menuBar()->addMenu(tr("&Edit"));
-    m_editMenu = edit;
-    m_notices->toggleViewAction()->setText(tr("Notices &panel"));
-    // The components view's "Undo last status change" (Ctrl+Z) goes above this separator in buildViews.
-    edit->addSeparator()->setObjectName(QStringLiteral("undoSeparator"));
-    QAction *addComponent =
-        edit->addAction(tr("Add &component…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_C), this, [this] {
-            m_tabs->setCurrentWidget(m_components);
-            m_components->addComponent();
-        });
-    QAction *newIncident =
-        edit->addAction(tr("New &incident…"), QKeySequence(Qt::CTRL | Qt::Key_I), this, [this] {
-            m_tabs->setCurrentWidget(m_incidents);
-            m_incidents->createIncident();
-        });
-    edit->addAction(tr("Post incident &update…"), QKeySequence(Qt::CTRL | Qt::Key_U), this, [this] {
-        m_tabs->setCurrentWidget(m_incidents);
-        m_incidents->postUpdate();
-    });
-    QAction *addSubscriber =
-        edit->addAction(tr("Add &subscriber…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_S), this, [this] {
-            m_tabs->setCurrentWidget(m_subscribers);
-            m_subscribers->addSubscriber();
-        });
-    edit->addSeparator();
-    edit->addAction(tr("&Resend selected deliveries"), QKeySequence(Qt::CTRL | Qt::Key_R), this,
-                    [this] { m_deliveries->resendSelected(); });
-    QAction *resendFailed = edit->addAction(tr("Resend all &failed in filter"), this,
-                                            [this] { m_deliveries->resendAllFailed(); });
-    edit->addAction(tr("Reco&ver held and failed deliveries…"), this,
-                    [this] {
-                        m_tabs->setCurrentWidget(m_deliveries);
-                        m_deliveries->recoverDeliveries();
-                    })
-        ->setObjectName(QStringLiteral("recoverAction"));
-    edit->addAction(tr("Copy delivery as c&url"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_U), this,
-                    [this] { m_deliveries->copyAsCurl(); });
-
-    QMenu *view = menuBar()->addMenu(tr("&View"));
-    const QStringList names{tr("&Components"), tr("&Incidents"), tr("&Subscribers"), tr("&Deliveries")};
-    for (int i = 0; i < names.size(); ++i)
-        view->addAction(names[i], QKeySequence(Qt::CTRL | (Qt::Key_1 + i)), this,
-                        [this, i] { m_tabs->setCurrentIndex(i); });
-    view->addAction(tr("&Refresh"), QKeySequence::Refresh, this, &MainWindow::refreshAll)
-        ->setObjectName(QStringLiteral("refreshAction"));
-    view->addAction(tr("&Notices…"), this, &MainWindow::showNotices)
-        ->setObjectName(QStringLiteral("noticesAction"));
-    view->addAction(m_notices->toggleViewAction());
-    view->addSeparator();
-    QMenu *receiver = view->addMenu(tr("Built-in test &receiver"));
-    m_receiverModes = new QActionGroup(this);
-    const QStringList modes{tr("Answer 200 OK"), tr("Answer 500 (fail)"), tr("Hang (time out)")};
-    for (int i = 0; i < modes.size(); ++i) {
-        QAction *a = receiver->addAction(modes[i], this, [this, i] { setReceiverMode(i); });
-        a->setCheckable(true);
-        a->setChecked(i == 0);
-        m_receiverModes->addAction(a);
-    }
-
-    QMenu *help = menuBar()->addMenu(tr("&Help"));
-    help->addAction(tr("&Keyboard shortcuts"), QKeySequence(Qt::CTRL | Qt::Key_Slash), this,
-                    [this] { ShortcutsDialog(this, this).exec(); })
-        ->setObjectName(QStringLiteral("shortcutsAction"));
-    help->addAction(tr("&About StatusDesk"), QKeySequence::HelpContents, this, &MainWindow::about);
-
-    QToolBar *bar = addToolBar(tr("Main"));
-    bar->setObjectName(QStringLiteral("mainToolBar"));
-    bar->setToolButtonStyle(Qt::ToolButtonTextOnly);
-    bar->addAction(addComponent);
-    bar->addAction(newIncident);
-    bar->addAction(addSubscriber);
-    bar->addSeparator();
-    bar->addAction(resendFailed);
-    bar->addAction(exportAction);
-}
-
 void MainWindow::setSession(std::unique_ptr<Session> session)
 {
     if (m_session)
@@ -220,7 +110,7 @@ void MainWindow::setSession(std::unique_ptr<Session> session)
     m_session = std::move(session);
     buildViews();
     restoreViewState();
-    addRecent(m_session->path());
+    m_menus->addRecent(m_session->path());
     // Never the URL's password: a title bar is on screen shares and in screenshots.
     setWindowTitle(m_session->store().db().isPostgres()
                        ? tr("StatusDesk — %1 (team)").arg(m_session->store().db().displayName())
@@ -240,7 +130,7 @@ void MainWindow::buildViews()
     m_tabs->addTab(m_incidents, tr("Incidents"));
     m_tabs->addTab(m_subscribers, tr("Subscribers"));
     m_tabs->addTab(m_deliveries, tr("Deliveries"));
-    m_editMenu->insertAction(m_editMenu->actions().value(0), m_components->undoAction());
+    m_menus->setUndoAction(m_components->undoAction());
     m_notices->setStore(&s.liveStore());
     connect(&s.delivery(), &DeliveryController::noticeAdded, m_notices, &NoticesDock::reload);
     m_dirty = QList<bool>(m_tabs->count(), false);
@@ -298,7 +188,7 @@ void MainWindow::buildViews()
     connect(&s.delivery(), &DeliveryController::engineWarning, this,
             [this](const QString &text) { statusBar()->showMessage(tr("Delivery: %1").arg(text), 30000); });
     if (TestReceiver *r = s.testReceiver())
-        m_receiverModes->actions().value(static_cast<int>(r->mode()))->setChecked(true);
+        m_menus->showReceiverMode(static_cast<int>(r->mode()));
     // Said once when the database opens (e.g. its file permissions were tightened); also kept as a notice.
     if (const QStringList warnings = s.store().db().warnings(); !warnings.isEmpty())
         statusBar()->showMessage(warnings.join(QLatin1Char(' ')), 60000);
@@ -409,24 +299,11 @@ void MainWindow::offerSampleIfEmpty()
         QMessageBox::warning(this, tr("Sample page"), r.error());
         return;
     }
-    m_receiverModes->actions().value(0)->setChecked(true);
+    m_menus->showReceiverMode(0);
     m_components->reload();
     m_subscribers->reload();
     m_incidents->reload();
     statusBar()->showMessage(tr("Sample page created. Double-click a status to change it."), 15000);
-}
-
-void MainWindow::setReceiverMode(int mode)
-{
-    TestReceiver *r = m_session->testReceiver();
-    if (!r) {
-        QString error;
-        r = m_session->startTestReceiver(&error);
-        if (!r)
-            return void(QMessageBox::warning(this, tr("Test receiver"), error));
-        statusBar()->showMessage(tr("Test receiver listening on %1").arg(r->url(QString())), 10000);
-    }
-    r->setMode(static_cast<TestReceiver::Mode>(mode));
 }
 
 bool MainWindow::openDatabase(const QString &path)
@@ -447,61 +324,6 @@ bool MainWindow::openDatabase(const QString &path)
     setSession(std::move(session));
     offerSampleIfEmpty();
     return true;
-}
-
-QString MainWindow::databaseFolder() const
-{
-    const QString path = m_session->path();
-    return path.contains(QLatin1String("://")) ? QString() : QFileInfo(path).absolutePath();
-}
-
-void MainWindow::newDatabase()
-{
-    const QString folder = databaseFolder();
-    const QString name = QStringLiteral("statusdesk.sqlite");
-    const QString path = SafeFileDialog::getSaveFileName(
-        this, tr("New database"), folder.isEmpty() ? name : folder + QLatin1Char('/') + name,
-        tr("StatusDesk databases (*.sqlite *.db)"), QStringLiteral("sqlite"));
-    if (path.isEmpty())
-        return;
-    if (QFileInfo::exists(path)) {
-        QMessageBox::warning(this, tr("New database"), tr("%1 already exists; use File → Open.").arg(path));
-        return;
-    }
-    openDatabase(path);
-}
-
-void MainWindow::openDatabaseDialog()
-{
-    const QString path =
-        SafeFileDialog::getOpenFileName(this, tr("Open database"), databaseFolder(),
-                                        tr("StatusDesk databases (*.sqlite *.db);;All files (*)"));
-    if (!path.isEmpty())
-        openDatabase(path);
-}
-
-void MainWindow::addRecent(const QString &path)
-{
-    QSettings settings;
-    QStringList recent = settings.value(kRecentKey).toStringList();
-    recent.removeAll(path);
-    recent.prepend(path);
-    while (recent.size() > kMaxRecent)
-        recent.removeLast();
-    settings.setValue(kRecentKey, recent);
-    updateRecentMenu();
-}
-
-void MainWindow::updateRecentMenu()
-{
-    m_recentMenu->clear();
-    const QStringList recent = QSettings().value(kRecentKey).toStringList();
-    for (int i = 0; i < recent.size(); ++i) {
-        const QString path = recent[i];
-        m_recentMenu->addAction(QStringLiteral("&%1 %2").arg(i + 1).arg(path), this,
-                                [this, path] { openDatabase(path); });
-    }
-    m_recentMenu->setEnabled(!recent.isEmpty());
 }
 
 void MainWindow::saveViewState()
@@ -544,71 +366,6 @@ void MainWindow::closeEvent(QCloseEvent *event)
     settings.setValue(QStringLiteral("window/state"), saveState());
     saveViewState();
     event->accept();
-}
-
-void MainWindow::editSettings()
-{
-    Session &s = session();
-    EmailSettingsService email(ServiceContext{s.store(), systemClock, s.operatorName()});
-    const auto page = s.pages().get();
-    const auto smtp = email.load();
-    if (!page || !smtp) {
-        QMessageBox::warning(this, tr("Settings"), !page ? page.error() : smtp.error());
-        return;
-    }
-    SettingsDialog dialog(page->allowWebhookSubscribers, smtp.value(), this);
-    while (dialog.exec() == QDialog::Accepted) {
-        auto saved = email.save(dialog.smtp());
-        if (!saved) {
-            dialog.showError(saved.error()); // stays open: the operator fixes the field
-            continue;
-        }
-        if (dialog.allowWebhookSubscribers() != page->allowWebhookSubscribers) {
-            PagePatch patch;
-            patch.allowWebhookSubscribers = dialog.allowWebhookSubscribers();
-            if (auto updated = s.pages().update(patch); !updated) {
-                dialog.showError(updated.error());
-                continue;
-            }
-        }
-        statusBar()->showMessage(tr("Settings saved. Email: %1").arg(saved->describe()), 10000);
-        return;
-    }
-}
-
-void MainWindow::showNotices()
-{
-    NoticesDialog dialog(session().store(), this);
-    dialog.exec();
-}
-
-void MainWindow::editOperatorName()
-{
-    // Several responders may share one login or one desk: the name is what the history and the audit
-    // log show.
-    bool ok = false;
-    const QString chosen = QInputDialog::getText(
-        this, tr("Operator name"), tr("Record my changes and resends as (empty: %1):").arg(resolveOperator()),
-        QLineEdit::Normal, Session::chosenOperatorName(), &ok);
-    if (!ok)
-        return;
-    if (!chosen.trimmed().isEmpty()) {
-        if (const QString err = checkOperatorName(chosen); !err.isEmpty())
-            return void(QMessageBox::warning(this, tr("Operator name"), err));
-    }
-    m_session->setOperatorName(chosen);
-    statusBar()->showMessage(tr("Changes are now recorded as %1.").arg(m_session->operatorName()), 10000);
-}
-
-void MainWindow::about()
-{
-    QMessageBox::about(
-        this, tr("About StatusDesk"),
-        tr("<b>StatusDesk %1</b><p>An operator console for a Statuspage-style status page and its "
-           "webhook subscribers.</p><p>Free software under the GNU General Public License, version 3 or "
-           "(at your option) any later version (GPL-3.0-or-later; the LICENSE file). The icons were drawn "
-           "for StatusDesk and are under the same licence. Built with Qt %2.</p>")
-            .arg(QStringLiteral(STATUSDESK_VERSION), QString::fromLatin1(qVersion())));
 }
 
 } // namespace sd

@@ -5,9 +5,7 @@
 #include <QPointer>
 #include <memory>
 
-class QActionGroup;
 class QLabel;
-class QMenu;
 class QMessageBox;
 class QTabWidget;
 
@@ -22,9 +20,11 @@ class PageStatusIndicator;
 class DeliveryProgressLabel;
 class FanoutProgressLabel;
 class NoticesDock;
+class MainMenus;
 
-// The operator console's frame: menus, toolbar, the four views in tabs and a status bar that always
-// shows the page status and live delivery progress. Owns the open Session; File → New/Open swap it.
+// The operator console's frame: the four views in tabs and a status bar that always shows the page status
+// and live delivery progress (the menus and toolbar are MainMenus). Owns the open Session; File → New/Open
+// swap it.
 class MainWindow final : public QMainWindow
 {
     Q_OBJECT
@@ -57,25 +57,14 @@ protected:
     void closeEvent(QCloseEvent *event) override;
 
 private:
-    void createActions();
     void setSession(std::unique_ptr<Session> session);
     void buildViews();
     void refreshPageStatus();
     void onDataChanged();
     void onRemoteChange(const QStringList &kinds);
     void onTabChanged(int index);
-    void newDatabase();
-    void openDatabaseDialog();
-    QString databaseFolder() const;
-    void updateRecentMenu();
-    void addRecent(const QString &path);
     void saveViewState();
     void restoreViewState();
-    void setReceiverMode(int mode);
-    void about();
-    void editOperatorName();
-    void editSettings(); // page switch and SMTP (issue 12)
-    void showNotices();
 
     std::unique_ptr<Session> m_session;
     QTabWidget *m_tabs = nullptr;
@@ -87,10 +76,8 @@ private:
     DeliveryProgressLabel *m_progress = nullptr; // lifetime totals
     FanoutProgressLabel *m_fanout = nullptr;     // the current change
     QLabel *m_operator = nullptr;                // who this console's changes are recorded under
-    QMenu *m_recentMenu = nullptr;
-    QMenu *m_editMenu = nullptr;
+    MainMenus *m_menus = nullptr;     // the menu bar, the toolbar and the actions that are not one tab's
     NoticesDock *m_notices = nullptr; // what needs an operator; reads the open session's notices
-    QActionGroup *m_receiverModes = nullptr;
     QPointer<QMessageBox> m_errorBox;
     QList<bool> m_dirty;
     bool m_statsDirty = false;

@@ -94,19 +94,19 @@ QString DeliveryReport::filterDescription(const MessageFilter &f)
 
 QByteArray DeliveryReport::toCsv() const
 {
-    QByteArray out = ReportStream::csvHeader();
+    QByteArray out = reportfmt::csvHeader();
     for (const Row &r : m_rows)
-        out += ReportStream::csvLine(r);
+        out += reportfmt::csvLine(r);
     return out;
 }
 
 QByteArray DeliveryReport::toJson() const
 {
-    QByteArray out = ReportStream::jsonHead();
+    QByteArray out = reportfmt::jsonHead();
     for (size_t i = 0; i < m_rows.size(); ++i)
-        out += ReportStream::jsonRow(m_rows[i], i == 0);
+        out += reportfmt::jsonRow(m_rows[i], i == 0);
     const ReportStream::Summary summary{m_overall, m_byEndpoint, m_byEvent, m_histogram, m_statusCodes};
-    out += ReportStream::jsonTail(!m_rows.empty(), summary, m_since, m_filterText, m_generatedAt);
+    out += reportfmt::jsonTail(!m_rows.empty(), summary, m_since, m_filterText, m_generatedAt);
     return out;
 }
 

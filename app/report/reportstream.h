@@ -1,12 +1,12 @@
 #pragma once
 
 #include "app/report/deliveryreport.h"
+#include "app/report/reportformat.h"
 #include "models/outboxrepository.h"
 #include "models/result.h"
 #include "models/streamquery.h"
 
 #include <QDateTime>
-#include <QJsonObject>
 #include <functional>
 #include <memory>
 #include <vector>
@@ -27,14 +27,7 @@ public:
     using Row = DeliveryReport::Row;
     using Total = DeliveryReport::Total;
     using Bucket = DeliveryReport::Bucket;
-    struct Summary
-    {
-        Total overall;
-        std::vector<Total> byEndpoint; // sorted by endpoint (redacted)
-        std::vector<Total> byEvent;    // sorted by event label
-        std::vector<Bucket> histogram; // DeliveryReport::latencyHistogram()'s buckets
-        DeliveryReport::StatusBreakdown statusCodes;
-    };
+    using Summary = ReportSummary;
     // Called every few thousand rows with the count so far; returning false stops the export.
     using Progress = std::function<bool(qint64 rows)>;
 
@@ -61,22 +54,8 @@ public:
     // The writers: a one-sentence error on a failed write or a database error; "cancelled" when progress
     // said stop.
     Result<Written> writeCsv(QIODevice &out, const Progress &progress = {});
+    // The bytes of each row and of the totals are app/report/reportformat.h's.
     Result<Written> writeJson(QIODevice &out, const QDateTime &generatedAt, const Progress &progress = {});
-
-    // timefmt::isoUtc(t), byte for byte, without its cost.
-    static QString timestamp(const QDateTime &t);
-    // The formats, shared with DeliveryReport::toCsv()/toJson() so both write the same bytes.
-    static QByteArray csvHeader();
-    static QByteArray csvLine(const Row &r);
-    static QJsonObject rowJson(const Row &r);
-    static QJsonObject totalJson(const Total &t, const QString &keyName);
-    static QJsonObject statusCodesJson(const DeliveryReport::StatusBreakdown &b);
-    // The JSON document in three parts: `jsonHead()`, each row through `jsonRow()`, then `jsonTail()`. The
-    // result is byte for byte what QJsonDocument::toJson(Indented) makes of the whole object.
-    static QByteArray jsonHead();
-    static QByteArray jsonRow(const Row &r, bool first);
-    static QByteArray jsonTail(bool anyRows, const Summary &summary, const QDateTime &since,
-                               const QString &filterText, const QDateTime &generatedAt);
 
 private:
     std::vector<Total> groupTotals(const QString &rawKeys, int keyCount,

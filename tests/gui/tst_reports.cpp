@@ -4,7 +4,9 @@
 #include "app/services/subscriberservice.h"
 #include "models/ids.h"
 #include "tests/support/testsupport.h"
+#include "ui/reportexportdialog.h"
 #include "ui/reportexporter.h"
+#include "ui/reportexportjob.h"
 
 #include <QCheckBox>
 #include <QComboBox>
