@@ -417,6 +417,13 @@ Result<IncidentInput> parseIncident(const QByteArray &body, bool create)
                                         "incident.scheduled_auto_in_progress/scheduled_auto_completed")};
         in.scheduledAutoTransition = both;
     }
+    const bool postsUpdate = in.status || (in.body && !in.body->trimmed().isEmpty()) ||
+                             !in.components.empty() || !in.componentIds.isEmpty();
+    const bool editsWindow = in.scheduledFor.isValid() || in.scheduledUntil.isValid() ||
+                             in.scheduledRemindPrior || in.scheduledAutoTransition;
+    if (!create && !postsUpdate && !editsWindow && !in.name && !in.impactOverride)
+        return Error{QStringLiteral("incident has nothing to change; send a status, a body, components, a name "
+                                    "or an impact_override")};
     return in;
 }
 

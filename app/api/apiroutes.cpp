@@ -1,52 +1,40 @@
 #include "app/api/apiroutes.h"
 
+#include <QStringList>
+#include <algorithm>
+
 namespace sd::api {
 namespace {
 
-struct Rule
+const QString &pagesPath()
 {
-    QStringList pattern; // segments after the page id; "{id}" captures
-    Endpoint endpoint;
-    QList<QByteArray> methods;
-    QList<QByteArray> extraMethods = {};
-};
-
-QStringList seg(std::initializer_list<const char *> parts)
-{
-    QStringList out;
-    for (const char *p : parts)
-        out << QString::fromLatin1(p);
-    return out;
+    static const QString path = QStringLiteral("/v1/pages");
+    return path;
 }
 
-const QList<Rule> &rules()
+const QString &pagePrefix()
 {
-    // Literal segments are listed before captures so "subscribers/reactivate" is never read as an id.
-    static const QList<Rule> table{
-        {{}, Endpoint::Page, {"GET", "PATCH", "PUT"}},
-        {seg({"subscribers"}), Endpoint::Subscribers, {"GET", "POST"}},
-        {seg({"subscribers", "count"}), Endpoint::SubscriberCount, {"GET"}},
-        {seg({"subscribers", "unsubscribed"}), Endpoint::UnsubscribedSubscribers, {"GET"}},
-        {seg({"subscribers", "unsubscribe"}), Endpoint::UnsubscribeSubscribers, {"POST"}},
-        {seg({"subscribers", "reactivate"}), Endpoint::ReactivateSubscribers, {"POST"}},
-        {seg({"subscribers", "{id}"}), Endpoint::Subscriber, {"GET", "PATCH", "DELETE"}},
-        {seg({"components"}), Endpoint::Components, {"GET", "POST"}},
-        {seg({"components", "{id}"}), Endpoint::Component, {"GET", "PATCH", "PUT", "DELETE"}},
-        {seg({"component-groups"}), Endpoint::ComponentGroups, {"GET", "POST"}},
-        {seg({"component-groups", "{id}"}), Endpoint::ComponentGroup, {"GET", "PATCH", "PUT", "DELETE"}},
-        {seg({"incidents"}), Endpoint::Incidents, {"GET", "POST"}},
-        {seg({"incidents", "unresolved"}), Endpoint::IncidentsUnresolved, {"GET"}},
-        {seg({"incidents", "scheduled"}), Endpoint::IncidentsScheduled, {"GET"}},
-        {seg({"incidents", "upcoming"}), Endpoint::IncidentsUpcoming, {"GET"}},
-        {seg({"incidents", "active_maintenance"}), Endpoint::IncidentsActiveMaintenance, {"GET"}},
-        {seg({"incidents", "{id}"}), Endpoint::Incident, {"GET", "PATCH", "PUT", "DELETE"}},
-        {seg({"incidents", "{id}", "incident_updates", "{id}"}), Endpoint::IncidentUpdate, {"PATCH", "PUT"}},
-        // atlassian-python-api sends POST where Statuspage documents PUT for the postmortem calls.
-        {seg({"incidents", "{id}", "postmortem"}), Endpoint::Postmortem, {"GET", "PUT", "DELETE"}, {"POST"}},
-        {seg({"incidents", "{id}", "postmortem", "publish"}), Endpoint::PostmortemPublish, {"PUT"}, {"POST"}},
-        {seg({"incidents", "{id}", "postmortem", "revert"}), Endpoint::PostmortemRevert, {"PUT"}, {"POST"}},
-    };
-    return table;
+    static const QString prefix = QStringLiteral("/v1/pages/{page_id}");
+    return prefix;
+}
+
+bool isCapture(const QString &segment)
+{
+    return segment.startsWith(QLatin1Char('{')) && segment.endsWith(QLatin1Char('}'));
+}
+
+// The segments of a page route after its page id ("components/{id}" -> {"components", "{id}"}); false for
+// a path outside /v1/pages/{page_id}.
+bool pageSegments(const QString &path, QStringList *segments)
+{
+    if (path == pagePrefix()) {
+        segments->clear();
+        return true;
+    }
+    if (!path.startsWith(pagePrefix() + QLatin1Char('/')))
+        return false;
+    *segments = path.mid(pagePrefix().size() + 1).split(QLatin1Char('/'));
+    return true;
 }
 
 bool segmentsMatch(const QStringList &pattern, const QStringList &segments, QStringList *ids)
@@ -55,7 +43,7 @@ bool segmentsMatch(const QStringList &pattern, const QStringList &segments, QStr
         return false;
     QStringList captured;
     for (int i = 0; i < pattern.size(); ++i) {
-        if (pattern.at(i) == QLatin1String("{id}")) {
+        if (isCapture(pattern.at(i))) {
             if (segments.at(i).isEmpty())
                 return false;
             captured << segments.at(i);
@@ -67,38 +55,65 @@ bool segmentsMatch(const QStringList &pattern, const QStringList &segments, QStr
     return true;
 }
 
-QByteArray joined(const QList<QByteArray> &methods)
+// Of two patterns that match the same segments, the one with a literal where the other captures.
+bool moreLiteral(const QStringList &a, const QStringList &b)
 {
-    QByteArray out;
-    for (const QByteArray &m : methods)
-        out += (out.isEmpty() ? QByteArray() : QByteArrayLiteral(", ")) + m;
-    return out;
+    for (int i = 0; i < a.size() && i < b.size(); ++i) {
+        if (isCapture(a.at(i)) != isCapture(b.at(i)))
+            return !isCapture(a.at(i));
+    }
+    return false;
 }
 
-void decide(RouteMatch &out, const QByteArray &method, const QList<QByteArray> &methods,
-            const QList<QByteArray> &extra)
+void append(QByteArray &list, const QByteArray &method)
 {
-    if (methods.contains(method) || extra.contains(method)) {
+    const QList<QByteArray> present = list.split(',');
+    for (const QByteArray &m : present) {
+        if (m.trimmed() == method)
+            return;
+    }
+    list += (list.isEmpty() ? QByteArray() : QByteArrayLiteral(", ")) + method;
+}
+
+// Found when a row of `pattern` takes `method`, else 405 with every method the path takes.
+void decide(RouteMatch &out, const QList<RouteSpec> &table, const QString &pattern, const QByteArray &method)
+{
+    out.pattern = pattern;
+    QByteArray documented;
+    QByteArray extra;
+    for (qsizetype row = 0; row < table.size(); ++row) {
+        const RouteSpec &spec = table.at(row);
+        if (spec.path != pattern)
+            continue;
+        if (spec.method == method && out.row < 0)
+            out.row = row;
+        append(spec.extra ? extra : documented, spec.method);
+    }
+    if (out.row >= 0) {
         out.outcome = RouteMatch::Outcome::Found;
         return;
     }
     out.outcome = RouteMatch::Outcome::MethodNotAllowed;
-    out.allowedMethods = joined(methods + extra);
+    out.allowedMethods = documented;
+    if (!extra.isEmpty())
+        out.allowedMethods += (documented.isEmpty() ? QByteArray() : QByteArrayLiteral(", ")) + extra;
 }
 
 } // namespace
 
-QList<RouteInfo> routeTable()
+QList<RouteInfo> routeInfo(const QList<RouteSpec> &table)
 {
-    QList<RouteInfo> out{{QStringLiteral("/v1/pages"), {"GET"}, {}, Endpoint::Pages}};
-    for (const Rule &rule : rules()) {
-        QStringList parts{QStringLiteral("/v1/pages/{page_id}")};
-        int captures = 0;
-        for (const QString &s : rule.pattern)
-            parts << (s == QLatin1String("{id}")
-                          ? (captures++ == 0 ? QStringLiteral("{id}") : QStringLiteral("{update_id}"))
-                          : s);
-        out.append({parts.join(QLatin1Char('/')), rule.methods, rule.extraMethods, rule.endpoint});
+    QList<RouteInfo> out;
+    for (const RouteSpec &spec : table) {
+        auto it =
+            std::find_if(out.begin(), out.end(), [&](const RouteInfo &r) { return r.path == spec.path; });
+        if (it == out.end()) {
+            out.append({spec.path, {}, {}});
+            it = out.end() - 1;
+        }
+        QList<QByteArray> &methods = spec.extra ? it->extraMethods : it->methods;
+        if (!methods.contains(spec.method))
+            methods.append(spec.method);
     }
     return out;
 }
@@ -108,7 +123,8 @@ bool isApiPath(const QString &path)
     return path == QLatin1String("/v1") || path.startsWith(QLatin1String("/v1/"));
 }
 
-RouteMatch matchRoute(const QByteArray &method, const QString &path, const QString &pageId)
+RouteMatch matchRoute(const QList<RouteSpec> &table, const QByteArray &method, const QString &path,
+                      const QString &pageId)
 {
     RouteMatch out;
     QString rest = path;
@@ -117,32 +133,45 @@ RouteMatch matchRoute(const QByteArray &method, const QString &path, const QStri
         rest.chop(5);
     if (rest.endsWith(QLatin1Char('/')))
         rest.chop(1);
-    if (rest == QLatin1String("/v1/pages")) {
-        out.endpoint = Endpoint::Pages;
-        decide(out, method, {"GET"}, {});
+    if (rest == pagesPath()) {
+        for (const RouteSpec &spec : table) {
+            if (spec.path == pagesPath()) {
+                decide(out, table, pagesPath(), method);
+                break;
+            }
+        }
         return out;
     }
-    static const QString prefix = QStringLiteral("/v1/pages/");
+    static const QString prefix = pagesPath() + QLatin1Char('/');
     if (!rest.startsWith(prefix))
         return out;
-    rest = rest.mid(prefix.size());
-    QStringList segments = rest.split(QLatin1Char('/'));
+    QStringList segments = rest.mid(prefix.size()).split(QLatin1Char('/'));
     if (segments.isEmpty() || segments.first().isEmpty())
         return out;
     if (segments.takeFirst() != pageId) {
         out.outcome = RouteMatch::Outcome::WrongPage;
         return out;
     }
-    for (const Rule &rule : rules()) {
+    QStringList best;
+    QString bestPath;
+    QStringList bestIds;
+    for (const RouteSpec &spec : table) {
+        QStringList pattern;
         QStringList ids;
-        if (!segmentsMatch(rule.pattern, segments, &ids))
+        if (spec.path == bestPath || !pageSegments(spec.path, &pattern) ||
+            !segmentsMatch(pattern, segments, &ids))
             continue;
-        out.endpoint = rule.endpoint;
-        out.id = ids.value(0);
-        out.subId = ids.value(1);
-        decide(out, method, rule.methods, rule.extraMethods);
-        return out;
+        if (bestPath.isNull() || moreLiteral(pattern, best)) {
+            best = pattern;
+            bestPath = spec.path;
+            bestIds = ids;
+        }
     }
+    if (bestPath.isNull())
+        return out;
+    out.id = bestIds.value(0);
+    out.subId = bestIds.value(1);
+    decide(out, table, bestPath, method);
     return out;
 }
 
