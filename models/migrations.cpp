@@ -243,6 +243,31 @@ SELECT subscriber_id, (started_at / 3600000) * 3600000, count(*),
   SUM(CASE WHEN duration_ms > 65536 THEN 1 ELSE 0 END)
 FROM attempts WHERE endpoint NOT LIKE 'mailto:%' GROUP BY subscriber_id, (started_at / 3600000) * 3600000;
 )SQL",
+    // v10 (issue 23): followed upstream pages (public Statuspage pages), with the poller's lease (one poller per
+    // page across processes and desks, like the outbox's), the changes they made (event_key unique per page:
+    // a change is recorded once however many processes read it), which subscribers hear them, and local
+    // incidents linked to upstream incidents. No foreign keys to subscribers or incidents: purging one must
+    // not fail on these rows, and readers join.
+    R"SQL(
+CREATE TABLE upstreams (id TEXT PRIMARY KEY, url TEXT NOT NULL UNIQUE, name TEXT NOT NULL,
+  interval_ms INTEGER NOT NULL, created_at INTEGER NOT NULL, created_by TEXT, page_id TEXT, page_name TEXT,
+  indicator TEXT, description TEXT, snapshot TEXT, snapshot_version INTEGER NOT NULL DEFAULT 0, etag TEXT,
+  last_modified TEXT, last_checked_at INTEGER, last_success_at INTEGER, stale_since INTEGER, last_error TEXT,
+  failures INTEGER NOT NULL DEFAULT 0, next_poll_at INTEGER NOT NULL, lease_owner TEXT, lease_host TEXT,
+  lease_pid INTEGER, lease_expires_at INTEGER);
+CREATE TABLE upstream_events (id TEXT PRIMARY KEY, upstream_id TEXT NOT NULL REFERENCES upstreams(id),
+  event_key TEXT NOT NULL, kind TEXT NOT NULL, subject_id TEXT NOT NULL, subject_name TEXT NOT NULL,
+  old_value TEXT, new_value TEXT, text TEXT NOT NULL, body TEXT, detected_at INTEGER NOT NULL,
+  occurred_at INTEGER, messages INTEGER NOT NULL DEFAULT 0, seq INTEGER NOT NULL DEFAULT 0);
+CREATE UNIQUE INDEX upstream_events_once ON upstream_events(upstream_id, event_key);
+CREATE INDEX upstream_events_by_time ON upstream_events(detected_at);
+CREATE TABLE subscriber_upstreams (subscriber_id TEXT NOT NULL, upstream_id TEXT NOT NULL REFERENCES upstreams(id),
+  PRIMARY KEY (subscriber_id, upstream_id));
+CREATE INDEX subscriber_upstreams_by_upstream ON subscriber_upstreams(upstream_id);
+CREATE TABLE incident_upstream_links (incident_id TEXT NOT NULL, upstream_id TEXT NOT NULL, upstream_name TEXT NOT NULL, upstream_incident_id TEXT NOT NULL,
+  upstream_incident_name TEXT NOT NULL, linked_at INTEGER NOT NULL, linked_by TEXT,
+  PRIMARY KEY (incident_id, upstream_id, upstream_incident_id));
+)SQL",
 };
 
 // One migration list for both dialects: written in SQLite's words and translated here for PostgreSQL. Times

@@ -88,6 +88,7 @@ std::vector<Command> commandTable()
     addSubscriberCommands(table);
     addDeliveryCommands(table);
     addServerCommands(table);
+    addUpstreamCommands(table);
     return table;
 }
 

@@ -2,6 +2,7 @@
 #include "app/api/apiserver.h"
 #include "app/cli/cli.h"
 #include "app/delivery/deliverycontroller.h"
+#include "app/upstream/upstreampoller.h"
 #include "models/timeformat.h"
 
 #include <QCoreApplication>
@@ -108,6 +109,18 @@ int serve(Context &ctx, const QCommandLineParser &parser, const QStringList &)
     sigaction(SIGTERM, &action, nullptr);
 
     controller.start();
+    // Followed pages are read here too (one poller per page across processes: the others wait on its lease).
+    upstream::UpstreamController upstreams(ctx.dbPath, QStringLiteral("statusdesk-cli serve"));
+    QObject::connect(&upstreams, &upstream::UpstreamController::recorded, &controller,
+                     [&ctx, &controller](const QStringList &texts, int messages) {
+                         for (const QString &t : texts)
+                             ctx.out << "upstream: " << t << Qt::endl;
+                         if (messages > 0)
+                             controller.wake();
+                     });
+    QObject::connect(&upstreams, &upstream::UpstreamController::warning, &controller,
+                     [&ctx](const QString &text) { ctx.err << "upstream: " << text << Qt::endl; });
+    upstreams.start();
     const Page page = ctx.store->page.get();
     ctx.out << "StatusDesk API listening on " << server.url() << " (page " << page.id << ")" << Qt::endl;
     ctx.out << "API base: " << server.url() << "v1/pages/" << page.id << "/" << Qt::endl;
@@ -121,6 +134,7 @@ int serve(Context &ctx, const QCommandLineParser &parser, const QStringList &)
 
     const int code = QCoreApplication::exec();
     ctx.out << "stopping..." << Qt::endl;
+    upstreams.stop();
     controller.stop();
     signal(SIGINT, SIG_DFL);
     signal(SIGTERM, SIG_DFL);
