@@ -261,12 +261,12 @@ CREATE TABLE upstream_events (id TEXT PRIMARY KEY, upstream_id TEXT NOT NULL REF
   occurred_at INTEGER, messages INTEGER NOT NULL DEFAULT 0, seq INTEGER NOT NULL DEFAULT 0);
 CREATE UNIQUE INDEX upstream_events_once ON upstream_events(upstream_id, event_key);
 CREATE INDEX upstream_events_by_time ON upstream_events(detected_at);
-CREATE TABLE subscriber_upstreams (subscriber_id TEXT NOT NULL, upstream_id TEXT NOT NULL REFERENCES upstreams(id),
-  PRIMARY KEY (subscriber_id, upstream_id));
+CREATE TABLE subscriber_upstreams (subscriber_id TEXT NOT NULL,
+  upstream_id TEXT NOT NULL REFERENCES upstreams(id), PRIMARY KEY (subscriber_id, upstream_id));
 CREATE INDEX subscriber_upstreams_by_upstream ON subscriber_upstreams(upstream_id);
-CREATE TABLE incident_upstream_links (incident_id TEXT NOT NULL, upstream_id TEXT NOT NULL, upstream_name TEXT NOT NULL, upstream_incident_id TEXT NOT NULL,
-  upstream_incident_name TEXT NOT NULL, linked_at INTEGER NOT NULL, linked_by TEXT,
-  PRIMARY KEY (incident_id, upstream_id, upstream_incident_id));
+CREATE TABLE incident_upstream_links (incident_id TEXT NOT NULL, upstream_id TEXT NOT NULL,
+  upstream_name TEXT NOT NULL, upstream_incident_id TEXT NOT NULL, upstream_incident_name TEXT NOT NULL,
+  linked_at INTEGER NOT NULL, linked_by TEXT, PRIMARY KEY (incident_id, upstream_id, upstream_incident_id));
 )SQL",
 };
 
