@@ -243,7 +243,8 @@ SELECT subscriber_id, (started_at / 3600000) * 3600000, count(*),
   SUM(CASE WHEN duration_ms > 65536 THEN 1 ELSE 0 END)
 FROM attempts WHERE endpoint NOT LIKE 'mailto:%' GROUP BY subscriber_id, (started_at / 3600000) * 3600000;
 )SQL",
-    // v10 (issue 23): followed upstream pages (public Statuspage pages), with the poller's lease (one poller per
+    // v10 (issue 23): followed upstream pages (public Statuspage pages), with the poller's lease (one poller
+    // per
     // page across processes and desks, like the outbox's), the changes they made (event_key unique per page:
     // a change is recorded once however many processes read it), which subscribers hear them, and local
     // incidents linked to upstream incidents. No foreign keys to subscribers or incidents: purging one must

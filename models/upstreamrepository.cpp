@@ -4,13 +4,14 @@ namespace sd {
 namespace {
 
 const QString kColumns = QStringLiteral(
-    "id, url, name, interval_ms, created_at, created_by, page_id, page_name, indicator, description, snapshot, "
+    "id, url, name, interval_ms, created_at, created_by, page_id, page_name, indicator, description, "
+    "snapshot, "
     "snapshot_version, etag, last_modified, last_checked_at, last_success_at, stale_since, last_error, "
     "failures, next_poll_at, lease_owner, lease_host, lease_pid, lease_expires_at");
 
-const QString kEventColumns = QStringLiteral(
-    "id, upstream_id, event_key, kind, subject_id, subject_name, old_value, new_value, text, body, detected_at, "
-    "occurred_at, messages, seq");
+const QString kEventColumns = QStringLiteral("id, upstream_id, event_key, kind, subject_id, subject_name, "
+                                             "old_value, new_value, text, body, detected_at, "
+                                             "occurred_at, messages, seq");
 
 Upstream read(const QSqlQuery &q)
 {
@@ -102,17 +103,19 @@ std::vector<Upstream> UpstreamRepository::all()
 
 std::optional<Upstream> UpstreamRepository::find(const QString &id)
 {
-    QSqlQuery &q =
-        m_db.run(QStringLiteral("SELECT ") + kColumns + QStringLiteral(" FROM upstreams WHERE id = ?"), {id});
-    if (q.next())
-        return read(q);
-    return std::nullopt;
+    return findBy(QStringLiteral("id"), id);
 }
 
 std::optional<Upstream> UpstreamRepository::findByUrl(const QString &url)
 {
-    QSqlQuery &q =
-        m_db.run(QStringLiteral("SELECT ") + kColumns + QStringLiteral(" FROM upstreams WHERE url = ?"), {url});
+    return findBy(QStringLiteral("url"), url);
+}
+
+std::optional<Upstream> UpstreamRepository::findBy(const QString &column, const QString &value)
+{
+    QSqlQuery &q = m_db.run(QStringLiteral("SELECT ") + kColumns + QStringLiteral(" FROM upstreams WHERE ") +
+                                column + QStringLiteral(" = ?"),
+                            {value});
     if (q.next())
         return read(q);
     return std::nullopt;
@@ -138,14 +141,15 @@ QStringList UpstreamRepository::claimLeases(const UpstreamLeaseHolder &me, const
 {
     m_db.run(QStringLiteral("UPDATE upstreams SET lease_expires_at = ? WHERE lease_owner = ?"),
              {toDb(until), me.owner});
-    const QString take = QStringLiteral("UPDATE upstreams SET lease_owner = ?, lease_host = ?, lease_pid = ?, "
-                                        "lease_expires_at = ? WHERE ");
+    const QString take =
+        QStringLiteral("UPDATE upstreams SET lease_owner = ?, lease_host = ?, lease_pid = ?, "
+                       "lease_expires_at = ? WHERE ");
     m_db.run(take + QStringLiteral("lease_owner IS NULL OR lease_expires_at IS NULL OR lease_expires_at < ?"),
              {me.owner, me.host, me.pid, toDb(until), toDb(now)});
     for (const QString &gone : goneOwners)
         m_db.run(take + QStringLiteral("lease_owner = ?"), {me.owner, me.host, me.pid, toDb(until), gone});
-    QSqlQuery &q = m_db.run(QStringLiteral("SELECT id FROM upstreams WHERE lease_owner = ? ORDER BY id"),
-                            {me.owner});
+    QSqlQuery &q =
+        m_db.run(QStringLiteral("SELECT id FROM upstreams WHERE lease_owner = ? ORDER BY id"), {me.owner});
     QStringList out;
     while (q.next())
         out << q.value(0).toString();
@@ -154,9 +158,10 @@ QStringList UpstreamRepository::claimLeases(const UpstreamLeaseHolder &me, const
 
 std::vector<UpstreamLeaseHolder> UpstreamRepository::otherHolders(const QString &owner)
 {
-    QSqlQuery &q = m_db.run(QStringLiteral("SELECT DISTINCT lease_owner, lease_host, lease_pid FROM upstreams "
-                                           "WHERE lease_owner IS NOT NULL AND lease_owner <> ?"),
-                            {owner});
+    QSqlQuery &q =
+        m_db.run(QStringLiteral("SELECT DISTINCT lease_owner, lease_host, lease_pid FROM upstreams "
+                                "WHERE lease_owner IS NOT NULL AND lease_owner <> ?"),
+                 {owner});
     std::vector<UpstreamLeaseHolder> out;
     while (q.next())
         out.push_back({q.value(0).toString(), q.value(1).toString(), q.value(2).toLongLong()});
@@ -173,10 +178,11 @@ void UpstreamRepository::releaseLeases(const QString &owner)
 bool UpstreamRepository::saveRead(const Upstream &u, const QString &owner)
 {
     QSqlQuery &q = m_db.run(
-        QStringLiteral("UPDATE upstreams SET page_id = ?, page_name = ?, indicator = ?, description = ?, "
-                       "snapshot = ?, snapshot_version = ?, etag = ?, last_modified = ?, last_checked_at = ?, "
-                       "last_success_at = ?, stale_since = ?, last_error = ?, failures = ?, next_poll_at = ? "
-                       "WHERE id = ? AND lease_owner = ?"),
+        QStringLiteral(
+            "UPDATE upstreams SET page_id = ?, page_name = ?, indicator = ?, description = ?, "
+            "snapshot = ?, snapshot_version = ?, etag = ?, last_modified = ?, last_checked_at = ?, "
+            "last_success_at = ?, stale_since = ?, last_error = ?, failures = ?, next_poll_at = ? "
+            "WHERE id = ? AND lease_owner = ?"),
         {nullIfEmpty(u.pageId), nullIfEmpty(u.pageName), nullIfEmpty(u.indicator), nullIfEmpty(u.description),
          u.snapshot.isEmpty() ? QVariant() : QVariant(QString::fromUtf8(u.snapshot)), u.snapshotVersion,
          nullIfEmpty(u.etag), nullIfEmpty(u.lastModified), toDb(u.lastCheckedAt), toDb(u.lastSuccessAt),
@@ -196,9 +202,10 @@ bool UpstreamRepository::insertEvent(const UpstreamEvent &e)
         QStringLiteral("INSERT INTO upstream_events (") + kEventColumns +
             QStringLiteral(") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (upstream_id, "
                            "event_key) DO NOTHING"),
-        {e.id, e.upstreamId, e.eventKey, toString(e.kind), e.subjectId, e.subjectName, nullIfEmpty(e.oldValue),
-         nullIfEmpty(e.newValue), e.text, e.body.isEmpty() ? QVariant() : QVariant(QString::fromUtf8(e.body)),
-         toDb(e.detectedAt), toDb(e.occurredAt), e.messages, e.seq});
+        {e.id, e.upstreamId, e.eventKey, toString(e.kind), e.subjectId, e.subjectName,
+         nullIfEmpty(e.oldValue), nullIfEmpty(e.newValue), e.text,
+         e.body.isEmpty() ? QVariant() : QVariant(QString::fromUtf8(e.body)), toDb(e.detectedAt),
+         toDb(e.occurredAt), e.messages, e.seq});
     return q.numRowsAffected() == 1;
 }
 
@@ -210,10 +217,10 @@ void UpstreamRepository::setEventMessages(const QString &eventId, int messages)
 std::vector<UpstreamEvent> UpstreamRepository::events(const QString &upstreamId, int limit)
 {
     const QString where = upstreamId.isEmpty() ? QString() : QStringLiteral(" WHERE upstream_id = ?");
-    QSqlQuery &q = m_db.run(QStringLiteral("SELECT ") + kEventColumns + QStringLiteral(" FROM upstream_events") +
-                                where + QStringLiteral(" ORDER BY detected_at DESC, seq DESC") +
-                                m_db.limitClause(limit),
-                            upstreamId.isEmpty() ? QVariantList{} : QVariantList{upstreamId});
+    QSqlQuery &q =
+        m_db.run(QStringLiteral("SELECT ") + kEventColumns + QStringLiteral(" FROM upstream_events") + where +
+                     QStringLiteral(" ORDER BY detected_at DESC, seq DESC") + m_db.limitClause(limit),
+                 upstreamId.isEmpty() ? QVariantList{} : QVariantList{upstreamId});
     std::vector<UpstreamEvent> out;
     while (q.next())
         out.push_back(readEvent(q));
@@ -222,8 +229,9 @@ std::vector<UpstreamEvent> UpstreamRepository::events(const QString &upstreamId,
 
 std::optional<UpstreamEvent> UpstreamRepository::findEvent(const QString &id)
 {
-    QSqlQuery &q = m_db.run(
-        QStringLiteral("SELECT ") + kEventColumns + QStringLiteral(" FROM upstream_events WHERE id = ?"), {id});
+    QSqlQuery &q = m_db.run(QStringLiteral("SELECT ") + kEventColumns +
+                                QStringLiteral(" FROM upstream_events WHERE id = ?"),
+                            {id});
     if (q.next())
         return readEvent(q);
     return std::nullopt;
@@ -232,7 +240,8 @@ std::optional<UpstreamEvent> UpstreamRepository::findEvent(const QString &id)
 QStringList UpstreamRepository::upstreamsOf(const QString &subscriberId)
 {
     QSqlQuery &q = m_db.run(
-        QStringLiteral("SELECT upstream_id FROM subscriber_upstreams WHERE subscriber_id = ? ORDER BY upstream_id"),
+        QStringLiteral(
+            "SELECT upstream_id FROM subscriber_upstreams WHERE subscriber_id = ? ORDER BY upstream_id"),
         {subscriberId});
     QStringList out;
     while (q.next())
@@ -254,8 +263,9 @@ void UpstreamRepository::setUpstreamsOf(const QString &subscriberId, const QStri
 {
     m_db.run(QStringLiteral("DELETE FROM subscriber_upstreams WHERE subscriber_id = ?"), {subscriberId});
     for (const QString &id : upstreamIds)
-        m_db.run(QStringLiteral("INSERT INTO subscriber_upstreams (subscriber_id, upstream_id) VALUES (?, ?)"),
-                 {subscriberId, id});
+        m_db.run(
+            QStringLiteral("INSERT INTO subscriber_upstreams (subscriber_id, upstream_id) VALUES (?, ?)"),
+            {subscriberId, id});
 }
 
 QStringList UpstreamRepository::subscribersOf(const QString &upstreamId)
@@ -272,28 +282,31 @@ QStringList UpstreamRepository::subscribersOf(const QString &upstreamId)
 
 void UpstreamRepository::addLink(const UpstreamLink &l)
 {
-    m_db.run(QStringLiteral("INSERT INTO incident_upstream_links (incident_id, upstream_id, upstream_name, "
-                            "upstream_incident_id, upstream_incident_name, linked_at, linked_by) VALUES (?, ?, ?, "
-                            "?, ?, ?, ?) ON CONFLICT (incident_id, upstream_id, upstream_incident_id) DO NOTHING"),
-             {l.incidentId, l.upstreamId, l.upstreamName, l.upstreamIncidentId, l.upstreamIncidentName,
-              toDb(l.linkedAt), nullIfEmpty(l.linkedBy)});
+    m_db.run(
+        QStringLiteral("INSERT INTO incident_upstream_links (incident_id, upstream_id, upstream_name, "
+                       "upstream_incident_id, upstream_incident_name, linked_at, linked_by) VALUES (?, ?, ?, "
+                       "?, ?, ?, ?) ON CONFLICT (incident_id, upstream_id, upstream_incident_id) DO NOTHING"),
+        {l.incidentId, l.upstreamId, l.upstreamName, l.upstreamIncidentId, l.upstreamIncidentName,
+         toDb(l.linkedAt), nullIfEmpty(l.linkedBy)});
 }
 
 void UpstreamRepository::removeLink(const QString &incidentId, const QString &upstreamId,
                                     const QString &upstreamIncidentId)
 {
-    m_db.run(QStringLiteral("DELETE FROM incident_upstream_links WHERE incident_id = ? AND upstream_id = ? AND "
-                            "upstream_incident_id = ?"),
-             {incidentId, upstreamId, upstreamIncidentId});
+    m_db.run(
+        QStringLiteral("DELETE FROM incident_upstream_links WHERE incident_id = ? AND upstream_id = ? AND "
+                       "upstream_incident_id = ?"),
+        {incidentId, upstreamId, upstreamIncidentId});
 }
 
 std::vector<UpstreamLink> UpstreamRepository::links(const QString &incidentId)
 {
-    QSqlQuery &q = m_db.run(QStringLiteral("SELECT incident_id, upstream_id, upstream_name, upstream_incident_id, "
-                                           "upstream_incident_name, linked_at, linked_by FROM "
-                                           "incident_upstream_links WHERE incident_id = ? ORDER BY linked_at, "
-                                           "upstream_incident_id"),
-                            {incidentId});
+    QSqlQuery &q =
+        m_db.run(QStringLiteral("SELECT incident_id, upstream_id, upstream_name, upstream_incident_id, "
+                                "upstream_incident_name, linked_at, linked_by FROM "
+                                "incident_upstream_links WHERE incident_id = ? ORDER BY linked_at, "
+                                "upstream_incident_id"),
+                 {incidentId});
     std::vector<UpstreamLink> out;
     while (q.next()) {
         UpstreamLink l;

@@ -31,7 +31,8 @@ public:
     std::optional<Upstream> find(const QString &id);
     std::optional<Upstream> findByUrl(const QString &url);
     void insert(const Upstream &u);
-    // Removes the page with its events and subscriptions; links from local incidents stay (they keep its name).
+    // Removes the page with its events and subscriptions; links from local incidents stay (they keep its
+    // name).
     void remove(const QString &id);
 
     // The lease (one poller per upstream across processes and desks). Renews what `me` holds and takes every
@@ -66,6 +67,8 @@ public:
     std::vector<UpstreamLink> links(const QString &incidentId); // oldest first
 
 private:
+    std::optional<Upstream> findBy(const QString &column, const QString &value);
+
     Database &m_db;
 };
 

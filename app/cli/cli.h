@@ -53,7 +53,7 @@ void addComponentCommands(std::vector<Command> &out);
 void addIncidentCommands(std::vector<Command> &out);
 void addSubscriberCommands(std::vector<Command> &out);
 void addDeliveryCommands(std::vector<Command> &out);
-void addServerCommands(std::vector<Command> &out); // serve, api-key
+void addServerCommands(std::vector<Command> &out);   // serve, api-key
 void addUpstreamCommands(std::vector<Command> &out); // followed pages, import from Statuspage
 
 // Delivers ctx.queued (and anything else due) and prints one summary line.

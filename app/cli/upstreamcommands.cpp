@@ -33,20 +33,21 @@ QString staleText(const Upstream &u)
 
 QJsonObject upstreamJson(const Upstream &u, int subscribers)
 {
-    return {{QStringLiteral("id"), u.id},
-            {QStringLiteral("name"), u.name},
-            {QStringLiteral("url"), u.url},
-            {QStringLiteral("every"), formatInterval(u.intervalMs)},
-            {QStringLiteral("page_id"), u.pageId.isEmpty() ? QJsonValue() : QJsonValue(u.pageId)},
-            {QStringLiteral("status_indicator"), u.indicator.isEmpty() ? QJsonValue() : QJsonValue(u.indicator)},
-            {QStringLiteral("status_description"),
-             u.description.isEmpty() ? QJsonValue() : QJsonValue(u.description)},
-            {QStringLiteral("last_checked_at"), timefmt::utc(u.lastCheckedAt)},
-            {QStringLiteral("last_success_at"), timefmt::utc(u.lastSuccessAt)},
-            {QStringLiteral("stale_since"), timefmt::utc(u.staleSince)},
-            {QStringLiteral("last_error"), u.lastError.isEmpty() ? QJsonValue() : QJsonValue(u.lastError)},
-            {QStringLiteral("next_poll_at"), timefmt::utc(u.nextPollAt)},
-            {QStringLiteral("subscribers"), subscribers}};
+    return {
+        {QStringLiteral("id"), u.id},
+        {QStringLiteral("name"), u.name},
+        {QStringLiteral("url"), u.url},
+        {QStringLiteral("every"), formatInterval(u.intervalMs)},
+        {QStringLiteral("page_id"), u.pageId.isEmpty() ? QJsonValue() : QJsonValue(u.pageId)},
+        {QStringLiteral("status_indicator"), u.indicator.isEmpty() ? QJsonValue() : QJsonValue(u.indicator)},
+        {QStringLiteral("status_description"),
+         u.description.isEmpty() ? QJsonValue() : QJsonValue(u.description)},
+        {QStringLiteral("last_checked_at"), timefmt::utc(u.lastCheckedAt)},
+        {QStringLiteral("last_success_at"), timefmt::utc(u.lastSuccessAt)},
+        {QStringLiteral("stale_since"), timefmt::utc(u.staleSince)},
+        {QStringLiteral("last_error"), u.lastError.isEmpty() ? QJsonValue() : QJsonValue(u.lastError)},
+        {QStringLiteral("next_poll_at"), timefmt::utc(u.nextPollAt)},
+        {QStringLiteral("subscribers"), subscribers}};
 }
 
 // Reads the page once (as the poller would) so a typo or a page that is not a Statuspage page is refused
@@ -126,12 +127,13 @@ int upstreamList(Context &ctx, const QCommandLineParser &, const QStringList &)
                             u.url,
                             formatInterval(u.intervalMs),
                             u.description.isEmpty() ? QStringLiteral("-") : u.description,
-                            u.lastCheckedAt.isValid() ? timefmt::isoUtc(u.lastCheckedAt) : QStringLiteral("never"),
+                            u.lastCheckedAt.isValid() ? timefmt::isoUtc(u.lastCheckedAt)
+                                                      : QStringLiteral("never"),
                             staleText(u),
                             QString::number(subscribers.value(u.id))};
-    ctx.printTable({QStringLiteral("ID"), QStringLiteral("NAME"), QStringLiteral("URL"), QStringLiteral("EVERY"),
-                    QStringLiteral("STATUS"), QStringLiteral("LAST CHECKED"), QStringLiteral("FRESHNESS"),
-                    QStringLiteral("SUBSCRIBERS")},
+    ctx.printTable({QStringLiteral("ID"), QStringLiteral("NAME"), QStringLiteral("URL"),
+                    QStringLiteral("EVERY"), QStringLiteral("STATUS"), QStringLiteral("LAST CHECKED"),
+                    QStringLiteral("FRESHNESS"), QStringLiteral("SUBSCRIBERS")},
                    rows);
     return 0;
 }
@@ -150,7 +152,8 @@ int upstreamRemove(Context &ctx, const QCommandLineParser &, const QStringList &
 int upstreamEvents(Context &ctx, const QCommandLineParser &parser, const QStringList &positional)
 {
     bool ok = true;
-    const int limit = parser.isSet(QStringLiteral("limit")) ? parser.value(QStringLiteral("limit")).toInt(&ok) : 50;
+    const int limit =
+        parser.isSet(QStringLiteral("limit")) ? parser.value(QStringLiteral("limit")).toInt(&ok) : 50;
     if (!ok || limit <= 0)
         return ctx.fail(QStringLiteral("--limit expects a positive number"));
     UpstreamRepository repo(ctx.store->db());
@@ -161,17 +164,18 @@ int upstreamEvents(Context &ctx, const QCommandLineParser &parser, const QString
     if (ctx.json) {
         QJsonArray array;
         for (const UpstreamEvent &e : events)
-            array.append(QJsonObject{{QStringLiteral("id"), e.id},
-                                     {QStringLiteral("upstream_id"), e.upstreamId},
-                                     {QStringLiteral("kind"), toString(e.kind)},
-                                     {QStringLiteral("subject_id"), e.subjectId},
-                                     {QStringLiteral("subject_name"), e.subjectName},
-                                     {QStringLiteral("old"), e.oldValue.isEmpty() ? QJsonValue() : QJsonValue(e.oldValue)},
-                                     {QStringLiteral("new"), e.newValue.isEmpty() ? QJsonValue() : QJsonValue(e.newValue)},
-                                     {QStringLiteral("text"), e.text},
-                                     {QStringLiteral("detected_at"), timefmt::utc(e.detectedAt)},
-                                     {QStringLiteral("occurred_at"), timefmt::utc(e.occurredAt)},
-                                     {QStringLiteral("messages"), e.messages}});
+            array.append(QJsonObject{
+                {QStringLiteral("id"), e.id},
+                {QStringLiteral("upstream_id"), e.upstreamId},
+                {QStringLiteral("kind"), toString(e.kind)},
+                {QStringLiteral("subject_id"), e.subjectId},
+                {QStringLiteral("subject_name"), e.subjectName},
+                {QStringLiteral("old"), e.oldValue.isEmpty() ? QJsonValue() : QJsonValue(e.oldValue)},
+                {QStringLiteral("new"), e.newValue.isEmpty() ? QJsonValue() : QJsonValue(e.newValue)},
+                {QStringLiteral("text"), e.text},
+                {QStringLiteral("detected_at"), timefmt::utc(e.detectedAt)},
+                {QStringLiteral("occurred_at"), timefmt::utc(e.occurredAt)},
+                {QStringLiteral("messages"), e.messages}});
         ctx.printJson(array);
         return 0;
     }
@@ -204,8 +208,9 @@ int upstreamPoll(Context &ctx, const QCommandLineParser &parser, const QStringLi
         elsewhere = e;
         loop.quit();
     });
-    QMetaObject::invokeMethod(&poller, [&poller, &parser] { poller.runOnce(parser.isSet(QStringLiteral("all"))); },
-                              Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        &poller, [&poller, &parser] { poller.runOnce(parser.isSet(QStringLiteral("all"))); },
+        Qt::QueuedConnection);
     loop.exec();
     poller.stop();
     ctx.err << "read " << read << " page(s)";
@@ -214,7 +219,8 @@ int upstreamPoll(Context &ctx, const QCommandLineParser &parser, const QStringLi
     ctx.err << Qt::endl;
     for (const Upstream &u : UpstreamRepository(ctx.store->db()).all()) {
         if (u.isStale())
-            ctx.err << u.name << ": stale since " << timefmt::isoUtc(u.staleSince) << ": " << u.lastError << Qt::endl;
+            ctx.err << u.name << ": stale since " << timefmt::isoUtc(u.staleSince) << ": " << u.lastError
+                    << Qt::endl;
     }
     ctx.queued += messages;
     return 0;
@@ -236,7 +242,8 @@ int upstreamSubscribe(Context &ctx, const QCommandLineParser &parser, const QStr
         auto set = service.setSubscriberUpstreams(subscriber, ids);
         if (!set)
             return ctx.fail(set.error());
-        ctx.out << subscriber << ": " << (set->isEmpty() ? QStringLiteral("no followed pages") : set->join(QLatin1Char(' ')))
+        ctx.out << subscriber << ": "
+                << (set->isEmpty() ? QStringLiteral("no followed pages") : set->join(QLatin1Char(' ')))
                 << Qt::endl;
     }
     return 0;
@@ -258,14 +265,15 @@ int upstreamLink(Context &ctx, const QCommandLineParser &, const QStringList &po
 
 void addUpstreamCommands(std::vector<Command> &out)
 {
-    out.push_back({QStringLiteral("upstream add"),
-                   QStringLiteral("Follow a public Statuspage page (its /api/v2/summary.json); prints its id."),
-                   QStringLiteral("URL"),
-                   {opt("name", "Name shown and relayed (default: the page's own name).", "NAME"),
-                    opt("every", "How often to read it (default 60s; at least 30s, 1s on this machine).", "TIME"),
-                    opt("no-check", "Follow it without reading it first.")},
-                   false,
-                   upstreamAdd});
+    out.push_back(
+        {QStringLiteral("upstream add"),
+         QStringLiteral("Follow a public Statuspage page (its /api/v2/summary.json); prints its id."),
+         QStringLiteral("URL"),
+         {opt("name", "Name shown and relayed (default: the page's own name).", "NAME"),
+          opt("every", "How often to read it (default 60s; at least 30s, 1s on this machine).", "TIME"),
+          opt("no-check", "Follow it without reading it first.")},
+         false,
+         upstreamAdd});
     out.push_back({QStringLiteral("upstream list"),
                    QStringLiteral("List followed pages with their status and freshness."),
                    QString(),
@@ -284,25 +292,30 @@ void addUpstreamCommands(std::vector<Command> &out)
                    {opt("limit", "At most this many (default 50).", "N")},
                    false,
                    upstreamEvents});
-    out.push_back({QStringLiteral("upstream poll"),
-                   QStringLiteral("Read the followed pages that are due once (as a console or serve does), record "
-                                  "and relay what changed."),
-                   QString(),
-                   {opt("all", "Read every page this process can take, due or not.")},
-                   true,
-                   upstreamPoll});
+    out.push_back(
+        {QStringLiteral("upstream poll"),
+         QStringLiteral("Read the followed pages that are due once (as a console or serve does), record "
+                        "and relay what changed."),
+         QString(),
+         {opt("all", "Read every page this process can take, due or not.")},
+         true,
+         upstreamPoll});
     out.push_back({QStringLiteral("upstream subscribe"),
                    QStringLiteral("Let subscribers hear a followed page's changes."),
                    QStringLiteral("UPSTREAM_ID"),
                    {opt("subscriber", "Subscriber id (repeatable).", "ID")},
                    false,
-                   [](Context &c, const QCommandLineParser &p, const QStringList &a) { return upstreamSubscribe(c, p, a, true); }});
+                   [](Context &c, const QCommandLineParser &p, const QStringList &a) {
+                       return upstreamSubscribe(c, p, a, true);
+                   }});
     out.push_back({QStringLiteral("upstream unsubscribe"),
                    QStringLiteral("Stop relaying a followed page to subscribers."),
                    QStringLiteral("UPSTREAM_ID"),
                    {opt("subscriber", "Subscriber id (repeatable).", "ID")},
                    false,
-                   [](Context &c, const QCommandLineParser &p, const QStringList &a) { return upstreamSubscribe(c, p, a, false); }});
+                   [](Context &c, const QCommandLineParser &p, const QStringList &a) {
+                       return upstreamSubscribe(c, p, a, false);
+                   }});
     out.push_back({QStringLiteral("upstream link"),
                    QStringLiteral("Mark a local incident as caused by a followed page's incident."),
                    QStringLiteral("INCIDENT_ID UPSTREAM_ID UPSTREAM_INCIDENT_ID"),

@@ -4,17 +4,12 @@
 #include "models/deliverysettings.h"
 #include "models/healthrepository.h"
 #include "models/ids.h"
+#include "models/localprocess.h"
 #include "models/store.h"
 
 #include <QCoreApplication>
 #include <QSysInfo>
 #include <algorithm>
-
-#ifdef Q_OS_UNIX
-#include <cerrno>
-#include <csignal>
-#include <unistd.h>
-#endif
 
 namespace sd {
 namespace {
@@ -76,12 +71,7 @@ void DeliveryJournal::write(const JournalBatch &batch)
 
 bool DeliveryJournal::processAlive(qint64 pid) const
 {
-#ifdef Q_OS_UNIX
-    return pid > 0 && (::kill(static_cast<pid_t>(pid), 0) == 0 || errno != ESRCH);
-#else
-    Q_UNUSED(pid);
-    return true; // cannot tell: wait for the lease to expire
-#endif
+    return localProcessAlive(pid);
 }
 
 QStringList DeliveryJournal::goneOwners(const QStringList &owners)

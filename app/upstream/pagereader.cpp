@@ -14,7 +14,8 @@ QString failureText(const QString &url, const HttpAnswer &a)
     if (!a.errorClass.isEmpty())
         return QStringLiteral("cannot read %1 (%2): %3").arg(url, a.errorClass, a.error);
     if (a.status >= 300 && a.status < 400)
-        return QStringLiteral("%1 answered HTTP %2, a redirect to %3 (not followed: follow that address instead)")
+        return QStringLiteral(
+                   "%1 answered HTTP %2, a redirect to %3 (not followed: follow that address instead)")
             .arg(url)
             .arg(a.status)
             .arg(QString::fromUtf8(a.header("location")));

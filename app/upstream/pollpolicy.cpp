@@ -42,7 +42,8 @@ Result<QString> normalizePageUrl(const QString &text)
     url.setScheme(scheme);
     url.setHost(url.host().toLower());
     url.setPath(path);
-    if ((scheme == QLatin1String("http") && url.port() == 80) || (scheme == QLatin1String("https") && url.port() == 443))
+    if ((scheme == QLatin1String("http") && url.port() == 80) ||
+        (scheme == QLatin1String("https") && url.port() == 443))
         url.setPort(-1);
     return url.toString(QUrl::FullyEncoded);
 }
@@ -71,11 +72,13 @@ Result<qint64> parseInterval(const QString &text, const QString &pageUrl)
     const bool loopback = isLoopbackUrl(QUrl(pageUrl));
     const qint64 minimum = loopback ? kMinLoopbackIntervalMs : kMinIntervalMs;
     if (ms < minimum)
-        return Error{QStringLiteral("--every %1 is too often: a page is read at most every %2%3")
-                         .arg(text.trimmed(), formatInterval(minimum),
-                              loopback ? QString() : QStringLiteral(" (every 1s for a page on this machine)"))};
+        return Error{
+            QStringLiteral("--every %1 is too often: a page is read at most every %2%3")
+                .arg(text.trimmed(), formatInterval(minimum),
+                     loopback ? QString() : QStringLiteral(" (every 1s for a page on this machine)"))};
     if (ms > kMaxIntervalMs)
-        return Error{QStringLiteral("--every %1 is too long: a page is read at least every hour").arg(text.trimmed())};
+        return Error{
+            QStringLiteral("--every %1 is too long: a page is read at least every hour").arg(text.trimmed())};
     return ms;
 }
 
@@ -111,7 +114,8 @@ qint64 parseRetryAfter(const QByteArray &value, const QDateTime &now)
     if (ok)
         return seconds >= 0 ? seconds * 1000 : -1;
     // An HTTP date: "Wed, 21 Oct 2015 07:28:00 GMT".
-    QDateTime at = QLocale::c().toDateTime(QString::fromLatin1(v), QStringLiteral("ddd, dd MMM yyyy HH:mm:ss 'GMT'"));
+    QDateTime at =
+        QLocale::c().toDateTime(QString::fromLatin1(v), QStringLiteral("ddd, dd MMM yyyy HH:mm:ss 'GMT'"));
     if (!at.isValid())
         return -1;
     at.setTimeSpec(Qt::UTC);

@@ -12,7 +12,8 @@ class QUrl;
 namespace sd::upstream {
 
 constexpr qint64 kDefaultIntervalMs = 60'000;
-// Statuspage's public API sits behind a CDN that refreshes about once a minute; faster polling only adds load.
+// Statuspage's public API sits behind a CDN that refreshes about once a minute; faster polling only adds
+// load.
 constexpr qint64 kMinIntervalMs = 30'000;
 // A page on this machine (a mirror, a test `serve`) may be read every second.
 constexpr qint64 kMinLoopbackIntervalMs = 1'000;

@@ -77,16 +77,17 @@ void fillIncident(QJsonObject &incident, const Summary &s)
 } // namespace
 
 QJsonObject componentRelay(const Upstream &upstream, const Summary &summary, const Change &change,
-                           const QString &eventId, const QString &documentationUrl, const QDateTime &generatedAt)
+                           const QString &eventId, const QString &documentationUrl,
+                           const QDateTime &generatedAt)
 {
-    const QJsonObject update{
-        {QStringLiteral("created_at"),
-         change.occurredAt.isValid() ? timefmt::utc(change.occurredAt) : timefmt::utc(generatedAt)},
-        {QStringLiteral("new_status"), change.newValue},
-        {QStringLiteral("old_status"), change.oldValue},
-        {QStringLiteral("id"), eventId},
-        {QStringLiteral("component_id"), change.subjectId},
-        {QStringLiteral("component_type"), QStringLiteral("Component")}};
+    const QJsonObject update{{QStringLiteral("created_at"), change.occurredAt.isValid()
+                                                                ? timefmt::utc(change.occurredAt)
+                                                                : timefmt::utc(generatedAt)},
+                             {QStringLiteral("new_status"), change.newValue},
+                             {QStringLiteral("old_status"), change.oldValue},
+                             {QStringLiteral("id"), eventId},
+                             {QStringLiteral("component_id"), change.subjectId},
+                             {QStringLiteral("component_type"), QStringLiteral("Component")}};
     return {{QStringLiteral("meta"), meta(upstream, documentationUrl, generatedAt)},
             {QStringLiteral("page"), page(upstream, summary)},
             {QStringLiteral("component_update"), update},

@@ -14,7 +14,8 @@ namespace sd::upstream {
 
 // `change` is a Component change; its component_update.id is `eventId`.
 QJsonObject componentRelay(const Upstream &upstream, const Summary &summary, const Change &change,
-                           const QString &eventId, const QString &documentationUrl, const QDateTime &generatedAt);
+                           const QString &eventId, const QString &documentationUrl,
+                           const QDateTime &generatedAt);
 // `change` is an Incident or Maintenance change: the incident as served, with every field of Statuspage's
 // webhook incident present (null or false where the public API does not say).
 QJsonObject incidentRelay(const Upstream &upstream, const Summary &summary, const Change &change,

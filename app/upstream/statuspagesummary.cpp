@@ -50,7 +50,8 @@ Result<SummaryIncident> readIncident(const QJsonValue &value, bool maintenance)
     return i;
 }
 
-Result<std::vector<SummaryIncident>> readIncidents(const QJsonObject &root, QLatin1String key, bool maintenance)
+Result<std::vector<SummaryIncident>> readIncidents(const QJsonObject &root, QLatin1String key,
+                                                   bool maintenance)
 {
     std::vector<SummaryIncident> out;
     const QJsonValue list = root.value(key);
@@ -98,7 +99,8 @@ QString firstLine(const QString &body)
 QString incidentText(const SummaryIncident *before, const SummaryIncident &now, bool gone)
 {
     const QString status = incidentLabel(now.status);
-    const QString latest = now.updates.empty() ? QString() : QStringLiteral(": ") + firstLine(now.updates.front().body);
+    const QString latest =
+        now.updates.empty() ? QString() : QStringLiteral(": ") + firstLine(now.updates.front().body);
     if (gone)
         return (now.maintenance ? QStringLiteral("Maintenance no longer listed (completed or removed): %1")
                                 : QStringLiteral("Incident no longer listed (resolved or removed): %1"))
@@ -173,8 +175,9 @@ Result<Summary> parseSummary(const QByteArray &body)
     const QJsonObject status = root.value().value(QLatin1String("status")).toObject();
     const QJsonValue components = root.value().value(QLatin1String("components"));
     if (text(page, QLatin1String("id")).isEmpty() || !components.isArray())
-        return Error{QStringLiteral("the answer is not a Statuspage summary (it has no \"page\" with an id, or no "
-                                    "\"components\" list)")};
+        return Error{
+            QStringLiteral("the answer is not a Statuspage summary (it has no \"page\" with an id, or no "
+                           "\"components\" list)")};
     Summary s;
     s.pageId = text(page, QLatin1String("id"));
     s.pageName = text(page, QLatin1String("name"));
@@ -190,7 +193,8 @@ Result<Summary> parseSummary(const QByteArray &body)
         c.name = text(o, QLatin1String("name"));
         c.status = text(o, QLatin1String("status"));
         if (c.id.isEmpty() || c.status.isEmpty())
-            return Error{QStringLiteral("the answer is not a Statuspage summary (a component has no id or status)")};
+            return Error{
+                QStringLiteral("the answer is not a Statuspage summary (a component has no id or status)")};
         c.groupId = text(o, QLatin1String("group_id"));
         c.group = o.value(QLatin1String("group")).toBool();
         c.position = o.value(QLatin1String("position")).toInt();
@@ -232,7 +236,8 @@ std::vector<const SummaryIncident *> vanished(const Summary &before, const Summa
     return out;
 }
 
-std::vector<Change> diff(const Summary &before, const Summary &after, const std::vector<SummaryIncident> &closed)
+std::vector<Change> diff(const Summary &before, const Summary &after,
+                         const std::vector<SummaryIncident> &closed)
 {
     std::vector<Change> out;
     if (before.indicator != after.indicator) {
@@ -259,7 +264,8 @@ std::vector<Change> diff(const Summary &before, const Summary &after, const std:
         c.subjectName = now.name;
         c.oldValue = was->status;
         c.newValue = now.status;
-        c.text = QStringLiteral("%1: %2 → %3").arg(now.name, statusLabel(was->status), statusLabel(now.status));
+        c.text =
+            QStringLiteral("%1: %2 → %3").arg(now.name, statusLabel(was->status), statusLabel(now.status));
         c.occurredAt = timefmt::parseIso(now.updatedAt);
         c.subject = now.json;
         out.push_back(c);

@@ -92,7 +92,8 @@ struct Change
 // Page status first, then components in page order, then incidents and maintenances. `closed` holds the final
 // state of vanished ones where incidents.json or scheduled-maintenances.json had it; one not found there is
 // reported as resolved (or completed) as it was last seen.
-std::vector<Change> diff(const Summary &before, const Summary &after, const std::vector<SummaryIncident> &closed);
+std::vector<Change> diff(const Summary &before, const Summary &after,
+                         const std::vector<SummaryIncident> &closed);
 
 // "Partial outage" for partial_outage; an unknown status as it came.
 QString statusLabel(const QString &status);

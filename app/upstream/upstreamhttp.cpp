@@ -70,8 +70,13 @@ void UpstreamHttp::get(const QUrl &url, const QList<QPair<QByteArray, QByteArray
 {
     const QString host = url.host();
     const QString scheme = url.scheme();
-    if (!url.isValid() || host.isEmpty() || (scheme != QLatin1String("http") && scheme != QLatin1String("https"))) {
-        done({0, {}, {}, QStringLiteral("policy"), QStringLiteral("%1 is not an http or https URL").arg(url.toString())});
+    if (!url.isValid() || host.isEmpty() ||
+        (scheme != QLatin1String("http") && scheme != QLatin1String("https"))) {
+        done({0,
+              {},
+              {},
+              QStringLiteral("policy"),
+              QStringLiteral("%1 is not an http or https URL").arg(url.toString())});
         return;
     }
     if (const QString why = targetpolicy::checkHost(host, m_refusePrivate); !why.isEmpty()) {
@@ -89,11 +94,15 @@ void UpstreamHttp::get(const QUrl &url, const QList<QPair<QByteArray, QByteArray
         if (!self)
             return;
         if (info.error() != QHostInfo::NoError || info.addresses().isEmpty()) {
-            done({0, {}, {}, QStringLiteral("dns"),
+            done({0,
+                  {},
+                  {},
+                  QStringLiteral("dns"),
                   QStringLiteral("cannot resolve %1: %2").arg(host, info.errorString())});
             return;
         }
-        if (const QString why = targetpolicy::checkResolved(host, info.addresses(), refusePrivate); !why.isEmpty()) {
+        if (const QString why = targetpolicy::checkResolved(host, info.addresses(), refusePrivate);
+            !why.isEmpty()) {
             done({0, {}, {}, QStringLiteral("policy"), why});
             return;
         }
@@ -101,8 +110,8 @@ void UpstreamHttp::get(const QUrl &url, const QList<QPair<QByteArray, QByteArray
     });
 }
 
-void UpstreamHttp::send(const QUrl &url, const QHostAddress &address, const QList<QPair<QByteArray, QByteArray>> &headers,
-                        const Done &done)
+void UpstreamHttp::send(const QUrl &url, const QHostAddress &address,
+                        const QList<QPair<QByteArray, QByteArray>> &headers, const Done &done)
 {
     // The request goes to the checked address; the name stays in Host, SNI and the certificate check.
     QUrl target = url;
@@ -132,12 +141,13 @@ void UpstreamHttp::send(const QUrl &url, const QHostAddress &address, const QLis
         reply->abort();
     });
     timer->start(m_timeoutMs);
-    connect(reply, &QNetworkReply::downloadProgress, reply, [reply, state, maxBody](qint64 received, qint64 total) {
-        if (state->isEmpty() && (received > maxBody || total > maxBody)) {
-            *state = QStringLiteral("too_large: the answer is larger than %1 bytes").arg(maxBody);
-            reply->abort();
-        }
-    });
+    connect(reply, &QNetworkReply::downloadProgress, reply,
+            [reply, state, maxBody](qint64 received, qint64 total) {
+                if (state->isEmpty() && (received > maxBody || total > maxBody)) {
+                    *state = QStringLiteral("too_large: the answer is larger than %1 bytes").arg(maxBody);
+                    reply->abort();
+                }
+            });
     connect(reply, &QNetworkReply::finished, this, [reply, state, done, url] {
         reply->deleteLater();
         HttpAnswer a;

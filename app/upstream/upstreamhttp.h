@@ -15,7 +15,7 @@ namespace sd::upstream {
 
 struct HttpAnswer
 {
-    int status = 0; // 0: no HTTP answer (see errorClass)
+    int status = 0;                        // 0: no HTTP answer (see errorClass)
     QHash<QByteArray, QByteArray> headers; // lower-case names
     QByteArray body;
     QString errorClass; // empty on an answer; dns, refused, reset, tls, timeout, policy, protocol, too_large
@@ -46,8 +46,8 @@ public:
     void get(const QUrl &url, const QList<QPair<QByteArray, QByteArray>> &headers, const Done &done);
 
 private:
-    void send(const QUrl &url, const QHostAddress &address, const QList<QPair<QByteArray, QByteArray>> &headers,
-              const Done &done);
+    void send(const QUrl &url, const QHostAddress &address,
+              const QList<QPair<QByteArray, QByteArray>> &headers, const Done &done);
 
     QNetworkAccessManager *m_nam = nullptr; // child
     bool m_refusePrivate = false;

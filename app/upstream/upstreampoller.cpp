@@ -8,6 +8,7 @@
 #include "app/upstream/upstreamrecorder.h"
 #include "models/deliverysettings.h"
 #include "models/ids.h"
+#include "models/localprocess.h"
 #include "models/store.h"
 
 #include <QCoreApplication>
@@ -15,26 +16,10 @@
 #include <QSysInfo>
 #include <QTimer>
 
-#ifdef Q_OS_UNIX
-#include <cerrno>
-#include <csignal>
-#endif
-
 namespace sd::upstream {
 namespace {
 
 const QString kTimeoutKey = QStringLiteral("upstream.timeout_ms");
-
-// Whether a process on this machine still runs (a poller killed with SIGKILL never hands its leases back).
-bool processAlive(qint64 pid)
-{
-#ifdef Q_OS_UNIX
-    return pid > 0 && (::kill(static_cast<pid_t>(pid), 0) == 0 || errno != ESRCH);
-#else
-    Q_UNUSED(pid);
-    return true; // cannot tell: wait for the lease to expire
-#endif
-}
 
 qint64 nowMs()
 {
@@ -47,7 +32,8 @@ UpstreamPoller::UpstreamPoller(QString databasePath, QString program, QObject *p
     : QObject(parent)
     , m_path(std::move(databasePath))
 {
-    m_me.owner = QStringLiteral("upl_") + ids::newId() + QLatin1Char('_') + program.section(QLatin1Char(' '), -1);
+    m_me.owner =
+        QStringLiteral("upl_") + ids::newId() + QLatin1Char('_') + program.section(QLatin1Char(' '), -1);
     m_me.host = QSysInfo::machineHostName();
     m_me.pid = QCoreApplication::applicationPid();
 }
@@ -90,7 +76,8 @@ void UpstreamPoller::stop()
         // They expire by themselves.
     }
     m_held.clear();
-    // Reads in flight are dropped (their callbacks die with the manager); the connection closes in its thread.
+    // Reads in flight are dropped (their callbacks die with the manager); the connection closes in its
+    // thread.
     delete m_http;
     m_http = nullptr;
     m_inFlight.clear();
@@ -149,7 +136,7 @@ void UpstreamPoller::claim()
         UpstreamRepository repo(m_store->db());
         QStringList gone;
         for (const UpstreamLeaseHolder &h : repo.otherHolders(m_me.owner)) {
-            if (h.host == m_me.host && !processAlive(h.pid))
+            if (h.host == m_me.host && !localProcessAlive(h.pid))
                 gone << h.owner;
         }
         m_held = repo.claimLeases(m_me, now, now.addMSecs(m_leaseMs), gone);
@@ -158,7 +145,8 @@ void UpstreamPoller::claim()
         m_warned = false;
     } catch (const StoreError &e) {
         if (!m_warned)
-            Q_EMIT warning(QStringLiteral("cannot take the followed pages' leases: %1; retrying").arg(e.message()));
+            Q_EMIT warning(
+                QStringLiteral("cannot take the followed pages' leases: %1; retrying").arg(e.message()));
         m_warned = true;
     }
 }
@@ -254,7 +242,8 @@ void UpstreamController::stop()
 
 void UpstreamController::runOnce(bool all)
 {
-    QMetaObject::invokeMethod(m_poller, [this, all] { m_poller->runOnce(all); }, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        m_poller, [this, all] { m_poller->runOnce(all); }, Qt::QueuedConnection);
 }
 
 void UpstreamController::wake()

@@ -68,8 +68,8 @@ Result<RecordOutcome> UpstreamRecorder::record(const QString &upstreamId, const 
                 if (auto b = parseSummary(u.snapshot))
                     before = std::move(b.value());
             }
-            // A cache that answers with an older page than the one stored (a CDN edge behind another) is not a
-            // change back: the stored state stays.
+            // A cache that answers with an older page than the one stored (a CDN edge behind another) is not
+            // a change back: the stored state stays.
             const bool older = before && before->updatedAt.isValid() && after->updatedAt.isValid() &&
                                after->updatedAt < before->updatedAt;
             if (!older) {
@@ -100,8 +100,8 @@ Result<RecordOutcome> UpstreamRecorder::record(const QString &upstreamId, const 
     }
 }
 
-void UpstreamRecorder::recordChanges(Upstream &u, const Summary *before, const Summary &after, const PageRead &read,
-                                     RecordOutcome &out)
+void UpstreamRecorder::recordChanges(Upstream &u, const Summary *before, const Summary &after,
+                                     const PageRead &read, RecordOutcome &out)
 {
     Store &store = m_ctx.store;
     UpstreamRepository repo(store.db());
@@ -161,8 +161,9 @@ void UpstreamRecorder::recordChanges(Upstream &u, const Summary *before, const S
             continue; // recorded already (by another poller, or before a restart)
         if (!event.isEmpty() && !recipients.empty()) {
             const QStringList queued = writer.enqueue(
-                c.kind == UpstreamEvent::Kind::Component ? EventKind::Component : EventKind::Incident, c.subjectId,
-                u.name + QStringLiteral(": ") + c.subjectName, e.id, event, local, recipients, now);
+                c.kind == UpstreamEvent::Kind::Component ? EventKind::Component : EventKind::Incident,
+                c.subjectId, u.name + QStringLiteral(": ") + c.subjectName, e.id, event, local, recipients,
+                now);
             e.messages = static_cast<int>(queued.size());
             repo.setEventMessages(e.id, e.messages);
             out.messageIds << queued;

@@ -52,7 +52,8 @@ Result<Upstream> UpstreamService::follow(const NewUpstream &input)
     return inTransaction(m_ctx.store, [&]() -> Result<Upstream> {
         UpstreamRepository repo(m_ctx.store.db());
         if (auto existing = repo.findByUrl(url.value()))
-            return Error{QStringLiteral("%1 is already followed as %2 (%3)").arg(url.value(), existing->id, existing->name)};
+            return Error{QStringLiteral("%1 is already followed as %2 (%3)")
+                             .arg(url.value(), existing->id, existing->name)};
         Upstream u;
         u.id = ids::newId();
         u.url = url.value();
@@ -91,7 +92,8 @@ Result<std::vector<Upstream>> UpstreamService::list()
     }
 }
 
-Result<QStringList> UpstreamService::setSubscriberUpstreams(const QString &subscriberId, const QStringList &upstreamIds)
+Result<QStringList> UpstreamService::setSubscriberUpstreams(const QString &subscriberId,
+                                                            const QStringList &upstreamIds)
 {
     return inTransaction(m_ctx.store, [&]() -> Result<QStringList> {
         if (!m_ctx.store.subscribers.find(subscriberId))

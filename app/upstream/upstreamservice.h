@@ -32,8 +32,10 @@ public:
     Result<QStringList> setSubscriberUpstreams(const QString &subscriberId, const QStringList &upstreamIds);
     // "Caused by <page>: <incident>": links a local incident to an incident the followed page lists now (or
     // listed when one of its events was recorded).
-    Result<UpstreamLink> link(const QString &incidentId, const QString &upstreamId, const QString &upstreamIncidentId);
-    Result<Ok> unlink(const QString &incidentId, const QString &upstreamId, const QString &upstreamIncidentId);
+    Result<UpstreamLink> link(const QString &incidentId, const QString &upstreamId,
+                              const QString &upstreamIncidentId);
+    Result<Ok> unlink(const QString &incidentId, const QString &upstreamId,
+                      const QString &upstreamIncidentId);
 
 private:
     ServiceContext m_ctx;

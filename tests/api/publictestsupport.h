@@ -129,21 +129,7 @@ public:
     ServeProcess &operator=(const ServeProcess &) = delete;
 
     // The server's base URL ("http://127.0.0.1:PORT/") once it says it listens; empty on failure.
-    QString waitForUrl()
-    {
-        static const QByteArray marker = "listening on ";
-        for (int i = 0; i < 300 && m_process.state() != QProcess::NotRunning; ++i) {
-            m_out += m_process.readAllStandardOutput();
-            const qsizetype at = m_out.indexOf(marker);
-            if (at >= 0) {
-                const qsizetype end = m_out.indexOf(' ', at + marker.size());
-                if (end > at)
-                    return QString::fromLatin1(m_out.mid(at + marker.size(), end - at - marker.size()));
-            }
-            m_process.waitForReadyRead(100);
-        }
-        return {};
-    }
+    QString waitForUrl() { return waitForServeUrl(m_process, &m_out); }
     // What to print when the server did not come up: its output and why it stopped.
     QByteArray errors()
     {

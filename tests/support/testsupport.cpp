@@ -154,4 +154,20 @@ QString cliPath()
     return QStringLiteral(STATUSDESK_CLI_PATH);
 }
 
+QString waitForServeUrl(QProcess &process, QByteArray *output)
+{
+    static const QByteArray marker = "listening on ";
+    for (int i = 0; i < 300 && process.state() != QProcess::NotRunning; ++i) {
+        *output += process.readAllStandardOutput();
+        const qsizetype at = output->indexOf(marker);
+        if (at >= 0) {
+            const qsizetype end = output->indexOf(' ', at + marker.size());
+            if (end > at)
+                return QString::fromLatin1(output->mid(at + marker.size(), end - at - marker.size()));
+        }
+        process.waitForReadyRead(100);
+    }
+    return {};
+}
+
 } // namespace sd::test

@@ -4,6 +4,7 @@
 #include "models/store.h"
 
 #include <QByteArray>
+#include <QProcess>
 #include <QSqlDatabase>
 #include <QTemporaryDir>
 #include <memory>
@@ -57,6 +58,10 @@ QString withPassword(const QString &url, const QString &password);
 // under `connectionName` and opened; check isOpen(). Close it and call QSqlDatabase::removeDatabase when
 // done.
 QSqlDatabase openConnection(const QString &location, const QString &connectionName);
+
+// Reads `statusdesk-cli serve`'s output until it says "listening on URL" (kept in *output); the URL, or empty
+// when the process stopped or said nothing within 30 s.
+QString waitForServeUrl(QProcess &process, QByteArray *output);
 
 QByteArray fixture(const QString &name); // tests/data/<name>
 QString fixturePath(const QString &name);

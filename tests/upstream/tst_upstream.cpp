@@ -41,7 +41,8 @@ struct Desk
     }
     QString add(const QString &endpoint, const QString &withSecret)
     {
-        auto s = SubscriberService(db.context()).add({endpoint, QStringLiteral("ops@example.com"), {}, withSecret});
+        auto s = SubscriberService(db.context())
+                     .add({endpoint, QStringLiteral("ops@example.com"), {}, withSecret});
         if (!s)
             qFatal("%s", qPrintable(s.error()));
         return s->id;
@@ -59,6 +60,15 @@ struct Desk
         upstream = u->id;
         if (!UpstreamService(db.context()).setSubscriberUpstreams(subscriber, {upstream}))
             qFatal("cannot subscribe");
+    }
+    // Follows a scriptable loopback server that answers `script` until told otherwise.
+    bool followSite(test::HttpReceiver &site, const test::HttpReceiver::Script &script)
+    {
+        if (!site.start(QHostAddress(QStringLiteral("127.0.0.1"))))
+            return false;
+        site.setDefault(script);
+        follow(site.url(QString()));
+        return true;
     }
     Upstream row()
     {
@@ -124,7 +134,8 @@ struct Desk
 // The documented summary.json example (tests/data/statuspage-v2) with API's status set to `status`.
 QByteArray documentedSummary(const QString &status)
 {
-    QJsonObject s = QJsonDocument::fromJson(test::fixture(QStringLiteral("statuspage-v2/summary.json"))).object();
+    QJsonObject s =
+        QJsonDocument::fromJson(test::fixture(QStringLiteral("statuspage-v2/summary.json"))).object();
     QJsonArray components = s.value(QLatin1String("components")).toArray();
     QJsonObject api = components.at(0).toObject();
     if (api.value(QLatin1String("status")).toString() != status) {
@@ -168,9 +179,9 @@ struct InProcessPoller
 } // namespace
 
 // Following a public Statuspage page with real processes and a real upstream: a second `statusdesk-cli serve`
-// (public v2) as the followed page, `statusdesk-cli serve` as the local poller and engine, a loopback receiver
-// subscribed to the page; and a scriptable loopback server where the page must fail (500, hang, close) or answer
-// 304. Every test runs on SQLite and PostgreSQL.
+// (public v2) as the followed page, `statusdesk-cli serve` as the local poller and engine, a loopback
+// receiver subscribed to the page; and a scriptable loopback server where the page must fail (500, hang,
+// close) or answer 304. Every test runs on SQLite and PostgreSQL.
 class TestUpstream final : public QObject
 {
     Q_OBJECT
@@ -178,8 +189,8 @@ class TestUpstream final : public QObject
 private Q_SLOTS:
     void initTestCase() { qInfo("backend: %s", qPrintable(test::backendName())); }
 
-    // A change upstream arrives once at a receiver subscribed to that page, signed, in Statuspage's shape with
-    // the upstream's page block; a subscriber of the local page alone hears nothing.
+    // A change upstream arrives once at a receiver subscribed to that page, signed, in Statuspage's shape
+    // with the upstream's page block; a subscriber of the local page alone hears nothing.
     void changeArrivesOnceSigned()
     {
         test::UpstreamPage page;
@@ -193,15 +204,17 @@ private Q_SLOTS:
 
         QVERIFY(page.setStatus(page.api, ComponentStatus::MajorOutage));
         QTRY_COMPARE_WITH_TIMEOUT(desk.relayed().size(), 1, 15000);
-        const QString incident = page.openIncident(QStringLiteral("Elevated API errors"), IncidentStatus::Investigating,
-                                                   page.web, ComponentStatus::PartialOutage);
+        const QString incident =
+            page.openIncident(QStringLiteral("Elevated API errors"), IncidentStatus::Investigating, page.web,
+                              ComponentStatus::PartialOutage);
         QVERIFY(!incident.isEmpty());
         // Its component change and the incident: two more.
         QTRY_COMPARE_WITH_TIMEOUT(desk.relayed().size(), 3, 15000);
 
         const QList<test::ReceivedRequest> got = desk.relayed();
         const QJsonObject first = test::bodyOf(got.at(0).body);
-        QCOMPARE(first.value(QLatin1String("component")).toObject().value(QLatin1String("id")).toString(), page.api);
+        QCOMPARE(first.value(QLatin1String("component")).toObject().value(QLatin1String("id")).toString(),
+                 page.api);
         const QJsonObject update = first.value(QLatin1String("component_update")).toObject();
         QCOMPARE(update.value(QLatin1String("old_status")).toString(), QStringLiteral("operational"));
         QCOMPARE(update.value(QLatin1String("new_status")).toString(), QStringLiteral("major_outage"));
@@ -212,7 +225,8 @@ private Q_SLOTS:
         // One of two components in a major outage: "some major_outage" rolls up to major.
         QCOMPARE(pageBlock.value(QLatin1String("status_indicator")).toString(), QStringLiteral("major"));
         const QJsonObject meta = first.value(QLatin1String("meta")).toObject();
-        QCOMPARE(meta.value(QLatin1String("source")).toString(), page.url + QStringLiteral("/api/v2/summary.json"));
+        QCOMPARE(meta.value(QLatin1String("source")).toString(),
+                 page.url + QStringLiteral("/api/v2/summary.json"));
         QVERIFY(meta.value(QLatin1String("unsubscribe")).toString().contains(QLatin1String("?unsubscribe=")));
         int incidents = 0;
         QSet<QByteArray> ids;
@@ -221,7 +235,9 @@ private Q_SLOTS:
             const QJsonObject body = test::bodyOf(r.body);
             if (body.contains(QLatin1String("incident"))) {
                 ++incidents;
-                QCOMPARE(body.value(QLatin1String("incident")).toObject().value(QLatin1String("id")).toString(), incident);
+                QCOMPARE(
+                    body.value(QLatin1String("incident")).toObject().value(QLatin1String("id")).toString(),
+                    incident);
             }
             // Signed like every webhook: the receiver can check it with the subscriber's secret.
             QVERIFY(r.headers.value("webhook-signature").startsWith("v1,"));
@@ -250,7 +266,8 @@ private Q_SLOTS:
         QTest::newRow("500") << int(Mode::Respond) << 500 << QStringLiteral("answered HTTP 500");
         QTest::newRow("hang") << int(Mode::Hang) << 0 << QStringLiteral("(timeout)");
         QTest::newRow("close") << int(Mode::CloseWithoutResponse) << 0 << QStringLiteral("(reset)");
-        QTest::newRow("not statuspage") << int(Mode::Respond) << 200 << QStringLiteral("not a Statuspage summary");
+        QTest::newRow("not statuspage")
+            << int(Mode::Respond) << 200 << QStringLiteral("not a Statuspage summary");
     }
     void staleAndRecovers()
     {
@@ -259,9 +276,7 @@ private Q_SLOTS:
         QFETCH(QString, says);
         Desk desk;
         test::HttpReceiver site;
-        QVERIFY(site.start(QHostAddress(QStringLiteral("127.0.0.1"))));
-        site.setDefault(answer(documentedSummary(QStringLiteral("partial_outage"))));
-        desk.follow(site.url(QString()));
+        QVERIFY(desk.followSite(site, answer(documentedSummary(QStringLiteral("partial_outage")))));
         InProcessPoller poller(desk.db.path());
         QTRY_VERIFY_WITH_TIMEOUT(desk.row().snapshotVersion == 1, 15000);
         QVERIFY(!desk.row().isStale());
@@ -297,7 +312,8 @@ private Q_SLOTS:
         Desk desk;
         test::HttpReceiver site;
         QVERIFY(site.start(QHostAddress(QStringLiteral("127.0.0.1"))));
-        test::HttpReceiver::Script limited = answer("slow down", {{QByteArrayLiteral("Retry-After"), QByteArrayLiteral("600")}});
+        test::HttpReceiver::Script limited =
+            answer("slow down", {{QByteArrayLiteral("Retry-After"), QByteArrayLiteral("600")}});
         limited.status = 429;
         limited.reason = "Too Many Requests";
         site.setDefault(limited);
@@ -342,8 +358,8 @@ private Q_SLOTS:
         QCOMPARE(desk.relayed().size(), 0);
     }
 
-    // Two `serve` processes poll one page: one holds its lease and reads it; each change is relayed once. When
-    // the holder is killed (SIGKILL, no hand-back), the other takes over and nothing is lost or doubled.
+    // Two `serve` processes poll one page: one holds its lease and reads it; each change is relayed once.
+    // When the holder is killed (SIGKILL, no hand-back), the other takes over and nothing is lost or doubled.
     void twoProcessesRelayEachChangeOnce()
     {
         test::UpstreamPage page;
@@ -385,20 +401,22 @@ private Q_SLOTS:
 
         QSet<QString> updates;
         for (const test::ReceivedRequest &r : desk.relayed())
-            updates.insert(test::bodyOf(r.body).value(QLatin1String("component_update")).toObject().value(QLatin1String("id")).toString());
+            updates.insert(test::bodyOf(r.body)
+                               .value(QLatin1String("component_update"))
+                               .toObject()
+                               .value(QLatin1String("id"))
+                               .toString());
         QCOMPARE(updates.size(), expected); // each change once
         QCOMPARE(desk.events(UpstreamEvent::Kind::Component).size(), size_t(expected));
     }
 
-    // SIGKILL of the poller after it fetched a change and before it recorded it (the store's writer lock is held
-    // so the record waits): the change is neither lost nor relayed twice once a poller runs again.
+    // SIGKILL of the poller after it fetched a change and before it recorded it (the store's writer lock is
+    // held so the record waits): the change is neither lost nor relayed twice once a poller runs again.
     void sigkillBetweenFetchAndRecord()
     {
         Desk desk;
         test::HttpReceiver site;
-        QVERIFY(site.start(QHostAddress(QStringLiteral("127.0.0.1"))));
-        site.setDefault(answer(documentedSummary(QStringLiteral("partial_outage"))));
-        desk.follow(site.url(QString()));
+        QVERIFY(desk.followSite(site, answer(documentedSummary(QStringLiteral("partial_outage")))));
         auto poller = std::make_unique<test::CliServe>(desk.db.path());
         QVERIFY(!poller->waitForUrl().isEmpty());
         QTRY_VERIFY_WITH_TIMEOUT(desk.row().snapshotVersion == 1, 15000);
@@ -422,7 +440,8 @@ private Q_SLOTS:
         const QStringList queued = desk.messages();
         QCOMPARE(queued.size(), 1);
         QTRY_VERIFY_WITH_TIMEOUT(desk.delivered(queued.first()), 15000);
-        // Killed again after it recorded and delivered: the next poller reads the page again and finds nothing new.
+        // Killed again after it recorded and delivered: the next poller reads the page again and finds
+        // nothing new.
         poller->kill();
         poller = std::make_unique<test::CliServe>(desk.db.path());
         QVERIFY(!poller->waitForUrl().isEmpty());
@@ -438,9 +457,7 @@ private Q_SLOTS:
     {
         Desk desk;
         test::HttpReceiver site;
-        QVERIFY(site.start(QHostAddress(QStringLiteral("127.0.0.1"))));
-        site.setDefault(answer(documentedSummary(QStringLiteral("partial_outage"))));
-        desk.follow(site.url(QString()));
+        QVERIFY(desk.followSite(site, answer(documentedSummary(QStringLiteral("partial_outage")))));
         {
             InProcessPoller poller(desk.db.path());
             QTRY_VERIFY_WITH_TIMEOUT(desk.row().snapshotVersion == 1, 15000);
@@ -450,12 +467,17 @@ private Q_SLOTS:
         test::CliServe poller(desk.db.path());
         QVERIFY(!poller.waitForUrl().isEmpty());
         QTRY_COMPARE_WITH_TIMEOUT(desk.relayed().size(), 1, 15000);
-        QCOMPARE(test::bodyOf(desk.relayed().at(0).body).value(QLatin1String("component_update")).toObject().value(QLatin1String("new_status")).toString(),
+        QCOMPARE(test::bodyOf(desk.relayed().at(0).body)
+                     .value(QLatin1String("component_update"))
+                     .toObject()
+                     .value(QLatin1String("new_status"))
+                     .toString(),
                  QStringLiteral("major_outage"));
     }
 
 private:
-    // Holds the store's one-writer lock from a connection of the test's own, as another desk's long write would.
+    // Holds the store's one-writer lock from a connection of the test's own, as another desk's long write
+    // would.
     class WriterLock
     {
     public:
@@ -469,9 +491,10 @@ private:
             }
             QSqlQuery q(m_db);
             const bool pg = location.startsWith(QLatin1String("postgresql://"));
-            m_held = pg ? q.exec(QStringLiteral("BEGIN")) &&
-                              q.exec(QStringLiteral("SELECT pg_advisory_xact_lock(%1)").arg(0x5374617475734465LL))
-                        : q.exec(QStringLiteral("BEGIN IMMEDIATE"));
+            m_held =
+                pg ? q.exec(QStringLiteral("BEGIN")) &&
+                         q.exec(QStringLiteral("SELECT pg_advisory_xact_lock(%1)").arg(0x5374617475734465LL))
+                   : q.exec(QStringLiteral("BEGIN IMMEDIATE"));
             if (!m_held)
                 m_error = q.lastError().text();
         }
@@ -498,16 +521,19 @@ private:
     // The standardwebhooks npm package (tests/signature) checks what the receiver got.
     void verifySignatures(const QList<test::ReceivedRequest> &got, const QString &secret)
     {
-        const QString dir = QDir(QStringLiteral(STATUSDESK_TEST_DATA_DIR)).filePath(QStringLiteral("../signature"));
-        QVERIFY2(QFile::exists(dir + QStringLiteral("/node_modules/standardwebhooks/package.json")),
-                 "the standardwebhooks npm package is missing: run scripts/test.sh (npm ci in tests/signature)");
+        const QString dir =
+            QDir(QStringLiteral(STATUSDESK_TEST_DATA_DIR)).filePath(QStringLiteral("../signature"));
+        QVERIFY2(
+            QFile::exists(dir + QStringLiteral("/node_modules/standardwebhooks/package.json")),
+            "the standardwebhooks npm package is missing: run scripts/test.sh (npm ci in tests/signature)");
         QJsonArray cases;
         for (const test::ReceivedRequest &r : got)
-            cases.append(QJsonObject{{QStringLiteral("secret"), secret},
-                                     {QStringLiteral("id"), QString::fromLatin1(r.headers.value("webhook-id"))},
-                                     {QStringLiteral("timestamp"), QString::fromLatin1(r.headers.value("webhook-timestamp"))},
-                                     {QStringLiteral("signature"), QString::fromLatin1(r.headers.value("webhook-signature"))},
-                                     {QStringLiteral("body_base64"), QString::fromLatin1(r.body.toBase64())}});
+            cases.append(QJsonObject{
+                {QStringLiteral("secret"), secret},
+                {QStringLiteral("id"), QString::fromLatin1(r.headers.value("webhook-id"))},
+                {QStringLiteral("timestamp"), QString::fromLatin1(r.headers.value("webhook-timestamp"))},
+                {QStringLiteral("signature"), QString::fromLatin1(r.headers.value("webhook-signature"))},
+                {QStringLiteral("body_base64"), QString::fromLatin1(r.body.toBase64())}});
         QProcess node;
         node.setWorkingDirectory(dir);
         node.start(QStringLiteral("node"), {QStringLiteral("verify.js")});

@@ -35,7 +35,8 @@ Summary parsed(const QJsonObject &o)
 }
 
 // Edits one element (by id) of one of the summary's lists.
-void editIn(QJsonObject &summary, const QString &list, const QString &id, const std::function<void(QJsonObject &)> &edit)
+void editIn(QJsonObject &summary, const QString &list, const QString &id,
+            const std::function<void(QJsonObject &)> &edit)
 {
     QJsonArray items = summary.value(list).toArray();
     for (int i = 0; i < items.size(); ++i) {
@@ -61,13 +62,14 @@ void removeFrom(QJsonObject &summary, const QString &list, const QString &id)
 void addUpdate(QJsonObject &incident, const QString &id, const QString &status, const QString &body)
 {
     QJsonArray updates = incident.value(QLatin1String("incident_updates")).toArray();
-    updates.prepend(QJsonObject{{QStringLiteral("id"), id},
-                                {QStringLiteral("status"), status},
-                                {QStringLiteral("body"), body},
-                                {QStringLiteral("incident_id"), incident.value(QLatin1String("id"))},
-                                {QStringLiteral("created_at"), QStringLiteral("2014-05-14T15:00:00.000-06:00")},
-                                {QStringLiteral("display_at"), QStringLiteral("2014-05-14T15:00:00.000-06:00")},
-                                {QStringLiteral("updated_at"), QStringLiteral("2014-05-14T15:00:00.000-06:00")}});
+    updates.prepend(
+        QJsonObject{{QStringLiteral("id"), id},
+                    {QStringLiteral("status"), status},
+                    {QStringLiteral("body"), body},
+                    {QStringLiteral("incident_id"), incident.value(QLatin1String("id"))},
+                    {QStringLiteral("created_at"), QStringLiteral("2014-05-14T15:00:00.000-06:00")},
+                    {QStringLiteral("display_at"), QStringLiteral("2014-05-14T15:00:00.000-06:00")},
+                    {QStringLiteral("updated_at"), QStringLiteral("2014-05-14T15:00:00.000-06:00")}});
     incident.insert(QStringLiteral("incident_updates"), updates);
     incident.insert(QStringLiteral("status"), status);
 }
@@ -101,7 +103,8 @@ private Q_SLOTS:
         QVERIFY2(incidents, qPrintable(incidents.error()));
         QCOMPARE(incidents->size(), size_t(2));
         QVERIFY(incidents->at(1).isClosed());
-        auto maintenances = parseIncidentList(test::fixture(QStringLiteral("statuspage-v2/scheduled-maintenances.json")));
+        auto maintenances =
+            parseIncidentList(test::fixture(QStringLiteral("statuspage-v2/scheduled-maintenances.json")));
         QVERIFY2(maintenances, qPrintable(maintenances.error()));
         QVERIFY(maintenances->at(0).maintenance);
     }
@@ -110,14 +113,19 @@ private Q_SLOTS:
     {
         QTest::addColumn<QByteArray>("body");
         QTest::addColumn<QString>("says");
-        QTest::newRow("html") << QByteArray("<!doctype html><title>Status</title>") << QStringLiteral("not a JSON object");
+        QTest::newRow("html") << QByteArray("<!doctype html><title>Status</title>")
+                              << QStringLiteral("not a JSON object");
         QTest::newRow("array") << QByteArray("[]") << QStringLiteral("not a JSON object");
-        QTest::newRow("no page") << QByteArray(R"({"components":[]})") << QStringLiteral("no \"page\" with an id");
-        QTest::newRow("no components") << QByteArray(R"({"page":{"id":"abc"}})") << QStringLiteral("no \"components\" list");
+        QTest::newRow("no page") << QByteArray(R"({"components":[]})")
+                                 << QStringLiteral("no \"page\" with an id");
+        QTest::newRow("no components")
+            << QByteArray(R"({"page":{"id":"abc"}})") << QStringLiteral("no \"components\" list");
         QTest::newRow("component without status")
-            << QByteArray(R"({"page":{"id":"abc"},"components":[{"id":"x"}]})") << QStringLiteral("a component has no id or status");
+            << QByteArray(R"({"page":{"id":"abc"},"components":[{"id":"x"}]})")
+            << QStringLiteral("a component has no id or status");
         QTest::newRow("incidents not a list")
-            << QByteArray(R"({"page":{"id":"abc"},"components":[],"incidents":{}})") << QStringLiteral("\"incidents\" is not a list");
+            << QByteArray(R"({"page":{"id":"abc"},"components":[],"incidents":{}})")
+            << QStringLiteral("\"incidents\" is not a list");
     }
     void notASummary()
     {
@@ -126,7 +134,8 @@ private Q_SLOTS:
         auto s = parseSummary(body);
         QVERIFY(!s);
         QVERIFY2(s.error().contains(says), qPrintable(s.error()));
-        QVERIFY2(s.error().startsWith(QLatin1String("the answer is not a Statuspage summary")), qPrintable(s.error()));
+        QVERIFY2(s.error().startsWith(QLatin1String("the answer is not a Statuspage summary")),
+                 qPrintable(s.error()));
     }
 
     void changes_data()
@@ -136,43 +145,50 @@ private Q_SLOTS:
         QTest::addColumn<QStringList>("kinds");
         QTest::addColumn<QStringList>("texts");
         QTest::newRow("nothing") << Edit([](QJsonObject &) {}) << QStringList() << QStringList();
-        QTest::newRow("component recovers")
-            << Edit([](QJsonObject &s) {
-                   editIn(s, QStringLiteral("components"), QStringLiteral("b13yz5g2cw10"), [](QJsonObject &c) {
-                       c.insert(QStringLiteral("status"), QStringLiteral("operational"));
-                       c.insert(QStringLiteral("updated_at"), QStringLiteral("2014-05-14T21:00:00.000Z"));
-                   });
-               })
-            << QStringList{QStringLiteral("component")} << QStringList{QStringLiteral("API: Partial outage → Operational")};
+        QTest::newRow("component recovers") << Edit([](QJsonObject &s) {
+            editIn(s, QStringLiteral("components"), QStringLiteral("b13yz5g2cw10"), [](QJsonObject &c) {
+                c.insert(QStringLiteral("status"), QStringLiteral("operational"));
+                c.insert(QStringLiteral("updated_at"), QStringLiteral("2014-05-14T21:00:00.000Z"));
+            });
+        }) << QStringList{QStringLiteral("component")}
+                                            << QStringList{
+                                                   QStringLiteral("API: Partial outage → Operational")};
         QTest::newRow("page status and a component")
             << Edit([](QJsonObject &s) {
                    editIn(s, QStringLiteral("components"), QStringLiteral("9397cnvk62zn"),
-                          [](QJsonObject &c) { c.insert(QStringLiteral("status"), QStringLiteral("degraded_performance")); });
-                   s.insert(QStringLiteral("status"), QJsonObject{{QStringLiteral("indicator"), QStringLiteral("minor")},
-                                                                  {QStringLiteral("description"), QStringLiteral("Minor Service Outage")}});
+                          [](QJsonObject &c) {
+                              c.insert(QStringLiteral("status"), QStringLiteral("degraded_performance"));
+                          });
+                   s.insert(
+                       QStringLiteral("status"),
+                       QJsonObject{{QStringLiteral("indicator"), QStringLiteral("minor")},
+                                   {QStringLiteral("description"), QStringLiteral("Minor Service Outage")}});
                })
             << QStringList{QStringLiteral("page_status"), QStringLiteral("component")}
             << QStringList{QStringLiteral("Page status: Partial System Outage → Minor Service Outage"),
                            QStringLiteral("Management Portal: Major outage → Degraded performance")};
-        QTest::newRow("a name or position change is not a change")
-            << Edit([](QJsonObject &s) {
-                   editIn(s, QStringLiteral("components"), QStringLiteral("b13yz5g2cw10"), [](QJsonObject &c) {
-                       c.insert(QStringLiteral("name"), QStringLiteral("Public API"));
-                       c.insert(QStringLiteral("position"), 7);
-                   });
-               })
-            << QStringList() << QStringList();
+        QTest::newRow("a name or position change is not a change") << Edit([](QJsonObject &s) {
+            editIn(s, QStringLiteral("components"), QStringLiteral("b13yz5g2cw10"), [](QJsonObject &c) {
+                c.insert(QStringLiteral("name"), QStringLiteral("Public API"));
+                c.insert(QStringLiteral("position"), 7);
+            });
+        }) << QStringList() << QStringList();
         QTest::newRow("incident update")
             << Edit([](QJsonObject &s) {
                    editIn(s, QStringLiteral("incidents"), QStringLiteral("cp306tmzcl0y"), [](QJsonObject &i) {
-                       addUpdate(i, QStringLiteral("mn1qz8x3v0aa"), QStringLiteral("monitoring"), QStringLiteral("A fix is out."));
+                       addUpdate(i, QStringLiteral("mn1qz8x3v0aa"), QStringLiteral("monitoring"),
+                                 QStringLiteral("A fix is out."));
                    });
                })
             << QStringList{QStringLiteral("incident")}
             << QStringList{QStringLiteral("Unplanned Database Outage — Monitoring: A fix is out.")};
         QTest::newRow("new incident")
             << Edit([](QJsonObject &s) {
-                   QJsonObject i = documented(QStringLiteral("incidents.json")).value(QLatin1String("incidents")).toArray().at(1).toObject();
+                   QJsonObject i = documented(QStringLiteral("incidents.json"))
+                                       .value(QLatin1String("incidents"))
+                                       .toArray()
+                                       .at(1)
+                                       .toObject();
                    i.insert(QStringLiteral("id"), QStringLiteral("n3w1nc1d3nt0"));
                    i.insert(QStringLiteral("status"), QStringLiteral("investigating"));
                    QJsonArray list = s.value(QLatin1String("incidents")).toArray();
@@ -180,21 +196,28 @@ private Q_SLOTS:
                    s.insert(QStringLiteral("incidents"), list);
                })
             << QStringList{QStringLiteral("incident")}
-            << QStringList{QStringLiteral("New incident: Unplanned Database Outage (Investigating): A small display issue with "
-                                          "the display of the website was discovered after a recent deploy. The deploy has "
-                                          "been rolled back and the website…")}; // the update's first 140 characters
+            << QStringList{QStringLiteral(
+                   "New incident: Unplanned Database Outage (Investigating): A small display issue with "
+                   "the display of the website was discovered after a recent deploy. The deploy has "
+                   "been rolled back and the website…")}; // the update's first 140 characters
         QTest::newRow("maintenance starts")
             << Edit([](QJsonObject &s) {
-                   editIn(s, QStringLiteral("scheduled_maintenances"), QStringLiteral("w1zdr745wmfy"), [](QJsonObject &i) {
-                       addUpdate(i, QStringLiteral("st4rt3d0000a"), QStringLiteral("in_progress"), QStringLiteral("Under way."));
-                   });
+                   editIn(s, QStringLiteral("scheduled_maintenances"), QStringLiteral("w1zdr745wmfy"),
+                          [](QJsonObject &i) {
+                              addUpdate(i, QStringLiteral("st4rt3d0000a"), QStringLiteral("in_progress"),
+                                        QStringLiteral("Under way."));
+                          });
                })
             << QStringList{QStringLiteral("maintenance")}
-            << QStringList{QStringLiteral("Maintenance in progress: Network Maintenance (No Interruption Expected): Under way.")};
+            << QStringList{QStringLiteral(
+                   "Maintenance in progress: Network Maintenance (No Interruption Expected): Under way.")};
         QTest::newRow("maintenance ends, not found in the list")
-            << Edit([](QJsonObject &s) { removeFrom(s, QStringLiteral("scheduled_maintenances"), QStringLiteral("k7mf5z1gz05c")); })
+            << Edit([](QJsonObject &s) {
+                   removeFrom(s, QStringLiteral("scheduled_maintenances"), QStringLiteral("k7mf5z1gz05c"));
+               })
             << QStringList{QStringLiteral("maintenance")}
-            << QStringList{QStringLiteral("Maintenance no longer listed (completed or removed): Web Tier Recycle")};
+            << QStringList{
+                   QStringLiteral("Maintenance no longer listed (completed or removed): Web Tier Recycle")};
     }
     void changes()
     {
@@ -232,7 +255,8 @@ private Q_SLOTS:
         QJsonObject after = before;
         removeFrom(after, QStringLiteral("incidents"), QStringLiteral("cp306tmzcl0y"));
         QJsonObject resolved = before.value(QLatin1String("incidents")).toArray().at(0).toObject();
-        addUpdate(resolved, QStringLiteral("r3s0lv3d0000"), QStringLiteral("resolved"), QStringLiteral("All clear."));
+        addUpdate(resolved, QStringLiteral("r3s0lv3d0000"), QStringLiteral("resolved"),
+                  QStringLiteral("All clear."));
         QJsonObject list = documented(QStringLiteral("incidents.json"));
         list.insert(QStringLiteral("incidents"), QJsonArray{resolved});
         auto closed = parseIncidentList(bytes(list));
@@ -244,7 +268,8 @@ private Q_SLOTS:
         QCOMPARE(changes.at(0).newValue, QStringLiteral("resolved"));
         QCOMPARE(changes.at(0).key, QStringLiteral("incident:cp306tmzcl0y:r3s0lv3d0000:resolved"));
         QCOMPARE(changes.at(0).subject.value(QLatin1String("incident_updates")).toArray().size(), 2);
-        // Without the list (older than its last 50), it is closed as it was last seen, under a key of its own.
+        // Without the list (older than its last 50), it is closed as it was last seen, under a key of its
+        // own.
         const std::vector<Change> unseen = diff(parsed(before), parsed(after), {});
         QCOMPARE(unseen.size(), size_t(1));
         QCOMPARE(unseen.at(0).key, QStringLiteral("incident:cp306tmzcl0y:gone"));
@@ -285,10 +310,12 @@ private Q_SLOTS:
         u.name = QStringLiteral("Vendor X");
         u.url = QStringLiteral("http://metastatuspage.com");
         const QDateTime at(QDate(2026, 12, 7), QTime(12, 0), Qt::UTC);
-        const QJsonObject body =
-            componentRelay(u, s, change, QStringLiteral("ev3nt1d00000"), QStringLiteral("https://docs.example"), at);
-        // The keys of Statuspage's component webhook (the seed sample), plus the upstream's page block and source.
-        const QJsonObject sample = QJsonDocument::fromJson(test::fixture(QStringLiteral("component-update-example.json"))).object();
+        const QJsonObject body = componentRelay(u, s, change, QStringLiteral("ev3nt1d00000"),
+                                                QStringLiteral("https://docs.example"), at);
+        // The keys of Statuspage's component webhook (the seed sample), plus the upstream's page block and
+        // source.
+        const QJsonObject sample =
+            QJsonDocument::fromJson(test::fixture(QStringLiteral("component-update-example.json"))).object();
         for (const QString &key : sample.keys())
             QVERIFY2(body.contains(key), qPrintable(key));
         for (const QString &key : sample.value(QLatin1String("component_update")).toObject().keys())
@@ -303,8 +330,10 @@ private Q_SLOTS:
         QCOMPARE(update.value(QLatin1String("id")).toString(), QStringLiteral("ev3nt1d00000"));
         QCOMPARE(update.value(QLatin1String("old_status")).toString(), QStringLiteral("partial_outage"));
         QCOMPARE(update.value(QLatin1String("new_status")).toString(), QStringLiteral("operational"));
-        QCOMPARE(update.value(QLatin1String("created_at")).toString(), QStringLiteral("2014-05-14T21:00:00Z"));
-        QCOMPARE(body.value(QLatin1String("component")).toObject().value(QLatin1String("name")).toString(), QStringLiteral("API"));
+        QCOMPARE(update.value(QLatin1String("created_at")).toString(),
+                 QStringLiteral("2014-05-14T21:00:00Z"));
+        QCOMPARE(body.value(QLatin1String("component")).toObject().value(QLatin1String("name")).toString(),
+                 QStringLiteral("API"));
     }
 
     void incidentRelayCarriesEveryWebhookField()
@@ -312,42 +341,57 @@ private Q_SLOTS:
         const QJsonObject before = documented(QStringLiteral("summary.json"));
         QJsonObject after = before;
         editIn(after, QStringLiteral("incidents"), QStringLiteral("cp306tmzcl0y"), [](QJsonObject &i) {
-            addUpdate(i, QStringLiteral("mn1qz8x3v0aa"), QStringLiteral("monitoring"), QStringLiteral("A fix is out."));
+            addUpdate(i, QStringLiteral("mn1qz8x3v0aa"), QStringLiteral("monitoring"),
+                      QStringLiteral("A fix is out."));
         });
         const Summary s = parsed(after);
         Upstream u;
         u.name = QStringLiteral("Vendor X");
         u.url = QStringLiteral("http://metastatuspage.com");
-        const QJsonObject body = incidentRelay(u, s, diff(parsed(before), s, {}).at(0), QString(), QDateTime::currentDateTimeUtc());
-        const QJsonObject sample = QJsonDocument::fromJson(test::fixture(QStringLiteral("incident-update-example.json"))).object();
+        const QJsonObject body = incidentRelay(u, s, diff(parsed(before), s, {}).at(0), QString(),
+                                               QDateTime::currentDateTimeUtc());
+        const QJsonObject sample =
+            QJsonDocument::fromJson(test::fixture(QStringLiteral("incident-update-example.json"))).object();
         const QJsonObject incident = body.value(QLatin1String("incident")).toObject();
         for (const QString &key : sample.value(QLatin1String("incident")).toObject().keys())
             QVERIFY2(incident.contains(key), qPrintable(key));
-        const QJsonObject sampleUpdate =
-            sample.value(QLatin1String("incident")).toObject().value(QLatin1String("incident_updates")).toArray().at(0).toObject();
+        const QJsonObject sampleUpdate = sample.value(QLatin1String("incident"))
+                                             .toObject()
+                                             .value(QLatin1String("incident_updates"))
+                                             .toArray()
+                                             .at(0)
+                                             .toObject();
         const QJsonArray updates = incident.value(QLatin1String("incident_updates")).toArray();
         QCOMPARE(updates.size(), 2);
         for (const QJsonValue &update : updates) {
             for (const QString &key : sampleUpdate.keys())
                 QVERIFY2(update.toObject().contains(key), qPrintable(key));
         }
-        QCOMPARE(updates.at(0).toObject().value(QLatin1String("status")).toString(), QStringLiteral("monitoring"));
-        QCOMPARE(incident.value(QLatin1String("shortlink")).toString(), QStringLiteral("http://stspg.co:5000/Q0E"));
+        QCOMPARE(updates.at(0).toObject().value(QLatin1String("status")).toString(),
+                 QStringLiteral("monitoring"));
+        QCOMPARE(incident.value(QLatin1String("shortlink")).toString(),
+                 QStringLiteral("http://stspg.co:5000/Q0E"));
         QVERIFY(body.value(QLatin1String("meta")).toObject().value(QLatin1String("documentation")).isNull());
-        QCOMPARE(body.value(QLatin1String("page")).toObject().value(QLatin1String("name")).toString(), QStringLiteral("Vendor X"));
+        QCOMPARE(body.value(QLatin1String("page")).toObject().value(QLatin1String("name")).toString(),
+                 QStringLiteral("Vendor X"));
     }
 
     void pageUrls_data()
     {
         QTest::addColumn<QString>("typed");
         QTest::addColumn<QString>("stored"); // empty: refused
-        QTest::newRow("page") << QStringLiteral("https://status.example.com") << QStringLiteral("https://status.example.com");
-        QTest::newRow("trailing slash") << QStringLiteral("https://Status.Example.com/") << QStringLiteral("https://status.example.com");
+        QTest::newRow("page") << QStringLiteral("https://status.example.com")
+                              << QStringLiteral("https://status.example.com");
+        QTest::newRow("trailing slash")
+            << QStringLiteral("https://Status.Example.com/") << QStringLiteral("https://status.example.com");
         QTest::newRow("summary url") << QStringLiteral("https://status.example.com/api/v2/summary.json")
                                      << QStringLiteral("https://status.example.com");
-        QTest::newRow("api base") << QStringLiteral("http://127.0.0.5:8787/api/v2") << QStringLiteral("http://127.0.0.5:8787");
-        QTest::newRow("default port") << QStringLiteral("https://status.example.com:443/") << QStringLiteral("https://status.example.com");
-        QTest::newRow("sub path") << QStringLiteral("https://example.com/status/") << QStringLiteral("https://example.com/status");
+        QTest::newRow("api base") << QStringLiteral("http://127.0.0.5:8787/api/v2")
+                                  << QStringLiteral("http://127.0.0.5:8787");
+        QTest::newRow("default port") << QStringLiteral("https://status.example.com:443/")
+                                      << QStringLiteral("https://status.example.com");
+        QTest::newRow("sub path") << QStringLiteral("https://example.com/status/")
+                                  << QStringLiteral("https://example.com/status");
         QTest::newRow("ftp") << QStringLiteral("ftp://status.example.com") << QString();
         QTest::newRow("credentials") << QStringLiteral("https://u:p@status.example.com") << QString();
         QTest::newRow("query") << QStringLiteral("https://status.example.com/?x=1") << QString();

@@ -25,28 +25,14 @@ public:
     explicit CliServe(const QString &dbPath, const QString &address = QStringLiteral("127.0.0.1"))
     {
         m_process.setProcessChannelMode(QProcess::SeparateChannels);
-        m_process.start(cliPath(), {QStringLiteral("--db"), dbPath, QStringLiteral("serve"), QStringLiteral("--listen"),
-                                    address + QStringLiteral(":0")});
+        m_process.start(cliPath(), {QStringLiteral("--db"), dbPath, QStringLiteral("serve"),
+                                    QStringLiteral("--listen"), address + QStringLiteral(":0")});
     }
     ~CliServe() { stop(); }
     CliServe(const CliServe &) = delete;
     CliServe &operator=(const CliServe &) = delete;
 
-    QString waitForUrl()
-    {
-        static const QByteArray marker = "listening on ";
-        for (int i = 0; i < 300 && m_process.state() != QProcess::NotRunning; ++i) {
-            m_out += m_process.readAllStandardOutput();
-            const qsizetype at = m_out.indexOf(marker);
-            if (at >= 0) {
-                const qsizetype end = m_out.indexOf(' ', at + marker.size());
-                if (end > at)
-                    return QString::fromLatin1(m_out.mid(at + marker.size(), end - at - marker.size()));
-            }
-            m_process.waitForReadyRead(100);
-        }
-        return {};
-    }
+    QString waitForUrl() { return waitForServeUrl(m_process, &m_out); }
     qint64 pid() const { return m_process.processId(); }
     bool running() const { return m_process.state() == QProcess::Running; }
     void kill() // SIGKILL: no clean shutdown, leases stay behind
@@ -117,7 +103,8 @@ public:
         patch.notify = false;
         return ComponentService(context()).update(component, patch).ok();
     }
-    QString openIncident(const QString &name, IncidentStatus status, const QString &component, ComponentStatus componentStatus)
+    QString openIncident(const QString &name, IncidentStatus status, const QString &component,
+                         ComponentStatus componentStatus)
     {
         NewIncident n;
         n.name = name;
