@@ -47,6 +47,20 @@ struct MatchCount
     int endpoints = 0;
 };
 
+// The columns of a message that change while it is delivered, for a live view that already shows it.
+struct MessageProgress
+{
+    QString id;
+    DeliveryState state = DeliveryState::Queued;
+    int attempts = 0;
+    int httpStatus = 0;
+    qint64 durationMs = -1; // -1: no attempt timed yet
+    QString errorClass;
+    QString error;
+    QDateTime nextAttemptAt;
+    QDateTime updatedAt;
+};
+
 struct StateCounts
 {
     int queued = 0, sending = 0, delivered = 0, retrying = 0, failed = 0, held = 0, cancelled = 0;
@@ -54,7 +68,9 @@ struct StateCounts
     void add(DeliveryState state, int n); // counts n messages in `state`
 };
 
-// The outbox: one message per (event, subscriber) with its delivery state, and every attempt made.
+// The outbox: one message per (event, subscriber) with its delivery state, and every attempt made. The
+// listings and the console's bulk actions are in outboxrepository.cpp, the engine's claims, leases and
+// results in outboxleases.cpp.
 class OutboxRepository final
 {
 public:
@@ -67,6 +83,9 @@ public:
     std::vector<Message> list(const MessageFilter &filter); // without body, newest first
     int count(const MessageFilter &filter);
     StateCounts countsByState();
+    // The changing columns of the messages `ids` (those that exist), by primary key, a chunk at a time; one
+    // complete read, so the connection keeps no snapshot pinned.
+    std::vector<MessageProgress> progress(const QStringList &ids);
 
     // Engine side. A claim is a lease: the message turns 'sending' with its owner (an engine's instance id)
     // and an expiry the owner keeps renewing. Only an expired lease, or one whose owner is provably gone, is

@@ -15,7 +15,7 @@ rules=(
     "app/formats: models"
     "app/email: app/formats models"
     "app/services: app/email app/formats models"
-    "app/readers: app/formats models"
+    "app/readers: app/formats models/itemmodels models"
     "app/delivery: app/services app/email app/formats models"
     "app/upstream: app/delivery app/services app/email app/formats models"
     "app/report: app/formats models"

@@ -1,6 +1,7 @@
 #include "ui/deliveriesview.h"
 
 #include "app/delivery/deliverycontroller.h"
+#include "app/readers/deliveriesreader.h"
 #include "app/report/curlcommand.h"
 #include "app/services/serviceworker.h"
 #include "models/itemmodels/deliveriesmodel.h"
@@ -32,31 +33,12 @@
 #include <QVBoxLayout>
 
 namespace sd {
-namespace {
-
-// The model's reads run on the console's worker thread, on its own connection; answers come back here.
-DeliveriesModel::Reader workerReader(ServiceWorker &worker)
-{
-    return [&worker](std::function<void(Store &)> job, QObject *context, std::function<void(bool)> done) {
-        worker.run<Ok>(
-            [job = std::move(job)](ServiceWorker::Services &services) -> Result<Ok> {
-                try {
-                    job(services.store);
-                    return Ok{};
-                } catch (const StoreError &e) {
-                    return Error{e.message()};
-                }
-            },
-            context, [done = std::move(done)](const Result<Ok> &result) { done(result.ok()); });
-    };
-}
-
-} // namespace
 
 DeliveriesView::DeliveriesView(Session &session, QWidget *parent)
     : QWidget(parent)
     , m_session(session)
-    , m_model(new DeliveriesModel(workerReader(session.worker()), this))
+    , m_reader(new DeliveriesReader(session.path(), this))
+    , m_model(new DeliveriesModel(m_reader->modelReader(), this))
     , m_count(new QLabel(this))
     , m_countDelay(new QTimer(this))
     , m_state(new QComboBox(this))
@@ -204,7 +186,7 @@ DeliveriesView::DeliveriesView(Session &session, QWidget *parent)
             m_table->scrollTo(m_model->index(added, 0), QAbstractItemView::PositionAtTop);
     });
 
-    // The row count: counted on the worker thread, at most a few times a second.
+    // The row count: counted on the reader thread, at most a few times a second.
     m_countDelay->setSingleShot(true);
     m_countDelay->setInterval(300);
     connect(m_countDelay, &QTimer::timeout, this, &DeliveriesView::countNow);
@@ -318,30 +300,19 @@ void DeliveriesView::countNow()
     m_counting = true;
     const MessageFilter f = currentFilter();
     const bool filtered = f.state || f.kind || !f.endpointContains.isEmpty() || !f.text.isEmpty();
-    m_session.worker().run<std::pair<int, int>>(
-        [f, filtered](ServiceWorker::Services &services) -> Result<std::pair<int, int>> {
-            try {
-                const int matching = services.store.outbox.count(f);
-                return std::make_pair(matching, filtered ? services.store.outbox.count({}) : matching);
-            } catch (const StoreError &e) {
-                return Error{e.message()};
-            }
-        },
-        this,
-        [this, filtered](const Result<std::pair<int, int>> &result) {
-            m_counting = false;
-            if (result) {
-                const auto [matching, total] = result.value();
-                const QLocale locale;
-                m_count->setText(
-                    filtered
-                        ? tr("%1 of %2 deliveries").arg(locale.toString(matching), locale.toString(total))
-                    : matching == 1 ? tr("1 delivery")
-                                    : tr("%1 deliveries").arg(locale.toString(matching)));
-            }
-            if (std::exchange(m_countAgain, false))
-                countNow();
-        });
+    m_reader->count(f, filtered, this, [this, filtered](const DeliveriesReader::Counts &result) {
+        m_counting = false;
+        if (result) {
+            const auto [matching, total] = *result;
+            const QLocale locale;
+            m_count->setText(
+                filtered ? tr("%1 of %2 deliveries").arg(locale.toString(matching), locale.toString(total))
+                : matching == 1 ? tr("1 delivery")
+                                : tr("%1 deliveries").arg(locale.toString(matching)));
+        }
+        if (std::exchange(m_countAgain, false))
+            countNow();
+    });
 }
 
 MessageFilter DeliveriesView::currentFilter() const

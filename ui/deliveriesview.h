@@ -16,6 +16,7 @@ namespace sd {
 
 class Session;
 class DeliveriesModel;
+class DeliveriesReader;
 class DeliveryDetail;
 
 // The live delivery log: one row per message, filtered and sorted by the database query (the header's
@@ -30,6 +31,7 @@ public:
     explicit DeliveriesView(Session &session, QWidget *parent = nullptr);
 
     DeliveriesModel *model() const { return m_model; }
+    DeliveriesReader *reader() const { return m_reader; } // the table's reads and counts
     QLabel *countLabel() const { return m_count; }
     QTableView *table() const { return m_table; }
     QSplitter *splitter() const { return m_splitter; }
@@ -72,6 +74,7 @@ private:
     void countNow();
 
     Session &m_session;
+    DeliveriesReader *m_reader = nullptr; // before the model: the model reads through it from the start
     DeliveriesModel *m_model = nullptr;
     QLabel *m_count = nullptr;
     QTimer *m_countDelay = nullptr;

@@ -8,11 +8,10 @@
 #include <QSet>
 #include <QTimer>
 #include <functional>
+#include <optional>
 #include <vector>
 
 namespace sd {
-
-class Store;
 
 // One row per outbox message, in the order of a database query (newest first until a header is clicked).
 // The model holds one contiguous window of that query: the head, paged in on demand (canFetchMore /
@@ -23,10 +22,12 @@ class Store;
 // batched dataChanged signals that name the roles that changed. New rows are inserted where the time order
 // puts them, a chunk at a time, without a reset, so selections and the sort survive a fan-out.
 //
-// Every read goes through a Reader: the console's runs it on the worker thread (its own connection) and
-// answers on this model's thread, so the model asks, the worker reads, and rows are inserted when they
-// arrive. One read is in flight at a time; an answer for a window that has since been reset (filter, sort,
-// jump) is dropped by its generation.
+// The model holds rows and reports changes; it never reads the store. It says what it needs as a
+// ReadRequest (a page of its query, the progress of rows it shows, rows newer than its newest) and a
+// Reader answers it: the console's DeliveriesReader (app/readers/) reads on a thread and connection of its
+// own and answers on this model's thread, and rows are inserted when they arrive. One read is in flight
+// at a time; an answer for a window that has since been reset (filter, sort, jump) is dropped by its
+// generation. The window and its reads are deliveriesmodel.cpp, the live updates deliveriesupdates.cpp.
 class DeliveriesModel final : public QAbstractTableModel
 {
     Q_OBJECT
@@ -49,24 +50,31 @@ public:
     static constexpr int kPageSize = 256;
     static constexpr int kMaxInsertAtTop = 1000; // new rows inserted per update; the rest at the next one
 
-    // Runs `job` against a store connection, then `done(ok)` on `context`'s thread (ok: the job did not
-    // throw StoreError). The console's runs the job on its worker thread.
-    using Reader = std::function<void(std::function<void(Store &)> job, QObject *context,
-                                      std::function<void(bool ok)> done)>;
     enum class ReadKind
     {
         Page,      // the head window's next page (first page after a reset, fetchMore, sort)
         OlderPage, // the tail window's previous page (first page after Ctrl+End, scrolling up)
         Updates    // changed rows by id and rows newer than the newest shown
     };
+    // What the model asks a reader for.
+    struct ReadRequest
+    {
+        ReadKind kind = ReadKind::Page;
+        std::optional<MessageFilter> rows; // OutboxRepository::list(*rows), when set
+        QStringList progressOf;            // OutboxRepository::progress(progressOf), when not empty
+    };
+    struct ReadAnswer
+    {
+        bool ok = true; // false: the store could not be read (the answer is empty)
+        std::vector<Message> rows;
+        std::vector<MessageProgress> progress;
+    };
+    // Reads `request` (anywhere), then calls `done` on `context`'s thread, unless `context` is gone.
+    using Reader =
+        std::function<void(ReadRequest request, QObject *context, std::function<void(ReadAnswer)> done)>;
 
     explicit DeliveriesModel(Reader reader, QObject *parent = nullptr);
-    // Reads on `store` in the caller's thread, answering before the call returns (QtCore-only tests and
-    // tools without a worker thread).
-    explicit DeliveriesModel(Store &store, QObject *parent = nullptr);
 
-    // Called on the reading thread as each read starts (tests check where reads run).
-    void setReadObserver(std::function<void(ReadKind)> observer) { m_readObserver = std::move(observer); }
     bool isReading() const { return m_busy; }
 
     int rowCount(const QModelIndex &parent = {}) const override;
@@ -120,26 +128,13 @@ Q_SIGNALS:
     void readFinished();
 
 private:
-    struct Mutable
-    {
-        DeliveryState state;
-        int attempts;
-        int httpStatus;
-        qint64 durationMs;
-        QString errorClass;
-        QString error;
-        QDateTime nextAttemptAt;
-        QDateTime updatedAt;
-    };
-    struct Updates; // one flush's answer
     void appendRows(std::vector<Message> rows);
     void prependRows(std::vector<Message> rows);
-    void applyFresh(const QHash<QString, Mutable> &fresh);
+    void applyProgress(const std::vector<MessageProgress> &progress);
     void applyNewRows(std::vector<Message> rows, bool newestFirst);
-    static QHash<QString, Mutable> readFresh(Store &store, const QStringList &ids);
     void resetWindow(bool tail);
-    // Hands `job` to the reader; `apply(ok)` runs when it is back, unless the window was reset meanwhile.
-    void read(ReadKind kind, std::function<void(Store &)> job, std::function<void(bool ok)> apply);
+    // Hands `request` to the reader; `apply` runs when it is back, unless the window was reset meanwhile.
+    void read(ReadRequest request, std::function<void(ReadAnswer &answer)> apply);
     void afterRead();
     MessageFilter query() const; // m_filter with the model's order
     MessageSort sortKey() const;
@@ -147,7 +142,6 @@ private:
     bool matchesState(DeliveryState s) const { return !m_filter.state || *m_filter.state == s; }
 
     Reader m_reader;
-    std::function<void(ReadKind)> m_readObserver;
     int m_generation = 0;         // bumped by every reset; answers for an older one are dropped
     bool m_busy = false;          // a read for the current window is in flight (or its rows are going in)
     bool m_reloadPending = false; // the current window's first page has not arrived yet

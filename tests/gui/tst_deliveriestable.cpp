@@ -1,3 +1,4 @@
+#include "app/readers/deliveriesreader.h"
 #include "app/services/resendservice.h"
 #include "app/services/subscriberservice.h"
 #include "models/ids.h"
@@ -118,7 +119,7 @@ class TestDeliveriesTable final : public QObject
         return out;
     }
 
-    // The model's reads run on the worker thread: wait until the one in flight has been applied.
+    // The model's reads run on the reader thread: wait until the one in flight has been applied.
     static bool settled(DeliveriesModel *model)
     {
         return QTest::qWaitFor([model] { return !model->isReading(); }, 15000);
@@ -224,7 +225,7 @@ private Q_SLOTS:
         QCOMPARE(table->currentIndex().row(), 0);
     }
 
-    // Every page read runs on the worker thread, never on the UI thread: the first page after a reload,
+    // Every page read runs on the reader thread (DeliveriesReader), never on the UI thread: the first page after a reload,
     // fetchMore, the tail window (Ctrl+End) and scrolling up from it, a sort, and live updates. While a
     // page is in flight the model asks for no other; an answer for a filter already replaced is dropped.
     void pageReadsLeaveTheUiThread()
@@ -234,7 +235,7 @@ private Q_SLOTS:
         DeliveriesModel *model = c.view->model();
         QMutex mutex;
         QList<std::pair<DeliveriesModel::ReadKind, QThread *>> reads;
-        model->setReadObserver([&mutex, &reads](DeliveriesModel::ReadKind kind) {
+        c.view->reader()->setReadObserver([&mutex, &reads](DeliveriesModel::ReadKind kind) {
             const QMutexLocker lock(&mutex);
             reads.append({kind, QThread::currentThread()});
         });
@@ -254,7 +255,7 @@ private Q_SLOTS:
             return out;
         };
 
-        // Reload: the rows go, the first page comes back from the worker.
+        // Reload: the rows go, the first page comes back from the reader.
         QSignalSpy reloaded(model, &DeliveriesModel::reloaded);
         model->reload();
         QCOMPARE(model->rowCount(), 0);
@@ -337,7 +338,7 @@ private Q_SLOTS:
         for (int r = 0; r < model->rowCount(); ++r)
             QCOMPARE(int(model->messageAt(r)->state), int(DeliveryState::Held));
         QVERIFY(offUiThread(taken()));
-        model->setReadObserver({});
+        c.view->reader()->setReadObserver({});
     }
 
     // The count beside the table is the store's, for the filter.

@@ -1,3 +1,4 @@
+#include "app/readers/deliveriesreader.h"
 #include "app/services/componentservice.h"
 #include "app/services/incidentservice.h"
 #include "app/services/serviceworker.h"
@@ -283,7 +284,7 @@ private Q_SLOTS:
         const Subscriber s = addSubscriber(db, QStringLiteral("http://127.0.0.1:1/a"));
         const QDateTime base = QDateTime::currentDateTimeUtc().addSecs(-3600);
         insertMessages(db, s, 1000, DeliveryState::Delivered, base);
-        DeliveriesModel model(db.store());
+        DeliveriesModel model(DeliveriesReader::onThisThread(db.store()));
         QCOMPARE(model.rowCount(), DeliveriesModel::kPageSize); // one page, not the table
         QVERIFY(model.canFetchMore({}));
         // The tester itself pulls pages with fetchMore while it checks.
@@ -311,7 +312,7 @@ private Q_SLOTS:
         test::TempDatabase db;
         const Subscriber s = addSubscriber(db, QStringLiteral("http://127.0.0.1:1/a"));
         insertMessages(db, s, 50, DeliveryState::Queued, QDateTime::currentDateTimeUtc().addSecs(-10));
-        DeliveriesModel model(db.store());
+        DeliveriesModel model(DeliveriesReader::onThisThread(db.store()));
         QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
         QSortFilterProxyModel proxy;
         proxy.setSourceModel(&model);
@@ -359,7 +360,7 @@ private Q_SLOTS:
         test::TempDatabase db;
         const Subscriber s = addSubscriber(db, QStringLiteral("http://127.0.0.1:1/a"));
         insertMessages(db, s, 5, DeliveryState::Queued, QDateTime::currentDateTimeUtc().addSecs(-10));
-        DeliveriesModel model(db.store());
+        DeliveriesModel model(DeliveriesReader::onThisThread(db.store()));
         QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
         MessageFilter f;
         f.state = DeliveryState::Queued;
@@ -392,7 +393,7 @@ private Q_SLOTS:
         test::TempDatabase db;
         const Subscriber s = addSubscriber(db, QStringLiteral("http://127.0.0.1:1/a"));
         insertMessages(db, s, 3, DeliveryState::Queued, QDateTime::currentDateTimeUtc());
-        DeliveriesModel model(db.store());
+        DeliveriesModel model(DeliveriesReader::onThisThread(db.store()));
         QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
         const QString id = model.messageAt(0)->id;
         QVERIFY(db.store().outbox.find(id)); // what the detail pane does
@@ -421,7 +422,7 @@ private Q_SLOTS:
         insertMessages(db, s, 100000, DeliveryState::Delivered, QDateTime::currentDateTimeUtc().addDays(-1));
         QElapsedTimer timer;
         timer.start();
-        DeliveriesModel model(db.store());
+        DeliveriesModel model(DeliveriesReader::onThisThread(db.store()));
         const qint64 ms = timer.elapsed();
         qInfo("opened 100,000 deliveries in %lld ms", ms);
         QCOMPARE(model.rowCount(), DeliveriesModel::kPageSize);
