@@ -1,5 +1,6 @@
 #include "ui/componentsview.h"
 
+#include "app/readers/tablereads.h"
 #include "models/itemmodels/componentsmodel.h"
 #include "models/timeformat.h"
 #include "models/values.h"
@@ -27,12 +28,13 @@ namespace sd {
 ComponentsView::ComponentsView(Session &session, QWidget *parent)
     : QWidget(parent)
     , m_session(session)
-    , m_model(new ComponentsModel(session.store(), session.components(), this))
+    , m_model(new ComponentsModel(this))
     , m_table(new QTableView(this))
     , m_undoAction(new QAction(this))
     , m_undoExpiry(new QTimer(this))
 {
     setObjectName(QStringLiteral("componentsView"));
+    tablereads::components(session.store(), *m_model);
     auto *bar = new QToolBar(this);
     bar->setToolButtonStyle(Qt::ToolButtonTextOnly);
     bar->addAction(tr("Add…"), this, &ComponentsView::addComponent);
@@ -86,37 +88,20 @@ ComponentsView::ComponentsView(Session &session, QWidget *parent)
     layout->addWidget(bar);
     layout->addWidget(m_table);
 
-    m_model->setServiceWorker(&session.worker());
-    m_model->setStatusChangeGate([this](const Component &c, ComponentStatus to, int audience) {
-        return confirmStatusChange(c, to, audience);
-    });
+    // The model holds what is stored; an edit in a cell comes here to be asked, written and shown.
+    connect(m_model, &ComponentsModel::statusChangeRequested, this,
+            [this](const QString &id, ComponentStatus status) { requestStatusChange(id, status); });
+    connect(m_model, &ComponentsModel::textChangeRequested, this, &ComponentsView::changeText);
     connect(m_model, &QAbstractItemModel::modelReset, this, &ComponentsView::applySpans);
-    connect(m_model, &ComponentsModel::errorOccurred, this, [this](const QString &text) {
-        m_pending.reset();
-        m_undoing.reset();
-        showError(text);
-    });
-    connect(m_model, &ComponentsModel::componentStatusChanged, this, [this](const QString &id, int queued) {
-        m_session.afterChange(queued);
-        const bool undo = m_undoing.has_value();
-        onStatusStored(id);
-        const QString what =
-            queued > 0 ? tr("%n webhook(s) queued.", nullptr, queued) : tr("nobody notified.");
-        Q_EMIT statusMessage(
-            undo     ? tr("Change taken back; %1").arg(what)
-            : m_last ? tr("Status changed; %1 Undo with Ctrl+Z within %n s.", nullptr, kUndoWindowMs / 1000)
-                           .arg(what)
-                     : tr("Status changed; %1").arg(what));
-    });
     applySpans();
 }
 
 void ComponentsView::reload()
 {
     try {
-        m_model->reload();
+        tablereads::components(m_session.store(), *m_model);
     } catch (const StoreError &e) {
-        // The table keeps the rows it had (the model reads before it resets).
+        // The table keeps the rows it had (read before the model is reset).
         Q_EMIT statusMessage(tr("Components could not be reloaded: %1").arg(e.message()));
     }
 }
@@ -130,6 +115,79 @@ void ComponentsView::applySpans()
             m_table->setRowHeight(r, m_table->verticalHeader()->defaultSectionSize());
         }
     }
+}
+
+bool ComponentsView::requestStatusChange(const QString &componentId, ComponentStatus status)
+{
+    const auto current = m_model->componentAt(m_model->rowOfComponent(componentId));
+    if (!current || current->status == status)
+        return false;
+    const std::optional<bool> notify =
+        confirmStatusChange(*current, status, m_session.components().audienceFor(componentId));
+    if (!notify)
+        return false;
+    return changeStatus(componentId, status, *notify);
+}
+
+bool ComponentsView::changeStatus(const QString &componentId, ComponentStatus status, bool notify)
+{
+    const auto current = m_model->componentAt(m_model->rowOfComponent(componentId));
+    if (!current)
+        return false;
+    // Shown at once; the write, which may queue a webhook for every subscriber, runs on the session's
+    // worker thread.
+    Component shown = *current;
+    shown.status = status;
+    m_model->updateComponent(shown);
+    ComponentPatch patch;
+    patch.status = status;
+    patch.notify = notify;
+    m_session.updateComponent(componentId, patch, this,
+                              [this, before = *current](const Result<ComponentChange> &result) {
+                                  finishStatusChange(before, result);
+                              });
+    return true;
+}
+
+void ComponentsView::finishStatusChange(const Component &before, const Result<ComponentChange> &result)
+{
+    if (!result) {
+        m_model->updateComponent(before); // take back what was shown early
+        m_pending.reset();
+        m_undoing.reset();
+        return showError(result.error());
+    }
+    m_model->updateComponent(result.value().component);
+    const int queued = result.value().messages;
+    const bool undo = m_undoing.has_value();
+    onStatusStored(before.id);
+    const QString what = queued > 0 ? tr("%n webhook(s) queued.", nullptr, queued) : tr("nobody notified.");
+    Q_EMIT statusMessage(
+        undo ? tr("Change taken back; %1").arg(what)
+        : m_last
+            ? tr("Status changed; %1 Undo with Ctrl+Z within %n s.", nullptr, kUndoWindowMs / 1000).arg(what)
+            : tr("Status changed; %1").arg(what));
+    Q_EMIT statusStored(before.id, queued);
+}
+
+void ComponentsView::changeText(const QString &componentId, int column, const QString &text)
+{
+    const auto current = m_model->componentAt(m_model->rowOfComponent(componentId));
+    if (!current)
+        return;
+    ComponentPatch patch;
+    patch.notify = false; // names and descriptions never notify anyone
+    if (column == ComponentsModel::NameColumn)
+        patch.name = text;
+    else
+        patch.description = text;
+    const auto result = m_session.components().update(componentId, patch);
+    if (!result) {
+        m_pending.reset();
+        m_undoing.reset();
+        return showError(result.error());
+    }
+    m_model->updateComponent(result.value().component);
 }
 
 std::optional<bool> ComponentsView::confirmStatusChange(const Component &c, ComponentStatus to, int audience)
@@ -228,7 +286,7 @@ void ComponentsView::undoLastChange()
                              .arg(last.name, componentStatusLabel(last.to)));
     }
     m_undoing = last;
-    if (!m_model->setData(m_model->index(row, ComponentsModel::StatusColumn), toString(last.from))) {
+    if (!requestStatusChange(last.componentId, last.from)) {
         m_undoing.reset();
         m_pending.reset();
         return;

@@ -14,6 +14,8 @@ namespace sd {
 
 class Session;
 class ComponentsModel;
+struct ComponentChange;
+template<typename T> class Result;
 
 // The components table, grouped by group, with the status edited in place. A status change tells the
 // operator how many subscribers hear about it and lets them switch notification off for that change.
@@ -45,8 +47,16 @@ public:
     QAction *undoAction() const { return m_undoAction; }
     static constexpr int kUndoWindowMs = 60000;
 
+    // A status change the operator asked for (the table's Status cell, undo): asks whether to notify the
+    // subscribers who would hear, then changeStatus(). False when cancelled or nothing changes.
+    bool requestStatusChange(const QString &componentId, ComponentStatus status);
+    // A confirmed status change: shown at once, written (and fanned out) on the session's worker thread;
+    // statusStored() follows, or an error box and the old status back. False when the component is gone.
+    bool changeStatus(const QString &componentId, ComponentStatus status, bool notify);
+
 Q_SIGNALS:
     void statusMessage(const QString &text);
+    void statusStored(const QString &componentId, int messagesQueued);
 
 protected:
     bool eventFilter(QObject *watched, QEvent *event) override;
@@ -61,6 +71,8 @@ private:
         bool notify = true;
         QElapsedTimer at;
     };
+    void finishStatusChange(const Component &before, const Result<ComponentChange> &result);
+    void changeText(const QString &componentId, int column, const QString &text); // name or description
     void onStatusStored(const QString &componentId);
     void updateUndoAction();
     std::optional<bool> confirmStatusChange(const Component &c, ComponentStatus to, int audience);

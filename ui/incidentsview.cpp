@@ -1,6 +1,7 @@
 #include "ui/incidentsview.h"
 
 #include "app/readers/fanoutprogress.h"
+#include "app/readers/tablereads.h"
 #include "app/services/serviceworker.h"
 #include "models/endpointurl.h"
 #include "models/itemmodels/incidentsmodel.h"
@@ -32,12 +33,13 @@ namespace sd {
 IncidentsView::IncidentsView(Session &session, QWidget *parent)
     : QWidget(parent)
     , m_session(session)
-    , m_model(new IncidentsModel(session.store(), this))
+    , m_model(new IncidentsModel(this))
     , m_table(new QTableView(this))
     , m_history(new QTextBrowser(this))
     , m_splitter(new QSplitter(Qt::Horizontal, this))
 {
     setObjectName(QStringLiteral("incidentsView"));
+    tablereads::incidents(session.store(), *m_model);
     auto *bar = new QToolBar(this);
     bar->setToolButtonStyle(Qt::ToolButtonTextOnly);
     bar->addAction(tr("New incident…"), this, &IncidentsView::createIncident);
@@ -78,9 +80,9 @@ void IncidentsView::reload()
     const Incident *i = selected();
     const QString id = i ? i->id : QString();
     try {
-        m_model->reload();
+        tablereads::incidents(m_session.store(), *m_model);
     } catch (const StoreError &e) {
-        // The table keeps the rows it had (the model reads before it resets).
+        // The table keeps the rows it had (read before the model is reset).
         Q_EMIT statusMessage(tr("Incidents could not be reloaded: %1").arg(e.message()));
         return;
     }

@@ -5,6 +5,7 @@
 #include "app/services/serviceworker.h"
 #include "app/testreceiver/testreceiver.h"
 
+#include <QPointer>
 #include <QSettings>
 #include <QSqlDriver>
 
@@ -154,6 +155,21 @@ void Session::applyOperator(const QString &name)
     m_resend.setActor(name);
     m_worker->setActor(name);
     Q_EMIT operatorChanged(name);
+}
+
+void Session::updateComponent(const QString &id, const ComponentPatch &patch, QObject *context,
+                              std::function<void(const Result<ComponentChange> &)> done)
+{
+    QPointer<QObject> guard(context);
+    m_worker->run<ComponentChange>(
+        [id, patch](ServiceWorker::Services &services) { return services.components.update(id, patch); },
+        this,
+        [this, guard, done = std::move(done)](const Result<ComponentChange> &result) {
+            if (result)
+                afterChange(result.value().messages);
+            if (guard)
+                done(result);
+        });
 }
 
 void Session::afterChange(int messagesQueued)

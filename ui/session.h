@@ -9,6 +9,7 @@
 
 #include <QObject>
 #include <QTimer>
+#include <functional>
 #include <memory>
 
 namespace sd {
@@ -43,6 +44,12 @@ public:
     DeliveryController &delivery() { return *m_delivery; }
     // Writes that fan out (status changes) run here, off the UI thread.
     ServiceWorker &worker() { return *m_worker; }
+
+    // A component change written on the worker thread (a status change may queue a webhook for every
+    // subscriber). When it is stored afterChange() runs; then `done` runs on `context`'s thread, unless
+    // `context` is gone by then.
+    void updateComponent(const QString &id, const ComponentPatch &patch, QObject *context,
+                         std::function<void(const Result<ComponentChange> &)> done);
 
     void startDelivery();
     // Starts the built-in loopback receiver (first-run sample); remembers its port in the database.

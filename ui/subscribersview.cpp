@@ -1,5 +1,7 @@
 #include "ui/subscribersview.h"
 
+#include "app/readers/healthreader.h"
+#include "app/readers/tablereads.h"
 #include "app/services/serviceworker.h"
 #include "models/databasefiles.h"
 #include "models/endpointurl.h"
@@ -32,7 +34,8 @@ namespace sd {
 SubscribersView::SubscribersView(Session &session, QWidget *parent)
     : QWidget(parent)
     , m_session(session)
-    , m_model(new SubscribersModel(session.liveStore(), this))
+    , m_model(new SubscribersModel(this))
+    , m_health(new SubscriberHealthReader(session.path(), this))
     , m_proxy(new QSortFilterProxyModel(this))
     , m_table(new QTableView(this))
     , m_search(new QLineEdit(this))
@@ -40,6 +43,8 @@ SubscribersView::SubscribersView(Session &session, QWidget *parent)
     , m_searchDelay(new QTimer(this))
 {
     setObjectName(QStringLiteral("subscribersView"));
+    m_health->feed(m_model); // the model asks for its endpoints' health, the reader reads it off this thread
+    tablereads::subscribers(session.liveStore(), m_query, *m_model);
     auto *bar = new QToolBar(this);
     bar->setToolButtonStyle(Qt::ToolButtonTextOnly);
     bar->addAction(tr("Add…"), this, &SubscribersView::addSubscriber);
@@ -109,9 +114,9 @@ void SubscribersView::reload()
     const Subscriber *current = selected();
     const QString currentId = current ? current->id : QString();
     try {
-        m_model->reload();
+        tablereads::subscribers(m_session.liveStore(), m_query, *m_model);
     } catch (const StoreError &e) {
-        // The table keeps the rows it had (the model reads before it resets).
+        // The table keeps the rows it had (read before the model is reset).
         Q_EMIT statusMessage(tr("Subscribers could not be reloaded: %1").arg(e.message()));
         return;
     }
@@ -134,12 +139,13 @@ void SubscribersView::applyFilter()
     SubscriberQuery query;
     query.text = m_search->text();
     query.states = static_cast<SubscriberQuery::States>(m_stateFilter->currentData().toInt());
-    if (query.text.trimmed() == m_model->query().text.trimmed() && query.states == m_model->query().states)
+    if (query.text.trimmed() == m_query.text.trimmed() && query.states == m_query.states)
         return;
     const Subscriber *current = selected();
     const QString currentId = current ? current->id : QString();
     try {
-        m_model->setQuery(query);
+        tablereads::subscribers(m_session.liveStore(), query, *m_model);
+        m_query = query;
     } catch (const StoreError &e) {
         Q_EMIT statusMessage(tr("Subscribers could not be filtered: %1").arg(e.message()));
         return;

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "models/subscriberrepository.h"
+
 #include <QWidget>
 #include <optional>
 #include <vector>
@@ -14,8 +16,7 @@ namespace sd {
 
 class Session;
 class SubscribersModel;
-struct Component;
-struct Subscriber;
+class SubscriberHealthReader;
 struct ImportReport;
 template<typename T> class Result;
 
@@ -62,6 +63,8 @@ private:
 
     Session &m_session;
     SubscribersModel *m_model = nullptr;
+    SubscriberHealthReader *m_health = nullptr; // answers the model's health passes off the UI thread
+    SubscriberQuery m_query;                    // the rows shown (search text and state filter)
     QSortFilterProxyModel *m_proxy = nullptr;
     QTableView *m_table = nullptr;
     QLineEdit *m_search = nullptr;

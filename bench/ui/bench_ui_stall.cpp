@@ -8,7 +8,6 @@
 #include "app/services/componentservice.h"
 #include "app/testreceiver/testreceiver.h"
 #include "models/ids.h"
-#include "models/itemmodels/componentsmodel.h"
 #include "models/itemmodels/deliveriesmodel.h"
 #include "models/itemmodels/subscribersmodel.h"
 #include "ui/componentsview.h"
@@ -140,21 +139,17 @@ int main(int argc, char *argv[])
     QObject::connect(&s->delivery(), &DeliveryController::progress, &app,
                      [&delivered](const DeliveryProgress &p) { delivered = p.counts.delivered; });
 
-    ComponentsModel *components = window.componentsView()->model();
-    components->setStatusChangeGate(
-        [](const Component &, ComponentStatus, int) { return std::optional<bool>(true); });
+    ComponentsView *components = window.componentsView();
     QElapsedTimer sinceEdit;
-    QObject::connect(components, &ComponentsModel::componentStatusChanged, &app,
+    QObject::connect(components, &ComponentsView::statusStored, &app,
                      [&](const QString &, int) { enqueueMs = sinceEdit.elapsed(); });
     QTimer::singleShot(500, &app, [&] {
         probeTimer.start();
-        // Exactly what the console does when the operator picks a new status in the table: the model shows
-        // it, the session's worker writes it and queues `count` webhooks off the UI thread. All of it is
-        // probed.
+        // Exactly what the console does once the operator has picked a new status in the table and said
+        // to notify: the table shows it, the session's worker writes it and queues `count` webhooks off the
+        // UI thread. All of it is probed.
         sinceEdit.start();
-        const int row = components->rowOfComponent(componentId);
-        components->setData(components->index(row, ComponentsModel::StatusColumn),
-                            QStringLiteral("major_outage"));
+        components->changeStatus(componentId, ComponentStatus::MajorOutage, true);
         total.start();
     });
     QTimer done;

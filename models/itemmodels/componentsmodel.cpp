@@ -1,10 +1,7 @@
 #include "models/itemmodels/componentsmodel.h"
 
-#include "app/services/componentservice.h"
-#include "app/services/serviceworker.h"
 #include "models/itemmodels/modelroles.h"
 #include "models/statusrules.h"
-#include "models/store.h"
 #include "models/timeformat.h"
 #include "models/values.h"
 
@@ -12,25 +9,17 @@
 
 namespace sd {
 
-ComponentsModel::ComponentsModel(Store &store, ComponentService &service, QObject *parent)
+ComponentsModel::ComponentsModel(QObject *parent)
     : QAbstractTableModel(parent)
-    , m_store(store)
-    , m_service(service)
-{
-    reload();
-}
+{}
 
-void ComponentsModel::reload()
+void ComponentsModel::setComponents(std::vector<ComponentGroup> groups, std::vector<Component> components)
 {
-    // Read first: a StoreError then leaves the rows (and the views) as they were.
-    const std::vector<ComponentGroup> groups = m_store.components.groups();
-    const std::vector<Component> components = m_store.components.all();
     QHash<QString, ComponentGroup> groupById;
     for (const ComponentGroup &g : groups)
         groupById.insert(g.id, g);
     beginResetModel();
     m_rows.clear();
-    // Ungrouped components first, then each group (by its position) with its members (by position).
     for (const Component &c : components) {
         if (c.groupId.isEmpty() || !groupById.contains(c.groupId))
             m_rows.push_back(Row{RowKind::Component, {}, c});
@@ -43,6 +32,22 @@ void ComponentsModel::reload()
         }
     }
     endResetModel();
+}
+
+void ComponentsModel::updateComponent(const Component &component)
+{
+    const int row = rowOfComponent(component.id);
+    if (row < 0)
+        return; // reloaded without it meanwhile
+    Component &shown = m_rows[static_cast<size_t>(row)].component;
+    // From the first column that changed to Updated, in one signal.
+    const int first = shown.name != component.name                 ? NameColumn
+                      : shown.status != component.status           ? StatusColumn
+                      : shown.description != component.description ? DescriptionColumn
+                                                                   : UpdatedColumn;
+    shown = component;
+    Q_EMIT dataChanged(index(row, first), index(row, UpdatedColumn),
+                       {Qt::DisplayRole, Qt::EditRole, Qt::ToolTipRole, roles::SortRole, roles::StatusRole});
 }
 
 int ComponentsModel::rowCount(const QModelIndex &parent) const
@@ -149,99 +154,21 @@ bool ComponentsModel::setData(const QModelIndex &index, const QVariant &value, i
 {
     if (role != Qt::EditRole || !(flags(index) & Qt::ItemIsEditable))
         return false;
+    const Component &c = m_rows[static_cast<size_t>(index.row())].component;
     if (index.column() == StatusColumn) {
         std::optional<ComponentStatus> status;
         if (value.userType() == QMetaType::Int)
             status = static_cast<ComponentStatus>(value.toInt());
         else
             status = parseComponentStatus(value.toString());
-        if (!status)
-            return false;
-        return setStatus(index.row(), *status);
-    }
-    return applyPatch(index.row(), value.toString(), index.column());
-}
-
-bool ComponentsModel::setStatus(int row, ComponentStatus status)
-{
-    const Component current = m_rows[static_cast<size_t>(row)].component;
-    if (current.status == status)
-        return false;
-    bool notify = true;
-    if (m_gate) {
-        const std::optional<bool> answer = m_gate(current, status, m_service.audienceFor(current.id));
-        if (!answer)
-            return false;
-        notify = *answer;
-    }
-    ComponentPatch patch;
-    patch.status = status;
-    patch.notify = notify;
-    if (m_worker) {
-        // Shown at once; the write, which may queue a webhook for every subscriber, runs on the worker.
-        Component shown = current;
-        shown.status = status;
-        showComponent(shown);
-        const QString id = current.id;
-        m_worker->run<ComponentChange>(
-            [id, patch](ServiceWorker::Services &services) { return services.components.update(id, patch); },
-            this,
-            [this, current](const Result<ComponentChange> &result) { finishStatusChange(current, result); });
-        return true;
-    }
-    const Result<ComponentChange> result = m_service.update(current.id, patch);
-    finishStatusChange(current, result);
-    return result.ok();
-}
-
-void ComponentsModel::showComponent(const Component &component)
-{
-    const int row = rowOfComponent(component.id);
-    if (row < 0)
-        return; // reloaded without it meanwhile
-    m_rows[static_cast<size_t>(row)].component = component;
-    Q_EMIT dataChanged(index(row, StatusColumn), index(row, UpdatedColumn),
-                       {Qt::DisplayRole, Qt::EditRole, roles::SortRole, roles::StatusRole});
-}
-
-void ComponentsModel::finishStatusChange(const Component &before, const Result<ComponentChange> &result)
-{
-    if (!result) {
-        if (m_worker)
-            showComponent(before); // take back what was shown early
-        Q_EMIT errorOccurred(result.error());
-        return;
-    }
-    if (m_worker || result.value().component.status != before.status)
-        showComponent(result.value().component);
-    Q_EMIT componentStatusChanged(before.id, result.value().messages);
-    if (result.value().messages > 0)
-        Q_EMIT messagesQueued(result.value().messages);
-}
-
-bool ComponentsModel::applyPatch(int row, const QString &text, int column)
-{
-    const Component current = m_rows[static_cast<size_t>(row)].component;
-    ComponentPatch patch;
-    patch.notify = false; // names and descriptions never notify anyone
-    if (column == NameColumn) {
-        if (text.trimmed() == current.name)
-            return false;
-        patch.name = text;
-    } else {
-        if (text == current.description)
-            return false;
-        patch.description = text;
-    }
-    auto result = m_service.update(current.id, patch);
-    if (!result) {
-        Q_EMIT errorOccurred(result.error());
+        if (status && *status != c.status)
+            Q_EMIT statusChangeRequested(c.id, *status);
         return false;
     }
-    m_rows[static_cast<size_t>(row)].component = result.value().component;
-    Q_EMIT dataChanged(index(row, column), index(row, UpdatedColumn),
-                       {Qt::DisplayRole, Qt::EditRole, Qt::ToolTipRole, roles::SortRole});
-    return true;
+    const QString text = value.toString();
+    if (index.column() == NameColumn ? text.trimmed() != c.name : text != c.description)
+        Q_EMIT textChangeRequested(c.id, index.column(), text);
+    return false;
 }
 
 bool ComponentsModel::isGroupRow(int row) const

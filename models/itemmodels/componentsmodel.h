@@ -3,21 +3,17 @@
 #include "models/domain.h"
 
 #include <QAbstractTableModel>
-#include <functional>
 #include <optional>
 #include <vector>
 
 namespace sd {
 
-class Store;
-class ComponentService;
-class ServiceWorker;
-struct ComponentChange;
-template<typename T> class Result;
-
 // Components grouped by their group: each group is a header row followed by its components; ungrouped
-// components come first. The status column is edited through setData(EditRole); every other change goes
-// through ComponentService and reload().
+// components come first. The model holds rows and reports changes: the rows are handed in
+// (setComponents, updateComponent) and it never reads or writes the store. An edit in the table (setData on
+// the name, status or description) changes nothing here; it is announced (statusChangeRequested,
+// textChangeRequested) to whoever writes, the Components tab, which asks the operator, writes through the
+// session and shows the result with updateComponent().
 class ComponentsModel final : public QAbstractTableModel
 {
     Q_OBJECT
@@ -39,11 +35,7 @@ public:
         Component
     };
 
-    // Asked before a status change is written: returns std::nullopt to cancel, else whether to notify.
-    using StatusChangeGate = std::function<std::optional<bool>(const Component &component,
-                                                               ComponentStatus newStatus, int audience)>;
-
-    ComponentsModel(Store &store, ComponentService &service, QObject *parent = nullptr);
+    explicit ComponentsModel(QObject *parent = nullptr);
 
     int rowCount(const QModelIndex &parent = {}) const override;
     int columnCount(const QModelIndex &parent = {}) const override;
@@ -52,11 +44,11 @@ public:
     Qt::ItemFlags flags(const QModelIndex &index) const override;
     bool setData(const QModelIndex &index, const QVariant &value, int role = Qt::EditRole) override;
 
-    void setStatusChangeGate(StatusChangeGate gate) { m_gate = std::move(gate); }
-    // With a worker, a status change shows at once and is written (and fanned out) on the worker's thread;
-    // componentStatusChanged() follows when it is stored, or errorOccurred() and the old status come back.
-    void setServiceWorker(ServiceWorker *worker) { m_worker = worker; }
-    void reload(); // throws StoreError, leaving the rows as they were
+    // Every group and component; the model orders them (ungrouped first, then each group by position with
+    // its members by position).
+    void setComponents(std::vector<ComponentGroup> groups, std::vector<Component> components);
+    // The component as it is now (stored, or a status shown before it is stored): its row changes in place.
+    void updateComponent(const Component &component);
 
     bool isGroupRow(int row) const;
     std::optional<Component> componentAt(int row) const;
@@ -64,9 +56,11 @@ public:
     QString groupNameAt(int row) const;
 
 Q_SIGNALS:
-    void componentStatusChanged(const QString &componentId, int messagesQueued);
-    void messagesQueued(int count);
-    void errorOccurred(const QString &message);
+    // setData on a component's Status cell with a status other than its own (setData returns false: the
+    // model holds what is stored, and the request goes to whoever writes).
+    void statusChangeRequested(const QString &componentId, sd::ComponentStatus status);
+    // setData on a component's Name or Description cell with new text.
+    void textChangeRequested(const QString &componentId, int column, const QString &text);
 
 private:
     struct Row
@@ -75,15 +69,6 @@ private:
         ComponentGroup group; // for group rows, and the component's group
         Component component;
     };
-    bool setStatus(int row, ComponentStatus status);
-    void finishStatusChange(const Component &before, const Result<ComponentChange> &result);
-    void showComponent(const Component &component);
-    bool applyPatch(int row, const QString &text, int column);
-
-    Store &m_store;
-    ComponentService &m_service;
-    StatusChangeGate m_gate;
-    ServiceWorker *m_worker = nullptr;
     std::vector<Row> m_rows;
 };
 

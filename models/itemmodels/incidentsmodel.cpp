@@ -1,7 +1,6 @@
 #include "models/itemmodels/incidentsmodel.h"
 
 #include "models/itemmodels/modelroles.h"
-#include "models/store.h"
 #include "models/timeformat.h"
 #include "models/values.h"
 
@@ -9,12 +8,9 @@
 
 namespace sd {
 
-IncidentsModel::IncidentsModel(Store &store, QObject *parent)
+IncidentsModel::IncidentsModel(QObject *parent)
     : QAbstractTableModel(parent)
-    , m_store(store)
-{
-    reload();
-}
+{}
 
 IncidentsModel::Section IncidentsModel::sectionOf(const Incident &incident)
 {
@@ -23,10 +19,8 @@ IncidentsModel::Section IncidentsModel::sectionOf(const Incident &incident)
     return isClosed(incident.status) ? Section::Resolved : Section::Active;
 }
 
-void IncidentsModel::reload()
+void IncidentsModel::setIncidents(std::vector<Incident> rows)
 {
-    // Read first: a StoreError then leaves the rows (and the views) as they were.
-    auto rows = m_store.incidents.all();
     // The repository already orders this way; the model states the rule itself so the view never depends
     // on a query's ORDER BY.
     std::stable_sort(rows.begin(), rows.end(), [](const Incident &a, const Incident &b) {

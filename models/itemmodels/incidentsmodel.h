@@ -8,10 +8,9 @@
 
 namespace sd {
 
-class Store;
-
 // Incidents in three sections: active realtime incidents first, then resolved ones, then scheduled
-// maintenance; newest first within a section.
+// maintenance; newest first within a section. The rows are handed in (setIncidents); the model never
+// reads the store.
 class IncidentsModel final : public QAbstractTableModel
 {
     Q_OBJECT
@@ -35,20 +34,19 @@ public:
         Maintenance
     };
 
-    explicit IncidentsModel(Store &store, QObject *parent = nullptr);
+    explicit IncidentsModel(QObject *parent = nullptr);
 
     int rowCount(const QModelIndex &parent = {}) const override;
     int columnCount(const QModelIndex &parent = {}) const override;
     QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
     QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
 
-    void reload(); // throws StoreError, leaving the rows as they were
+    void setIncidents(std::vector<Incident> rows); // in any order: the model puts them in its sections
     const Incident *incidentAt(int row) const;
     int rowOf(const QString &incidentId) const;
     static Section sectionOf(const Incident &incident);
 
 private:
-    Store &m_store;
     std::vector<Incident> m_rows;
 };
 

@@ -2,82 +2,14 @@
 
 #include "models/endpointurl.h"
 #include "models/itemmodels/modelroles.h"
-#include "models/store.h"
 #include "models/timeformat.h"
 #include "models/values.h"
 
 #include <QElapsedTimer>
-#include <QThread>
 #include <QTimer>
 #include <algorithm>
-#ifdef Q_OS_LINUX
-#include <sys/resource.h>
-#include <sys/syscall.h>
-#include <unistd.h>
-#endif
-#include <functional>
 
 namespace sd {
-
-// Reads health passes on its own thread, with its own connection to the same store (opened there on first
-// use), and hands each page to the model's thread as it is read.
-class HealthReader final : public QObject
-{
-public:
-    using Deliver = std::function<void(std::vector<EndpointHealth> page, bool last)>;
-    HealthReader(QString location, std::shared_ptr<std::atomic_bool> cancel, Deliver deliver)
-        : m_location(std::move(location))
-        , m_cancel(std::move(cancel))
-        , m_deliver(std::move(deliver))
-    {}
-    Q_DISABLE_COPY_MOVE(HealthReader)
-
-    void readPass() // on the reader thread
-    {
-        if (!m_db) {
-#ifdef Q_OS_LINUX
-            // A background reader: on a busy two-core machine it must not take the UI thread's turns
-            // (QThread::LowPriority changes nothing for Linux's default policy; a thread's nice value does).
-            setpriority(PRIO_PROCESS, static_cast<id_t>(syscall(SYS_gettid)), 10);
-#endif
-            QString error;
-            m_db = Database::open(m_location, &error);
-            if (!m_db) {
-                m_deliver({}, true); // nothing to read: the pass ends with the numbers shown
-                return;
-            }
-        }
-        HealthRepository health(*m_db);
-        const QDateTime now = QDateTime::currentDateTimeUtc();
-        QString cursor;
-        QElapsedTimer pageClock;
-        while (!m_cancel->load()) {
-            pageClock.start();
-            std::vector<EndpointHealth> page;
-            try {
-                page = health.page(cursor, SubscribersModel::kHealthPage, now);
-            } catch (const StoreError &) {
-                m_deliver({}, true); // the next pass starts over
-                return;
-            }
-            const bool last = static_cast<int>(page.size()) < SubscribersModel::kHealthPage;
-            if (!page.empty())
-                cursor = page.back().subscriberId;
-            m_deliver(std::move(page), last);
-            if (last)
-                return;
-            // Half the time at most: a pass over 100,000 endpoints flat out took a core from the delivery
-            // engines on a two-core machine (bench_ui_stall's fan-out ran at half speed).
-            QThread::msleep(static_cast<unsigned long>(std::max<qint64>(1, pageClock.elapsed())));
-        }
-    }
-
-private:
-    QString m_location;
-    std::shared_ptr<std::atomic_bool> m_cancel;
-    Deliver m_deliver;
-    std::unique_ptr<Database> m_db; // created, used and destroyed on the reader thread
-};
 
 namespace {
 
@@ -91,55 +23,17 @@ const HealthCounts *shown(const EndpointHealth *h)
 
 } // namespace
 
-SubscribersModel::SubscribersModel(Store &store, QObject *parent)
+SubscribersModel::SubscribersModel(QObject *parent)
     : QAbstractTableModel(parent)
-    , m_store(store)
-    , m_readerThread(new QThread(this))
-    , m_cancel(std::make_shared<std::atomic_bool>(false))
     , m_applyTimer(new QTimer(this))
 {
-    m_reader =
-        new HealthReader(store.db().path(), m_cancel, [this](std::vector<EndpointHealth> page, bool last) {
-            // Runs on the reader thread; the model outlives it (see the destructor).
-            QMetaObject::invokeMethod(
-                this, [this, page = std::move(page), last]() mutable { pageRead(std::move(page), last); },
-                Qt::QueuedConnection);
-        });
-    m_reader->moveToThread(m_readerThread);
-    connect(m_readerThread, &QThread::finished, m_reader, &QObject::deleteLater);
-    m_readerThread->setObjectName(QStringLiteral("subscriber health reader"));
-    m_readerThread->start(QThread::LowPriority);
     m_applyTimer->setInterval(0);
     m_applyTimer->setSingleShot(true);
     connect(m_applyTimer, &QTimer::timeout, this, &SubscribersModel::applySlice);
-    reload();
 }
 
-SubscribersModel::~SubscribersModel()
+void SubscribersModel::setRows(std::vector<Subscriber> rows, const std::vector<Component> &components)
 {
-    // The reader stops after its current page; its connection closes on its own thread.
-    m_cancel->store(true);
-    m_readerThread->quit();
-    m_readerThread->wait();
-}
-
-void SubscribersModel::setQuery(const SubscriberQuery &query)
-{
-    const SubscriberQuery previous = m_query;
-    m_query = query;
-    try {
-        reload();
-    } catch (const StoreError &) {
-        m_query = previous;
-        throw;
-    }
-}
-
-void SubscribersModel::reload()
-{
-    // Read first: a StoreError then leaves the rows (and the views) as they were.
-    const std::vector<Component> components = m_store.components.all();
-    auto rows = m_store.subscribers.search(m_query);
     beginResetModel();
     m_componentNames.clear();
     for (const Component &c : components)
@@ -153,12 +47,8 @@ void SubscribersModel::reload()
         m_rowOf.insert(m_rows[r].id, static_cast<int>(r));
     endResetModel();
     // Small pages get their numbers at once (a few queries); big ones fill in through refreshStatsSlice.
-    if (m_rows.size() <= 2000) {
-        try {
-            refreshStats();
-        } catch (const StoreError &) {
-        }
-    }
+    if (m_rows.size() <= 2000)
+        refreshStats();
 }
 
 void SubscribersModel::refreshStats()
@@ -192,10 +82,10 @@ bool SubscribersModel::refreshStatsSlice(int budgetMs)
 void SubscribersModel::startPass()
 {
     m_readerDone = false;
-    QMetaObject::invokeMethod(m_reader, &HealthReader::readPass, Qt::QueuedConnection);
+    Q_EMIT healthPassWanted();
 }
 
-void SubscribersModel::pageRead(std::vector<EndpointHealth> page, bool last)
+void SubscribersModel::addHealthPage(std::vector<EndpointHealth> page, bool last)
 {
     if (!page.empty())
         m_pending.push_back(std::move(page));

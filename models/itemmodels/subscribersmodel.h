@@ -2,29 +2,24 @@
 
 #include "models/domain.h"
 #include "models/healthrepository.h"
-#include "models/subscriberrepository.h"
 
 #include <QAbstractTableModel>
 #include <QHash>
-#include <atomic>
 #include <deque>
-#include <memory>
 #include <vector>
 
-class QThread;
 class QTimer;
 
 namespace sd {
-
-class Store;
-class HealthReader;
 
 // Webhook subscribers with their endpoint health: last result, success rate, p50 and p95 latency. The numbers
 // are the running aggregates the delivery engines keep (endpoint_health, read a page of ids at a time), so a
 // pass costs two small indexed queries per 128 endpoints, whatever the number of attempts. Success rate and
 // latency cover the last 24 hours; an endpoint with nothing in that time shows its all-time figures, marked.
-// The pages are read on the model's own thread and connection (the UI thread runs no SQL for them) and
-// applied in slices of about 2 ms per event-loop turn, signalling only the rows whose numbers moved.
+// The model holds rows and never reads the store: setRows() hands it the subscribers, and for the numbers
+// it asks for a health pass (healthPassWanted) that a reader (the console's SubscriberHealthReader, on a
+// thread and connection of its own) answers page by page through addHealthPage(). Pages are applied in
+// slices of about 2 ms per event-loop turn, signalling only the rows whose numbers moved.
 class SubscribersModel final : public QAbstractTableModel
 {
     Q_OBJECT
@@ -44,22 +39,18 @@ public:
         SigningColumn,
         ColumnCount
     };
-    static constexpr int kHealthPage = 128; // one page stays within a frame, views attached
 
-    explicit SubscribersModel(Store &store, QObject *parent = nullptr);
+    explicit SubscribersModel(QObject *parent = nullptr);
 
     int rowCount(const QModelIndex &parent = {}) const override;
     int columnCount(const QModelIndex &parent = {}) const override;
     QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
     QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
 
-    ~SubscribersModel() override;
-
-    // Reloads the rows for the query (search text and state filter, applied in SQL). Health numbers already
-    // read are kept; small pages start a health pass at once, big ones get theirs through refreshStatsSlice.
-    void reload();                               // throws StoreError, leaving the rows as they were
-    void setQuery(const SubscriberQuery &query); // reloads; throws StoreError like reload()
-    const SubscriberQuery &query() const { return m_query; }
+    // The rows to show (the caller's query already applied) and every component, for the Components
+    // column. Health numbers already read are kept; up to 2,000 rows a health pass starts at once, bigger
+    // lists get theirs through refreshStatsSlice.
+    void setRows(std::vector<Subscriber> rows, const std::vector<Component> &components);
     // Starts re-reading the health numbers (or asks for one more pass if one is under way); returns at once.
     // Only rows whose numbers moved are signalled (no reset: selection stays); statsPassFinished follows.
     void refreshStats();
@@ -74,7 +65,14 @@ public:
 
     static constexpr int kApplyBudgetMs = 2; // per event-loop turn, so the UI thread never stalls on a pass
 
+public Q_SLOTS:
+    // One page of the pass asked for, in subscriber-id order; `last` ends the pass (an empty last page
+    // ends it too, e.g. when the store could not be read).
+    void addHealthPage(std::vector<sd::EndpointHealth> page, bool last);
+
 Q_SIGNALS:
+    // Read every endpoint's health now and hand it to addHealthPage, page by page.
+    void healthPassWanted();
     void statsPassFinished(); // a health pass has been read and applied
 
 private:
@@ -86,18 +84,12 @@ private:
     };
     QString componentNames(const QStringList &ids) const;
     void startPass();
-    void pageRead(std::vector<EndpointHealth> page, bool last);
     void applySlice();
 
-    Store &m_store;
-    SubscriberQuery m_query;
     std::vector<Subscriber> m_rows;
     QHash<QString, int> m_rowOf;
     QHash<QString, EndpointHealth> m_health; // by subscriber id; kept across reloads
     QHash<QString, QString> m_componentNames;
-    QThread *m_readerThread = nullptr;
-    HealthReader *m_reader = nullptr; // lives on m_readerThread with its own connection
-    std::shared_ptr<std::atomic_bool> m_cancel;
     QTimer *m_applyTimer = nullptr;
     std::deque<std::vector<EndpointHealth>> m_pending; // read, not yet applied
     size_t m_pendingAt = 0;                            // next entry in m_pending.front()
