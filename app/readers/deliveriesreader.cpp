@@ -6,49 +6,14 @@
 
 namespace sd {
 
-// Owns the connection; created, used and destroyed on the reader thread.
-class DeliveriesReader::Backend final : public QObject
-{
-public:
-    explicit Backend(QString location)
-        : m_location(std::move(location))
-    {}
-
-    void execute(const std::function<void(Store *)> &job)
-    {
-        if (!m_store && m_error.isEmpty())
-            m_store = Store::open(m_location, &m_error); // a failed open is not retried: every read fails
-        job(m_store.get());
-    }
-
-private:
-    QString m_location;
-    QString m_error;
-    std::unique_ptr<Store> m_store;
-};
-
 DeliveriesReader::DeliveriesReader(QString databaseLocation, QObject *parent)
     : QObject(parent)
-    , m_backend(new Backend(std::move(databaseLocation)))
-{
-    m_thread.setObjectName(QStringLiteral("deliveries-reads"));
-    m_backend->moveToThread(&m_thread);
-    connect(&m_thread, &QThread::finished, m_backend, &QObject::deleteLater);
-    m_thread.start();
-}
+    , m_thread(QStringLiteral("deliveries-reads"), std::move(databaseLocation))
+{}
 
-DeliveriesReader::~DeliveriesReader()
-{
-    m_thread.quit();
-    m_thread.wait();
-}
-
-void DeliveriesReader::post(std::function<void(Store *)> job)
-{
-    Backend *backend = m_backend;
-    QMetaObject::invokeMethod(
-        m_backend, [backend, job = std::move(job)]() { backend->execute(job); }, Qt::QueuedConnection);
-}
+// The thread stops first (m_thread is destroyed before QObject's destructor runs): answers it posted to
+// this object are dropped with it.
+DeliveriesReader::~DeliveriesReader() = default;
 
 DeliveriesModel::ReadAnswer DeliveriesReader::answer(Store &store,
                                                      const DeliveriesModel::ReadRequest &request)
@@ -72,8 +37,8 @@ void DeliveriesReader::read(DeliveriesModel::ReadRequest request, QObject *conte
     QPointer<QObject> guard(context);
     // The answer is delivered through this object, so it is dropped once the reader is gone; `guard` drops
     // it when the asker is.
-    post([this, observer = m_observer, request = std::move(request), guard,
-          done = std::move(done)](Store *store) {
+    m_thread.post([this, observer = m_observer, request = std::move(request), guard,
+                   done = std::move(done)](Store *store, const QString &) {
         if (observer)
             observer(request.kind);
         DeliveriesModel::ReadAnswer result;
@@ -103,7 +68,7 @@ void DeliveriesReader::count(const MessageFilter &filter, bool withTotal, QObjec
                              std::function<void(Counts)> done)
 {
     QPointer<QObject> guard(context);
-    post([this, filter, withTotal, guard, done = std::move(done)](Store *store) {
+    m_thread.post([this, filter, withTotal, guard, done = std::move(done)](Store *store, const QString &) {
         Counts counts;
         if (store) {
             try {

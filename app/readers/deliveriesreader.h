@@ -1,10 +1,10 @@
 #pragma once
 
+#include "app/readers/storethread.h"
 #include "models/itemmodels/deliveriesmodel.h"
 #include "models/outboxrepository.h"
 
 #include <QObject>
-#include <QThread>
 #include <functional>
 #include <optional>
 #include <utility>
@@ -49,13 +49,8 @@ public:
     static DeliveriesModel::Reader onThisThread(Store &store);
 
 private:
-    class Backend;
-    // `job` runs on the reader thread with its store (nullptr and the error when it cannot be opened).
-    void post(std::function<void(Store *store)> job);
-
     std::function<void(DeliveriesModel::ReadKind)> m_observer;
-    QThread m_thread;
-    Backend *m_backend; // lives in m_thread
+    StoreThread m_thread;
 };
 
 } // namespace sd

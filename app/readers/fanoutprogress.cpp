@@ -1,6 +1,6 @@
 #include "app/readers/fanoutprogress.h"
 
-#include "models/database.h"
+#include "models/store.h"
 
 #include <cmath>
 
@@ -29,52 +29,10 @@ qint64 EtaEstimator::etaMs(int remaining) const
     return qint64(std::ceil(double(remaining) * double(span) / double(done)));
 }
 
-// Owns the connection; created, used and destroyed on the monitor's thread.
-class FanoutProgressMonitor::Backend final : public QObject
-{
-public:
-    explicit Backend(QString path)
-        : m_path(std::move(path))
-    {}
-
-    void run(FanoutProgressMonitor *monitor, const QStringList &watched)
-    {
-        QList<FanoutCounts> recent;
-        QList<FanoutCounts> watchedCounts;
-        QString error;
-        if (!m_db)
-            m_db = Database::open(m_path, &error);
-        if (m_db) {
-            try {
-                FanoutQuery query(*m_db);
-                recent = query.recent(kRecentChanges);
-                watchedCounts = query.forEvents(watched);
-            } catch (const StoreError &e) {
-                error = e.message();
-            }
-        }
-        // The monitor outlives this call: its destructor waits for the thread.
-        QMetaObject::invokeMethod(
-            monitor,
-            [monitor, recent = std::move(recent), watchedCounts = std::move(watchedCounts), error]() mutable {
-                monitor->onResult(std::move(recent), std::move(watchedCounts), error);
-            },
-            Qt::QueuedConnection);
-    }
-
-private:
-    QString m_path;
-    std::unique_ptr<Database> m_db;
-};
-
 FanoutProgressMonitor::FanoutProgressMonitor(QString databasePath, QObject *parent)
     : QObject(parent)
-    , m_backend(new Backend(std::move(databasePath)))
+    , m_thread(QStringLiteral("fanout-progress"), std::move(databasePath))
 {
-    m_thread.setObjectName(QStringLiteral("fanout-progress"));
-    m_backend->moveToThread(&m_thread);
-    connect(&m_thread, &QThread::finished, m_backend, &QObject::deleteLater);
-    m_thread.start();
     m_clock.start();
     m_delay.setSingleShot(true);
     connect(&m_delay, &QTimer::timeout, this, &FanoutProgressMonitor::start);
@@ -83,11 +41,7 @@ FanoutProgressMonitor::FanoutProgressMonitor(QString databasePath, QObject *pare
     requestRefresh();
 }
 
-FanoutProgressMonitor::~FanoutProgressMonitor()
-{
-    m_thread.quit();
-    m_thread.wait();
-}
+FanoutProgressMonitor::~FanoutProgressMonitor() = default; // m_thread finishes the query under way
 
 void FanoutProgressMonitor::setWatchedEvents(const QStringList &eventIds)
 {
@@ -138,10 +92,26 @@ void FanoutProgressMonitor::start()
     m_pending = false;
     m_poll.stop();
     m_sinceStart.start();
-    Backend *backend = m_backend;
-    QMetaObject::invokeMethod(
-        m_backend, [backend, this, watched = m_watchedIds]() { backend->run(this, watched); },
-        Qt::QueuedConnection);
+    m_thread.post([this, watched = m_watchedIds](Store *store, QString error) {
+        QList<FanoutCounts> recent;
+        QList<FanoutCounts> watchedCounts;
+        if (store) {
+            try {
+                FanoutQuery query(store->db());
+                recent = query.recent(kRecentChanges);
+                watchedCounts = query.forEvents(watched);
+            } catch (const StoreError &e) {
+                error = e.message();
+            }
+        }
+        // This object outlives the job: its m_thread finishes it before the object goes.
+        QMetaObject::invokeMethod(
+            this,
+            [this, recent = std::move(recent), watchedCounts = std::move(watchedCounts), error]() mutable {
+                onResult(std::move(recent), std::move(watchedCounts), error);
+            },
+            Qt::QueuedConnection);
+    });
 }
 
 FanoutSnapshot FanoutProgressMonitor::snapshot(const FanoutCounts &f)

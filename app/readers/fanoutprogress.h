@@ -1,5 +1,6 @@
 #pragma once
 
+#include "app/readers/storethread.h"
 #include "models/fanoutquery.h"
 
 #include <QElapsedTimer>
@@ -7,7 +8,6 @@
 #include <QList>
 #include <QObject>
 #include <QPair>
-#include <QThread>
 #include <QTimer>
 
 namespace sd {
@@ -68,14 +68,12 @@ Q_SIGNALS:
     void failed(const QString &error); // the store could not be read; the last figures stay
 
 private:
-    class Backend;
     void start();
     void onResult(QList<FanoutCounts> recent, QList<FanoutCounts> watched, const QString &error);
     FanoutSnapshot snapshot(const FanoutCounts &f);
 
-    QThread m_thread;
-    Backend *m_backend = nullptr; // lives in m_thread
-    QTimer m_delay;               // the rest of the minimum interval
+    StoreThread m_thread;
+    QTimer m_delay; // the rest of the minimum interval
     QTimer m_poll;
     int m_activePollMs = 1000;
     int m_idlePollMs = 3000;

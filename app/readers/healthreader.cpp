@@ -1,112 +1,65 @@
 #include "app/readers/healthreader.h"
 
-#include "models/database.h"
 #include "models/itemmodels/subscribersmodel.h"
+#include "models/store.h"
 
 #include <QElapsedTimer>
 #include <QPointer>
 #include <algorithm>
-#ifdef Q_OS_LINUX
-#include <sys/resource.h>
-#include <sys/syscall.h>
-#include <unistd.h>
-#endif
 
 namespace sd {
 
-// Owns the connection (opened on first use); created, used and destroyed on the reader thread.
-class SubscriberHealthReader::Backend final : public QObject
-{
-public:
-    Backend(QString location, std::shared_ptr<std::atomic_bool> cancel)
-        : m_location(std::move(location))
-        , m_cancel(std::move(cancel))
-    {}
+SubscriberHealthReader::SubscriberHealthReader(QString databaseLocation, QObject *parent)
+    : QObject(parent)
+    , m_thread(QStringLiteral("subscriber health reader"), std::move(databaseLocation),
+               StoreThread::Priority::Background)
+{}
 
-    // `deliver` is called on this thread and hands the page over to the asker's.
-    void readPass(const Deliver &deliver)
-    {
-        if (!m_db) {
-#ifdef Q_OS_LINUX
-            // A background reader: on a busy two-core machine it must not take the UI thread's turns
-            // (QThread::LowPriority changes nothing for Linux's default policy; a thread's nice value does).
-            setpriority(PRIO_PROCESS, static_cast<id_t>(syscall(SYS_gettid)), 10);
-#endif
-            QString error;
-            m_db = Database::open(m_location, &error);
-            if (!m_db) {
-                deliver({}, true); // nothing to read: the pass ends with the numbers shown
-                return;
-            }
-        }
-        HealthRepository health(*m_db);
+SubscriberHealthReader::~SubscriberHealthReader()
+{
+    m_cancel->store(true); // the pass under way stops after its page; m_thread then finishes
+}
+
+void SubscriberHealthReader::readPass(QObject *context, Deliver deliver)
+{
+    QPointer<QObject> guard(context);
+    // Each page goes through this object: dropped once the reader is gone (m_thread stops first), and by
+    // `guard` once the asker is.
+    auto handOver = [this, guard, deliver = std::move(deliver)](std::vector<EndpointHealth> page, bool last) {
+        QMetaObject::invokeMethod(
+            this,
+            [guard, deliver, page = std::move(page), last]() mutable {
+                if (guard)
+                    deliver(std::move(page), last);
+            },
+            Qt::QueuedConnection);
+    };
+    m_thread.post([cancel = m_cancel, handOver = std::move(handOver)](Store *store, const QString &) {
+        if (!store)
+            return handOver({}, true); // nothing to read: the pass ends with the numbers shown
+        HealthRepository health(store->db());
         const QDateTime now = QDateTime::currentDateTimeUtc();
         QString cursor;
         QElapsedTimer pageClock;
-        while (!m_cancel->load()) {
+        while (!cancel->load()) {
             pageClock.start();
             std::vector<EndpointHealth> page;
             try {
                 page = health.page(cursor, kPageSize, now);
             } catch (const StoreError &) {
-                deliver({}, true); // the next pass starts over
-                return;
+                return handOver({}, true); // the next pass starts over
             }
             const bool last = static_cast<int>(page.size()) < kPageSize;
             if (!page.empty())
                 cursor = page.back().subscriberId;
-            deliver(std::move(page), last);
+            handOver(std::move(page), last);
             if (last)
                 return;
             // Half the time at most: a pass over 100,000 endpoints flat out took a core from the delivery
             // engines on a two-core machine (bench_ui_stall's fan-out ran at half speed).
             QThread::msleep(static_cast<unsigned long>(std::max<qint64>(1, pageClock.elapsed())));
         }
-    }
-
-private:
-    QString m_location;
-    std::shared_ptr<std::atomic_bool> m_cancel;
-    std::unique_ptr<Database> m_db;
-};
-
-SubscriberHealthReader::SubscriberHealthReader(QString databaseLocation, QObject *parent)
-    : QObject(parent)
-    , m_backend(new Backend(std::move(databaseLocation), m_cancel))
-{
-    m_thread.setObjectName(QStringLiteral("subscriber health reader"));
-    m_backend->moveToThread(&m_thread);
-    connect(&m_thread, &QThread::finished, m_backend, &QObject::deleteLater);
-    m_thread.start(QThread::LowPriority);
-}
-
-SubscriberHealthReader::~SubscriberHealthReader()
-{
-    m_cancel->store(true);
-    m_thread.quit();
-    m_thread.wait();
-}
-
-void SubscriberHealthReader::readPass(QObject *context, Deliver deliver)
-{
-    QPointer<QObject> guard(context);
-    Backend *backend = m_backend;
-    QMetaObject::invokeMethod(
-        m_backend,
-        [this, backend, guard, deliver = std::move(deliver)]() {
-            backend->readPass([this, guard, &deliver](std::vector<EndpointHealth> page, bool last) {
-                // Through this object: dropped once the reader is gone (its destructor waits for this
-                // thread), and by `guard` once the asker is.
-                QMetaObject::invokeMethod(
-                    this,
-                    [guard, deliver, page = std::move(page), last]() mutable {
-                        if (guard)
-                            deliver(std::move(page), last);
-                    },
-                    Qt::QueuedConnection);
-            });
-        },
-        Qt::QueuedConnection);
+    });
 }
 
 void SubscriberHealthReader::feed(SubscribersModel *model)

@@ -1,9 +1,9 @@
 #pragma once
 
+#include "app/readers/storethread.h"
 #include "models/healthrepository.h"
 
 #include <QObject>
-#include <QThread>
 #include <atomic>
 #include <functional>
 #include <memory>
@@ -37,10 +37,8 @@ public:
     void feed(SubscribersModel *model);
 
 private:
-    class Backend;
     std::shared_ptr<std::atomic_bool> m_cancel = std::make_shared<std::atomic_bool>(false);
-    QThread m_thread;
-    Backend *m_backend; // lives in m_thread
+    StoreThread m_thread;
 };
 
 } // namespace sd

@@ -312,33 +312,51 @@ DeliveryReport::StatusBreakdown ReportStream::statusBreakdown()
     return out;
 }
 
+Result<qint64> ReportStream::writeRows(QIODevice &out, const QByteArray &head,
+                                       const std::function<QByteArray(const Row &, qint64 index)> &bytes,
+                                       const std::function<void(const Row &)> &written,
+                                       const Progress &progress)
+{
+    if (!writeAll(out, head))
+        return writeError(out);
+    bool failed = false;
+    bool cancelled = false;
+    qint64 rows = 0;
+    forEachRow([&](const Row &r) {
+        if (!writeAll(out, bytes(r, rows))) {
+            failed = true;
+            return false;
+        }
+        ++rows;
+        written(r);
+        if (progress && rows % 4096 == 0 && !progress(rows)) {
+            cancelled = true;
+            return false;
+        }
+        return true;
+    });
+    if (failed)
+        return writeError(out);
+    if (cancelled)
+        return Error{QStringLiteral("cancelled")};
+    return rows;
+}
+
 Result<ReportStream::Written> ReportStream::writeCsv(QIODevice &out, const Progress &progress)
 {
     try {
-        if (!writeAll(out, reportfmt::csvHeader()))
-            return writeError(out);
-        bool failed = false;
-        bool cancelled = false;
         Written w;
         QSet<QString> endpoints; // shares the rows' strings; as many as there are endpoints, not attempts
-        forEachRow([&](const Row &r) {
-            if (!writeAll(out, reportfmt::csvLine(r))) {
-                failed = true;
-                return false;
-            }
-            ++w.attempts;
-            w.successes += r.success ? 1 : 0;
-            endpoints.insert(r.endpoint);
-            if (progress && w.attempts % 4096 == 0 && !progress(w.attempts)) {
-                cancelled = true;
-                return false;
-            }
-            return true;
-        });
-        if (failed)
-            return writeError(out);
-        if (cancelled)
-            return Error{QStringLiteral("cancelled")};
+        const Result<qint64> rows = writeRows(
+            out, reportfmt::csvHeader(), [](const Row &r, qint64) { return reportfmt::csvLine(r); },
+            [&](const Row &r) {
+                w.successes += r.success ? 1 : 0;
+                endpoints.insert(r.endpoint);
+            },
+            progress);
+        if (!rows)
+            return Error{rows.error()};
+        w.attempts = rows.value();
         w.endpoints = endpoints.size();
         if (progress)
             progress(w.attempts);
@@ -352,27 +370,13 @@ Result<ReportStream::Written> ReportStream::writeJson(QIODevice &out, const QDat
                                                       const Progress &progress)
 {
     try {
-        if (!writeAll(out, reportfmt::jsonHead()))
-            return writeError(out);
-        bool failed = false;
-        bool cancelled = false;
-        qint64 written = 0;
-        forEachRow([&](const Row &r) {
-            if (!writeAll(out, reportfmt::jsonRow(r, written == 0))) {
-                failed = true;
-                return false;
-            }
-            ++written;
-            if (progress && written % 4096 == 0 && !progress(written)) {
-                cancelled = true;
-                return false;
-            }
-            return true;
-        });
-        if (failed)
-            return writeError(out);
-        if (cancelled)
-            return Error{QStringLiteral("cancelled")};
+        const Result<qint64> rows = writeRows(
+            out, reportfmt::jsonHead(),
+            [](const Row &r, qint64 index) { return reportfmt::jsonRow(r, index == 0); }, [](const Row &) {},
+            progress);
+        if (!rows)
+            return Error{rows.error()};
+        const qint64 written = rows.value();
         // Totals after the rows, from the same snapshot, so they count exactly the rows above.
         const Summary s = summary();
         if (!writeAll(out, reportfmt::jsonTail(written > 0, s, m_since,

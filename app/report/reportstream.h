@@ -58,6 +58,11 @@ public:
     Result<Written> writeJson(QIODevice &out, const QDateTime &generatedAt, const Progress &progress = {});
 
 private:
+    // Writes `head`, then each row's `bytes` (index: rows written before it) and tells `written`; asks
+    // `progress` every 4096 rows. The number of rows, or a write error, or "cancelled".
+    Result<qint64> writeRows(QIODevice &out, const QByteArray &head,
+                             const std::function<QByteArray(const Row &, qint64 index)> &bytes,
+                             const std::function<void(const Row &)> &written, const Progress &progress);
     std::vector<Total> groupTotals(const QString &rawKeys, int keyCount,
                                    const std::function<QString(const StreamQuery &)> &finalKey);
     DeliveryReport::StatusBreakdown statusBreakdown();

@@ -110,9 +110,9 @@ QString IncidentService::checkUpdate(const IncidentUpdateInput &input)
 Result<IncidentChange> IncidentService::updateWithin(const QString &id, const IncidentUpdateInput &input)
 {
     {
-        auto found = m_ctx.store.incidents.find(id);
+        auto found = m_ctx.incident(id);
         if (!found)
-            return Error{QStringLiteral("unknown incident id \"%1\"").arg(id)};
+            return Error{found.error()};
         if (input.name)
             found->name = input.name->trimmed();
         if (isScheduledMaintenance(found->status) != isScheduledMaintenance(input.status)) {
@@ -323,9 +323,9 @@ Result<Incident> IncidentService::setPostmortem(const QString &id, const Postmor
                          .arg(input.body.size())
                          .arg(validation::kMaxBodyLength)};
     return inTransaction(m_ctx.store, [&]() -> Result<Incident> {
-        auto found = m_ctx.store.incidents.find(id);
+        auto found = m_ctx.incident(id);
         if (!found)
-            return Error{QStringLiteral("unknown incident id \"%1\"").arg(id)};
+            return Error{found.error()};
         Incident i = *found;
         const QDateTime now = m_ctx.now();
         i.postmortemBody = input.body;
@@ -345,9 +345,9 @@ Result<Incident> IncidentService::setPostmortem(const QString &id, const Postmor
 Result<Incident> IncidentService::postmortem(const QString &id, PostmortemAction action)
 {
     return inTransaction(m_ctx.store, [&]() -> Result<Incident> {
-        auto found = m_ctx.store.incidents.find(id);
+        auto found = m_ctx.incident(id);
         if (!found)
-            return Error{QStringLiteral("unknown incident id \"%1\"").arg(id)};
+            return Error{found.error()};
         Incident i = *found;
         const QDateTime now = m_ctx.now();
         QString what;
@@ -388,9 +388,9 @@ Result<Incident> IncidentService::edit(const QString &id, const IncidentEdit &in
             return Error{err};
     }
     return inTransaction(m_ctx.store, [&]() -> Result<Incident> {
-        auto found = m_ctx.store.incidents.find(id);
+        auto found = m_ctx.incident(id);
         if (!found)
-            return Error{QStringLiteral("unknown incident id \"%1\"").arg(id)};
+            return Error{found.error()};
         Incident i = *found;
         QStringList changes;
         if (input.name && input.name->trimmed() != i.name) {
@@ -433,9 +433,9 @@ Result<IncidentUpdate> IncidentService::editUpdate(const QString &incidentId, co
             return Error{err};
     }
     return inTransaction(m_ctx.store, [&]() -> Result<IncidentUpdate> {
-        auto found = m_ctx.store.incidents.find(incidentId);
+        auto found = m_ctx.incident(incidentId);
         if (!found)
-            return Error{QStringLiteral("unknown incident id \"%1\"").arg(incidentId)};
+            return Error{found.error()};
         auto it = std::find_if(found->updates.begin(), found->updates.end(),
                                [&](const IncidentUpdate &u) { return u.id == updateId; });
         if (it == found->updates.end())
@@ -462,9 +462,9 @@ Result<IncidentUpdate> IncidentService::editUpdate(const QString &incidentId, co
 Result<Incident> IncidentService::remove(const QString &id)
 {
     return inTransaction(m_ctx.store, [&]() -> Result<Incident> {
-        auto found = m_ctx.store.incidents.find(id);
+        auto found = m_ctx.incident(id);
         if (!found)
-            return Error{QStringLiteral("unknown incident id \"%1\"").arg(id)};
+            return Error{found.error()};
         m_ctx.store.incidents.remove(id);
         m_ctx.audit(QStringLiteral("incident.remove"), QStringLiteral("incident"), id,
                     QStringLiteral("Deleted incident \"%1\" with its %2 update(s)")
@@ -477,9 +477,9 @@ Result<Incident> IncidentService::remove(const QString &id)
 Result<QByteArray> IncidentService::preview(const QString &id, const QString &subscriberId)
 {
     try {
-        auto incident = m_ctx.store.incidents.find(id);
+        auto incident = m_ctx.incident(id);
         if (!incident)
-            return Error{QStringLiteral("unknown incident id \"%1\"").arg(id)};
+            return Error{incident.error()};
         Subscriber s;
         s.unsubscribeToken = QStringLiteral("TOKEN");
         if (!subscriberId.isEmpty()) {

@@ -94,9 +94,9 @@ Result<int> ResendService::recover(const QString &subscriberId, const QDateTime 
     if (!since.isValid())
         return Error{QStringLiteral("recover needs a valid time to start from")};
     return inTransaction(m_ctx.store, [&]() -> Result<int> {
-        const auto s = m_ctx.store.subscribers.find(subscriberId);
-        if (!s || s->state == SubscriberState::Unsubscribed)
-            return Error{QStringLiteral("unknown subscriber id \"%1\"").arg(subscriberId)};
+        const auto s = m_ctx.liveSubscriber(subscriberId);
+        if (!s)
+            return Error{s.error()};
         // The engine would hold them again at once; reactivating releases a quarantined subscriber's held
         // ones.
         if (s->state == SubscriberState::Quarantined)

@@ -12,6 +12,22 @@ PageStatus ServiceContext::currentPageStatus()
     return pageStatus(statuses, store.incidents.open());
 }
 
+Result<Incident> ServiceContext::incident(const QString &id)
+{
+    auto found = store.incidents.find(id);
+    if (!found)
+        return Error{QStringLiteral("unknown incident id \"%1\"").arg(id)};
+    return std::move(*found);
+}
+
+Result<Subscriber> ServiceContext::liveSubscriber(const QString &id)
+{
+    auto found = store.subscribers.find(id);
+    if (!found || found->state == SubscriberState::Unsubscribed)
+        return Error{QStringLiteral("unknown subscriber id \"%1\"").arg(id)};
+    return std::move(*found);
+}
+
 void ServiceContext::audit(const QString &action, const QString &subjectKind, const QString &subjectId,
                            const QString &detail)
 {

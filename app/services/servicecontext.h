@@ -22,6 +22,10 @@ struct ServiceContext
     QString actor = defaultOperator();
 
     PageStatus currentPageStatus();
+    // The incident `id`, or the sentence for an unknown id.
+    Result<Incident> incident(const QString &id);
+    // The subscriber `id` unless it is unknown or has unsubscribed (to an operator both are gone).
+    Result<Subscriber> liveSubscriber(const QString &id);
     // One audit_log row under `actor`; call it inside the change's transaction so both commit or neither.
     void audit(const QString &action, const QString &subjectKind, const QString &subjectId,
                const QString &detail);

@@ -135,9 +135,9 @@ Result<Subscriber> SubscriberService::edit(const QString &id, const SubscriberPa
             return Error{err};
     }
     return inTransaction(m_ctx.store, [&]() -> Result<Subscriber> {
-        auto found = m_ctx.store.subscribers.find(id);
-        if (!found || found->state == SubscriberState::Unsubscribed)
-            return Error{QStringLiteral("unknown subscriber id \"%1\"").arg(id)};
+        auto found = m_ctx.liveSubscriber(id);
+        if (!found)
+            return Error{found.error()};
         Subscriber s = *found;
         const Subscriber before = s;
         if (patch.endpoint) {
@@ -204,9 +204,9 @@ Result<std::vector<Subscriber>> SubscriberService::removeMany(const QStringList 
 
 Result<Subscriber> SubscriberService::removeLocked(const QString &id)
 {
-    auto found = m_ctx.store.subscribers.find(id);
-    if (!found || found->state == SubscriberState::Unsubscribed)
-        return Error{QStringLiteral("unknown subscriber id \"%1\"").arg(id)};
+    auto found = m_ctx.liveSubscriber(id);
+    if (!found)
+        return Error{found.error()};
     Subscriber s = *found;
     const QDateTime now = m_ctx.now();
     s.state = SubscriberState::Unsubscribed;
@@ -255,9 +255,9 @@ Result<int> SubscriberService::reactivateMany(const QStringList &ids)
 
 Result<int> SubscriberService::reactivateLocked(const QString &id)
 {
-    auto found = m_ctx.store.subscribers.find(id);
-    if (!found || found->state == SubscriberState::Unsubscribed)
-        return Error{QStringLiteral("unknown subscriber id \"%1\"").arg(id)};
+    auto found = m_ctx.liveSubscriber(id);
+    if (!found)
+        return Error{found.error()};
     Subscriber s = *found;
     const QDateTime now = m_ctx.now();
     s.state = SubscriberState::Active;
@@ -288,9 +288,9 @@ Result<int> SubscriberService::reactivateLocked(const QString &id)
 Result<Subscriber> SubscriberService::rotateSecret(const QString &id, int overlapHours)
 {
     return inTransaction(m_ctx.store, [&]() -> Result<Subscriber> {
-        auto found = m_ctx.store.subscribers.find(id);
-        if (!found || found->state == SubscriberState::Unsubscribed)
-            return Error{QStringLiteral("unknown subscriber id \"%1\"").arg(id)};
+        auto found = m_ctx.liveSubscriber(id);
+        if (!found)
+            return Error{found.error()};
         Subscriber s = *found;
         if (!s.secret.isEmpty()) {
             s.previousSecret = s.secret;
@@ -310,9 +310,9 @@ Result<Subscriber> SubscriberService::rotateSecret(const QString &id, int overla
 Result<QString> SubscriberService::sendTest(const QString &id)
 {
     return inTransaction(m_ctx.store, [&]() -> Result<QString> {
-        auto found = m_ctx.store.subscribers.find(id);
-        if (!found || found->state == SubscriberState::Unsubscribed)
-            return Error{QStringLiteral("unknown subscriber id \"%1\"").arg(id)};
+        auto found = m_ctx.liveSubscriber(id);
+        if (!found)
+            return Error{found.error()};
         if (found->state == SubscriberState::Quarantined)
             return Error{QStringLiteral("subscriber %1 is quarantined; reactivate it first").arg(id)};
         const QDateTime now = m_ctx.now();

@@ -225,9 +225,10 @@ private Q_SLOTS:
         QCOMPARE(table->currentIndex().row(), 0);
     }
 
-    // Every page read runs on the reader thread (DeliveriesReader), never on the UI thread: the first page after a reload,
-    // fetchMore, the tail window (Ctrl+End) and scrolling up from it, a sort, and live updates. While a
-    // page is in flight the model asks for no other; an answer for a filter already replaced is dropped.
+    // Every page read runs on the reader thread (DeliveriesReader), never on the UI thread: the first page
+    // after a reload, fetchMore, the tail window (Ctrl+End) and scrolling up from it, a sort, and live
+    // updates. While a page is in flight the model asks for no other; an answer for a filter already
+    // replaced is dropped.
     void pageReadsLeaveTheUiThread()
     {
         Console c = open();
