@@ -4,6 +4,7 @@
 #include "app/services/operatoridentity.h"
 #include "models/database.h"
 #include "models/endpointurl.h"
+#include "models/timeformat.h"
 #include "models/values.h"
 
 #include <QCoreApplication>
@@ -36,6 +37,35 @@ void Context::printTable(const QStringList &headers, const QList<QStringList> &r
     for (const QStringList &row : rows)
         table.print(row);
     out.flush();
+}
+
+QCommandLineOption opt(const char *name, const char *help, const char *value)
+{
+    return value ? QCommandLineOption(QLatin1String(name), QLatin1String(help), QLatin1String(value))
+                 : QCommandLineOption(QLatin1String(name), QLatin1String(help));
+}
+
+// --since TIME when given (invalid: an error naming the expected form); --state STATE likewise.
+Result<QDateTime> sinceOption(const QCommandLineParser &parser)
+{
+    if (!parser.isSet(QStringLiteral("since")))
+        return QDateTime();
+    const QDateTime since = timefmt::parseIso(parser.value(QStringLiteral("since")));
+    if (!since.isValid())
+        return Error{QStringLiteral("--since must be an ISO 8601 time such as 2026-11-27T10:00:00Z")};
+    return since;
+}
+
+Result<std::optional<DeliveryState>> stateOption(const QCommandLineParser &parser)
+{
+    if (!parser.isSet(QStringLiteral("state")))
+        return std::optional<DeliveryState>();
+    const auto state = parseDeliveryState(parser.value(QStringLiteral("state")));
+    if (!state)
+        return Error{
+            QStringLiteral("unknown delivery state \"%1\"; valid values: %2")
+                .arg(parser.value(QStringLiteral("state")), deliveryStateNames().join(QStringLiteral(", ")))};
+    return state;
 }
 
 Result<ComponentStatus> parseStatusArg(const QString &value)
@@ -87,6 +117,8 @@ std::vector<Command> commandTable()
     addIncidentCommands(table);
     addSubscriberCommands(table);
     addDeliveryCommands(table);
+    addSettingsCommands(table);
+    addRecordCommands(table);
     addServerCommands(table);
     addUpstreamCommands(table);
     return table;

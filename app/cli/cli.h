@@ -1,10 +1,12 @@
 #pragma once
 
+#include "app/report/listingwriter.h"
 #include "app/services/componentservice.h"
 #include "app/services/incidentservice.h"
 #include "app/services/servicecontext.h"
 #include "models/result.h"
 #include "models/store.h"
+#include "models/streamquery.h"
 
 #include <QCommandLineOption>
 #include <QCommandLineParser>
@@ -52,12 +54,46 @@ void addPageCommands(std::vector<Command> &out);
 void addComponentCommands(std::vector<Command> &out);
 void addIncidentCommands(std::vector<Command> &out);
 void addSubscriberCommands(std::vector<Command> &out);
-void addDeliveryCommands(std::vector<Command> &out);
+void addDeliveryCommands(std::vector<Command> &out); // messages, deliveries, attempts, resend, dispatch
+void addSettingsCommands(std::vector<Command> &out); // settings
+void addRecordCommands(std::vector<Command> &out);   // report, audit, notices
 void addServerCommands(std::vector<Command> &out);   // serve, api-key
 void addUpstreamCommands(std::vector<Command> &out); // followed pages, import from Statuspage
 
+// A listing streamed from one snapshot of the store (issue 11): --json writes each row as it is read; the
+// table reads the rows twice (widths, then lines) rather than keeping them. `forEach(snapshot, visit)` reads
+// the rows.
+template<typename ForEach, typename ToJson, typename Cells>
+int printStreamed(Context &ctx, const QStringList &headers, ForEach &&forEach, ToJson &&toJson, Cells &&cells)
+{
+    try {
+        ReadSnapshot snapshot(ctx.store->db());
+        if (ctx.json) {
+            JsonArrayWriter array(ctx.out);
+            forEach(snapshot, [&](const auto &row) { array.append(toJson(row)); });
+            array.finish();
+            return 0;
+        }
+        TableWriter table(ctx.out, headers);
+        forEach(snapshot, [&](const auto &row) { table.measure(cells(row)); });
+        table.printHeader();
+        forEach(snapshot, [&](const auto &row) { table.print(cells(row)); });
+        ctx.out.flush();
+        return 0;
+    } catch (const StoreError &e) {
+        ctx.out.flush();
+        return ctx.fail(QStringLiteral("database error: %1").arg(e.message()));
+    }
+}
+
 // Delivers ctx.queued (and anything else due) and prints one summary line.
 int deliverQueued(Context &ctx);
+
+// A command's option: --NAME VALUE when `value` names the value, else a switch.
+QCommandLineOption opt(const char *name, const char *help, const char *value = nullptr);
+// --since TIME when given (invalid: an error naming the expected form); --state STATE likewise.
+Result<QDateTime> sinceOption(const QCommandLineParser &parser);
+Result<std::optional<DeliveryState>> stateOption(const QCommandLineParser &parser);
 
 // Shared parsing with messages that list the valid values.
 Result<ComponentStatus> parseStatusArg(const QString &value);

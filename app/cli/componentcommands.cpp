@@ -146,12 +146,6 @@ int componentRemove(Context &ctx, const QCommandLineParser &, const QStringList 
     return 0;
 }
 
-QCommandLineOption opt(const char *name, const char *help, const char *value = nullptr)
-{
-    return value ? QCommandLineOption(QLatin1String(name), QLatin1String(help), QLatin1String(value))
-                 : QCommandLineOption(QLatin1String(name), QLatin1String(help));
-}
-
 } // namespace
 
 void addComponentCommands(std::vector<Command> &out)

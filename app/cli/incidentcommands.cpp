@@ -8,12 +8,6 @@
 namespace sd::cli {
 namespace {
 
-QCommandLineOption opt(const char *name, const char *help, const char *value = nullptr)
-{
-    return value ? QCommandLineOption(QLatin1String(name), QLatin1String(help), QLatin1String(value))
-                 : QCommandLineOption(QLatin1String(name), QLatin1String(help));
-}
-
 void report(Context &ctx, const IncidentChange &change)
 {
     ctx.out << change.incident.id << Qt::endl;
@@ -23,15 +17,21 @@ void report(Context &ctx, const IncidentChange &change)
     ctx.queued += change.incidentMessages + change.componentMessages;
 }
 
+// --status, which `command` needs: the message for a missing or unknown one lists the valid values.
+Result<IncidentStatus> statusOption(const QCommandLineParser &parser, const char *command)
+{
+    if (!parser.isSet(QStringLiteral("status")))
+        return Error{QLatin1String(command) + QStringLiteral(" needs --status; valid values: ") +
+                     incidentStatusNames().join(QStringLiteral(", "))};
+    return parseIncidentStatusArg(parser.value(QStringLiteral("status")));
+}
+
 int incidentCreate(Context &ctx, const QCommandLineParser &parser, const QStringList &)
 {
     NewIncident input;
     input.name = parser.value(QStringLiteral("name"));
     input.body = parser.value(QStringLiteral("body"));
-    if (!parser.isSet(QStringLiteral("status")))
-        return ctx.fail(QStringLiteral("incident create needs --status; valid values: ") +
-                        incidentStatusNames().join(QStringLiteral(", ")));
-    auto status = parseIncidentStatusArg(parser.value(QStringLiteral("status")));
+    auto status = statusOption(parser, "incident create");
     if (!status)
         return ctx.fail(status.error());
     input.status = status.value();
@@ -55,7 +55,8 @@ int incidentCreate(Context &ctx, const QCommandLineParser &parser, const QString
         if (!t.isValid())
             return ctx.fail(QStringLiteral("--%1 must be an ISO 8601 time such as 2026-12-01T02:00:00Z")
                                 .arg(QLatin1String(name)));
-        (QLatin1String(name) == QLatin1String("scheduled-for") ? input.scheduledFor : input.scheduledUntil) = t;
+        (QLatin1String(name) == QLatin1String("scheduled-for") ? input.scheduledFor : input.scheduledUntil) =
+            t;
     }
     auto created = IncidentService(ctx.services()).create(input);
     if (!created)
@@ -69,10 +70,7 @@ int incidentUpdate(Context &ctx, const QCommandLineParser &parser, const QString
     if (positional.size() != 1)
         return ctx.fail(QStringLiteral("incident update needs exactly one incident ID"));
     IncidentUpdateInput input;
-    if (!parser.isSet(QStringLiteral("status")))
-        return ctx.fail(QStringLiteral("incident update needs --status; valid values: ") +
-                        incidentStatusNames().join(QStringLiteral(", ")));
-    auto status = parseIncidentStatusArg(parser.value(QStringLiteral("status")));
+    auto status = statusOption(parser, "incident update");
     if (!status)
         return ctx.fail(status.error());
     input.status = status.value();
@@ -145,18 +143,30 @@ void addIncidentCommands(std::vector<Command> &out)
            << opt("backfilled", "Record a past incident; notifies nobody.")
            << opt("scheduled-for", "Maintenance window start (ISO 8601).", "TIME")
            << opt("scheduled-until", "Maintenance window end (ISO 8601).", "TIME")
-           << opt("auto-transition", "Maintenance: the delivery engine (console, serve, dispatch) moves it to "
-                                     "in_progress at its start and completed at its end, with the components.");
-    out.push_back({QStringLiteral("incident create"), QStringLiteral("Create an incident; prints its id."), {}, create,
-                   true, incidentCreate});
+           << opt("auto-transition",
+                  "Maintenance: the delivery engine (console, serve, dispatch) moves it to "
+                  "in_progress at its start and completed at its end, with the components.");
+    out.push_back({QStringLiteral("incident create"),
+                   QStringLiteral("Create an incident; prints its id."),
+                   {},
+                   create,
+                   true,
+                   incidentCreate});
     out.push_back({QStringLiteral("incident update"), QStringLiteral("Post an update to an incident."),
                    QStringLiteral("ID"), common, true, incidentUpdate});
-    out.push_back({QStringLiteral("incident list"), QStringLiteral("List incidents (active, resolved, maintenance)."), {},
-                   {}, false, incidentList});
-    out.push_back({QStringLiteral("incident postmortem"), QStringLiteral("Write (and optionally publish) a postmortem."),
-                   QStringLiteral("ID"),
-                   {opt("body", "Postmortem text.", "TEXT"), opt("publish", "Mark the postmortem published.")}, false,
-                   incidentPostmortem});
+    out.push_back({QStringLiteral("incident list"),
+                   QStringLiteral("List incidents (active, resolved, maintenance)."),
+                   {},
+                   {},
+                   false,
+                   incidentList});
+    out.push_back(
+        {QStringLiteral("incident postmortem"),
+         QStringLiteral("Write (and optionally publish) a postmortem."),
+         QStringLiteral("ID"),
+         {opt("body", "Postmortem text.", "TEXT"), opt("publish", "Mark the postmortem published.")},
+         false,
+         incidentPostmortem});
 }
 
 } // namespace sd::cli

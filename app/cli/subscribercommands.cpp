@@ -1,6 +1,5 @@
 #include "app/cli/cli.h"
 #include "app/formats/jsonviews.h"
-#include "app/report/listingwriter.h"
 #include "app/services/subscriberservice.h"
 #include "models/databasefiles.h"
 #include "models/deliverysettings.h"
@@ -16,12 +15,6 @@
 
 namespace sd::cli {
 namespace {
-
-QCommandLineOption opt(const char *name, const char *help, const char *value = nullptr)
-{
-    return value ? QCommandLineOption(QLatin1String(name), QLatin1String(help), QLatin1String(value))
-                 : QCommandLineOption(QLatin1String(name), QLatin1String(help));
-}
 
 int subscriberAdd(Context &ctx, const QCommandLineParser &parser, const QStringList &)
 {
@@ -72,8 +65,6 @@ QStringList subscriberCells(const Subscriber &s)
                        s.secret.isEmpty() ? QStringLiteral("no") : QStringLiteral("yes")};
 }
 
-// Streamed from one snapshot of the store (issue 11): --json writes each subscriber as it is read; the
-// table reads the rows twice (widths, then lines) rather than keeping them.
 int subscriberList(Context &ctx, const QCommandLineParser &parser, const QStringList &)
 {
     const QString stateText = parser.value(QStringLiteral("state"));
@@ -86,29 +77,14 @@ int subscriberList(Context &ctx, const QCommandLineParser &parser, const QString
                                "unsubscribed, all")
                     .arg(stateText));
     }
-    try {
-        ReadSnapshot snapshot(ctx.store->db());
-        if (ctx.json) {
-            JsonArrayWriter array(ctx.out);
-            ctx.store->subscribers.forEach(snapshot, state,
-                                           [&](const Subscriber &s) { array.append(json::subscriber(s)); });
-            array.finish();
-            return 0;
-        }
-        TableWriter table(ctx.out,
-                          {QStringLiteral("ID"), QStringLiteral("STATE"), QStringLiteral("ENDPOINT"),
-                           QStringLiteral("EMAIL"), QStringLiteral("COMPONENTS"), QStringLiteral("SIGNED")});
-        ctx.store->subscribers.forEach(snapshot, state,
-                                       [&](const Subscriber &s) { table.measure(subscriberCells(s)); });
-        table.printHeader();
-        ctx.store->subscribers.forEach(snapshot, state,
-                                       [&](const Subscriber &s) { table.print(subscriberCells(s)); });
-        ctx.out.flush();
-        return 0;
-    } catch (const StoreError &e) {
-        ctx.out.flush();
-        return ctx.fail(QStringLiteral("database error: %1").arg(e.message()));
-    }
+    return printStreamed(
+        ctx,
+        {QStringLiteral("ID"), QStringLiteral("STATE"), QStringLiteral("ENDPOINT"), QStringLiteral("EMAIL"),
+         QStringLiteral("COMPONENTS"), QStringLiteral("SIGNED")},
+        [&](ReadSnapshot &snapshot, const auto &visit) {
+            ctx.store->subscribers.forEach(snapshot, state, visit);
+        },
+        [](const Subscriber &s) { return json::subscriber(s); }, subscriberCells);
 }
 
 int needOne(Context &ctx, const QStringList &positional, const char *what)

@@ -18,12 +18,6 @@ namespace {
 
 using namespace sd::upstream;
 
-QCommandLineOption opt(const char *name, const char *help, const char *value = nullptr)
-{
-    return value ? QCommandLineOption(QLatin1String(name), QLatin1String(help), QLatin1String(value))
-                 : QCommandLineOption(QLatin1String(name), QLatin1String(help));
-}
-
 QString staleText(const Upstream &u)
 {
     if (u.isStale())
