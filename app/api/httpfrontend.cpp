@@ -1,42 +1,13 @@
 #include "app/api/httpfrontend.h"
 
 #include "app/api/guardedtcpserver.h"
+#include "app/formats/httpmethod.h"
 
 #include <QHttpServerRequest>
 #include <QHttpServerResponder>
 #include <QHttpServerResponse>
 
 namespace sd::api {
-namespace {
-
-QByteArray methodName(QHttpServerRequest::Method m)
-{
-    switch (m) {
-    case QHttpServerRequest::Method::Get:
-        return QByteArrayLiteral("GET");
-    case QHttpServerRequest::Method::Put:
-        return QByteArrayLiteral("PUT");
-    case QHttpServerRequest::Method::Delete:
-        return QByteArrayLiteral("DELETE");
-    case QHttpServerRequest::Method::Post:
-        return QByteArrayLiteral("POST");
-    case QHttpServerRequest::Method::Head:
-        return QByteArrayLiteral("HEAD");
-    case QHttpServerRequest::Method::Options:
-        return QByteArrayLiteral("OPTIONS");
-    case QHttpServerRequest::Method::Patch:
-        return QByteArrayLiteral("PATCH");
-    case QHttpServerRequest::Method::Connect:
-        return QByteArrayLiteral("CONNECT");
-    case QHttpServerRequest::Method::Trace:
-        return QByteArrayLiteral("TRACE");
-    default:
-        break;
-    }
-    return QByteArrayLiteral("UNKNOWN");
-}
-
-} // namespace
 
 HttpFrontend::HttpFrontend(Handler handler, QObject *parent)
     : QAbstractHttpServer(parent)
@@ -48,7 +19,7 @@ HttpFrontend::~HttpFrontend() = default;
 ApiRequest HttpFrontend::toApiRequest(const QHttpServerRequest &request)
 {
     ApiRequest r;
-    r.method = methodName(request.method());
+    r.method = httpMethodName(request.method());
     r.path = request.url().path();
     r.query = request.query();
     r.body = request.body();

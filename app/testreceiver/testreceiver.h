@@ -1,14 +1,14 @@
 #pragma once
 
+#include "app/testreceiver/recordinghttpserver.h"
+
 #include <QByteArray>
 #include <QDateTime>
-#include <QHash>
 #include <QList>
 #include <QObject>
 #include <QPair>
 
 class QTcpServer;
-class QTcpSocket;
 
 namespace sd {
 
@@ -26,15 +26,9 @@ public:
         Fail500,
         Hang
     };
-    struct Request
+    struct Request : ReceivedHttpRequest
     {
-        QDateTime receivedAt;
-        QByteArray method;
-        QByteArray path;
-        QList<QPair<QByteArray, QByteArray>> headers;
-        QByteArray body;
         int answeredStatus = 0; // 0: not answered (hang)
-        QByteArray header(const QByteArray &name) const;
     };
     static constexpr int kMaxKept = 500; // older requests are dropped; the count keeps going
 
@@ -55,12 +49,11 @@ Q_SIGNALS:
     void modeChanged(sd::TestReceiver::Mode mode);
 
 private:
-    void onNewConnection();
-    void onReadyRead(QTcpSocket *socket);
+    void answer(const ReceivedHttpRequest &request, HttpReply reply);
 
-    QTcpServer *m_server = nullptr;
+    QTcpServer *m_tcp;           // child
+    RecordingHttpServer *m_http; // child
     Mode m_mode = Mode::Accept;
-    QHash<QTcpSocket *, QByteArray> m_buffers;
     QList<Request> m_requests;
     qint64 m_count = 0;
 };

@@ -8,7 +8,11 @@
 
 namespace sd::test {
 
-HttpReceiver::HttpReceiver(QObject *parent) : QTcpServer(parent)
+HttpReceiver::HttpReceiver(QObject *parent)
+    : QTcpServer(parent)
+    , m_http(new RecordingHttpServer([this](const ReceivedHttpRequest &request,
+                                            HttpReply reply) { onRequest(request, std::move(reply)); },
+                                     this))
 {
     qRegisterMetaType<sd::test::ReceivedRequest>();
 }
@@ -21,7 +25,13 @@ HttpReceiver::~HttpReceiver()
     }
 }
 
-bool HttpReceiver::start(const QHostAddress &address, quint16 port) { return listen(address, port); }
+bool HttpReceiver::start(const QHostAddress &address, quint16 port)
+{
+    if (!listen(address, port))
+        return false;
+    m_http->serve(this);
+    return true;
+}
 
 void HttpReceiver::enableTls(const QByteArray &certPem, const QByteArray &keyPem)
 {
@@ -43,6 +53,7 @@ int HttpReceiver::countWebhookId(const QByteArray &id) const
                       [&id](const ReceivedRequest &r) { return r.headers.value("webhook-id") == id; }));
 }
 
+// Each connection is handed to Qt HTTP Server (through addPendingConnection); over TLS once it is set up.
 void HttpReceiver::incomingConnection(qintptr handle)
 {
     QTcpSocket *socket = nullptr;
@@ -58,54 +69,33 @@ void HttpReceiver::incomingConnection(qintptr handle)
         socket->setSocketDescriptor(handle);
     }
     m_sockets << socket;
-    connect(socket, &QTcpSocket::readyRead, this, [this, socket] { onReadyRead(socket); });
-    connect(socket, &QTcpSocket::disconnected, this, [this, socket] {
-        m_buffers.remove(socket);
-        socket->deleteLater();
-    });
+    addPendingConnection(socket);
 }
 
-void HttpReceiver::onReadyRead(QTcpSocket *socket)
+void HttpReceiver::onRequest(const ReceivedHttpRequest &received, HttpReply reply)
 {
-    QByteArray &buffer = m_buffers[socket];
-    buffer += socket->readAll();
-    for (;;) {
-        const int headerEnd = static_cast<int>(buffer.indexOf("\r\n\r\n"));
-        if (headerEnd < 0)
-            return;
-        const QList<QByteArray> lines = buffer.left(headerEnd).split('\n');
-        ReceivedRequest request;
-        const QList<QByteArray> first = lines.value(0).trimmed().split(' ');
-        request.method = first.value(0);
-        request.path = first.value(1);
-        for (int i = 1; i < lines.size(); ++i) {
-            const int colon = static_cast<int>(lines.at(i).indexOf(':'));
-            if (colon > 0)
-                request.headers.insert(lines.at(i).left(colon).trimmed().toLower(), lines.at(i).mid(colon + 1).trimmed());
-        }
-        const int length = request.headers.value("content-length", "0").toInt();
-        if (buffer.size() < headerEnd + 4 + length)
-            return;
-        request.body = buffer.mid(headerEnd + 4, length);
-        request.at = QDateTime::currentDateTimeUtc();
-        buffer.remove(0, headerEnd + 4 + length);
-        m_requests << request;
-        const Script script = m_scripts.isEmpty() ? m_default : m_scripts.dequeue();
-        Q_EMIT requestReceived(request);
-        if (script.delayMs > 0) {
-            QPointer<QTcpSocket> guard(socket);
-            QTimer::singleShot(script.delayMs, this, [this, guard, script] {
-                if (guard)
-                    answer(guard, script);
-            });
-        } else {
-            answer(socket, script);
-        }
+    ReceivedRequest request;
+    request.method = received.method;
+    request.path = received.path;
+    for (const auto &[name, value] : received.headers)
+        request.headers.insert(name.toLower(), value);
+    request.body = received.body;
+    request.at = received.receivedAt;
+    m_requests << request;
+    const Script script = m_scripts.isEmpty() ? m_default : m_scripts.dequeue();
+    Q_EMIT requestReceived(request);
+    if (script.delayMs > 0) {
+        QTimer::singleShot(script.delayMs, this, [this, reply, script] { answer(reply, script); });
+    } else {
+        answer(reply, script);
     }
 }
 
-void HttpReceiver::answer(QTcpSocket *socket, const Script &script)
+void HttpReceiver::answer(HttpReply reply, const Script &script)
 {
+    QTcpSocket *socket = reply.socket();
+    if (!socket)
+        return; // the sender gave up
     switch (script.mode) {
     case Mode::Hang:
         return;
@@ -119,15 +109,11 @@ void HttpReceiver::answer(QTcpSocket *socket, const Script &script)
         socket->write(script.raw);
         socket->disconnectFromHost(); // after the bytes are written
         return;
-    default:
-        break;
-    }
-    QByteArray head = "HTTP/1.1 " + QByteArray::number(script.status) + ' ' + script.reason + "\r\n";
-    for (const auto &h : script.headers)
-        head += h.first + ": " + h.second + "\r\n";
-    if (script.mode == Mode::ResetMidResponse) {
-        head += "Content-Length: 1000\r\n\r\n";
-        socket->write(head + QByteArray(10, 'x'));
+    case Mode::ResetMidResponse: {
+        auto headers = script.headers;
+        headers.append({QByteArrayLiteral("Content-Length"), QByteArrayLiteral("1000")});
+        reply.sendHead(script.status, headers, script.reason);
+        reply.sendBody(QByteArray(10, 'x'));
         socket->flush();
         QPointer<QTcpSocket> guard(socket);
         QTimer::singleShot(50, this, [guard] {
@@ -136,26 +122,34 @@ void HttpReceiver::answer(QTcpSocket *socket, const Script &script)
         });
         return;
     }
-    if (script.mode == Mode::HugeBody) {
-        head += "Content-Type: application/octet-stream\r\nContent-Length: " + QByteArray::number(script.hugeBytes) +
-                "\r\n\r\n";
-        socket->write(head);
-        // Stream in chunks as the peer drains them, so neither side holds the whole body.
-        auto remaining = std::make_shared<qint64>(script.hugeBytes);
-        auto pump = [this, socket, remaining] {
-            while (*remaining > 0 && socket->bytesToWrite() < 256 * 1024) {
-                const qint64 n = std::min<qint64>(*remaining, 64 * 1024);
-                socket->write(QByteArray(static_cast<int>(n), 'z'));
-                *remaining -= n;
-                m_hugeSent += n;
-            }
-        };
-        connect(socket, &QTcpSocket::bytesWritten, this, pump);
-        pump();
+    case Mode::HugeBody:
+        streamHugeBody(reply, script);
+        return;
+    case Mode::Respond:
+        reply.send(script.status, script.headers, script.body, script.reason);
         return;
     }
-    head += "Content-Length: " + QByteArray::number(script.body.size()) + "\r\n\r\n";
-    socket->write(head + script.body);
+}
+
+// Script::hugeBytes of body, written as the peer drains it, so neither side holds the whole body.
+void HttpReceiver::streamHugeBody(HttpReply reply, const Script &script)
+{
+    auto headers = script.headers;
+    headers.append({QByteArrayLiteral("Content-Type"), QByteArrayLiteral("application/octet-stream")});
+    headers.append({QByteArrayLiteral("Content-Length"), QByteArray::number(script.hugeBytes)});
+    reply.sendHead(script.status, headers, script.reason);
+    auto remaining = std::make_shared<qint64>(script.hugeBytes);
+    QTcpSocket *socket = reply.socket();
+    auto pump = [this, reply, socket, remaining]() mutable {
+        while (*remaining > 0 && socket->bytesToWrite() < 256 * 1024) {
+            const qint64 n = std::min<qint64>(*remaining, 64 * 1024);
+            reply.sendBody(QByteArray(static_cast<int>(n), 'z'));
+            *remaining -= n;
+            m_hugeSent += n;
+        }
+    };
+    connect(socket, &QTcpSocket::bytesWritten, this, pump);
+    pump();
 }
 
 } // namespace sd::test

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "app/testreceiver/recordinghttpserver.h"
+
 #include <QDateTime>
 #include <QHash>
 #include <QHostAddress>
@@ -24,7 +26,11 @@ struct ReceivedRequest
 };
 
 // A scriptable HTTP/1.1 receiver on loopback for integration tests: records every request and answers
-// each one as its script says (status, headers, body, hang, close, reset, huge body, delay).
+// each one as its script says (status, headers, body, hang, close, reset, huge body, delay). Requests are
+// parsed by Qt HTTP Server (sd::RecordingHttpServer, shared with the console's TestReceiver); the modes
+// that misbehave on the wire (CloseWithoutResponse, ResetMidResponse, ResetAfterRequest, Raw) act on the
+// request's connection directly, which is what tst_wire, tst_delivery and tst_statuspage test a sender
+// against.
 class HttpReceiver final : public QTcpServer
 {
     Q_OBJECT
@@ -33,11 +39,20 @@ class HttpReceiver final : public QTcpServer
 public:
     // ResetAfterRequest: RST as soon as the request is read. Raw: write Script::raw as it is (anything, valid
     // HTTP or not), then close.
-    enum class Mode { Respond, Hang, CloseWithoutResponse, ResetMidResponse, HugeBody, ResetAfterRequest, Raw };
+    enum class Mode
+    {
+        Respond,
+        Hang,
+        CloseWithoutResponse,
+        ResetMidResponse,
+        HugeBody,
+        ResetAfterRequest,
+        Raw
+    };
     struct Script
     {
         int status = 200;
-        QByteArray reason = "OK";
+        QByteArray reason = "OK"; // empty: Qt HTTP Server's phrase for the status
         QList<QPair<QByteArray, QByteArray>> headers;
         QByteArray body = "ok";
         Mode mode = Mode::Respond;
@@ -66,13 +81,14 @@ protected:
     void incomingConnection(qintptr handle) override;
 
 private:
-    void onReadyRead(QTcpSocket *socket);
-    void answer(QTcpSocket *socket, const Script &script);
+    void onRequest(const ReceivedHttpRequest &received, HttpReply reply);
+    void answer(HttpReply reply, const Script &script);
+    void streamHugeBody(HttpReply reply, const Script &script);
 
+    RecordingHttpServer *m_http; // child
     Script m_default;
     QQueue<Script> m_scripts;
     QList<ReceivedRequest> m_requests;
-    QHash<QTcpSocket *, QByteArray> m_buffers;
     QList<QPointer<QTcpSocket>> m_sockets;
     QByteArray m_cert;
     QByteArray m_key;
