@@ -95,6 +95,8 @@ private:
     bool migrate(QString *error);
     void runMigration(int fromVersion);
     void reconnectIfLost(const QSqlError &error);
+    // The first line of a driver's error (PostgreSQL's run over several), for one-sentence messages.
+    static QString errorText(const QSqlError &e);
 
     QString m_path;
     QString m_name;

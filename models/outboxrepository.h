@@ -69,8 +69,8 @@ struct StateCounts
 };
 
 // The outbox: one message per (event, subscriber) with its delivery state, and every attempt made. The
-// listings and the console's bulk actions are in outboxrepository.cpp, the engine's claims, leases and
-// results in outboxleases.cpp.
+// listings and the console's bulk actions are in outboxrepository.cpp, the attempts as they are read in
+// outboxattempts.cpp, the engine's claims, leases and results in outboxleases.cpp.
 class OutboxRepository final
 {
 public:
