@@ -14,6 +14,7 @@ const QString kMinBackoff = QStringLiteral("delivery.min_backoff_slow_ms");
 const QString kJitter = QStringLiteral("delivery.jitter");
 const QString kRefusePrivate = QStringLiteral("delivery.refuse_private_targets");
 const QString kCaFile = QStringLiteral("delivery.ca_file");
+const QString kProxy = QStringLiteral("delivery.proxy");
 } // namespace
 
 bool DeliverySettings::parseSchedule(const QString &text, QList<qint64> *out)
@@ -78,6 +79,9 @@ DeliverySettings DeliverySettings::load(SettingsRepository &settings)
         s.jitter = jitter;
     s.refusePrivateTargets = settings.value(kRefusePrivate) == QLatin1String("on");
     s.caFile = settings.value(kCaFile);
+    // Checked when it is set; a value that no longer parses falls back to the system's configuration.
+    if (const auto proxy = ProxySetting::parse(settings.value(kProxy)))
+        s.proxy = proxy.value();
     return s;
 }
 
@@ -91,6 +95,7 @@ void DeliverySettings::save(SettingsRepository &settings) const
     settings.setValue(kJitter, QString::number(jitter));
     settings.setValue(kRefusePrivate, refusePrivateTargets ? QStringLiteral("on") : QStringLiteral("off"));
     settings.setValue(kCaFile, caFile);
+    settings.setValue(kProxy, proxy.toString());
 }
 
 } // namespace sd

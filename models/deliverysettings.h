@@ -1,5 +1,7 @@
 #pragma once
 
+#include "models/proxysetting.h"
+
 #include <QList>
 
 namespace sd {
@@ -28,8 +30,11 @@ struct DeliverySettings
     // Loopback and private addresses are refused as targets too (link-local, metadata, unspecified and
     // multicast always are): for a `serve` that others reach.
     bool refusePrivateTargets = false;
-    // A PEM file of CA certificates trusted for HTTPS endpoints beside the system's (a private CA); empty: none.
+    // A PEM file of CA certificates trusted for HTTPS endpoints beside the system's (a private CA); empty:
+    // none.
     QString caFile;
+    // How webhooks reach their receivers: the system's proxy configuration (default), none, or a proxy URL.
+    ProxySetting proxy;
 
     static DeliverySettings load(SettingsRepository &settings);
     void save(SettingsRepository &settings) const;

@@ -10,9 +10,8 @@ packages=(build-essential cmake ninja-build pkg-config
           postgresql
           sqlite3 libsqlite3-dev
           libcurl4-openssl-dev python3-aiosmtpd
-          zlib1g-dev
+          tinyproxy
           chromium)
-# zlib1g-dev: the webhook HTTP client inflates gzip/deflate answers (app/delivery/httpcontentdecoder.cpp).
 # libcurl4-openssl-dev: quarantine emails go out with libcurl's SMTP (issue 12). python3-aiosmtpd: the email
 # tests' real SMTP server on loopback (tests/support/smtpsink.py); openssl makes its throw-away certificate.
 # sqlite3: bench/report_bench.py fills its million-attempt store with SQL and times `sqlite3 -csv` as the peer.
@@ -20,6 +19,7 @@ packages=(build-essential cmake ninja-build pkg-config
 # postgresql: the tests' "_pg" variants run initdb/pg_ctl from /usr/lib/postgresql/<version>/bin into a
 # throw-away cluster of their own (tests/support/pgcluster.sh, on a free loopback port). Debian may also
 # create and start its system cluster (15/main on 5432); nothing here uses it.
+# tinyproxy (tests only): tst_proxy delivers webhooks through a real forward proxy that it starts on loopback.
 # chromium (tests only): tst_statuspage screenshots the public status page headless; tst_publicapi runs the
 # @statuspage/status-widget web component in it.
 missing=()

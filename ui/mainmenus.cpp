@@ -2,6 +2,7 @@
 
 #include "app/services/emailsettingsservice.h"
 #include "app/services/operatoridentity.h"
+#include "app/services/proxysettingsservice.h"
 #include "app/testreceiver/testreceiver.h"
 #include "ui/componentsview.h"
 #include "ui/deliveriesview.h"
@@ -218,14 +219,23 @@ void MainMenus::editSettings()
 {
     Session &s = m_window.session();
     EmailSettingsService email(ServiceContext{s.store(), systemClock, s.operatorName()});
+    ProxySettingsService network(ServiceContext{s.store(), systemClock, s.operatorName()});
     const auto page = s.pages().get();
     const auto smtp = email.load();
-    if (!page || !smtp) {
-        QMessageBox::warning(&m_window, tr("Settings"), !page ? page.error() : smtp.error());
+    const auto proxy = network.load();
+    if (!page || !smtp || !proxy) {
+        QMessageBox::warning(&m_window, tr("Settings"),
+                             !page   ? page.error()
+                             : !smtp ? smtp.error()
+                                     : proxy.error());
         return;
     }
-    SettingsDialog dialog(page->allowWebhookSubscribers, smtp.value(), &m_window);
+    SettingsDialog dialog(page->allowWebhookSubscribers, proxy.value(), smtp.value(), &m_window);
     while (dialog.exec() == QDialog::Accepted) {
+        if (auto set = network.save(dialog.proxy()); !set) {
+            dialog.showError(set.error()); // stays open: the operator fixes the field
+            continue;
+        }
         auto saved = email.save(dialog.smtp());
         if (!saved) {
             dialog.showError(saved.error()); // stays open: the operator fixes the field

@@ -10,10 +10,12 @@
 
 namespace sd {
 
-SettingsDialog::SettingsDialog(bool allowWebhookSubscribers, const SmtpSettings &smtp, QWidget *parent)
+SettingsDialog::SettingsDialog(bool allowWebhookSubscribers, const ProxySetting &proxy,
+                               const SmtpSettings &smtp, QWidget *parent)
     : QDialog(parent)
     , m_stored(smtp)
     , m_allowWebhooks(new QCheckBox(tr("Accept webhook subscriptions (allow_webhook_subscribers)"), this))
+    , m_proxy(new QLineEdit(proxy.redacted(), this))
     , m_url(new QLineEdit(smtp.url, this))
     , m_from(new QLineEdit(smtp.from, this))
     , m_user(new QLineEdit(smtp.user, this))
@@ -30,6 +32,18 @@ SettingsDialog::SettingsDialog(bool allowWebhookSubscribers, const SmtpSettings 
         tr("Off: the API and the public subscribe form refuse new webhook subscribers; "
            "operators can still add them here."));
     pageLayout->addWidget(m_allowWebhooks);
+
+    auto *network = new QGroupBox(tr("Webhooks on the wire"), this);
+    auto *networkForm = new QFormLayout(network);
+    m_proxy->setPlaceholderText(QStringLiteral("system, none or http://user:password@proxy.example:3128"));
+    networkForm->addRow(tr("Proxy:"), m_proxy);
+    auto *proxyHint = new QLabel(
+        tr("system: the https_proxy, http_proxy and no_proxy variables; none: straight to each receiver. "
+           "Through a proxy the target policy checks the endpoint's name as this desk resolves it, and the "
+           "proxy makes the connection. Delivery engines read it when they start."),
+        this);
+    proxyHint->setWordWrap(true);
+    networkForm->addRow(proxyHint);
 
     auto *email = new QGroupBox(tr("Email to the address on file (quarantine, reactivation, purge)"), this);
     auto *form = new QFormLayout(email);
@@ -59,6 +73,7 @@ SettingsDialog::SettingsDialog(bool allowWebhookSubscribers, const SmtpSettings 
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(page);
+    layout->addWidget(network);
     layout->addWidget(email);
     layout->addWidget(m_error);
     layout->addWidget(buttons);
@@ -67,6 +82,11 @@ SettingsDialog::SettingsDialog(bool allowWebhookSubscribers, const SmtpSettings 
 bool SettingsDialog::allowWebhookSubscribers() const
 {
     return m_allowWebhooks->isChecked();
+}
+
+QString SettingsDialog::proxy() const
+{
+    return m_proxy->text().trimmed();
 }
 
 SmtpSettings SettingsDialog::smtp() const

@@ -1,6 +1,6 @@
 #include "app/api/subscribechecks.h"
 
-#include "app/delivery/httpconnectionpool.h"
+#include "app/delivery/httptransport.h"
 #include "app/delivery/webhookattempt.h"
 #include "app/formats/webhookpayload.h"
 #include "models/deliverysettings.h"
@@ -9,11 +9,9 @@
 #include "models/targetpolicy.h"
 #include "models/validation.h"
 
-#include <QHostInfo>
 #include <QJsonDocument>
 #include <QMessageAuthenticationCode>
 #include <QRandomGenerator>
-#include <QTimer>
 #include <QUrl>
 
 namespace sd::api {
@@ -33,7 +31,6 @@ QByteArray mac(const QByteArray &secret, const QByteArray &data)
 SubscribeChecks::SubscribeChecks(Store &store, QObject *parent)
     : QObject(parent)
     , m_store(store)
-    , m_pool(new HttpConnectionPool(this))
 {
     m_secret.resize(32);
     QRandomGenerator::system()->fillRange(reinterpret_cast<quint32 *>(m_secret.data()), 8);
@@ -137,34 +134,24 @@ void SubscribeChecks::launch(const QString &checkId, const QString &endpoint)
             .toJson(QJsonDocument::Compact);
     Subscriber target;
     target.endpoint = endpoint;
+    // The same transport as the delivery engine's: the target policy checks every address the name resolves
+    // to and the request goes to exactly those (or through the proxy setting's proxy). Made again when the
+    // settings it follows changed and no other test is on the wire.
+    if (!m_transport ||
+        (running() == 1 && (m_transport->settings().refusePrivateTargets != settings.refusePrivateTargets ||
+                            m_transport->settings().proxy != settings.proxy))) {
+        delete m_transport;
+        m_transport = new HttpTransport({settings.refusePrivateTargets, settings.proxy, 1}, this);
+    }
     WebhookAttempt::Options options{std::min(settings.timeoutMs, m_limits.testTimeoutMs),
                                     settings.maxResponseBytes,
                                     QByteArrayLiteral("StatusDesk/") + QByteArrayLiteral(STATUSDESK_VERSION)};
-    auto *attempt = new WebhookAttempt(m_pool, message, target, 1, AttemptTrigger::Manual, options, this);
+    auto *attempt =
+        new WebhookAttempt(m_transport, message, target, 1, AttemptTrigger::Manual, options, this);
     m_checks[checkId].attempt = attempt;
     connect(attempt, &WebhookAttempt::finished, this,
             [this, checkId](const AttemptResult &result) { onAttemptFinished(checkId, result); });
-    // The attempt connects to the addresses checked here, never to a second lookup's.
-    auto startChecked = [attempt, options](const QList<QHostAddress> &checked) {
-        attempt->start(checked);
-        QTimer::singleShot(options.timeoutMs, attempt, [attempt]() { attempt->expire(); });
-    };
-    // As the delivery engine does at every send: the addresses the name resolves to are checked too.
-    const QString host = QUrl(endpoint).host();
-    const bool refusePrivate = settings.refusePrivateTargets;
-    if (!targetpolicy::literalAddress(host).isNull()) {
-        startChecked({});
-        return;
-    }
-    QHostInfo::lookupHost(host, attempt, [attempt, host, refusePrivate, startChecked](const QHostInfo &info) {
-        const QString why = info.error() == QHostInfo::NoError
-                                ? targetpolicy::checkResolved(host, info.addresses(), refusePrivate)
-                                : QString();
-        if (why.isEmpty())
-            startChecked(info.error() == QHostInfo::NoError ? info.addresses() : QList<QHostAddress>{});
-        else
-            attempt->refuse(QStringLiteral("policy"), why);
-    });
+    attempt->start();
 }
 
 void SubscribeChecks::fail(const QString &checkId, const QString &message)

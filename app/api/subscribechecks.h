@@ -13,7 +13,7 @@
 
 namespace sd {
 struct AttemptResult;
-class HttpConnectionPool;
+class HttpTransport;
 class WebhookAttempt;
 } // namespace sd
 
@@ -85,7 +85,7 @@ private:
     Clock m_now = systemClock;
     Limits m_limits;
     QByteArray m_secret;
-    HttpConnectionPool *m_pool; // child: the same HTTP/1.1 client as the delivery engine
+    HttpTransport *m_transport = nullptr; // child
     QHash<QString, Check> m_checks;
     std::deque<QDateTime> m_started; // start times within the last minute
 };

@@ -28,6 +28,12 @@ QString settingsChange(const DeliverySettings &before, const DeliverySettings &a
     note("refuse private targets", QLatin1String(before.refusePrivateTargets ? "on" : "off"),
          QLatin1String(after.refusePrivateTargets ? "on" : "off"));
     note("extra CA file", before.caFile, after.caFile);
+    // Shown redacted: a new password alone is said, never shown.
+    note("proxy", before.proxy.redacted(),
+         after.proxy.redacted() +
+             (before.proxy != after.proxy && before.proxy.redacted() == after.proxy.redacted()
+                  ? QStringLiteral(" (new password)")
+                  : QString()));
     return changes.isEmpty() ? QString()
                              : QStringLiteral("Delivery settings: ") + changes.join(QStringLiteral("; "));
 }
@@ -142,6 +148,13 @@ int settings(Context &ctx, const QCommandLineParser &parser, const QStringList &
         s.caFile = path;
         changed = true;
     }
+    if (parser.isSet(QStringLiteral("proxy"))) {
+        const auto proxy = ProxySetting::parse(parser.value(QStringLiteral("proxy")));
+        if (!proxy)
+            return ctx.fail(proxy.error());
+        s.proxy = proxy.value();
+        changed = true;
+    }
     SmtpSettings smtp = SmtpSettings::load(ctx.store->settings);
     const auto smtpChanged = smtpOptions(parser, smtp);
     if (!smtpChanged)
@@ -181,6 +194,7 @@ int settings(Context &ctx, const QCommandLineParser &parser, const QStringList &
             {QStringLiteral("max_per_host"), s.maxPerHost},
             {QStringLiteral("refuse_private_targets"), s.refusePrivateTargets},
             {QStringLiteral("ca_file"), s.caFile},
+            {QStringLiteral("proxy"), s.proxy.redacted()},
             {QStringLiteral("smtp_url"), smtp.url},
             {QStringLiteral("smtp_from"), smtp.from},
             {QStringLiteral("smtp_user"), smtp.user},
@@ -201,6 +215,9 @@ int settings(Context &ctx, const QCommandLineParser &parser, const QStringList &
             << " (link-local, metadata, unspecified and multicast targets are always refused)\n"
             << "extra CAs:      "
             << (s.caFile.isEmpty() ? QStringLiteral("none (system CAs only)") : s.caFile) << '\n'
+            << "proxy:          " << s.proxy.redacted()
+            << (s.proxy.kind == ProxySetting::Kind::System ? " (https_proxy, http_proxy, no_proxy)" : "")
+            << '\n'
             << "email (SMTP):   " << smtp.describe() << Qt::endl;
     return 0;
 }
@@ -222,6 +239,11 @@ void addSettingsCommands(std::vector<Command> &out)
               "on|off"),
           opt("ca-file", "PEM file of CAs trusted for HTTPS endpoints beside the system's; \"\" clears.",
               "FILE"),
+          opt("proxy",
+              "How webhooks leave: system (https_proxy/http_proxy/no_proxy, the default), none, or "
+              "http://[user:password@]host:port. Through a proxy the target policy checks the name as this "
+              "desk resolves it; the proxy makes the connection.",
+              "PROXY"),
           opt("smtp-url",
               "Mail server for quarantine emails: smtp://host:port (STARTTLS) or smtps://host:port "
               "(implicit TLS); \"\" turns email off. Password: STATUSDESK_SMTP_PASSWORD.",

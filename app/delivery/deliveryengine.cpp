@@ -1,18 +1,15 @@
 #include "app/delivery/deliveryengine.h"
 
-#include "app/delivery/httpconnectionpool.h"
+#include "app/delivery/httptransport.h"
 #include "app/delivery/trustedcas.h"
 #include "app/services/maintenanceclock.h"
 #include "app/services/servicecontext.h"
 #include "app/services/subscriberservice.h"
 #include "models/endpointurl.h"
 #include "models/store.h"
-#include "models/targetpolicy.h"
 #include "models/values.h"
 
-#include <QHostInfo>
 #include <QSqlDriver>
-#include <QUrl>
 
 namespace sd {
 namespace {
@@ -22,6 +19,8 @@ constexpr int kProgressIntervalMs = 250; // a few progress signals a second, nev
 constexpr int kPollIntervalMs = 1000;    // catches messages queued by other processes
 constexpr int kMinWindow = 10'000;       // claimed messages kept in memory, at least
 constexpr int kStartsPerTurn = 64;       // requests started before the event loop gets a turn
+// Each QNetworkAccessManager does its socket work in one thread of its own; origins are split between them.
+constexpr int kNetworkManagers = 2;
 } // namespace
 
 DeliveryEngine::DeliveryEngine(QString databasePath, QString engineId, DeliveryJournal *journal,
@@ -66,9 +65,6 @@ void DeliveryEngine::initialize()
                 });
         driver->subscribeToNotification(QString::fromLatin1(Database::kChangeChannel));
     }
-    // Webhooks go through our own HTTP/1.1 client on this thread's event loop: sockets read whole buffers at
-    // a time, so one thread keeps up where Qt's client needed two (bench (a), README).
-    m_pool = new HttpConnectionPool(this);
     // Attempts that were in flight when another process died go out again (same webhook-id) once the journal
     // finds their lease expired or their engine gone; nothing here takes messages from a live engine.
     try {
@@ -91,6 +87,13 @@ void DeliveryEngine::initialize()
         else
             Q_EMIT noticeAdded(cas.error());
     }
+    // Webhooks go through QNetworkAccessManager: the target policy and the proxy setting pick each
+    // request's route; the managers do their socket work in threads of their own.
+    HttpTransport::Settings transport;
+    transport.refusePrivateTargets = m_settings.refusePrivateTargets;
+    transport.proxy = m_settings.proxy;
+    transport.directManagers = kNetworkManagers;
+    m_transport = new HttpTransport(transport, this);
     m_policy = std::make_unique<RetryPolicy>(m_settings);
     m_scheduler = std::make_unique<HostScheduler>(m_settings.maxInFlight, m_settings.maxPerHost);
     m_deadlines = new DeadlineQueue(this);
@@ -245,63 +248,15 @@ void DeliveryEngine::pump()
         const AttemptTrigger kind = message->nextTrigger == AttemptTrigger::Manual ? AttemptTrigger::Manual
                                     : message->attempts > 0                        ? AttemptTrigger::Retry
                                                             : AttemptTrigger::Automatic;
-        WebhookAttempt::Options options{m_settings.timeoutMs, m_settings.maxResponseBytes, userAgent};
-        auto *attempt = new WebhookAttempt(m_pool, *message, *s, message->attempts + 1, kind, options, this);
-        checkTargetAndStart(attempt, s->endpoint, origin);
+        WebhookAttempt::Options options{m_settings.timeoutMs, m_settings.maxResponseBytes, userAgent,
+                                        m_deadlines};
+        auto *attempt =
+            new WebhookAttempt(m_transport, *message, *s, message->attempts + 1, kind, options, this);
+        connect(attempt, &WebhookAttempt::finished, this,
+                [this, origin](const AttemptResult &result) { onAttemptFinished(result, origin); });
+        attempt->start();
         ++started;
     }
-}
-
-void DeliveryEngine::checkTargetAndStart(WebhookAttempt *attempt, const QString &endpoint,
-                                         const QString &origin)
-{
-    const QString host = QUrl(endpoint).host();
-    const bool refusePrivate = m_settings.refusePrivateTargets;
-    if (const QString why = targetpolicy::checkHost(host, refusePrivate); !why.isEmpty()) {
-        refuse(attempt, origin, why);
-        return;
-    }
-    if (host.isEmpty() || !targetpolicy::literalAddress(host).isNull()) {
-        launch(attempt, origin);
-        return;
-    }
-    // A name is resolved here and every address checked: one refused address refuses the target, so a name
-    // that also points at a metadata address is not sent to. The attempt connects to exactly these addresses
-    // (no second lookup), so DNS rebinding cannot slip past the check. The attempt is the context: a
-    // cancelled attempt hears nothing.
-    QHostInfo::lookupHost(host, attempt, [this, attempt, origin, host, refusePrivate](const QHostInfo &info) {
-        if (m_stopping)
-            return;
-        // An unknown name is left to the attempt, which looks it up once more and records a dns failure
-        // (retried).
-        const bool resolved = info.error() == QHostInfo::NoError;
-        const QString why =
-            resolved ? targetpolicy::checkResolved(host, info.addresses(), refusePrivate) : QString();
-        if (why.isEmpty())
-            launch(attempt, origin, resolved ? info.addresses() : QList<QHostAddress>{});
-        else
-            refuse(attempt, origin, why);
-    });
-}
-
-void DeliveryEngine::launch(WebhookAttempt *attempt, const QString &origin,
-                            const QList<QHostAddress> &checked)
-{
-    attempt->start(checked);
-    const DeadlineQueue::Id deadline =
-        m_deadlines->add(m_settings.timeoutMs, [attempt]() { attempt->expire(); });
-    connect(attempt, &WebhookAttempt::finished, this, [this, origin, deadline](const AttemptResult &result) {
-        m_deadlines->cancel(deadline);
-        onAttemptFinished(result, origin);
-    });
-}
-
-void DeliveryEngine::refuse(WebhookAttempt *attempt, const QString &origin, const QString &reason)
-{
-    connect(attempt, &WebhookAttempt::finished, this,
-            [this, origin](const AttemptResult &result) { onAttemptFinished(result, origin); });
-    // finished() follows in the next turn of the event loop, never from inside pump().
-    attempt->refuse(QStringLiteral("policy"), reason);
 }
 
 void DeliveryEngine::onAttemptFinished(const AttemptResult &result, const QString &origin)
@@ -634,8 +589,8 @@ void DeliveryEngine::shutdown()
     // An email under way is abandoned the same way (sent again on the next start, same Message-ID).
     delete m_smtp;
     m_smtp = nullptr;
-    delete m_pool;
-    m_pool = nullptr;
+    delete m_transport;
+    m_transport = nullptr;
     m_store.reset();
 }
 

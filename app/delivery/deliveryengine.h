@@ -58,11 +58,6 @@ private:
     void admit(const std::vector<Message> &claimed); // claimed by the journal: into the scheduler
     void pump();
     void onAttemptFinished(const AttemptResult &result, const QString &origin);
-    // The target policy at send time: the host as written, then (for a name) every address it resolves to;
-    // then launch() or refuse().
-    void checkTargetAndStart(WebhookAttempt *attempt, const QString &endpoint, const QString &origin);
-    void launch(WebhookAttempt *attempt, const QString &origin, const QList<QHostAddress> &checked = {});
-    void refuse(WebhookAttempt *attempt, const QString &origin, const QString &reason);
     void quarantine(const QString &subscriberId, const QString &reason, const QDateTime &now);
     // The email channel: a claimed email goes to the SMTP sender's thread; its result is recorded like a
     // webhook's (same retries) but never counts towards the subscriber's quarantine.
@@ -85,7 +80,7 @@ private:
     int m_engines = 1;  // engines working the queue, from the journal's heartbeat
     std::unique_ptr<Store> m_store;
     std::unique_ptr<MaintenanceClock> m_maintenance; // every engine drives it: console, serve, dispatch
-    HttpConnectionPool *m_pool = nullptr; // child: keep-alive connections per origin (our HTTP/1.1 client)
+    HttpTransport *m_transport = nullptr;            // child: target policy, proxy and the network managers
     DeliverySettings m_settings;
     std::unique_ptr<RetryPolicy> m_policy;
     std::unique_ptr<HostScheduler> m_scheduler;

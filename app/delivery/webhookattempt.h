@@ -1,17 +1,12 @@
 #pragma once
 
+#include "app/delivery/httpexchange.h"
 #include "models/domain.h"
 
-#include <QElapsedTimer>
-#include <QHostAddress>
 #include <QObject>
 #include <QPointer>
 
 namespace sd {
-
-class HttpConnection;
-class HttpConnectionPool;
-struct HttpResponse;
 
 struct AttemptResult
 {
@@ -20,10 +15,9 @@ struct AttemptResult
     qint64 bytesReceived = 0; // whole response body size, including what was dropped
 };
 
-// One POST as a job: start() sends the stored bytes with the Standard Webhooks headers over a connection from
-// the pool (our own HTTP/1.1 client: exactly one request on the wire per attempt), keeps at most `maxBody`
-// bytes of the answer, records a timeout when expire() is called, then emits finished() once and deletes
-// itself later.
+// One webhook POST as a job: start() sends the stored bytes with the Standard Webhooks headers as one
+// HttpExchange (target policy, proxy, one request on the wire at most, its own deadline), then emits
+// finished() once with the attempt as it goes on the record, and deletes itself later.
 class WebhookAttempt final : public QObject
 {
     Q_OBJECT
@@ -32,44 +26,32 @@ class WebhookAttempt final : public QObject
 public:
     struct Options
     {
-        qint64 timeoutMs = 30'000;
+        qint64 timeoutMs = 30'000; // the whole attempt, from the name lookup to the last byte
         int maxBody = 20'000;
         QByteArray userAgent;
+        DeadlineQueue *deadlines = nullptr; // the engine's clock for every attempt; else each has its own
     };
 
-    WebhookAttempt(HttpConnectionPool *pool, Message message, Subscriber subscriber, int attemptNumber,
+    WebhookAttempt(HttpTransport *transport, Message message, Subscriber subscriber, int attemptNumber,
                    AttemptTrigger trigger, Options options, QObject *parent = nullptr);
     ~WebhookAttempt() override;
 
-    // Connects to `checked`, the addresses the target policy accepted (nothing is resolved again, so DNS
-    // rebinding cannot slip past the check). Without them a literal address is used as it is and a name is
-    // looked up here.
-    void start(const QList<QHostAddress> &checked = {});
-    void cancel(); // aborts without emitting finished()
-    // Records the attempt as not sent (nothing goes on the wire), e.g. errorClass "policy" for a refused
-    // target; finished() follows from the event loop, never from inside this call.
-    void refuse(const QString &errorClass, const QString &reason);
-    // The whole-attempt deadline passed (the engine keeps the clock, one timer for all attempts): abort and
-    // record a timeout.
-    void expire();
+    void start();  // returns at once; finished() follows from the event loop
+    void cancel(); // stops without finished()
     const Message &message() const { return m_message; }
 
 Q_SIGNALS:
     void finished(const sd::AttemptResult &result);
 
 private:
-    void send(const QList<QHostAddress> &addresses);
-    void onResponse(const HttpResponse &response);
-    void finishWith(const QString &errorClass, const QString &reason);
+    void onFinished(const HttpOutcome &outcome);
 
-    HttpConnectionPool *m_pool;
+    HttpTransport *m_transport;
     Message m_message;
     Subscriber m_subscriber;
     Options m_options;
     AttemptResult m_result;
-    QPointer<HttpConnection> m_connection;
-    QElapsedTimer m_clock;
-    bool m_done = false;
+    QPointer<HttpExchange> m_exchange;
 };
 
 // {"name":"value",...} for the attempt record; names lower-cased when asked, repeated names kept once.

@@ -5,8 +5,6 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QProcess>
-#include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -20,20 +18,10 @@ class TestPrivateCa final : public QObject
     QTemporaryDir m_dir;
     QString db() const { return m_dir.filePath(QStringLiteral("ca.sqlite")); }
 
-    struct Run
-    {
-        int code = -1;
-        QString out, err;
-    };
+    using Run = sd::test::CliRun;
     Run cli(const QStringList &args)
     {
-        QProcess p;
-        QSignalSpy done(&p, &QProcess::finished);
-        p.start(sd::test::cliPath(), QStringList{QStringLiteral("--db"), db()} + args);
-        if (!done.wait(60000))
-            return {};
-        return {p.exitCode(), QString::fromUtf8(p.readAllStandardOutput()).trimmed(),
-                QString::fromUtf8(p.readAllStandardError()).trimmed()};
+        return sd::test::runCli(QStringList{QStringLiteral("--db"), db()} + args);
     }
     QString storedCaFile()
     {

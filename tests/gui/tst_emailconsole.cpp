@@ -2,6 +2,7 @@
 #include "app/services/componentservice.h"
 #include "app/services/emailsettingsservice.h"
 #include "app/services/pageservice.h"
+#include "app/services/proxysettingsservice.h"
 #include "app/services/subscriberservice.h"
 #include "models/deliverysettings.h"
 #include "models/ids.h"
@@ -36,7 +37,7 @@ private Q_SLOTS:
         stored.from = QStringLiteral("status@acme.test");
         stored.user = QStringLiteral("desk");
         stored.password = QStringLiteral("stored-secret");
-        SettingsDialog dialog(false, stored);
+        SettingsDialog dialog(false, ProxySetting{}, stored);
         QVERIFY(!dialog.allowWebhooksBox()->isChecked());
         QVERIFY(dialog.passwordEdit()->text().isEmpty());
         QCOMPARE(dialog.passwordEdit()->echoMode(), QLineEdit::Password);
@@ -51,6 +52,34 @@ private Q_SLOTS:
         QVERIFY(dialog.smtp().password.isEmpty());
         dialog.allowWebhooksBox()->setChecked(true);
         QVERIFY(dialog.allowWebhookSubscribers());
+    }
+
+    // The proxy (issue 19): shown with its password redacted; sent back unchanged it keeps the stored
+    // password; the audit row never holds it; bad input is one sentence and nothing is written.
+    void proxyPasswordStaysHidden()
+    {
+        test::TempDatabase db;
+        ProxySettingsService service(db.context());
+        QVERIFY(service.save(QStringLiteral("http://ops:hunter2@proxy.example:3128")).ok());
+        SettingsDialog dialog(false, service.load().value(), SmtpSettings{});
+        QCOMPARE(dialog.proxyEdit()->text(), QStringLiteral("http://ops:***@proxy.example:3128"));
+        QVERIFY(service.save(dialog.proxy()).ok()); // saved as shown: the stored password stays
+        QCOMPARE(DeliverySettings::load(db.store().settings).proxy.url.password(),
+                 QStringLiteral("hunter2"));
+        dialog.proxyEdit()->setText(QStringLiteral("http://ops:***@proxy2.example:3128"));
+        QVERIFY(service.save(dialog.proxy()).ok()); // another host, same user: still the stored password
+        QCOMPARE(DeliverySettings::load(db.store().settings).proxy.toString(),
+                 QStringLiteral("http://ops:hunter2@proxy2.example:3128"));
+        const auto refused = service.save(QStringLiteral("ftp://proxy.example"));
+        QVERIFY(!refused.ok());
+        QVERIFY2(refused.error().contains(QLatin1String("must be an http:// URL")),
+                 qPrintable(refused.error()));
+        QCOMPARE(DeliverySettings::load(db.store().settings).proxy.url.host(),
+                 QStringLiteral("proxy2.example"));
+        for (const AuditEntry &e : db.store().audit.list({}))
+            QVERIFY2(!e.detail.contains(QLatin1String("hunter2")), qPrintable(e.detail));
+        QVERIFY(service.save(QStringLiteral("none")).ok());
+        QCOMPARE(int(DeliverySettings::load(db.store().settings).proxy.kind), int(ProxySetting::Kind::None));
     }
 
     void serviceRefusesAndNeverAuditsThePassword()

@@ -109,17 +109,16 @@ void HttpReceiver::answer(HttpReply reply, const Script &script)
         socket->write(script.raw);
         socket->disconnectFromHost(); // after the bytes are written
         return;
+    case Mode::RawThenReset:
+        socket->write(script.raw);
+        resetSoon(socket);
+        return;
     case Mode::ResetMidResponse: {
         auto headers = script.headers;
         headers.append({QByteArrayLiteral("Content-Length"), QByteArrayLiteral("1000")});
         reply.sendHead(script.status, headers, script.reason);
         reply.sendBody(QByteArray(10, 'x'));
-        socket->flush();
-        QPointer<QTcpSocket> guard(socket);
-        QTimer::singleShot(50, this, [guard] {
-            if (guard)
-                guard->abort(); // RST
-        });
+        resetSoon(socket);
         return;
     }
     case Mode::HugeBody:
@@ -127,8 +126,20 @@ void HttpReceiver::answer(HttpReply reply, const Script &script)
         return;
     case Mode::Respond:
         reply.send(script.status, script.headers, script.body, script.reason);
+        if (script.closeAfterAnswer)
+            socket->disconnectFromHost(); // after the answer is written
         return;
     }
+}
+
+void HttpReceiver::resetSoon(QTcpSocket *socket)
+{
+    socket->flush(); // what was written goes out first
+    QPointer<QTcpSocket> guard(socket);
+    QTimer::singleShot(50, this, [guard] {
+        if (guard)
+            guard->abort(); // RST
+    });
 }
 
 // Script::hugeBytes of body, written as the peer drains it, so neither side holds the whole body.

@@ -38,7 +38,7 @@ class HttpReceiver final : public QTcpServer
 
 public:
     // ResetAfterRequest: RST as soon as the request is read. Raw: write Script::raw as it is (anything, valid
-    // HTTP or not), then close.
+    // HTTP or not), then close; RawThenReset: the same, then RST.
     enum class Mode
     {
         Respond,
@@ -47,7 +47,8 @@ public:
         ResetMidResponse,
         HugeBody,
         ResetAfterRequest,
-        Raw
+        Raw,
+        RawThenReset
     };
     struct Script
     {
@@ -58,7 +59,8 @@ public:
         Mode mode = Mode::Respond;
         int delayMs = 0;
         qint64 hugeBytes = 0;
-        QByteArray raw; // Mode::Raw
+        QByteArray raw;                // Mode::Raw
+        bool closeAfterAnswer = false; // Respond: close the connection after the answer, without saying so
     };
 
     explicit HttpReceiver(QObject *parent = nullptr);
@@ -84,6 +86,7 @@ private:
     void onRequest(const ReceivedHttpRequest &received, HttpReply reply);
     void answer(HttpReply reply, const Script &script);
     void streamHugeBody(HttpReply reply, const Script &script);
+    void resetSoon(QTcpSocket *socket); // RST a moment after what was written went out
 
     RecordingHttpServer *m_http; // child
     Script m_default;

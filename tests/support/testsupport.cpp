@@ -2,7 +2,9 @@
 
 #include <QAtomicInteger>
 #include <QFile>
+#include <QProcess>
 #include <QRandomGenerator>
+#include <QSignalSpy>
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QTest>
@@ -168,6 +170,22 @@ QString waitForServeUrl(QProcess &process, QByteArray *output)
         process.waitForReadyRead(100);
     }
     return {};
+}
+
+CliRun runCli(const QStringList &args, const QProcessEnvironment &env)
+{
+    QProcess p;
+    p.setProcessEnvironment(env);
+    // Waited for with the event loop running: the test's own receivers answer the CLI meanwhile.
+    QSignalSpy done(&p, &QProcess::finished);
+    p.start(cliPath(), args);
+    if (!done.wait(60'000)) {
+        p.kill();
+        p.waitForFinished();
+        return {};
+    }
+    return {p.exitCode(), QString::fromUtf8(p.readAllStandardOutput()).trimmed(),
+            QString::fromUtf8(p.readAllStandardError()).trimmed()};
 }
 
 } // namespace sd::test

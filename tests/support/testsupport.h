@@ -63,6 +63,16 @@ QSqlDatabase openConnection(const QString &location, const QString &connectionNa
 // when the process stopped or said nothing within 30 s.
 QString waitForServeUrl(QProcess &process, QByteArray *output);
 
+// One run of the real statusdesk-cli with `args` (and `env`, default this process's), waited for up to a minute
+// with the event loop running.
+struct CliRun
+{
+    int code = -1; // -1: it did not finish
+    QString out;   // stdout and stderr, trimmed
+    QString err;
+};
+CliRun runCli(const QStringList &args, const QProcessEnvironment &env = QProcessEnvironment::systemEnvironment());
+
 QByteArray fixture(const QString &name); // tests/data/<name>
 QString fixturePath(const QString &name);
 QString cliPath();

@@ -1,0 +1,195 @@
+#include "app/delivery/httptransport.h"
+
+#include "models/targetpolicy.h"
+
+#include <QHostInfo>
+#include <QNetworkAccessManager>
+#include <QNetworkProxyFactory>
+#include <QPointer>
+
+namespace sd {
+namespace {
+
+QString noProxyList()
+{
+    // curl reads both spellings; Qt's own system proxy only the lower-case one.
+    return qEnvironmentVariable("no_proxy") + QLatin1Char(',') + qEnvironmentVariable("NO_PROXY");
+}
+
+QString hostPort(const QString &host, int port)
+{
+    const QString h = host.contains(QLatin1Char(':')) ? QLatin1Char('[') + host + QLatin1Char(']') : host;
+    return h + QLatin1Char(':') + QString::number(port);
+}
+
+int defaultPort(const QUrl &url)
+{
+    return url.port(url.scheme() == QLatin1String("https") ? 443 : 80);
+}
+
+} // namespace
+
+QNetworkRequest Route::request(int index) const
+{
+    QNetworkRequest r;
+    QUrl target = url;
+    if (kind == Kind::Direct && index < addresses.size()) {
+        target.setHost(addresses.at(index).toString());
+        if (targetpolicy::literalAddress(url.host()).isNull()) {
+            // The ASCII (IDNA) form, as certificates and Host headers carry it.
+            const QString name = url.host(QUrl::FullyEncoded);
+            r.setPeerVerifyName(name);
+            QByteArray host = name.toLatin1();
+            if (url.port() != -1)
+                host += ':' + QByteArray::number(url.port());
+            r.setRawHeader("Host", host);
+        }
+    }
+    if (kind == Kind::Proxied && url.scheme() == QLatin1String("http") && !proxy.user().isEmpty()) {
+        // A plain-HTTP request goes to the proxy itself: its credentials go with it, up front. Qt would
+        // otherwise send them only after a 407, by sending the request (and its body) a second time. (An
+        // HTTPS request is tunnelled: Qt gives the credentials with CONNECT, never to the receiver.)
+        r.setRawHeader("Proxy-Authorization",
+                       "Basic " + (proxy.user() + QLatin1Char(':') + proxy.password()).toUtf8().toBase64());
+    }
+    r.setUrl(target);
+    r.setAttribute(QNetworkRequest::Http2AllowedAttribute, false);
+    r.setAttribute(QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::ManualRedirectPolicy);
+    r.setAttribute(QNetworkRequest::CacheLoadControlAttribute, QNetworkRequest::AlwaysNetwork);
+    r.setAttribute(QNetworkRequest::CacheSaveControlAttribute, false);
+    // A receiver's Set-Cookie must not ride along on the next request (and the jar lookup costs time).
+    r.setAttribute(QNetworkRequest::CookieLoadControlAttribute, QNetworkRequest::Manual);
+    r.setAttribute(QNetworkRequest::CookieSaveControlAttribute, QNetworkRequest::Manual);
+    r.setTransferTimeout(0);
+    r.setDecompressedSafetyCheckThreshold(HttpTransport::kDecompressionThreshold);
+    return r;
+}
+
+QString Route::peer(int index) const
+{
+    if (kind == Kind::Proxied)
+        return QStringLiteral("proxy ") + hostPort(proxy.hostName(), proxy.port());
+    if (index < addresses.size())
+        return hostPort(addresses.at(index).toString(), defaultPort(url));
+    return hostPort(url.host(), defaultPort(url));
+}
+
+HttpTransport::HttpTransport(Settings settings, QObject *parent)
+    : QObject(parent)
+    , m_settings(std::move(settings))
+{
+    for (int i = 0; i < std::max(1, m_settings.directManagers); ++i)
+        m_direct.push_back(newManager());
+}
+
+HttpTransport::~HttpTransport() = default;
+
+QNetworkAccessManager *HttpTransport::newManager()
+{
+    auto *nam = new QNetworkAccessManager(this);
+    nam->setAutoDeleteReplies(false);
+    nam->setStrictTransportSecurityEnabled(false);
+    nam->setRedirectPolicy(QNetworkRequest::ManualRedirectPolicy);
+    nam->setTransferTimeout(0);
+    // Said explicitly, so the manager never asks the application proxy (which skips loopback targets) and
+    // skips the proxy lookup per request; a proxied route gets a manager of its own.
+    nam->setProxy(QNetworkProxy::NoProxy);
+    return nam;
+}
+
+QNetworkProxy HttpTransport::proxyFor(const QUrl &url) const
+{
+    const ProxySetting &p = m_settings.proxy;
+    if (p.kind == ProxySetting::Kind::None || noProxyMatches(url.host(), noProxyList()))
+        return QNetworkProxy::NoProxy;
+    if (p.kind == ProxySetting::Kind::Url)
+        return QNetworkProxy(QNetworkProxy::HttpProxy, p.url.host(), static_cast<quint16>(p.url.port(1080)),
+                             p.url.userName(QUrl::FullyDecoded), p.url.password(QUrl::FullyDecoded));
+    // https_proxy, http_proxy (and all_proxy) on Linux, as Qt reads them.
+    const QList<QNetworkProxy> proxies = QNetworkProxyFactory::systemProxyForQuery(QNetworkProxyQuery(url));
+    return proxies.value(0, QNetworkProxy(QNetworkProxy::NoProxy));
+}
+
+void HttpTransport::route(const QUrl &url, QObject *context, std::function<void(const Route &)> done)
+{
+    const QString host = url.host();
+    if (const QString why = targetpolicy::checkHost(host, m_settings.refusePrivateTargets); !why.isEmpty()) {
+        Route r;
+        r.kind = Route::Kind::Refused;
+        r.url = url.adjusted(QUrl::RemoveUserInfo);
+        r.reason = why;
+        done(r);
+        return;
+    }
+    if (const QHostAddress literal = targetpolicy::literalAddress(host); !literal.isNull()) {
+        done(finish(url, {literal}, {}));
+        return;
+    }
+    // Every address the name resolves to is checked; a direct request connects to exactly these (Qt keeps
+    // the answer a minute, so a fan-out to one name asks the resolver once).
+    QPointer<HttpTransport> self(this);
+    QHostInfo::lookupHost(host, context, [self, url, done = std::move(done)](const QHostInfo &info) {
+        if (!self)
+            return;
+        if (info.error() != QHostInfo::NoError || info.addresses().isEmpty())
+            done(self->finish(url, {}, QStringLiteral("%1: %2").arg(url.host(), info.errorString())));
+        else
+            done(self->finish(url, info.addresses(), {}));
+    });
+}
+
+Route HttpTransport::finish(const QUrl &url, const QList<QHostAddress> &addresses,
+                            const QString &lookupError) const
+{
+    Route r;
+    r.url = url.adjusted(QUrl::RemoveUserInfo);
+    r.proxy = proxyFor(url);
+    const bool proxied = r.proxy.type() != QNetworkProxy::NoProxy;
+    if (!lookupError.isEmpty()) {
+        // Through a proxy the proxy resolves the name: a desk on a network that resolves only internal names
+        // still delivers. The host as written was checked above.
+        r.kind = proxied ? Route::Kind::Proxied : Route::Kind::Unresolved;
+        r.reason = lookupError;
+        return r;
+    }
+    if (const QString why =
+            targetpolicy::checkResolved(url.host(), addresses, m_settings.refusePrivateTargets);
+        !why.isEmpty()) {
+        r.kind = Route::Kind::Refused;
+        r.reason = why;
+        return r;
+    }
+    if (proxied) {
+        r.kind = Route::Kind::Proxied;
+        return r;
+    }
+    r.kind = Route::Kind::Direct;
+    for (const QHostAddress &a : addresses) {
+        if (!r.addresses.contains(a))
+            r.addresses << a;
+    }
+    return r;
+}
+
+QNetworkAccessManager *HttpTransport::manager(const Route &route)
+{
+    if (route.kind == Route::Kind::Proxied) {
+        const QNetworkProxy &p = route.proxy;
+        const QString key = QString::number(p.type()) + QLatin1Char(' ') + p.user() + QLatin1Char('@') +
+                            hostPort(p.hostName(), p.port());
+        QNetworkAccessManager *&nam = m_byProxy[key];
+        if (!nam) {
+            nam = newManager();
+            nam->setProxy(p);
+        }
+        return nam;
+    }
+    const QUrl &u = route.url;
+    const QString origin = u.scheme() + QLatin1Char(' ') + hostPort(u.host(), defaultPort(u));
+    QNetworkAccessManager *&nam = m_byOrigin[origin];
+    if (!nam) // new origins go to the managers in turn
+        nam = m_direct.at(static_cast<size_t>(m_byOrigin.size() - 1) % m_direct.size());
+    return nam;
+}
+
+} // namespace sd

@@ -1,0 +1,94 @@
+#pragma once
+
+#include "models/proxysetting.h"
+
+#include <QHash>
+#include <QHostAddress>
+#include <QList>
+#include <QNetworkProxy>
+#include <QNetworkRequest>
+#include <QObject>
+#include <QUrl>
+#include <functional>
+#include <vector>
+
+class QNetworkAccessManager;
+
+namespace sd {
+
+// Where one request goes, decided before anything is sent.
+struct Route
+{
+    enum class Kind
+    {
+        Direct,     // to the checked addresses, one after the other
+        Proxied,    // to the host name through `proxy`, which makes the connection
+        Refused,    // the target policy refused it: `reason`
+        Unresolved, // the name does not resolve: `reason`
+    };
+    Kind kind = Kind::Unresolved;
+    QUrl url;                      // the endpoint without user name and password
+    QList<QHostAddress> addresses; // Direct: checked by the target policy, in the order to try them
+    QNetworkProxy proxy;           // Proxied
+    QString reason;
+
+    // The request for the `index`th address of a direct route: the URL names the checked address itself (no
+    // second lookup, so DNS rebinding cannot slip past the check) while the host name is the TLS peer name
+    // (SNI and certificate check) and the Host header. Through a proxy the URL keeps the name. Either way:
+    // HTTP/1.1 only (HTTP/2 would put the address in :authority), redirects not followed, no cookies, no
+    // cache, no transfer timeout (the caller's deadline covers the whole exchange).
+    QNetworkRequest request(int index = 0) const;
+    // How the request at `index` is shown in a reason: "127.0.0.1:8443", or "proxy 10.0.0.1:3128".
+    QString peer(int index = 0) const;
+};
+
+// The outbound HTTP of this process: the target policy at send time, the proxy setting and the
+// QNetworkAccessManagers that carry the requests. Shared by everything that sends HTTP to a URL an operator
+// or a visitor gave: webhooks (WebhookAttempt), the subscribe form's test webhook, pages followed upstream.
+// Use it through HttpExchange, or route() + manager() + Route::request() for a request of your own.
+// Lives in one thread (its managers' replies finish there).
+class HttpTransport final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(HttpTransport)
+
+public:
+    struct Settings
+    {
+        bool refusePrivateTargets = false; // DeliverySettings::refusePrivateTargets
+        ProxySetting proxy;                // DeliverySettings::proxy
+        // Direct requests are spread over this many managers (each does its socket work in a thread of its
+        // own); every origin stays with one of them so its kept-alive connections are reused.
+        int directManagers = 1;
+    };
+    // Qt's default, stated so a decompression failure can name it: past this many inflated bytes an answer
+    // that inflates more than 40 times over is a bomb, and reading stops.
+    static constexpr qint64 kDecompressionThreshold = 10 * 1024 * 1024;
+
+    explicit HttpTransport(Settings settings, QObject *parent = nullptr);
+    ~HttpTransport() override;
+
+    const Settings &settings() const { return m_settings; }
+
+    // Decides where `url` goes: the host as written, then (for a name) every address it resolves to, is
+    // checked against the target policy (one refused address refuses the target); then the proxy setting
+    // picks direct or proxied. `done` runs on this thread, possibly before route() returns (an IP literal);
+    // not at all once `context` is gone.
+    void route(const QUrl &url, QObject *context, std::function<void(const Route &)> done);
+    // The manager that carries requests for `route` (one per origin, or the proxy's).
+    QNetworkAccessManager *manager(const Route &route);
+
+    // The proxy the setting picks for `url`, or NoProxy (exposed for the settings dialog and tests).
+    QNetworkProxy proxyFor(const QUrl &url) const;
+
+private:
+    QNetworkAccessManager *newManager();
+    Route finish(const QUrl &url, const QList<QHostAddress> &addresses, const QString &lookupError) const;
+
+    Settings m_settings;
+    std::vector<QNetworkAccessManager *> m_direct; // children
+    QHash<QString, QNetworkAccessManager *> m_byOrigin;
+    QHash<QString, QNetworkAccessManager *> m_byProxy; // children, one per proxy
+};
+
+} // namespace sd

@@ -1,0 +1,299 @@
+// Proxies (issue 19 item 3) with a real forward proxy: Debian's tinyproxy, started by the test with a config
+// of its own on a free loopback port. The real statusdesk-cli delivers, so the proxy environment
+// (http_proxy, no_proxy) is its own. Webhooks arrive through the proxy over HTTP and HTTPS (CONNECT), a 407
+// without credentials is named, credentials in the setting are used and never shown, and no_proxy hosts go
+// straight to the receiver.
+#include "tests/support/httpreceiver.h"
+#include "tests/support/testsupport.h"
+
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QStandardPaths>
+#include <QTcpServer>
+#include <QTcpSocket>
+#include <QTemporaryDir>
+#include <QTest>
+
+using sd::test::HttpReceiver;
+
+namespace {
+
+class Tinyproxy final
+{
+    Q_DISABLE_COPY_MOVE(Tinyproxy)
+
+public:
+    Tinyproxy() = default;
+    ~Tinyproxy()
+    {
+        m_process.kill();
+        m_process.waitForFinished(5000);
+    }
+    // Starts on a free 127.0.0.1 port; `basicAuth` is "user password" or empty.
+    bool start(const QString &basicAuth = {})
+    {
+        const QString program = QStandardPaths::findExecutable(QStringLiteral("tinyproxy"));
+        if (program.isEmpty())
+            return false;
+        QTcpServer probe; // a free port, given back just before tinyproxy takes it
+        if (!probe.listen(QHostAddress::LocalHost))
+            return false;
+        port = probe.serverPort();
+        probe.close();
+        QFile conf(m_dir.filePath(QStringLiteral("tinyproxy.conf")));
+        if (!conf.open(QIODevice::WriteOnly))
+            return false;
+        QByteArray text = "Port " + QByteArray::number(port) +
+                          "\nListen 127.0.0.1\nTimeout 30\nLogLevel Connect\nMaxClients 50\nAllow 127.0.0.1\n"
+                          "LogFile \"" +
+                          logPath().toUtf8() + "\"\n";
+        if (!basicAuth.isEmpty())
+            text += "BasicAuth " + basicAuth.toUtf8() + '\n';
+        conf.write(text);
+        conf.close();
+        m_process.start(program, {QStringLiteral("-d"), QStringLiteral("-c"), conf.fileName()});
+        if (!m_process.waitForStarted(5000))
+            return false;
+        for (int i = 0; i < 100; ++i) { // listening yet?
+            QTcpSocket s;
+            s.connectToHost(QHostAddress::LocalHost, port);
+            if (s.waitForConnected(100))
+                return true;
+            QTest::qWait(50);
+        }
+        return false;
+    }
+    QString url(const QString &credentials = {}) const
+    {
+        const QString auth = credentials.isEmpty() ? QString() : credentials + QLatin1Char('@');
+        return QStringLiteral("http://") + auth + QStringLiteral("127.0.0.1:") + QString::number(port);
+    }
+    // The request lines tinyproxy logged: "POST http://... HTTP/1.1", "CONNECT 127.0.0.1:443 HTTP/1.1".
+    QStringList requests() const
+    {
+        QFile log(logPath());
+        QStringList lines;
+        if (!log.open(QIODevice::ReadOnly))
+            return lines;
+        for (const QByteArray &line : log.readAll().split('\n')) {
+            const qsizetype at = line.indexOf("Request (file descriptor");
+            if (at >= 0)
+                lines << QString::fromUtf8(line.mid(line.indexOf("): ", at) + 3)).trimmed();
+        }
+        return lines;
+    }
+    quint16 port = 0;
+
+private:
+    QString logPath() const { return m_dir.filePath(QStringLiteral("tinyproxy.log")); }
+    QTemporaryDir m_dir;
+    QProcess m_process;
+};
+
+} // namespace
+
+class TestProxy final : public QObject
+{
+    Q_OBJECT
+
+    std::unique_ptr<QTemporaryDir> m_dir;
+    QString db() const { return m_dir->filePath(QStringLiteral("proxy.sqlite")); }
+
+    using Run = sd::test::CliRun;
+    Run cli(const QStringList &args)
+    {
+        // The machine's own proxy variables are dropped; the test's are set.
+        QProcessEnvironment e = QProcessEnvironment::systemEnvironment();
+        for (const char *name : {"http_proxy", "https_proxy", "all_proxy", "no_proxy", "HTTP_PROXY",
+                                 "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY"})
+            e.remove(QLatin1String(name));
+        for (auto it = m_env.cbegin(); it != m_env.cend(); ++it)
+            e.insert(it.key(), it.value());
+        return sd::test::runCli(QStringList{QStringLiteral("--db"), db()} + args, e);
+    }
+    void fanOut(const QString &endpoint)
+    {
+        QCOMPARE(cli({QStringLiteral("subscriber"), QStringLiteral("add"), QStringLiteral("--endpoint"),
+                      endpoint, QStringLiteral("--email"), QStringLiteral("ops@example.com")})
+                     .code,
+                 0);
+        const Run comp = cli({QStringLiteral("component"), QStringLiteral("add"), QStringLiteral("--name"),
+                              QStringLiteral("API")});
+        QCOMPARE(comp.code, 0);
+        QCOMPARE(cli({QStringLiteral("--queue-only"), QStringLiteral("component"), QStringLiteral("set"),
+                      comp.out, QStringLiteral("--status"), QStringLiteral("major_outage")})
+                     .code,
+                 0);
+    }
+    QJsonObject onlyDelivery()
+    {
+        const Run r = cli({QStringLiteral("--json"), QStringLiteral("deliveries")});
+        return QJsonDocument::fromJson(r.out.toUtf8()).array().first().toObject();
+    }
+    QHash<QString, QString> m_env; // proxy variables for the CLI (the rest of the test's own are dropped)
+
+private Q_SLOTS:
+    void init()
+    {
+        m_dir = std::make_unique<QTemporaryDir>();
+        m_env.clear();
+    }
+
+    // Setting `proxy` to a URL: webhooks go through it, to a name (the proxy resolves it; the desk checked
+    // its own resolution first) over HTTP and by CONNECT over HTTPS.
+    void throughTheProxy_data()
+    {
+        QTest::addColumn<bool>("tls");
+        QTest::newRow("http") << false;
+        QTest::newRow("https (CONNECT)") << true;
+    }
+    void throughTheProxy()
+    {
+        QFETCH(bool, tls);
+        Tinyproxy proxy;
+        QVERIFY2(proxy.start(), "tinyproxy did not start (scripts/install-deps.sh installs it)");
+        HttpReceiver receiver;
+        if (tls)
+            receiver.enableTls(sd::test::fixture(QStringLiteral("selfsigned.crt")),
+                               sd::test::fixture(QStringLiteral("selfsigned.key")));
+        QVERIFY(receiver.start());
+        // The receiver's certificate names 127.0.0.1, so over TLS the endpoint says that; over HTTP a name.
+        const QString endpoint =
+            tls ? receiver.url() : QStringLiteral("http://localhost:%1/hook").arg(receiver.serverPort());
+        QStringList settings{QStringLiteral("settings"), QStringLiteral("--proxy"), proxy.url()};
+        if (tls)
+            settings << QStringLiteral("--ca-file")
+                     << sd::test::fixturePath(QStringLiteral("selfsigned.crt"));
+        QCOMPARE(cli(settings).code, 0);
+        fanOut(endpoint);
+        const Run dispatch = cli({QStringLiteral("dispatch")});
+        QCOMPARE(dispatch.code, 0);
+        const QJsonObject d = onlyDelivery();
+        QVERIFY2(d.value(QStringLiteral("state")).toString() == QLatin1String("delivered"),
+                 QJsonDocument(d).toJson().constData());
+        QCOMPARE(receiver.requests().size(), 1);
+        const QStringList through = proxy.requests();
+        QCOMPARE(through.size(), 1);
+        if (tls) {
+            QCOMPARE(through.first(),
+                     QStringLiteral("CONNECT 127.0.0.1:%1 HTTP/1.1").arg(receiver.serverPort()));
+        } else {
+            QCOMPARE(through.first(), QStringLiteral("POST %1 HTTP/1.1").arg(endpoint));
+            QVERIFY2(receiver.requests().first().headers.value("via").contains("tinyproxy"),
+                     receiver.requests().first().headers.value("via").constData());
+            QCOMPARE(receiver.requests().first().headers.value("host"),
+                     QStringLiteral("localhost:%1").arg(receiver.serverPort()).toLatin1());
+        }
+    }
+
+    // A proxy that asks for credentials the setting does not have: the attempt says so, nothing reaches the
+    // receiver. With them in the setting the webhook goes through; the password is never shown.
+    void proxyCredentials_data()
+    {
+        QTest::addColumn<bool>("tls");
+        QTest::addColumn<bool>("withCredentials");
+        QTest::newRow("http, none") << false << false;
+        QTest::newRow("https, none") << true << false;
+        QTest::newRow("http, in the setting") << false << true;
+        QTest::newRow("https, in the setting") << true << true;
+    }
+    void proxyCredentials()
+    {
+        QFETCH(bool, tls);
+        QFETCH(bool, withCredentials);
+        Tinyproxy proxy;
+        QVERIFY2(proxy.start(QStringLiteral("ops s3cret")), "tinyproxy did not start");
+        HttpReceiver receiver;
+        if (tls)
+            receiver.enableTls(sd::test::fixture(QStringLiteral("selfsigned.crt")),
+                               sd::test::fixture(QStringLiteral("selfsigned.key")));
+        QVERIFY(receiver.start());
+        QStringList settings{QStringLiteral("settings"), QStringLiteral("--proxy"),
+                             proxy.url(withCredentials ? QStringLiteral("ops:s3cret") : QString())};
+        if (tls)
+            settings << QStringLiteral("--ca-file")
+                     << sd::test::fixturePath(QStringLiteral("selfsigned.crt"));
+        const Run set = cli(settings);
+        QCOMPARE(set.code, 0);
+        fanOut(receiver.url());
+        QCOMPARE(cli({QStringLiteral("dispatch")}).code, 0);
+        const QJsonObject d = onlyDelivery();
+        if (withCredentials) {
+            QVERIFY2(d.value(QStringLiteral("state")).toString() == QLatin1String("delivered"),
+                     QJsonDocument(d).toJson().constData());
+            QCOMPARE(receiver.requests().size(), 1);
+            QVERIFY(!receiver.requests().first().headers.contains("proxy-authorization"));
+            // Shown redacted wherever the setting is shown.
+            for (const QStringList &args : {QStringList{QStringLiteral("settings")},
+                                            QStringList{QStringLiteral("--json"), QStringLiteral("settings")},
+                                            QStringList{QStringLiteral("audit")}}) {
+                const Run r = cli(args);
+                QVERIFY2(!r.out.contains(QLatin1String("s3cret")), qPrintable(r.out));
+            }
+            QVERIFY2(set.out.contains(QStringLiteral("ops:***@127.0.0.1:%1").arg(proxy.port)),
+                     qPrintable(set.out));
+            return;
+        }
+        QCOMPARE(d.value(QStringLiteral("last_error_class")).toString(), QStringLiteral("unreachable"));
+        const QString reason = d.value(QStringLiteral("last_error")).toString();
+        QVERIFY2(reason.startsWith(QStringLiteral("proxy 127.0.0.1:%1 asks for credentials").arg(proxy.port)),
+                 qPrintable(reason));
+        QVERIFY2(reason.contains(QLatin1String("407 Proxy Authentication Required")), qPrintable(reason));
+        QCOMPARE(receiver.requests().size(), 0);
+        QVERIFY(!proxy.requests().isEmpty());
+    }
+
+    // `proxy` system (the default) reads http_proxy, and no_proxy sends the hosts it names straight to the
+    // receiver.
+    void systemProxyAndNoProxy_data()
+    {
+        QTest::addColumn<QString>("noProxy");
+        QTest::addColumn<bool>("proxied");
+        QTest::newRow("http_proxy") << "" << true;
+        QTest::newRow("no_proxy names the host") << "example.org,localhost" << false;
+        QTest::newRow("no_proxy names another host") << "example.org" << true;
+    }
+    void systemProxyAndNoProxy()
+    {
+        QFETCH(QString, noProxy);
+        QFETCH(bool, proxied);
+        Tinyproxy proxy;
+        QVERIFY2(proxy.start(), "tinyproxy did not start");
+        HttpReceiver receiver;
+        QVERIFY(receiver.start());
+        m_env.insert(QStringLiteral("http_proxy"), proxy.url());
+        if (!noProxy.isEmpty())
+            m_env.insert(QStringLiteral("no_proxy"), noProxy);
+        fanOut(QStringLiteral("http://localhost:%1/hook").arg(receiver.serverPort()));
+        const Run shown = cli({QStringLiteral("settings")});
+        QVERIFY2(shown.out.contains(QLatin1String("proxy:          system")), qPrintable(shown.out));
+        QCOMPARE(cli({QStringLiteral("dispatch")}).code, 0);
+        QCOMPARE(onlyDelivery().value(QStringLiteral("state")).toString(), QStringLiteral("delivered"));
+        QCOMPARE(receiver.requests().size(), 1);
+        QCOMPARE(proxy.requests().size(), proxied ? 1 : 0);
+        QCOMPARE(receiver.requests().first().headers.contains("via"), proxied);
+    }
+
+    // Bad input is named in one sentence and leaves the stored setting alone.
+    void badSettingIsRefused()
+    {
+        QCOMPARE(cli({QStringLiteral("settings"), QStringLiteral("--proxy"),
+                      QStringLiteral("http://ops:pw@p:3128")})
+                     .code,
+                 0);
+        const Run bad = cli({QStringLiteral("settings"), QStringLiteral("--proxy"),
+                             QStringLiteral("socks5://ops:pw2@proxy.example:1080")});
+        QVERIFY(bad.code != 0);
+        QVERIFY2(bad.err.contains(QLatin1String("must be an http:// URL")), qPrintable(bad.err));
+        QVERIFY2(!bad.err.contains(QLatin1String("pw2")), qPrintable(bad.err));
+        const Run now = cli({QStringLiteral("--json"), QStringLiteral("settings")});
+        QCOMPARE(QJsonDocument::fromJson(now.out.toUtf8()).object().value(QStringLiteral("proxy")).toString(),
+                 QStringLiteral("http://ops:***@p:3128"));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestProxy)
+#include "tst_proxy.moc"
