@@ -269,6 +269,13 @@ CREATE TABLE incident_upstream_links (incident_id TEXT NOT NULL, upstream_id TEX
   upstream_name TEXT NOT NULL, upstream_incident_id TEXT NOT NULL, upstream_incident_name TEXT NOT NULL,
   linked_at INTEGER NOT NULL, linked_by TEXT, PRIMARY KEY (incident_id, upstream_id, upstream_incident_id));
 )SQL",
+    // v11 (issue 23): which local row each row imported from Statuspage became, so importing the same page again
+    // changes nothing (source: "statuspage:<page id>"; kind: page, group, component, incident, incident_update,
+    // subscriber).
+    R"SQL(
+CREATE TABLE import_map (source TEXT NOT NULL, kind TEXT NOT NULL, source_id TEXT NOT NULL, local_id TEXT NOT NULL,
+  imported_at INTEGER NOT NULL, PRIMARY KEY (source, kind, source_id));
+)SQL",
 };
 
 // One migration list for both dialects: written in SQLite's words and translated here for PostgreSQL. Times

@@ -6,6 +6,7 @@
 #include "models/endpointurl.h"
 #include "models/itemmodels/incidentsmodel.h"
 #include "models/timeformat.h"
+#include "models/upstreamrepository.h"
 #include "models/values.h"
 #include "ui/incidentdialog.h"
 #include "ui/postmortemdialog.h"
@@ -171,6 +172,16 @@ void IncidentsView::showHistory()
     if (i->scheduledFor.isValid())
         html += tr("<p>Window: %1 – %2</p>")
                     .arg(timefmt::display(i->scheduledFor), timefmt::display(i->scheduledUntil));
+    try { // linked from the Upstream tab (issue 23)
+        for (const UpstreamLink &l : UpstreamRepository(m_session.store().db()).links(i->id))
+            html += tr("<p><b>Caused by %1: %2</b> <small>linked %3%4</small></p>")
+                        .arg(l.upstreamName.toHtmlEscaped(), l.upstreamIncidentName.toHtmlEscaped(),
+                             timefmt::display(l.linkedAt),
+                             l.linkedBy.isEmpty() ? QString() : tr(" by %1").arg(l.linkedBy.toHtmlEscaped()));
+        m_session.store().db().finishAll();
+    } catch (const StoreError &) {
+        // The timeline shows what it has.
+    }
     for (const IncidentUpdate &u : i->updates) { // newest first, as stored
         html += QStringLiteral("<hr><p><b>%1</b> <small>%2%3%4</small><br>%5</p>")
                     .arg(incidentStatusLabel(u.status), timefmt::display(u.createdAt),

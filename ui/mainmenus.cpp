@@ -6,6 +6,7 @@
 #include "app/testreceiver/testreceiver.h"
 #include "ui/componentsview.h"
 #include "ui/deliveriesview.h"
+#include "ui/importdialog.h"
 #include "ui/incidentsview.h"
 #include "ui/mainwindow.h"
 #include "ui/noticesdialog.h"
@@ -15,6 +16,7 @@
 #include "ui/settingsdialog.h"
 #include "ui/shortcutsdialog.h"
 #include "ui/subscribersview.h"
+#include "ui/upstreamview.h"
 
 #include <QActionGroup>
 #include <QFileInfo>
@@ -68,6 +70,19 @@ void MainMenus::createActions()
     file->addAction(tr("Page and &email settings…"), this, &MainMenus::editSettings)
         ->setObjectName(QStringLiteral("settingsAction"));
     file->addSeparator();
+    file->addAction(tr("&Follow a status page…"), this,
+                    [this] {
+                        m_window.tabs()->setCurrentWidget(m_window.upstreamView());
+                        m_window.upstreamView()->followPage();
+                    })
+        ->setObjectName(QStringLiteral("followPageAction"));
+    file->addAction(tr("&Import from Statuspage…"), this,
+                    [this] {
+                        ImportDialog dialog(m_window.session(), &m_window);
+                        dialog.exec();
+                    })
+        ->setObjectName(QStringLiteral("importStatuspageAction"));
+    file->addSeparator();
     file->addAction(tr("&Quit"), QKeySequence::Quit, &m_window, &QWidget::close);
 
     QMenu *edit = m_window.menuBar()->addMenu(tr("&Edit"));
@@ -109,7 +124,8 @@ void MainMenus::createActions()
                     [this] { m_window.deliveriesView()->copyAsCurl(); });
 
     QMenu *view = m_window.menuBar()->addMenu(tr("&View"));
-    const QStringList names{tr("&Components"), tr("&Incidents"), tr("&Subscribers"), tr("&Deliveries")};
+    const QStringList names{tr("&Components"), tr("&Incidents"), tr("&Subscribers"), tr("&Deliveries"),
+                            tr("U&pstream")};
     for (int i = 0; i < names.size(); ++i)
         view->addAction(names[i], QKeySequence(Qt::CTRL | (Qt::Key_1 + i)), this,
                         [this, i] { m_window.tabs()->setCurrentIndex(i); });

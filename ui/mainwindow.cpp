@@ -3,6 +3,7 @@
 #include "app/delivery/deliverycontroller.h"
 #include "app/readers/fanoutprogress.h"
 #include "app/testreceiver/testreceiver.h"
+#include "app/upstream/upstreampoller.h"
 #include "models/databasefiles.h"
 #include "models/endpointurl.h"
 #include "models/itemmodels/deliveriesmodel.h"
@@ -19,6 +20,7 @@
 #include "ui/session.h"
 #include "ui/statusbarwidgets.h"
 #include "ui/subscribersview.h"
+#include "ui/upstreamview.h"
 
 #include <QApplication>
 #include <QCloseEvent>
@@ -107,6 +109,7 @@ void MainWindow::setSession(std::unique_ptr<Session> session)
     m_incidents = nullptr;
     m_subscribers = nullptr;
     m_deliveries = nullptr;
+    m_upstream = nullptr;
     m_session = std::move(session);
     buildViews();
     restoreViewState();
@@ -130,6 +133,8 @@ void MainWindow::buildViews()
     m_tabs->addTab(m_incidents, tr("Incidents"));
     m_tabs->addTab(m_subscribers, tr("Subscribers"));
     m_tabs->addTab(m_deliveries, tr("Deliveries"));
+    m_upstream = new UpstreamView(s, m_tabs);
+    m_tabs->addTab(m_upstream, tr("Upstream"));
     m_menus->setUndoAction(m_components->undoAction());
     m_notices->setStore(&s.liveStore());
     connect(&s.delivery(), &DeliveryController::noticeAdded, m_notices, &NoticesDock::reload);
@@ -145,6 +150,14 @@ void MainWindow::buildViews()
     forward(m_incidents);
     forward(m_subscribers);
     forward(m_deliveries);
+    forward(m_upstream);
+    // A followed page left "All Systems Operational". Said on the status bar until the console's desktop
+    // notifications (issue 20) take it.
+    connect(s.upstreams(), &upstream::UpstreamController::leftOperational, this,
+            [this](const QString &name, const QString &description) {
+                statusBar()->showMessage(tr("%1 is no longer operational: %2").arg(name, description),
+                                         120000);
+            });
     connect(&s, &Session::dataChanged, this, &MainWindow::onDataChanged);
     const auto showOperator = [this](const QString &name) {
         m_operator->setText(tr("as %1").arg(name));
@@ -236,6 +249,8 @@ void MainWindow::onTabChanged(int index)
         m_incidents->reload();
     else if (w == m_subscribers)
         m_subscribers->reload();
+    else if (w == m_upstream)
+        m_upstream->reload();
 }
 
 void MainWindow::refreshAll()
@@ -245,6 +260,7 @@ void MainWindow::refreshAll()
     m_incidents->reload();
     m_subscribers->reload();
     m_deliveries->model()->reload();
+    m_upstream->reload();
     m_notices->reload();
     refreshPageStatus();
 }

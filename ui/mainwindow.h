@@ -16,6 +16,7 @@ class ComponentsView;
 class IncidentsView;
 class SubscribersView;
 class DeliveriesView;
+class UpstreamView;
 class PageStatusIndicator;
 class DeliveryProgressLabel;
 class FanoutProgressLabel;
@@ -39,6 +40,7 @@ public:
     IncidentsView *incidentsView() const { return m_incidents; }
     SubscribersView *subscribersView() const { return m_subscribers; }
     DeliveriesView *deliveriesView() const { return m_deliveries; }
+    UpstreamView *upstreamView() const { return m_upstream; }
     NoticesDock *noticesDock() const { return m_notices; }
     QTabWidget *tabs() const { return m_tabs; }
     PageStatusIndicator *pageStatus() const { return m_pageStatus; }
@@ -72,6 +74,7 @@ private:
     IncidentsView *m_incidents = nullptr;
     SubscribersView *m_subscribers = nullptr;
     DeliveriesView *m_deliveries = nullptr;
+    UpstreamView *m_upstream = nullptr; // the followed Statuspage pages (issue 23)
     PageStatusIndicator *m_pageStatus = nullptr;
     DeliveryProgressLabel *m_progress = nullptr; // lifetime totals
     FanoutProgressLabel *m_fanout = nullptr;     // the current change

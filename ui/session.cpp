@@ -4,6 +4,7 @@
 #include "app/services/operatoridentity.h"
 #include "app/services/serviceworker.h"
 #include "app/testreceiver/testreceiver.h"
+#include "app/upstream/upstreampoller.h"
 
 #include <QPointer>
 #include <QSettings>
@@ -37,6 +38,7 @@ Session::Session(QString path, std::unique_ptr<Store> store, std::unique_ptr<Sto
     , m_resend(ServiceContext{*m_store})
     , m_delivery(new DeliveryController(m_path, this))
     , m_worker(new ServiceWorker(m_path, this))
+    , m_upstreams(new upstream::UpstreamController(m_path, QStringLiteral("console"), this))
 {
     applyOperator(resolveOperator(chosenOperatorName()));
     // A sample page made earlier points its subscriber at the built-in receiver: bring it back on the same
@@ -55,6 +57,12 @@ Session::Session(QString path, std::unique_ptr<Store> store, std::unique_ptr<Sto
         }
     }
     m_delivery->setProgram(QStringLiteral("console"));
+    // A change read from a followed page queues its relayed webhooks: the engine sends them now.
+    connect(m_upstreams, &upstream::UpstreamController::recorded, this,
+            [this](const QStringList &, int messages) {
+                if (messages > 0)
+                    afterChange(messages);
+            });
     listenForOtherDesks();
 }
 
@@ -91,12 +99,14 @@ Session::~Session()
     // Writes handed to the worker finish first; then the engine (its own connection) stops.
     delete m_worker;
     m_worker = nullptr;
+    m_upstreams->stop(); // hands its leases back
     m_delivery->stop();
 }
 
 void Session::startDelivery()
 {
     m_delivery->start();
+    m_upstreams->start();
 }
 
 TestReceiver *Session::startTestReceiver(QString *error)

@@ -17,6 +17,9 @@ namespace sd {
 class DeliveryController;
 class ServiceWorker;
 class TestReceiver;
+namespace upstream {
+class UpstreamController;
+}
 
 // Everything one open database needs: the store, the services over it and the delivery engine. Views
 // get references to the parts they use; the session says when data changed or messages were queued.
@@ -42,6 +45,8 @@ public:
     SubscriberService &subscribers() { return m_subscribers; }
     ResendService &resend() { return m_resend; }
     DeliveryController &delivery() { return *m_delivery; }
+    // Reads the followed pages this console holds the lease of (with the delivery engine: startDelivery()).
+    upstream::UpstreamController *upstreams() const { return m_upstreams; }
     // Writes that fan out (status changes) run here, off the UI thread.
     ServiceWorker &worker() { return *m_worker; }
 
@@ -91,10 +96,11 @@ private:
     IncidentService m_incidents;
     SubscriberService m_subscribers;
     ResendService m_resend;
-    DeliveryController *m_delivery = nullptr; // child
-    ServiceWorker *m_worker = nullptr;        // child
-    TestReceiver *m_receiver = nullptr;       // child, only when the sample receiver is used
-    QTimer *m_remoteCoalesce = nullptr;       // child
+    DeliveryController *m_delivery = nullptr;            // child
+    ServiceWorker *m_worker = nullptr;                   // child
+    upstream::UpstreamController *m_upstreams = nullptr; // child
+    TestReceiver *m_receiver = nullptr;                  // child, only when the sample receiver is used
+    QTimer *m_remoteCoalesce = nullptr;                  // child
     QStringList m_remoteKinds;
 };
 

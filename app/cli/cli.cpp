@@ -121,6 +121,7 @@ std::vector<Command> commandTable()
     addRecordCommands(table);
     addServerCommands(table);
     addUpstreamCommands(table);
+    addImportCommands(table);
     return table;
 }
 

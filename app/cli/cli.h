@@ -58,7 +58,15 @@ void addDeliveryCommands(std::vector<Command> &out); // messages, deliveries, at
 void addSettingsCommands(std::vector<Command> &out); // settings
 void addRecordCommands(std::vector<Command> &out);   // report, audit, notices
 void addServerCommands(std::vector<Command> &out);   // serve, api-key
-void addUpstreamCommands(std::vector<Command> &out); // followed pages, import from Statuspage
+void addUpstreamCommands(std::vector<Command> &out); // followed pages
+void addImportCommands(std::vector<Command> &out);   // import statuspage
+
+// A command's option: --name, its help, and the name of its value (none: a switch).
+inline QCommandLineOption option(const char *name, const char *help, const char *value = nullptr)
+{
+    return value ? QCommandLineOption(QLatin1String(name), QLatin1String(help), QLatin1String(value))
+                 : QCommandLineOption(QLatin1String(name), QLatin1String(help));
+}
 
 // A listing streamed from one snapshot of the store (issue 11): --json writes each row as it is read; the
 // table reads the rows twice (widths, then lines) rather than keeping them. `forEach(snapshot, visit)` reads

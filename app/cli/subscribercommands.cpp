@@ -1,10 +1,12 @@
 #include "app/cli/cli.h"
 #include "app/formats/jsonviews.h"
 #include "app/services/subscriberservice.h"
+#include "app/upstream/upstreamservice.h"
 #include "models/databasefiles.h"
 #include "models/deliverysettings.h"
 #include "models/endpointurl.h"
 #include "models/targetpolicy.h"
+#include "models/upstreamrepository.h"
 #include "models/values.h"
 
 #include <QFile>
@@ -38,6 +40,13 @@ int subscriberAdd(Context &ctx, const QCommandLineParser &parser, const QStringL
                 return ctx.fail(err);
         }
     }
+    // Followed pages it should hear (issue 23): checked before anything is added.
+    const QStringList upstreams = parser.values(QStringLiteral("upstream"));
+    for (const QString &id : upstreams) {
+        if (!UpstreamRepository(ctx.store->db()).find(id))
+            return ctx.fail(
+                QStringLiteral("--upstream: no followed page with id %1 (see upstream list)").arg(id));
+    }
     SubscriberService service(ctx.services());
     // The operator may add one while the page's switch is off; said first so nobody is surprised.
     if (!service.acceptsWebhookSubscribers())
@@ -48,6 +57,11 @@ int subscriberAdd(Context &ctx, const QCommandLineParser &parser, const QStringL
     auto added = service.add(input);
     if (!added)
         return ctx.fail(added.error());
+    if (!upstreams.isEmpty()) {
+        if (auto set = upstream::UpstreamService(ctx.services()).setSubscriberUpstreams(added->id, upstreams);
+            !set)
+            return ctx.fail(QStringLiteral("subscriber %1 was added, but: %2").arg(added->id, set.error()));
+    }
     ctx.out << added->id << Qt::endl;
     if (input.generateSecret)
         ctx.err << "signing secret: " << added->secret << Qt::endl;
@@ -178,16 +192,19 @@ int subscriberImport(Context &ctx, const QCommandLineParser &, const QStringList
 
 void addSubscriberCommands(std::vector<Command> &out)
 {
-    out.push_back({QStringLiteral("subscriber add"),
-                   QStringLiteral("Add a webhook subscriber; prints its id."),
-                   {},
-                   {opt("endpoint", "Webhook URL (http or https).", "URL"),
-                    opt("email", "Address for failure notices.", "EMAIL"),
-                    opt("component", "Only hear about this component (repeatable).", "ID"),
-                    opt("secret", "Signing secret (whsec_...).", "SECRET"),
-                    opt("generate-secret", "Generate a signing secret (printed on stderr).")},
-                   false,
-                   subscriberAdd});
+    out.push_back(
+        {QStringLiteral("subscriber add"),
+         QStringLiteral("Add a webhook subscriber; prints its id."),
+         {},
+         {opt("endpoint", "Webhook URL (http or https).", "URL"),
+          opt("email", "Address for failure notices.", "EMAIL"),
+          opt("component", "Only hear about this component (repeatable).", "ID"),
+          opt("secret", "Signing secret (whsec_...).", "SECRET"),
+          opt("generate-secret", "Generate a signing secret (printed on stderr)."),
+          opt("upstream", "Also relay this followed page's changes to it (repeatable; see upstream list).",
+              "ID")},
+         false,
+         subscriberAdd});
     out.push_back(
         {QStringLiteral("subscriber list"),
          QStringLiteral("List subscribers."),

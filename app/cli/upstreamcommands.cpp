@@ -1,12 +1,12 @@
 #include "app/cli/cli.h"
 #include "app/upstream/pagereader.h"
 #include "app/upstream/pollpolicy.h"
-#include "app/upstream/statuspagesummary.h"
 #include "app/upstream/upstreampoller.h"
 #include "app/upstream/upstreamservice.h"
 #include "models/deliverysettings.h"
 #include "models/timeformat.h"
 #include "models/upstreamrepository.h"
+#include "models/upstreamsummary.h"
 
 #include <QEventLoop>
 #include <QJsonArray>
@@ -263,9 +263,9 @@ void addUpstreamCommands(std::vector<Command> &out)
         {QStringLiteral("upstream add"),
          QStringLiteral("Follow a public Statuspage page (its /api/v2/summary.json); prints its id."),
          QStringLiteral("URL"),
-         {opt("name", "Name shown and relayed (default: the page's own name).", "NAME"),
-          opt("every", "How often to read it (default 60s; at least 30s, 1s on this machine).", "TIME"),
-          opt("no-check", "Follow it without reading it first.")},
+         {option("name", "Name shown and relayed (default: the page's own name).", "NAME"),
+          option("every", "How often to read it (default 60s; at least 30s, 1s on this machine).", "TIME"),
+          option("no-check", "Follow it without reading it first.")},
          false,
          upstreamAdd});
     out.push_back({QStringLiteral("upstream list"),
@@ -283,7 +283,7 @@ void addUpstreamCommands(std::vector<Command> &out)
     out.push_back({QStringLiteral("upstream events"),
                    QStringLiteral("Changes seen on followed pages, newest first."),
                    QStringLiteral("[ID]"),
-                   {opt("limit", "At most this many (default 50).", "N")},
+                   {option("limit", "At most this many (default 50).", "N")},
                    false,
                    upstreamEvents});
     out.push_back(
@@ -291,13 +291,13 @@ void addUpstreamCommands(std::vector<Command> &out)
          QStringLiteral("Read the followed pages that are due once (as a console or serve does), record "
                         "and relay what changed."),
          QString(),
-         {opt("all", "Read every page this process can take, due or not.")},
+         {option("all", "Read every page this process can take, due or not.")},
          true,
          upstreamPoll});
     out.push_back({QStringLiteral("upstream subscribe"),
                    QStringLiteral("Let subscribers hear a followed page's changes."),
                    QStringLiteral("UPSTREAM_ID"),
-                   {opt("subscriber", "Subscriber id (repeatable).", "ID")},
+                   {option("subscriber", "Subscriber id (repeatable).", "ID")},
                    false,
                    [](Context &c, const QCommandLineParser &p, const QStringList &a) {
                        return upstreamSubscribe(c, p, a, true);
@@ -305,7 +305,7 @@ void addUpstreamCommands(std::vector<Command> &out)
     out.push_back({QStringLiteral("upstream unsubscribe"),
                    QStringLiteral("Stop relaying a followed page to subscribers."),
                    QStringLiteral("UPSTREAM_ID"),
-                   {opt("subscriber", "Subscriber id (repeatable).", "ID")},
+                   {option("subscriber", "Subscriber id (repeatable).", "ID")},
                    false,
                    [](Context &c, const QCommandLineParser &p, const QStringList &a) {
                        return upstreamSubscribe(c, p, a, false);

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "app/upstream/statuspagesummary.h"
+#include "app/upstream/summarydiff.h"
 #include "models/upstream.h"
 
 #include <QJsonObject>

@@ -158,10 +158,11 @@ void UpstreamHttp::send(const QUrl &url, const QHostAddress &address,
             const qsizetype colon = state->indexOf(QLatin1Char(':'));
             a.status = 0;
             a.errorClass = state->left(colon);
-            a.error = QStringLiteral("%1: %2").arg(url.toString(), state->mid(colon + 2));
+            a.error = state->mid(colon + 2);
         } else if (reply->error() != QNetworkReply::NoError && a.status == 0) {
             a.errorClass = classify(reply->error());
-            a.error = QStringLiteral("%1: %2").arg(url.toString(), reply->errorString());
+            // Qt's text names the checked address it connected to; the caller names the URL.
+            a.error = reply->errorString().replace(reply->url().toString(), url.toString());
         } else {
             a.body = reply->readAll();
         }

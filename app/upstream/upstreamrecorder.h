@@ -1,7 +1,7 @@
 #pragma once
 
 #include "app/services/servicecontext.h"
-#include "app/upstream/statuspagesummary.h"
+#include "app/upstream/summarydiff.h"
 #include "models/upstream.h"
 
 #include <QStringList>

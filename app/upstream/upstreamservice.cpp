@@ -1,9 +1,9 @@
 #include "app/upstream/upstreamservice.h"
 
 #include "app/upstream/pollpolicy.h"
-#include "app/upstream/statuspagesummary.h"
 #include "models/ids.h"
 #include "models/upstreamrepository.h"
+#include "models/upstreamsummary.h"
 
 #include <QUrl>
 

@@ -1,6 +1,6 @@
 #include "app/upstream/pollpolicy.h"
 #include "app/upstream/relaypayload.h"
-#include "app/upstream/statuspagesummary.h"
+#include "app/upstream/summarydiff.h"
 #include "tests/support/testsupport.h"
 
 #include <QJsonArray>

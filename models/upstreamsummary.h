@@ -1,7 +1,6 @@
 #pragma once
 
 #include "models/result.h"
-#include "models/upstream.h"
 
 #include <QDateTime>
 #include <QJsonObject>
@@ -9,7 +8,7 @@
 #include <vector>
 
 // A followed page as its public Status API v2 describes it (summary.json, incidents.json,
-// scheduled-maintenances.json), and what changed between two reads. Pure: no network, no database.
+// scheduled-maintenances.json): what the console shows and what the next read is compared with. Pure.
 namespace sd::upstream {
 
 struct SummaryComponent
@@ -70,32 +69,8 @@ Result<Summary> parseSummary(const QByteArray &body);
 // incidents.json ("incidents") or scheduled-maintenances.json ("scheduled_maintenances").
 Result<std::vector<SummaryIncident>> parseIncidentList(const QByteArray &body);
 
-// Incidents and maintenances `before` listed that `after` does not: they were resolved, completed or removed;
-// their final state is in incidents.json or scheduled-maintenances.json.
-std::vector<const SummaryIncident *> vanished(const Summary &before, const Summary &after);
-
-// One change between two reads. `key` names it the same way for every poller that sees it (a component's
-// status with the time it changed, an incident's latest update and status), so it is recorded once.
-struct Change
-{
-    UpstreamEvent::Kind kind = UpstreamEvent::Kind::Component;
-    QString key;
-    QString subjectId;
-    QString subjectName;
-    QString oldValue;
-    QString newValue;
-    QString text;
-    QDateTime occurredAt;
-    QJsonObject subject; // the component or incident as it is now (a closed one: its final state)
-};
-
-// Page status first, then components in page order, then incidents and maintenances. `closed` holds the final
-// state of vanished ones where incidents.json or scheduled-maintenances.json had it; one not found there is
-// reported as resolved (or completed) as it was last seen.
-std::vector<Change> diff(const Summary &before, const Summary &after,
-                         const std::vector<SummaryIncident> &closed);
-
-// "Partial outage" for partial_outage; an unknown status as it came.
+// "Partial outage" for partial_outage, "In progress" for in_progress; an unknown status as it came.
 QString statusLabel(const QString &status);
+QString incidentStatusText(const QString &status);
 
 } // namespace sd::upstream
