@@ -132,6 +132,11 @@ void Database::notifyChanged(const QString &what)
         {QString::fromLatin1(kChangeChannel), QString(what + QLatin1Char(' ') + processTag())});
 }
 
+QString Database::processTag()
+{
+    return sd::processTag();
+}
+
 QString Database::changeFromOtherProcess(const QVariant &payload)
 {
     const QString text = payload.toString();

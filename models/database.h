@@ -72,6 +72,8 @@ public:
     // A notification's kind ("data", "deliveries"), or empty when this process sent it (it already knows).
     static QString changeFromOtherProcess(const QVariant &payload);
     static constexpr const char *kChangeChannel = "statusdesk_changes";
+    // This process as notifications and change signals name it ("pid@host").
+    static QString processTag();
 
     // A prepared statement for `sql`, prepared once per connection and reused.
     QSqlQuery &prepared(const QString &sql);

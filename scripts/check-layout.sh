@@ -16,14 +16,15 @@ rules=(
     "app/email: app/formats models"
     "app/services: app/email app/formats models"
     "app/readers: app/formats models/itemmodels models"
+    "app/alerts: app/readers app/formats models/itemmodels models"
     "app/delivery: app/services app/email app/formats models"
     "app/upstream: app/delivery app/services app/email app/formats models"
     "app/report: app/formats models"
     "app/testreceiver: app/formats models"
     "app/api: app/delivery app/services app/readers app/report app/email app/formats models"
     "app/cli: app/api app/upstream app/delivery app/services app/readers app/report app/testreceiver app/email app/formats models"
-    "ui: app/upstream app/delivery app/services app/readers app/report app/testreceiver app/email app/formats models/itemmodels models"
-    "app/gui: ui app/upstream app/delivery app/services app/readers app/report app/testreceiver app/email app/formats models/itemmodels models"
+    "ui: app/alerts app/upstream app/delivery app/services app/readers app/report app/testreceiver app/email app/formats models/itemmodels models"
+    "app/gui: ui app/alerts app/upstream app/delivery app/services app/readers app/report app/testreceiver app/email app/formats models/itemmodels models"
 )
 declare -A allowed=()
 units=()

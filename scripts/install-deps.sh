@@ -11,7 +11,8 @@ packages=(build-essential cmake ninja-build pkg-config
           sqlite3 libsqlite3-dev
           libcurl4-openssl-dev python3-aiosmtpd
           tinyproxy
-          chromium)
+          chromium
+          dbus-daemon python3-dbus python3-gi)
 # libcurl4-openssl-dev: quarantine emails go out with libcurl's SMTP (issue 12). python3-aiosmtpd: the email
 # tests' real SMTP server on loopback (tests/support/smtpsink.py); openssl makes its throw-away certificate.
 # sqlite3: bench/report_bench.py fills its million-attempt store with SQL and times `sqlite3 -csv` as the peer.
@@ -22,6 +23,8 @@ packages=(build-essential cmake ninja-build pkg-config
 # tinyproxy (tests only): tst_proxy delivers webhooks through a real forward proxy that it starts on loopback.
 # chromium (tests only): tst_statuspage screenshots the public status page headless; tst_publicapi runs the
 # @statuspage/status-widget web component in it.
+# dbus-daemon, python3-dbus, python3-gi (tests only): tst_alerts runs under dbus-run-session with a small
+# desktop notification server (tests/support/notifylistener.py) that records every Notify the console sends.
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
