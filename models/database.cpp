@@ -1,5 +1,6 @@
 #include "models/database.h"
 
+#include "models/changesignals.h"
 #include "models/databasefiles.h"
 
 #include <QCoreApplication>
@@ -123,10 +124,24 @@ QString Database::limitClause(int limit, int offset) const
     return out;
 }
 
+qint64 Database::totalChanges()
+{
+    QSqlQuery &q = run(QStringLiteral("SELECT total_changes()"));
+    const qint64 n = q.next() ? q.value(0).toLongLong() : 0;
+    q.finish();
+    return n;
+}
+
 void Database::notifyChanged(const QString &what)
 {
-    if (!isPostgres())
+    if (!isPostgres()) {
+        if (totalChanges() == m_changesMark)
+            return; // nothing written: nothing to tell
+        changesignals::bump(*this, what, processTag());
+        if (!m_inTransaction)
+            m_changesMark = totalChanges(); // an autocommit write: the next signal needs a new one
         return;
+    }
     // "kind pid@host": listeners skip what their own process sent.
     run(QStringLiteral("SELECT pg_notify(?, ?)"),
         {QString::fromLatin1(kChangeChannel), QString(what + QLatin1Char(' ') + processTag())});
@@ -237,6 +252,8 @@ Transaction::Transaction(Database &db, Mode mode)
     m_db.finishAll();
     if (!m_db.isPostgres()) {
         m_db.exec(QStringLiteral("BEGIN IMMEDIATE"));
+        m_db.m_inTransaction = true;
+        m_db.m_changesMark = m_db.totalChanges();
         return;
     }
     m_db.exec(QStringLiteral("BEGIN"));
@@ -256,6 +273,7 @@ Transaction::~Transaction()
     if (!m_done) {
         QSqlQuery q(m_db.connection());
         q.exec(QStringLiteral("ROLLBACK"));
+        end();
     }
 }
 
@@ -263,6 +281,19 @@ void Transaction::commit()
 {
     m_db.exec(QStringLiteral("COMMIT"));
     m_done = true;
+    end();
+}
+
+void Transaction::end()
+{
+    if (m_db.isPostgres())
+        return;
+    m_db.m_inTransaction = false;
+    try {
+        m_db.m_changesMark = m_db.totalChanges(); // what this transaction wrote is told already (or undone)
+    } catch (const StoreError &) {
+        m_db.m_changesMark = -1; // the next signal goes out rather than be lost
+    }
 }
 
 } // namespace sd

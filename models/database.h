@@ -66,8 +66,9 @@ public:
 
     // Dialect: "LIMIT n OFFSET m" where n < 0 means no limit.
     QString limitClause(int limit, int offset = 0) const;
-    // Tells every listening process that the shared data changed (PostgreSQL NOTIFY, sent on commit); a no-op
-    // on SQLite, where only one desk shares the file and views refresh on their own.
+    // Tells every listening process that the shared data changed: PostgreSQL NOTIFY, sent on commit; on SQLite
+    // a bump of this process's row in change_signals (models/changesignals.h), only when this connection
+    // wrote something since its transaction began, so a read-only service call tells nobody.
     void notifyChanged(const QString &what);
     // A notification's kind ("data", "deliveries"), or empty when this process sent it (it already knows).
     static QString changeFromOtherProcess(const QVariant &payload);
@@ -99,12 +100,16 @@ private:
     void reconnectIfLost(const QSqlError &error);
     // The first line of a driver's error (PostgreSQL's run over several), for one-sentence messages.
     static QString errorText(const QSqlError &e);
+    qint64 totalChanges(); // SQLite: rows this connection has written since it opened
+    friend class Transaction;
 
     QString m_path;
     QString m_name;
     Backend m_backend = Backend::Sqlite;
     QHash<QString, QSqlQuery> m_statements;
     QStringList m_warnings;
+    qint64 m_changesMark = -1; // SQLite: totalChanges() when the transaction began or the last signal went
+    bool m_inTransaction = false;
 };
 
 // One write transaction, rolled back unless commit() is reached.
@@ -128,6 +133,7 @@ public:
     void commit();
 
 private:
+    void end();
     Database &m_db;
     bool m_done = false;
 };

@@ -73,6 +73,8 @@ HealthCounts readCounts(const QSqlQuery &q, int first)
     c.latency.maxMs = q.value(first + 3).toLongLong();
     for (int k = 0; k < LatencyHistogram::kBuckets; ++k)
         c.latency.counts[static_cast<size_t>(k)] = q.value(first + 4 + k).toLongLong();
+    const QVariant min = q.value(first + 4 + LatencyHistogram::kBuckets);
+    c.latency.minMs = min.isNull() ? -1 : min.toLongLong();
     return c;
 }
 
@@ -82,6 +84,8 @@ QString summedColumns()
                      QStringLiteral("SUM(latency_sum_ms)"), QStringLiteral("MAX(latency_max_ms)")};
     for (int k = 0; k < LatencyHistogram::kBuckets; ++k)
         cols << QStringLiteral("SUM(b%1)").arg(k);
+    // One hour from before schema v13 (NULL: not known) leaves the minimum of the sum unknown.
+    cols << QStringLiteral("CASE WHEN COUNT(latency_min_ms) = COUNT(*) THEN MIN(latency_min_ms) END");
     return cols.join(QStringLiteral(", "));
 }
 
@@ -104,6 +108,8 @@ EndpointHealth readLifetime(const QSqlQuery &q)
     h.lastLatencyMs = q.value(9).isNull() ? -1 : q.value(9).toLongLong();
     for (int k = 0; k < LatencyHistogram::kBuckets; ++k)
         h.lifetime.latency.counts[static_cast<size_t>(k)] = q.value(10 + k).toLongLong();
+    const QVariant min = q.value(10 + LatencyHistogram::kBuckets);
+    h.lifetime.latency.minMs = min.isNull() ? -1 : min.toLongLong();
     return h;
 }
 
@@ -125,13 +131,20 @@ void LatencyHistogram::add(qint64 ms)
 {
     ++counts[static_cast<size_t>(bucketOf(ms))];
     maxMs = std::max(maxMs, ms);
+    minMs = minMs < 0 ? ms : std::min(minMs, ms);
 }
 
 void LatencyHistogram::add(const LatencyHistogram &other)
 {
+    const bool wasEmpty = total() == 0;
     for (size_t k = 0; k < counts.size(); ++k)
         counts[k] += other.counts[k];
     maxMs = std::max(maxMs, other.maxMs);
+    // An unknown minimum on either side leaves the sum's unknown (unless one side holds nothing).
+    if (wasEmpty)
+        minMs = other.minMs;
+    else if (other.total() > 0)
+        minMs = minMs < 0 || other.minMs < 0 ? -1 : std::min(minMs, other.minMs);
 }
 
 qint64 LatencyHistogram::total() const
@@ -155,7 +168,9 @@ qint64 LatencyHistogram::percentile(int p) const
             // Linear within the bucket, which never reaches past the slowest attempt seen.
             const qint64 bound = upperBound(k);
             const double hi = static_cast<double>(bound < 0 ? maxMs : std::min(bound, maxMs));
-            const double lo = std::min(hi, static_cast<double>(k == 0 ? 0 : upperBound(k - 1)));
+            double lo = std::min(hi, static_cast<double>(k == 0 ? 0 : upperBound(k - 1)));
+            if (minMs >= 0)
+                lo = std::min(hi, std::max(lo, static_cast<double>(minMs)));
             const double at = lo + (hi - lo) * static_cast<double>(rank - before) / static_cast<double>(here);
             return std::min(static_cast<qint64>(at + 0.5), maxMs);
         }
@@ -203,7 +218,14 @@ void HealthRepository::record(const std::vector<Attempt> &attempts)
                         .arg(QLatin1String(col));
     const QString lifetimeHead = QStringLiteral("INSERT INTO endpoint_health (") + kLifetimeColumns +
                                  QStringLiteral("updated_at, ") + bucketColumns() +
-                                 QStringLiteral(") VALUES ");
+                                 QStringLiteral(", latency_min_ms) VALUES ");
+    // The fastest so far; a row from before schema v13 (NULL: not known) stays unknown.
+    const auto minUpdate = [](const char *table) {
+        return QStringLiteral("latency_min_ms = CASE WHEN %1.latency_min_ms IS NULL THEN NULL WHEN "
+                              "excluded.latency_min_ms < %1.latency_min_ms THEN excluded.latency_min_ms ELSE "
+                              "%1.latency_min_ms END, ")
+            .arg(QLatin1String(table));
+    };
     const QString lifetimeTail =
         QStringLiteral(
             " ON CONFLICT (subscriber_id) DO UPDATE SET attempts = endpoint_health.attempts + "
@@ -211,14 +233,14 @@ void HealthRepository::record(const std::vector<Attempt> &attempts)
             "endpoint_health.latency_sum_ms + excluded.latency_sum_ms, latency_max_ms = CASE WHEN "
             "excluded.latency_max_ms > endpoint_health.latency_max_ms THEN excluded.latency_max_ms ELSE "
             "endpoint_health.latency_max_ms END, updated_at = excluded.updated_at, ") +
-        lastSets.join(QStringLiteral(", ")) + QStringLiteral(", ") +
+        minUpdate("endpoint_health") + lastSets.join(QStringLiteral(", ")) + QStringLiteral(", ") +
         bucketSums(QStringLiteral("endpoint_health"));
-    const QString lifetimeRow = placeholders(11 + LatencyHistogram::kBuckets);
+    const QString lifetimeRow = placeholders(12 + LatencyHistogram::kBuckets);
 
     const QString hourHead =
         QStringLiteral("INSERT INTO endpoint_health_hourly (subscriber_id, hour, attempts, "
                        "successes, latency_sum_ms, latency_max_ms, ") +
-        bucketColumns() + QStringLiteral(") VALUES ");
+        bucketColumns() + QStringLiteral(", latency_min_ms) VALUES ");
     const QString hourTail =
         QStringLiteral(
             " ON CONFLICT (subscriber_id, hour) DO UPDATE SET attempts = endpoint_health_hourly.attempts + "
@@ -226,8 +248,8 @@ void HealthRepository::record(const std::vector<Attempt> &attempts)
             "latency_sum_ms = endpoint_health_hourly.latency_sum_ms + excluded.latency_sum_ms, "
             "latency_max_ms = CASE WHEN excluded.latency_max_ms > endpoint_health_hourly.latency_max_ms THEN "
             "excluded.latency_max_ms ELSE endpoint_health_hourly.latency_max_ms END, ") +
-        bucketSums(QStringLiteral("endpoint_health_hourly"));
-    const QString hourRow = placeholders(6 + LatencyHistogram::kBuckets);
+        minUpdate("endpoint_health_hourly") + bucketSums(QStringLiteral("endpoint_health_hourly"));
+    const QString hourRow = placeholders(7 + LatencyHistogram::kBuckets);
 
     // A few fixed chunk sizes, so the connection keeps a handful of prepared statements, not one per size.
     auto inChunks = [](size_t total, const auto &write) {
@@ -255,6 +277,7 @@ void HealthRepository::record(const std::vector<Attempt> &attempts)
                   << t.counts.latency.maxMs << toDb(last.startedAt) << last.httpStatus
                   << nullIfEmpty(last.errorClass) << nullIfEmpty(last.errorText) << last.durationMs << now;
             bindBuckets(binds, t.counts.latency);
+            binds << t.counts.latency.minMs;
         }
         m_db.run(lifetimeHead + values.join(QStringLiteral(", ")) + lifetimeTail, binds);
     });
@@ -272,6 +295,7 @@ void HealthRepository::record(const std::vector<Attempt> &attempts)
             binds << hourRows[i].first->first << hourRows[i].first->second << c.attempts << c.successes
                   << c.latencySumMs << c.latency.maxMs;
             bindBuckets(binds, c.latency);
+            binds << c.latency.minMs;
         }
         m_db.run(hourHead + values.join(QStringLiteral(", ")) + hourTail, binds);
     });
@@ -281,11 +305,12 @@ std::vector<EndpointHealth> HealthRepository::page(const QString &afterId, int l
 {
     std::vector<EndpointHealth> out;
     {
-        QSqlQuery &q = m_db.run(QStringLiteral("SELECT ") + kLifetimeColumns + bucketColumns() +
-                                    QStringLiteral(" FROM endpoint_health WHERE subscriber_id > ? ORDER BY "
-                                                   "subscriber_id") +
-                                    m_db.limitClause(limit),
-                                {toDb(afterId)});
+        QSqlQuery &q = m_db.run(
+            QStringLiteral("SELECT ") + kLifetimeColumns + bucketColumns() +
+                QStringLiteral(", latency_min_ms FROM endpoint_health WHERE subscriber_id > ? ORDER BY "
+                               "subscriber_id") +
+                m_db.limitClause(limit),
+            {toDb(afterId)});
         while (q.next())
             out.push_back(readLifetime(q));
         q.finish();
@@ -311,9 +336,10 @@ std::optional<EndpointHealth> HealthRepository::find(const QString &subscriberId
 {
     EndpointHealth h;
     {
-        QSqlQuery &q = m_db.run(QStringLiteral("SELECT ") + kLifetimeColumns + bucketColumns() +
-                                    QStringLiteral(" FROM endpoint_health WHERE subscriber_id = ?"),
-                                {subscriberId});
+        QSqlQuery &q =
+            m_db.run(QStringLiteral("SELECT ") + kLifetimeColumns + bucketColumns() +
+                         QStringLiteral(", latency_min_ms FROM endpoint_health WHERE subscriber_id = ?"),
+                     {subscriberId});
         if (!q.next())
             return std::nullopt;
         h = readLifetime(q);
@@ -332,12 +358,12 @@ std::optional<EndpointHealth> HealthRepository::find(const QString &subscriberId
 
 std::vector<HealthHour> HealthRepository::hourly(const QString &subscriberId, const QDateTime &since)
 {
-    QSqlQuery &q =
-        m_db.run(QStringLiteral("SELECT hour, attempts, successes, latency_sum_ms, latency_max_ms, ") +
-                     bucketColumns() +
-                     QStringLiteral(" FROM endpoint_health_hourly WHERE subscriber_id = ? AND hour "
-                                    ">= ? ORDER BY hour"),
-                 {subscriberId, since.toMSecsSinceEpoch() / kHourMs * kHourMs});
+    QSqlQuery &q = m_db.run(
+        QStringLiteral("SELECT hour, attempts, successes, latency_sum_ms, latency_max_ms, ") +
+            bucketColumns() +
+            QStringLiteral(", latency_min_ms FROM endpoint_health_hourly WHERE subscriber_id = ? AND hour "
+                           ">= ? ORDER BY hour"),
+        {subscriberId, since.toMSecsSinceEpoch() / kHourMs * kHourMs});
     std::vector<HealthHour> out;
     while (q.next()) {
         HealthHour h;
@@ -345,6 +371,25 @@ std::vector<HealthHour> HealthRepository::hourly(const QString &subscriberId, co
         h.counts = readCounts(q, 1);
         out.push_back(h);
     }
+    return out;
+}
+
+std::vector<HealthRepository::Sample> HealthRepository::samples(const QString &subscriberId,
+                                                                const QDateTime &since)
+{
+    // attempts_by_subscriber_time serves the range; emails never count.
+    QSqlQuery &q =
+        m_db.run(QStringLiteral("SELECT started_at, duration_ms, http_status, error_class FROM attempts "
+                                "WHERE subscriber_id = ? AND started_at >= ? AND endpoint NOT LIKE "
+                                "'mailto:%' ORDER BY started_at"),
+                 {subscriberId, toDb(since)});
+    std::vector<Sample> out;
+    while (q.next()) {
+        const int http = q.value(2).toInt();
+        out.push_back({dateFromDb(q.value(0)), q.value(1).toLongLong(),
+                       q.value(3).toString().isEmpty() && http >= 200 && http < 300});
+    }
+    q.finish();
     return out;
 }
 

@@ -18,14 +18,16 @@ struct LatencyHistogram
     static constexpr int kBuckets = 32;
     std::array<qint64, kBuckets> counts{};
     qint64 maxMs = 0;
+    qint64 minMs = -1; // -1: not known (counts recorded before schema v13)
 
     static int bucketOf(qint64 ms);
     static qint64 upperBound(int bucket); // the last bucket: -1 (unbounded)
     void add(qint64 ms);
     void add(const LatencyHistogram &other);
     qint64 total() const;
-    // Nearest-rank percentile, placed linearly within the bucket that holds it and never above the slowest
-    // seen: within the bucket's ×1.41 span of the true value. -1 when empty.
+    // Nearest-rank percentile, placed linearly within the bucket that holds it and never outside the fastest
+    // and slowest seen: within the bucket's ×1.41 span of the true value, and exact when they all took the
+    // same time. -1 when empty.
     qint64 percentile(int p) const;
 };
 
@@ -40,7 +42,8 @@ struct HealthCounts
     bool operator==(const HealthCounts &o) const
     {
         return attempts == o.attempts && successes == o.successes && latencySumMs == o.latencySumMs &&
-               latency.counts == o.latency.counts && latency.maxMs == o.latency.maxMs;
+               latency.counts == o.latency.counts && latency.maxMs == o.latency.maxMs &&
+               latency.minMs == o.latency.minMs;
     }
 };
 
@@ -91,6 +94,15 @@ public:
     std::vector<EndpointHealth> page(const QString &afterId, int limit, const QDateTime &now);
     std::optional<EndpointHealth> find(const QString &subscriberId, const QDateTime &now);
     std::vector<HealthHour> hourly(const QString &subscriberId, const QDateTime &since);
+    // The attempts' durations and results since `since`, read from the attempts themselves (the last hour by
+    // minute: exact figures, no buckets).
+    struct Sample
+    {
+        QDateTime at;
+        qint64 durationMs = 0;
+        bool succeeded = false;
+    };
+    std::vector<Sample> samples(const QString &subscriberId, const QDateTime &since);
     void purge(const QString &subscriberId);
 
 private:

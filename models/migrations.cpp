@@ -276,6 +276,25 @@ CREATE TABLE incident_upstream_links (incident_id TEXT NOT NULL, upstream_id TEX
 CREATE TABLE import_map (source TEXT NOT NULL, kind TEXT NOT NULL, source_id TEXT NOT NULL, local_id TEXT NOT NULL,
   imported_at INTEGER NOT NULL, PRIMARY KEY (source, kind, source_id));
 )SQL",
+    // v12 (issue 20 item 1): what PostgreSQL's NOTIFY says, for SQLite: each writer bumps its own row (process,
+    // kind) in the transaction that makes the change; a console's ChangeWatcher reads the table when PRAGMA
+    // data_version says another connection committed (models/changesignals.h). Unused on PostgreSQL.
+    R"SQL(
+CREATE TABLE change_signals (origin TEXT NOT NULL, kind TEXT NOT NULL, seq INTEGER NOT NULL, at INTEGER NOT NULL,
+  PRIMARY KEY (origin, kind));
+)SQL",
+    // v13 (issue 20 item 5): the fastest attempt beside the slowest, so a percentile placed within its latency
+    // bucket is bounded on both sides (eleven attempts of 6,043 ms read p50 5,929 ms, the bucket's lower part).
+    // NULL: not known. Backfilled from the attempts still stored.
+    R"SQL(
+ALTER TABLE endpoint_health ADD COLUMN latency_min_ms INTEGER;
+ALTER TABLE endpoint_health_hourly ADD COLUMN latency_min_ms INTEGER;
+UPDATE endpoint_health SET latency_min_ms = (SELECT MIN(a.duration_ms) FROM attempts a
+  WHERE a.subscriber_id = endpoint_health.subscriber_id AND a.endpoint NOT LIKE 'mailto:%');
+UPDATE endpoint_health_hourly SET latency_min_ms = (SELECT MIN(a.duration_ms) FROM attempts a
+  WHERE a.subscriber_id = endpoint_health_hourly.subscriber_id AND a.started_at >= endpoint_health_hourly.hour
+  AND a.started_at < endpoint_health_hourly.hour + 3600000 AND a.endpoint NOT LIKE 'mailto:%');
+)SQL",
 };
 
 // One migration list for both dialects: written in SQLite's words and translated here for PostgreSQL. Times

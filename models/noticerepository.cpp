@@ -11,6 +11,7 @@ void NoticeRepository::add(const Notice &n)
              // Notices name endpoints; a password in one is never stored.
              {toDb(n.createdAt), nullIfEmpty(n.subscriberId), n.kind, endpointurl::redacted(n.text),
               n.acknowledged});
+    m_db.notifyChanged(QStringLiteral("notices")); // every console's Notices panel follows
 }
 
 std::vector<Notice> NoticeRepository::recent(int limit)
@@ -35,6 +36,7 @@ std::vector<Notice> NoticeRepository::recent(int limit)
 void NoticeRepository::acknowledge(qint64 id)
 {
     m_db.run(QStringLiteral("UPDATE notices SET acknowledged = 1 WHERE id = ?"), {id});
+    m_db.notifyChanged(QStringLiteral("notices"));
 }
 
 } // namespace sd

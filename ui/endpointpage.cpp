@@ -8,14 +8,17 @@
 #include "ui/healthchart.h"
 #include "ui/session.h"
 
+#include <QComboBox>
 #include <QDialogButtonBox>
 #include <QGridLayout>
 #include <QHeaderView>
 #include <QLabel>
 #include <QPushButton>
+#include <QSignalBlocker>
 #include <QTableWidget>
 #include <QVBoxLayout>
 #include <algorithm>
+#include <map>
 
 namespace sd {
 namespace {
@@ -33,10 +36,72 @@ QString latency(const HealthCounts &c)
 {
     if (c.attempts == 0)
         return {};
-    return QObject::tr("p50 %1 ms · p95 %2 ms · slowest %3 ms")
-        .arg(c.latency.percentile(50))
-        .arg(c.latency.percentile(95))
-        .arg(c.latency.maxMs);
+    return QObject::tr("p50 %1 · p95 %2 · slowest %3")
+        .arg(HealthChart::formatValue(c.latency.percentile(50), QStringLiteral("ms")),
+             HealthChart::formatValue(c.latency.percentile(95), QStringLiteral("ms")),
+             HealthChart::formatValue(c.latency.maxMs, QStringLiteral("ms")));
+}
+
+constexpr qint64 kMinuteMs = 60 * 1000;
+constexpr qint64 kHourMs = 60 * kMinuteMs;
+
+qint64 spanOf(ChartRange r)
+{
+    return r == ChartRange::LastHour ? kHourMs : r == ChartRange::LastDay ? 24 * kHourMs : 7 * 24 * kHourMs;
+}
+
+// Nearest rank over the exact durations (sorted).
+qint64 exactPercentile(const std::vector<qint64> &sorted, int p)
+{
+    const size_t rank = std::max<size_t>((sorted.size() * size_t(p) + 99) / 100, 1);
+    return sorted[rank - 1];
+}
+
+// The last hour by minute, from the attempts themselves.
+std::vector<ChartPoint> minutePoints(const std::vector<HealthRepository::Sample> &samples,
+                                     const QDateTime &to)
+{
+    std::map<qint64, std::vector<const HealthRepository::Sample *>> minutes;
+    for (const auto &s : samples)
+        minutes[s.at.toMSecsSinceEpoch() / kMinuteMs * kMinuteMs].push_back(&s);
+    std::vector<ChartPoint> out;
+    for (const auto &[start, list] : minutes) {
+        std::vector<qint64> durations;
+        qint64 ok = 0;
+        for (const auto *s : list) {
+            durations.push_back(s->durationMs);
+            ok += s->succeeded ? 1 : 0;
+        }
+        std::sort(durations.begin(), durations.end());
+        ChartPoint p;
+        p.at = std::min(QDateTime::fromMSecsSinceEpoch(start + kMinuteMs / 2, Qt::UTC), to);
+        p.attempts = qint64(durations.size());
+        p.successPercent = 100.0 * double(ok) / double(durations.size());
+        p.p50Ms = exactPercentile(durations, 50);
+        p.p95Ms = exactPercentile(durations, 95);
+        out.push_back(p);
+    }
+    return out;
+}
+
+// Hour by hour, from the running aggregates; an hour without attempts is a gap.
+std::vector<ChartPoint> hourPoints(const std::vector<HealthHour> &hours, const QDateTime &to)
+{
+    std::vector<ChartPoint> out;
+    for (const HealthHour &hour : hours) {
+        if (hour.counts.attempts == 0)
+            continue;
+        ChartPoint p;
+        // The middle of the hour, but never past now: the hour under way (an incident in progress) would
+        // otherwise fall outside the chart for its first 30 minutes.
+        p.at = std::min(hour.hour.addSecs(1800), to);
+        p.attempts = hour.counts.attempts;
+        p.successPercent = 100.0 * hour.counts.successRate();
+        p.p50Ms = hour.counts.latency.percentile(50);
+        p.p95Ms = hour.counts.latency.percentile(95);
+        out.push_back(p);
+    }
+    return out;
 }
 
 QString resultText(int http, const QString &errorClass, const QString &errorText)
@@ -63,6 +128,7 @@ EndpointPage::EndpointPage(Session &session, QString subscriberId, QWidget *pare
     , m_successChart(new HealthChart(tr("Success rate per hour"), QStringLiteral("%"), this))
     , m_latencyChart(new HealthChart(tr("Latency per hour"), QStringLiteral("ms"), this))
     , m_attempts(new QTableWidget(0, 5, this))
+    , m_range(new QComboBox(this))
 {
     qRegisterMetaType<EndpointSnapshot>();
     setObjectName(QStringLiteral("endpointPage"));
@@ -105,6 +171,19 @@ EndpointPage::EndpointPage(Session &session, QString subscriberId, QWidget *pare
     }
     facts->setColumnStretch(1, 1);
 
+    m_range->setObjectName(QStringLiteral("endpointRange"));
+    m_range->addItem(tr("Last hour, by minute"), int(ChartRange::LastHour));
+    m_range->addItem(tr("Last 24 hours, by hour"), int(ChartRange::LastDay));
+    m_range->addItem(tr("Last 7 days, by hour"), int(ChartRange::LastWeek));
+    m_range->setCurrentIndex(1);
+    connect(m_range, &QComboBox::activated, this, [this] {
+        m_rangeChosen = true;
+        refresh();
+    });
+    auto *rangeRow = new QHBoxLayout;
+    rangeRow->addWidget(new QLabel(tr("Charts:"), this));
+    rangeRow->addWidget(m_range);
+    rangeRow->addStretch(1);
     auto *charts = new QHBoxLayout;
     charts->addWidget(m_successChart);
     charts->addWidget(m_latencyChart);
@@ -117,6 +196,7 @@ EndpointPage::EndpointPage(Session &session, QString subscriberId, QWidget *pare
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(m_title);
     layout->addLayout(facts);
+    layout->addLayout(rangeRow);
     layout->addLayout(charts, 2);
     layout->addWidget(new QLabel(tr("Recent attempts (last %1)").arg(kRecentAttempts), this));
     layout->addWidget(m_attempts, 3);
@@ -126,15 +206,25 @@ EndpointPage::EndpointPage(Session &session, QString subscriberId, QWidget *pare
     refresh();
 }
 
-EndpointSnapshot EndpointPage::read(Store &store, const QString &subscriberId, const QDateTime &now)
+EndpointSnapshot EndpointPage::read(Store &store, const QString &subscriberId, const QDateTime &now,
+                                    std::optional<ChartRange> range)
 {
     EndpointSnapshot s;
     s.to = now;
-    s.from = now.addDays(-kChartDays);
     s.subscriber = store.subscribers.find(subscriberId);
     HealthRepository health(store.db());
     s.health = health.find(subscriberId, now);
-    s.hours = health.hourly(subscriberId, s.from);
+    if (!range) {
+        const QDateTime last = s.health ? s.health->lastAt : QDateTime();
+        range = !last.isValid()                                   ? ChartRange::LastDay
+                : last.msecsTo(now) < kHourMs                     ? ChartRange::LastHour
+                : last.msecsTo(now) < spanOf(ChartRange::LastDay) ? ChartRange::LastDay
+                                                                  : ChartRange::LastWeek;
+    }
+    s.range = *range;
+    s.from = now.addMSecs(-spanOf(s.range));
+    s.points = s.range == ChartRange::LastHour ? minutePoints(health.samples(subscriberId, s.from), now)
+                                               : hourPoints(health.hourly(subscriberId, s.from), now);
     s.attempts = store.outbox.recentAttempts(subscriberId, kRecentAttempts);
     return s;
 }
@@ -142,10 +232,12 @@ EndpointSnapshot EndpointPage::read(Store &store, const QString &subscriberId, c
 void EndpointPage::refresh()
 {
     const QString id = m_id;
+    const std::optional<ChartRange> range =
+        m_rangeChosen ? std::optional<ChartRange>(ChartRange(m_range->currentData().toInt())) : std::nullopt;
     m_session.worker().run<EndpointSnapshot>(
-        [id](ServiceWorker::Services &services) -> Result<EndpointSnapshot> {
+        [id, range](ServiceWorker::Services &services) -> Result<EndpointSnapshot> {
             try {
-                return read(services.store, id, QDateTime::currentDateTimeUtc());
+                return read(services.store, id, QDateTime::currentDateTimeUtc(), range);
             } catch (const StoreError &e) {
                 return Error{tr("The endpoint could not be read: %1").arg(e.message())};
             }
@@ -199,21 +291,29 @@ void EndpointPage::display(const EndpointSnapshot &snapshot)
         m_lifetime->setText(line(h.lifetime));
     }
 
-    // One point per hour of the period; hours without attempts are gaps, not zeros.
+    {
+        const QSignalBlocker quiet(m_range);
+        m_range->setCurrentIndex(m_range->findData(int(snapshot.range)));
+    }
+    const bool byMinute = snapshot.range == ChartRange::LastHour;
+    m_successChart->setTitle(byMinute ? tr("Success rate per minute") : tr("Success rate per hour"));
+    m_latencyChart->setTitle(byMinute ? tr("Latency per minute") : tr("Latency per hour"));
+    // One point per minute or hour with attempts; periods without any are gaps, not zeros (a period longer
+    // than one step between two points breaks the line).
+    const qint64 step = byMinute ? kMinuteMs : kHourMs;
     HealthChart::Series success{tr("success %"), QColor(0x2e, 0x7d, 0x32), {}};
     HealthChart::Series p50{tr("p50"), QColor(0x15, 0x65, 0xc0), {}};
     HealthChart::Series p95{tr("p95"), QColor(0xef, 0x6c, 0x00), {}};
-    for (const HealthHour &hour : snapshot.hours) {
-        // The middle of the hour, but never past now: the hour under way (an incident in progress) would
-        // otherwise fall outside the chart for its first 30 minutes.
-        const QDateTime mid = std::min(hour.hour.addSecs(1800), snapshot.to);
-        const bool any = hour.counts.attempts > 0;
-        success.points.push_back(
-            {mid, any ? std::optional<double>(100.0 * hour.counts.successRate()) : std::nullopt});
-        p50.points.push_back(
-            {mid, any ? std::optional<double>(hour.counts.latency.percentile(50)) : std::nullopt});
-        p95.points.push_back(
-            {mid, any ? std::optional<double>(hour.counts.latency.percentile(95)) : std::nullopt});
+    QDateTime previous;
+    for (const ChartPoint &point : snapshot.points) {
+        if (previous.isValid() && previous.msecsTo(point.at) > step + step / 2) {
+            for (HealthChart::Series *s : {&success, &p50, &p95})
+                s->points.push_back({previous.addMSecs(step), std::nullopt});
+        }
+        previous = point.at;
+        success.points.push_back({point.at, point.successPercent});
+        p50.points.push_back({point.at, double(point.p50Ms)});
+        p95.points.push_back({point.at, double(point.p95Ms)});
     }
     m_successChart->setRange(snapshot.from, snapshot.to);
     m_successChart->setSeries({success});
@@ -226,7 +326,7 @@ void EndpointPage::display(const EndpointSnapshot &snapshot)
         const bool ok = HealthRepository::succeeded(a);
         const QStringList cells{
             timefmt::display(a.startedAt), resultText(a.httpStatus, a.errorClass, a.errorText),
-            tr("%1 ms").arg(a.durationMs),
+            HealthChart::formatValue(double(a.durationMs), QStringLiteral("ms")),
             a.actor.isEmpty() ? toString(a.trigger) : tr("%1 by %2").arg(toString(a.trigger), a.actor),
             tr("%1 #%2").arg(a.messageId).arg(a.attemptNumber)};
         for (int c = 0; c < cells.size(); ++c) {

@@ -1,5 +1,6 @@
 #include "ui/healthchart.h"
 
+#include <QLocale>
 #include <QPainter>
 #include <QPainterPath>
 #include <algorithm>
@@ -20,6 +21,31 @@ void HealthChart::setRange(const QDateTime &from, const QDateTime &to)
     m_from = from;
     m_to = to;
     update();
+}
+
+void HealthChart::setTitle(const QString &title)
+{
+    m_title = title;
+    update();
+}
+
+QString HealthChart::formatValue(double value, const QString &unit)
+{
+    // At most one decimal, none when it is whole: "1.5 s", "10 s".
+    const auto number = [](double v) {
+        const double rounded = std::round(v * 10) / 10;
+        return QLocale().toString(rounded, 'f', rounded == std::floor(rounded) ? 0 : 1);
+    };
+    if (unit == QLatin1String("ms")) {
+        if (value < 1000)
+            return QStringLiteral("%1 ms").arg(QLocale().toString(qint64(std::llround(value))));
+        if (value < 60000)
+            return QStringLiteral("%1 s").arg(number(value / 1000));
+        return QStringLiteral("%1 min").arg(number(value / 60000));
+    }
+    if (unit == QLatin1String("%"))
+        return QStringLiteral("%1 %").arg(number(value));
+    return number(value);
 }
 
 void HealthChart::setSeries(std::vector<Series> series)
@@ -73,7 +99,7 @@ void HealthChart::paintEvent(QPaintEvent *)
     }
 
     const double top = maximum();
-    const QString topLabel = QStringLiteral("%1 %2").arg(top, 0, 'g', 4).arg(m_unit);
+    const QString topLabel = formatValue(top, m_unit);
     const int left = 12 + fm.horizontalAdvance(topLabel);
     const QRect plot(left, 8 + 2 * lineH, width() - left - 12, height() - (8 + 2 * lineH) - lineH - 8);
     if (plot.width() < 20 || plot.height() < 20)
@@ -86,14 +112,14 @@ void HealthChart::paintEvent(QPaintEvent *)
         p.drawLine(plot.left(), y, plot.right(), y);
         p.save();
         p.setPen(palette().text().color());
-        const QString label = QStringLiteral("%1 %2").arg(f * top, 0, 'g', 4).arg(m_unit);
+        const QString label = formatValue(f * top, m_unit);
         p.drawText(QRect(0, y - lineH / 2, left - 6, lineH), Qt::AlignRight | Qt::AlignVCenter, label);
         p.restore();
     }
     p.setPen(palette().text().color());
     if (m_from.isValid() && m_to.isValid()) {
-        const QString fmt =
-            m_from.daysTo(m_to) >= 2 ? QStringLiteral("MMM d HH:mm") : QStringLiteral("HH:mm");
+        const QString fmt = m_from.msecsTo(m_to) > 26LL * 3600 * 1000 ? QStringLiteral("MMM d HH:mm")
+                                                                      : QStringLiteral("HH:mm");
         const int y = plot.bottom() + 4;
         p.drawText(QRect(plot.left(), y, plot.width() / 2, lineH), Qt::AlignLeft | Qt::AlignTop,
                    m_from.toLocalTime().toString(fmt));

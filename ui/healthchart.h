@@ -9,8 +9,9 @@
 
 namespace sd {
 
-// A small time-series chart drawn with QPainter (no Qt Charts): one or more lines over a time range, hourly
-// points, gaps where an hour has no value. Enough for an endpoint's success rate and latency over time.
+// A small time-series chart drawn with QPainter (no Qt Charts): one or more lines over a time range, points
+// per minute or hour, gaps where one has no value. Enough for an endpoint's success rate and latency over
+// time. Axis labels read as people write them: "250 ms", "1.5 s", "2 min", "50 %".
 class HealthChart final : public QWidget
 {
     Q_OBJECT
@@ -32,6 +33,10 @@ public:
     HealthChart(QString title, QString unit, QWidget *parent = nullptr);
 
     void setRange(const QDateTime &from, const QDateTime &to);
+    void setTitle(const QString &title);
+    QString title() const { return m_title; }
+    // A value in `unit` ("ms" or "%"; anything else as a plain number) as the axes and tables show it.
+    static QString formatValue(double value, const QString &unit);
     void setFixedMaximum(std::optional<double> maximum)
     {
         m_fixedMax = maximum;

@@ -3,6 +3,7 @@
 #include "app/services/serviceworker.h"
 #include "models/validation.h"
 #include "models/values.h"
+#include "ui/datetimefield.h"
 #include "ui/statuspalette.h"
 
 #include <QCheckBox>
@@ -22,6 +23,7 @@
 #include <QPushButton>
 #include <QTableWidget>
 #include <QTimer>
+#include <QToolButton>
 
 namespace sd {
 namespace {
@@ -126,12 +128,30 @@ IncidentDialog::IncidentDialog(Mode mode, const std::vector<Component> &componen
     form->addRow(tr("Components:"), m_components);
     form->addRow(tr("Impact:"), m_impact);
     if (maintenance && mode != Mode::Update) {
-        m_from = new QDateTimeEdit(QDateTime::currentDateTime().addSecs(3600), this);
-        m_until = new QDateTimeEdit(QDateTime::currentDateTime().addSecs(3 * 3600), this);
-        m_from->setCalendarPopup(true);
-        m_until->setCalendarPopup(true);
+        m_from = new DateTimeField(this);
+        m_until = new DateTimeField(this);
+        m_from->setObjectName(QStringLiteral("maintenanceFrom"));
+        m_until->setObjectName(QStringLiteral("maintenanceUntil"));
+        const QDateTime hour = QDateTime::currentDateTimeUtc().addSecs(3600);
+        m_from->setDateTime(hour);
+        m_until->setDateTime(hour.addSecs(2 * 3600));
+        m_from->addStartPresets();
+        for (const int hours : {1, 2, 4}) {
+            m_until->addPreset(
+                tr("%1 after the start").arg(hours == 1 ? tr("1 hour") : tr("%1 hours").arg(hours)),
+                [this, hours](const QDateTime &, const QTimeZone &) {
+                    return m_from->dateTime().addSecs(hours * 3600);
+                });
+        }
         form->addRow(tr("Window from:"), m_from);
         form->addRow(tr("Window until:"), m_until);
+        // The components go under maintenance when the window opens: that is their new status here.
+        m_components->setHorizontalHeaderLabels({tr("Affected component"), tr("During the window")});
+        for (int r = 0; r < m_components->rowCount(); ++r) {
+            auto *combo = qobject_cast<QComboBox *>(m_components->cellWidget(r, 1));
+            combo->setCurrentIndex(combo->findData(static_cast<int>(ComponentStatus::UnderMaintenance)));
+            combo->setEnabled(false);
+        }
         // As Statuspage: on by default, the components change when the window opens and again when it
         // ends, each time with its webhooks; off, the operator moves the maintenance by hand.
         m_autoTransition =
@@ -143,8 +163,8 @@ IncidentDialog::IncidentDialog(Mode mode, const std::vector<Component> &componen
         m_remindPrior = new QCheckBox(tr("Remind subscribers by email an hour before it starts"), this);
         m_remindPrior->setObjectName(QStringLiteral("incidentRemindPrior"));
         form->addRow(QString(), m_remindPrior);
-        connect(m_from, &QDateTimeEdit::dateTimeChanged, this, &IncidentDialog::validate);
-        connect(m_until, &QDateTimeEdit::dateTimeChanged, this, &IncidentDialog::validate);
+        connect(m_from, &DateTimeField::dateTimeChanged, this, &IncidentDialog::validate);
+        connect(m_until, &DateTimeField::dateTimeChanged, this, &IncidentDialog::validate);
     }
     form->addRow(QString(), m_notify);
     // Before you send: who hears, and what the incident webhook says.
@@ -180,8 +200,8 @@ IncidentDialog::IncidentDialog(Mode mode, const std::vector<Component> &componen
     connect(m_notify, &QCheckBox::toggled, this, &IncidentDialog::draftChanged);
     connect(m_components, &QTableWidget::itemChanged, this, &IncidentDialog::draftChanged);
     if (m_from && m_until) {
-        connect(m_from, &QDateTimeEdit::dateTimeChanged, this, &IncidentDialog::draftChanged);
-        connect(m_until, &QDateTimeEdit::dateTimeChanged, this, &IncidentDialog::draftChanged);
+        connect(m_from, &DateTimeField::dateTimeChanged, this, &IncidentDialog::draftChanged);
+        connect(m_until, &DateTimeField::dateTimeChanged, this, &IncidentDialog::draftChanged);
     }
     validate();
 
@@ -194,7 +214,7 @@ IncidentDialog::IncidentDialog(Mode mode, const std::vector<Component> &componen
         order << m_components->cellWidget(r, 1);
     order << m_impact;
     if (m_from)
-        order << m_from << m_until;
+        order << m_from->editor() << m_from->presetsButton() << m_until->editor() << m_until->presetsButton();
     if (m_autoTransition)
         order << m_autoTransition;
     if (m_remindPrior)
@@ -335,6 +355,9 @@ void IncidentDialog::validate()
         error = validation::checkName(m_name->text(), QStringLiteral("incident"));
     if (error.isEmpty())
         error = validation::checkBody(m_body->toPlainText());
+    if (error.isEmpty() && m_from && m_from->isInPast())
+        error = tr("the maintenance window would start at %1, which has passed; pick a time from now on")
+                    .arg(m_from->describe(m_from->dateTime()));
     if (error.isEmpty() && m_from && m_until && m_until->dateTime() <= m_from->dateTime())
         error = tr("the maintenance window must end after it starts");
     m_error->setText(error);
@@ -372,8 +395,8 @@ NewIncident IncidentDialog::newIncident() const
     in.components = componentChanges();
     in.notify = m_notify->isChecked();
     if (m_from && m_until) {
-        in.scheduledFor = m_from->dateTime().toUTC();
-        in.scheduledUntil = m_until->dateTime().toUTC();
+        in.scheduledFor = m_from->dateTime();
+        in.scheduledUntil = m_until->dateTime();
     }
     if (m_autoTransition)
         in.scheduledAutoTransition = m_autoTransition->isChecked();
@@ -406,6 +429,15 @@ void IncidentDialog::presetResolve()
         m_body->setPlainText(tr("This incident has been resolved."));
     m_body->document()->setModified(false); // presets are not the operator's writing
     m_touched = false;
+}
+
+void IncidentDialog::setTimeZone(const QString &ianaZone)
+{
+    if (!m_from)
+        return;
+    const QTimeZone zone(ianaZone.toUtf8());
+    m_from->setTimeZone(zone);
+    m_until->setTimeZone(zone);
 }
 
 void IncidentDialog::setComponentStatus(const QString &componentId, ComponentStatus status)

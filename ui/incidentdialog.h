@@ -10,7 +10,6 @@
 
 class QCheckBox;
 class QComboBox;
-class QDateTimeEdit;
 class QDialogButtonBox;
 class QLabel;
 class QLineEdit;
@@ -20,6 +19,7 @@ class QTimer;
 
 namespace sd {
 
+class DateTimeField;
 class ServiceWorker;
 
 // Creates an incident or scheduled maintenance, or posts an update to an existing one: status, message,
@@ -52,6 +52,10 @@ public:
     QCheckBox *notifyCheck() const { return m_notify; }
     void setComponentStatus(const QString &componentId, ComponentStatus status);
     QTableWidget *componentsTable() const { return m_components; }
+    // Maintenance: the window's start and end, typed or picked in the page's time zone (setTimeZone).
+    DateTimeField *windowFrom() const { return m_from; }
+    DateTimeField *windowUntil() const { return m_until; }
+    void setTimeZone(const QString &ianaZone);
     // Typed in, or a component ticked or given a status, since the dialog opened (presets excluded).
     bool isDirty() const;
 
@@ -87,8 +91,8 @@ private:
     QTableWidget *m_components = nullptr;
     QComboBox *m_impact = nullptr;
     QCheckBox *m_notify = nullptr;
-    QDateTimeEdit *m_from = nullptr;
-    QDateTimeEdit *m_until = nullptr;
+    DateTimeField *m_from = nullptr;
+    DateTimeField *m_until = nullptr;
     QCheckBox *m_autoTransition = nullptr; // maintenance: the engine's clock opens and closes the window
     QCheckBox *m_remindPrior = nullptr;    // maintenance: subscribers emailed an hour before the start
     QLabel *m_error = nullptr;

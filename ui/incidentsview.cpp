@@ -229,6 +229,8 @@ void IncidentsView::scheduleMaintenance()
     if (!components)
         return;
     IncidentDialog dialog(IncidentDialog::Mode::Maintenance, *components, nullptr, this);
+    if (const auto page = m_session.pages().get())
+        dialog.setTimeZone(page->timeZone); // the window is entered in the page's time zone
     dialog.setPreviewSource(IncidentDialog::previewThrough(m_session.worker(), {}));
     if (dialog.exec() != QDialog::Accepted)
         return;

@@ -4,6 +4,7 @@
 #include "app/services/operatoridentity.h"
 #include "app/services/proxysettingsservice.h"
 #include "app/testreceiver/testreceiver.h"
+#include "ui/alertcenter.h"
 #include "ui/componentsview.h"
 #include "ui/deliveriesview.h"
 #include "ui/importdialog.h"
@@ -83,7 +84,7 @@ void MainMenus::createActions()
                     })
         ->setObjectName(QStringLiteral("importStatuspageAction"));
     file->addSeparator();
-    file->addAction(tr("&Quit"), QKeySequence::Quit, &m_window, &QWidget::close);
+    file->addAction(tr("&Quit"), QKeySequence::Quit, &m_window, &MainWindow::quit);
 
     QMenu *edit = m_window.menuBar()->addMenu(tr("&Edit"));
     m_editMenu = edit;
@@ -134,6 +135,23 @@ void MainMenus::createActions()
     view->addAction(tr("&Notices…"), this, &MainMenus::showNotices)
         ->setObjectName(QStringLiteral("noticesAction"));
     view->addAction(m_window.noticesDock()->toggleViewAction());
+    view->addSeparator();
+    // Alerts (issue 20 item 2): the same switch as the tray's.
+    AlertCenter *alerts = m_window.alerts();
+    QAction *dnd = view->addAction(tr("Do not &disturb"));
+    dnd->setObjectName(QStringLiteral("doNotDisturbAction"));
+    dnd->setCheckable(true);
+    dnd->setChecked(alerts->doNotDisturb());
+    dnd->setToolTip(tr("No desktop notifications and no taskbar alerts; the tray and the title still show "
+                       "the page status"));
+    connect(dnd, &QAction::toggled, alerts, &AlertCenter::setDoNotDisturb);
+    connect(alerts, &AlertCenter::doNotDisturbChanged, dnd, &QAction::setChecked);
+    QAction *toTray = view->addAction(tr("Close to &tray"));
+    toTray->setObjectName(QStringLiteral("closeToTrayAction"));
+    toTray->setCheckable(true);
+    toTray->setChecked(alerts->closeToTray());
+    toTray->setEnabled(alerts->tray() != nullptr); // no tray on this desktop: closing quits
+    connect(toTray, &QAction::toggled, alerts, &AlertCenter::setCloseToTray);
     view->addSeparator();
     QMenu *receiver = view->addMenu(tr("Built-in test &receiver"));
     m_receiverModes = new QActionGroup(this);

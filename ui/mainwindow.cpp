@@ -9,16 +9,19 @@
 #include "models/itemmodels/deliveriesmodel.h"
 #include "models/itemmodels/incidentsmodel.h"
 #include "models/itemmodels/subscribersmodel.h"
+#include "ui/alertcenter.h"
 #include "ui/appresources.h"
 #include "ui/componentsview.h"
 #include "ui/consoleapplication.h"
 #include "ui/deliveriesview.h"
+#include "ui/desktopnotifier.h"
 #include "ui/incidentsview.h"
 #include "ui/mainmenus.h"
 #include "ui/noticesdock.h"
 #include "ui/sampledata.h"
 #include "ui/session.h"
 #include "ui/statusbarwidgets.h"
+#include "ui/statustray.h"
 #include "ui/subscribersview.h"
 #include "ui/upstreamview.h"
 
@@ -31,6 +34,7 @@
 #include <QSettings>
 #include <QSplitter>
 #include <QStatusBar>
+#include <QSystemTrayIcon>
 #include <QTabWidget>
 #include <QTableView>
 #include <QTimer>
@@ -55,6 +59,16 @@ MainWindow::MainWindow(std::unique_ptr<Session> session, QWidget *parent)
     statusBar()->addPermanentWidget(m_progress);
     m_operator->setObjectName(QStringLiteral("operatorLabel"));
     statusBar()->addPermanentWidget(m_operator);
+    // Alerts while the console is not in front: a tray only where the desktop has one, notifications through
+    // the desktop's service (tray balloons where none runs), the taskbar and the title everywhere.
+    StatusTray *tray = QSystemTrayIcon::isSystemTrayAvailable() ? new StatusTray : nullptr;
+    m_alerts = new AlertCenter(this, new DesktopNotifier, tray, this);
+    if (tray) {
+        tray->setVisible(true);
+        connect(tray, &StatusTray::showRequested, this, &MainWindow::bringToFront);
+        connect(tray, &StatusTray::quitRequested, this, &MainWindow::quit);
+    }
+    connect(m_alerts->notifier(), &DesktopNotifier::activated, this, &MainWindow::bringToFront);
     m_menus = new MainMenus(*this);
     connect(m_notices, &NoticesDock::detailsRequested, m_menus, &MainMenus::showNotices);
     connect(m_tabs, &QTabWidget::currentChanged, this, &MainWindow::onTabChanged);
@@ -114,10 +128,11 @@ void MainWindow::setSession(std::unique_ptr<Session> session)
     buildViews();
     restoreViewState();
     m_menus->addRecent(m_session->path());
-    // Never the URL's password: a title bar is on screen shares and in screenshots.
-    setWindowTitle(m_session->store().db().isPostgres()
-                       ? tr("StatusDesk — %1 (team)").arg(m_session->store().db().displayName())
-                       : tr("StatusDesk — %1").arg(QFileInfo(m_session->path()).fileName()));
+    // Never the URL's password: a title bar is on screen shares and in screenshots. The page status goes
+    // before it (AlertCenter).
+    m_alerts->setBaseTitle(m_session->store().db().isPostgres()
+                               ? tr("StatusDesk — %1 (team)").arg(m_session->store().db().displayName())
+                               : tr("StatusDesk — %1").arg(QFileInfo(m_session->path()).fileName()));
     m_session->startDelivery();
     refreshPageStatus();
 }
@@ -179,6 +194,7 @@ void MainWindow::buildViews()
     connect(&s, &Session::dataChanged, fanout, &FanoutProgressMonitor::requestRefresh);
     connect(&s, &Session::remoteChanged, fanout, &FanoutProgressMonitor::requestRefresh);
     m_incidents->setFanoutProgress(fanout);
+    m_alerts->follow(s, fanout);
     connect(&s.delivery(), &DeliveryController::messagesChanged, this, [this] { m_statsDirty = true; });
     // A maintenance window opened or closed by the engine's clock: shown as any other desk's change.
     connect(&s.delivery(), &DeliveryController::maintenanceMoved, this,
@@ -235,6 +251,9 @@ void MainWindow::onRemoteChange(const QStringList &kinds)
         model->noteNewMessages();
         m_statsDirty = true;
     }
+    // A quarantine, a reactivation or a purge from another process: every console's panel follows.
+    if (kinds.contains(QLatin1String("notices")) || kinds.contains(QLatin1String("data")))
+        m_notices->reload();
 }
 
 void MainWindow::onTabChanged(int index)
@@ -285,7 +304,9 @@ void MainWindow::showUncaughtError(const QString &text)
 void MainWindow::refreshPageStatus()
 {
     try {
-        m_pageStatus->setStatus(m_session->pages().status());
+        const PageStatus status = m_session->pages().status();
+        m_pageStatus->setStatus(status);
+        m_alerts->setPageStatus(status);
     } catch (const StoreError &e) {
         statusBar()->showMessage(e.message(), 10000);
     }
@@ -375,8 +396,41 @@ void MainWindow::restoreViewState()
         settings.value(QStringLiteral("deliveries/splitter")).toByteArray());
 }
 
+void MainWindow::bringToFront()
+{
+    if (isMinimized())
+        showNormal();
+    else
+        show();
+    raise();
+    activateWindow();
+}
+
+void MainWindow::quit()
+{
+    m_quitting = true;
+    // From the tray the window may be hidden: closing it is then no "last window closed".
+    if (close())
+        QCoreApplication::quit();
+}
+
 void MainWindow::closeEvent(QCloseEvent *event)
 {
+    if (!m_quitting && m_alerts->canCloseToTray()) {
+        // Close to tray: the engine keeps delivering and alerts keep coming; Quit (tray or File) ends it.
+        // A dialog closed while the window is hidden would otherwise count as the last window closing.
+        QApplication::setQuitOnLastWindowClosed(false);
+        hide();
+        event->ignore();
+        if (!m_trayHintShown) {
+            m_trayHintShown = true;
+            m_alerts->tray()->showMessage(tr("StatusDesk is still running"),
+                                          tr("Deliveries continue and alerts still reach you. Quit from the "
+                                             "tray's menu."),
+                                          false);
+        }
+        return;
+    }
     QSettings settings;
     settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
     settings.setValue(QStringLiteral("window/state"), saveState());

@@ -22,6 +22,7 @@ class DeliveryProgressLabel;
 class FanoutProgressLabel;
 class NoticesDock;
 class MainMenus;
+class AlertCenter;
 
 // The operator console's frame: the four views in tabs and a status bar that always shows the page status
 // and live delivery progress (the menus and toolbar are MainMenus). Owns the open Session; File → New/Open
@@ -46,6 +47,12 @@ public:
     PageStatusIndicator *pageStatus() const { return m_pageStatus; }
     DeliveryProgressLabel *deliveryProgress() const { return m_progress; }
     FanoutProgressLabel *fanoutProgress() const { return m_fanout; }
+    // Notifications, the tray, the taskbar and the title (issue 20 item 2).
+    AlertCenter *alerts() const { return m_alerts; }
+    // Shows, raises and activates the window (from the tray or a notification).
+    void bringToFront();
+    // Quits even when closing would only hide the window in the tray.
+    void quit();
 
     // Asks whether to create the sample page when the database is empty (first run).
     void offerSampleIfEmpty();
@@ -79,6 +86,7 @@ private:
     DeliveryProgressLabel *m_progress = nullptr; // lifetime totals
     FanoutProgressLabel *m_fanout = nullptr;     // the current change
     QLabel *m_operator = nullptr;                // who this console's changes are recorded under
+    AlertCenter *m_alerts = nullptr;
     MainMenus *m_menus = nullptr;     // the menu bar, the toolbar and the actions that are not one tab's
     NoticesDock *m_notices = nullptr; // what needs an operator; reads the open session's notices
     QPointer<QMessageBox> m_errorBox;
@@ -86,6 +94,8 @@ private:
     bool m_statsDirty = false;
     bool m_smtpHintShown = false; // "quarantines are not emailed: set SMTP here" is said once per session
     bool m_statsPass = false;
+    bool m_quitting = false;       // Quit, not close-to-tray
+    bool m_trayHintShown = false; // "still running in the tray" is said once
     QElapsedTimer m_sinceStatsPass;
 };
 

@@ -5,10 +5,10 @@
 #include "app/services/serviceworker.h"
 #include "app/testreceiver/testreceiver.h"
 #include "app/upstream/upstreampoller.h"
+#include "models/changewatcher.h"
 
 #include <QPointer>
 #include <QSettings>
-#include <QSqlDriver>
 
 namespace sd {
 namespace {
@@ -68,30 +68,11 @@ Session::Session(QString path, std::unique_ptr<Store> store, std::unique_ptr<Sto
 
 void Session::listenForOtherDesks()
 {
-    if (!m_liveStore->db().isPostgres())
-        return;
-    // LISTEN on the live connection: the driver's socket notifier wakes the UI thread only when a
-    // notification arrives, so nothing polls here.
-    QSqlDriver *driver = m_liveStore->db().connection().driver();
-    m_remoteCoalesce = new QTimer(this);
-    m_remoteCoalesce->setSingleShot(true);
-    m_remoteCoalesce->setInterval(250);
-    connect(m_remoteCoalesce, &QTimer::timeout, this, [this] {
-        const QStringList kinds = m_remoteKinds;
-        m_remoteKinds.clear();
-        Q_EMIT remoteChanged(kinds);
-    });
-    connect(driver, &QSqlDriver::notification, this,
-            [this](const QString &, QSqlDriver::NotificationSource, const QVariant &payload) {
-                const QString kind = Database::changeFromOtherProcess(payload);
-                if (kind.isEmpty())
-                    return; // this console's own write or engine: already shown
-                if (!m_remoteKinds.contains(kind))
-                    m_remoteKinds << kind;
-                if (!m_remoteCoalesce->isActive())
-                    m_remoteCoalesce->start();
-            });
-    driver->subscribeToNotification(QString::fromLatin1(Database::kChangeChannel));
+    // On its own thread and connection: PostgreSQL's LISTEN, or SQLite's PRAGMA data_version and the
+    // change_signals table. This console's own writes and engine are left out: it knows them already.
+    m_changes = new ChangeWatcher(m_path, this);
+    connect(m_changes, &ChangeWatcher::changed, this, &Session::remoteChanged);
+    m_delivery->followChanges(m_changes);
 }
 
 Session::~Session()

@@ -14,6 +14,7 @@
 
 namespace sd {
 
+class ChangeWatcher;
 class DeliveryController;
 class ServiceWorker;
 class TestReceiver;
@@ -78,8 +79,9 @@ Q_SIGNALS:
     void dataChanged();
     void messagesQueued(int count);
     void operatorChanged(const QString &name);
-    // Team mode: another process (a console on another desk, serve, the CLI) committed changes ("data") or
-    // delivery results ("deliveries"). Coalesced: at most a few a second.
+    // Another process (a console on another desk or on this one, serve, the CLI) committed changes ("data"),
+    // delivery results ("deliveries"), notices ("notices") or settings ("settings"), on PostgreSQL and on one
+    // SQLite file alike (ChangeWatcher). At once, then at most a few a second.
     void remoteChanged(const QStringList &kinds);
 
 private:
@@ -100,8 +102,7 @@ private:
     ServiceWorker *m_worker = nullptr;                   // child
     upstream::UpstreamController *m_upstreams = nullptr; // child
     TestReceiver *m_receiver = nullptr;                  // child, only when the sample receiver is used
-    QTimer *m_remoteCoalesce = nullptr;                  // child
-    QStringList m_remoteKinds;
+    ChangeWatcher *m_changes = nullptr;                  // child
 };
 
 } // namespace sd

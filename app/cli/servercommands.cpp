@@ -3,6 +3,7 @@
 #include "app/cli/cli.h"
 #include "app/delivery/deliverycontroller.h"
 #include "app/upstream/upstreampoller.h"
+#include "models/changewatcher.h"
 #include "models/timeformat.h"
 
 #include <QCoreApplication>
@@ -87,6 +88,9 @@ int serve(Context &ctx, const QCommandLineParser &parser, const QStringList &)
     DeliveryController controller(ctx.dbPath);
     controller.setProgram(QStringLiteral("statusdesk-cli serve"));
     QObject::connect(&server, &api::ApiServer::messagesQueued, &controller, &DeliveryController::wake);
+    // Delivery settings changed by a console or the command line reach this running engine.
+    ChangeWatcher changes(ctx.dbPath);
+    controller.followChanges(&changes);
     QObject::connect(&controller, &DeliveryController::engineError, &controller,
                      [&ctx](const QString &text) { ctx.err << "delivery: " << text << Qt::endl; });
     QObject::connect(&controller, &DeliveryController::engineWarning, &controller,

@@ -2,6 +2,7 @@
 
 #include "app/delivery/deliveryengine.h"
 #include "app/delivery/deliveryjournal.h"
+#include "models/changewatcher.h"
 
 #include <QCoreApplication>
 #include <algorithm>
@@ -78,6 +79,7 @@ void DeliveryController::start()
     connect(m_engine, &DeliveryEngine::engineError, this, &DeliveryController::engineError);
     connect(m_engine, &DeliveryEngine::engineWarning, this, &DeliveryController::engineWarning);
     connect(m_engine, &DeliveryEngine::maintenanceMoved, this, &DeliveryController::maintenanceMoved);
+    connect(m_engine, &DeliveryEngine::settingsReloaded, this, &DeliveryController::settingsReloaded);
     m_thread.start();
 }
 
@@ -103,6 +105,20 @@ void DeliveryController::stop()
 void DeliveryController::wake()
 {
     Q_EMIT wakeRequested();
+}
+
+void DeliveryController::reloadSettings()
+{
+    if (m_engine)
+        QMetaObject::invokeMethod(m_engine, &DeliveryEngine::reloadSettings, Qt::QueuedConnection);
+}
+
+void DeliveryController::followChanges(ChangeWatcher *watcher)
+{
+    connect(watcher, &ChangeWatcher::changed, this, [this](const QStringList &kinds) {
+        if (kinds.contains(QLatin1String("settings")))
+            reloadSettings();
+    });
 }
 
 } // namespace sd

@@ -8,6 +8,7 @@
 
 namespace sd {
 
+class ChangeWatcher;
 class DeliveryEngine;
 class DeliveryJournal;
 
@@ -41,9 +42,16 @@ public:
                  // next start
     bool isRunning() const;
 
+    // Settings changed by another process reach this engine: `watcher` (owned by the caller, e.g. the
+    // console's session or serve) names "settings" among the changes it heard.
+    void followChanges(ChangeWatcher *watcher);
+
 public Q_SLOTS:
     // New messages were queued (or resend was requested): look at the outbox now instead of at the next tick.
     void wake();
+    // The delivery settings changed (retry schedule, caps, timeout, quarantine threshold; SMTP is read for each
+    // email anyway): the running engine reads them again. A no-op while it is stopped (start() reads them).
+    void reloadSettings();
 
 Q_SIGNALS:
     void progress(const sd::DeliveryProgress &progress);
@@ -59,6 +67,8 @@ Q_SIGNALS:
     // The maintenance clock changed incidents and components through the engine's own connection (views
     // reload; on SQLite nothing else would tell them).
     void maintenanceMoved();
+    // The running engine read the delivery settings again (reloadSettings()).
+    void settingsReloaded();
 
     // Internal: forwards to the engine in its thread.
     void wakeRequested();

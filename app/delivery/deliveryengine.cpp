@@ -118,6 +118,25 @@ QDateTime DeliveryEngine::runMaintenanceClock()
     return m_maintenance->nextDue();
 }
 
+void DeliveryEngine::reloadSettings()
+{
+    if (!m_store || m_stopping || !m_scheduler)
+        return;
+    try {
+        m_settings = DeliverySettings::load(m_store->settings);
+    } catch (const StoreError &e) {
+        Q_EMIT engineWarning(QStringLiteral("cannot read the changed delivery settings: %1").arg(e.message()));
+        return;
+    }
+    m_policy = std::make_unique<RetryPolicy>(m_settings);
+    m_scheduler->setLimits(m_settings.maxInFlight, m_settings.maxPerHost);
+    // A fresh tracker seeds each subscriber's failures from the store again, under the new threshold.
+    m_quarantine =
+        std::make_unique<QuarantineTracker>(m_settings.quarantineFailures, m_settings.quarantineWindowMs);
+    Q_EMIT settingsReloaded();
+    pump(); // a raised cap lets waiting messages start now
+}
+
 void DeliveryEngine::wake()
 {
     if (!m_store || m_stopping)

@@ -38,6 +38,9 @@ public Q_SLOTS:
     void initialize();
     void wake();
     void shutdown(); // flushes results, drops connections; claimed messages resume on the next start
+    // The settings hook (issue 20 item 1): reads the delivery settings again and uses them for every attempt
+    // from now on (retry schedule, caps, timeout, quarantine threshold); attempts in flight keep theirs.
+    void reloadSettings();
 
 Q_SIGNALS:
     void progress(const sd::DeliveryProgress &progress);
@@ -49,6 +52,7 @@ Q_SIGNALS:
     void
     maintenanceMoved(); // the clock opened or closed a maintenance window: incidents and components changed
     void writeRequested(const sd::JournalBatch &batch); // to the journal's thread
+    void settingsReloaded(); // reloadSettings() took them up
 
 private:
     void scan();

@@ -264,12 +264,15 @@ private Q_SLOTS:
             << (QStringList{QStringLiteral("incidentName"), QStringLiteral("incidentStatus"),
                             QStringLiteral("incidentBody")} +
                 grid + QStringList{QStringLiteral("incidentNotify")});
-        // (Tab then walks the date and time sections of "Window from", as QDateTimeEdit does.)
+        // (Tab then walks the date and time sections of "Window from", as QDateTimeEdit does.) The
+        // components' status during the window is Under maintenance, fixed: not a stop.
         QTest::newRow("maintenance") << int(IncidentDialog::Mode::Maintenance)
-                                     << (QStringList{QStringLiteral("incidentName"),
-                                                     QStringLiteral("incidentStatus"),
-                                                     QStringLiteral("incidentBody")} +
-                                         grid + QStringList{QStringLiteral("QDateTimeEdit")});
+                                     << QStringList{QStringLiteral("incidentName"),
+                                                    QStringLiteral("incidentStatus"),
+                                                    QStringLiteral("incidentBody"),
+                                                    QStringLiteral("incidentComponents"),
+                                                    QStringLiteral("incidentImpact"),
+                                                    QStringLiteral("QDateTimeEdit")};
         // Post update / Resolve: the message first (there is no name field, and nothing floats over the
         // labels).
         QTest::newRow("update") << int(IncidentDialog::Mode::Update)
