@@ -150,13 +150,6 @@ void CurrentCellDelegate::paint(QPainter *painter, const QStyleOptionViewItem &o
     paintCurrentCellFrame(painter, option);
 }
 
-void GroupRowDelegate::paint(QPainter *painter, const QStyleOptionViewItem &option,
-                             const QModelIndex &index) const
-{
-    QStyledItemDelegate::paint(painter, option, index);
-    paintCurrentCellFrame(painter, option);
-}
-
 void ComponentStatusDelegate::initStyleOption(QStyleOptionViewItem *option, const QModelIndex &index) const
 {
     QStyledItemDelegate::initStyleOption(option, index);
@@ -170,7 +163,7 @@ void ComponentStatusDelegate::initStyleOption(QStyleOptionViewItem *option, cons
 
 void GroupRowDelegate::initStyleOption(QStyleOptionViewItem *option, const QModelIndex &index) const
 {
-    QStyledItemDelegate::initStyleOption(option, index);
+    CurrentCellDelegate::initStyleOption(option, index);
     if (index.data(roles::KindRole).toInt() != 0) // 0: ComponentsModel::RowKind::Group
         return;
     option->font.setBold(true);

@@ -57,8 +57,9 @@ protected:
     void initStyleOption(QStyleOptionViewItem *option, const QModelIndex &index) const override;
 };
 
-// Any other cell of a table whose current cell must stay visible (see paintCurrentCellFrame).
-class CurrentCellDelegate final : public QStyledItemDelegate
+// Any other cell of a table whose current cell must stay visible (see paintCurrentCellFrame). Not final:
+// GroupRowDelegate paints its frame the same way.
+class CurrentCellDelegate : public QStyledItemDelegate
 {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(CurrentCellDelegate)
@@ -70,15 +71,13 @@ public:
 };
 
 // Group header rows of the components table: bold on a shaded band.
-class GroupRowDelegate final : public QStyledItemDelegate
+class GroupRowDelegate final : public CurrentCellDelegate
 {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(GroupRowDelegate)
 
 public:
-    using QStyledItemDelegate::QStyledItemDelegate;
-    void paint(QPainter *painter, const QStyleOptionViewItem &option,
-               const QModelIndex &index) const override;
+    using CurrentCellDelegate::CurrentCellDelegate;
 
 protected:
     void initStyleOption(QStyleOptionViewItem *option, const QModelIndex &index) const override;

@@ -16,13 +16,11 @@ bool isPrintableAscii(const QString &s)
     return true;
 }
 
-// Header values never carry a line break: a name or subject with CR/LF must not start a header of its own.
+// Header values never carry a line break: a name or subject with CR/LF must not start a header of its own
+// (simplified() folds CR, LF and every other white space into single spaces).
 QString oneLine(const QString &s)
 {
-    QString out = s;
-    out.replace(QLatin1Char('\r'), QLatin1Char(' '));
-    out.replace(QLatin1Char('\n'), QLatin1Char(' '));
-    return out.simplified();
+    return s.simplified();
 }
 
 QByteArray base64Lines(const QByteArray &bytes)

@@ -79,118 +79,114 @@ QString EmailOutbox::queue(const Subscriber &s, const Letter &letter, const QDat
     return m.id;
 }
 
-QString EmailOutbox::maintenanceReminder(const Subscriber &s, const Incident &maintenance,
-                                         const QStringList &componentNames, const QDateTime &now)
+QString EmailOutbox::send(const Subscriber &s, const QDateTime &now, const Compose &compose)
 {
     if (!enabled())
         return {};
-    const Page page = m_store.page.get();
-    Letter l;
-    l.subjectName = QStringLiteral("maintenance reminder: ") + maintenance.name;
-    l.subject = QStringLiteral("%1: reminder, scheduled maintenance \"%2\" starts %3")
-                    .arg(page.name, maintenance.name, when(maintenance.scheduledFor));
-    l.paragraphs << QStringLiteral("Hello,")
-                 << QStringLiteral(
-                        "This is a reminder that %1 has scheduled maintenance \"%2\" from %3 until %4.")
-                        .arg(page.name, maintenance.name, when(maintenance.scheduledFor),
-                             when(maintenance.scheduledUntil));
-    if (!componentNames.isEmpty())
-        l.paragraphs << QStringLiteral("Affected: %1.").arg(componentNames.join(QStringLiteral(", ")));
-    if (!maintenance.updates.empty() && !maintenance.updates.back().body.isEmpty())
-        l.paragraphs << maintenance.updates.back().body; // what the operator wrote when scheduling it
-    l.paragraphs << QStringLiteral("You are receiving this because your webhook endpoint\n%1\nis subscribed "
-                                   "to %2. Unsubscribe: %3")
-                        .arg(endpointurl::redacted(s.endpoint), page.name,
-                             page.url.isEmpty()
-                                 ? QStringLiteral("(no page address set)")
-                                 : page.url + QStringLiteral("?unsubscribe=") + s.unsubscribeToken);
+    Letter l = compose(m_store.page.get(), endpointurl::redacted(s.endpoint));
+    l.paragraphs.prepend(QStringLiteral("Hello,"));
     return queue(s, l, now);
+}
+
+QString EmailOutbox::maintenanceReminder(const Subscriber &s, const Incident &maintenance,
+                                         const QStringList &componentNames, const QDateTime &now)
+{
+    return send(s, now, [&](const Page &page, const QString &endpoint) {
+        Letter l{
+            QStringLiteral("maintenance reminder: ") + maintenance.name,
+            QStringLiteral("%1: reminder, scheduled maintenance \"%2\" starts %3")
+                .arg(page.name, maintenance.name, when(maintenance.scheduledFor)),
+            {QStringLiteral("This is a reminder that %1 has scheduled maintenance \"%2\" from %3 until %4.")
+                 .arg(page.name, maintenance.name, when(maintenance.scheduledFor),
+                      when(maintenance.scheduledUntil))}};
+        if (!componentNames.isEmpty())
+            l.paragraphs << QStringLiteral("Affected: %1.").arg(componentNames.join(QStringLiteral(", ")));
+        if (!maintenance.updates.empty() && !maintenance.updates.back().body.isEmpty())
+            l.paragraphs << maintenance.updates.back().body; // what the operator wrote when scheduling it
+        l.paragraphs << QStringLiteral(
+                            "You are receiving this because your webhook endpoint\n%1\nis subscribed "
+                            "to %2. Unsubscribe: %3")
+                            .arg(endpoint, page.name,
+                                 page.url.isEmpty()
+                                     ? QStringLiteral("(no page address set)")
+                                     : page.url + QStringLiteral("?unsubscribe=") + s.unsubscribeToken);
+        return l;
+    });
 }
 
 QString EmailOutbox::quarantined(const Subscriber &s, const QString &reason, int held,
                                  const QDateTime &purgeAt, const QDateTime &now)
 {
-    if (!enabled())
-        return {};
-    const Page page = m_store.page.get();
-    const QString endpoint = endpointurl::redacted(s.endpoint);
-    // Every webhook now held for it, including the one whose failure tipped it over (held by its own result).
-    MessageFilter heldFilter;
-    heldFilter.subscriberId = s.id;
-    heldFilter.state = DeliveryState::Held;
-    const int missed = std::max(held, m_store.outbox.count(heldFilter));
-    QStringList errors;
-    for (const Attempt &a : m_store.outbox.recentFailures(s.id, 10)) {
-        QString what = a.httpStatus > 0 ? QStringLiteral("HTTP %1").arg(a.httpStatus) : a.errorClass;
-        if (!a.errorText.isEmpty() && a.httpStatus == 0)
-            what += QStringLiteral(": ") + endpointurl::redacted(a.errorText);
-        errors << QStringLiteral("  %1  %2").arg(when(a.startedAt), what.left(200));
-    }
-    Letter l;
-    l.subjectName = QStringLiteral("quarantine notice");
-    l.subject = QStringLiteral("%1: webhooks to %2 have stopped").arg(page.name, endpoint);
-    l.paragraphs << QStringLiteral("Hello,")
-                 << QStringLiteral("%1 has stopped sending webhooks to your endpoint\n%2\nbecause it was "
-                                   "quarantined at %3: %4.")
-                        .arg(page.name, endpoint, when(now), reason);
-    if (!errors.isEmpty())
-        l.paragraphs << QStringLiteral("The last errors (newest first):") << errors.join(QLatin1Char('\n'));
-    l.paragraphs << QStringLiteral(
-                        "What quarantine means: no webhooks are sent to this endpoint while it is "
-                        "quarantined. The %1 webhook(s) it has missed so far are kept and go out, in order, "
-                        "when it is reactivated. If it is not reactivated by %2, the subscription is "
-                        "removed with its history.")
-                        .arg(missed)
-                        .arg(when(purgeAt))
-                 << QStringLiteral(
-                        "How to reactivate: make the endpoint answer webhooks with a 2xx status within 30 "
-                        "seconds, then ask the operators of %1 to reactivate subscriber %2 (reply to this "
-                        "email).")
-                        .arg(page.name, s.id)
-                 << QStringLiteral("To unsubscribe instead, open:")
-                 << payload::unsubscribeUrl(page, s.unsubscribeToken);
-    return queue(s, l, now);
+    return send(s, now, [&](const Page &page, const QString &endpoint) {
+        // Every webhook now held for it, including the one whose failure tipped it over (held by its own
+        // result).
+        MessageFilter heldFilter;
+        heldFilter.subscriberId = s.id;
+        heldFilter.state = DeliveryState::Held;
+        const int missed = std::max(held, m_store.outbox.count(heldFilter));
+        QStringList errors;
+        for (const Attempt &a : m_store.outbox.recentFailures(s.id, 10)) {
+            QString what = a.httpStatus > 0 ? QStringLiteral("HTTP %1").arg(a.httpStatus) : a.errorClass;
+            if (!a.errorText.isEmpty() && a.httpStatus == 0)
+                what += QStringLiteral(": ") + endpointurl::redacted(a.errorText);
+            errors << QStringLiteral("  %1  %2").arg(when(a.startedAt), what.left(200));
+        }
+        Letter l{QStringLiteral("quarantine notice"),
+                 QStringLiteral("%1: webhooks to %2 have stopped").arg(page.name, endpoint),
+                 {QStringLiteral("%1 has stopped sending webhooks to your endpoint\n%2\nbecause it was "
+                                 "quarantined at %3: %4.")
+                      .arg(page.name, endpoint, when(now), reason)}};
+        if (!errors.isEmpty())
+            l.paragraphs << QStringLiteral("The last errors (newest first):")
+                         << errors.join(QLatin1Char('\n'));
+        l.paragraphs
+            << QStringLiteral(
+                   "What quarantine means: no webhooks are sent to this endpoint while it is "
+                   "quarantined. The %1 webhook(s) it has missed so far are kept and go out, in order, "
+                   "when it is reactivated. If it is not reactivated by %2, the subscription is "
+                   "removed with its history.")
+                   .arg(missed)
+                   .arg(when(purgeAt))
+            << QStringLiteral(
+                   "How to reactivate: make the endpoint answer webhooks with a 2xx status within 30 "
+                   "seconds, then ask the operators of %1 to reactivate subscriber %2 (reply to this "
+                   "email).")
+                   .arg(page.name, s.id)
+            << QStringLiteral("To unsubscribe instead, open:")
+            << payload::unsubscribeUrl(page, s.unsubscribeToken);
+        return l;
+    });
 }
 
 QString EmailOutbox::reactivated(const Subscriber &s, int released, const QDateTime &now)
 {
-    if (!enabled())
-        return {};
-    const Page page = m_store.page.get();
-    const QString endpoint = endpointurl::redacted(s.endpoint);
-    Letter l;
-    l.subjectName = QStringLiteral("reactivation notice");
-    l.subject = QStringLiteral("%1: webhooks to %2 resume").arg(page.name, endpoint);
-    l.paragraphs << QStringLiteral("Hello,")
-                 << QStringLiteral("Your endpoint\n%1\nwas reactivated at %2 and receives the webhooks of %3 "
-                                   "again. %4 webhook(s) held during the quarantine are being sent now.")
-                        .arg(endpoint, when(now), page.name)
-                        .arg(released)
-                 << QStringLiteral("After 10 failed requests within an hour it is quarantined again.")
-                 << QStringLiteral("To unsubscribe, open:")
-                 << payload::unsubscribeUrl(page, s.unsubscribeToken);
-    return queue(s, l, now);
+    return send(s, now, [&](const Page &page, const QString &endpoint) {
+        return Letter{
+            QStringLiteral("reactivation notice"),
+            QStringLiteral("%1: webhooks to %2 resume").arg(page.name, endpoint),
+            {QStringLiteral("Your endpoint\n%1\nwas reactivated at %2 and receives the webhooks of %3 "
+                            "again. %4 webhook(s) held during the quarantine are being sent now.")
+                 .arg(endpoint, when(now), page.name)
+                 .arg(released),
+             QStringLiteral("After 10 failed requests within an hour it is quarantined again."),
+             QStringLiteral("To unsubscribe, open:"), payload::unsubscribeUrl(page, s.unsubscribeToken)}};
+    });
 }
 
 QString EmailOutbox::purged(const Subscriber &s, const QDateTime &now)
 {
-    if (!enabled())
-        return {};
-    const Page page = m_store.page.get();
-    const QString endpoint = endpointurl::redacted(s.endpoint);
-    Letter l;
-    l.subjectName = QStringLiteral("purge notice");
-    l.subject = QStringLiteral("%1: webhook subscription for %2 removed").arg(page.name, endpoint);
-    l.paragraphs << QStringLiteral("Hello,")
-                 << QStringLiteral(
-                        "Your endpoint\n%1\nwas quarantined on %2 and not reactivated within 90 days, "
-                        "so its webhook subscription to %3 was removed at %4 with the webhooks it "
-                        "missed.")
-                        .arg(endpoint, when(s.quarantinedAt), page.name, when(now))
-                 << QStringLiteral("Nothing more is sent to it. To receive webhooks again, subscribe anew on "
-                                   "the status page:")
-                 << page.url;
-    return queue(s, l, now);
+    return send(s, now, [&](const Page &page, const QString &endpoint) {
+        return Letter{
+            QStringLiteral("purge notice"),
+            QStringLiteral("%1: webhook subscription for %2 removed").arg(page.name, endpoint),
+            {QStringLiteral("Your endpoint\n%1\nwas quarantined on %2 and not reactivated within 90 "
+                            "days, so its webhook subscription to %3 was removed at %4 with the "
+                            "webhooks it missed.")
+                 .arg(endpoint, when(s.quarantinedAt), page.name, when(now)),
+             QStringLiteral("Nothing more is sent to it. To receive webhooks again, subscribe anew on "
+                            "the status page:"),
+             page.url}};
+    });
 }
 
 } // namespace sd

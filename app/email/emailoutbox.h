@@ -4,6 +4,7 @@
 
 #include <QDateTime>
 #include <QString>
+#include <functional>
 
 namespace sd {
 
@@ -39,6 +40,10 @@ private:
         QString subject;
         QStringList paragraphs; // plain text; a paragraph starting with two spaces is kept as preformatted
     };
+    // Every letter: nothing without SMTP settings, else "Hello," and what `compose` writes from the page and
+    // the subscriber's endpoint (redacted), queued.
+    using Compose = std::function<Letter(const Page &page, const QString &endpoint)>;
+    QString send(const Subscriber &s, const QDateTime &now, const Compose &compose);
     QString queue(const Subscriber &s, const Letter &letter, const QDateTime &now);
 
     Store &m_store;

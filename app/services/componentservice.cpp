@@ -93,24 +93,18 @@ Result<ComponentChange> ComponentService::update(const QString &id, const Compon
         const ComponentStatus oldStatus = c.status;
         if (patch.name)
             c.name = patch.name->trimmed();
-        if (patch.description)
-            c.description = *patch.description;
-        if (patch.position)
-            c.position = *patch.position;
-        if (patch.showcase)
-            c.showcase = *patch.showcase;
-        if (patch.onlyShowIfDegraded)
-            c.onlyShowIfDegraded = *patch.onlyShowIfDegraded;
-        if (patch.startDate)
-            c.startDate = *patch.startDate;
+        setIfGiven(c.description, patch.description);
+        setIfGiven(c.position, patch.position);
+        setIfGiven(c.showcase, patch.showcase);
+        setIfGiven(c.onlyShowIfDegraded, patch.onlyShowIfDegraded);
+        setIfGiven(c.startDate, patch.startDate);
         if (patch.group) {
             auto group = groupIdFor(*patch.group);
             if (!group)
                 return Error{group.error()};
             c.groupId = group.value();
         }
-        if (patch.status)
-            c.status = *patch.status;
+        setIfGiven(c.status, patch.status);
         c.updatedAt = now;
         m_ctx.store.components.update(c);
         m_ctx.store.components.removeEmptyGroups();
@@ -231,8 +225,7 @@ Result<ComponentGroup> ComponentService::updateGroup(const QString &id, const Gr
                                  .arg(patch.name->trimmed())};
             g.name = patch.name->trimmed();
         }
-        if (patch.description)
-            g.description = *patch.description;
+        setIfGiven(g.description, patch.description);
         g.updatedAt = now;
         m_ctx.store.components.updateGroup(g);
         if (patch.componentIds) {

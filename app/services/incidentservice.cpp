@@ -313,6 +313,26 @@ Result<IncidentChange> IncidentService::apply(Incident i, IncidentStatus status,
     return result;
 }
 
+Result<Incident>
+IncidentService::changeQuietly(const QString &id, const QString &action,
+                               const std::function<Result<QString>(Incident &, const QDateTime &)> &change)
+{
+    return inTransaction(m_ctx.store, [&]() -> Result<Incident> {
+        auto found = m_ctx.incident(id);
+        if (!found)
+            return Error{found.error()};
+        Incident i = *found;
+        const QDateTime now = m_ctx.now();
+        const Result<QString> detail = change(i, now);
+        if (!detail)
+            return Error{detail.error()};
+        i.updatedAt = now;
+        m_ctx.store.incidents.update(i);
+        m_ctx.audit(action, QStringLiteral("incident"), i.id, *detail);
+        return i;
+    });
+}
+
 Result<Incident> IncidentService::setPostmortem(const QString &id, const PostmortemInput &input)
 {
     if (const QString err = validation::checkText(input.body, QStringLiteral("postmortem body"));
@@ -322,62 +342,46 @@ Result<Incident> IncidentService::setPostmortem(const QString &id, const Postmor
         return Error{QStringLiteral("postmortem body is %1 characters; the limit is %2")
                          .arg(input.body.size())
                          .arg(validation::kMaxBodyLength)};
-    return inTransaction(m_ctx.store, [&]() -> Result<Incident> {
-        auto found = m_ctx.incident(id);
-        if (!found)
-            return Error{found.error()};
-        Incident i = *found;
-        const QDateTime now = m_ctx.now();
-        i.postmortemBody = input.body;
-        i.postmortemBodyLastUpdatedAt = now;
-        if (input.publish && !i.postmortemPublishedAt.isValid())
-            i.postmortemPublishedAt = now;
-        i.updatedAt = now;
-        m_ctx.store.incidents.update(i);
-        m_ctx.audit(QStringLiteral("incident.postmortem"), QStringLiteral("incident"), i.id,
-                    QStringLiteral("Postmortem for \"%1\" saved (%2)")
-                        .arg(i.name, i.postmortemPublishedAt.isValid() ? QStringLiteral("published")
-                                                                       : QStringLiteral("draft")));
-        return i;
-    });
+    return changeQuietly(id, QStringLiteral("incident.postmortem"),
+                         [&](Incident &i, const QDateTime &now) -> Result<QString> {
+                             i.postmortemBody = input.body;
+                             i.postmortemBodyLastUpdatedAt = now;
+                             if (input.publish && !i.postmortemPublishedAt.isValid())
+                                 i.postmortemPublishedAt = now;
+                             return QStringLiteral("Postmortem for \"%1\" saved (%2)")
+                                 .arg(i.name, i.postmortemPublishedAt.isValid() ? QStringLiteral("published")
+                                                                                : QStringLiteral("draft"));
+                         });
 }
 
 Result<Incident> IncidentService::postmortem(const QString &id, PostmortemAction action)
 {
-    return inTransaction(m_ctx.store, [&]() -> Result<Incident> {
-        auto found = m_ctx.incident(id);
-        if (!found)
-            return Error{found.error()};
-        Incident i = *found;
-        const QDateTime now = m_ctx.now();
-        QString what;
-        switch (action) {
-        case PostmortemAction::Publish:
-            if (i.postmortemBody.isEmpty())
-                return Error{
-                    QStringLiteral("incident %1 has no postmortem to publish; PUT its body_draft first")
-                        .arg(id)};
-            if (!i.postmortemPublishedAt.isValid())
-                i.postmortemPublishedAt = now;
-            what = QStringLiteral("published");
-            break;
-        case PostmortemAction::Revert:
-            i.postmortemPublishedAt = {};
-            what = QStringLiteral("reverted to a draft");
-            break;
-        case PostmortemAction::Delete:
-            i.postmortemBody.clear();
-            i.postmortemBodyLastUpdatedAt = {};
-            i.postmortemPublishedAt = {};
-            what = QStringLiteral("deleted");
-            break;
-        }
-        i.updatedAt = now;
-        m_ctx.store.incidents.update(i);
-        m_ctx.audit(QStringLiteral("incident.postmortem"), QStringLiteral("incident"), i.id,
-                    QStringLiteral("Postmortem for \"%1\" %2").arg(i.name, what));
-        return i;
-    });
+    return changeQuietly(
+        id, QStringLiteral("incident.postmortem"), [&](Incident &i, const QDateTime &now) -> Result<QString> {
+            QString what;
+            switch (action) {
+            case PostmortemAction::Publish:
+                if (i.postmortemBody.isEmpty())
+                    return Error{
+                        QStringLiteral("incident %1 has no postmortem to publish; PUT its body_draft first")
+                            .arg(id)};
+                if (!i.postmortemPublishedAt.isValid())
+                    i.postmortemPublishedAt = now;
+                what = QStringLiteral("published");
+                break;
+            case PostmortemAction::Revert:
+                i.postmortemPublishedAt = {};
+                what = QStringLiteral("reverted to a draft");
+                break;
+            case PostmortemAction::Delete:
+                i.postmortemBody.clear();
+                i.postmortemBodyLastUpdatedAt = {};
+                i.postmortemPublishedAt = {};
+                what = QStringLiteral("deleted");
+                break;
+            }
+            return QStringLiteral("Postmortem for \"%1\" %2").arg(i.name, what);
+        });
 }
 
 Result<Incident> IncidentService::edit(const QString &id, const IncidentEdit &input)
@@ -387,42 +391,34 @@ Result<Incident> IncidentService::edit(const QString &id, const IncidentEdit &in
             !err.isEmpty())
             return Error{err};
     }
-    return inTransaction(m_ctx.store, [&]() -> Result<Incident> {
-        auto found = m_ctx.incident(id);
-        if (!found)
-            return Error{found.error()};
-        Incident i = *found;
-        QStringList changes;
-        if (input.name && input.name->trimmed() != i.name) {
-            changes << QStringLiteral("renamed \"%1\" → \"%2\"").arg(i.name, input.name->trimmed());
-            i.name = input.name->trimmed();
-        }
-        if (input.impactOverride && input.impactOverride != i.impactOverride) {
-            i.impactOverride = input.impactOverride;
-            i.impact = *input.impactOverride;
-            changes << QStringLiteral("impact override %1").arg(toString(*input.impactOverride));
-        }
-        if (input.scheduledFor.isValid())
-            i.scheduledFor = input.scheduledFor;
-        if (input.scheduledUntil.isValid())
-            i.scheduledUntil = input.scheduledUntil;
-        if (i.scheduledFor.isValid() && i.scheduledUntil.isValid() && i.scheduledUntil <= i.scheduledFor)
-            return Error{QStringLiteral("scheduled_until must be after scheduled_for")};
-        if (input.scheduledFor.isValid() || input.scheduledUntil.isValid())
-            changes << QStringLiteral("window %1 – %2")
-                           .arg(i.scheduledFor.toString(Qt::ISODate), i.scheduledUntil.toString(Qt::ISODate));
-        if (input.scheduledRemindPrior)
-            i.scheduledRemindPrior = *input.scheduledRemindPrior;
-        if (input.scheduledAutoTransition)
-            i.scheduledAutoTransition = *input.scheduledAutoTransition;
-        i.updatedAt = m_ctx.now();
-        m_ctx.store.incidents.update(i);
-        m_ctx.audit(QStringLiteral("incident.edit"), QStringLiteral("incident"), i.id,
-                    QStringLiteral("\"%1\": %2; subscribers not notified")
-                        .arg(i.name, changes.isEmpty() ? QStringLiteral("fields saved")
-                                                       : changes.join(QStringLiteral(", "))));
-        return i;
-    });
+    return changeQuietly(
+        id, QStringLiteral("incident.edit"), [&](Incident &i, const QDateTime &) -> Result<QString> {
+            QStringList changes;
+            if (input.name && input.name->trimmed() != i.name) {
+                changes << QStringLiteral("renamed \"%1\" → \"%2\"").arg(i.name, input.name->trimmed());
+                i.name = input.name->trimmed();
+            }
+            if (input.impactOverride && input.impactOverride != i.impactOverride) {
+                i.impactOverride = input.impactOverride;
+                i.impact = *input.impactOverride;
+                changes << QStringLiteral("impact override %1").arg(toString(*input.impactOverride));
+            }
+            if (input.scheduledFor.isValid())
+                i.scheduledFor = input.scheduledFor;
+            if (input.scheduledUntil.isValid())
+                i.scheduledUntil = input.scheduledUntil;
+            if (i.scheduledFor.isValid() && i.scheduledUntil.isValid() && i.scheduledUntil <= i.scheduledFor)
+                return Error{QStringLiteral("scheduled_until must be after scheduled_for")};
+            if (input.scheduledFor.isValid() || input.scheduledUntil.isValid())
+                changes << QStringLiteral("window %1 – %2")
+                               .arg(i.scheduledFor.toString(Qt::ISODate),
+                                    i.scheduledUntil.toString(Qt::ISODate));
+            setIfGiven(i.scheduledRemindPrior, input.scheduledRemindPrior);
+            setIfGiven(i.scheduledAutoTransition, input.scheduledAutoTransition);
+            return QStringLiteral("\"%1\": %2; subscribers not notified")
+                .arg(i.name,
+                     changes.isEmpty() ? QStringLiteral("fields saved") : changes.join(QStringLiteral(", ")));
+        });
 }
 
 Result<IncidentUpdate> IncidentService::editUpdate(const QString &incidentId, const QString &updateId,
@@ -442,14 +438,11 @@ Result<IncidentUpdate> IncidentService::editUpdate(const QString &incidentId, co
             return Error{QStringLiteral("unknown incident update id \"%1\" for incident %2")
                              .arg(updateId, incidentId)};
         IncidentUpdate u = *it;
-        if (input.body)
-            u.body = *input.body;
+        setIfGiven(u.body, input.body);
         if (input.displayAt.isValid())
             u.displayAt = input.displayAt;
-        if (input.wantsTwitterUpdate)
-            u.wantsTwitterUpdate = *input.wantsTwitterUpdate;
-        if (input.deliverNotifications)
-            u.deliverNotifications = *input.deliverNotifications;
+        setIfGiven(u.wantsTwitterUpdate, input.wantsTwitterUpdate);
+        setIfGiven(u.deliverNotifications, input.deliverNotifications);
         u.updatedAt = m_ctx.now();
         m_ctx.store.incidents.updateUpdate(u);
         m_ctx.audit(QStringLiteral("incident.update.edit"), QStringLiteral("incident"), incidentId,

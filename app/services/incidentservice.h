@@ -53,6 +53,11 @@ private:
     Result<IncidentChange> createWithin(const NewIncident &input);
     Result<IncidentChange> updateWithin(const QString &id, const IncidentUpdateInput &input);
     Result<SendPreview> rehearse(const std::function<Result<IncidentChange>()> &change, bool notify);
+    // One incident changed without an update (nobody notified): `change` edits it and returns the audit
+    // line, or an error and nothing is written; the incident is stamped, stored and audited as `action`.
+    Result<Incident>
+    changeQuietly(const QString &id, const QString &action,
+                  const std::function<Result<QString>(Incident &, const QDateTime &now)> &change);
     Result<IncidentChange> apply(Incident incident, IncidentStatus status, const QString &body,
                                  const std::vector<ComponentStatusChange> &changes, bool notify, bool isNew);
     ServiceContext m_ctx;

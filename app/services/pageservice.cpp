@@ -36,18 +36,13 @@ Result<Page> PageService::update(const PagePatch &patch)
     return inTransaction(m_ctx.store, [&]() -> Result<Page> {
         Page p = m_ctx.store.page.get();
         const Page before = p;
-        if (patch.id)
-            p.id = *patch.id;
+        setIfGiven(p.id, patch.id);
         if (patch.name)
             p.name = patch.name->trimmed();
-        if (patch.url)
-            p.url = *patch.url;
-        if (patch.timeZone)
-            p.timeZone = *patch.timeZone;
-        if (patch.documentationUrl)
-            p.documentationUrl = *patch.documentationUrl;
-        if (patch.allowWebhookSubscribers)
-            p.allowWebhookSubscribers = *patch.allowWebhookSubscribers;
+        setIfGiven(p.url, patch.url);
+        setIfGiven(p.timeZone, patch.timeZone);
+        setIfGiven(p.documentationUrl, patch.documentationUrl);
+        setIfGiven(p.allowWebhookSubscribers, patch.allowWebhookSubscribers);
         p.updatedAt = m_ctx.now();
         m_ctx.store.page.save(p);
         QStringList changes;

@@ -7,6 +7,7 @@
 
 #include <QDateTime>
 #include <functional>
+#include <optional>
 
 namespace sd {
 
@@ -34,6 +35,13 @@ struct ServiceContext
 // The one sentence for a failed write: "the disk is full: ...; nothing was written" when SQLite or PostgreSQL
 // ran out of space (so it is not mistaken for corruption), else "database error: ...".
 QString storeFailure(const QString &message);
+
+// A PATCH copies the fields it carries and leaves the others alone: `field` takes `value` when it is set.
+template<typename T, typename U> void setIfGiven(T &field, const std::optional<U> &value)
+{
+    if (value)
+        field = *value;
+}
 
 // Runs `work` inside one transaction; a StoreError rolls everything back and becomes an Error.
 template<typename F> auto inTransaction(Store &store, F &&work) -> decltype(work())

@@ -159,8 +159,7 @@ Result<Subscriber> SubscriberService::edit(const QString &id, const SubscriberPa
                 return Error{components.error()};
             s.componentIds = components.value();
         }
-        if (patch.secret)
-            s.secret = *patch.secret;
+        setIfGiven(s.secret, patch.secret);
         m_ctx.store.subscribers.update(s);
         QStringList changes; // never the secrets themselves
         if (s.endpoint != before.endpoint)
