@@ -30,6 +30,7 @@
 #include <QTest>
 #include <QTextBrowser>
 #include <QTimer>
+#include <algorithm>
 #include <functional>
 
 using namespace sd;
@@ -123,9 +124,16 @@ private Q_SLOTS:
             json::incident(f.db.store().page.get(), stored, f.db.store().components.all());
         QCOMPARE(view.value(QStringLiteral("impact")).toString(), QStringLiteral("critical"));
         QVERIFY(view.value(QStringLiteral("impact_override")).isNull());
+        // The resolution's webhook is the one queued for the resolved update (its event id): the three
+        // updates may share a created_at millisecond, so "the newest message" is no way to find it.
+        const auto resolution = std::find_if(stored.updates.begin(), stored.updates.end(), [](const auto &u) {
+            return u.status == IncidentStatus::Resolved;
+        });
+        QVERIFY(resolution != stored.updates.end());
         QSqlQuery &q = f.db.store().db().run(
             QStringLiteral("SELECT b.body FROM messages m JOIN message_bodies b ON b.message_id = m.id "
-                           "WHERE m.kind = 'incident' ORDER BY m.created_at DESC, m.id"));
+                           "WHERE m.kind = 'incident' AND m.event_id = ? ORDER BY m.id"),
+            {resolution->id});
         QVERIFY(q.next());
         const QJsonObject sent = QJsonDocument::fromJson(q.value(0).toByteArray()).object();
         QCOMPARE(sent.value(QStringLiteral("incident")).toObject().value(QStringLiteral("status")).toString(),
