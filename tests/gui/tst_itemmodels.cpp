@@ -15,7 +15,6 @@
 #include "tests/support/testsupport.h"
 
 #include <QAbstractItemModelTester>
-#include <QElapsedTimer>
 #include <QSignalSpy>
 #include <QSortFilterProxyModel>
 #include <QTest>
@@ -353,24 +352,29 @@ private Q_SLOTS:
         QCOMPARE(static_cast<int>(model.messageAt(0)->state), static_cast<int>(DeliveryState::Delivered));
     }
 
-    void deliveriesOpenFastWith100k()
+    // A store of 100,000 deliveries opens on one page and pages in on demand; a search runs in the store, not
+    // over the rows already held. How fast the page reads is bench_deliveries_sort's (bench/deliveries).
+    void deliveriesOpenOnOnePageOf100k()
     {
         test::TempDatabase db;
         const Subscriber s = addSubscriber(db, QStringLiteral("http://127.0.0.1:1/a"));
         insertMessages(db, s, 100000, DeliveryState::Delivered, QDateTime::currentDateTimeUtc().addDays(-1));
-        QElapsedTimer timer;
-        timer.start();
         DeliveriesModel model(DeliveriesReader::onThisThread(db.store()));
-        const qint64 ms = timer.elapsed();
-        qInfo("opened 100,000 deliveries in %lld ms", ms);
         QCOMPARE(model.rowCount(), DeliveriesModel::kPageSize);
-        QVERIFY2(ms < 500, qPrintable(QStringLiteral("%1 ms").arg(ms)));
-        timer.restart();
+        QCOMPARE(model.messageAt(0)->subjectName, QStringLiteral("Subject 99999")); // newest first
+        // (The tester may page in once more itself while it walks the model.)
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QVERIFY(model.canFetchMore({}));
+        const int held = model.rowCount();
+        model.fetchMore({});
+        QCOMPARE(model.rowCount(), held + DeliveriesModel::kPageSize);
+
         MessageFilter f;
-        f.text = QStringLiteral("Subject 99999");
+        f.text = QStringLiteral("Subject 50000"); // far past the rows held
         model.setFilter(f);
-        qInfo("text search over 100,000 in %lld ms", timer.elapsed());
         QCOMPARE(model.rowCount(), 1);
+        QCOMPARE(model.messageAt(0)->subjectName, QStringLiteral("Subject 50000"));
+        QVERIFY(!model.canFetchMore({}));
     }
 };
 
