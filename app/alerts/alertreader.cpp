@@ -60,8 +60,6 @@ AlertReader::AlertReader(QString databasePath, QObject *parent)
     m_backend->moveToThread(&m_thread);
     connect(&m_thread, &QThread::finished, m_backend, &QObject::deleteLater);
     m_thread.start();
-    m_delay.setSingleShot(true);
-    connect(&m_delay, &QTimer::timeout, this, &AlertReader::start);
 }
 
 AlertReader::~AlertReader()
@@ -72,24 +70,11 @@ AlertReader::~AlertReader()
 
 void AlertReader::requestRefresh()
 {
-    if (m_busy) {
-        m_pending = true;
-        return;
-    }
-    if (m_delay.isActive())
-        return;
-    const qint64 since = m_sinceStart.isValid() ? m_sinceStart.elapsed() : kMinIntervalMs;
-    if (since < kMinIntervalMs)
-        m_delay.start(int(kMinIntervalMs - since));
-    else
-        start();
+    m_throttle.request();
 }
 
 void AlertReader::start()
 {
-    m_busy = true;
-    m_pending = false;
-    m_sinceStart.start();
     Backend *backend = m_backend;
     QMetaObject::invokeMethod(
         m_backend, [backend, this] { backend->run(this); }, Qt::QueuedConnection);
@@ -97,12 +82,12 @@ void AlertReader::start()
 
 void AlertReader::onResult(const AlertObservation &observation, const QString &error)
 {
-    m_busy = false;
+    m_throttle.finish();
     if (error.isEmpty())
         Q_EMIT observed(observation);
     else
         Q_EMIT failed(error);
-    if (m_pending)
+    if (m_throttle.pending())
         requestRefresh();
 }
 

@@ -1,11 +1,10 @@
 #pragma once
 
 #include "app/alerts/alertrules.h"
+#include "app/readers/readthrottle.h"
 
-#include <QElapsedTimer>
 #include <QObject>
 #include <QThread>
-#include <QTimer>
 
 namespace sd {
 
@@ -37,10 +36,7 @@ private:
 
     QThread m_thread;
     Backend *m_backend = nullptr; // lives in m_thread
-    QTimer m_delay;
-    QElapsedTimer m_sinceStart;
-    bool m_busy = false;
-    bool m_pending = false;
+    ReadThrottle m_throttle{kMinIntervalMs, [this] { start(); }};
 };
 
 } // namespace sd

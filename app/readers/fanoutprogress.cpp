@@ -32,10 +32,9 @@ qint64 EtaEstimator::etaMs(int remaining) const
 FanoutProgressMonitor::FanoutProgressMonitor(QString databasePath, QObject *parent)
     : QObject(parent)
     , m_thread(QStringLiteral("fanout-progress"), std::move(databasePath))
+    , m_throttle(kMinIntervalMs, [this] { start(); })
 {
     m_clock.start();
-    m_delay.setSingleShot(true);
-    connect(&m_delay, &QTimer::timeout, this, &FanoutProgressMonitor::start);
     m_poll.setSingleShot(true);
     connect(&m_poll, &QTimer::timeout, this, &FanoutProgressMonitor::requestRefresh);
     requestRefresh();
@@ -73,25 +72,12 @@ void FanoutProgressMonitor::setPollIntervals(int activeMs, int idleMs)
 
 void FanoutProgressMonitor::requestRefresh()
 {
-    if (m_busy) {
-        m_pending = true;
-        return;
-    }
-    if (m_delay.isActive())
-        return;
-    const qint64 since = m_sinceStart.isValid() ? m_sinceStart.elapsed() : kMinIntervalMs;
-    if (since < kMinIntervalMs)
-        m_delay.start(int(kMinIntervalMs - since));
-    else
-        start();
+    m_throttle.request();
 }
 
 void FanoutProgressMonitor::start()
 {
-    m_busy = true;
-    m_pending = false;
     m_poll.stop();
-    m_sinceStart.start();
     m_thread.post([this, watched = m_watchedIds](Store *store, QString error) {
         QList<FanoutCounts> recent;
         QList<FanoutCounts> watchedCounts;
@@ -127,7 +113,7 @@ FanoutSnapshot FanoutProgressMonitor::snapshot(const FanoutCounts &f)
 void FanoutProgressMonitor::onResult(QList<FanoutCounts> recent, QList<FanoutCounts> watched,
                                      const QString &error)
 {
-    m_busy = false;
+    m_throttle.finish();
     if (!error.isEmpty()) {
         Q_EMIT failed(error);
     } else {
@@ -158,7 +144,7 @@ void FanoutProgressMonitor::onResult(QList<FanoutCounts> recent, QList<FanoutCou
         anyActive = anyActive || s.fanout.active();
     for (const FanoutSnapshot &s : std::as_const(m_watched))
         anyActive = anyActive || s.fanout.active();
-    if (m_pending)
+    if (m_throttle.pending())
         requestRefresh();
     else
         m_poll.start(anyActive ? m_activePollMs : m_idlePollMs);

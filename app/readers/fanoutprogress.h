@@ -1,5 +1,6 @@
 #pragma once
 
+#include "app/readers/readthrottle.h"
 #include "app/readers/storethread.h"
 #include "models/fanoutquery.h"
 
@@ -73,14 +74,11 @@ private:
     FanoutSnapshot snapshot(const FanoutCounts &f);
 
     StoreThread m_thread;
-    QTimer m_delay; // the rest of the minimum interval
+    ReadThrottle m_throttle;
     QTimer m_poll;
     int m_activePollMs = 1000;
     int m_idlePollMs = 3000;
     QElapsedTimer m_clock;
-    QElapsedTimer m_sinceStart;
-    bool m_busy = false;
-    bool m_pending = false;
     QStringList m_watchedIds;
     QList<FanoutSnapshot> m_recent;
     QList<FanoutSnapshot> m_watched;
