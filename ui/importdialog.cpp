@@ -114,8 +114,7 @@ void ImportDialog::start()
     setBusy(true);
     m_report->setPlainText(tr("Reading %1 from %2 …").arg(page, m_api->text().trimmed()));
     try {
-        m_http->setRefusePrivateTargets(
-            DeliverySettings::load(m_session.store().settings).refusePrivateTargets);
+        m_http->setDeliverySettings(DeliverySettings::load(m_session.store().settings));
     } catch (const StoreError &) {
         // The default (private targets allowed) stands; the poller and the engine say the same.
     }

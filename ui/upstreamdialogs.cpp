@@ -3,6 +3,7 @@
 #include "app/upstream/pagereader.h"
 #include "app/upstream/pollpolicy.h"
 #include "app/upstream/upstreamhttp.h"
+#include "models/deliverysettings.h"
 #include "models/endpointurl.h"
 #include "models/values.h"
 
@@ -17,7 +18,7 @@
 
 namespace sd {
 
-FollowPageDialog::FollowPageDialog(QWidget *parent)
+FollowPageDialog::FollowPageDialog(const DeliverySettings &settings, QWidget *parent)
     : QDialog(parent)
     , m_url(new QLineEdit(this))
     , m_name(new QLineEdit(this))
@@ -27,6 +28,7 @@ FollowPageDialog::FollowPageDialog(QWidget *parent)
     , m_http(new upstream::UpstreamHttp(this))
 {
     setWindowTitle(tr("Follow a status page"));
+    m_http->setDeliverySettings(settings);
     m_url->setObjectName(QStringLiteral("followUrl"));
     m_url->setPlaceholderText(QStringLiteral("https://www.githubstatus.com"));
     m_name->setPlaceholderText(tr("the page's own name"));

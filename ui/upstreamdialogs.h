@@ -15,6 +15,8 @@ class QDialogButtonBox;
 
 namespace sd {
 
+struct DeliverySettings;
+
 namespace upstream {
 class UpstreamHttp;
 }
@@ -28,7 +30,8 @@ class FollowPageDialog final : public QDialog
     Q_DISABLE_COPY_MOVE(FollowPageDialog)
 
 public:
-    explicit FollowPageDialog(QWidget *parent = nullptr);
+    // The page is read the way the poller reads it: the target policy and the proxy in `settings`.
+    explicit FollowPageDialog(const DeliverySettings &settings, QWidget *parent = nullptr);
     ~FollowPageDialog() override;
 
     QString url() const;

@@ -3,6 +3,7 @@
 #include "app/services/serviceworker.h"
 #include "app/upstream/upstreampoller.h"
 #include "app/upstream/upstreamservice.h"
+#include "models/deliverysettings.h"
 #include "models/itemmodels/modelroles.h"
 #include "models/itemmodels/upstreammodels.h"
 #include "models/timeformat.h"
@@ -113,13 +114,15 @@ UpstreamView::UpstreamView(Session &session, QWidget *parent)
     };
     table(m_pagesTable, "upstreamPages", m_pages);
     table(m_eventsTable, "upstreamTimeline", m_events);
-    // Times are shown whole ("2026-12-07 16:45:45 +00:00"); the freshness (with its "stale since") takes the rest.
+    // Times are shown whole ("2026-12-07 16:45:45 +00:00"); the freshness (with its "stale since") takes the
+    // rest.
     m_pagesTable->setColumnWidth(UpstreamsModel::NameColumn, 170);
     m_pagesTable->setColumnWidth(UpstreamsModel::StatusColumn, 200);
     m_pagesTable->setColumnWidth(UpstreamsModel::CheckedColumn, 215);
     m_pagesTable->setColumnWidth(UpstreamsModel::EveryColumn, 70);
     m_pagesTable->horizontalHeader()->setStretchLastSection(false);
-    m_pagesTable->horizontalHeader()->setSectionResizeMode(UpstreamsModel::FreshnessColumn, QHeaderView::Stretch);
+    m_pagesTable->horizontalHeader()->setSectionResizeMode(UpstreamsModel::FreshnessColumn,
+                                                           QHeaderView::Stretch);
     m_eventsTable->setColumnWidth(UpstreamEventsModel::TimeColumn, 215);
     m_eventsTable->setColumnWidth(UpstreamEventsModel::PageColumn, 140);
     m_eventsTable->horizontalHeader()->setSectionResizeMode(UpstreamEventsModel::ChangeColumn,
@@ -241,6 +244,12 @@ const Upstream *UpstreamView::selected() const
     return m_pages->upstreamAt(m_pagesTable->currentIndex().row());
 }
 
+std::optional<Upstream> UpstreamView::selectedCopy() const
+{
+    const Upstream *u = selected();
+    return u ? std::optional<Upstream>(*u) : std::nullopt;
+}
+
 void UpstreamView::showSelected()
 {
     const Upstream *u = selected();
@@ -286,7 +295,14 @@ void UpstreamView::afterWrite(const QString &done, const QString &error)
 
 void UpstreamView::followPage()
 {
-    FollowPageDialog dialog(this);
+    DeliverySettings settings;
+    try {
+        settings = DeliverySettings::load(m_session.store().settings);
+        m_session.store().db().finishAll();
+    } catch (const StoreError &) {
+        // The defaults stand (the system's proxy, private targets allowed); the poller reads it the same.
+    }
+    FollowPageDialog dialog(settings, this);
     if (dialog.exec() != QDialog::Accepted)
         return;
     upstream::NewUpstream input;
@@ -320,7 +336,7 @@ void UpstreamView::readNow()
 
 void UpstreamView::unfollowSelected()
 {
-    const Upstream *u = selected();
+    const std::optional<Upstream> u = selectedCopy();
     if (!u)
         return;
     if (QMessageBox::question(
@@ -339,7 +355,7 @@ void UpstreamView::unfollowSelected()
 
 void UpstreamView::chooseSubscribers()
 {
-    const Upstream *u = selected();
+    const std::optional<Upstream> u = selectedCopy();
     if (!u)
         return;
     std::vector<Subscriber> subscribers;
@@ -381,9 +397,10 @@ void UpstreamView::chooseSubscribers()
 
 void UpstreamView::linkToIncident()
 {
-    const Upstream *u = selected();
-    const upstream::SummaryIncident *incident = m_incidents->incidentAt(m_incidentsTree->currentIndex());
-    if (!u || !incident) {
+    const std::optional<Upstream> u = selectedCopy();
+    const upstream::SummaryIncident *selectedIncident =
+        m_incidents->incidentAt(m_incidentsTree->currentIndex());
+    if (!u || !selectedIncident) {
         Q_EMIT statusMessage(tr("Select one of the page's incidents first"));
         return;
     }
@@ -394,16 +411,18 @@ void UpstreamView::linkToIncident()
         QMessageBox::warning(this, tr("Link to a local incident"), e.message());
         return;
     }
-    LinkIncidentDialog dialog(u->name, incident->name, local, this);
+    // A copy: the rows are read again while the dialog is open (every read of the page), which replaces them.
+    const upstream::SummaryIncident incident = *selectedIncident;
+    LinkIncidentDialog dialog(u->name, incident.name, local, this);
     if (dialog.exec() != QDialog::Accepted)
         return;
     onWorker<UpstreamLink>(
         m_session, this,
         [localId = dialog.incidentId(), id = u->id,
-         upstreamIncident = incident->id](upstream::UpstreamService service, Store &) {
+         upstreamIncident = incident.id](upstream::UpstreamService service, Store &) {
             return service.link(localId, id, upstreamIncident);
         },
-        [this, name = incident->name](const QString &error) {
+        [this, name = incident.name](const QString &error) {
             afterWrite(tr("Linked: caused by %1").arg(name), error);
             if (error.isEmpty())
                 m_session.afterChange(); // the incident's timeline shows the link

@@ -3,6 +3,7 @@
 #include "models/upstream.h"
 
 #include <QWidget>
+#include <optional>
 
 class QLabel;
 class QSplitter;
@@ -54,6 +55,8 @@ Q_SIGNALS:
 
 private:
     const Upstream *selected() const;
+    // The selected page by value, for what outlives a modal dialog (a reload replaces the rows meanwhile).
+    std::optional<Upstream> selectedCopy() const;
     void showSelected();
     void afterWrite(const QString &done, const QString &error);
 

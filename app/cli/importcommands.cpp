@@ -61,7 +61,7 @@ int importStatuspage(Context &ctx, const QCommandLineParser &parser, const QStri
             QStringLiteral("--api-url \"%1\" is not an http(s) URL without credentials").arg(apiUrl));
 
     UpstreamHttp http;
-    http.setRefusePrivateTargets(DeliverySettings::load(ctx.store->settings).refusePrivateTargets);
+    http.setDeliverySettings(DeliverySettings::load(ctx.store->settings));
     http.setTimeoutMs(60'000);
     StatuspageClient client(http, apiUrl, pageId, key.value());
     bool progressShown = false;

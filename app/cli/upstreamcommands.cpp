@@ -51,7 +51,7 @@ Result<Summary> checkPage(Context &ctx, const QString &url)
     Upstream probe;
     probe.url = url;
     UpstreamHttp http;
-    http.setRefusePrivateTargets(DeliverySettings::load(ctx.store->settings).refusePrivateTargets);
+    http.setDeliverySettings(DeliverySettings::load(ctx.store->settings));
     http.setTimeoutMs(static_cast<int>(kDefaultTimeoutMs));
     QEventLoop loop;
     PageRead result;

@@ -1,15 +1,18 @@
 #pragma once
 
+#include "app/delivery/httptransport.h"
+
 #include <QByteArray>
 #include <QHash>
-#include <QHostAddress>
 #include <QList>
 #include <QObject>
 #include <QPair>
 #include <QUrl>
 #include <functional>
 
-class QNetworkAccessManager;
+namespace sd {
+struct DeliverySettings;
+}
 
 namespace sd::upstream {
 
@@ -18,17 +21,19 @@ struct HttpAnswer
     int status = 0;                        // 0: no HTTP answer (see errorClass)
     QHash<QByteArray, QByteArray> headers; // lower-case names
     QByteArray body;
-    QString errorClass; // empty on an answer; dns, refused, reset, tls, timeout, policy, protocol, too_large
-    QString error;      // one sentence
+    // empty on an answer; dns, refused, reset, tls, timeout, unreachable (a proxy), policy, protocol,
+    // too_large
+    QString errorClass;
+    QString error; // one sentence
 
     QByteArray header(const QByteArray &name) const { return headers.value(name.toLower()); }
 };
 
-// GETs over QNetworkAccessManager for the poller and the import client, with the webhook target policy:
-// the host is resolved, every address checked, and the request sent to a checked address (the name stays
-// the Host header, SNI and certificate name), so DNS rebinding cannot point a followed page at a metadata
-// service. Redirects are reported, never followed; the body is capped; a deadline covers the whole request.
-// Lives on one thread; the callback runs there, once.
+// GETs for the poller, the follow dialog and the import client, through the same outbound HTTP as webhooks:
+// an HttpTransport (the target policy at send time, the `delivery.proxy` setting) and one HttpExchange per
+// request (the name resolved and every address checked, the request sent to a checked address with the name
+// as Host, SNI and certificate name, or through the proxy; redirects reported, never followed; a deadline
+// over the whole request). The body is capped. Lives on one thread; the callback runs there, once.
 class UpstreamHttp final : public QObject
 {
     Q_OBJECT
@@ -38,21 +43,21 @@ public:
     explicit UpstreamHttp(QObject *parent = nullptr);
     ~UpstreamHttp() override;
 
-    void setRefusePrivateTargets(bool refuse) { m_refusePrivate = refuse; }
+    // The target policy and the proxy setting, as webhooks have them. Requests already under way finish
+    // as they started; the next ones go the new way.
+    void setDeliverySettings(const DeliverySettings &settings);
     void setTimeoutMs(int ms) { m_timeoutMs = ms; }
-    void setMaxBodyBytes(qint64 bytes) { m_maxBody = bytes; }
 
     using Done = std::function<void(const HttpAnswer &)>;
     void get(const QUrl &url, const QList<QPair<QByteArray, QByteArray>> &headers, const Done &done);
 
 private:
-    void send(const QUrl &url, const QHostAddress &address,
-              const QList<QPair<QByteArray, QByteArray>> &headers, const Done &done);
+    void release(HttpTransport *transport);
 
-    QNetworkAccessManager *m_nam = nullptr; // child
-    bool m_refusePrivate = false;
+    HttpTransport *m_transport = nullptr;  // child: the one new requests use
+    QHash<HttpTransport *, int> m_pending; // requests under way per transport (an old one lives until 0)
     int m_timeoutMs = 20'000;
-    qint64 m_maxBody = 8 * 1024 * 1024;
+    int m_maxBody = 8 * 1024 * 1024;
 };
 
 } // namespace sd::upstream

@@ -123,7 +123,7 @@ void UpstreamPoller::claim()
         m_store->db().finishAll();
         const DeliverySettings settings = DeliverySettings::load(m_store->settings);
         m_leaseMs = settings.leaseMs;
-        m_http->setRefusePrivateTargets(settings.refusePrivateTargets);
+        m_http->setDeliverySettings(settings);
         bool ok = false;
         const int timeout = m_store->settings.value(kTimeoutKey).toInt(&ok);
         m_http->setTimeoutMs(ok && timeout > 0 ? timeout : static_cast<int>(kDefaultTimeoutMs));

@@ -5,6 +5,7 @@
 #include "models/deliverysettings.h"
 #include "models/upstreamrepository.h"
 #include "tests/support/httpreceiver.h"
+#include "tests/support/tinyproxy.h"
 #include "tests/upstream/upstreamtestsupport.h"
 
 #include <QDir>
@@ -12,6 +13,7 @@
 #include <QSignalSpy>
 #include <QSqlError>
 #include <QSqlQuery>
+#include <QTcpServer>
 
 using namespace sd;
 using namespace sd::upstream;
@@ -303,6 +305,69 @@ private Q_SLOTS:
         QCOMPARE(desk.row().failures, 0);
         QVERIFY(desk.row().lastError.isEmpty());
         QTRY_COMPARE_WITH_TIMEOUT(desk.relayed().size(), 1, 15000);
+        QCOMPARE(desk.events(UpstreamEvent::Kind::Component).size(), size_t(1));
+    }
+
+    // The page is read the way webhooks leave this desk, through the `delivery.proxy` setting: with a real
+    // tinyproxy set as the proxy, `upstream add` (its first read) and `upstream poll` ask the proxy for the
+    // page, and a change read through it is relayed; with the proxy gone, the page goes stale naming the
+    // proxy.
+    void readsThroughTheProxy()
+    {
+        test::Tinyproxy proxy;
+        QVERIFY2(proxy.start(), "tinyproxy did not start");
+        test::UpstreamPage page;
+        QVERIFY(!page.url.isEmpty());
+        Desk desk;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment(); // the machine's proxy is not ours
+        for (const char *name : {"http_proxy", "https_proxy", "all_proxy", "no_proxy", "HTTP_PROXY",
+                                 "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY"})
+            env.remove(QLatin1String(name));
+        const auto cli = [&](const QStringList &args) {
+            return test::runCli(QStringList{QStringLiteral("--db"), desk.db.path()} + args, env);
+        };
+        QCOMPARE(cli({QStringLiteral("settings"), QStringLiteral("--proxy"), proxy.url()}).code, 0);
+        const auto summaryReads = [&] {
+            return proxy.requests()
+                .filter(QStringLiteral("GET %1/api/v2/summary.json HTTP/1.1").arg(page.url))
+                .size();
+        };
+
+        const test::CliRun added =
+            cli({QStringLiteral("upstream"), QStringLiteral("add"), page.url, QStringLiteral("--name"),
+                 QStringLiteral("Vendor X"), QStringLiteral("--every"), QStringLiteral("1s")});
+        QCOMPARE(added.code, 0);
+        QTRY_COMPARE(summaryReads(), 1);
+        desk.upstream = added.out.section(QLatin1Char('\n'), 0, 0).trimmed();
+        QVERIFY(UpstreamService(desk.db.context()).setSubscriberUpstreams(desk.subscriber, {desk.upstream}));
+        const QStringList poll{QStringLiteral("upstream"), QStringLiteral("poll"), QStringLiteral("--all")};
+        QCOMPARE(cli(poll).code, 0);
+        QTRY_COMPARE(summaryReads(), 2);
+        QVERIFY2(!desk.row().isStale(), qPrintable(desk.row().lastError));
+        QVERIFY(desk.row().snapshotVersion >= 1); // the baseline
+
+        QVERIFY(page.setStatus(page.api, ComponentStatus::MajorOutage));
+        QCOMPARE(cli(poll).code, 0);
+        QTRY_COMPARE(summaryReads(), 3);
+        QCOMPARE(desk.events(UpstreamEvent::Kind::Component).size(), size_t(1));
+        QCOMPARE(desk.messages().size(), qsizetype(1));
+
+        // The proxy gone: nothing reaches the page directly, and the reason names the proxy.
+        QTcpServer closed;
+        QVERIFY(closed.listen(QHostAddress::LocalHost));
+        const quint16 port = closed.serverPort();
+        closed.close();
+        QCOMPARE(cli({QStringLiteral("settings"), QStringLiteral("--proxy"),
+                      QStringLiteral("http://127.0.0.1:%1").arg(port)})
+                     .code,
+                 0);
+        QVERIFY(page.setStatus(page.api, ComponentStatus::Operational));
+        cli(poll);
+        const Upstream stale = desk.row();
+        QVERIFY(stale.isStale());
+        QVERIFY2(stale.lastError.contains(QStringLiteral("proxy 127.0.0.1:%1").arg(port)),
+                 qPrintable(stale.lastError));
+        QCOMPARE(summaryReads(), 3);
         QCOMPARE(desk.events(UpstreamEvent::Kind::Component).size(), size_t(1));
     }
 
