@@ -37,6 +37,16 @@ QWidget *withError(QWidget *field, QLabel *error, QWidget *parent)
     return row;
 }
 
+QStringList checkedIds(const QListWidget *list)
+{
+    QStringList out;
+    for (int i = 0; i < list->count(); ++i) {
+        if (list->item(i)->checkState() == Qt::Checked)
+            out << list->item(i)->data(Qt::UserRole).toString();
+    }
+    return out;
+}
+
 } // namespace
 
 SubscriberDialog::SubscriberDialog(const std::vector<Component> &components,
@@ -155,12 +165,36 @@ QString SubscriberDialog::secret() const
 
 QStringList SubscriberDialog::componentIds() const
 {
-    QStringList out;
-    for (int i = 0; i < m_components->count(); ++i) {
-        if (m_components->item(i)->checkState() == Qt::Checked)
-            out << m_components->item(i)->data(Qt::UserRole).toString();
+    return checkedIds(m_components);
+}
+
+void SubscriberDialog::setFollowedPages(const std::vector<Upstream> &pages, const QStringList &hearing)
+{
+    if (pages.empty() || m_upstreams)
+        return;
+    m_upstreams = new QListWidget(this);
+    m_upstreams->setObjectName(QStringLiteral("followedPages"));
+    for (const Upstream &u : pages) {
+        auto *item = new QListWidgetItem(u.name, m_upstreams);
+        item->setData(Qt::UserRole, u.id);
+        item->setToolTip(u.url);
+        item->setFlags(item->flags() | Qt::ItemIsUserCheckable);
+        item->setCheckState(hearing.contains(u.id) ? Qt::Checked : Qt::Unchecked);
     }
-    return out;
+    m_upstreams->setMaximumHeight(100);
+    auto *form = qobject_cast<QFormLayout *>(layout());
+    const int before = form->rowCount() - 1; // above the buttons
+    form->insertRow(before, tr("Followed pages:"), m_upstreams);
+    form->insertRow(
+        before + 1, QString(),
+        new QLabel(tr("Ticked: their changes are relayed to it too, besides your own page's."), this));
+    setTabOrder(m_components, m_upstreams);
+    setTabOrder(m_upstreams, m_buttons);
+}
+
+QStringList SubscriberDialog::upstreamIds() const
+{
+    return m_upstreams ? checkedIds(m_upstreams) : QStringList();
 }
 
 } // namespace sd

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "models/domain.h"
+#include "models/upstream.h"
 
 #include <QDialog>
 #include <optional>
@@ -28,6 +29,11 @@ public:
     QString email() const;
     QString secret() const;
     QStringList componentIds() const;
+    // The followed pages (issue 23) this subscriber also hears, ticked like the components; the list shows
+    // only when this desk follows a page.
+    void setFollowedPages(const std::vector<Upstream> &pages, const QStringList &hearing);
+    QStringList upstreamIds() const;
+    QListWidget *followedPages() const { return m_upstreams; }
 
     QLineEdit *endpointEdit() const { return m_endpoint; }
     QLineEdit *emailEdit() const { return m_email; }
@@ -49,6 +55,7 @@ private:
     QLineEdit *m_secret = nullptr;
     QLabel *m_secretError = nullptr;
     QListWidget *m_components = nullptr;
+    QListWidget *m_upstreams = nullptr; // null until setFollowedPages() with a page
     QDialogButtonBox *m_buttons = nullptr;
 };
 

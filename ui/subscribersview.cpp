@@ -3,10 +3,12 @@
 #include "app/readers/healthreader.h"
 #include "app/readers/tablereads.h"
 #include "app/services/serviceworker.h"
+#include "app/upstream/upstreamservice.h"
 #include "models/databasefiles.h"
 #include "models/endpointurl.h"
 #include "models/itemmodels/modelroles.h"
 #include "models/itemmodels/subscribersmodel.h"
+#include "models/upstreamrepository.h"
 #include "ui/endpointpage.h"
 #include "ui/safefiledialog.h"
 #include "ui/session.h"
@@ -179,6 +181,27 @@ std::optional<std::vector<Component>> SubscribersView::componentsForDialog()
     }
 }
 
+void SubscribersView::offerFollowedPages(SubscriberDialog &dialog, const QString &subscriberId)
+{
+    try {
+        UpstreamRepository repo(m_session.store().db());
+        const std::vector<Upstream> pages = repo.all();
+        const QStringList hearing = subscriberId.isEmpty() ? QStringList() : repo.upstreamsOf(subscriberId);
+        m_session.store().db().finishAll();
+        dialog.setFollowedPages(pages, hearing);
+    } catch (const StoreError &e) {
+        showError(e.message());
+    }
+}
+
+void SubscribersView::saveFollowedPages(const QString &subscriberId, const QStringList &upstreamIds)
+{
+    ServiceContext ctx{m_session.store()};
+    ctx.actor = m_session.operatorName();
+    if (auto set = upstream::UpstreamService(ctx).setSubscriberUpstreams(subscriberId, upstreamIds); !set)
+        showError(set.error());
+}
+
 const Subscriber *SubscribersView::selected() const
 {
     return m_model->subscriberAt(m_proxy->mapToSource(m_table->currentIndex()).row());
@@ -201,6 +224,7 @@ void SubscribersView::addSubscriber()
                                  "settings…). Add one anyway?")) != QMessageBox::Yes)
         return;
     SubscriberDialog dialog(*components, std::nullopt, this);
+    offerFollowedPages(dialog, QString());
     while (dialog.exec() == QDialog::Accepted) {
         NewSubscriber input;
         input.endpoint = dialog.endpoint();
@@ -213,6 +237,8 @@ void SubscribersView::addSubscriber()
             dialog.showEndpointError(result.error()); // stay open: the operator fixes the field
             continue;
         }
+        if (!dialog.upstreamIds().isEmpty())
+            saveFollowedPages(result.value().id, dialog.upstreamIds());
         m_session.afterChange();
         reload();
         Q_EMIT statusMessage(tr("Subscriber %1 added.").arg(endpointurl::redacted(result.value().endpoint)));
@@ -230,6 +256,8 @@ void SubscribersView::editSelected()
     if (!components)
         return;
     SubscriberDialog dialog(*components, current, this);
+    offerFollowedPages(dialog, current.id);
+    const QStringList hearing = dialog.upstreamIds();
     while (dialog.exec() == QDialog::Accepted) {
         SubscriberPatch patch;
         if (dialog.endpoint() != current.endpoint)
@@ -245,6 +273,8 @@ void SubscribersView::editSelected()
             dialog.showEndpointError(result.error());
             continue;
         }
+        if (dialog.upstreamIds() != hearing)
+            saveFollowedPages(current.id, dialog.upstreamIds());
         m_session.afterChange();
         reload();
         return;

@@ -15,6 +15,7 @@ class QTimer;
 namespace sd {
 
 class Session;
+class SubscriberDialog;
 class SubscribersModel;
 class SubscriberHealthReader;
 struct ImportReport;
@@ -58,6 +59,9 @@ private:
     const Subscriber *selected() const;
     void resort();
     std::optional<std::vector<Component>> componentsForDialog(); // nullopt: the error was shown
+    // The followed pages in the dialog, ticked where `subscriberId` hears them (issue 23), and saving them.
+    void offerFollowedPages(SubscriberDialog &dialog, const QString &subscriberId);
+    void saveFollowedPages(const QString &subscriberId, const QStringList &upstreamIds);
     void showError(const QString &text);
     void showImportResult(const Result<ImportReport> &result);
 

@@ -172,7 +172,11 @@ void printGeneralHelp(QTextStream &out, const std::vector<Command> &table)
     for (const Command &c : table) {
         const QString synopsis =
             c.name + (c.positional.isEmpty() ? QString() : QLatin1Char(' ') + c.positional);
-        out << "  " << synopsis.leftJustified(34) << c.summary << '\n';
+        // A synopsis longer than the column gets its summary on the next line.
+        if (synopsis.size() >= 34)
+            out << "  " << synopsis << '\n' << QString(36, QLatin1Char(' ')) << c.summary << '\n';
+        else
+            out << "  " << synopsis.leftJustified(34) << c.summary << '\n';
     }
     out << "\nRun 'statusdesk-cli COMMAND --help' for a command's options.\n";
     out.flush();

@@ -283,9 +283,14 @@ QVariant UpstreamIncidentsModel::data(const QModelIndex &index, int role) const
         case StatusColumn:
             return upstream::incidentStatusText(i.status);
         case TimeColumn:
-            if (i.maintenance && i.scheduledFor.isValid())
-                return tr("%1 – %2").arg(timefmt::display(i.scheduledFor),
-                                         timefmt::display(i.scheduledUntil));
+            if (i.maintenance && i.scheduledFor.isValid()) {
+                const QString from = timefmt::display(i.scheduledFor);
+                const QString until = timefmt::display(i.scheduledUntil);
+                // "2026-12-09 10:00:00 – 11:00:00 +00:00" within one day: the column shows it whole.
+                if (from.left(10) == until.left(10) && from.right(6) == until.right(6))
+                    return tr("%1 – %2").arg(from.left(19), until.mid(11));
+                return tr("%1 – %2").arg(from, until);
+            }
             return i.updates.empty() ? QString() : timefmt::display(i.updates.back().createdAt);
         default:
             return {};

@@ -1,24 +1,38 @@
+#include "app/api/apikeystore.h"
 #include "app/services/incidentservice.h"
+#include "app/services/subscriberservice.h"
 #include "app/upstream/upstreamservice.h"
+#include "models/itemmodels/subscribersmodel.h"
 #include "models/itemmodels/upstreammodels.h"
 #include "models/upstreamrepository.h"
 #include "tests/gui/whenmodal.h"
 #include "tests/support/httpreceiver.h"
 #include "tests/support/testsupport.h"
+#include "tests/upstream/upstreamtestsupport.h"
 #include "ui/importdialog.h"
 #include "ui/incidentsview.h"
 #include "ui/mainwindow.h"
 #include "ui/session.h"
+#include "ui/subscriberdialog.h"
+#include "ui/subscribersview.h"
 #include "ui/upstreamdialogs.h"
 #include "ui/upstreamview.h"
 
 #include <QAbstractItemModelTester>
+#include <QCheckBox>
 #include <QComboBox>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QLabel>
 #include <QLineEdit>
+#include <QListWidget>
+#include <QMenuBar>
+#include <QPlainTextEdit>
+#include <QScopeGuard>
+#include <QSignalSpy>
+#include <QSqlQuery>
+#include <QSqlRecord>
 #include <QStandardPaths>
 #include <QStatusBar>
 #include <QTabWidget>
@@ -61,6 +75,19 @@ test::HttpReceiver::Script page(const QByteArray &body)
     s.body = body;
     s.headers = {{QByteArrayLiteral("Content-Type"), QByteArrayLiteral("application/json")}};
     return s;
+}
+
+// test::whenModal, and a failed check inside `act` still closes the dialog: the test fails instead of
+// hanging.
+void whenModal(QObject *context, std::function<void(QDialog *)> act)
+{
+    test::whenModal(context, [act](QDialog *dialog) {
+        const auto closeAnyway = qScopeGuard([dialog] {
+            if (dialog->isVisible())
+                dialog->reject();
+        });
+        act(dialog);
+    });
 }
 
 struct Fixture
@@ -233,7 +260,7 @@ private Q_SLOTS:
         view->selectPage(f.vendorId);
         QTRY_COMPARE_WITH_TIMEOUT(view->incidentsModel()->rowCount(), 3, 15000);
         view->incidentsTree()->setCurrentIndex(view->incidentsModel()->index(0, 0));
-        test::whenModal(f.window.get(), [local](QDialog *dialog) {
+        whenModal(f.window.get(), [local](QDialog *dialog) {
             auto *combo = dialog->findChild<QComboBox *>(QStringLiteral("linkIncident"));
             QVERIFY(combo);
             combo->setCurrentIndex(combo->findData(local));
@@ -261,7 +288,7 @@ private Q_SLOTS:
         UpstreamView *view = f.view();
         // Not a Statuspage page: the dialog says so and stays; OK again follows it anyway.
         bool said = false;
-        test::whenModal(f.window.get(), [&](QDialog *dialog) {
+        whenModal(f.window.get(), [&](QDialog *dialog) {
             auto *follow = qobject_cast<FollowPageDialog *>(dialog);
             QVERIFY(follow);
             follow->urlEdit()->setText(notStatuspage.url(QString()));
@@ -274,6 +301,133 @@ private Q_SLOTS:
         view->followPage();
         QVERIFY(said);
         QCOMPARE(view->pagesModel()->rowCount(), 2);
+    }
+
+    // A subscriber chooses followed pages in its own dialog, ticked like components: added hearing Vendor X,
+    // then edited to hear the CDN instead.
+    void subscriberDialogChoosesFollowedPages()
+    {
+        Fixture f;
+        f.open();
+        SubscribersView *subscribers = f.window->subscribersView();
+        auto tick = [](SubscriberDialog *d, const QString &name) {
+            QListWidget *pages = d->followedPages();
+            QVERIFY(pages);
+            QCOMPARE(pages->count(), 2);
+            for (int i = 0; i < pages->count(); ++i)
+                pages->item(i)->setCheckState(pages->item(i)->text() == name ? Qt::Checked : Qt::Unchecked);
+        };
+        whenModal(f.window.get(), [&](QDialog *dialog) {
+            auto *d = qobject_cast<SubscriberDialog *>(dialog);
+            QVERIFY(d);
+            d->endpointEdit()->setText(QStringLiteral("https://hooks.example.com/vendors"));
+            d->emailEdit()->setText(QStringLiteral("ops@example.com"));
+            tick(d, QStringLiteral("Vendor X"));
+            QVERIFY(d->canSave());
+            d->accept();
+        });
+        subscribers->addSubscriber();
+        UpstreamRepository repo(f.db.store().db());
+        QCOMPARE(repo.subscribersOf(f.vendorId).size(), qsizetype(1));
+        const QString id = repo.subscribersOf(f.vendorId).first();
+        QVERIFY(repo.subscribersOf(f.cdnId).isEmpty());
+        f.db.store().db().finishAll();
+
+        QTRY_COMPARE_WITH_TIMEOUT(subscribers->model()->rowCount(), 1, 5000);
+        subscribers->table()->selectRow(0);
+        bool wasTicked = false;
+        whenModal(f.window.get(), [&](QDialog *dialog) {
+            auto *d = qobject_cast<SubscriberDialog *>(dialog);
+            QVERIFY(d);
+            wasTicked = d->upstreamIds() == QStringList{f.vendorId};
+            tick(d, QStringLiteral("CDN"));
+            d->accept();
+        });
+        subscribers->editSelected();
+        QVERIFY(wasTicked);
+        QCOMPARE(repo.upstreamsOf(id), QStringList{f.cdnId});
+        f.db.store().db().finishAll();
+    }
+
+    // File → Import from Statuspage… against a real `statusdesk-cli serve` (Statuspage's v1 API): the page's
+    // groups, components, an incident with its updates and its webhook subscribers arrive; the key field is
+    // cleared when the import ends and the key is stored nowhere; a second import changes nothing.
+    void importFromTheFileMenu()
+    {
+        test::UpstreamPage source;
+        QVERIFY(!source.url.isEmpty());
+        const QString incident =
+            source.openIncident(QStringLiteral("Elevated API errors"), IncidentStatus::Investigating,
+                                source.api, ComponentStatus::PartialOutage);
+        QVERIFY(source.updateIncident(incident, IncidentStatus::Identified, QStringLiteral("Found it.")));
+        NewSubscriber hook;
+        hook.endpoint = QStringLiteral("https://hooks.acme.example/status");
+        hook.email = QStringLiteral("ops@acme.example");
+        hook.componentIds = {source.web};
+        QVERIFY(SubscriberService(source.context()).add(hook));
+        const QString key = api::ApiKeyStore(source.store().db()).create(QStringLiteral("export"))->secret;
+        const QString pageId = source.store().page.get().id;
+        source.store().db().finishAll();
+
+        test::TempDatabase db;
+        QString error;
+        auto session = Session::open(db.path(), &error);
+        QVERIFY2(session, qPrintable(error));
+        MainWindow window(std::move(session));
+        window.show();
+        auto *action = window.findChild<QAction *>(QStringLiteral("importStatuspageAction"));
+        QVERIFY(action);
+        QVERIFY(window.menuBar()->actions().first()->menu()->actions().contains(action)); // under File
+        QStringList reports;
+        auto importOnce = [&](QDialog *dialog) {
+            auto *import = qobject_cast<ImportDialog *>(dialog);
+            QVERIFY(import);
+            import->pageEdit()->setText(pageId);
+            import->keyEdit()->setText(key);
+            import->apiEdit()->setText(source.url + QStringLiteral("/v1"));
+            QSignalSpy finished(import, &ImportDialog::importFinished);
+            import->start();
+            QVERIFY(finished.wait(60'000));
+            QVERIFY(import->keyEdit()->text().isEmpty());
+            reports << import->report()->toPlainText();
+            import->reject();
+        };
+        for (int run = 0; run < 2; ++run) {
+            whenModal(&window, importOnce);
+            action->trigger();
+        }
+        QCOMPARE(reports.size(), 2);
+        QVERIFY2(reports.at(0).contains(QLatin1String("Components: 2 created")), qPrintable(reports.at(0)));
+        QVERIFY2(reports.at(0).contains(QLatin1String("Incidents: 1 created")), qPrintable(reports.at(0)));
+        QVERIFY2(reports.at(0).contains(QLatin1String("Webhook subscribers: 1 created")),
+                 qPrintable(reports.at(0)));
+        QVERIFY2(reports.at(0).contains(QLatin1String("Imported; nobody was notified.")),
+                 qPrintable(reports.at(0)));
+        QVERIFY2(reports.at(1).contains(QLatin1String("Nothing changed")), qPrintable(reports.at(1)));
+        for (const QString &r : reports)
+            QVERIFY(!r.contains(key));
+
+        db.reopen();
+        Store &store = db.store();
+        QCOMPARE(store.page.get().name, QStringLiteral("Vendor X Status"));
+        QCOMPARE(store.components.count(), 2);
+        const std::vector<Incident> incidents = store.incidents.all();
+        QCOMPARE(incidents.size(), size_t(1));
+        QCOMPARE(incidents.front().name, QStringLiteral("Elevated API errors"));
+        QCOMPARE(incidents.front().updates.size(), size_t(2));
+        const std::vector<Subscriber> subscribers = store.subscribers.list();
+        QCOMPARE(subscribers.size(), size_t(1));
+        QCOMPARE(subscribers.front().endpoint, hook.endpoint);
+        QCOMPARE(subscribers.front().componentIds.size(), qsizetype(1));
+        QCOMPARE(store.outbox.list({}).size(), size_t(0)); // nobody was notified
+        for (const QString &table : {QStringLiteral("audit_log"), QStringLiteral("settings")}) {
+            QSqlQuery &q = store.db().run(QStringLiteral("SELECT * FROM %1").arg(table));
+            while (q.next()) {
+                for (int c = 0; c < q.record().count(); ++c)
+                    QVERIFY2(!q.value(c).toString().contains(key), qPrintable(table));
+            }
+        }
+        store.db().finishAll();
     }
 };
 
