@@ -15,6 +15,8 @@ const QString kJitter = QStringLiteral("delivery.jitter");
 const QString kRefusePrivate = QStringLiteral("delivery.refuse_private_targets");
 const QString kCaFile = QStringLiteral("delivery.ca_file");
 const QString kProxy = QStringLiteral("delivery.proxy");
+const QString kQuarantineFailures = QStringLiteral("delivery.quarantine_failures");
+const QString kQuarantineWindow = QStringLiteral("delivery.quarantine_window_ms");
 } // namespace
 
 bool DeliverySettings::parseSchedule(const QString &text, QList<qint64> *out)
@@ -73,6 +75,8 @@ DeliverySettings DeliverySettings::load(SettingsRepository &settings)
     s.maxPerHost = static_cast<int>(number(kMaxPerHost, s.maxPerHost));
     s.minBackoffSlowMs = number(kMinBackoff, s.minBackoffSlowMs);
     s.leaseMs = number(QStringLiteral("delivery.lease_ms"), s.leaseMs);
+    s.quarantineFailures = static_cast<int>(number(kQuarantineFailures, s.quarantineFailures));
+    s.quarantineWindowMs = number(kQuarantineWindow, s.quarantineWindowMs);
     bool ok = false;
     const double jitter = settings.value(kJitter).toDouble(&ok);
     if (ok && jitter >= 0 && jitter < 1)
@@ -96,6 +100,8 @@ void DeliverySettings::save(SettingsRepository &settings) const
     settings.setValue(kRefusePrivate, refusePrivateTargets ? QStringLiteral("on") : QStringLiteral("off"));
     settings.setValue(kCaFile, caFile);
     settings.setValue(kProxy, proxy.toString());
+    settings.setValue(kQuarantineFailures, QString::number(quarantineFailures));
+    settings.setValue(kQuarantineWindow, QString::number(quarantineWindowMs));
 }
 
 } // namespace sd

@@ -332,35 +332,48 @@ QStringList OutboxRepository::failedSince(const QDateTime &since)
     return out;
 }
 
-MatchCount OutboxRepository::countFailedResendable(const MessageFilter &filter)
+QString OutboxRepository::failingResendableWhere(const MessageFilter &filter, QVariantList &binds) const
 {
+    // "Failing": failed for good, or retrying on the schedule (with the default one nothing is failed for
+    // ~33 h, issue 20 item 3). A filter on one of the two keeps it; on any other state nothing matches.
     MessageFilter f = filter;
-    f.state = DeliveryState::Failed;
+    QString states = QStringLiteral(" AND m.state IN ('failed', 'retrying')");
+    if (f.state && *f.state != DeliveryState::Failed && *f.state != DeliveryState::Retrying)
+        states = QStringLiteral(" AND 1 = 0");
+    else if (f.state)
+        states.clear();
+    QString w = where(f, binds);
+    if (w.isEmpty())
+        w = QStringLiteral(" WHERE 1 = 1");
+    return w + states + QStringLiteral(" AND (s.state = 'active' OR m.channel = 'email')");
+}
+
+MatchCount OutboxRepository::countFailingResendable(const MessageFilter &filter)
+{
     QVariantList binds;
     QSqlQuery &q = m_db.run(
         QStringLiteral("SELECT count(*), count(DISTINCT CASE WHEN m.channel = 'email' THEN 'mailto:' || "
-                       "COALESCE(m.recipient, '') ELSE s.endpoint END) FROM messages m JOIN subscribers s ON "
-                       "s.id = m.subscriber_id") +
-            where(f, binds) + QStringLiteral(" AND (s.state = 'active' OR m.channel = 'email')"),
+                       "COALESCE(m.recipient, '') ELSE s.endpoint END), "
+                       "COALESCE(sum(CASE WHEN m.state = 'retrying' THEN 1 ELSE 0 END), 0) FROM messages m "
+                       "JOIN subscribers s ON s.id = m.subscriber_id") +
+            failingResendableWhere(filter, binds),
         binds);
     MatchCount c;
     if (q.next()) {
         c.deliveries = q.value(0).toInt();
         c.endpoints = q.value(1).toInt();
+        c.retrying = q.value(2).toInt();
     }
     q.finish();
     return c;
 }
 
-QStringList OutboxRepository::failedResendableIds(const MessageFilter &filter)
+QStringList OutboxRepository::failingResendableIds(const MessageFilter &filter)
 {
-    MessageFilter f = filter;
-    f.state = DeliveryState::Failed;
     QVariantList binds;
     QSqlQuery &q =
         m_db.run(QStringLiteral("SELECT m.id FROM messages m JOIN subscribers s ON s.id = m.subscriber_id") +
-                     where(f, binds) + QStringLiteral(" AND (s.state = 'active' OR m.channel = 'email')") +
-                     orderClause(f),
+                     failingResendableWhere(filter, binds) + orderClause(filter),
                  binds);
     QStringList out;
     while (q.next())

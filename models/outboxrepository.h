@@ -45,6 +45,7 @@ struct MatchCount
 {
     int deliveries = 0;
     int endpoints = 0;
+    int retrying = 0; // of `deliveries`, still on their automatic schedule
 };
 
 // The columns of a message that change while it is delivered, for a live view that already shows it.
@@ -129,9 +130,10 @@ public:
     int releaseForSubscriber(const QString &subscriberId, const QDateTime &now);
     int cancelForSubscriber(const QString &subscriberId, const QDateTime &now);
     QStringList failedSince(const QDateTime &since);
-    // Failed deliveries matching `filter` that a resend would accept (the subscriber active, or an email).
-    MatchCount countFailedResendable(const MessageFilter &filter);
-    QStringList failedResendableIds(const MessageFilter &filter);
+    // Failing deliveries (failed, or retrying on their schedule) matching `filter` that a resend would
+    // accept (the subscriber active, or an email). A filter on another state matches none.
+    MatchCount countFailingResendable(const MessageFilter &filter);
+    QStringList failingResendableIds(const MessageFilter &filter);
     // Recover (Svix's word): a subscriber's held and failed webhooks created at or after `since` go back to
     // the queue. One guarded UPDATE: only rows still held or failed move, so two processes recovering at
     // once move each message once, and nothing being sent (a lease) is touched.
@@ -154,6 +156,7 @@ private:
                                        const QDateTime &leaseUntil);
     QString where(const MessageFilter &f, QVariantList &binds) const;
     QString orderClause(const MessageFilter &f) const;
+    QString failingResendableWhere(const MessageFilter &f, QVariantList &binds) const;
     Database &m_db;
 };
 

@@ -29,7 +29,10 @@ QString checkEndpoint(const QString &endpoint)
             .arg(shown, scheme);
     const QString host = url.host().toLower();
     if (host == QLatin1String("hooks.slack.com") || host.endsWith(QLatin1String(".hooks.slack.com")))
-        return QStringLiteral("Slack webhook URLs are not supported; use a Slack subscription instead");
+        // StatusDesk has no Slack channel: Slack answers Statuspage's JSON with 400 invalid_payload.
+        return QStringLiteral(
+            "Slack webhook URLs are not supported: Slack accepts only its own message format, "
+            "not Statuspage webhooks; point the endpoint at a service that relays to Slack");
     return targetpolicy::checkHost(host, false);
 }
 

@@ -131,7 +131,7 @@ private Q_SLOTS:
                                               QStringLiteral("https://hooks.slack.com/x"),
                                               QStringLiteral("--email"),
                                               QStringLiteral("a@b.co")}
-                               << "Slack subscription";
+                               << "Slack webhook URLs are not supported";
         QTest::newRow("unknown id") << QStringList{QStringLiteral("component"), QStringLiteral("set"),
                                                    QStringLiteral("zzzzzzzzzzzz"), QStringLiteral("--status"),
                                                    QStringLiteral("operational")}

@@ -31,8 +31,9 @@ private Q_SLOTS:
         QTest::newRow("ftp url") << "ftp://127.0.0.1/x" << ok << "" << "not an absolute http or https URL";
         QTest::newRow("no scheme") << "127.0.0.1:8080/x" << ok << "" << "not an absolute http or https URL";
         QTest::newRow("empty") << "" << ok << "" << "endpoint is required";
-        QTest::newRow("slack") << "https://hooks.slack.com/services/T0/B0/xyz" << ok << ""
-                               << "Slack webhook URLs are not supported; use a Slack subscription";
+        QTest::newRow("slack")
+            << "https://hooks.slack.com/services/T0/B0/xyz" << ok << ""
+            << "Slack webhook URLs are not supported: Slack accepts only its own message format";
         QTest::newRow("missing email") << "http://127.0.0.1:9/a" << "" << "" << "email is required";
         QTest::newRow("malformed email") << "http://127.0.0.1:9/a" << "ops-at-example" << "" << "is not a valid address";
         QTest::newRow("bad secret") << "http://127.0.0.1:9/a" << ok << "whsec_tooshort" << "signing secret";

@@ -4,6 +4,7 @@
 #include "models/itemmodels/componentsmodel.h"
 #include "models/timeformat.h"
 #include "models/values.h"
+#include "ui/emptyhint.h"
 #include "ui/session.h"
 #include "ui/statusdelegates.h"
 
@@ -63,6 +64,11 @@ ComponentsView::ComponentsView(Session &session, QWidget *parent)
 
     m_table->setObjectName(QStringLiteral("componentsTable"));
     m_table->setModel(m_model);
+    new EmptyHint(
+        m_table,
+        tr("No components yet. Start with Edit → Add component… (Ctrl+Shift+C): each one is a part of "
+           "your service whose status subscribers hear about. Then add subscribers on the "
+           "Subscribers tab (Ctrl+3)."));
     m_table->setItemDelegate(new CurrentCellDelegate(m_table));
     m_table->setItemDelegateForColumn(ComponentsModel::NameColumn, new GroupRowDelegate(m_table));
     m_table->setItemDelegateForColumn(ComponentsModel::StatusColumn, new ComponentStatusDelegate(m_table));
@@ -146,7 +152,21 @@ bool ComponentsView::changeStatus(const QString &componentId, ComponentStatus st
                               [this, before = *current](const Result<ComponentChange> &result) {
                                   finishStatusChange(before, result);
                               });
+    // After the confirmation and the editor have closed: the keyboard goes back to the changed row, not
+    // to whatever Qt picks (the tab bar), so the next F2 or arrow acts at once.
+    QMetaObject::invokeMethod(
+        this, [this, componentId] { focusRow(componentId); }, Qt::QueuedConnection);
     return true;
+}
+
+void ComponentsView::focusRow(const QString &componentId)
+{
+    const int row = m_model->rowOfComponent(componentId);
+    if (row < 0)
+        return;
+    m_table->setCurrentIndex(m_model->index(row, ComponentsModel::StatusColumn));
+    if (isVisible())
+        m_table->setFocus(Qt::OtherFocusReason);
 }
 
 void ComponentsView::finishStatusChange(const Component &before, const Result<ComponentChange> &result)
@@ -158,6 +178,7 @@ void ComponentsView::finishStatusChange(const Component &before, const Result<Co
         return showError(result.error());
     }
     m_model->updateComponent(result.value().component);
+    focusRow(before.id);
     const int queued = result.value().messages;
     const bool undo = m_undoing.has_value();
     onStatusStored(before.id);
@@ -185,6 +206,9 @@ void ComponentsView::changeText(const QString &componentId, int column, const QS
     if (!result) {
         m_pending.reset();
         m_undoing.reset();
+        // A name typed in the cell and refused comes back in a dialog with the reason, to be fixed.
+        if (column == ComponentsModel::NameColumn)
+            return renameAsking(componentId, text, result.error());
         return showError(result.error());
     }
     m_model->updateComponent(result.value().component);
@@ -193,12 +217,14 @@ void ComponentsView::changeText(const QString &componentId, int column, const QS
 std::optional<bool> ComponentsView::confirmStatusChange(const Component &c, ComponentStatus to, int audience)
 {
     std::optional<bool> answer;
-    if (m_undoing) {
-        answer = m_undoing->notify; // an undo tells the same audience the change it takes back did
+    if (m_undoing && (!m_undoing->notify || audience == 0)) {
+        answer = m_undoing->notify; // taking back a silent change sends nothing: no question
     } else {
+        // An undo that notifies asks as a forward change does (Ctrl+Z once sent 60 webhooks unasked).
         QDialog dialog(this);
         dialog.setObjectName(QStringLiteral("statusChangeDialog"));
-        dialog.setWindowTitle(tr("Change %1 to %2").arg(c.name, componentStatusLabel(to)));
+        dialog.setWindowTitle(m_undoing ? tr("Take back: %1 to %2").arg(c.name, componentStatusLabel(to))
+                                        : tr("Change %1 to %2").arg(c.name, componentStatusLabel(to)));
         auto *text = new QLabel(&dialog);
         text->setObjectName(QStringLiteral("statusChangeText"));
         text->setTextFormat(Qt::PlainText);
@@ -330,22 +356,42 @@ void ComponentsView::showError(const QString &text)
     QMessageBox::warning(this, tr("Components"), text);
 }
 
+std::optional<QString> ComponentsView::askText(const QString &title, const QString &label,
+                                               const QString &typed, const QString &problem)
+{
+    // The refusal is said above the field and what was typed stays there to be fixed, not thrown away.
+    QInputDialog dialog(this);
+    dialog.setObjectName(QStringLiteral("componentNameDialog"));
+    dialog.setWindowTitle(title);
+    dialog.setLabelText(problem.isEmpty() ? label : tr("%1.\n%2").arg(problem, label));
+    dialog.setTextValue(typed);
+    if (dialog.exec() != QDialog::Accepted)
+        return std::nullopt;
+    return dialog.textValue();
+}
+
 void ComponentsView::addComponent()
 {
-    bool ok = false;
-    const QString name =
-        QInputDialog::getText(this, tr("Add component"), tr("Name:"), QLineEdit::Normal, {}, &ok);
-    if (!ok || name.trimmed().isEmpty())
+    QString name;
+    QString problem;
+    for (;;) {
+        const auto typed = askText(tr("Add component"), tr("Name:"), name, problem);
+        if (!typed)
+            return;
+        name = *typed;
+        NewComponent input;
+        input.name = name;
+        input.group = m_model->groupNameAt(selectedRow());
+        auto result = m_session.components().add(input); // an empty name is refused with a sentence
+        if (!result) {
+            problem = result.error();
+            continue;
+        }
+        m_session.afterChange();
+        reload();
+        m_table->selectRow(m_model->rowOfComponent(result.value().id));
         return;
-    NewComponent input;
-    input.name = name;
-    input.group = m_model->groupNameAt(selectedRow());
-    auto result = m_session.components().add(input);
-    if (!result)
-        return showError(result.error());
-    m_session.afterChange();
-    reload();
-    m_table->selectRow(m_model->rowOfComponent(result.value().id));
+    }
 }
 
 void ComponentsView::renameSelected()
@@ -353,12 +399,28 @@ void ComponentsView::renameSelected()
     const auto c = m_model->componentAt(selectedRow());
     if (!c)
         return;
-    bool ok = false;
-    const QString name =
-        QInputDialog::getText(this, tr("Rename component"), tr("Name (a rename notifies nobody):"),
-                              QLineEdit::Normal, c->name, &ok);
-    if (ok)
-        m_model->setData(m_model->index(selectedRow(), ComponentsModel::NameColumn), name);
+    renameAsking(c->id, c->name, QString());
+}
+
+void ComponentsView::renameAsking(const QString &componentId, QString name, QString problem)
+{
+    for (;;) {
+        const auto typed =
+            askText(tr("Rename component"), tr("Name (a rename notifies nobody):"), name, problem);
+        if (!typed)
+            return;
+        name = *typed;
+        ComponentPatch patch;
+        patch.notify = false;
+        patch.name = name;
+        const auto result = m_session.components().update(componentId, patch);
+        if (!result) {
+            problem = result.error();
+            continue;
+        }
+        m_model->updateComponent(result.value().component);
+        return;
+    }
 }
 
 void ComponentsView::describeSelected()

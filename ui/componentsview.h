@@ -62,6 +62,11 @@ protected:
     bool eventFilter(QObject *watched, QEvent *event) override;
 
 private:
+    void focusRow(const QString &componentId); // current row, keyboard in the table
+    // A name asked for again with `problem` said above it and `typed` kept; nullopt when cancelled.
+    std::optional<QString> askText(const QString &title, const QString &label, const QString &typed,
+                                   const QString &problem);
+    void renameAsking(const QString &componentId, QString name, QString problem);
     struct LastChange
     {
         QString componentId;

@@ -4,10 +4,12 @@
 #include "app/readers/deliveriesreader.h"
 #include "app/report/curlcommand.h"
 #include "app/services/serviceworker.h"
+#include "models/endpointurl.h"
 #include "models/itemmodels/deliveriesmodel.h"
 #include "models/itemmodels/modelroles.h"
 #include "models/values.h"
 #include "ui/deliverydetail.h"
+#include "ui/emptyhint.h"
 #include "ui/recoverdialog.h"
 #include "ui/reportexporter.h"
 #include "ui/session.h"
@@ -81,7 +83,11 @@ DeliveriesView::DeliveriesView(Session &session, QWidget *parent)
     bar->setToolButtonStyle(Qt::ToolButtonTextOnly);
     bar->addAction(tr("Resend selected"), this, &DeliveriesView::resendSelected)
         ->setObjectName(QStringLiteral("resendSelected"));
-    bar->addAction(tr("Resend all failed in filter"), this, &DeliveriesView::resendAllFailed);
+    bar->addAction(tr("Resend failing in filter"), this, &DeliveriesView::resendFailing)
+        ->setObjectName(QStringLiteral("resendFailing"));
+    bar->actions().constLast()->setToolTip(
+        tr("Failed and retrying deliveries the filter shows: sent now; a retrying one keeps its schedule "
+           "should it fail again"));
     bar->addAction(tr("Recover…"), this, &DeliveriesView::recoverDeliveries)
         ->setToolTip(tr("Send an endpoint's held and failed deliveries since a time again"));
     bar->addAction(tr("Copy as curl"), this, &DeliveriesView::copyAsCurl);
@@ -97,6 +103,9 @@ DeliveriesView::DeliveriesView(Session &session, QWidget *parent)
     m_table->setObjectName(QStringLiteral("deliveriesTable"));
     // No proxy: a header click calls DeliveriesModel::sort, which orders the database query.
     m_table->setModel(m_model);
+    new EmptyHint(m_table,
+                  tr("No deliveries here yet. They appear as soon as a status change or an incident update "
+                     "notifies subscribers (or the filter above matches none)."));
     m_table->setSortingEnabled(true);
     m_table->sortByColumn(DeliveriesModel::TimeColumn, Qt::DescendingOrder);
     m_table->setItemDelegateForColumn(DeliveriesModel::StateColumn, new DeliveryStateDelegate(m_table));
@@ -110,7 +119,12 @@ DeliveriesView::DeliveriesView(Session &session, QWidget *parent)
     m_table->setWordWrap(false);
     m_table->setVerticalScrollMode(QAbstractItemView::ScrollPerItem);
     m_table->installEventFilter(this);
-    const int widths[] = {150, 240, 260, 100, 70, 60, 80};
+    // The time from the font (a fixed 150 px cut "2026-12-07 12:48:48 +00:00" even at 1600 px); the
+    // others narrow enough that every column shows at 1024 px beside the Notices panel.
+    const QFontMetrics fm = m_table->fontMetrics();
+    const int timeWidth = fm.horizontalAdvance(QStringLiteral("2026-12-07 12:48:48 +00:00")) + 16;
+    const int em = fm.horizontalAdvance(QLatin1Char('M'));
+    const int widths[] = {timeWidth, 11 * em, 13 * em, 6 * em, 5 * em, 4 * em, 5 * em};
     for (int c = 0; c < static_cast<int>(std::size(widths)); ++c)
         m_table->setColumnWidth(c, widths[c]);
 
@@ -357,6 +371,20 @@ void DeliveriesView::resend(const QStringList &ids)
         Q_EMIT statusMessage(tr("Nothing to resend."));
         return;
     }
+    // A held delivery waits behind its endpoint's quarantine: ask which ones first (on the worker).
+    m_session.worker().run<std::vector<Subscriber>>(
+        [ids](ServiceWorker::Services &services) { return services.resend.quarantinedAmong(ids); }, this,
+        [this, ids](const Result<std::vector<Subscriber>> &quarantined) {
+            if (!quarantined)
+                return void(QMessageBox::warning(this, tr("Resend"), quarantined.error()));
+            if (quarantined.value().empty())
+                return sendNow(ids);
+            offerReactivation(ids, quarantined.value());
+        });
+}
+
+void DeliveriesView::sendNow(const QStringList &ids)
+{
     // Resending many rows writes many; the worker thread does it.
     m_session.worker().run<int>(
         [ids](ServiceWorker::Services &services) { return services.resend.resend(ids); }, this,
@@ -367,6 +395,53 @@ void DeliveriesView::resend(const QStringList &ids)
             m_model->noteChanged(ids);
             Q_EMIT statusMessage(tr("%n delivery(ies) queued for resend.", nullptr, result.value()));
         });
+}
+
+void DeliveriesView::offerReactivation(const QStringList &ids, const std::vector<Subscriber> &quarantined)
+{
+    QStringList endpoints;
+    QStringList subscriberIds;
+    for (const Subscriber &s : quarantined) {
+        endpoints << endpointurl::redacted(s.endpoint);
+        subscriberIds << s.id;
+    }
+    auto *box = new QMessageBox(QMessageBox::Question, tr("Resend deliveries"),
+                                quarantined.size() == 1
+                                    ? tr("%1 is quarantined, so its deliveries are held. Reactivate it and "
+                                         "resend?")
+                                          .arg(endpoints.first())
+                                    : tr("%n endpoint(s) are quarantined, so their deliveries are held. "
+                                         "Reactivate them and resend?",
+                                         nullptr, int(quarantined.size())),
+                                QMessageBox::Cancel, this);
+    box->setObjectName(QStringLiteral("reactivateAndResend"));
+    box->setDetailedText(endpoints.join(QLatin1Char('\n')));
+    QPushButton *go = box->addButton(tr("Reactivate and resend"), QMessageBox::AcceptRole);
+    go->setObjectName(QStringLiteral("reactivateAndResendButton"));
+    box->setDefaultButton(go);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    connect(box, &QMessageBox::finished, this, [this, box, go, ids, subscriberIds] {
+        if (box->clickedButton() != go)
+            return;
+        // Reactivating releases the held ones back to the queue; the resend then marks them manual.
+        m_session.worker().run<int>(
+            [ids, subscriberIds](ServiceWorker::Services &services) -> Result<int> {
+                if (auto r = services.subscribers.reactivateMany(subscriberIds); !r)
+                    return Error{r.error()};
+                return services.resend.resend(ids);
+            },
+            this,
+            [this, ids, n = int(subscriberIds.size())](const Result<int> &result) {
+                if (!result)
+                    return void(QMessageBox::warning(this, tr("Resend"), result.error()));
+                m_session.afterChange(result.value());
+                m_model->noteChanged(ids);
+                Q_EMIT statusMessage(tr("%1 endpoint(s) reactivated; %2 delivery(ies) queued for resend.")
+                                         .arg(n)
+                                         .arg(result.value()));
+            });
+    });
+    box->open();
 }
 
 void DeliveriesView::confirmResend(const QString &question, const std::function<void()> &go)
@@ -400,18 +475,18 @@ void DeliveriesView::resendSelected()
                   [this, ids] { resend(ids); });
 }
 
-void DeliveriesView::resendAllFailed()
+void DeliveriesView::resendFailing()
 {
     MessageFilter f = currentFilter();
-    if (f.state && *f.state != DeliveryState::Failed) {
-        Q_EMIT statusMessage(tr("The current filter shows no failed deliveries."));
+    if (f.state && *f.state != DeliveryState::Failed && *f.state != DeliveryState::Retrying) {
+        Q_EMIT statusMessage(tr("The current filter shows no failing deliveries (failed or retrying)."));
         return;
     }
-    // The count is the database's (every failed delivery the filter matches), not the loaded rows'.
+    // The count is the database's (every failing delivery the filter matches), not the loaded rows'.
     m_session.worker().run<MatchCount>(
         [f](ServiceWorker::Services &services) -> Result<MatchCount> {
             try {
-                return services.store.outbox.countFailedResendable(f);
+                return services.store.outbox.countFailingResendable(f);
             } catch (const StoreError &e) {
                 return Error{e.message()};
             }
@@ -420,19 +495,24 @@ void DeliveriesView::resendAllFailed()
         [this, f](const Result<MatchCount> &count) {
             if (!count)
                 return void(QMessageBox::warning(this, tr("Resend"), count.error()));
-            if (count.value().deliveries == 0)
+            const MatchCount c = count.value();
+            if (c.deliveries == 0)
                 return void(
-                    Q_EMIT statusMessage(tr("No failed delivery in the current filter can be resent.")));
+                    Q_EMIT statusMessage(tr("No failing delivery in the current filter can be resent.")));
             const QLocale locale;
-            const QString question = count.value().deliveries == 1
-                                         ? tr("Resend 1 failed delivery to 1 endpoint?")
-                                         : tr("Resend %1 failed deliveries to %2 endpoint(s)?")
-                                               .arg(locale.toString(count.value().deliveries),
-                                                    locale.toString(count.value().endpoints));
+            QString question = c.deliveries == 1
+                                   ? tr("Resend 1 failing delivery to 1 endpoint?")
+                                   : tr("Resend %1 failing deliveries to %2 endpoint(s)?")
+                                         .arg(locale.toString(c.deliveries), locale.toString(c.endpoints));
+            if (c.retrying > 0)
+                question += QLatin1Char('\n') +
+                            tr("%1 failed, %2 retrying: sent now; a retrying one keeps its schedule if it "
+                               "fails again.")
+                                .arg(locale.toString(c.deliveries - c.retrying), locale.toString(c.retrying));
             confirmResend(question, [this, f] {
                 m_session.worker().run<int>(
                     [f](ServiceWorker::Services &services) {
-                        return services.resend.resendFailedMatching(f);
+                        return services.resend.resendFailingMatching(f);
                     },
                     this,
                     [this](const Result<int> &result) {

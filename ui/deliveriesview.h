@@ -39,7 +39,9 @@ public:
 
     QStringList selectedIds() const;
     void resendSelected();
-    void resendAllFailed();
+    // "Resend failing in filter": failed and retrying deliveries (a retrying one is sent now and keeps its
+    // schedule should it fail again), after a question with the store's count.
+    void resendFailing();
     void recoverDeliveries(); // Svix's Recover: an endpoint's held and failed deliveries since a time
     void copyAsCurl();
     void exportReport();
@@ -68,6 +70,9 @@ private:
     void showDetail();
     void clearDetail();
     void resend(const QStringList &ids);
+    void sendNow(const QStringList &ids);
+    // Some of `ids` are held behind a quarantine: "Reactivate and resend" instead of a refusal.
+    void offerReactivation(const QStringList &ids, const std::vector<Subscriber> &quarantined);
     void confirmResend(const QString &question, const std::function<void()> &go);
     void restoreSelection();
     void scheduleCount();

@@ -30,10 +30,15 @@ QString headerLines(const QByteArray &json)
     return out;
 }
 
-QString pre(const QString &text)
+// The block follows the palette (a fixed light grey stayed white on a dark one).
+QString pre(const QString &text, const QPalette &palette)
 {
-    return QStringLiteral("<pre style=\"background:#f4f4f4;padding:4px\">%1</pre>").arg(text.toHtmlEscaped());
+    return QStringLiteral("<pre style=\"background:%2;color:%3;padding:4px\">%1</pre>")
+        .arg(text.toHtmlEscaped(), palette.color(QPalette::AlternateBase).name(),
+             palette.color(QPalette::Text).name());
 }
+
+const QUrl kToggleLink(QStringLiteral("statusdesk:toggle-pretty"));
 
 } // namespace
 
@@ -43,6 +48,22 @@ DeliveryDetail::DeliveryDetail(Store &liveStore, QWidget *parent)
 {
     setObjectName(QStringLiteral("deliveryDetail"));
     setOpenLinks(false);
+    connect(this, &QTextBrowser::anchorClicked, this, [this](const QUrl &url) {
+        if (url == kToggleLink)
+            setPrettyJson(!m_pretty);
+    });
+}
+
+void DeliveryDetail::setPrettyJson(bool pretty)
+{
+    m_pretty = pretty;
+    if (!m_id.isEmpty())
+        showMessage(m_message);
+}
+
+QString DeliveryDetail::body(const QByteArray &bytes) const
+{
+    return pre(m_pretty ? prettyJson(bytes) : QString::fromUtf8(bytes), palette());
 }
 
 void DeliveryDetail::clearMessage()
@@ -57,6 +78,7 @@ void DeliveryDetail::showMessage(const Message &message)
     // Scroll position survives the refresh that live updates trigger.
     const int scroll = id == m_id ? verticalScrollBar()->value() : 0;
     m_id = id;
+    m_message = message;
     // Everything here is read on the live connection with complete reads (see Session::liveStore).
     std::optional<Message> full = message;
     std::vector<Attempt> attempts;
@@ -96,10 +118,12 @@ void DeliveryDetail::showMessage(const Message &message)
         html += QStringLiteral("<br>") + tr("Queued by %1").arg(full->createdBy.toHtmlEscaped());
     if (full->nextTrigger == AttemptTrigger::Manual && !full->nextActor.isEmpty())
         html += QStringLiteral("<br>") + tr("Resend requested by %1").arg(full->nextActor.toHtmlEscaped());
-    html += QStringLiteral("</p>");
+    html += QStringLiteral("</p><p><a href=\"%1\">%2</a></p>")
+                .arg(kToggleLink.toString(),
+                     m_pretty ? tr("Show bodies as sent and received") : tr("Show bodies as indented JSON"));
     if (attempts.empty())
         html += QStringLiteral("<p><i>%1</i></p><h4>%2</h4>%3")
-                    .arg(tr("No attempt yet."), tr("Request body"), pre(prettyJson(full->body)));
+                    .arg(tr("No attempt yet."), tr("Request body"), body(full->body));
     for (auto it = attempts.rbegin(); it != attempts.rend(); ++it) {
         const Attempt &a = *it;
         // An email's status is the mail server's reply code.
@@ -116,12 +140,14 @@ void DeliveryDetail::showMessage(const Message &message)
                                     : toString(a.trigger);
         html += QStringLiteral("<hr><h4>Attempt %1 (%2) — %3 at %4, %5 ms</h4>")
                     .arg(a.attemptNumber)
-                    .arg(trigger.toHtmlEscaped(), result.toHtmlEscaped(), timefmt::isoUtc(a.startedAt))
+                    .arg(trigger.toHtmlEscaped(), result.toHtmlEscaped(), timefmt::display(a.startedAt))
                     .arg(a.durationMs);
-        html += QStringLiteral("<b>%1</b>").arg(tr("Request headers")) + pre(headerLines(a.requestHeaders));
-        html += QStringLiteral("<b>%1</b>").arg(tr("Request body")) + pre(prettyJson(full->body));
-        html += QStringLiteral("<b>%1</b>").arg(tr("Response headers")) + pre(headerLines(a.responseHeaders));
-        html += QStringLiteral("<b>%1</b>").arg(tr("Response body")) + pre(prettyJson(a.responseBody));
+        html += QStringLiteral("<b>%1</b>").arg(tr("Request headers")) +
+                pre(headerLines(a.requestHeaders), palette());
+        html += QStringLiteral("<b>%1</b>").arg(tr("Request body")) + body(full->body);
+        html += QStringLiteral("<b>%1</b>").arg(tr("Response headers")) +
+                pre(headerLines(a.responseHeaders), palette());
+        html += QStringLiteral("<b>%1</b>").arg(tr("Response body")) + body(a.responseBody);
     }
     setHtml(html);
     verticalScrollBar()->setValue(scroll);

@@ -4,6 +4,7 @@
 #include "models/validation.h"
 #include "models/values.h"
 #include "ui/datetimefield.h"
+#include "ui/discardquestion.h"
 #include "ui/statuspalette.h"
 
 #include <QCheckBox>
@@ -324,15 +325,8 @@ bool IncidentDialog::isDirty() const
 void IncidentDialog::reject()
 {
     // Escape or Cancel on a half-written incident asks first: nothing else keeps what was typed.
-    if (isDirty()) {
-        QMessageBox box(QMessageBox::Question, windowTitle(), tr("Discard what you wrote?"),
-                        QMessageBox::Discard | QMessageBox::Cancel, this);
-        box.setObjectName(QStringLiteral("discardQuestion"));
-        box.button(QMessageBox::Cancel)->setText(tr("Keep editing"));
-        box.setDefaultButton(QMessageBox::Cancel);
-        if (box.exec() != QMessageBox::Discard)
-            return;
-    }
+    if (isDirty() && !confirmDiscard(this, tr("Discard what you wrote?")))
+        return;
     QDialog::reject();
 }
 

@@ -8,6 +8,7 @@
 #include "models/timeformat.h"
 #include "models/upstreamrepository.h"
 #include "models/values.h"
+#include "ui/emptyhint.h"
 #include "ui/incidentdialog.h"
 #include "ui/postmortemdialog.h"
 #include "ui/session.h"
@@ -53,6 +54,8 @@ IncidentsView::IncidentsView(Session &session, QWidget *parent)
 
     m_table->setObjectName(QStringLiteral("incidentsTable"));
     m_table->setModel(m_model);
+    new EmptyHint(m_table,
+                  tr("No incidents. Edit → New incident… (Ctrl+I) opens one, or schedules maintenance."));
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_table->setSelectionMode(QAbstractItemView::SingleSelection);
     m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);

@@ -1,5 +1,7 @@
 #include "ui/mainmenus.h"
 
+#include "app/delivery/deliverycontroller.h"
+#include "app/services/deliverysettingsservice.h"
 #include "app/services/emailsettingsservice.h"
 #include "app/services/operatoridentity.h"
 #include "app/services/proxysettingsservice.h"
@@ -7,6 +9,7 @@
 #include "ui/alertcenter.h"
 #include "ui/componentsview.h"
 #include "ui/deliveriesview.h"
+#include "ui/helpdialog.h"
 #include "ui/importdialog.h"
 #include "ui/incidentsview.h"
 #include "ui/mainwindow.h"
@@ -27,6 +30,7 @@
 #include <QMessageBox>
 #include <QSettings>
 #include <QStatusBar>
+#include <QStyle>
 #include <QTabWidget>
 #include <QToolBar>
 
@@ -113,8 +117,8 @@ void MainMenus::createActions()
     edit->addSeparator();
     edit->addAction(tr("&Resend selected deliveries"), QKeySequence(Qt::CTRL | Qt::Key_R), this,
                     [this] { m_window.deliveriesView()->resendSelected(); });
-    QAction *resendFailed = edit->addAction(tr("Resend all &failed in filter"), this,
-                                            [this] { m_window.deliveriesView()->resendAllFailed(); });
+    QAction *resendFailed = edit->addAction(tr("Resend &failing in filter"), this,
+                                            [this] { m_window.deliveriesView()->resendFailing(); });
     edit->addAction(tr("Reco&ver held and failed deliveries…"), this,
                     [this] {
                         m_window.tabs()->setCurrentWidget(m_window.deliveriesView());
@@ -129,7 +133,7 @@ void MainMenus::createActions()
                             tr("U&pstream")};
     for (int i = 0; i < names.size(); ++i)
         view->addAction(names[i], QKeySequence(Qt::CTRL | (Qt::Key_1 + i)), this,
-                        [this, i] { m_window.tabs()->setCurrentIndex(i); });
+                        [this, i] { m_window.showTab(i); });
     view->addAction(tr("&Refresh"), QKeySequence::Refresh, &m_window, &MainWindow::refreshAll)
         ->setObjectName(QStringLiteral("refreshAction"));
     view->addAction(tr("&Notices…"), this, &MainMenus::showNotices)
@@ -164,14 +168,28 @@ void MainMenus::createActions()
     }
 
     QMenu *help = m_window.menuBar()->addMenu(tr("&Help"));
+    // F1: the manual page and the shortcut list (it used to open About).
+    help->addAction(tr("StatusDesk &help"), QKeySequence::HelpContents, this,
+                    [this] { showHelp(HelpDialog::Page::Manual); })
+        ->setObjectName(QStringLiteral("helpAction"));
     help->addAction(tr("&Keyboard shortcuts"), QKeySequence(Qt::CTRL | Qt::Key_Slash), this,
                     [this] { ShortcutsDialog(&m_window, &m_window).exec(); })
         ->setObjectName(QStringLiteral("shortcutsAction"));
-    help->addAction(tr("&About StatusDesk"), QKeySequence::HelpContents, this, &MainMenus::about);
+    help->addSeparator();
+    help->addAction(tr("&About StatusDesk"), this, &MainMenus::about);
 
+    // Icons from the desktop's theme where it has them, the style's own otherwise.
+    const auto icon = [this](const char *themeName, QStyle::StandardPixmap fallback) {
+        return QIcon::fromTheme(QLatin1String(themeName), m_window.style()->standardIcon(fallback));
+    };
+    addComponent->setIcon(icon("list-add", QStyle::SP_FileDialogNewFolder));
+    newIncident->setIcon(icon("dialog-warning", QStyle::SP_MessageBoxWarning));
+    addSubscriber->setIcon(icon("contact-new", QStyle::SP_FileDialogDetailedView));
+    resendFailed->setIcon(icon("view-refresh", QStyle::SP_BrowserReload));
+    exportAction->setIcon(icon("document-save-as", QStyle::SP_DialogSaveButton));
     QToolBar *bar = m_window.addToolBar(tr("Main"));
     bar->setObjectName(QStringLiteral("mainToolBar"));
-    bar->setToolButtonStyle(Qt::ToolButtonTextOnly);
+    bar->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
     bar->addAction(addComponent);
     bar->addAction(newIncident);
     bar->addAction(addSubscriber);
@@ -254,18 +272,29 @@ void MainMenus::editSettings()
     Session &s = m_window.session();
     EmailSettingsService email(ServiceContext{s.store(), systemClock, s.operatorName()});
     ProxySettingsService network(ServiceContext{s.store(), systemClock, s.operatorName()});
+    DeliverySettingsService delivery(ServiceContext{s.store(), systemClock, s.operatorName()});
     const auto page = s.pages().get();
     const auto smtp = email.load();
     const auto proxy = network.load();
-    if (!page || !smtp || !proxy) {
+    const auto limits = delivery.load();
+    if (!page || !smtp || !proxy || !limits) {
         QMessageBox::warning(&m_window, tr("Settings"),
-                             !page   ? page.error()
-                             : !smtp ? smtp.error()
-                                     : proxy.error());
+                             !page    ? page.error()
+                             : !smtp  ? smtp.error()
+                             : !proxy ? proxy.error()
+                                      : limits.error());
         return;
     }
     SettingsDialog dialog(page->allowWebhookSubscribers, proxy.value(), smtp.value(), &m_window);
+    dialog.setRetryAndLimits(RetryAndLimits::from(limits.value()));
     while (dialog.exec() == QDialog::Accepted) {
+        const auto retried = delivery.save(dialog.retryAndLimits());
+        if (!retried) {
+            dialog.showError(retried.error()); // stays open: the operator fixes the field
+            continue;
+        }
+        if (retried.value())
+            s.delivery().reloadSettings(); // this console's engine now; the others follow the change signal
         if (auto set = network.save(dialog.proxy()); !set) {
             dialog.showError(set.error()); // stays open: the operator fixes the field
             continue;
@@ -312,6 +341,14 @@ void MainMenus::editOperatorName()
     m_window.session().setOperatorName(chosen);
     m_window.statusBar()->showMessage(
         tr("Changes are now recorded as %1.").arg(m_window.session().operatorName()), 10000);
+}
+
+void MainMenus::showHelp(HelpDialog::Page page)
+{
+    // Non-modal: the manual can stay open beside the console.
+    auto *dialog = new HelpDialog(&m_window, page, &m_window);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->show();
 }
 
 void MainMenus::about()

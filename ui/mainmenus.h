@@ -1,5 +1,7 @@
 #pragma once
 
+#include "ui/helpdialog.h"
+
 #include <QObject>
 
 class QAction;
@@ -37,6 +39,7 @@ private:
     void updateRecentMenu();
     void setReceiverMode(int mode);
     void about();
+    void showHelp(HelpDialog::Page page);
     void editOperatorName();
     void editSettings(); // page switch and SMTP (issue 12)
 

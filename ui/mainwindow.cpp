@@ -15,6 +15,8 @@
 #include "ui/consoleapplication.h"
 #include "ui/deliveriesview.h"
 #include "ui/desktopnotifier.h"
+#include "ui/elidedlabel.h"
+#include "ui/endpointpage.h"
 #include "ui/incidentsview.h"
 #include "ui/mainmenus.h"
 #include "ui/noticesdock.h"
@@ -29,7 +31,6 @@
 #include <QCloseEvent>
 #include <QFileInfo>
 #include <QHeaderView>
-#include <QLabel>
 #include <QMessageBox>
 #include <QSettings>
 #include <QSplitter>
@@ -46,17 +47,28 @@ MainWindow::MainWindow(std::unique_ptr<Session> session, QWidget *parent)
     , m_pageStatus(new PageStatusIndicator(this))
     , m_progress(new DeliveryProgressLabel(this))
     , m_fanout(new FanoutProgressLabel(this))
-    , m_operator(new QLabel(this))
+    , m_message(new ElidedLabel(this))
+    , m_operator(new ElidedLabel(this))
     , m_notices(new NoticesDock(this))
 {
     setObjectName(QStringLiteral("mainWindow"));
     setWindowIcon(appIcon());
     addDockWidget(Qt::RightDockWidgetArea, m_notices);
     setCentralWidget(m_tabs);
-    // Permanent: temporary messages never hide the page status.
+    // Permanent: temporary messages never hide the page status. The message is a permanent, stretching
+    // label of our own first (QStatusBar would clip it under the others); every label elides with its
+    // whole text in the tooltip, so at 1024 px nothing is cut off unseen.
+    m_message->setObjectName(QStringLiteral("statusMessage"));
+    // Narrow, the lifetime totals give way first, then the message and the fan-out; wide, the spare room
+    // goes to the message and the totals (stretch), so each shows whole when it can.
+    statusBar()->addPermanentWidget(m_message, 3);
+    connect(statusBar(), &QStatusBar::messageChanged, m_message, &ElidedLabel::setText);
     statusBar()->addPermanentWidget(m_pageStatus);
+    const int em = fontMetrics().horizontalAdvance(QLatin1Char('M'));
+    m_fanout->label()->setHintWidthCap(40 * em);
     statusBar()->addPermanentWidget(m_fanout);
-    statusBar()->addPermanentWidget(m_progress);
+    m_progress->label()->setHintWidthCap(22 * em);
+    statusBar()->addPermanentWidget(m_progress, 1);
     m_operator->setObjectName(QStringLiteral("operatorLabel"));
     statusBar()->addPermanentWidget(m_operator);
     // Alerts while the console is not in front: a tray only where the desktop has one, notifications through
@@ -71,6 +83,8 @@ MainWindow::MainWindow(std::unique_ptr<Session> session, QWidget *parent)
     connect(m_alerts->notifier(), &DesktopNotifier::activated, this, &MainWindow::bringToFront);
     m_menus = new MainMenus(*this);
     connect(m_notices, &NoticesDock::detailsRequested, m_menus, &MainMenus::showNotices);
+    connect(m_notices, &NoticesDock::reactivateRequested, this, &MainWindow::reactivateFromNotice);
+    connect(m_notices, &NoticesDock::openEndpointRequested, this, &MainWindow::openEndpointPage);
     connect(m_tabs, &QTabWidget::currentChanged, this, &MainWindow::onTabChanged);
     if (ConsoleApplication *app = ConsoleApplication::instance())
         connect(app, &ConsoleApplication::uncaughtError, this, &MainWindow::showUncaughtError);
@@ -176,14 +190,17 @@ void MainWindow::buildViews()
     connect(&s, &Session::dataChanged, this, &MainWindow::onDataChanged);
     const auto showOperator = [this](const QString &name) {
         m_operator->setText(tr("as %1").arg(name));
-        m_operator->setToolTip(tr("Changes and resends from this console are recorded under %1 "
-                                  "(File → Operator name…)")
-                                   .arg(name));
+        m_operator->setDetail(tr("Changes and resends from this console are recorded under %1 "
+                                 "(File → Operator name…)")
+                                  .arg(name));
     };
     showOperator(s.operatorName());
     connect(&s, &Session::operatorChanged, m_operator, showOperator);
     connect(&s, &Session::remoteChanged, this, &MainWindow::onRemoteChange);
     connect(&s.delivery(), &DeliveryController::progress, m_progress, &DeliveryProgressLabel::setProgress);
+    connect(&s.delivery(), &DeliveryController::progress, m_fanout, [this](const DeliveryProgress &p) {
+        m_fanout->setHostWait(p.cappedOrigin, p.cappedWaiting, p.perHostCap);
+    });
     // The current change's progress is read from the store (whichever process delivers it), off this thread,
     // when anything that can move it happens; the monitor coalesces the requests.
     auto *fanout = new FanoutProgressMonitor(s.path(), &s);
@@ -270,6 +287,25 @@ void MainWindow::onTabChanged(int index)
         m_subscribers->reload();
     else if (w == m_upstream)
         m_upstream->reload();
+}
+
+void MainWindow::showTab(int index)
+{
+    if (index < 0 || index >= m_tabs->count())
+        return;
+    m_tabs->setCurrentIndex(index);
+    QWidget *w = m_tabs->widget(index);
+    QTableView *table = w == m_components    ? m_components->table()
+                        : w == m_incidents   ? m_incidents->table()
+                        : w == m_subscribers ? m_subscribers->table()
+                        : w == m_deliveries  ? m_deliveries->table()
+                        : w == m_upstream    ? m_upstream->pagesTable()
+                                             : nullptr;
+    if (!table)
+        return;
+    if (!table->currentIndex().isValid() && table->model()->rowCount() > 0)
+        table->setCurrentIndex(table->model()->index(0, 0));
+    table->setFocus(Qt::ShortcutFocusReason);
 }
 
 void MainWindow::refreshAll()
@@ -394,6 +430,27 @@ void MainWindow::restoreViewState()
         settings.value(QStringLiteral("deliveries/header")).toByteArray());
     m_deliveries->splitter()->restoreState(
         settings.value(QStringLiteral("deliveries/splitter")).toByteArray());
+}
+
+void MainWindow::reactivateFromNotice(const QString &subscriberId)
+{
+    auto result = m_session->subscribers().reactivate(subscriberId);
+    if (!result)
+        return void(QMessageBox::warning(this, tr("Reactivate"), result.error()));
+    m_session->afterChange(result.value());
+    m_notices->reload();
+    m_subscribers->reload();
+    statusBar()->showMessage(
+        tr("Subscriber reactivated; %n held delivery(ies) released.", nullptr, result.value()), 10000);
+}
+
+void MainWindow::openEndpointPage(const QString &subscriberId)
+{
+    // Non-modal, as from the Subscribers tab: several may stay open beside the console.
+    auto *page = new EndpointPage(*m_session, subscriberId, this);
+    page->setAttribute(Qt::WA_DeleteOnClose);
+    page->setWindowFlag(Qt::Window);
+    page->show();
 }
 
 void MainWindow::bringToFront()

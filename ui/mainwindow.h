@@ -5,7 +5,6 @@
 #include <QPointer>
 #include <memory>
 
-class QLabel;
 class QMessageBox;
 class QTabWidget;
 
@@ -22,6 +21,7 @@ class DeliveryProgressLabel;
 class FanoutProgressLabel;
 class NoticesDock;
 class MainMenus;
+class ElidedLabel;
 class AlertCenter;
 
 // The operator console's frame: the four views in tabs and a status bar that always shows the page status
@@ -47,12 +47,22 @@ public:
     PageStatusIndicator *pageStatus() const { return m_pageStatus; }
     DeliveryProgressLabel *deliveryProgress() const { return m_progress; }
     FanoutProgressLabel *fanoutProgress() const { return m_fanout; }
+    // The status bar's message line (QStatusBar::showMessage shows there, elided with the whole text in
+    // its tooltip: nothing is cut off at 1024 px).
+    ElidedLabel *statusMessageLabel() const { return m_message; }
     // Notifications, the tray, the taskbar and the title (issue 20 item 2).
     AlertCenter *alerts() const { return m_alerts; }
     // Shows, raises and activates the window (from the tray or a notification).
     void bringToFront();
     // Quits even when closing would only hide the window in the tray.
     void quit();
+    // A quarantine notice's buttons (the Notices panel).
+    void reactivateFromNotice(const QString &subscriberId);
+    void openEndpointPage(const QString &subscriberId);
+
+    // Ctrl+1…5: shows tab `index` with the keyboard in its table, on its current row (the first if none),
+    // so F2, Enter and the arrows act at once.
+    void showTab(int index);
 
     // Asks whether to create the sample page when the database is empty (first run).
     void offerSampleIfEmpty();
@@ -85,7 +95,8 @@ private:
     PageStatusIndicator *m_pageStatus = nullptr;
     DeliveryProgressLabel *m_progress = nullptr; // lifetime totals
     FanoutProgressLabel *m_fanout = nullptr;     // the current change
-    QLabel *m_operator = nullptr;                // who this console's changes are recorded under
+    ElidedLabel *m_message = nullptr;            // QStatusBar's messages, elided
+    ElidedLabel *m_operator = nullptr;           // who this console's changes are recorded under
     AlertCenter *m_alerts = nullptr;
     MainMenus *m_menus = nullptr;     // the menu bar, the toolbar and the actions that are not one tab's
     NoticesDock *m_notices = nullptr; // what needs an operator; reads the open session's notices

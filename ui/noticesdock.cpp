@@ -3,15 +3,36 @@
 #include "models/endpointurl.h"
 #include "models/store.h"
 #include "models/timeformat.h"
+#include "ui/elidedlabel.h"
 
+#include <QHBoxLayout>
 #include <QListWidget>
 #include <QPushButton>
+#include <QSet>
 #include <QVBoxLayout>
 
 namespace sd {
 namespace {
 constexpr int kShown = 50;
+
+QString kindLabel(const QString &kind)
+{
+    if (kind == QLatin1String("quarantined"))
+        return NoticesDock::tr("Quarantined");
+    if (kind == QLatin1String("reactivated"))
+        return NoticesDock::tr("Reactivated");
+    if (kind == QLatin1String("purged"))
+        return NoticesDock::tr("Purged");
+    return kind;
 }
+
+// The first sentence: the line stays one line, the rest is one hover or one click away.
+QString firstSentence(const QString &text)
+{
+    const qsizetype end = text.indexOf(QLatin1String(". "));
+    return end < 0 ? text : text.left(end + 1);
+}
+} // namespace
 
 NoticesDock::NoticesDock(QWidget *parent)
     : QDockWidget(tr("Notices"), parent)
@@ -19,10 +40,15 @@ NoticesDock::NoticesDock(QWidget *parent)
 {
     setObjectName(QStringLiteral("noticesDock"));
     m_list->setObjectName(QStringLiteral("noticesList"));
-    m_list->setWordWrap(true);
+    m_list->setWordWrap(false);
+    m_list->setTextElideMode(Qt::ElideRight);
+    m_list->setResizeMode(QListView::Adjust);
+    m_list->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff); // one line each, elided
+    m_list->setUniformItemSizes(false);
     m_list->setAlternatingRowColors(true);
     auto *details = new QPushButton(tr("Details and emails…"), this);
     connect(details, &QPushButton::clicked, this, &NoticesDock::detailsRequested);
+    connect(m_list, &QListWidget::itemActivated, this, &NoticesDock::detailsRequested);
     auto *body = new QWidget(this);
     auto *layout = new QVBoxLayout(body);
     layout->setContentsMargins(4, 4, 4, 4);
@@ -44,23 +70,76 @@ void NoticesDock::reload()
         return;
     }
     std::vector<Notice> notices;
+    QSet<QString> stillQuarantined;
     try {
         notices = m_store->notices.recent(kShown);
+        QSet<QString> asked;
+        for (const Notice &n : notices) {
+            if (n.kind != QLatin1String("quarantined") || n.subscriberId.isEmpty() ||
+                asked.contains(n.subscriberId))
+                continue;
+            asked.insert(n.subscriberId);
+            const auto s = m_store->subscribers.find(n.subscriberId);
+            if (s && s->state == SubscriberState::Quarantined)
+                stillQuarantined.insert(s->id);
+        }
     } catch (const StoreError &e) {
         m_list->insertItem(0, tr("Notices could not be read: %1").arg(e.message()));
         return;
     }
     m_list->clear();
+    QSet<QString> shownQuarantine; // one row per quarantined endpoint, the newest notice
+    int shown = 0;
     for (const Notice &n : notices) {
-        auto *item = new QListWidgetItem(
-            QStringLiteral("%1 · %2\n%3")
-                .arg(timefmt::display(n.createdAt), n.kind, endpointurl::redacted(n.text)),
-            m_list);
-        item->setToolTip(endpointurl::redacted(n.text));
+        const bool quarantine = n.kind == QLatin1String("quarantined");
+        // Resolved: the endpoint was reactivated, removed or purged since. The dialog keeps the history.
+        if (quarantine &&
+            (!stillQuarantined.contains(n.subscriberId) || shownQuarantine.contains(n.subscriberId)))
+            continue;
+        const QString text = endpointurl::redacted(n.text);
+        // What and who first: in a narrow panel the time (the end) is what gets cut.
+        const QString line = QStringLiteral("%1 · %2 · %3")
+                                 .arg(kindLabel(n.kind), firstSentence(text), timefmt::display(n.createdAt));
+        ++shown;
+        if (quarantine) {
+            shownQuarantine.insert(n.subscriberId);
+            addQuarantineRow(n, line);
+            continue;
+        }
+        auto *item = new QListWidgetItem(line, m_list);
+        item->setToolTip(timefmt::display(n.createdAt) + QLatin1Char('\n') + text);
+        item->setData(Qt::UserRole, n.id);
     }
-    if (notices.empty())
+    if (shown == 0)
         m_list->addItem(tr("Nothing needs you."));
-    setWindowTitle(notices.empty() ? tr("Notices") : tr("Notices (%1)").arg(notices.size()));
+    setWindowTitle(shown == 0 ? tr("Notices") : tr("Notices (%1)").arg(shown));
+}
+
+void NoticesDock::addQuarantineRow(const Notice &n, const QString &line)
+{
+    auto *item = new QListWidgetItem(m_list);
+    item->setData(Qt::UserRole, n.id);
+    item->setToolTip(timefmt::display(n.createdAt) + QLatin1Char('\n') + endpointurl::redacted(n.text));
+    auto *row = new QWidget(m_list);
+    row->setObjectName(QStringLiteral("quarantineNotice"));
+    auto *layout = new QHBoxLayout(row);
+    layout->setContentsMargins(4, 1, 4, 1);
+    auto *label = new ElidedLabel(row); // a QLabel would widen the list past the dock
+    label->setText(line);
+    label->setDetail(item->toolTip());
+    auto *reactivate = new QPushButton(tr("Reactivate"), row);
+    reactivate->setObjectName(QStringLiteral("noticeReactivate"));
+    auto *open = new QPushButton(tr("Open endpoint"), row);
+    open->setObjectName(QStringLiteral("noticeOpenEndpoint"));
+    layout->addWidget(label, 1);
+    layout->addWidget(reactivate);
+    layout->addWidget(open);
+    const QString id = n.subscriberId;
+    connect(reactivate, &QPushButton::clicked, this, [this, id] { Q_EMIT reactivateRequested(id); });
+    connect(open, &QPushButton::clicked, this, [this, id] { Q_EMIT openEndpointRequested(id); });
+    // As wide as the list, not as the whole line: the label elides and the buttons stay in view.
+    item->setSizeHint(QSize(1, row->sizeHint().height()));
+    m_list->setItemWidget(item, row);
 }
 
 } // namespace sd

@@ -7,10 +7,13 @@ class QListWidget;
 namespace sd {
 
 class Store;
+struct Notice;
 
 // The Notices panel: what needs an operator (quarantines, purges, emails to tell), newest first, from the
 // notices table (the same NoticeRepository that View → Notices… reads, where each email's state is shown).
-// Stays on screen instead of the status bar line that used to vanish after a few seconds.
+// One line per notice, the whole text in its tooltip and under "Details and emails…". A quarantine notice
+// carries Reactivate and Open endpoint buttons and leaves the panel once its endpoint is no longer
+// quarantined, in every console (the panel reloads on every process's notices).
 class NoticesDock final : public QDockWidget
 {
     Q_OBJECT
@@ -24,8 +27,12 @@ public:
 
 Q_SIGNALS:
     void detailsRequested();
+    void reactivateRequested(const QString &subscriberId);
+    void openEndpointRequested(const QString &subscriberId);
 
 private:
+    void addQuarantineRow(const Notice &n, const QString &line);
+
     Store *m_store = nullptr;
     QListWidget *m_list;
 };

@@ -1,6 +1,9 @@
 #include "ui/reportexportdialog.h"
 
+#include "app/readers/storethread.h"
 #include "app/report/deliveryreport.h"
+#include "app/report/reportstream.h"
+#include "models/store.h"
 #include "models/values.h"
 
 #include <QCheckBox>
@@ -11,7 +14,9 @@
 #include <QGroupBox>
 #include <QLabel>
 #include <QLineEdit>
+#include <QPointer>
 #include <QPushButton>
+#include <QTimer>
 #include <algorithm>
 
 namespace sd {
@@ -71,6 +76,16 @@ ReportExportDialog::ReportExportDialog(const MessageFilter &filter, QWidget *par
     m_summary = new QLabel(this);
     m_summary->setObjectName(QStringLiteral("filterSummary"));
     m_summary->setWordWrap(true);
+    m_count = new QLabel(this);
+    m_count->setObjectName(QStringLiteral("exportCount"));
+    m_count->setWordWrap(true);
+    m_count->hide(); // until countIn()
+    m_countDelay = new QTimer(this);
+    m_countDelay->setSingleShot(true);
+    m_countDelay->setInterval(250); // typing: one count when the operator pauses
+    connect(m_countDelay, &QTimer::timeout, this, &ReportExportDialog::countNow);
+    connect(m_allTime, &QCheckBox::toggled, this, &ReportExportDialog::updateSummary);
+    connect(m_since, &QDateTimeEdit::dateTimeChanged, this, &ReportExportDialog::updateSummary);
     for (QComboBox *box : {m_state, m_kind})
         connect(box, &QComboBox::currentIndexChanged, this, &ReportExportDialog::updateSummary);
     for (QLineEdit *edit : {m_endpoint, m_subscriber, m_text})
@@ -95,6 +110,7 @@ ReportExportDialog::ReportExportDialog(const MessageFilter &filter, QWidget *par
     filterForm->addRow(m_createdOn, m_created);
     filterForm->addRow(m_summary, clear);
     form->addRow(filterBox);
+    form->addRow(m_count);
     form->addRow(buttons);
     updateSummary();
 }
@@ -149,9 +165,57 @@ void ReportExportDialog::clearFilter()
     updateSummary();
 }
 
+ReportExportDialog::~ReportExportDialog() = default;
+
+void ReportExportDialog::countIn(const QString &databaseLocation)
+{
+    m_counter = std::make_unique<StoreThread>(QStringLiteral("export-count"), databaseLocation);
+    m_count->show();
+    countNow();
+}
+
 void ReportExportDialog::updateSummary()
 {
     m_summary->setText(tr("Reporting on: %1").arg(DeliveryReport::filterDescription(filter())));
+    if (m_counter)
+        m_countDelay->start();
+}
+
+void ReportExportDialog::countNow()
+{
+    m_countDelay->stop();
+    const int asked = ++m_countAsked;
+    m_count->setText(tr("Counting the rows…"));
+    QPointer<ReportExportDialog> self(this);
+    m_counter->post([self, asked, f = filter(), since = attemptsSince()](Store *store, const QString &error) {
+        qint64 rows = -1;
+        QString failure = error;
+        if (store) {
+            try {
+                rows = ReportStream(*store, f, since).countRows();
+            } catch (const StoreError &e) {
+                failure = e.message();
+            }
+        }
+        QMetaObject::invokeMethod(
+            self.data(),
+            [self, asked, rows, failure] {
+                if (self && asked == self->m_countAsked)
+                    self->showCount(rows, failure);
+            },
+            Qt::QueuedConnection);
+    });
+}
+
+void ReportExportDialog::showCount(qint64 rows, const QString &error)
+{
+    const bool none = rows == 0;
+    // A summary or a printable report has a row per attempt in its totals: the same count says it.
+    m_count->setText(rows < 0 ? tr("The rows could not be counted: %1").arg(error)
+                     : none   ? tr("No attempt matches this filter: the report would be empty. Clear or "
+                                     "change the filter.")
+                              : tr("%n attempt(s) match: one row each.", nullptr, static_cast<int>(rows)));
+    m_count->setStyleSheet(none ? QStringLiteral("color:#c62828; font-weight:bold") : QString());
 }
 
 } // namespace sd

@@ -6,8 +6,12 @@
 #include "ui/reportexportjob.h"
 #include "ui/safefiledialog.h"
 
+#include <QAbstractTextDocumentLayout>
 #include <QBuffer>
+#include <QDate>
+#include <QDesktopServices>
 #include <QDialog>
+#include <QDir>
 #include <QFileInfo>
 #include <QMessageBox>
 #include <QPageSize>
@@ -15,6 +19,7 @@
 #include <QPdfWriter>
 #include <QPointer>
 #include <QProgressDialog>
+#include <QPushButton>
 #include <QSaveFile>
 #include <QTextDocument>
 #include <QUrl>
@@ -245,6 +250,35 @@ QImage ReportExporter::latencyChart(const DeliveryReport &report, const QSize &s
     return image;
 }
 
+namespace {
+// QTextDocument::print numbers pages only of a document it paginates itself at its own margins; this lays
+// the report out for the writer's page less a footer band and draws "Page i of n" in that band.
+void printWithPageNumbers(QTextDocument &doc, QPdfWriter &writer)
+{
+    doc.documentLayout()->setPaintDevice(&writer);
+    QPainter painter(&writer);
+    const QFontMetricsF metrics(doc.defaultFont(), &writer);
+    const qreal footer = metrics.height() * 2.5;
+    const QSizeF page(writer.width(), writer.height() - footer);
+    doc.setPageSize(page);
+    const int pages = doc.pageCount();
+    for (int i = 0; i < pages; ++i) {
+        if (i > 0)
+            writer.newPage();
+        painter.save();
+        painter.translate(0, -i * page.height());
+        QAbstractTextDocumentLayout::PaintContext context;
+        context.clip = QRectF(0, i * page.height(), page.width(), page.height());
+        painter.setClipRect(context.clip);
+        doc.documentLayout()->draw(&painter, context);
+        painter.restore();
+        painter.setFont(QFont(doc.defaultFont(), &writer));
+        painter.drawText(QRectF(0, page.height(), page.width(), footer), Qt::AlignCenter,
+                         QObject::tr("Page %1 of %2").arg(i + 1).arg(pages));
+    }
+}
+} // namespace
+
 bool ReportExporter::write(const DeliveryReport &report, Format format, const QString &path, QString *error)
 {
     // Writing (even QSaveFile's rename over it) to the open database or its WAL would corrupt it.
@@ -282,8 +316,7 @@ bool ReportExporter::write(const DeliveryReport &report, Format format, const QS
         writer.setResolution(150);
         writer.setTitle(QObject::tr("Webhook delivery report"));
         writer.setCreator(QStringLiteral("StatusDesk"));
-        doc.setPageSize(QSizeF(writer.width(), writer.height()));
-        doc.print(&writer);
+        printWithPageNumbers(doc, writer);
         if (!QFileInfo::exists(path)) {
             if (error)
                 *error = QObject::tr("Could not write %1.").arg(path);
@@ -295,16 +328,39 @@ bool ReportExporter::write(const DeliveryReport &report, Format format, const QS
     return false;
 }
 
+QMessageBox *ReportExporter::showSaved(QWidget *parent, const QString &path, qint64 attempts)
+{
+    // Non-modal: the console stays usable; Open folder shows the file where it landed.
+    auto *box = new QMessageBox(QMessageBox::Information, QObject::tr("Export"),
+                                QObject::tr("Saved %n row(s) to %1.", nullptr, static_cast<int>(attempts))
+                                    .arg(QDir::toNativeSeparators(path)),
+                                QMessageBox::Close, parent);
+    box->setObjectName(QStringLiteral("exportSaved"));
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    QPushButton *open = box->addButton(QObject::tr("Open folder"), QMessageBox::ActionRole);
+    open->setObjectName(QStringLiteral("openFolder"));
+    QObject::connect(open, &QPushButton::clicked, box, [path] {
+        QDesktopServices::openUrl(QUrl::fromLocalFile(QFileInfo(path).absolutePath()));
+    });
+    box->setWindowModality(Qt::NonModal);
+    box->show();
+    return box;
+}
+
 void ReportExporter::run(QWidget *parent, Store &store, const MessageFilter &initialFilter)
 {
     ReportExportDialog dialog(initialFilter, parent);
+    dialog.countIn(store.db().path());
     if (dialog.exec() != QDialog::Accepted)
         return;
     const MessageFilter filter = dialog.filter();
     const QString suffix = dialog.suffix();
-    const QString path = SafeFileDialog::getSaveFileName(
-        parent, QObject::tr("Save report"), QStringLiteral("delivery-report.") + suffix,
-        QStringLiteral("%1 (*.%2)").arg(suffix.toUpper(), suffix), suffix);
+    // Dated, so a second export does not overwrite the first one's file by default.
+    const QString name =
+        QStringLiteral("delivery-report-%1.%2").arg(QDate::currentDate().toString(Qt::ISODate), suffix);
+    const QString path =
+        SafeFileDialog::getSaveFileName(parent, QObject::tr("Save report"), name,
+                                        QStringLiteral("%1 (*.%2)").arg(suffix.toUpper(), suffix), suffix);
     if (path.isEmpty())
         return;
     if (const QString refusal = DatabaseFiles::refusal(path); !refusal.isEmpty()) {
@@ -328,6 +384,10 @@ void ReportExporter::run(QWidget *parent, Store &store, const MessageFilter &ini
             QObject::tr("Exporting the delivery report… %L1 attempts written").arg(attempts));
     });
     QPointer<QWidget> owner(parent);
+    QObject::connect(job, &ReportExportJob::saved, job, [owner, path](qint64 attempts) {
+        if (owner)
+            showSaved(owner, path, attempts);
+    });
     QObject::connect(job, &ReportExportJob::finished, progress,
                      [job, progress, owner](bool ok, const QString &error) {
                          progress->close();

@@ -9,6 +9,7 @@
 #include <QSize>
 #include <vector>
 
+class QMessageBox;
 class QWidget;
 
 namespace sd {
@@ -57,6 +58,8 @@ public:
     // The export itself runs as a ReportExportJob with a progress dialog. The dialog and the job have files
     // of their own (reportexportdialog.h, reportexportjob.h).
     static void run(QWidget *parent, Store &store, const MessageFilter &filter);
+    // "Saved N row(s) to PATH." with an Open folder button, after an export (not modal).
+    static QMessageBox *showSaved(QWidget *parent, const QString &path, qint64 attempts);
 };
 
 } // namespace sd

@@ -42,12 +42,16 @@ void ReportExportJob::start()
     QPointer<ReportExportJob> self(this);
     m_thread = QThread::create([self, location = m_location, filter = m_filter, since = m_since,
                                 format = m_format, path = m_path, cancelled = m_cancelled]() {
+        qint64 attempts = 0; // in the file, for "Saved N rows to …"
         auto report = [&](bool ok, const QString &error) {
             QMetaObject::invokeMethod(
                 self.data(),
-                [self, ok, error]() {
-                    if (self)
-                        Q_EMIT self->finished(ok, error);
+                [self, ok, error, attempts]() {
+                    if (!self)
+                        return;
+                    if (ok)
+                        Q_EMIT self->saved(attempts);
+                    Q_EMIT self->finished(ok, error);
                 },
                 Qt::QueuedConnection);
         };
@@ -84,6 +88,7 @@ void ReportExportJob::start()
             }
             if (!file.commit())
                 return report(false, QObject::tr("Could not write %1: %2").arg(path, file.errorString()));
+            attempts = written.value().attempts;
             return report(true, {});
         }
         auto summary = DeliveryReport::summarize(*store, filter, since,
@@ -93,6 +98,7 @@ void ReportExportJob::start()
         if (cancelled->load())
             return report(false, QStringLiteral("cancelled"));
         const bool ok = ReportExporter::write(summary.value(), format, path, &error);
+        attempts = summary.value().overall().attempts;
         report(ok, error);
     });
     m_thread->setObjectName(QStringLiteral("report-export"));

@@ -33,6 +33,7 @@ public:
 Q_SIGNALS:
     void progress(qint64 attempts);
     void finished(bool ok, const QString &error); // error "cancelled" after cancel()
+    void saved(qint64 attempts);                  // just before finished(true): the attempts in the file
 
 private:
     QString m_location;

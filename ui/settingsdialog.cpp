@@ -4,8 +4,10 @@
 #include <QDialogButtonBox>
 #include <QFormLayout>
 #include <QGroupBox>
+#include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
+#include <QSpinBox>
 #include <QVBoxLayout>
 
 namespace sd {
@@ -22,6 +24,11 @@ SettingsDialog::SettingsDialog(bool allowWebhookSubscribers, const ProxySetting 
     , m_password(new QLineEdit(this))
     , m_clearPassword(new QCheckBox(tr("Clear the stored password"), this))
     , m_requireStartTls(new QCheckBox(tr("Require STARTTLS (smtp:// only)"), this))
+    , m_schedule(new QLineEdit(this))
+    , m_maxInFlight(new QSpinBox(this))
+    , m_maxPerHost(new QSpinBox(this))
+    , m_quarantineFailures(new QSpinBox(this))
+    , m_quarantineWindow(new QSpinBox(this))
     , m_error(new QLabel(this))
 {
     setWindowTitle(tr("Page and email settings"));
@@ -44,6 +51,29 @@ SettingsDialog::SettingsDialog(bool allowWebhookSubscribers, const ProxySetting 
         this);
     proxyHint->setWordWrap(true);
     networkForm->addRow(proxyHint);
+
+    auto *retries = new QGroupBox(tr("Retries and limits"), this);
+    auto *retryForm = new QFormLayout(retries);
+    m_schedule->setObjectName(QStringLiteral("retrySchedule"));
+    m_schedule->setPlaceholderText(QStringLiteral("0,5s,5m,30m,2h,5h,10h,10h"));
+    m_schedule->setToolTip(tr("The delay before each retry after a failure (ms, s, m, h); a webhook fails "
+                              "for good after the last one"));
+    m_maxInFlight->setRange(1, 10'000);
+    m_maxPerHost->setRange(1, 1'000);
+    m_quarantineFailures->setRange(1, 1'000);
+    m_quarantineWindow->setRange(1, 7 * 24 * 60);
+    m_quarantineWindow->setSuffix(tr(" min"));
+    m_maxPerHost->setToolTip(tr("Webhooks in flight to one origin (scheme, host and port) at once"));
+    auto *quarantine = new QHBoxLayout;
+    quarantine->addWidget(m_quarantineFailures);
+    quarantine->addWidget(new QLabel(tr("failures within"), this));
+    quarantine->addWidget(m_quarantineWindow);
+    quarantine->addStretch(1);
+    retryForm->addRow(tr("Retry schedule:"), m_schedule);
+    retryForm->addRow(tr("Webhooks in flight:"), m_maxInFlight);
+    retryForm->addRow(tr("Per host:"), m_maxPerHost);
+    retryForm->addRow(tr("Quarantine after:"), quarantine);
+    setRetryAndLimits(RetryAndLimits::from(DeliverySettings{}));
 
     auto *email = new QGroupBox(tr("Email to the address on file (quarantine, reactivation, purge)"), this);
     auto *form = new QFormLayout(email);
@@ -74,6 +104,7 @@ SettingsDialog::SettingsDialog(bool allowWebhookSubscribers, const ProxySetting 
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(page);
     layout->addWidget(network);
+    layout->addWidget(retries);
     layout->addWidget(email);
     layout->addWidget(m_error);
     layout->addWidget(buttons);
@@ -102,6 +133,26 @@ SmtpSettings SettingsDialog::smtp() const
     s.startTls = m_requireStartTls->isChecked() ? SmtpSettings::StartTls::Required
                                                 : SmtpSettings::StartTls::Opportunistic;
     return s;
+}
+
+void SettingsDialog::setRetryAndLimits(const RetryAndLimits &limits)
+{
+    m_schedule->setText(limits.schedule);
+    m_maxInFlight->setValue(limits.maxInFlight);
+    m_maxPerHost->setValue(limits.maxPerHost);
+    m_quarantineFailures->setValue(limits.quarantineFailures);
+    m_quarantineWindow->setValue(limits.quarantineWindowMinutes);
+}
+
+RetryAndLimits SettingsDialog::retryAndLimits() const
+{
+    RetryAndLimits r;
+    r.schedule = m_schedule->text().trimmed();
+    r.maxInFlight = m_maxInFlight->value();
+    r.maxPerHost = m_maxPerHost->value();
+    r.quarantineFailures = m_quarantineFailures->value();
+    r.quarantineWindowMinutes = m_quarantineWindow->value();
+    return r;
 }
 
 void SettingsDialog::showError(const QString &text)

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "app/services/deliverysettingsservice.h"
 #include "models/proxysetting.h"
 #include "models/smtpsettings.h"
 
@@ -8,12 +9,14 @@
 class QCheckBox;
 class QLabel;
 class QLineEdit;
+class QSpinBox;
 
 namespace sd {
 
 // Page settings (Statuspage's allow_webhook_subscribers switch), how webhooks leave this desk (the proxy,
 // shown with its password redacted) and where quarantine emails go (SMTP server, sender, AUTH user and
-// password). The password field never shows the stored one: empty keeps it.
+// password), and how webhooks are retried and capped (retry schedule, in-flight and per-host caps, the
+// quarantine threshold). The password field never shows the stored one: empty keeps it.
 class SettingsDialog final : public QDialog
 {
     Q_OBJECT
@@ -30,6 +33,8 @@ public:
     // The settings as entered; the stored password unless a new one was typed or "clear" was ticked.
     SmtpSettings smtp() const;
     void showError(const QString &text);
+    void setRetryAndLimits(const RetryAndLimits &limits);
+    RetryAndLimits retryAndLimits() const;
 
     QCheckBox *allowWebhooksBox() const { return m_allowWebhooks; }
     QLineEdit *proxyEdit() const { return m_proxy; }
@@ -37,6 +42,11 @@ public:
     QLineEdit *fromEdit() const { return m_from; }
     QLineEdit *userEdit() const { return m_user; }
     QLineEdit *passwordEdit() const { return m_password; }
+    QLineEdit *scheduleEdit() const { return m_schedule; }
+    QSpinBox *maxInFlightBox() const { return m_maxInFlight; }
+    QSpinBox *maxPerHostBox() const { return m_maxPerHost; }
+    QSpinBox *quarantineFailuresBox() const { return m_quarantineFailures; }
+    QSpinBox *quarantineWindowBox() const { return m_quarantineWindow; }
 
 private:
     SmtpSettings m_stored;
@@ -48,6 +58,11 @@ private:
     QLineEdit *m_password;
     QCheckBox *m_clearPassword;
     QCheckBox *m_requireStartTls;
+    QLineEdit *m_schedule;
+    QSpinBox *m_maxInFlight;
+    QSpinBox *m_maxPerHost;
+    QSpinBox *m_quarantineFailures;
+    QSpinBox *m_quarantineWindow;
     QLabel *m_error;
 };
 

@@ -4,6 +4,8 @@
 #include <QDialogButtonBox>
 #include <QHeaderView>
 #include <QMenu>
+#include <QScreen>
+#include <QScrollBar>
 #include <QTableWidget>
 #include <QVBoxLayout>
 #include <algorithm>
@@ -13,10 +15,27 @@ namespace sd {
 
 ShortcutsDialog::ShortcutsDialog(QWidget *window, QWidget *parent)
     : QDialog(parent)
-    , m_table(new QTableWidget(this))
+    , m_table(buildTable(window, this))
 {
     setObjectName(QStringLiteral("shortcutsDialog"));
     setWindowTitle(tr("Keyboard shortcuts"));
+    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Close, this);
+    connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+    auto *layout = new QVBoxLayout(this);
+    layout->addWidget(m_table);
+    layout->addWidget(buttons);
+    // Wide enough for every description (they were cut at a fixed 560 px), within the screen.
+    const int wanted = m_table->horizontalHeader()->length() +
+                       m_table->verticalScrollBar()->sizeHint().width() + layout->contentsMargins().left() +
+                       layout->contentsMargins().right() + 8;
+    const QScreen *screen = window ? window->screen() : nullptr;
+    const int most = screen ? screen->availableGeometry().width() - 40 : 1200;
+    resize(std::clamp(wanted, 560, std::max(560, most)), 560);
+}
+
+QTableWidget *ShortcutsDialog::buildTable(QWidget *window, QWidget *parent)
+{
+    auto *table = new QTableWidget(parent);
     struct Row
     {
         QString keys;
@@ -52,24 +71,21 @@ ShortcutsDialog::ShortcutsDialog(QWidget *window, QWidget *parent)
     rows.push_back({tr("Tab, Shift+Tab"), tr("Next or previous field (also out of a message box)")});
     rows.push_back({tr("Ctrl+Tab"), tr("Insert a tab character in a message")});
 
-    m_table->setObjectName(QStringLiteral("shortcutsTable"));
-    m_table->setColumnCount(2);
-    m_table->setHorizontalHeaderLabels({tr("Keys"), tr("Does")});
-    m_table->setRowCount(static_cast<int>(rows.size()));
+    table->setObjectName(QStringLiteral("shortcutsTable"));
+    table->setColumnCount(2);
+    table->setHorizontalHeaderLabels({tr("Keys"), tr("Does")});
+    table->setRowCount(static_cast<int>(rows.size()));
     for (int r = 0; r < static_cast<int>(rows.size()); ++r) {
-        m_table->setItem(r, 0, new QTableWidgetItem(rows[static_cast<size_t>(r)].keys));
-        m_table->setItem(r, 1, new QTableWidgetItem(rows[static_cast<size_t>(r)].what));
+        table->setItem(r, 0, new QTableWidgetItem(rows[static_cast<size_t>(r)].keys));
+        auto *what = new QTableWidgetItem(rows[static_cast<size_t>(r)].what);
+        what->setToolTip(what->text());
+        table->setItem(r, 1, what);
     }
-    m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    m_table->verticalHeader()->hide();
-    m_table->resizeColumnsToContents();
-    m_table->horizontalHeader()->setStretchLastSection(true);
-    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Close, this);
-    connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
-    auto *layout = new QVBoxLayout(this);
-    layout->addWidget(m_table);
-    layout->addWidget(buttons);
-    resize(560, 520);
+    table->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    table->verticalHeader()->hide();
+    table->resizeColumnsToContents();
+    table->horizontalHeader()->setStretchLastSection(true);
+    return table;
 }
 
 } // namespace sd

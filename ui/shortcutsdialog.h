@@ -17,6 +17,8 @@ class ShortcutsDialog final : public QDialog
 public:
     explicit ShortcutsDialog(QWidget *window, QWidget *parent = nullptr);
     QTableWidget *table() const { return m_table; }
+    // The list itself, also the Help window's second tab.
+    static QTableWidget *buildTable(QWidget *window, QWidget *parent);
 
 private:
     QTableWidget *m_table;

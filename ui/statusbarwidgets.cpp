@@ -2,6 +2,7 @@
 
 #include "app/delivery/deliverycontroller.h"
 #include "app/readers/fanoutprogress.h"
+#include "ui/elidedlabel.h"
 #include "ui/statuspalette.h"
 
 #include <QHBoxLayout>
@@ -38,7 +39,7 @@ QString PageStatusIndicator::text() const
 
 DeliveryProgressLabel::DeliveryProgressLabel(QWidget *parent)
     : QWidget(parent)
-    , m_text(new QLabel(this))
+    , m_text(new ElidedLabel(this))
 {
     setObjectName(QStringLiteral("deliveryProgress"));
     auto *layout = new QHBoxLayout(this);
@@ -58,12 +59,12 @@ void DeliveryProgressLabel::setProgress(const DeliveryProgress &p)
            nullptr, p.engines)
             .arg(l.toString(p.counts.delivered), l.toString(failed), l.toString(p.counts.held),
                  l.toString(p.counts.retrying), l.toString(p.counts.queued), l.toString(p.counts.sending)));
-    m_text->setToolTip(tr("Lifetime totals over every change in this database (%1 messages, %2 cancelled); "
-                          "%n delivery engine(s) (consoles, serve, dispatch) work this queue. The current "
-                          "change's progress is shown beside it.",
-                          nullptr, p.engines)
-                           .arg(l.toString(p.counts.total()), l.toString(p.counts.cancelled)));
-    m_text->setStyleSheet(failed > 0 ? QStringLiteral("color:#c62828") : QString());
+    m_text->setDetail(tr("Lifetime totals over every change in this database (%1 messages, %2 cancelled); "
+                         "%n delivery engine(s) (consoles, serve, dispatch) work this queue. The current "
+                         "change's progress is shown beside it.",
+                         nullptr, p.engines)
+                          .arg(l.toString(p.counts.total()), l.toString(p.counts.cancelled)));
+    m_text->setTextColor(failed > 0 ? palette::failureText(palette()) : QColor());
 }
 
 QString DeliveryProgressLabel::text() const
@@ -73,13 +74,12 @@ QString DeliveryProgressLabel::text() const
 
 FanoutProgressLabel::FanoutProgressLabel(QWidget *parent)
     : QWidget(parent)
-    , m_text(new QLabel(this))
+    , m_text(new ElidedLabel(this))
 {
     setObjectName(QStringLiteral("fanoutProgress"));
     auto *layout = new QHBoxLayout(this);
     layout->setContentsMargins(4, 0, 4, 0);
     layout->addWidget(m_text);
-    m_text->setTextFormat(Qt::PlainText);
     hide(); // until a change has fanned out
 }
 
@@ -103,7 +103,9 @@ QString FanoutProgressLabel::progressText(const FanoutSnapshot &s)
         text += tr(" · %1 failed").arg(l.toString(f.counts.failed));
     if (f.counts.held > 0)
         text += tr(" · %1 held").arg(l.toString(f.counts.held));
-    if (s.etaMs >= 0)
+    if (s.stalled)
+        text += tr(" · stalled"); // nothing finished lately: an ETA from an old rate would only count up
+    else if (s.etaMs >= 0)
         text += QStringLiteral(" · ") + etaText(s.etaMs);
     else if (f.active() && f.counts.queued + f.counts.sending == 0)
         text += tr(" · %1 retrying").arg(l.toString(f.counts.retrying)); // waiting for their schedule
@@ -151,11 +153,40 @@ void FanoutProgressLabel::setFanouts(const QList<FanoutSnapshot> &recent)
         m_breakdown.clear();
     }
     setVisible(shown != nullptr);
-    m_text->setStyleSheet(shown && shown->fanout.counts.failed > 0 ? QStringLiteral("color:#c62828")
-                                                                   : QString());
-    setToolTip(tip.isEmpty() ? QString()
-                             : tr("Webhooks of the current change (finished / total):\n") +
-                                   tip.join(QLatin1Char('\n')));
+    m_text->setTextColor(shown && shown->fanout.counts.failed > 0 ? palette::failureText(palette())
+                                                                  : QColor());
+    if (shown && shown->stalled)
+        tip << tr("Stalled: nothing finished in the last %1 s.").arg(EtaEstimator::kStallMs / 1000);
+    m_text->setDetail(tip.isEmpty() ? QString()
+                                    : tr("Webhooks of the current change (finished / total):\n") +
+                                          tip.join(QLatin1Char('\n')));
+    m_fanoutText = text;
+    m_active = active > 0;
+    display(text);
+}
+
+QString FanoutProgressLabel::hostWaitText(const QString &origin, int waiting, int perHostCap)
+{
+    return tr("%1 waiting for %2 (per-host cap %3)")
+        .arg(QLocale().toString(waiting), origin, QString::number(perHostCap));
+}
+
+void FanoutProgressLabel::setHostWait(const QString &origin, int waiting, int perHostCap)
+{
+    const QString wait =
+        origin.isEmpty() || waiting <= 0 ? QString() : hostWaitText(origin, waiting, perHostCap);
+    if (wait == m_hostWait)
+        return;
+    m_hostWait = wait;
+    if (isVisible())
+        display(m_fanoutText);
+}
+
+void FanoutProgressLabel::display(const QString &fanoutText)
+{
+    // The host line only while a change delivers: that is when it explains the wait.
+    const QString text =
+        m_active && !m_hostWait.isEmpty() ? fanoutText + QStringLiteral(" · ") + m_hostWait : fanoutText;
     m_text->setText(text);
     Q_EMIT updated(text); // every read, even with the same figures: listeners follow each update
 }

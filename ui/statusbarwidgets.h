@@ -9,6 +9,8 @@ class QLabel;
 
 namespace sd {
 
+class ElidedLabel;
+
 struct DeliveryProgress;
 struct FanoutSnapshot;
 
@@ -41,14 +43,16 @@ public:
     explicit DeliveryProgressLabel(QWidget *parent = nullptr);
     void setProgress(const DeliveryProgress &progress);
     QString text() const;
+    ElidedLabel *label() const { return m_text; }
 
 private:
-    QLabel *m_text = nullptr;
+    ElidedLabel *m_text = nullptr;
 };
 
 // The current change's fan-out (FanoutProgressMonitor): "Database: 12,400 / 20,004 · 3 failed · ETA 6 s",
-// where the first number is finished (delivered, failed or held) out of the change's total. The tooltip
-// breaks the total down by state. When nothing runs it names the last change's result without an ETA.
+// where the first number is finished (delivered, failed or held) out of the change's total; "stalled"
+// instead of an ETA when nothing finishes, and the host whose per-host cap keeps the rest waiting. The
+// tooltip breaks the total down by state. When nothing runs it names the last change's result.
 class FanoutProgressLabel final : public QWidget
 {
     Q_OBJECT
@@ -58,20 +62,29 @@ public:
     explicit FanoutProgressLabel(QWidget *parent = nullptr);
     // `recent` newest first, as FanoutProgressMonitor::recent().
     void setFanouts(const QList<FanoutSnapshot> &recent);
+    // From this console's engine (DeliveryProgress): messages waiting for a slot at `origin` only.
+    void setHostWait(const QString &origin, int waiting, int perHostCap);
     QString text() const;
+    ElidedLabel *label() const { return m_text; }
     QString breakdown() const; // "queued 0 · sending 0 · delivered 20,001 · ... = 20,004", also the tooltip
 
     // "12,400 / 20,004 · 3 failed · ETA 6 s" for one change (also the incident timeline's line).
     static QString progressText(const FanoutSnapshot &s);
     static QString breakdownText(const FanoutSnapshot &s);
     static QString etaText(qint64 ms);
+    static QString hostWaitText(const QString &origin, int waiting, int perHostCap);
 
 Q_SIGNALS:
     void updated(const QString &text);
 
 private:
-    QLabel *m_text = nullptr;
+    void display(const QString &text);
+
+    ElidedLabel *m_text = nullptr;
     QString m_breakdown;
+    QString m_fanoutText; // without the host line
+    bool m_active = false;
+    QString m_hostWait; // "14 waiting for …": only while a change delivers
 };
 
 } // namespace sd

@@ -75,4 +75,10 @@ QIcon dot(const QColor &color, int size)
     return icon;
 }
 
+QColor failureText(const QPalette &palette)
+{
+    return palette.color(QPalette::Window).lightness() < 128 ? QColor(0xff, 0x8a, 0x80)
+                                                             : QColor(0xc6, 0x28, 0x28);
+}
+
 } // namespace sd::palette

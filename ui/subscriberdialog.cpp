@@ -3,6 +3,7 @@
 #include "models/endpointurl.h"
 #include "models/ids.h"
 #include "models/validation.h"
+#include "ui/discardquestion.h"
 
 #include <QApplication>
 #include <QClipboard>
@@ -13,6 +14,7 @@
 #include <QLineEdit>
 #include <QListWidget>
 #include <QPushButton>
+#include <QUrl>
 
 namespace sd {
 namespace {
@@ -111,6 +113,7 @@ SubscriberDialog::SubscriberDialog(const std::vector<Component> &components,
         m_email->setText(existing->email);
         m_secret->setText(existing->secret);
     }
+    m_initialComponents = componentIds();
     connect(m_endpoint, &QLineEdit::textChanged, this, &SubscriberDialog::validate);
     connect(m_email, &QLineEdit::textChanged, this, &SubscriberDialog::validate);
     connect(m_secret, &QLineEdit::textChanged, this, &SubscriberDialog::validate);
@@ -131,11 +134,30 @@ void SubscriberDialog::validate()
         return error.isEmpty();
     };
     bool ok = check(m_endpoint, m_endpointError, validation::checkEndpoint(m_endpoint->text()));
+    // Allowed, but said: Basic credentials in an http:// URL cross the network readable by anyone between.
+    const QUrl typed(m_endpoint->text().trimmed());
+    if (ok && typed.scheme().compare(QLatin1String("http"), Qt::CaseInsensitive) == 0 &&
+        !typed.userInfo().isEmpty())
+        m_endpointError->setText(tr("Warning: the user name and password in an http:// URL are sent in "
+                                    "cleartext with every webhook; use https:// if the receiver has it."));
     ok = check(m_email, m_emailError, validation::checkEmail(m_email->text())) && ok;
     const QString secretError = validation::checkSigningSecret(m_secret->text());
     m_secretError->setText(secretError);
     ok = secretError.isEmpty() && ok;
     m_buttons->button(QDialogButtonBox::Save)->setEnabled(ok);
+}
+
+bool SubscriberDialog::isDirty() const
+{
+    return m_endpoint->isModified() || m_email->isModified() || m_secret->isModified() ||
+           componentIds() != m_initialComponents;
+}
+
+void SubscriberDialog::reject()
+{
+    if (isDirty() && !confirmDiscard(this, tr("Discard what you typed?")))
+        return;
+    QDialog::reject();
 }
 
 bool SubscriberDialog::canSave() const

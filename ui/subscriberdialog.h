@@ -43,6 +43,11 @@ public:
 
     // Shows a service error that validation could not foresee (e.g. endpoint already subscribed).
     void showEndpointError(const QString &text);
+    bool isDirty() const; // something typed or ticked since it opened
+
+public Q_SLOTS:
+    // Escape or Cancel with something typed asks before discarding it.
+    void reject() override;
 
 private:
     void validate();
@@ -57,6 +62,7 @@ private:
     QListWidget *m_components = nullptr;
     QListWidget *m_upstreams = nullptr; // null until setFollowedPages() with a page
     QDialogButtonBox *m_buttons = nullptr;
+    QStringList m_initialComponents;
 };
 
 } // namespace sd

@@ -9,6 +9,7 @@
 #include "models/itemmodels/modelroles.h"
 #include "models/itemmodels/subscribersmodel.h"
 #include "models/upstreamrepository.h"
+#include "ui/emptyhint.h"
 #include "ui/endpointpage.h"
 #include "ui/safefiledialog.h"
 #include "ui/session.h"
@@ -66,6 +67,9 @@ SubscribersView::SubscribersView(Session &session, QWidget *parent)
     m_proxy->setDynamicSortFilter(false);
     m_table->setObjectName(QStringLiteral("subscribersTable"));
     m_table->setModel(m_proxy);
+    new EmptyHint(m_table,
+                  tr("No webhook subscribers match. Add one with Edit → Add subscriber… (Ctrl+Shift+S) or "
+                     "import a CSV; each hears about status changes as a signed webhook."));
     m_table->setSortingEnabled(true);
     m_table->sortByColumn(SubscribersModel::EndpointColumn, Qt::AscendingOrder);
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);

@@ -21,6 +21,11 @@ struct DeliveryProgress
     qint64 delivered = 0;    // successes by this engine since it started
     qint64 failedAttempts = 0;
     int engines = 1; // delivery engines working this queue (consoles, serve, dispatch), this one included
+    // This engine's messages waiting only for a slot at their origin (the per-host cap is full): the origin
+    // with the most of them, how many, and the cap. Empty origin: none wait so.
+    QString cappedOrigin;
+    int cappedWaiting = 0;
+    int perHostCap = 0;
 };
 
 // Owns the worker threads: "delivery" runs the DeliveryEngine (network, scheduling, retry decisions) and

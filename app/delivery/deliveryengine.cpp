@@ -542,6 +542,10 @@ void DeliveryEngine::emitProgress()
     p.delivered = m_delivered;
     p.failedAttempts = m_failedAttempts;
     p.engines = m_engines;
+    const HostScheduler::CapWait capped = m_scheduler->mostWaitingAtHostCap();
+    p.cappedOrigin = capped.origin;
+    p.cappedWaiting = capped.waiting;
+    p.perHostCap = m_scheduler->maxPerHost();
     try {
         p.counts = m_store->outbox.countsByState();
     } catch (const StoreError &) {

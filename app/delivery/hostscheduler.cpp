@@ -58,6 +58,18 @@ std::optional<Message> HostScheduler::next()
     return std::nullopt;
 }
 
+HostScheduler::CapWait HostScheduler::mostWaitingAtHostCap() const
+{
+    CapWait most;
+    for (auto it = m_queues.cbegin(); it != m_queues.cend(); ++it) {
+        const int busy = m_hostInFlight.value(it.key());
+        const int waiting = static_cast<int>(it.value().size());
+        if (busy >= m_maxPerHost && waiting > most.waiting)
+            most = {it.key(), waiting, busy};
+    }
+    return most;
+}
+
 void HostScheduler::finished(const QString &origin)
 {
     --m_inFlight;

@@ -30,6 +30,17 @@ public:
     // Drops every waiting message of a subscriber (quarantine); returns their ids.
     QStringList dropSubscriber(const QString &subscriberId);
 
+    // The origin with the most messages waiting only because its per-origin cap is full (the status bar
+    // names it: the host holding the others back, issue 20 item 4); an empty origin when none waits so.
+    struct CapWait
+    {
+        QString origin;
+        int waiting = 0;
+        int inFlight = 0;
+    };
+    CapWait mostWaitingAtHostCap() const;
+    int maxPerHost() const { return m_maxPerHost; }
+
     int inFlight() const { return m_inFlight; }
     int waiting() const { return m_waiting; }
     bool contains(const QString &messageId) const { return m_ids.contains(messageId); }

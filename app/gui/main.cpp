@@ -1,6 +1,7 @@
 #include "app/delivery/deliverycontroller.h"
 #include "models/database.h"
 #include "ui/appresources.h"
+#include "ui/colorscheme.h"
 #include "ui/consoleapplication.h"
 #include "ui/mainwindow.h"
 #include "ui/session.h"
@@ -17,6 +18,7 @@ int main(int argc, char *argv[])
     // Matches resources/org.statusdesk.StatusDesk.desktop, so docks and task bars find the icon.
     QGuiApplication::setDesktopFileName(QStringLiteral("org.statusdesk.StatusDesk"));
     QApplication::setWindowIcon(sd::appIcon());
+    sd::applyDesktopColorScheme(app);
     qRegisterMetaType<sd::DeliveryProgress>();
 
     QCommandLineParser parser;

@@ -10,15 +10,23 @@ void EtaEstimator::add(qint64 atMs, int finished)
 {
     if (!m_samples.isEmpty() && finished < m_samples.constLast().second)
         m_samples.clear(); // fewer finished than before: a resend reopened some; start the rate afresh
+    if (m_samples.isEmpty() || finished > m_samples.constLast().second)
+        m_lastProgressAt = atMs;
     m_samples.append({atMs, finished});
     // Keep one sample older than the window so the span covers the whole window.
     while (m_samples.size() > 2 && atMs - m_samples.at(1).first >= kWindowMs)
         m_samples.removeFirst();
 }
 
+bool EtaEstimator::stalled(int remaining) const
+{
+    return remaining > 0 && !m_samples.isEmpty() &&
+           m_samples.constLast().first - m_lastProgressAt >= kStallMs;
+}
+
 qint64 EtaEstimator::etaMs(int remaining) const
 {
-    if (remaining <= 0 || m_samples.size() < 2)
+    if (remaining <= 0 || m_samples.size() < 2 || stalled(remaining))
         return -1;
     const auto &[firstAt, firstDone] = m_samples.constFirst();
     const auto &[lastAt, lastDone] = m_samples.constLast();
@@ -107,6 +115,7 @@ FanoutSnapshot FanoutProgressMonitor::snapshot(const FanoutCounts &f)
     eta.add(m_clock.elapsed(), f.finished());
     // Retrying messages wait for their schedule (seconds to hours): the estimate covers what is sendable now.
     s.etaMs = f.active() ? eta.etaMs(f.counts.queued + f.counts.sending) : -1;
+    s.stalled = f.active() && eta.stalled(f.counts.queued + f.counts.sending);
     return s;
 }
 

@@ -19,20 +19,26 @@ class EtaEstimator final
 public:
     static constexpr qint64 kWindowMs = 10000; // recent enough to follow a slowing endpoint
     static constexpr qint64 kMinSpanMs = 500;  // below this a rate is noise
+    static constexpr qint64 kStallMs = 5000;   // nothing finished for this long: "stalled", not an ETA
 
     void add(qint64 atMs, int finished);
-    // Milliseconds until `remaining` more finish at the recent rate; -1 when nothing finished lately.
+    // Milliseconds until `remaining` more finish at the recent rate; -1 when nothing finished lately or
+    // the fan-out is stalled (an estimate from an old rate would only count up, issue 20 item 4).
     qint64 etaMs(int remaining) const;
+    // `remaining` wait and nothing finished in the last kStallMs (as of the last sample).
+    bool stalled(int remaining) const;
 
 private:
     QList<QPair<qint64, int>> m_samples; // (time, finished), oldest first
+    qint64 m_lastProgressAt = -1;        // when `finished` last grew (or counting began)
 };
 
 // One change's progress as shown: its counts and, while it runs, the time left.
 struct FanoutSnapshot
 {
     FanoutCounts fanout;
-    qint64 etaMs = -1; // -1: unknown or nothing left to send now
+    qint64 etaMs = -1;    // -1: unknown or nothing left to send now
+    bool stalled = false; // messages wait to be sent and none finished for EtaEstimator::kStallMs
 };
 
 // Per-change delivery progress for the console, read from the store (so a fan-out queued or worked by

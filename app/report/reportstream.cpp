@@ -74,6 +74,14 @@ QString ReportStream::base() const
            m_where;
 }
 
+qint64 ReportStream::countRows()
+{
+    QSqlQuery &q = m_store.db().run(QStringLiteral("SELECT count(*)") + base(), m_binds);
+    const qint64 n = q.next() ? q.value(0).toLongLong() : 0;
+    q.finish();
+    return n;
+}
+
 qint64 ReportStream::forEachRow(const std::function<bool(const Row &)> &visit)
 {
     const QString sql =

@@ -40,6 +40,7 @@ public:
     // Every attempt in start order (the order of the exports); `visit` returns false to stop early.
     // Returns how many rows were visited. Throws StoreError.
     qint64 forEachRow(const std::function<bool(const Row &)> &visit);
+    qint64 countRows();                          // what forEachRow would visit; throws StoreError
     Summary summary();                           // throws StoreError
     std::vector<Row> latestRows(int count);      // the latest `count`, oldest first; throws StoreError
     int pagesFetched() const { return m_pages; } // of the last forEachRow (PostgreSQL: one per page)

@@ -3,6 +3,8 @@
 #include "models/endpointurl.h"
 #include "models/values.h"
 
+#include <QSet>
+
 namespace sd {
 
 Result<int> ResendService::resend(const QStringList &messageIds)
@@ -76,17 +78,37 @@ Result<int> ResendService::resendFailedSince(const QDateTime &since)
     return resend(ids);
 }
 
-Result<int> ResendService::resendFailedMatching(const MessageFilter &filter)
+Result<int> ResendService::resendFailingMatching(const MessageFilter &filter)
 {
     QStringList ids;
     try {
-        ids = m_ctx.store.outbox.failedResendableIds(filter);
+        ids = m_ctx.store.outbox.failingResendableIds(filter);
     } catch (const StoreError &e) {
         return Error{e.message()};
     }
     if (ids.isEmpty())
         return 0;
     return resend(ids);
+}
+
+Result<std::vector<Subscriber>> ResendService::quarantinedAmong(const QStringList &messageIds)
+{
+    std::vector<Subscriber> out;
+    try {
+        QSet<QString> seen;
+        for (const QString &id : messageIds) {
+            const auto m = m_ctx.store.outbox.find(id);
+            if (!m || m->channel == Channel::Email || seen.contains(m->subscriberId))
+                continue;
+            seen.insert(m->subscriberId);
+            auto s = m_ctx.store.subscribers.find(m->subscriberId);
+            if (s && s->state == SubscriberState::Quarantined)
+                out.push_back(std::move(*s));
+        }
+    } catch (const StoreError &e) {
+        return Error{e.message()};
+    }
+    return out;
 }
 
 Result<int> ResendService::recover(const QString &subscriberId, const QDateTime &since)

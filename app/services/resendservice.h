@@ -18,9 +18,13 @@ public:
     const QString &actor() const { return m_ctx.actor; }
     Result<int> resend(const QStringList &messageIds);
     Result<int> resendFailedSince(const QDateTime &since);
-    // Every failed delivery matching `filter` that can be resent (the console's "Resend all failed in
-    // filter"); quarantined or removed subscribers' are skipped, as in resendFailedSince.
-    Result<int> resendFailedMatching(const MessageFilter &filter);
+    // Every failing delivery (failed, or retrying: sent now, its schedule kept should it fail again)
+    // matching `filter` that can be resent (the console's "Resend failing in filter"); quarantined or
+    // removed subscribers' are skipped, as in resendFailedSince.
+    Result<int> resendFailingMatching(const MessageFilter &filter);
+    // The quarantined subscribers whose webhooks among `messageIds` a resend would refuse (held ones), so
+    // the console can offer "Reactivate and resend" instead of an error.
+    Result<std::vector<Subscriber>> quarantinedAmong(const QStringList &messageIds);
     // Svix's Recover: the subscriber's held and failed webhooks created at or after `since` go back to the
     // queue, in one transaction with its audit row. Refused (one sentence) for an unknown, removed or
     // quarantined subscriber or an invalid time. Returns how many moved.

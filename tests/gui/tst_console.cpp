@@ -13,6 +13,7 @@
 #include "tests/support/testsupport.h"
 #include "ui/componentsview.h"
 #include "ui/deliveriesview.h"
+#include "ui/elidedlabel.h"
 #include "ui/incidentsview.h"
 #include "ui/mainwindow.h"
 #include "ui/session.h"
@@ -280,7 +281,7 @@ private Q_SLOTS:
             QVERIFY(d);
             QTest::keyClicks(d->endpointEdit(), QStringLiteral("https://hooks.slack.com/services/x"));
             sawError = d->endpointError()->text().contains(QStringLiteral("Slack")) && !d->canSave();
-            d->reject();
+            d->done(QDialog::Rejected); // past the "discard what you typed?" question
         });
         f.window->subscribersView()->addSubscriber();
         QVERIFY(sawError);
@@ -341,7 +342,7 @@ private Q_SLOTS:
         f.receiver.setDefault(fail);
         f.open();
         f.window->session().setOperatorName(QStringLiteral("Kim (IC)"));
-        auto *label = f.window->findChild<QLabel *>(QStringLiteral("operatorLabel"));
+        auto *label = f.window->findChild<ElidedLabel *>(QStringLiteral("operatorLabel"));
         QVERIFY(label);
         QCOMPARE(label->text(), QStringLiteral("as Kim (IC)"));
 

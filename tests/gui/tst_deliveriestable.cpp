@@ -454,7 +454,7 @@ private Q_SLOTS:
         QCOMPARE(table->horizontalHeader()->sortIndicatorSection(), int(DeliveriesModel::LatencyColumn));
     }
 
-    // "Resend all failed in filter" asks with the store's count (not the loaded rows'), of the deliveries
+    // "Resend failing in filter" asks with the store's count (not the loaded rows'), of the deliveries
     // a resend accepts (the quarantined subscriber's are skipped) and their endpoints.
     void bulkResendConfirmsTheDatabaseCount()
     {
@@ -471,13 +471,13 @@ private Q_SLOTS:
                                     "= m.subscriber_id WHERE m.state = 'failed' AND s.state = "
                                     "'active'"));
         QVERIFY(failed > DeliveriesModel::kPageSize);
-        c.view->resendAllFailed();
+        c.view->resendFailing();
         QMessageBox *box = nullptr;
         QTRY_VERIFY_WITH_TIMEOUT((box = c.view->findChild<QMessageBox *>(QStringLiteral("resendConfirm"))),
                                  4000);
         QCOMPARE(
             box->text(),
-            QStringLiteral("Resend %1 failed deliveries to 2 endpoint(s)?").arg(QLocale().toString(failed)));
+            QStringLiteral("Resend %1 failing deliveries to 2 endpoint(s)?").arg(QLocale().toString(failed)));
         box->button(QMessageBox::No)->click();
         QTRY_VERIFY(!c.view->findChild<QMessageBox *>(QStringLiteral("resendConfirm")));
         QCOMPARE(
@@ -492,12 +492,11 @@ private Q_SLOTS:
         const int failedA = sqlCount(
             QStringLiteral("SELECT count(*) FROM messages WHERE state = 'failed' AND subscriber_id = ?"),
             {m_a.id});
-        c.view->resendAllFailed();
+        c.view->resendFailing();
         QTRY_VERIFY_WITH_TIMEOUT((box = c.view->findChild<QMessageBox *>(QStringLiteral("resendConfirm"))),
                                  4000);
-        QCOMPARE(
-            box->text(),
-            QStringLiteral("Resend %1 failed deliveries to 1 endpoint(s)?").arg(QLocale().toString(failedA)));
+        QCOMPARE(box->text(), QStringLiteral("Resend %1 failing deliveries to 1 endpoint(s)?")
+                                  .arg(QLocale().toString(failedA)));
         box->button(QMessageBox::Yes)->click();
         QTRY_COMPARE_WITH_TIMEOUT(
             sqlCount(QStringLiteral("SELECT count(*) FROM messages WHERE state = 'failed' "
