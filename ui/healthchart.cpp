@@ -101,7 +101,9 @@ void HealthChart::paintEvent(QPaintEvent *)
     const double top = maximum();
     const QString topLabel = formatValue(top, m_unit);
     const int left = 12 + fm.horizontalAdvance(topLabel);
-    const QRect plot(left, 8 + 2 * lineH, width() - left - 12, height() - (8 + 2 * lineH) - lineH - 8);
+    // Half a line below the legend: the top axis label is centred on the plot's top edge.
+    const int plotTop = 8 + 2 * lineH + lineH / 2;
+    const QRect plot(left, plotTop, width() - left - 12, height() - plotTop - lineH - 8);
     if (plot.width() < 20 || plot.height() < 20)
         return;
 
