@@ -120,11 +120,12 @@ DeliveriesView::DeliveriesView(Session &session, QWidget *parent)
     m_table->setVerticalScrollMode(QAbstractItemView::ScrollPerItem);
     m_table->installEventFilter(this);
     // The time from the font (a fixed 150 px cut "2026-12-07 12:48:48 +00:00" even at 1600 px); the
-    // others narrow enough that every column shows at 1024 px beside the Notices panel.
+    // others as wide as their headers and states: at 1024 px beside the Notices panel most show, Error scrolls.
     const QFontMetrics fm = m_table->fontMetrics();
     const int timeWidth = fm.horizontalAdvance(QStringLiteral("2026-12-07 12:48:48 +00:00")) + 16;
     const int em = fm.horizontalAdvance(QLatin1Char('M'));
-    const int widths[] = {timeWidth, 11 * em, 13 * em, 6 * em, 5 * em, 4 * em, 5 * em};
+    const int header = fm.horizontalAdvance(QStringLiteral("Attempts")) + 2 * em; // its sort arrow too
+    const int widths[] = {timeWidth, 10 * em, 15 * em, 9 * em, header, 5 * em, header};
     for (int c = 0; c < static_cast<int>(std::size(widths)); ++c)
         m_table->setColumnWidth(c, widths[c]);
 
