@@ -127,6 +127,7 @@ void NoticesDock::addQuarantineRow(const Notice &n, const QString &line)
     auto *label = new ElidedLabel(row); // a QLabel would widen the list past the dock
     label->setText(line);
     label->setDetail(item->toolTip());
+    label->setMinimumWidth(24); // the buttons keep their room in a narrow panel; the line is in the tooltip
     auto *reactivate = new QPushButton(tr("Reactivate"), row);
     reactivate->setObjectName(QStringLiteral("noticeReactivate"));
     auto *open = new QPushButton(tr("Open endpoint"), row);
