@@ -81,9 +81,12 @@ ComponentsView::ComponentsView(Session &session, QWidget *parent)
     // One line per component, and the Updated time always whole: the description takes what is left (and
     // elides) when the Notices dock narrows the table.
     m_table->setWordWrap(false);
-    m_table->setColumnWidth(ComponentsModel::NameColumn, 220);
-    m_table->setColumnWidth(ComponentsModel::StatusColumn, 190);
-    m_table->setColumnWidth(ComponentsModel::GroupColumn, 140);
+    const QFontMetrics fm = m_table->fontMetrics();
+    const int em = fm.horizontalAdvance(QLatin1Char('M'));
+    m_table->setColumnWidth(ComponentsModel::NameColumn, 15 * em);
+    m_table->setColumnWidth(ComponentsModel::StatusColumn,
+                            fm.horizontalAdvance(componentStatusLabel(ComponentStatus::DegradedPerformance)) + 4 * em);
+    m_table->setColumnWidth(ComponentsModel::GroupColumn, 9 * em);
     m_table->horizontalHeader()->setSectionResizeMode(ComponentsModel::DescriptionColumn,
                                                       QHeaderView::Stretch);
     m_table->horizontalHeader()->setSectionResizeMode(ComponentsModel::UpdatedColumn,
