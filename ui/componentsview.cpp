@@ -85,7 +85,8 @@ ComponentsView::ComponentsView(Session &session, QWidget *parent)
     const int em = fm.horizontalAdvance(QLatin1Char('M'));
     m_table->setColumnWidth(ComponentsModel::NameColumn, 15 * em);
     m_table->setColumnWidth(ComponentsModel::StatusColumn,
-                            fm.horizontalAdvance(componentStatusLabel(ComponentStatus::DegradedPerformance)) + 4 * em);
+                            fm.horizontalAdvance(componentStatusLabel(ComponentStatus::DegradedPerformance)) +
+                                4 * em);
     m_table->setColumnWidth(ComponentsModel::GroupColumn, 9 * em);
     m_table->horizontalHeader()->setSectionResizeMode(ComponentsModel::DescriptionColumn,
                                                       QHeaderView::Stretch);

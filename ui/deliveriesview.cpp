@@ -120,7 +120,8 @@ DeliveriesView::DeliveriesView(Session &session, QWidget *parent)
     m_table->setVerticalScrollMode(QAbstractItemView::ScrollPerItem);
     m_table->installEventFilter(this);
     // The time from the font (a fixed 150 px cut "2026-12-07 12:48:48 +00:00" even at 1600 px); the
-    // others as wide as their headers and states: at 1024 px beside the Notices panel most show, Error scrolls.
+    // others as wide as their headers and states: at 1024 px beside the Notices panel most show, Error
+    // scrolls.
     const QFontMetrics fm = m_table->fontMetrics();
     const int timeWidth = fm.horizontalAdvance(QStringLiteral("2026-12-07 12:48:48 +00:00")) + 16;
     const int em = fm.horizontalAdvance(QLatin1Char('M'));
