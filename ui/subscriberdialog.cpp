@@ -150,7 +150,7 @@ void SubscriberDialog::validate()
 bool SubscriberDialog::isDirty() const
 {
     return m_endpoint->isModified() || m_email->isModified() || m_secret->isModified() ||
-           componentIds() != m_initialComponents;
+           componentIds() != m_initialComponents || upstreamIds() != m_initialUpstreams;
 }
 
 void SubscriberDialog::reject()
@@ -212,6 +212,7 @@ void SubscriberDialog::setFollowedPages(const std::vector<Upstream> &pages, cons
         new QLabel(tr("Ticked: their changes are relayed to it too, besides your own page's."), this));
     setTabOrder(m_components, m_upstreams);
     setTabOrder(m_upstreams, m_buttons);
+    m_initialUpstreams = upstreamIds();
 }
 
 QStringList SubscriberDialog::upstreamIds() const

@@ -63,6 +63,7 @@ private:
     QListWidget *m_upstreams = nullptr; // null until setFollowedPages() with a page
     QDialogButtonBox *m_buttons = nullptr;
     QStringList m_initialComponents;
+    QStringList m_initialUpstreams; // what isDirty() compares the followed pages' ticks with
 };
 
 } // namespace sd
