@@ -148,6 +148,15 @@ void SubscriberRepository::update(const Subscriber &s)
               toDb(s.quarantinedAt), toDb(s.purgeAt), toDb(s.unsubscribedAt), s.id});
 }
 
+bool SubscriberRepository::quarantine(const QString &id, const QDateTime &at, const QDateTime &purgeAt)
+{
+    QSqlQuery &changed =
+        m_db.run(QStringLiteral("UPDATE subscribers SET state = 'quarantined', quarantined_at = ?, "
+                                "purge_at = ? WHERE id = ? AND state = 'active'"),
+                 {toDb(at), toDb(purgeAt), id});
+    return changed.numRowsAffected() == 1;
+}
+
 void SubscriberRepository::purge(const QString &id)
 {
     m_db.run(QStringLiteral("DELETE FROM attempts WHERE subscriber_id = ?"), {id});

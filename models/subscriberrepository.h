@@ -43,6 +43,9 @@ public:
     std::optional<Subscriber> findLiveByEndpoint(const QString &endpoint);
     void insert(const Subscriber &s);
     void update(const Subscriber &s);
+    // Quarantines an active subscriber; false when it was not active (another engine got there first, or
+    // the operator removed it), so a quarantine is written once.
+    bool quarantine(const QString &id, const QDateTime &at, const QDateTime &purgeAt);
     void purge(const QString &id); // deletes the subscriber with its messages and attempts
     // list() one row at a time (same rows, same order) inside `snapshot`: bounded memory at any size.
     void forEach(ReadSnapshot &snapshot, std::optional<SubscriberState> state,

@@ -21,6 +21,13 @@ constexpr int kMinWindow = 10'000;       // claimed messages kept in memory, at 
 constexpr int kStartsPerTurn = 64;       // requests started before the event loop gets a turn
 // Each QNetworkAccessManager does its socket work in one thread of its own; origins are split between them.
 constexpr int kNetworkManagers = 2;
+
+AttemptTrigger triggerOf(const Message &m)
+{
+    return m.nextTrigger == AttemptTrigger::Manual ? AttemptTrigger::Manual
+           : m.attempts > 0                        ? AttemptTrigger::Retry
+                                                   : AttemptTrigger::Automatic;
+}
 } // namespace
 
 DeliveryEngine::DeliveryEngine(QString databasePath, QString engineId, DeliveryJournal *journal,
@@ -32,6 +39,7 @@ DeliveryEngine::DeliveryEngine(QString databasePath, QString engineId, DeliveryJ
     , m_scanTimer(this)
     , m_flushTimer(this)
     , m_progressTimer(this)
+    , m_nextTurn(this)
 {
     // The journal lives in its own thread: both directions are queued.
     connect(this, &DeliveryEngine::writeRequested, m_journal, &DeliveryJournal::write);
@@ -43,6 +51,11 @@ DeliveryEngine::DeliveryEngine(QString databasePath, QString engineId, DeliveryJ
     connect(&m_scanTimer, &QTimer::timeout, this, &DeliveryEngine::scan);
     connect(&m_flushTimer, &QTimer::timeout, this, [this]() { flush(false); });
     connect(&m_progressTimer, &QTimer::timeout, this, &DeliveryEngine::emitProgress);
+    m_nextTurn.setSingleShot(true);
+    connect(&m_nextTurn, &QTimer::timeout, this, [this]() {
+        if (running())
+            pump();
+    });
 }
 
 DeliveryEngine::~DeliveryEngine() = default;
@@ -94,13 +107,20 @@ void DeliveryEngine::initialize()
     transport.proxy = m_settings.proxy;
     transport.directManagers = kNetworkManagers;
     m_transport = new HttpTransport(transport, this);
-    m_policy = std::make_unique<RetryPolicy>(m_settings);
+    // The quarantine count starts from the failures already on record, so a restart does not reset it.
+    m_policy = std::make_unique<RetryPolicy>(
+        m_settings, nullptr, [this](const QString &subscriberId, const QDateTime &since) {
+            try {
+                return m_store->outbox.failedAttemptsSince(subscriberId, since);
+            } catch (const StoreError &) {
+                return 0;
+            }
+        });
     m_scheduler = std::make_unique<HostScheduler>(m_settings.maxInFlight, m_settings.maxPerHost);
     m_deadlines = new DeadlineQueue(this);
-    m_quarantine =
-        std::make_unique<QuarantineTracker>(m_settings.quarantineFailures, m_settings.quarantineWindowMs);
     m_maintenance = std::make_unique<MaintenanceClock>(ServiceContext{*m_store});
     m_progressTimer.start(kProgressIntervalMs);
+    m_phase = Phase::Working;
     scan();
 }
 
@@ -109,10 +129,11 @@ QDateTime DeliveryEngine::runMaintenanceClock()
     // Before the outbox is read: the webhooks a transition queues are claimed by this same scan, and a
     // dispatch never finds itself idle while a transition is due.
     auto made = m_maintenance->applyDue();
-    if (!made && !m_clockFailing)
+    if (!made && m_outages.failed(Outages::Kind::Clock))
         Q_EMIT engineWarning(
             QStringLiteral("cannot apply scheduled maintenance: %1; retrying").arg(made.error()));
-    m_clockFailing = !made;
+    if (made)
+        m_outages.recovered(Outages::Kind::Clock);
     if (made && made.value() > 0)
         Q_EMIT maintenanceMoved();
     return m_maintenance->nextDue();
@@ -139,9 +160,9 @@ void DeliveryEngine::reloadSettings()
 
 void DeliveryEngine::wake()
 {
-    if (!m_store || m_stopping)
+    if (!running())
         return;
-    m_wasIdle = false;
+    m_phase = Phase::Working;
     m_subscribers.clear(); // woken because something changed: a reactivation, a resend, a new subscriber
     m_scanTimer.start(0);
 }
@@ -159,7 +180,7 @@ std::optional<Subscriber> DeliveryEngine::subscriber(const QString &id)
 
 void DeliveryEngine::scan()
 {
-    if (!m_store || m_stopping)
+    if (!running())
         return;
     try {
         const QDateTime nextTransition = runMaintenanceClock();
@@ -179,13 +200,12 @@ void DeliveryEngine::scan()
         checkIdle();
     } catch (const StoreError &e) {
         // Transient (another writer holds the database, a full disk): said once, tried again every second.
-        if (!m_scanFailing)
+        if (m_outages.failed(Outages::Kind::Store))
             Q_EMIT engineWarning(QStringLiteral("cannot read the outbox: %1; retrying").arg(e.message()));
-        m_scanFailing = true;
         m_scanTimer.start(kPollIntervalMs);
         return;
     }
-    m_scanFailing = false;
+    m_outages.recovered(Outages::Kind::Store);
 }
 
 int DeliveryEngine::room() const
@@ -194,14 +214,14 @@ int DeliveryEngine::room() const
     // is usually claimed at once, so round-robin reaches every origin in its first turn and a slow origin's
     // first request starts (and meets its deadline) without waiting behind thousands of healthy ones.
     const int window = std::max(2 * m_settings.maxInFlight, kMinWindow);
-    return window - (m_scheduler->waiting() + m_scheduler->inFlight() + m_claiming);
+    return window - (m_scheduler->waiting() + m_scheduler->inFlight() + m_writes.claiming());
 }
 
 void DeliveryEngine::admit(const std::vector<Message> &claimed)
 {
     if (claimed.empty())
         return;
-    m_wasIdle = false;
+    m_phase = Phase::Working;
     for (const Message &m : claimed) {
         m_changed.insert(m.id);
         m_scheduler->enqueue(m);
@@ -216,14 +236,8 @@ void DeliveryEngine::pump()
         // A fan-out to a thousand new origins would otherwise start a thousand requests in one go while the
         // answers of the first ones wait; a few dozen per turn of the event loop keeps both moving.
         if (started >= kStartsPerTurn) {
-            if (!m_pumpQueued) {
-                m_pumpQueued = true;
-                QTimer::singleShot(0, this, [this]() {
-                    m_pumpQueued = false;
-                    if (!m_stopping)
-                        pump();
-                });
-            }
+            if (!m_nextTurn.isActive())
+                m_nextTurn.start(0);
             return;
         }
         std::optional<Message> message = m_scheduler->next();
@@ -244,123 +258,43 @@ void DeliveryEngine::pump()
         } catch (const StoreError &e) {
             // Cannot tell whether it may be sent: put it back and look again with the next scan.
             m_scheduler->finished(origin);
+            m_inFlightSchedules.remove(message->id);
             m_scheduler->enqueue(std::move(*message));
-            if (!m_scanFailing)
+            if (m_outages.failed(Outages::Kind::Store))
                 Q_EMIT engineWarning(
                     QStringLiteral("cannot read subscribers: %1; retrying").arg(e.message()));
-            m_scanFailing = true;
             return;
         }
         if (!s || s->state != SubscriberState::Active || m_quarantined.contains(message->subscriberId)) {
-            // Quarantined or removed since it was claimed: held (or cancelled) by the next write instead of
-            // sent.
-            m_scheduler->finished(origin);
-            m_scheduler->forget(message->id);
-            m_inFlightSchedules.remove(message->id);
-            m_pendingStates.push_back({message->id, s && s->state == SubscriberState::Unsubscribed
-                                                        ? DeliveryState::Cancelled
-                                                        : DeliveryState::Held});
-            if (!m_flushTimer.isActive())
-                m_flushTimer.start(kFlushIntervalMs);
+            setAside(*message, s, origin);
             continue;
         }
-        const AttemptTrigger kind = message->nextTrigger == AttemptTrigger::Manual ? AttemptTrigger::Manual
-                                    : message->attempts > 0                        ? AttemptTrigger::Retry
-                                                            : AttemptTrigger::Automatic;
+        // The attempt owns its deadline (on the engine's one clock) and carries this read of the
+        // subscriber to its end.
         WebhookAttempt::Options options{m_settings.timeoutMs, m_settings.maxResponseBytes, userAgent,
                                         m_deadlines};
-        auto *attempt =
-            new WebhookAttempt(m_transport, *message, *s, message->attempts + 1, kind, options, this);
-        connect(attempt, &WebhookAttempt::finished, this,
-                [this, origin](const AttemptResult &result) { onAttemptFinished(result, origin); });
+        auto *attempt = new WebhookAttempt(m_transport, *message, *s, message->attempts + 1,
+                                           triggerOf(*message), options, this);
+        connect(attempt, &WebhookAttempt::finished, this, [this, origin](const AttemptResult &result) {
+            record(result.attempt, result.retryAfter, Channel::Webhook, origin, result.subscriber);
+        });
         attempt->start();
         ++started;
     }
 }
 
-void DeliveryEngine::onAttemptFinished(const AttemptResult &result, const QString &origin)
+void DeliveryEngine::setAside(const Message &message, const std::optional<Subscriber> &s,
+                              const QString &origin)
 {
+    // Quarantined or removed since it was claimed: held (or cancelled) by the next write instead of sent.
     m_scheduler->finished(origin);
-    m_scheduler->forget(result.attempt.messageId);
-    ++m_attemptsMade;
-    Attempt a = result.attempt;
-    const QDateTime now = a.endedAt;
-    const RetryDecision decision = decide(a, a.httpStatus, result.retryAfter);
-    DeliveryState state = DeliveryState::Failed;
-    switch (decision.kind) {
-    case RetryDecision::Kind::Delivered:
-        state = DeliveryState::Delivered;
-        ++m_delivered;
-        break;
-    case RetryDecision::Kind::Retry:
-        state = DeliveryState::Retrying;
-        break;
-    case RetryDecision::Kind::GiveUp:
-        state = DeliveryState::Failed;
-        break;
-    case RetryDecision::Kind::Quarantine:
-        state = DeliveryState::Held;
-        break;
-    }
-    if (state != DeliveryState::Delivered) {
-        ++m_failedAttempts;
-        if (decision.kind == RetryDecision::Kind::Quarantine) {
-            quarantine(a.subscriberId, QStringLiteral("answered 410 Gone"), now);
-        } else {
-            if (!m_quarantine->isKnown(a.subscriberId)) {
-                try {
-                    m_quarantine->seed(a.subscriberId,
-                                       m_store->outbox.failedAttemptsSince(
-                                           a.subscriberId, now.addMSecs(-m_settings.quarantineWindowMs)),
-                                       now);
-                } catch (const StoreError &) {
-                }
-            }
-            if (m_quarantine->recordFailure(a.subscriberId, now)) {
-                state = DeliveryState::Held;
-                a.nextAttemptAt = {};
-                quarantine(a.subscriberId,
-                           QStringLiteral("%1 failed requests within %2 minutes")
-                               .arg(m_settings.quarantineFailures)
-                               .arg(m_settings.quarantineWindowMs / 60000),
-                           now);
-            }
-        }
-        const auto s = subscriber(a.subscriberId);
-        const bool inactive = !s || s->state != SubscriberState::Active;
-        if ((m_quarantined.contains(a.subscriberId) || inactive) && state == DeliveryState::Retrying) {
-            state = DeliveryState::Held;
-            a.nextAttemptAt = {};
-        }
-    }
-    m_pending.push_back({a, state}); // announced as changed once the journal has written it
-    // With a backlog, a write also refills the window, so write as soon as the window runs half empty.
-    if (static_cast<int>(m_pending.size()) >= kFlushBatch || (m_backlog && room() >= m_settings.maxInFlight))
-        flush(true);
-    else if (!m_flushTimer.isActive())
+    m_scheduler->forget(message.id);
+    m_inFlightSchedules.remove(message.id);
+    m_writes.add(JournalBatch::StateChange{message.id, s && s->state == SubscriberState::Unsubscribed
+                                                           ? DeliveryState::Cancelled
+                                                           : DeliveryState::Held});
+    if (!m_flushTimer.isActive())
         m_flushTimer.start(kFlushIntervalMs);
-    pump();
-}
-
-RetryDecision DeliveryEngine::decide(Attempt &a, int httpStatus, const QByteArray &retryAfter)
-{
-    const bool manual = a.trigger == AttemptTrigger::Manual;
-    Schedule schedule{a.attemptNumber - 1, QDateTime()};
-    if (const auto it = m_inFlightSchedules.constFind(a.messageId); it != m_inFlightSchedules.cend()) {
-        schedule = it.value();
-        m_inFlightSchedules.erase(it);
-    }
-    const bool keepsSchedule = manual && schedule.resumeAt.isValid();
-    // A manual attempt without a schedule to go back to (the message had failed or was delivered) is one
-    // attempt, as the operator asked; the policy gives it up on failure.
-    const int step = keepsSchedule ? schedule.automaticAttempts
-                     : manual      ? a.attemptNumber
-                                   : schedule.automaticAttempts + 1;
-    const RetryDecision decision =
-        m_policy->decide(step, httpStatus, a.errorClass, retryAfter, a.endedAt, manual && !keepsSchedule);
-    if (decision.kind == RetryDecision::Kind::Retry)
-        a.nextAttemptAt = keepsSchedule ? schedule.resumeAt : a.endedAt.addMSecs(decision.delayMs);
-    return decision;
 }
 
 void DeliveryEngine::startEmail(const Message &message)
@@ -371,9 +305,7 @@ void DeliveryEngine::startEmail(const Message &message)
     job.recipient = message.recipient;
     job.bytes = message.body;
     job.attemptNumber = message.attempts + 1;
-    job.trigger = message.nextTrigger == AttemptTrigger::Manual ? AttemptTrigger::Manual
-                  : message.attempts > 0                        ? AttemptTrigger::Retry
-                                                                : AttemptTrigger::Automatic;
+    job.trigger = triggerOf(message);
     if (job.trigger == AttemptTrigger::Manual)
         job.actor = message.nextActor;
     try {
@@ -385,66 +317,52 @@ void DeliveryEngine::startEmail(const Message &message)
     if (!m_smtp) {
         m_smtp = new SmtpSender(this);
         connect(m_smtp, &SmtpSender::finished, this, [this](const Attempt &a) {
-            if (!m_stopping)
-                onEmailFinished(a, HostScheduler::originOf(a.endpoint));
+            if (running())
+                record(a, {}, Channel::Email, HostScheduler::originOf(a.endpoint), Subscriber{});
         });
     }
     m_smtp->send(job);
 }
 
-void DeliveryEngine::onEmailFinished(const Attempt &attempt, const QString &origin)
+void DeliveryEngine::record(Attempt a, const QByteArray &retryAfter, Channel channel, const QString &origin,
+                            const Subscriber &subscriber)
 {
     m_scheduler->finished(origin);
-    m_scheduler->forget(attempt.messageId);
+    m_scheduler->forget(a.messageId);
     ++m_attemptsMade;
-    Attempt a = attempt;
-    // The SMTP reply code is no HTTP status: success is the absence of an error, and a failure is retried on
-    // the webhook schedule like a transport error.
-    RetryDecision decision{RetryDecision::Kind::Delivered, 0};
-    if (a.errorClass.isEmpty())
-        m_inFlightSchedules.remove(a.messageId);
-    else
-        decision = decide(a, 0, {});
-    DeliveryState state = DeliveryState::Failed;
-    if (decision.kind == RetryDecision::Kind::Delivered) {
-        state = DeliveryState::Delivered;
-        ++m_delivered;
-    } else {
-        ++m_failedAttempts;
-        if (decision.kind == RetryDecision::Kind::Retry)
-            state = DeliveryState::Retrying;
+    Schedule schedule{a.attemptNumber - 1, QDateTime()};
+    if (const auto it = m_inFlightSchedules.constFind(a.messageId); it != m_inFlightSchedules.cend()) {
+        schedule = it.value();
+        m_inFlightSchedules.erase(it);
     }
-    m_pending.push_back({a, state});
-    if (!m_flushTimer.isActive())
+    const Verdict verdict =
+        m_policy->judge({a, retryAfter, schedule, channel, m_quarantined.contains(a.subscriberId)});
+    a.nextAttemptAt = verdict.retryAt;
+    if (verdict.kind == Verdict::Kind::Delivered)
+        ++m_delivered;
+    else
+        ++m_failedAttempts;
+    if (verdict.kind == Verdict::Kind::Quarantine)
+        quarantine(subscriber, verdict.reason);
+    m_writes.add(JournalBatch::Result{a, verdict.state()}); // announced once the journal has written it
+    // With a backlog, a write also refills the window, so write as soon as the window runs half empty.
+    if (m_writes.results() >= kFlushBatch || (m_writes.backlog() && room() >= m_settings.maxInFlight))
+        flush(true);
+    else if (!m_flushTimer.isActive())
         m_flushTimer.start(kFlushIntervalMs);
     pump();
 }
 
-void DeliveryEngine::quarantine(const QString &subscriberId, const QString &reason, const QDateTime &)
+void DeliveryEngine::quarantine(const Subscriber &subscriber, const QString &reason)
 {
-    if (m_quarantined.contains(subscriberId))
+    if (m_quarantined.contains(subscriber.id))
         return;
-    m_quarantined.insert(subscriberId);
-    m_pendingQuarantines.push_back({subscriberId, reason});
-    // Held by the journal in the same transaction as the quarantine; announced after it.
-    m_pendingQuarantines.back().heldIds = m_scheduler->dropSubscriber(subscriberId);
+    m_quarantined.insert(subscriber.id);
+    // Its waiting messages are held by the journal in the same transaction as the quarantine; announced
+    // after it.
+    m_writes.add(JournalBatch::Quarantine{subscriber, reason, m_scheduler->dropSubscriber(subscriber.id)});
     if (!m_flushTimer.isActive())
         m_flushTimer.start(kFlushIntervalMs);
-}
-
-JournalBatch DeliveryEngine::takeBatch(bool claim)
-{
-    JournalBatch batch;
-    batch.results = std::move(m_pending);
-    m_pending.clear();
-    batch.quarantines = std::move(m_pendingQuarantines);
-    m_pendingQuarantines.clear();
-    batch.states = std::move(m_pendingStates);
-    m_pendingStates.clear();
-    batch.purgeAfterMs = m_settings.purgeAfterMs;
-    if (claim && !m_stopping && room() > 0)
-        batch.claim = room();
-    return batch;
 }
 
 void DeliveryEngine::flush(bool claim)
@@ -452,58 +370,39 @@ void DeliveryEngine::flush(bool claim)
     m_flushTimer.stop();
     if (!m_store)
         return;
-    if (m_writing) {
-        m_claimWanted = m_claimWanted || claim;
-        return; // one write at a time; onWritten() sends what gathered meanwhile
+    if (m_writes.writing()) {
+        if (claim)
+            m_writes.wantClaim(); // one write at a time; onWritten() sends what gathered meanwhile
+        return;
     }
-    if (m_pending.empty() && m_pendingQuarantines.empty() && m_pendingStates.empty() && !claim)
+    if (m_writes.empty() && !claim)
         return;
-    JournalBatch batch = takeBatch(claim || m_backlog || m_claimWanted);
-    m_claimWanted = false;
-    if (batch.results.empty() && batch.quarantines.empty() && batch.states.empty() && batch.claim == 0)
-        return;
-    m_writing = true;
-    m_claiming = batch.claim;
-    m_inWrite = batch; // kept until the journal confirms, to be sent again if the write fails
-    Q_EMIT writeRequested(batch);
+    const bool wantsClaim = claim || m_writes.backlog() || m_writes.claimWanted();
+    const int claimed = wantsClaim && m_phase != Phase::Stopping ? std::max(0, room()) : 0;
+    if (std::optional<JournalBatch> batch = m_writes.start(claimed, m_settings.purgeAfterMs))
+        Q_EMIT writeRequested(*batch);
 }
 
 void DeliveryEngine::onWritten(const JournalOutcome &outcome)
 {
-    m_writing = false;
-    m_claiming = 0;
-    if (m_stopping)
+    const QStringList committed = m_writes.finish(outcome);
+    if (m_phase == Phase::Stopping)
         return;
     if (!outcome.ok) {
-        // Said once per outage, not once per retry; nothing is lost meanwhile.
-        if (!m_writeFailing)
+        // Said once per outage, not once per retry; nothing is lost meanwhile: the batch is tried again,
+        // ahead of anything newer.
+        if (m_outages.failed(Outages::Kind::Journal))
             Q_EMIT engineWarning(outcome.error +
                                  QStringLiteral("; results are kept and written when it can"));
-        m_writeFailing = true;
-        // Kept in memory and tried again, ahead of anything newer.
-        m_pending.insert(m_pending.begin(), m_inWrite.results.begin(), m_inWrite.results.end());
-        m_pendingQuarantines.insert(m_pendingQuarantines.begin(), m_inWrite.quarantines.begin(),
-                                    m_inWrite.quarantines.end());
-        m_pendingStates.insert(m_pendingStates.begin(), m_inWrite.states.begin(), m_inWrite.states.end());
-        m_inWrite = {};
         m_flushTimer.start(500);
         return;
     }
-    if (m_writeFailing) {
-        m_writeFailing = false;
+    if (m_outages.recovered(Outages::Kind::Journal))
         Q_EMIT engineWarning(QStringLiteral("delivery results are being recorded again"));
-    }
-    // Only what is committed is announced: a view that reads these ids now sees their new state.
-    for (const JournalBatch::Result &r : m_inWrite.results)
-        m_changed.insert(r.attempt.messageId);
-    for (const JournalBatch::Quarantine &q : m_inWrite.quarantines)
-        for (const QString &id : q.heldIds)
-            m_changed.insert(id);
-    for (const JournalBatch::StateChange &c : m_inWrite.states)
-        m_changed.insert(c.messageId);
-    m_inWrite = {};
+    for (const QString &id : committed)
+        m_changed.insert(id);
     for (const QString &id : outcome.quarantined) {
-        m_quarantine->reset(id);
+        m_policy->forgetFailures(id);
         m_quarantined.remove(id);
     }
     if (outcome.externalChange || !outcome.quarantined.isEmpty())
@@ -511,31 +410,33 @@ void DeliveryEngine::onWritten(const JournalOutcome &outcome)
     for (const QString &n : outcome.notices)
         Q_EMIT noticeAdded(endpointurl::redacted(n)); // shown in status bars and logs
 
-    m_backlog = outcome.backlog;
     admit(outcome.claimed);
-    if (!m_changed.isEmpty()) {
-        Q_EMIT messagesChanged(QStringList(m_changed.begin(), m_changed.end()));
-        m_changed.clear();
-    }
+    announceChanged();
     pump();
     // Results that arrived during the write go next: at once when they are many or the window needs
     // refilling.
-    if (static_cast<int>(m_pending.size()) >= kFlushBatch || !m_pendingQuarantines.empty() || m_claimWanted ||
-        (m_backlog && room() >= m_settings.maxInFlight))
+    if (m_writes.results() >= kFlushBatch || m_writes.hasQuarantines() || m_writes.claimWanted() ||
+        (m_writes.backlog() && room() >= m_settings.maxInFlight))
         flush(true);
-    else if (!m_pending.empty() && !m_flushTimer.isActive())
+    else if (m_writes.results() > 0 && !m_flushTimer.isActive())
         m_flushTimer.start(kFlushIntervalMs);
     checkIdle();
+}
+
+void DeliveryEngine::announceChanged()
+{
+    if (m_changed.isEmpty())
+        return;
+    Q_EMIT messagesChanged(QStringList(m_changed.begin(), m_changed.end()));
+    m_changed.clear();
 }
 
 void DeliveryEngine::emitProgress()
 {
     if (!m_store)
         return;
-    if (!m_changed.isEmpty() && m_pending.empty()) {
-        Q_EMIT messagesChanged(QStringList(m_changed.begin(), m_changed.end()));
-        m_changed.clear();
-    }
+    if (m_writes.results() == 0)
+        announceChanged();
     DeliveryProgress p;
     p.inFlight = m_scheduler->inFlight();
     p.attemptsMade = m_attemptsMade;
@@ -563,8 +464,7 @@ int DeliveryEngine::sendingByOthers()
 
 void DeliveryEngine::checkIdle()
 {
-    if (m_scheduler->inFlight() > 0 || m_scheduler->waiting() > 0 || !m_pending.empty() ||
-        !m_pendingQuarantines.empty() || !m_pendingStates.empty() || m_writing)
+    if (m_scheduler->inFlight() > 0 || m_scheduler->waiting() > 0 || !m_writes.idle())
         return;
     QDateTime next;
     try {
@@ -578,12 +478,9 @@ void DeliveryEngine::checkIdle()
     }
     if (next.isValid() && next <= QDateTime::currentDateTimeUtc())
         return;
-    if (!m_wasIdle) {
-        m_wasIdle = true;
-        if (!m_changed.isEmpty()) {
-            Q_EMIT messagesChanged(QStringList(m_changed.begin(), m_changed.end()));
-            m_changed.clear();
-        }
+    if (m_phase != Phase::Idle) {
+        m_phase = Phase::Idle;
+        announceChanged();
         emitProgress();
         Q_EMIT idle();
     }
@@ -591,21 +488,20 @@ void DeliveryEngine::checkIdle()
 
 void DeliveryEngine::shutdown()
 {
-    m_stopping = true;
+    m_phase = Phase::Stopping;
     m_scanTimer.stop();
     m_progressTimer.stop();
     m_flushTimer.stop();
+    m_nextTurn.stop();
     // What is still in memory is written before the thread ends; a write already queued goes first.
-    JournalBatch last = takeBatch(false);
+    JournalBatch last = m_writes.takeAll(m_settings.purgeAfterMs);
     if (!last.results.empty() || !last.quarantines.empty() || !last.states.empty()) {
         DeliveryJournal *journal = m_journal;
         QMetaObject::invokeMethod(
             m_journal, [journal, last]() { journal->writeNow(last); }, Qt::BlockingQueuedConnection);
     }
-    // In-flight attempts are abandoned: their messages stay "sending" and are sent again on the next
-    // start with the same webhook-id (at-least-once).
-    if (m_deadlines)
-        m_deadlines->clear();
+    // In-flight attempts are abandoned (each cancels its own deadline): their messages stay "sending" and
+    // are sent again on the next start with the same webhook-id (at-least-once).
     const auto attempts = findChildren<WebhookAttempt *>();
     for (WebhookAttempt *a : attempts)
         a->cancel();

@@ -1,6 +1,6 @@
 #include "app/delivery/deliveryjournal.h"
 
-#include "app/email/emailoutbox.h"
+#include "app/delivery/quarantinewriter.h"
 #include "models/deliverysettings.h"
 #include "models/healthrepository.h"
 #include "models/ids.h"
@@ -134,47 +134,9 @@ JournalOutcome DeliveryJournal::writeNow(const JournalBatch &batch)
         for (const JournalBatch::StateChange &c : batch.states)
             m_store->outbox.setState(c.messageId, c.state, {}, now);
         for (const JournalBatch::Quarantine &q : batch.quarantines) {
-            out.quarantined << q.subscriberId;
-            auto s = m_store->subscribers.find(q.subscriberId);
-            if (!s || s->state != SubscriberState::Active)
-                continue;
-            // Conditional, so two engines quarantining one subscriber at once leave one notice.
-            const QDateTime purgeAt = now.addMSecs(batch.purgeAfterMs);
-            QSqlQuery &changed = m_store->db().run(
-                QStringLiteral(
-                    "UPDATE subscribers SET state = 'quarantined', quarantined_at = ?, purge_at = ? "
-                    "WHERE id = ? AND state = 'active'"),
-                {toDb(now), toDb(purgeAt), q.subscriberId});
-            if (changed.numRowsAffected() != 1)
-                continue;
-            const int held = m_store->outbox.holdForSubscriber(q.subscriberId, now);
-            Notice n;
-            n.createdAt = now;
-            n.subscriberId = q.subscriberId;
-            n.kind = QStringLiteral("quarantined");
-            // With SMTP set, the address on file is told by an email that commits with the quarantine.
-            Subscriber quarantined = *s;
-            quarantined.state = SubscriberState::Quarantined;
-            quarantined.quarantinedAt = now;
-            quarantined.purgeAt = purgeAt;
-            const QString email = EmailOutbox(*m_store, QStringLiteral("quarantine"))
-                                      .quarantined(quarantined, q.reason, held, purgeAt, now);
-            if (email.isEmpty())
-                n.text = QStringLiteral(
-                             "Subscriber %1 (%2) was quarantined: %3. %4 message(s) held. Tell %5 that "
-                             "webhooks to this endpoint have stopped; it is purged on %6 unless reactivated.")
-                             .arg(s->id, s->endpoint, q.reason)
-                             .arg(held)
-                             .arg(s->email, purgeAt.toString(Qt::ISODate));
-            else
-                n.text =
-                    QStringLiteral("Subscriber %1 (%2) was quarantined: %3. %4 message(s) held. An email "
-                                   "to %5 says so (%6); it is purged on %7 unless reactivated.")
-                        .arg(s->id, s->endpoint, q.reason)
-                        .arg(held)
-                        .arg(s->email, email, purgeAt.toString(Qt::ISODate));
-            m_store->notices.add(n);
-            out.notices << n.text;
+            out.quarantined << q.subscriber.id;
+            if (auto notice = writeQuarantine(*m_store, q.subscriber, q.reason, now, batch.purgeAfterMs))
+                out.notices << *notice;
         }
         if (batch.claim > 0) {
             // Leases that expired, or whose engine is provably gone, come back before the claim; a live

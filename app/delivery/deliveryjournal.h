@@ -13,8 +13,9 @@ namespace sd {
 
 class Store;
 
-// What the engine hands the journal in one go: attempt results, subscribers to quarantine, and how many due
-// messages to claim afterwards. All of it is one transaction.
+// What the engine hands the journal in one go: attempt results with their new states, subscribers to
+// quarantine, and how many due messages to claim afterwards. All of it is one transaction; the journal
+// decides none of it.
 struct JournalBatch
 {
     struct Result
@@ -22,9 +23,9 @@ struct JournalBatch
         Attempt attempt;
         DeliveryState state = DeliveryState::Failed;
     };
-    struct Quarantine
+    struct Quarantine // decided by the engine's RetryPolicy; written as told (writeQuarantine)
     {
-        QString subscriberId;
+        Subscriber subscriber; // as the engine read it for the attempt
         QString reason;
         QStringList heldIds; // claimed messages taken back from the scheduler (held by the same write)
     };

@@ -61,13 +61,13 @@ WebhookAttempt::WebhookAttempt(HttpTransport *transport, Message message, Subscr
     : QObject(parent)
     , m_transport(transport)
     , m_message(std::move(message))
-    , m_subscriber(std::move(subscriber))
     , m_options(std::move(options))
 {
+    m_result.subscriber = std::move(subscriber);
     Attempt &a = m_result.attempt;
     a.messageId = m_message.id;
-    a.subscriberId = m_subscriber.id;
-    a.endpoint = endpointurl::redacted(m_subscriber.endpoint); // the record never holds the password
+    a.subscriberId = m_result.subscriber.id;
+    a.endpoint = endpointurl::redacted(m_result.subscriber.endpoint); // the record never holds the password
     a.attemptNumber = attemptNumber;
     a.trigger = trigger;
     // The claim carries who asked for a manual attempt; the engine's own attempts name nobody.
@@ -83,7 +83,7 @@ void WebhookAttempt::start()
     const qint64 timestamp = now.toSecsSinceEpoch();
     const QByteArray id = m_message.id.toUtf8();
     HttpExchange::Request request;
-    request.url = QUrl(m_subscriber.endpoint);
+    request.url = QUrl(m_result.subscriber.endpoint);
     QList<QPair<QByteArray, QByteArray>> shown;
     auto set = [&](const QByteArray &name, const QByteArray &value) {
         request.headers.append({name, value});
@@ -104,7 +104,7 @@ void WebhookAttempt::start()
         shown.append({QByteArrayLiteral("Authorization"), QByteArrayLiteral("Basic ***")});
         request.url.setUserInfo(QString());
     }
-    const QByteArray signature = signing::header(m_subscriber, id, timestamp, m_message.body, now);
+    const QByteArray signature = signing::header(m_result.subscriber, id, timestamp, m_message.body, now);
     if (!signature.isEmpty())
         set("webhook-signature", signature);
     m_result.attempt.requestHeaders = headersToJson(shown, false);

@@ -13,6 +13,7 @@ struct AttemptResult
     Attempt attempt;          // filled except nextAttemptAt
     QByteArray retryAfter;    // raw Retry-After header, if any
     qint64 bytesReceived = 0; // whole response body size, including what was dropped
+    Subscriber subscriber;    // as read when the attempt started: the engine reads it once per attempt
 };
 
 // One webhook POST as a job: start() sends the stored bytes with the Standard Webhooks headers as one
@@ -26,10 +27,12 @@ class WebhookAttempt final : public QObject
 public:
     struct Options
     {
-        qint64 timeoutMs = 30'000; // the whole attempt, from the name lookup to the last byte
+        // The attempt's own deadline: the whole attempt, from the name lookup to the last byte. It starts
+        // with start() and ends with the attempt (finished or cancelled); nobody else touches it.
+        qint64 timeoutMs = 30'000;
         int maxBody = 20'000;
         QByteArray userAgent;
-        DeadlineQueue *deadlines = nullptr; // the engine's clock for every attempt; else each has its own
+        DeadlineQueue *deadlines = nullptr; // the clock it runs on: the engine's, one for every attempt
     };
 
     WebhookAttempt(HttpTransport *transport, Message message, Subscriber subscriber, int attemptNumber,
@@ -48,7 +51,6 @@ private:
 
     HttpTransport *m_transport;
     Message m_message;
-    Subscriber m_subscriber;
     Options m_options;
     AttemptResult m_result;
     QPointer<HttpExchange> m_exchange;
