@@ -107,15 +107,7 @@ void DeliveryEngine::initialize()
     transport.proxy = m_settings.proxy;
     transport.directManagers = kNetworkManagers;
     m_transport = new HttpTransport(transport, this);
-    // The quarantine count starts from the failures already on record, so a restart does not reset it.
-    m_policy = std::make_unique<RetryPolicy>(
-        m_settings, nullptr, [this](const QString &subscriberId, const QDateTime &since) {
-            try {
-                return m_store->outbox.failedAttemptsSince(subscriberId, since);
-            } catch (const StoreError &) {
-                return 0;
-            }
-        });
+    m_policy = makePolicy();
     m_scheduler = std::make_unique<HostScheduler>(m_settings.maxInFlight, m_settings.maxPerHost);
     m_deadlines = new DeadlineQueue(this);
     m_maintenance = std::make_unique<MaintenanceClock>(ServiceContext{*m_store});
@@ -139,21 +131,34 @@ QDateTime DeliveryEngine::runMaintenanceClock()
     return m_maintenance->nextDue();
 }
 
+std::unique_ptr<RetryPolicy> DeliveryEngine::makePolicy()
+{
+    // The quarantine count starts from the failures already on record, so neither a restart nor a settings
+    // reload resets it.
+    auto failuresSince = [this](const QString &subscriberId, const QDateTime &since) {
+        try {
+            return m_store->outbox.failedAttemptsSince(subscriberId, since);
+        } catch (const StoreError &) {
+            return 0;
+        }
+    };
+    return std::make_unique<RetryPolicy>(m_settings, nullptr, failuresSince);
+}
+
 void DeliveryEngine::reloadSettings()
 {
-    if (!m_store || m_stopping || !m_scheduler)
+    if (!running())
         return;
     try {
         m_settings = DeliverySettings::load(m_store->settings);
     } catch (const StoreError &e) {
-        Q_EMIT engineWarning(QStringLiteral("cannot read the changed delivery settings: %1").arg(e.message()));
+        Q_EMIT engineWarning(
+            QStringLiteral("cannot read the changed delivery settings: %1").arg(e.message()));
         return;
     }
-    m_policy = std::make_unique<RetryPolicy>(m_settings);
+    // A fresh policy seeds each subscriber's failures from the store again, under the new threshold.
+    m_policy = makePolicy();
     m_scheduler->setLimits(m_settings.maxInFlight, m_settings.maxPerHost);
-    // A fresh tracker seeds each subscriber's failures from the store again, under the new threshold.
-    m_quarantine =
-        std::make_unique<QuarantineTracker>(m_settings.quarantineFailures, m_settings.quarantineWindowMs);
     Q_EMIT settingsReloaded();
     pump(); // a raised cap lets waiting messages start now
 }

@@ -53,7 +53,7 @@ Q_SIGNALS:
     void
     maintenanceMoved(); // the clock opened or closed a maintenance window: incidents and components changed
     void writeRequested(const sd::JournalBatch &batch); // to the journal's thread
-    void settingsReloaded(); // reloadSettings() took them up
+    void settingsReloaded();                            // reloadSettings() took them up
 
 private:
     // Where the engine is in its life. Working and Idle differ only in whether idle() has been said since
@@ -71,6 +71,7 @@ private:
     // Opens and closes the maintenance windows that are due; returns when the next one falls due.
     QDateTime runMaintenanceClock();
     int room() const;
+    std::unique_ptr<RetryPolicy> makePolicy();       // from m_settings
     void admit(const std::vector<Message> &claimed); // claimed by the journal: into the scheduler
     void pump();
     // One read per attempt: from the cache, else the store (the cache empties when anything changed).
