@@ -10,7 +10,7 @@ packages=(build-essential cmake ninja-build pkg-config
           postgresql
           sqlite3 libsqlite3-dev
           libcurl4-openssl-dev python3-aiosmtpd
-          tinyproxy
+          tinyproxy libnss-wrapper
           chromium
           dbus-daemon python3-dbus python3-gi)
 # libcurl4-openssl-dev: quarantine emails go out with libcurl's SMTP (issue 12). python3-aiosmtpd: the email
@@ -21,6 +21,8 @@ packages=(build-essential cmake ninja-build pkg-config
 # throw-away cluster of their own (tests/support/pgcluster.sh, on a free loopback port). Debian may also
 # create and start its system cluster (15/main on 5432); nothing here uses it.
 # tinyproxy (tests only): tst_proxy delivers webhooks through a real forward proxy that it starts on loopback.
+# libnss-wrapper (tests only): tst_failover preloads it so the CLI resolves a test name to two loopback
+# addresses from a hosts file of the test's own (/etc/hosts is the machine's).
 # chromium (tests only): tst_statuspage screenshots the public status page headless; tst_publicapi runs the
 # @statuspage/status-widget web component in it.
 # dbus-daemon, python3-dbus, python3-gi (tests only): tst_alerts runs under dbus-run-session with a small

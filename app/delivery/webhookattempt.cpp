@@ -153,6 +153,8 @@ void WebhookAttempt::onFinished(const HttpOutcome &o)
             QStringLiteral("HTTP %1 %2").arg(a.httpStatus).arg(QString::fromLatin1(o.reasonPhrase)).trimmed();
         if (a.httpStatus < 400)
             a.errorText += QStringLiteral(" (redirects are not followed)");
+        if (!o.note.isEmpty())
+            a.errorText += QStringLiteral(" (") + o.note + u')';
     } else {
         a.errorText = o.note; // delivered; the note says how (an address that did not connect first)
     }
