@@ -2,8 +2,10 @@
 """Delivery benchmarks against nginx on loopback (a benchmark, not a test).
 
 (a) throughput: MESSAGES webhooks to SUBSCRIBERS subscribers spread over 16 loopback hosts
-    (127.0.0.1-127.0.0.16), every attempt persisted by StatusDesk; then `curl --parallel` sends the same
-    bodies to the same nginx at the same concurrency (16 hosts x 6 per host = 96) in the same run.
+    (127.0.0.1-127.0.0.16), every attempt persisted by StatusDesk; then three peers send the same bodies to the
+    same nginx at the same concurrency (16 hosts x 6 per host = 96) in the same run: `curl --parallel`, the bare
+    QNetworkAccessManager loop bench/qnam/qnam_floor (2 managers, nothing persisted) and a Node.js keep-alive
+    http.Agent (bench/https/node_peer.js).
 (b) hanging endpoints: HANG_SUBSCRIBERS subscribers (default 10,000), of which HANG_COUNT (1,000) hang: each on an
     origin of its own (a port on 127.0.0.200 that listens and never accepts, so it never answers), the rest healthy
     on nginx.
@@ -17,12 +19,13 @@
     from the commit before leases), the same SQLite fan-out also runs through that binary: the cost of the lease
     bookkeeping as a ratio.
 (e) HTTPS throughput: the (a) fan-out to nginx over TLS (a throw-away CA made for the run, trusted through
-    `settings --ca-file`), once on an HTTP/1.1 listener and once on an HTTP/2 one, with two peers sending the same
-    bodies to the same listener at the same concurrency in the same run: `curl --parallel` and a Node.js client
+    `settings --ca-file`), on an HTTP/1.1 listener and (unless --tls h1) an HTTP/2 one, with peers sending the same
+    bodies to the same listener at the same concurrency in the same run: `curl --parallel`, a Node.js client
     (bench/https/node_peer.js: a keep-alive https.Agent with 6 sockets per origin; on HTTP/2 one session per origin
-    with 6 streams in flight). nginx logs each request's protocol, so the run checks which one each sender spoke.
+    with 6 streams in flight) and, on HTTP/1.1, the bare QNAM loop. nginx logs each request's protocol, so the run
+    checks which one each sender spoke.
 
-Usage: bench/delivery_bench.py [--only a,b,c,d,e] [--repeat 3] [--baseline-cli PATH] [--subscribers 1000] [--events 20] [--hang-subscribers 10000]
+Usage: bench/delivery_bench.py [--only a,b,c,d,e] [--repeat 3] [--tls h1,h2] [--baseline-cli PATH] [--subscribers 1000] [--events 20] [--hang-subscribers 10000]
                                [--hang-count 1000] [--memory-messages 100000]
 Needs nginx-light, curl, openssl and node (scripts/install-deps.sh installs them) and a build in ./build.
 """
@@ -155,17 +158,43 @@ def throughput(work, subscribers, events):
     curl = time.perf_counter() - t0
     ours_rate, curl_rate = total / ours, total / curl
     # The toolkit's own ceiling: a bare QNetworkAccessManager loop, same bodies, same concurrency, no persistence.
-    floor = subprocess.run([QNAM_FLOOR, floor_list, "96", "2"], check=True, capture_output=True, text=True).stdout.split()
-    floor_rate = int(floor[1]) / float(floor[3])
+    floor_rate = qnam_floor(floor_list)
+    node_rate = node_peer(floor_list, "-", "h1")
     print(f"(a) {total} messages to {subscribers} subscribers on 16 loopback hosts (nginx)")
     print(f"    StatusDesk: {ours:.2f} s, {ours_rate:.0f} deliveries/s, {delivered} delivered, "
           f"{attempts} attempts persisted   [{out}]")
     print(f"    curl --parallel (96): {curl:.2f} s, {curl_rate:.0f} requests/s")
-    print(f"    bare QNetworkAccessManager (2 managers, nothing persisted): {floor_rate:.0f} requests/s, "
-          f"{floor_rate / curl_rate:.2f}x curl")
+    print(f"    bare QNetworkAccessManager (2 managers, nothing persisted): {floor_rate:.0f} requests/s")
+    print(f"    Node.js keep-alive http.Agent (6 per host, 96): {node_rate:.0f} requests/s")
     print(f"    ratio StatusDesk/curl: {ours_rate / curl_rate:.2f}x (target >= 0.3x); StatusDesk/bare QNAM: "
-          f"{ours_rate / floor_rate:.2f}x")
-    return ours_rate / curl_rate
+          f"{ours_rate / floor_rate:.2f}x; StatusDesk/Node.js {ours_rate / node_rate:.2f}x")
+    return {"rate": ours_rate, "curl": curl_rate, "qnam": floor_rate, "node": node_rate}
+
+
+def qnam_floor(peer_list, ca=None):
+    """Requests/s of bench/qnam/qnam_floor (2 managers, 96 in flight) over the list's bodies and endpoints."""
+    args = [QNAM_FLOOR, peer_list, "96", "2"] + ([ca] if ca else [])
+    floor = subprocess.run(args, check=True, capture_output=True, text=True).stdout.split()
+    assert int(floor[5]) == 0, f"qnam_floor: {floor[5]} requests failed"
+    return int(floor[1]) / float(floor[3])
+
+
+def node_peer(peer_list, ca, proto):
+    """Requests/s of bench/https/node_peer.js (6 sockets per origin) over the list's bodies and endpoints."""
+    node = subprocess.run(["node", os.path.join(ROOT, "bench", "https", "node_peer.js"), peer_list, ca, "6", proto],
+                          check=True, capture_output=True, text=True).stdout.split()
+    assert int(node[5]) == 0, f"node_peer.js: {node[5]} requests failed"
+    return int(node[1]) / float(node[3])
+
+
+def summary(name, results, targets):
+    """The medians of a row's runs: rates and StatusDesk's ratio to each peer."""
+    med = {k: statistics.median(r[k] for r in results) for k in results[0] if k != "spoke"}
+    ratios = {k: statistics.median(r["rate"] / r[k] for r in results) for k in ("curl", "qnam", "node")}
+    print(f"{name}, medians over {len(results)} run(s): StatusDesk {med['rate']:.0f} deliveries/s, curl "
+          f"{med['curl']:.0f}, bare QNAM {med['qnam']:.0f}, Node.js {med['node']:.0f} requests/s; StatusDesk/curl "
+          f"{ratios['curl']:.2f}x, StatusDesk/bare QNAM {ratios['qnam']:.2f}x, StatusDesk/Node.js "
+          f"{ratios['node']:.2f}x ({targets})")
 
 
 def protocol_counts(work, proto):
@@ -208,20 +237,23 @@ def https_throughput(work, run, tls, proto, subscribers, events):
     curl = time.perf_counter() - t0
     curl_spoke = spoke(work, proto, before)
     before = protocol_counts(work, proto)
-    node = subprocess.run(["node", os.path.join(ROOT, "bench", "https", "node_peer.js"), peer_list,
-                           os.path.join(tls, "ca.pem"), "6", proto], check=True, capture_output=True,
-                          text=True).stdout.split()
+    node_rate = node_peer(peer_list, os.path.join(tls, "ca.pem"), proto)
     node_spoke = spoke(work, proto, before)
-    node_time, node_failed = float(node[3]), int(node[5])
-    rate, curl_rate, node_rate = total / ours, total / curl, total / node_time
+    floor = ""
+    results = {"rate": total / ours, "curl": total / curl, "node": node_rate}
+    if proto == "h1":  # the bare loop speaks HTTP/1.1 only, as StatusDesk does
+        results["qnam"] = qnam_floor(peer_list, os.path.join(tls, "ca.pem"))
+        floor = f"\n    bare QNetworkAccessManager (2 managers, nothing persisted): {results['qnam']:.0f} requests/s"
+    rate, curl_rate = results["rate"], results["curl"]
     label = "HTTP/2" if proto == "h2" else "HTTP/1.1"
     print(f"(e) HTTPS, {label}: {total} messages to {subscribers} subscribers on 16 loopback hosts (nginx, TLS)")
     print(f"    StatusDesk: {ours:.2f} s, {rate:.0f} deliveries/s, {delivered} delivered ({ours_spoke})   [{out}]")
     print(f"    curl --parallel (96): {curl:.2f} s, {curl_rate:.0f} requests/s ({curl_spoke})")
     print(f"    Node.js {'http2 sessions' if proto == 'h2' else 'keep-alive https.Agent'} (6 per host, 96): "
-          f"{node_time:.2f} s, {node_rate:.0f} requests/s, {node_failed} failed ({node_spoke})")
-    print(f"    ratio StatusDesk/curl {rate / curl_rate:.2f}x, StatusDesk/Node.js {rate / node_rate:.2f}x")
-    return rate / curl_rate, rate / node_rate, rate
+          f"{node_rate:.0f} requests/s ({node_spoke}){floor}")
+    print(f"    ratio StatusDesk/curl {rate / curl_rate:.2f}x, StatusDesk/Node.js {rate / node_rate:.2f}x" +
+          (f", StatusDesk/bare QNAM {rate / results['qnam']:.2f}x" if "qnam" in results else ""))
+    return results
 
 
 HANG_HOST = "127.0.0.200"
@@ -400,6 +432,7 @@ def main():
     p.add_argument("--subscribers", type=int, default=1000)
     p.add_argument("--events", type=int, default=20)
     p.add_argument("--memory-messages", type=int, default=100000)
+    p.add_argument("--tls", default="h1,h2", help="(e): which TLS listeners, h1 (HTTP/1.1 only) and/or h2")
     p.add_argument("--baseline-cli", default="", help="(d): a statusdesk-cli from before leases, for their cost")
     a = p.parse_args()
     for tool in ("nginx", "curl", "openssl", "node"):
@@ -411,13 +444,12 @@ def main():
     only = set(a.only.split(","))
     try:
         if "a" in only:
-            ratios = []
+            results = []
             for i in range(a.repeat):
                 run = os.path.join(work, f"a{i}")
                 os.makedirs(run)
-                ratios.append(throughput(run, a.subscribers, a.events))
-            print(f"(a) median ratio StatusDesk/curl over {a.repeat} run(s): {statistics.median(ratios):.2f}x "
-                  f"(target >= 0.3x)")
+                results.append(throughput(run, a.subscribers, a.events))
+            summary("(a) plain HTTP", results, "targets: >= 0.3x curl")
         if "b" in only:
             hanging(work, a.hang_subscribers, a.hang_count, a.repeat)
         if "c" in only and a.memory_messages > 0:
@@ -425,16 +457,20 @@ def main():
         if "d" in only:
             team(work, a.subscribers, a.events, a.repeat, a.baseline_cli)
         if "e" in only:
-            for proto in ("h1", "h2"):
+            for proto in a.tls.split(","):
                 results = []
                 for i in range(a.repeat):
                     run = os.path.join(work, f"e-{proto}{i}")
                     os.makedirs(run)
                     results.append(https_throughput(work, run, tls, proto, a.subscribers, a.events))
-                print(f"(e) HTTPS {'HTTP/2' if proto == 'h2' else 'HTTP/1.1'}, median over {a.repeat} run(s): "
-                      f"{statistics.median(r[2] for r in results):.0f} deliveries/s; StatusDesk/curl "
-                      f"{statistics.median(r[0] for r in results):.2f}x, StatusDesk/Node.js "
-                      f"{statistics.median(r[1] for r in results):.2f}x")
+                if proto == "h1":
+                    summary("(e) HTTPS HTTP/1.1", results,
+                            "targets: >= 1.0x curl, >= 1.2x Node.js, >= 0.85x bare QNAM")
+                else:
+                    print(f"(e) HTTPS, h2 listener, medians over {a.repeat} run(s): StatusDesk "
+                          f"{statistics.median(r['rate'] for r in results):.0f} deliveries/s; StatusDesk/curl "
+                          f"{statistics.median(r['rate'] / r['curl'] for r in results):.2f}x, StatusDesk/Node.js "
+                          f"{statistics.median(r['rate'] / r['node'] for r in results):.2f}x")
     finally:
         stop_nginx(work, conf)
         shutil.rmtree(work, ignore_errors=True)

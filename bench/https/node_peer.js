@@ -1,15 +1,17 @@
 #!/usr/bin/env node
-// The Node.js peer of the HTTPS throughput bench: POSTs the same bodies to the same nginx at the same
+// The Node.js peer of the throughput benches (a) and (e): POSTs the same bodies to the same nginx at the same
 // concurrency as StatusDesk (PER_HOST requests in flight per origin), over keep-alive connections.
 //   node node_peer.js LIST CA_FILE PER_HOST h1|h2
-// LIST: one "endpoint<TAB>body file<TAB>webhook-id" per line. Prints "requests <n> seconds <s> failed <n>".
+// LIST: one "endpoint<TAB>body file<TAB>webhook-id" per line (http:// endpoints go over plain HTTP; CA_FILE
+// is then "-"). Prints "requests <n> seconds <s> failed <n>".
 'use strict';
 const fs = require('fs');
+const http = require('http');
 const https = require('https');
 const http2 = require('http2');
 
 const [list, caFile, perHostArg, protocol] = process.argv.slice(2);
-const ca = fs.readFileSync(caFile);
+const ca = caFile === '-' ? undefined : fs.readFileSync(caFile);
 const perHost = Number(perHostArg);
 const byOrigin = new Map();
 for (const line of fs.readFileSync(list, 'utf8').split('\n')) {
@@ -23,10 +25,12 @@ for (const line of fs.readFileSync(list, 'utf8').split('\n')) {
 let failed = 0;
 // HTTP/1.1: one keep-alive agent, PER_HOST sockets per origin (what a webhook sender's pool does).
 const agent = new https.Agent({keepAlive: true, maxSockets: perHost, ca});
+const plainAgent = new http.Agent({keepAlive: true, maxSockets: perHost});
 function postH1(job) {
+  const plain = job.url.protocol === 'http:';
   return new Promise((resolve) => {
-    const req = https.request(job.url, {
-      method: 'POST', agent,
+    const req = (plain ? http : https).request(job.url, {
+      method: 'POST', agent: plain ? plainAgent : agent,
       headers: {'content-type': 'application/json', 'content-length': job.body.length, 'webhook-id': job.id},
     }, (res) => {
       if (res.statusCode !== 200) failed++;
@@ -74,4 +78,5 @@ Promise.all(workers).then(() => {
   console.log(`requests ${total} seconds ${seconds.toFixed(3)} failed ${failed}`);
   for (const s of sessions.values()) s.close();
   agent.destroy();
+  plainAgent.destroy();
 });

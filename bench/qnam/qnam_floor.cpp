@@ -1,6 +1,7 @@
 // The toolkit's own ceiling for bench (a): a bare QNetworkAccessManager loop that POSTs the same bodies to
 // the same endpoints at the same concurrency, with nothing else (no database, no signing, no scheduling).
-// Reads lines "endpoint<TAB>body file" from the file given, prints "requests N seconds S".
+// Reads lines "endpoint<TAB>body file" from the file given, prints "requests N seconds S failed F".
+// For HTTPS endpoints, CA_FILE is the certificate authority to trust (bench (e)'s throw-away CA).
 #include <QCoreApplication>
 #include <QElapsedTimer>
 #include <QFile>
@@ -9,6 +10,8 @@
 #include <QNetworkProxy>
 #include <QNetworkReply>
 #include <QNetworkRequest>
+#include <QSslCertificate>
+#include <QSslConfiguration>
 #include <QUrl>
 #include <cstdio>
 #include <vector>
@@ -17,11 +20,16 @@ int main(int argc, char *argv[])
 {
     QCoreApplication app(argc, argv);
     if (argc < 2) {
-        std::fprintf(stderr, "usage: qnam_floor LIST [concurrency] [managers]\n");
+        std::fprintf(stderr, "usage: qnam_floor LIST [concurrency] [managers] [CA_FILE]\n");
         return 2;
     }
     const int concurrency = argc > 2 ? QByteArray(argv[2]).toInt() : 96;
     const int managerCount = argc > 3 ? QByteArray(argv[3]).toInt() : 2;
+    if (argc > 4) {
+        QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
+        tls.setCaCertificates(QSslCertificate::fromPath(QString::fromLocal8Bit(argv[4])));
+        QSslConfiguration::setDefaultConfiguration(tls);
+    }
     struct Job
     {
         QUrl url;
@@ -48,7 +56,7 @@ int main(int argc, char *argv[])
         managers.push_back(nam);
     }
     QHash<QString, QNetworkAccessManager *> byOrigin;
-    size_t next = 0, done = 0;
+    size_t next = 0, done = 0, failed = 0;
     QElapsedTimer clock;
     std::function<void()> launch = [&]() {
         if (next >= jobs.size())
@@ -64,6 +72,8 @@ int main(int argc, char *argv[])
         QNetworkReply *reply = nam->post(request, job.body);
         QObject::connect(reply, &QNetworkReply::finished, &app, [&, reply]() {
             reply->readAll();
+            if (reply->error() != QNetworkReply::NoError)
+                ++failed;
             reply->deleteLater();
             if (++done == jobs.size())
                 app.quit();
@@ -75,6 +85,7 @@ int main(int argc, char *argv[])
     for (int i = 0; i < concurrency; ++i)
         launch();
     app.exec();
-    std::printf("requests %zu seconds %.3f\n", done, static_cast<double>(clock.nsecsElapsed()) / 1e9);
+    std::printf("requests %zu seconds %.3f failed %zu\n", done,
+                static_cast<double>(clock.nsecsElapsed()) / 1e9, failed);
     return 0;
 }
