@@ -204,6 +204,7 @@ void HttpExchange::send()
     if (body)
         body->setParent(m_reply); // lives exactly as long as the reply that reads it
     m_sent = false;
+    m_newConnection = false;
     m_outcome.body.clear();
     m_outcome.bytesReceived = 0;
     // A bounded read buffer: a huge answer streams through instead of piling up.
@@ -227,6 +228,7 @@ void HttpExchange::readBody()
 
 void HttpExchange::onStartedConnecting()
 {
+    m_newConnection = true;
     // Only worth a clock while another checked address is left to try.
     if (m_route.kind != Route::Kind::Direct || m_address + 1 >= m_route.addresses.size() || m_connectTimer)
         return;
@@ -308,6 +310,22 @@ void HttpExchange::onReplyFinished()
             send();
             return;
         }
+    }
+    if (error != QNetworkReply::NoError && m_sent && !m_newConnection && status == 0 &&
+        m_outcome.bytesReceived == 0 &&
+        (error == QNetworkReply::ContentReSendError || error == QNetworkReply::RemoteHostClosedError) &&
+        m_resends < kMaxResends) {
+        // Written onto a kept-alive connection just as the receiver closed it (the keep-alive race: a
+        // receiver that closes after each answer without saying so, or an idle timeout), and closed without a
+        // byte of answer. As curl and browsers do, the request goes again on a new connection: the receiver
+        // closed before reading it. (One that read it and closed without answering on a reused connection
+        // gets it twice, with the same webhook-id: delivery is at-least-once.)
+        ++m_resends;
+        dropReply();
+        send();
+        return;
+    }
+    if (error != QNetworkReply::NoError && !m_sent && status == 0) {
         if (connectFailure(error) && m_route.kind == Route::Kind::Direct &&
             m_address + 1 < m_route.addresses.size()) {
             m_notes << QStringLiteral("%1: %2").arg(m_route.peer(m_address), m_reply->errorString());

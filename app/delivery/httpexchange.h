@@ -103,6 +103,7 @@ private:
     int m_resends = 0; // requests re-sent because they had not gone out
     QPointer<QNetworkReply> m_reply;
     bool m_sent = false;
+    bool m_newConnection = false; // Qt opened a connection for this request (else it reused a kept-alive one)
     bool m_done = false;
     QPointer<DeadlineQueue> m_deadlines; // Options::deadlines, or our own
     DeadlineQueue::Id m_deadline = 0;
