@@ -144,6 +144,11 @@ void AlertCenter::observeFanouts(const QList<FanoutSnapshot> &recent)
     }
 }
 
+void AlertCenter::announce(const Alert &alert)
+{
+    present(alert);
+}
+
 void AlertCenter::present(const Alert &alert)
 {
     if (m_doNotDisturb) {

@@ -55,6 +55,8 @@ public:
 public Q_SLOTS:
     void observe(const sd::AlertObservation &observation);
     void observeFanouts(const QList<sd::FanoutSnapshot> &recent);
+    // An alert decided elsewhere (a followed page's poller), presented like the rules' own.
+    void announce(const sd::Alert &alert);
 
 Q_SIGNALS:
     // Every alert the rules decided on, and how it was shown: "notification", "balloon", "none" (no

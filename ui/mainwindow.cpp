@@ -180,12 +180,17 @@ void MainWindow::buildViews()
     forward(m_subscribers);
     forward(m_deliveries);
     forward(m_upstream);
-    // A followed page left "All Systems Operational". Said on the status bar until the console's desktop
-    // notifications (issue 20) take it.
+    // A followed page left "All Systems Operational": a desktop notification (the tray's balloon where no
+    // notification service runs), and the status bar either way.
     connect(s.upstreams(), &upstream::UpstreamController::leftOperational, this,
             [this](const QString &name, const QString &description) {
                 statusBar()->showMessage(tr("%1 is no longer operational: %2").arg(name, description),
                                          120000);
+                Alert a;
+                a.kind = Alert::Kind::UpstreamLeftOperational;
+                a.title = tr("%1 is no longer operational").arg(name);
+                a.body = tr("%1 says: %2 (Upstream tab)").arg(name, description);
+                m_alerts->announce(a);
             });
     connect(&s, &Session::dataChanged, this, &MainWindow::onDataChanged);
     const auto showOperator = [this](const QString &name) {

@@ -23,7 +23,8 @@ struct Alert
         FailureSpike, // many endpoints failing at once
         MaintenanceStarted,
         MaintenanceEnded,
-        FanoutFailed // a change's webhooks went out once to everyone and some did not arrive
+        FanoutFailed,           // a change's webhooks went out once to everyone and some did not arrive
+        UpstreamLeftOperational // a followed page (issue 23) left "All Systems Operational"
     };
     Kind kind = Kind::Quarantine;
     QString title;

@@ -9,6 +9,7 @@
 #include "tests/support/httpreceiver.h"
 #include "tests/support/testsupport.h"
 #include "tests/upstream/upstreamtestsupport.h"
+#include "ui/alertcenter.h"
 #include "ui/importdialog.h"
 #include "ui/incidentsview.h"
 #include "ui/mainwindow.h"
@@ -225,8 +226,8 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(header->text().contains(QLatin1String("answered HTTP 500")), 5000);
     }
 
-    // A followed page that leaves "All Systems Operational" is said (a desktop notification where one is
-    // shown, else the status bar).
+    // A followed page that leaves "All Systems Operational" is said: on the status bar, and as an alert
+    // (a desktop notification).
     void leavingOperationalIsSaid()
     {
         Fixture f;
@@ -238,10 +239,26 @@ private Q_SLOTS:
                 .data()
                 .toString(),
             QStringLiteral("All Systems Operational"), 15000);
+        QSignalSpy alerted(f.window->alerts(), &AlertCenter::alerted);
         f.cdn.setDefault(page(summary(false)));
         QTRY_VERIFY_WITH_TIMEOUT(f.window->statusBar()->currentMessage().contains(
                                      QLatin1String("CDN is no longer operational: Partial System Outage")),
                                  15000);
+        // And as an alert: a desktop notification where the desktop runs the service (tst_alerts shows
+        // AlertCenter's Notify under a session bus), the tray's balloon where it has only a tray.
+        const auto pageAlerts = [&alerted] {
+            QList<Alert> out;
+            for (const QList<QVariant> &args : alerted) {
+                const Alert a = qvariant_cast<Alert>(args.at(0));
+                if (a.kind == Alert::Kind::UpstreamLeftOperational)
+                    out << a;
+            }
+            return out;
+        };
+        QTRY_COMPARE_WITH_TIMEOUT(pageAlerts().size(), qsizetype(1), 5000);
+        const Alert alert = pageAlerts().first();
+        QCOMPARE(alert.title, QStringLiteral("CDN is no longer operational"));
+        QVERIFY2(alert.body.contains(QLatin1String("Partial System Outage")), qPrintable(alert.body));
     }
 
     // "Caused by Vendor X: ...": linked from the Upstream tab, shown in the local incident's timeline.
