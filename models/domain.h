@@ -134,6 +134,31 @@ struct Incident
     std::vector<IncidentUpdate> updates; // newest first
 };
 
+// A component an incident template lists, and the status it sets it to (Statuspage's templates list only
+// ids; StatusDesk keeps the status too, so an incident from a template changes the components in one go).
+// No status: the component is affected at whatever status it has when the incident is made.
+struct TemplateComponent
+{
+    QString componentId;
+    std::optional<ComponentStatus> status;
+};
+
+// Statuspage's incident template: what a new incident (or update) starts from.
+struct IncidentTemplate
+{
+    QString id;
+    QString name;  // how operators pick it (unique)
+    QString title; // the incident's name
+    QString body;  // the first update's text
+    QString groupId;
+    IncidentStatus updateStatus = IncidentStatus::Investigating;
+    bool shouldTweet = false;
+    bool shouldSendNotifications = true;
+    std::vector<TemplateComponent> components;
+    QDateTime createdAt;
+    QDateTime updatedAt;
+};
+
 struct Subscriber
 {
     QString id;
@@ -149,6 +174,7 @@ struct Subscriber
     QDateTime quarantinedAt;
     QDateTime purgeAt;
     QDateTime unsubscribedAt;
+    QString incidentId; // set: hears that one incident's updates only, until it is resolved
 };
 
 // One webhook for one subscriber: the outbox row. Its id is the webhook-id header on every attempt.

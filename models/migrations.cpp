@@ -295,6 +295,25 @@ UPDATE endpoint_health_hourly SET latency_min_ms = (SELECT MIN(a.duration_ms) FR
   WHERE a.subscriber_id = endpoint_health_hourly.subscriber_id AND a.started_at >= endpoint_health_hourly.hour
   AND a.started_at < endpoint_health_hourly.hour + 3600000 AND a.endpoint NOT LIKE 'mailto:%');
 )SQL",
+    // v14 (issue 22 item 1): incident templates (Statuspage's template fields, plus the status each listed
+    // component is set to); names are unique so `incident create --template NAME` finds one.
+    R"SQL(
+CREATE TABLE incident_templates (id TEXT PRIMARY KEY, name TEXT NOT NULL, title TEXT NOT NULL,
+  body TEXT NOT NULL, group_id TEXT, update_status TEXT NOT NULL, should_tweet INTEGER NOT NULL DEFAULT 0,
+  should_send_notifications INTEGER NOT NULL DEFAULT 1, components TEXT NOT NULL DEFAULT '[]',
+  created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL);
+CREATE UNIQUE INDEX incident_templates_name ON incident_templates(name);
+)SQL",
+    // v15 (issue 22 item 2): uptime reads one component's status history in time order.
+    R"SQL(
+CREATE INDEX component_updates_by_component ON component_updates(component_id, created_at);
+)SQL",
+    // v16 (issue 22 item 3): a subscriber of one incident (Statuspage's incident subscribers) hears that
+    // incident's updates only; page-wide subscribers have none.
+    R"SQL(
+ALTER TABLE subscribers ADD COLUMN incident_id TEXT;
+CREATE INDEX subscribers_by_incident ON subscribers(incident_id) WHERE incident_id IS NOT NULL;
+)SQL",
 };
 
 // One migration list for both dialects: written in SQLite's words and translated here for PostgreSQL. Times

@@ -20,7 +20,7 @@ Store::Store(std::unique_ptr<Database> db)
     , settings(*m_db)
     , notices(*m_db)
     , audit(*m_db)
-{
-}
+    , templates(*m_db)
+{}
 
 } // namespace sd

@@ -9,6 +9,7 @@
 #include "models/pagerepository.h"
 #include "models/settingsrepository.h"
 #include "models/subscriberrepository.h"
+#include "models/templaterepository.h"
 
 #include <memory>
 
@@ -37,6 +38,7 @@ public:
     SettingsRepository settings;
     NoticeRepository notices;
     AuditRepository audit;
+    TemplateRepository templates;
 };
 
 } // namespace sd

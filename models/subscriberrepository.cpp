@@ -6,9 +6,13 @@
 
 namespace sd {
 namespace {
-const QString kColumns = QStringLiteral("id, endpoint, email, component_ids, secret, previous_secret, "
-                                        "previous_secret_expires_at, unsubscribe_token, "
-                                        "state, created_at, quarantined_at, purge_at, unsubscribed_at");
+const QString kColumns =
+    QStringLiteral("id, endpoint, email, component_ids, secret, previous_secret, "
+                   "previous_secret_expires_at, unsubscribe_token, "
+                   "state, created_at, quarantined_at, purge_at, unsubscribed_at, incident_id");
+
+// Page-wide listings (the console's tab, the API's list, exports) leave out the subscribers of one incident.
+const QString kPageWide = QStringLiteral(" AND incident_id IS NULL");
 
 Subscriber readSubscriber(const QSqlQuery &q)
 {
@@ -26,6 +30,7 @@ Subscriber readSubscriber(const QSqlQuery &q)
     s.quarantinedAt = dateFromDb(q.value(10));
     s.purgeAt = dateFromDb(q.value(11));
     s.unsubscribedAt = dateFromDb(q.value(12));
+    s.incidentId = q.value(13).toString();
     return s;
 }
 } // namespace
@@ -44,7 +49,8 @@ void SubscriberRepository::forEach(ReadSnapshot &snapshot, std::optional<Subscri
                                    const std::function<void(const Subscriber &)> &visit)
 {
     const QString where =
-        state ? QStringLiteral("WHERE state = ?") : QStringLiteral("WHERE state != 'unsubscribed'");
+        (state ? QStringLiteral("WHERE state = ?") : QStringLiteral("WHERE state != 'unsubscribed'")) +
+        kPageWide;
     StreamQuery q(snapshot,
                   QStringLiteral("SELECT ") + kColumns + QStringLiteral(" FROM subscribers ") + where +
                       QStringLiteral(" ORDER BY created_at, id"),
@@ -59,8 +65,8 @@ std::vector<Subscriber> SubscriberRepository::list(std::optional<SubscriberState
     // limit < 0 means all rows; the store spells that for its dialect (PostgreSQL refuses LIMIT -1).
     const QString page = QStringLiteral(" ORDER BY created_at, id") + m_db.limitClause(limit, offset);
     if (state)
-        return select(QStringLiteral("WHERE state = ?") + page, {toString(*state)});
-    return select(QStringLiteral("WHERE state != 'unsubscribed'") + page, {});
+        return select(QStringLiteral("WHERE state = ?") + kPageWide + page, {toString(*state)});
+    return select(QStringLiteral("WHERE state != 'unsubscribed'") + kPageWide + page, {});
 }
 
 std::vector<Subscriber> SubscriberRepository::all()
@@ -89,6 +95,7 @@ std::vector<Subscriber> SubscriberRepository::search(const SubscriberQuery &quer
         where = QStringLiteral("WHERE 1 = 1");
         break;
     }
+    where += kPageWide;
     const QString text = query.text.trimmed().toLower();
     if (!text.isEmpty()) {
         // instr(), not LIKE: the operator's text is matched as typed (% and _ are not wildcards).
@@ -96,6 +103,11 @@ std::vector<Subscriber> SubscriberRepository::search(const SubscriberQuery &quer
         binds << text << text;
     }
     return select(where + QStringLiteral(" ORDER BY created_at, id"), binds);
+}
+
+std::vector<Subscriber> SubscriberRepository::forIncident(const QString &incidentId)
+{
+    return select(QStringLiteral("WHERE incident_id = ? ORDER BY created_at, id"), {incidentId});
 }
 
 std::vector<Subscriber> SubscriberRepository::active()
@@ -130,11 +142,11 @@ std::optional<Subscriber> SubscriberRepository::findLiveByEndpoint(const QString
 void SubscriberRepository::insert(const Subscriber &s)
 {
     m_db.run(QStringLiteral("INSERT INTO subscribers (") + kColumns +
-                 QStringLiteral(") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+                 QStringLiteral(") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
              {s.id, s.endpoint, s.email, jsoncol::fromStringList(s.componentIds), nullIfEmpty(s.secret),
               nullIfEmpty(s.previousSecret), toDb(s.previousSecretExpiresAt), s.unsubscribeToken,
               toString(s.state), toDb(s.createdAt), toDb(s.quarantinedAt), toDb(s.purgeAt),
-              toDb(s.unsubscribedAt)});
+              toDb(s.unsubscribedAt), nullIfEmpty(s.incidentId)});
 }
 
 void SubscriberRepository::update(const Subscriber &s)

@@ -37,7 +37,8 @@ public:
                                  int offset = 0);
     std::vector<Subscriber> all();                                // including unsubscribed
     std::vector<Subscriber> search(const SubscriberQuery &query); // filtered in SQL, in list() order
-    std::vector<Subscriber> active();
+    std::vector<Subscriber> active(); // page-wide and incident subscribers (notificationrules.h tells apart)
+    std::vector<Subscriber> forIncident(const QString &incidentId); // one incident's, every state
     std::optional<Subscriber> find(const QString &id);
     std::optional<Subscriber> findByToken(const QString &token);
     std::optional<Subscriber> findLiveByEndpoint(const QString &endpoint);

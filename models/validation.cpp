@@ -4,6 +4,7 @@
 #include "models/ids.h"
 #include "models/targetpolicy.h"
 
+#include <QFileInfo>
 #include <QRegularExpression>
 #include <QTimeZone>
 #include <QUrl>
@@ -70,7 +71,9 @@ QString checkBody(const QString &body)
     if (const QString err = checkText(body, QStringLiteral("update body")); !err.isEmpty())
         return err;
     if (body.size() > kMaxBodyLength)
-        return QStringLiteral("update body is %1 characters; the limit is %2").arg(body.size()).arg(kMaxBodyLength);
+        return QStringLiteral("update body is %1 characters; the limit is %2")
+            .arg(body.size())
+            .arg(kMaxBodyLength);
     return {};
 }
 
@@ -82,15 +85,36 @@ QString checkPageUrl(const QString &url, const QString &what)
         return err;
     const QUrl u(url, QUrl::StrictMode);
     const QString scheme = u.scheme().toLower();
-    if (!u.isValid() || u.host().isEmpty() || (scheme != QLatin1String("http") && scheme != QLatin1String("https")))
+    if (!u.isValid() || u.host().isEmpty() ||
+        (scheme != QLatin1String("http") && scheme != QLatin1String("https")))
         return QStringLiteral("%1 \"%2\" is not an absolute http or https URL").arg(what, url);
     return {};
 }
 
+bool isIanaTimeZone(const QString &tz)
+{
+    // Qt 6.4's isTimeZoneIdAvailable() only knows the names in zone.tab (one per country region), so it
+    // refuses Etc/UTC, Etc/GMT+5 and every link name (US/Eastern, Asia/Calcutta) although tzdata ships them
+    // all and QTimeZone loads them. So: the IANA name grammar (no "..", no leading "/", so a name never
+    // leaves the zone folder), then whether the backend builds a valid zone from it.
+    static const QRegularExpression grammar(
+        QStringLiteral("^[A-Za-z0-9_+-]+(/[A-Za-z0-9_+-][A-Za-z0-9._+-]*)*$"));
+    if (tz.isEmpty() || tz.size() > 64 || !grammar.match(tz).hasMatch())
+        return false;
+    if (QTimeZone::isTimeZoneIdAvailable(tz.toUtf8()))
+        return true;
+    // A name tzdata ships is a file under the zone folder; without that check Qt would also read a bare word
+    // such as "Etc" as a POSIX TZ rule.
+    const QString dir = qEnvironmentVariableIsSet("TZDIR") ? qEnvironmentVariable("TZDIR")
+                                                           : QStringLiteral("/usr/share/zoneinfo");
+    return QFileInfo(dir + QLatin1Char('/') + tz).isFile() && QTimeZone(tz.toUtf8()).isValid();
+}
+
 QString checkTimeZone(const QString &tz)
 {
-    if (tz.isEmpty() || !QTimeZone::isTimeZoneIdAvailable(tz.toUtf8()))
-        return QStringLiteral("time zone \"%1\" is not a known IANA time zone (for example Etc/UTC, America/Denver)")
+    if (!isIanaTimeZone(tz))
+        return QStringLiteral(
+                   "time zone \"%1\" is not a known IANA time zone (for example Etc/UTC, America/Denver)")
             .arg(tz);
     return {};
 }

@@ -19,6 +19,7 @@ QString checkName(const QString &name, const QString &what);
 QString checkBody(const QString &body);
 QString checkPageUrl(const QString &url, const QString &what);
 QString checkTimeZone(const QString &tz);
+bool isIanaTimeZone(const QString &tz); // any zone or link name tzdata ships (Etc/UTC, US/Eastern, ...)
 QString checkSigningSecret(const QString &secret);
 // Text that cannot be stored faithfully: a NUL character, or invalid UTF-16 (a lone surrogate, which would be
 // written as invalid UTF-8). `what` names the field ("email", "component name").

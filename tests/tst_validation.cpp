@@ -4,6 +4,9 @@
 #include "app/services/subscriberservice.h"
 #include "tests/support/testsupport.h"
 
+#include "models/validation.h"
+
+#include <QFile>
 #include <QTest>
 
 using namespace sd;
@@ -133,6 +136,51 @@ private Q_SLOTS:
         QVERIFY(page.update({std::nullopt, std::nullopt, QStringLiteral("not a url")}).error().contains(QLatin1String("URL")));
         QVERIFY(page.update({std::nullopt, QStringLiteral("Acme"), std::nullopt, QStringLiteral("America/Denver")}).ok());
         QCOMPARE(page.get()->timeZone, QStringLiteral("America/Denver"));
+    }
+
+    void timeZones_data()
+    {
+        QTest::addColumn<QString>("zone");
+        QTest::addColumn<bool>("accepted");
+        // Etc/ and link names were refused by Qt 6.4's zone.tab-only check (issue 22 item 6).
+        for (const char *z : {"Etc/UTC", "Etc/GMT+5", "Etc/GMT-14", "Etc/Universal", "US/Eastern", "Asia/Calcutta",
+                              "UTC", "GMT", "Europe/Berlin", "America/Argentina/Buenos_Aires", "America/Port-au-Prince"})
+            QTest::newRow(z) << QString::fromLatin1(z) << true;
+        for (const char *z : {"", "Mars/Olympus", "Etc", "../../etc/passwd", "/usr/share/zoneinfo/UTC", "Etc/../UTC",
+                              "Europe/Berlin ", "europe/berlin/x"})
+            QTest::newRow(qPrintable(QStringLiteral("refused \"%1\"").arg(QLatin1String(z)))) << QString::fromLatin1(z) << false;
+    }
+
+    void timeZones()
+    {
+        QFETCH(QString, zone);
+        QFETCH(bool, accepted);
+        QCOMPARE(validation::checkTimeZone(zone).isEmpty(), accepted);
+        test::TempDatabase db;
+        PageService page(db.context());
+        QCOMPARE(page.update({std::nullopt, std::nullopt, std::nullopt, zone}).ok(), accepted);
+    }
+
+    // Every zone and link name in the tzdata the machine has (tzdata.zi: "Z name ..." and "L target name").
+    void everyTzdataNameAccepted()
+    {
+        QFile zi(QStringLiteral("/usr/share/zoneinfo/tzdata.zi"));
+        if (!zi.open(QIODevice::ReadOnly))
+            QSKIP("no /usr/share/zoneinfo/tzdata.zi (Debian's tzdata)");
+        QStringList names;
+        while (!zi.atEnd()) {
+            const QList<QByteArray> f = zi.readLine().trimmed().split(' ');
+            if (f.size() >= 2 && f[0] == "Z")
+                names << QString::fromLatin1(f[1]);
+            else if (f.size() >= 3 && f[0] == "L")
+                names << QString::fromLatin1(f[2]);
+        }
+        QVERIFY(names.size() > 500);
+        QStringList refused;
+        for (const QString &n : std::as_const(names))
+            if (!validation::isIanaTimeZone(n))
+                refused << n;
+        QVERIFY2(refused.isEmpty(), qPrintable(refused.join(QLatin1Char(' '))));
     }
 
     void csvImportKeepsGoodRows()

@@ -4,6 +4,7 @@
 #include "models/itemmodels/componentsmodel.h"
 #include "models/timeformat.h"
 #include "models/values.h"
+#include "ui/componentpage.h"
 #include "ui/emptyhint.h"
 #include "ui/session.h"
 #include "ui/statusdelegates.h"
@@ -46,6 +47,7 @@ ComponentsView::ComponentsView(Session &session, QWidget *parent)
     bar->addAction(tr("Group…"), this, &ComponentsView::groupSelected);
     bar->addAction(tr("Remove"), this, &ComponentsView::removeSelected);
     bar->addAction(tr("History…"), this, &ComponentsView::showHistorySelected);
+    bar->addAction(tr("Uptime…"), this, &ComponentsView::openComponentPage);
     bar->addSeparator();
     // Ctrl+Z lives on the action so the Edit menu (which adds it) and this toolbar share one shortcut.
     m_undoAction->setObjectName(QStringLiteral("undoStatusAction"));
@@ -522,6 +524,18 @@ void ComponentsView::showHistorySelected()
     layout->addWidget(buttons);
     dialog->resize(460, 360);
     dialog->open();
+}
+
+void ComponentsView::openComponentPage()
+{
+    const auto c = m_model->componentAt(selectedRow());
+    if (!c)
+        return;
+    // Non-modal, as the endpoint page: read on the worker thread, several may stay open.
+    auto *page = new ComponentPage(m_session, c->id, this);
+    page->setAttribute(Qt::WA_DeleteOnClose);
+    page->setWindowFlag(Qt::Window);
+    page->show();
 }
 
 void ComponentsView::removeSelected()

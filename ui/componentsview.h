@@ -39,6 +39,7 @@ public:
     void removeSelected();
     // Opens (non-modal to the event loop) the selected component's status changes and who made them.
     void showHistorySelected();
+    void openComponentPage(); // the 90-day strip and uptime (ui/componentpage.h)
     // F2 (any column): opens the Status cell's editor of the current row.
     void editCurrentStatus();
     // A new change back to the status before the last one made here, notifying the same audience;

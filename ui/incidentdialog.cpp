@@ -396,6 +396,7 @@ NewIncident IncidentDialog::newIncident() const
         in.scheduledAutoTransition = m_autoTransition->isChecked();
     if (m_remindPrior)
         in.scheduledRemindPrior = m_remindPrior->isChecked();
+    in.fromTemplate = m_templateName;
     return in;
 }
 
@@ -434,13 +435,29 @@ void IncidentDialog::setTimeZone(const QString &ianaZone)
     m_until->setTimeZone(zone);
 }
 
-void IncidentDialog::setComponentStatus(const QString &componentId, ComponentStatus status)
+void IncidentDialog::applyTemplate(const IncidentTemplate &t)
+{
+    m_templateName = t.name;
+    setWindowTitle(tr("New incident from \"%1\"").arg(t.name));
+    m_name->setText(t.title);
+    m_body->setPlainText(t.body);
+    m_status->setCurrentIndex(std::max(0, m_status->findData(static_cast<int>(t.updateStatus))));
+    m_notify->setChecked(t.shouldSendNotifications);
+    for (const TemplateComponent &c : t.components)
+        setComponentStatus(c.componentId, c.status); // no status: ticked at the one it has
+    m_body->document()->setModified(false);          // the template's words, not yet the operator's
+    m_touched = false;
+    draftChanged(); // the preview shows the template filled in
+}
+
+void IncidentDialog::setComponentStatus(const QString &componentId, std::optional<ComponentStatus> status)
 {
     for (int r = 0; r < m_components->rowCount(); ++r) {
         if (m_components->item(r, 0)->data(kIdRole).toString() == componentId) {
             m_components->item(r, 0)->setCheckState(Qt::Checked);
             auto *combo = qobject_cast<QComboBox *>(m_components->cellWidget(r, 1));
-            combo->setCurrentIndex(combo->findData(static_cast<int>(status)));
+            if (status)
+                combo->setCurrentIndex(combo->findData(static_cast<int>(*status)));
         }
     }
 }

@@ -45,12 +45,15 @@ public:
 
     // For "Resolve": preset the final status and put every affected component back to operational.
     void presetResolve();
+    // New from template: the template's title, message, status, notification switch and component statuses
+    // (the operator can still change any of them before Send).
+    void applyTemplate(const IncidentTemplate &t);
 
     QLineEdit *nameEdit() const { return m_name; }
     QPlainTextEdit *bodyEdit() const { return m_body; }
     QComboBox *statusCombo() const { return m_status; }
     QCheckBox *notifyCheck() const { return m_notify; }
-    void setComponentStatus(const QString &componentId, ComponentStatus status);
+    void setComponentStatus(const QString &componentId, std::optional<ComponentStatus> status);
     QTableWidget *componentsTable() const { return m_components; }
     // Maintenance: the window's start and end, typed or picked in the page's time zone (setTimeZone).
     DateTimeField *windowFrom() const { return m_from; }
@@ -103,6 +106,7 @@ private:
     PreviewSource m_previewSource;
     quint64 m_previewGeneration = 0;
     bool m_touched = false;
+    QString m_templateName; // the template the draft started from (named in the audit row)
 };
 
 } // namespace sd

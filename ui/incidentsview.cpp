@@ -13,7 +13,9 @@
 #include "ui/postmortemdialog.h"
 #include "ui/session.h"
 #include "ui/statusbarwidgets.h"
+#include "ui/templatepicker.h"
 
+#include <QAction>
 #include <QCheckBox>
 #include <QDialog>
 #include <QDialogButtonBox>
@@ -21,6 +23,7 @@
 #include <QHeaderView>
 #include <QInputDialog>
 #include <QJsonDocument>
+#include <QKeySequence>
 #include <QMessageBox>
 #include <QPlainTextEdit>
 #include <QScrollBar>
@@ -45,6 +48,10 @@ IncidentsView::IncidentsView(Session &session, QWidget *parent)
     auto *bar = new QToolBar(this);
     bar->setToolButtonStyle(Qt::ToolButtonTextOnly);
     bar->addAction(tr("New incident…"), this, &IncidentsView::createIncident);
+    auto *fromTemplate = bar->addAction(tr("New from template…"), this, &IncidentsView::createFromTemplate);
+    fromTemplate->setObjectName(QStringLiteral("newFromTemplateAction"));
+    fromTemplate->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_N));
+    fromTemplate->setShortcutContext(Qt::WindowShortcut);
     bar->addAction(tr("Schedule maintenance…"), this, &IncidentsView::scheduleMaintenance);
     bar->addAction(tr("Post update…"), this, &IncidentsView::postUpdate);
     bar->addAction(tr("Resolve…"), this, &IncidentsView::resolveSelected);
@@ -203,6 +210,7 @@ void IncidentsView::showHistory()
                              componentStatusLabel(a.newStatus));
         }
     }
+    html += incidentSubscribersHtml(i->id);
     if (!i->postmortemBody.isEmpty())
         html +=
             QStringLiteral("<hr><h4>%1%2</h4><p>%3</p>")
@@ -210,6 +218,44 @@ void IncidentsView::showHistory()
                      i->postmortemPublishedAt.isValid() ? tr(" (published)") : tr(" (draft)"),
                      i->postmortemBody.toHtmlEscaped().replace(QLatin1Char('\n'), QStringLiteral("<br>")));
     m_history->setHtml(html);
+}
+
+QString IncidentsView::incidentSubscribersHtml(const QString &incidentId)
+{
+    // The subscribers of this one incident (issue 22) and how each of their deliveries went. A few rows:
+    // read here, as the rest of the timeline is.
+    std::vector<Subscriber> subs;
+    try {
+        subs = m_session.store().subscribers.forIncident(incidentId);
+    } catch (const StoreError &) {
+        return {};
+    }
+    if (subs.empty())
+        return {};
+    QString html = QStringLiteral("<hr><h4>%1</h4>").arg(tr("Subscribers of this incident"));
+    for (const Subscriber &s : subs) {
+        MessageFilter f;
+        f.subscriberId = s.id;
+        f.ascending = true;
+        QStringList results;
+        for (const Message &m : m_session.store().outbox.list(f)) {
+            const QString result = m.state == DeliveryState::Delivered ? tr("HTTP %1").arg(m.lastHttpStatus)
+                                   : m.lastErrorClass.isEmpty()        ? QString()
+                                                                       : m.lastErrorClass;
+            results << (result.isEmpty()
+                            ? toString(m.state)
+                            : toString(m.state) + QStringLiteral(" (") + result + QLatin1Char(')'));
+        }
+        html +=
+            QStringLiteral(
+                "<p class=\"incidentSubscriber\"><b>%1</b> <small>%2 · %3</small><br><small>%4</small></p>")
+                .arg(endpointurl::redacted(s.endpoint).toHtmlEscaped(), toString(s.state),
+                     s.email.toHtmlEscaped(),
+                     results.isEmpty()
+                         ? tr("nothing sent yet")
+                         : tr("deliveries: %1").arg(results.join(QStringLiteral(", ")).toHtmlEscaped()));
+    }
+    return html;
 }
 
 void IncidentsView::createIncident()
@@ -220,6 +266,23 @@ void IncidentsView::createIncident()
         return;
     IncidentDialog dialog(IncidentDialog::Mode::Create, *components, nullptr, this);
     dialog.setPreviewSource(IncidentDialog::previewThrough(m_session.worker(), {}));
+    if (dialog.exec() != QDialog::Accepted)
+        return;
+    createOnWorker(dialog.newIncident(), tr("New incident"));
+}
+
+void IncidentsView::createFromTemplate()
+{
+    TemplatePicker picker(m_session, this);
+    if (picker.exec() != QDialog::Accepted || !picker.chosen())
+        return;
+    const auto components =
+        readOrWarn(tr("New incident"), [this] { return m_session.store().components.all(); });
+    if (!components)
+        return;
+    IncidentDialog dialog(IncidentDialog::Mode::Create, *components, nullptr, this);
+    dialog.setPreviewSource(IncidentDialog::previewThrough(m_session.worker(), {}));
+    dialog.applyTemplate(*picker.chosen());
     if (dialog.exec() != QDialog::Accepted)
         return;
     createOnWorker(dialog.newIncident(), tr("New incident"));
@@ -314,6 +377,23 @@ void IncidentsView::editPostmortem()
     auto result = m_session.incidents().setPostmortem(id, input);
     if (!result)
         return void(QMessageBox::warning(this, tr("Postmortem"), result.error()));
+    if (dialog.notifySubscribers()) {
+        // The webhooks fan out: written on the worker, as every change that notifies.
+        m_session.worker().run<IncidentChange>(
+            [id](ServiceWorker::Services &services) {
+                return services.incidents.publishPostmortem(id, true);
+            },
+            this,
+            [this](const Result<IncidentChange> &r) {
+                if (!r)
+                    return void(QMessageBox::warning(this, tr("Postmortem"), r.error()));
+                m_session.afterChange(r->incidentMessages);
+                reload();
+                Q_EMIT statusMessage(
+                    tr("Postmortem published; %n webhook(s) queued.", nullptr, r->incidentMessages));
+            });
+        return;
+    }
     m_session.afterChange();
     reload();
 }

@@ -35,6 +35,9 @@ public:
     void setFanoutProgress(FanoutProgressMonitor *monitor);
 
     void createIncident();
+    void createFromTemplate(); // Incidents → New from template… (ui/templatepicker.h)
+    QString
+    incidentSubscribersHtml(const QString &incidentId); // the timeline's "Subscribers of this incident"
     void scheduleMaintenance();
     void postUpdate();
     void resolveSelected();

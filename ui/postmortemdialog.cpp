@@ -16,6 +16,7 @@ PostmortemDialog::PostmortemDialog(const QString &incidentName, const QString &b
     , m_editor(new QPlainTextEdit(body, this))
     , m_preview(new QTextBrowser(this))
     , m_publish(new QCheckBox(tr("Publish the postmortem now"), this))
+    , m_notify(new QCheckBox(tr("Notify subscribers (the incident webhook with the postmortem)"), this))
 {
     setObjectName(QStringLiteral("postmortemDialog"));
     setWindowTitle(tr("Postmortem: %1").arg(incidentName));
@@ -34,6 +35,13 @@ PostmortemDialog::PostmortemDialog(const QString &incidentName, const QString &b
             m_preview->document()->setMarkdown(m_editor->toPlainText());
     });
     m_publish->setObjectName(QStringLiteral("postmortemPublish"));
+    m_notify->setObjectName(QStringLiteral("postmortemNotify"));
+    m_notify->setEnabled(false);
+    connect(m_publish, &QCheckBox::toggled, m_notify, [this](bool on) {
+        m_notify->setEnabled(on);
+        if (!on)
+            m_notify->setChecked(false);
+    });
     auto *buttons = new QDialogButtonBox(QDialogButtonBox::Save | QDialogButtonBox::Cancel, this);
     connect(buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
@@ -41,9 +49,11 @@ PostmortemDialog::PostmortemDialog(const QString &incidentName, const QString &b
     layout->addWidget(new QLabel(tr("Markdown: # headings, *emphasis*, - lists, [links](https://…)."), this));
     layout->addWidget(m_tabs, 1);
     layout->addWidget(m_publish);
+    layout->addWidget(m_notify);
     layout->addWidget(buttons);
     setTabOrder(m_editor, m_publish);
-    setTabOrder(m_publish, buttons);
+    setTabOrder(m_publish, m_notify);
+    setTabOrder(m_notify, buttons);
     resize(760, 600);
     m_editor->setFocus();
 }
@@ -56,6 +66,11 @@ QString PostmortemDialog::body() const
 bool PostmortemDialog::publish() const
 {
     return m_publish->isChecked();
+}
+
+bool PostmortemDialog::notifySubscribers() const
+{
+    return m_publish->isChecked() && m_notify->isChecked();
 }
 
 } // namespace sd

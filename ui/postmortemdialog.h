@@ -21,6 +21,7 @@ public:
 
     QString body() const;
     bool publish() const;
+    bool notifySubscribers() const; // with publish(): Statuspage's notify_subscribers
     QPlainTextEdit *editor() const { return m_editor; }
     QTextBrowser *preview() const { return m_preview; }
     QTabWidget *tabs() const { return m_tabs; }
@@ -30,6 +31,7 @@ private:
     QPlainTextEdit *m_editor;
     QTextBrowser *m_preview;
     QCheckBox *m_publish;
+    QCheckBox *m_notify;
 };
 
 } // namespace sd

@@ -96,7 +96,7 @@ Result<ListQuery> parseSubscriberQuery(const QUrlQuery &query)
                                             QStringLiteral("quarantined_at"), QStringLiteral("relevance")};
             if (const QString err = oneOf(key, value, fields); !err.isEmpty())
                 return Error{err};
-            out.byCreatedAt = value != QLatin1String("primary");
+            out.sort = static_cast<ListQuery::Sort>(fields.indexOf(value)); // the enum's order
         } else if (key == QLatin1String("sort_direction")) {
             if (const QString err = oneOf(key, value, {QStringLiteral("asc"), QStringLiteral("desc")});
                 !err.isEmpty())
@@ -104,6 +104,10 @@ Result<ListQuery> parseSubscriberQuery(const QUrlQuery &query)
             out.newestFirst = value == QLatin1String("desc");
         }
     }
+    // Statuspage: relevance is not valid without search text.
+    if (out.sort == ListQuery::Sort::Relevance && out.q.isEmpty())
+        return Error{
+            QStringLiteral("sort_field relevance needs search text in q (Statuspage: not valid without it)")};
     return out;
 }
 

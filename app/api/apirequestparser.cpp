@@ -384,14 +384,20 @@ const FieldTable<PostmortemDraft> &postmortemFields()
     return table;
 }
 
-const FieldTable<Ok> &postmortemPublishFields()
+struct PostmortemPublish
 {
-    // StatusDesk notifies webhook subscribers of incidents, not of postmortems; these are accepted and
-    // ignored.
-    using F = FieldsOf<Ok>;
-    static const FieldTable<Ok> table{"notify_twitter, notify_subscribers, custom_tweet",
-                                      {F::unusedFlag("notify_twitter"), F::unusedFlag("notify_subscribers"),
-                                       F::unusedText("custom_tweet")}};
+    bool notifySubscribers = false;
+};
+
+const FieldTable<PostmortemPublish> &postmortemPublishFields()
+{
+    // notify_subscribers sends the incident webhook with the postmortem (issue 22); the Twitter fields are
+    // accepted and ignored.
+    using F = FieldsOf<PostmortemPublish>;
+    static const FieldTable<PostmortemPublish> table{
+        "notify_twitter, notify_subscribers, custom_tweet",
+        {F::unusedFlag("notify_twitter"), F::flag("notify_subscribers", &PostmortemPublish::notifySubscribers, false),
+         F::unusedText("custom_tweet")}};
     return table;
 }
 
@@ -514,10 +520,10 @@ Result<bool> parsePostmortemPublish(const QByteArray &body)
 {
     SD_TRY(parsed, readBody(body));
     if (parsed->top.isEmpty())
-        return true;
+        return false;
     SD_TRY(inner, envelope(body, QStringLiteral("postmortem")));
     SD_TRY(read, postmortemPublishFields().read(inner.value()));
-    return true;
+    return read->notifySubscribers;
 }
 
 } // namespace sd::api

@@ -52,7 +52,16 @@ struct ListQuery
     int perPage = 100;        // "limit" (or per_page)
     QString q;                // search in email and endpoint
     bool newestFirst = false; // sort_direction=desc
-    bool byCreatedAt = false; // sort_field=created_at (else the identifying field: endpoint)
+    // sort_field as Statuspage documents it: primary (the identifying field: a webhook's endpoint),
+    // created_at, quarantined_at, relevance (how well the endpoint or email matches q; q required).
+    enum class Sort
+    {
+        Primary,
+        CreatedAt,
+        QuarantinedAt,
+        Relevance
+    };
+    Sort sort = Sort::Primary;
 };
 
 // page/per_page (1-based) for components, groups and the incident lists; incidents also take q and limit.
@@ -139,7 +148,8 @@ Result<IncidentInput> parseIncidentCreate(const QByteArray &body);
 Result<IncidentInput> parseIncidentUpdate(const QByteArray &body);
 Result<IncidentUpdateEdit> parseIncidentUpdateEdit(const QByteArray &body);
 Result<QString> parsePostmortem(const QByteArray &body); // body_draft
-// PUT .../postmortem/publish: the body is optional; its documented fields (notify_*) are accepted.
+// PUT .../postmortem/publish: the body is optional; its documented fields (notify_*) are accepted. The
+// answer is notify_subscribers (false when absent).
 Result<bool> parsePostmortemPublish(const QByteArray &body);
 Result<ListQuery> parseSubscriberQuery(const QUrlQuery &query);
 // `withSearch`: the incidents listing, which also takes q and limit (an alias of per_page).

@@ -18,8 +18,9 @@ const QList<RouteSpec> &specs()
 
 const QList<Route> &apiRoutes()
 {
-    static const QList<Route> all =
-        pageRoutes() + subscriberRoutes() + componentRoutes() + incidentRoutes() + postmortemRoutes();
+    static const QList<Route> all = pageRoutes() + subscriberRoutes() + componentRoutes() + incidentRoutes() +
+                                    postmortemRoutes() + templateRoutes() + uptimeRoutes() +
+                                    incidentSubscriberRoutes();
     return all;
 }
 

@@ -11,6 +11,9 @@ QList<Route> subscriberRoutes(); // subscriberroutes.cpp
 QList<Route> componentRoutes();  // componentroutes.cpp: components and component groups
 QList<Route> incidentRoutes();   // incidentroutes.cpp: incidents and their updates
 QList<Route> postmortemRoutes(); // postmortemroutes.cpp
+QList<Route> templateRoutes();   // templateroutes.cpp: incident templates
+QList<Route> uptimeRoutes();     // uptimeroutes.cpp: component and group uptime
+QList<Route> incidentSubscriberRoutes(); // incidentsubscriberroutes.cpp
 
 const QList<Route> &apiRoutes();
 QList<RouteInfo> routeTable(); // one entry per path, as docs/api.md's compatibility table lists them

@@ -51,8 +51,10 @@ ApiResponse publishPostmortem(ApiCall &c)
     return withIncident(c, [&](const Incident &) {
         return write(
             c, parsePostmortemPublish(c.request.body),
-            [&](bool) { return IncidentService(c.ctx).postmortem(c.id, PostmortemAction::Publish); },
-            [&](const Incident &done) { return answer(c, done); });
+            [&](bool notify) { return IncidentService(c.ctx).publishPostmortem(c.id, notify); },
+            [&](const IncidentChange &done) {
+                return queued(answer(c, done.incident), done.incidentMessages);
+            });
     });
 }
 

@@ -2,6 +2,7 @@
 
 #include "app/formats/jsonviews.h"
 #include "app/formats/webhookpayload.h"
+#include "app/services/uptimereport.h"
 #include "models/store.h"
 #include "models/timeformat.h"
 #include "models/values.h"
@@ -63,6 +64,13 @@ PublicSnapshot PublicSnapshot::load(Store &store, const QDateTime &now)
     s.status = pageStatus(statuses, open);
     std::stable_sort(s.incidents.begin(), s.incidents.end(),
                      [](const Incident &a, const Incident &b) { return a.createdAt > b.createdAt; });
+    UptimeReporter history(store, [now]() { return now; });
+    for (const Component &c : s.components) {
+        if (c.showcase)
+            s.componentHistory.insert(c.id,
+                                      {history.componentDays(c), history.componentFigures(c).percentage()});
+    }
+    s.pageDays = history.pageDays();
     return s;
 }
 

@@ -3,8 +3,10 @@
 #include "app/api/apihandlers.h"
 #include "models/domain.h"
 #include "models/statusrules.h"
+#include "models/uptime.h"
 
 #include <QDateTime>
+#include <QHash>
 #include <QJsonArray>
 #include <QJsonObject>
 #include <optional>
@@ -27,6 +29,15 @@ struct PublicSnapshot
     std::vector<ComponentGroup> groups;
     std::vector<Incident> incidents; // realtime and maintenance, newest first
     QDateTime now;
+    // The last 90 days of the page's time zone from the status history (issue 22): per component with the
+    // uptime showcase on, and the worst of every component for the page's own strip.
+    struct History
+    {
+        std::vector<uptime::Day> days;
+        double uptimePercentage = 100.0;
+    };
+    QHash<QString, History> componentHistory;
+    std::vector<uptime::Day> pageDays;
 
     static PublicSnapshot load(Store &store, const QDateTime &now);
     QDateTime updatedAt() const; // the latest change to the page, a component or an incident

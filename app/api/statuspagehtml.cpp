@@ -2,6 +2,7 @@
 
 #include "app/api/htmlescape.h"
 #include "app/api/publicstatusapi.h"
+#include "models/uptime.h"
 #include "models/values.h"
 
 #include <QCryptographicHash>
@@ -42,8 +43,10 @@ const QString &css()
         ".upd{margin:.4rem 0 0;word-wrap:break-word}.upd small,.muted{color:#777}"
         ".bars{display:flex;gap:1px;height:2.2rem;margin:.4rem 0}"
         ".bars span{flex:1;border-radius:1px}"
-        ".d-none{background:#2fcc66}.d-minor{background:#f1c40f}.d-major{background:#e67e22}"
-        ".d-critical{background:#e74c3c}.d-maintenance{background:#3498db}"
+        ".d-operational{background:#2fcc66}.d-degraded_performance{background:#f1c40f}"
+        ".d-partial_outage{background:#e67e22}.d-major_outage{background:#e74c3c}"
+        ".d-under_maintenance{background:#3498db}.d-nodata{background:#c5cad1}"
+        ".cbars{height:1.6rem;margin:.1rem .9rem 0}.clegend{margin:0 .9rem .5rem}"
         ".legend{display:flex;justify-content:space-between;font-size:.8rem;color:#777}"
         "form{padding:.9rem}label{display:block;margin:.5rem 0}"
         "input[type=url],input[type=email]{width:100%;padding:.5rem;font-size:1rem;border:1px solid #c5cad1;"
@@ -121,6 +124,37 @@ QString incidentBlock(const Incident &i, const QTimeZone &zone, bool withAnchor)
     return out;
 }
 
+// One bar per day, oldest on the left: the day's worst status (from the component history, so a partial
+// outage without an incident shows too) and, in the title, its minutes of outage and maintenance.
+QString dayStrip(const std::vector<uptime::Day> &days, const QString &extraClass,
+                 const QHash<QDate, QStringList> &incidentNames = {})
+{
+    QString out = QStringLiteral("<div class=\"bars%1\">").arg(extraClass);
+    for (const uptime::Day &d : days) {
+        const uptime::Figures &f = d.figures;
+        QStringList parts;
+        if (f.majorOutageSeconds > 0)
+            parts << QStringLiteral("%1 major outage").arg(uptime::durationText(f.majorOutageSeconds));
+        if (f.partialOutageSeconds > 0)
+            parts << QStringLiteral("%1 partial outage").arg(uptime::durationText(f.partialOutageSeconds));
+        if (f.degradedSeconds > 0)
+            parts << QStringLiteral("%1 degraded performance").arg(uptime::durationText(f.degradedSeconds));
+        if (f.maintenanceSeconds > 0)
+            parts << QStringLiteral("%1 maintenance").arg(uptime::durationText(f.maintenanceSeconds));
+        QString tip = d.date.toString(QStringLiteral("MMM d")) + QStringLiteral(": ");
+        if (!d.hasData)
+            tip += QStringLiteral("No data");
+        else
+            tip += parts.isEmpty() ? QStringLiteral("No downtime") : parts.join(QStringLiteral(", "));
+        const QStringList names = incidentNames.value(d.date);
+        if (!names.isEmpty())
+            tip += QStringLiteral(" · ") + names.join(QStringLiteral("; "));
+        out += QStringLiteral("<span class=\"d-%1\" title=\"%2\"></span>")
+                   .arg(d.hasData ? escape(toString(f.worst)) : QStringLiteral("nodata"), escape(tip));
+    }
+    return out + QStringLiteral("</div>");
+}
+
 QString componentsSection(const PublicSnapshot &s)
 {
     QString out = QStringLiteral("<h2>Components</h2>\n");
@@ -154,63 +188,39 @@ QString componentsSection(const PublicSnapshot &s)
         out += QStringLiteral("<div class=\"row\"><span class=\"name\">%1%2</span>"
                               "<span class=\"st s-%3\">● %4</span></div>")
                    .arg(escape(c.name), desc, escape(toString(c.status)), escape(label(c.status)));
+        if (const auto h = s.componentHistory.constFind(c.id); h != s.componentHistory.cend())
+            out += dayStrip(h->days, QStringLiteral(" cbars")) +
+                   QStringLiteral(
+                       "<div class=\"legend clegend\"><span>%1 days ago</span><span>%2 % uptime</span>"
+                       "<span>Today</span></div>")
+                       .arg(kHistoryDays)
+                       .arg(QString::number(h->uptimePercentage, 'f', 2));
     }
     if (open)
         out += QStringLiteral("</div>\n");
     return out;
 }
 
-int impactRank(Impact i)
-{
-    switch (i) {
-    case Impact::None:
-        return 0;
-    case Impact::Maintenance:
-        return 1;
-    case Impact::Minor:
-        return 2;
-    case Impact::Major:
-        return 3;
-    case Impact::Critical:
-        return 4;
-    }
-    return 0;
-}
-
 QString historySection(const PublicSnapshot &s, const QTimeZone &zone)
 {
     const QDate today = s.now.toTimeZone(zone).date();
     const QDate first = today.addDays(-(kHistoryDays - 1));
-    // The worst impact of anything open on each day: one bar per day, oldest on the left.
-    QString bars = QStringLiteral("<div class=\"bars\">");
-    for (QDate d = first; d <= today; d = d.addDays(1)) {
-        Impact worst = Impact::None;
-        QStringList names;
-        for (const Incident &i : s.incidents) {
-            const QDateTime start = i.startedAt.isValid() ? i.startedAt : i.createdAt;
-            QDate from = start.toTimeZone(zone).date();
-            QDate to = today;
-            if (i.resolvedAt.isValid())
-                to = i.resolvedAt.toTimeZone(zone).date();
-            else if (isUpcomingMaintenance(i))
-                continue; // not started yet
-            else if (i.status == IncidentStatus::Completed)
-                to = i.updatedAt.toTimeZone(zone).date();
-            if (isMaintenance(i) && i.scheduledFor.isValid())
-                from = i.scheduledFor.toTimeZone(zone).date();
-            if (d < from || d > to)
-                continue;
-            names << i.name;
-            if (impactRank(i.impact) > impactRank(worst))
-                worst = i.impact;
-        }
-        const QString tip =
-            d.toString(QStringLiteral("MMM d")) + QStringLiteral(": ") +
-            (names.isEmpty() ? QStringLiteral("No incidents") : names.join(QStringLiteral("; ")));
-        bars += QStringLiteral("<span class=\"d-%1\" title=\"%2\"></span>")
-                    .arg(escape(toString(worst)), escape(tip));
+    // Each day's incidents by name, for the titles; the colours come from the component history.
+    QHash<QDate, QStringList> names;
+    for (const Incident &i : s.incidents) {
+        if (isUpcomingMaintenance(i))
+            continue; // not started yet
+        const QDateTime start = isMaintenance(i) && i.scheduledFor.isValid()
+                                    ? i.scheduledFor
+                                    : (i.startedAt.isValid() ? i.startedAt : i.createdAt);
+        QDate to = today;
+        if (i.resolvedAt.isValid())
+            to = i.resolvedAt.toTimeZone(zone).date();
+        for (QDate d = std::max(first, start.toTimeZone(zone).date()); d <= to; d = d.addDays(1))
+            names[d] << i.name;
     }
-    bars += QStringLiteral("</div><div class=\"legend\"><span>%1 days ago</span><span>Today</span></div>\n")
+    QString bars = dayStrip(s.pageDays, QString(), names);
+    bars += QStringLiteral("<div class=\"legend\"><span>%1 days ago</span><span>Today</span></div>\n")
                 .arg(kHistoryDays);
 
     QString list;

@@ -22,6 +22,61 @@ std::optional<Subscriber> live(ApiCall &c)
     return s;
 }
 
+// The page's subscribers (a subscriber of one incident is listed under that incident), oldest first.
+std::vector<Subscriber> pageWide(ApiCall &c)
+{
+    std::vector<Subscriber> out;
+    for (const Subscriber &s : c.store().subscribers.all())
+        if (s.incidentId.isEmpty())
+            out.push_back(s);
+    return out;
+}
+
+// How well a subscriber matches the search text: the endpoint or email equal to it, then starting with it,
+// then containing it (earlier is better).
+int relevance(const Subscriber &s, const QString &q)
+{
+    const auto rank = [&](const QString &field) {
+        if (field.compare(q, Qt::CaseInsensitive) == 0)
+            return 0;
+        if (field.startsWith(q, Qt::CaseInsensitive))
+            return 1;
+        return field.contains(q, Qt::CaseInsensitive) ? 2 : 3;
+    };
+    return std::min(rank(s.endpoint), rank(s.email));
+}
+
+// sort_field and sort_direction; ties keep creation order (a stable sort over the created_at, id order).
+void sortSubscribers(std::vector<Subscriber> &list, const ListQuery &q)
+{
+    const bool desc = q.newestFirst;
+    auto by = [&](auto key) {
+        std::stable_sort(list.begin(), list.end(), [&](const Subscriber &a, const Subscriber &b) {
+            return desc ? key(b) < key(a) : key(a) < key(b);
+        });
+    };
+    switch (q.sort) {
+    case ListQuery::Sort::Primary:
+        by([](const Subscriber &s) { return s.endpoint.toLower(); });
+        break;
+    case ListQuery::Sort::CreatedAt:
+        if (desc)
+            std::reverse(list.begin(), list.end());
+        break;
+    case ListQuery::Sort::QuarantinedAt:
+        // Never-quarantined subscribers last whichever the direction, as SQL's NULLS LAST.
+        std::stable_sort(list.begin(), list.end(), [&](const Subscriber &a, const Subscriber &b) {
+            if (a.quarantinedAt.isValid() != b.quarantinedAt.isValid())
+                return a.quarantinedAt.isValid();
+            return desc ? b.quarantinedAt < a.quarantinedAt : a.quarantinedAt < b.quarantinedAt;
+        });
+        break;
+    case ListQuery::Sort::Relevance:
+        by([&](const Subscriber &s) { return relevance(s, q.q); });
+        break;
+    }
+}
+
 ApiResponse listSubscribers(ApiCall &c)
 {
     auto query = parseSubscriberQuery(c.request.query);
@@ -30,7 +85,7 @@ ApiResponse listSubscribers(ApiCall &c)
     const ListQuery &q = query.value();
     std::vector<Subscriber> list;
     if (!q.unconfirmed) { // webhook subscribers are never unconfirmed: that list is empty
-        for (const Subscriber &s : c.store().subscribers.all()) { // created_at, id: stable
+        for (const Subscriber &s : pageWide(c)) { // created_at, id: stable
             if (q.state && s.state != *q.state)
                 continue;
             if (!q.q.isEmpty() && !containsText(s.email, q.q) && !containsText(s.endpoint, q.q))
@@ -38,8 +93,7 @@ ApiResponse listSubscribers(ApiCall &c)
             list.push_back(s);
         }
     }
-    if (q.newestFirst)
-        std::reverse(list.begin(), list.end());
+    sortSubscribers(list, q);
     return ApiResponse::json(200,
                              slice(list, static_cast<qint64>(q.page) * q.perPage, q.perPage, subscriberJson));
 }
@@ -52,7 +106,7 @@ ApiResponse countSubscribers(ApiCall &c)
     const ListQuery &q = query.value();
     int webhook = 0;
     if (!q.unconfirmed) {
-        for (const Subscriber &s : c.store().subscribers.all()) {
+        for (const Subscriber &s : pageWide(c)) {
             if (q.state ? s.state == *q.state : s.state != SubscriberState::Unsubscribed)
                 ++webhook;
         }
@@ -65,10 +119,34 @@ ApiResponse countSubscribers(ApiCall &c)
                                               {QStringLiteral("teams"), 0}});
 }
 
+// Statuspage's SubscriberCountByTypeAndState: per type, active, unconfirmed, quarantined and their total.
+// Webhook subscribers are never unconfirmed; StatusDesk keeps no other type (all zero).
+ApiResponse histogramByState(ApiCall &c)
+{
+    int active = 0;
+    int quarantined = 0;
+    for (const Subscriber &s : pageWide(c)) {
+        active += s.state == SubscriberState::Active ? 1 : 0;
+        quarantined += s.state == SubscriberState::Quarantined ? 1 : 0;
+    }
+    const auto counts = [](int a, int q) {
+        return QJsonObject{{QStringLiteral("active"), a},
+                           {QStringLiteral("unconfirmed"), 0},
+                           {QStringLiteral("quarantined"), q},
+                           {QStringLiteral("total"), a + q}};
+    };
+    return ApiResponse::json(200, QJsonObject{{QStringLiteral("email"), counts(0, 0)},
+                                              {QStringLiteral("sms"), counts(0, 0)},
+                                              {QStringLiteral("webhook"), counts(active, quarantined)},
+                                              {QStringLiteral("integration_partner"), counts(0, 0)},
+                                              {QStringLiteral("slack"), counts(0, 0)},
+                                              {QStringLiteral("teams"), counts(0, 0)}});
+}
+
 ApiResponse listUnsubscribed(ApiCall &c)
 {
     std::vector<Subscriber> list;
-    for (const Subscriber &s : c.store().subscribers.all()) {
+    for (const Subscriber &s : pageWide(c)) {
         if (s.state == SubscriberState::Unsubscribed)
             list.push_back(s);
     }
@@ -192,6 +270,7 @@ QList<Route> subscriberRoutes()
         {"GET", "/v1/pages/{page_id}/subscribers", listSubscribers},
         {"POST", "/v1/pages/{page_id}/subscribers", createSubscriber},
         {"GET", "/v1/pages/{page_id}/subscribers/count", countSubscribers},
+        {"GET", "/v1/pages/{page_id}/subscribers/histogram_by_state", histogramByState},
         {"GET", "/v1/pages/{page_id}/subscribers/unsubscribed", listUnsubscribed},
         {"POST", "/v1/pages/{page_id}/subscribers/unsubscribe", unsubscribeSubscribers},
         {"POST", "/v1/pages/{page_id}/subscribers/reactivate", reactivateSubscribers},

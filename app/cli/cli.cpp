@@ -115,6 +115,7 @@ std::vector<Command> commandTable()
     addPageCommands(table);
     addComponentCommands(table);
     addIncidentCommands(table);
+    addTemplateCommands(table);
     addSubscriberCommands(table);
     addDeliveryCommands(table);
     addSettingsCommands(table);

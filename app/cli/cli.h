@@ -53,6 +53,7 @@ int run(const QStringList &arguments);
 void addPageCommands(std::vector<Command> &out);
 void addComponentCommands(std::vector<Command> &out);
 void addIncidentCommands(std::vector<Command> &out);
+void addTemplateCommands(std::vector<Command> &out);
 void addSubscriberCommands(std::vector<Command> &out);
 void addDeliveryCommands(std::vector<Command> &out); // messages, deliveries, attempts, resend, dispatch
 void addSettingsCommands(std::vector<Command> &out); // settings

@@ -1,5 +1,7 @@
 #include "app/cli/cli.h"
 #include "app/formats/jsonviews.h"
+#include "app/formats/uptimeviews.h"
+#include "app/services/uptimereport.h"
 #include "models/timeformat.h"
 #include "models/values.h"
 
@@ -101,6 +103,32 @@ int componentHistory(Context &ctx, const QCommandLineParser &, const QStringList
     return 0;
 }
 
+int componentUptime(Context &ctx, const QCommandLineParser &parser, const QStringList &positional)
+{
+    if (positional.size() != 1)
+        return ctx.fail(QStringLiteral("component uptime needs exactly one component ID"));
+    UptimeReporter reporter(*ctx.store, ctx.services().now);
+    auto r = reporter.component(positional.first(), parser.value(QStringLiteral("since")),
+                                parser.value(QStringLiteral("until")));
+    if (!r)
+        return ctx.fail(r.error());
+    if (ctx.json) {
+        ctx.printJson(json::uptimeReport(r.value(), false));
+        return 0;
+    }
+    ctx.out << r->name << " (" << r->id << ") " << r->rangeStart.toString(Qt::ISODate) << " to "
+            << r->rangeEnd.toString(Qt::ISODate) << ": " << QString::number(r->figures.percentage(), 'f', 2)
+            << " % uptime; major outage " << uptime::durationText(r->figures.majorOutageSeconds)
+            << ", partial outage " << uptime::durationText(r->figures.partialOutageSeconds) << " (counted at 30 %)"
+            << ", degraded " << uptime::durationText(r->figures.degradedSeconds) << ", maintenance "
+            << uptime::durationText(r->figures.maintenanceSeconds) << Qt::endl;
+    for (const auto &i : r->related)
+        ctx.out << "  incident " << i.id << ' ' << i.name << Qt::endl;
+    for (const QString &w : std::as_const(r->warnings))
+        ctx.out << "  note: " << w << Qt::endl;
+    return 0;
+}
+
 int componentSet(Context &ctx, const QCommandLineParser &parser, const QStringList &positional)
 {
     if (positional.size() != 1)
@@ -162,6 +190,14 @@ void addComponentCommands(std::vector<Command> &out)
                    {},
                    false,
                    componentHistory});
+    out.push_back({QStringLiteral("component uptime"),
+                   QStringLiteral("A component's uptime over the page's days (Statuspage's rules: major outage "
+                                  "in full, partial outage at 30 %, maintenance and degraded not counted)."),
+                   QStringLiteral("ID"),
+                   {opt("since", "First day: YYYY, YYYY-MM or YYYY-MM-DD (default 90 days back).", "DATE"),
+                    opt("until", "Last day, same forms (default today, in the page's time zone).", "DATE")},
+                   false,
+                   componentUptime});
     out.push_back({QStringLiteral("component set"),
                    QStringLiteral("Change a component; only a status change notifies subscribers."),
                    QStringLiteral("ID"),

@@ -1,5 +1,6 @@
 #include "app/cli/cli.h"
 #include "app/formats/jsonviews.h"
+#include "app/services/templateservice.h"
 #include "models/timeformat.h"
 #include "models/values.h"
 
@@ -29,12 +30,25 @@ Result<IncidentStatus> statusOption(const QCommandLineParser &parser, const char
 int incidentCreate(Context &ctx, const QCommandLineParser &parser, const QStringList &)
 {
     NewIncident input;
-    input.name = parser.value(QStringLiteral("name"));
-    input.body = parser.value(QStringLiteral("body"));
-    auto status = statusOption(parser, "incident create");
-    if (!status)
-        return ctx.fail(status.error());
-    input.status = status.value();
+    const bool fromTemplate = parser.isSet(QStringLiteral("template"));
+    if (fromTemplate) {
+        // The template fills every field; the options given beside it win.
+        const auto t = ctx.store->templates.find(parser.value(QStringLiteral("template")));
+        if (!t)
+            return ctx.fail(QStringLiteral("no template \"%1\"").arg(parser.value(QStringLiteral("template"))));
+        input = TemplateService::incidentFrom(*t, ctx.store->components.all());
+    }
+    if (!fromTemplate || parser.isSet(QStringLiteral("name")))
+        input.name = parser.value(QStringLiteral("name"));
+    if (!fromTemplate || parser.isSet(QStringLiteral("body")))
+        input.body = parser.value(QStringLiteral("body"));
+    // Without a template --status is required; with one, it overrides the template's.
+    if (!fromTemplate || parser.isSet(QStringLiteral("status"))) {
+        auto status = statusOption(parser, "incident create");
+        if (!status)
+            return ctx.fail(status.error());
+        input.status = status.value();
+    }
     if (parser.isSet(QStringLiteral("impact-override"))) {
         auto impact = parseImpactArg(parser.value(QStringLiteral("impact-override")));
         if (!impact)
@@ -44,8 +58,10 @@ int incidentCreate(Context &ctx, const QCommandLineParser &parser, const QString
     auto changes = parseComponentChanges(parser.values(QStringLiteral("component")));
     if (!changes)
         return ctx.fail(changes.error());
-    input.components = changes.value();
-    input.notify = !parser.isSet(QStringLiteral("no-notify"));
+    if (!fromTemplate || parser.isSet(QStringLiteral("component")))
+        input.components = changes.value();
+    if (!fromTemplate || parser.isSet(QStringLiteral("no-notify")))
+        input.notify = !parser.isSet(QStringLiteral("no-notify"));
     input.backfilled = parser.isSet(QStringLiteral("backfilled"));
     input.scheduledAutoTransition = parser.isSet(QStringLiteral("auto-transition"));
     for (const char *name : {"scheduled-for", "scheduled-until"}) {
@@ -121,11 +137,21 @@ int incidentPostmortem(Context &ctx, const QCommandLineParser &parser, const QSt
 {
     if (positional.size() != 1)
         return ctx.fail(QStringLiteral("incident postmortem needs exactly one incident ID"));
-    auto result = IncidentService(ctx.services())
-                      .setPostmortem(positional.first(), {parser.value(QStringLiteral("body")),
-                                                          parser.isSet(QStringLiteral("publish"))});
+    const bool notify = parser.isSet(QStringLiteral("notify"));
+    if (notify && !parser.isSet(QStringLiteral("publish")))
+        return ctx.fail(QStringLiteral("--notify goes with --publish: subscribers hear of a published postmortem"));
+    IncidentService service(ctx.services());
+    auto result = service.setPostmortem(positional.first(), {parser.value(QStringLiteral("body")),
+                                                             parser.isSet(QStringLiteral("publish"))});
     if (!result)
         return ctx.fail(result.error());
+    if (notify) {
+        auto published = service.publishPostmortem(positional.first(), true);
+        if (!published)
+            return ctx.fail(published.error());
+        ctx.err << published->incidentMessages << " incident webhook(s) queued" << Qt::endl;
+        ctx.queued += published->incidentMessages;
+    }
     ctx.out << result->id << Qt::endl;
     return 0;
 }
@@ -139,7 +165,8 @@ void addIncidentCommands(std::vector<Command> &out)
         opt("component", "Affected component and its new status (repeatable).", "ID=STATUS"),
         opt("no-notify", "Send no webhooks for this change.")};
     QList<QCommandLineOption> create = common;
-    create << opt("name", "Incident name.", "NAME") << opt("impact-override", "Impact override.", "IMPACT")
+    create << opt("template", "Start from this incident template (id or name); other options override it.", "NAME")
+           << opt("name", "Incident name.", "NAME") << opt("impact-override", "Impact override.", "IMPACT")
            << opt("backfilled", "Record a past incident; notifies nobody.")
            << opt("scheduled-for", "Maintenance window start (ISO 8601).", "TIME")
            << opt("scheduled-until", "Maintenance window end (ISO 8601).", "TIME")
@@ -164,8 +191,9 @@ void addIncidentCommands(std::vector<Command> &out)
         {QStringLiteral("incident postmortem"),
          QStringLiteral("Write (and optionally publish) a postmortem."),
          QStringLiteral("ID"),
-         {opt("body", "Postmortem text.", "TEXT"), opt("publish", "Mark the postmortem published.")},
-         false,
+         {opt("body", "Postmortem text.", "TEXT"), opt("publish", "Mark the postmortem published."),
+          opt("notify", "With --publish: send subscribers the incident webhook with the postmortem.")},
+         true,
          incidentPostmortem});
 }
 

@@ -31,6 +31,7 @@ struct NewIncident
     QDateTime scheduledUntil;
     bool scheduledRemindPrior = false;
     bool scheduledAutoTransition = false;
+    QString fromTemplate; // the template it was started from (named in the audit row)
 };
 
 struct IncidentUpdateInput

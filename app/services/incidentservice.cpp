@@ -1,9 +1,11 @@
 #include "app/services/incidentservice.h"
 
+#include "app/formats/postmortempayload.h"
 #include "app/formats/webhookpayload.h"
 #include "app/services/notificationrules.h"
 #include "app/services/outboxwriter.h"
 #include "models/ids.h"
+#include "models/timeformat.h"
 #include "models/validation.h"
 #include "models/values.h"
 
@@ -33,6 +35,7 @@ Result<IncidentChange> IncidentService::create(const NewIncident &input)
 {
     if (const QString err = checkNew(input); !err.isEmpty())
         return Error{err};
+    m_fromTemplate = input.fromTemplate;
     return inTransaction(m_ctx.store, [&]() { return createWithin(input); });
 }
 
@@ -177,7 +180,7 @@ Result<SendPreview> IncidentService::rehearse(const std::function<Result<Inciden
         Subscriber sample;
         sample.unsubscribeToken = QStringLiteral("TOKEN");
         if (notify) {
-            const auto hearIncident = notify::forIncident(active, i.componentIds);
+            const auto hearIncident = notify::forIncidentUpdate(active, i.id, i.componentIds, true);
             out.incidentWebhooks = static_cast<int>(hearIncident.size());
             for (const Subscriber &s : hearIncident)
                 everyone.insert(s.id);
@@ -282,7 +285,9 @@ Result<IncidentChange> IncidentService::apply(Incident i, IncidentStatus status,
         const QJsonObject event = payload::incidentEvent(page, status_, i, components, now);
         result.incidentMessages = writer
                                       .enqueue(EventKind::Incident, i.id, i.name, u.id, event, page,
-                                               notify::forIncident(subscribers, i.componentIds), now)
+                                               notify::forIncidentUpdate(subscribers, i.id, i.componentIds,
+                                                                         isNew || !isClosed(previousStatus)),
+                                               now)
                                       .size();
         for (const auto &[component, cu] : componentEvents) {
             const QJsonObject componentEvent = payload::componentEvent(page, status_, component, cu, now);
@@ -296,8 +301,10 @@ Result<IncidentChange> IncidentService::apply(Incident i, IncidentStatus status,
 
     QString detail;
     if (isNew)
-        detail =
-            QStringLiteral("Created \"%1\": %2, impact %3").arg(i.name, toString(status), toString(i.impact));
+        detail = QStringLiteral("Created \"%1\": %2, impact %3")
+                     .arg(i.name, toString(status), toString(i.impact)) +
+                 (m_fromTemplate.isEmpty() ? QString()
+                                           : QStringLiteral(" from template \"%1\"").arg(m_fromTemplate));
     else if (previousStatus != status)
         detail = QStringLiteral("\"%1\": %2 → %3").arg(i.name, toString(previousStatus), toString(status));
     else
@@ -352,6 +359,49 @@ Result<Incident> IncidentService::setPostmortem(const QString &id, const Postmor
                                  .arg(i.name, i.postmortemPublishedAt.isValid() ? QStringLiteral("published")
                                                                                 : QStringLiteral("draft"));
                          });
+}
+
+Result<IncidentChange> IncidentService::publishPostmortem(const QString &id, bool notifySubscribers)
+{
+    return inTransaction(m_ctx.store, [&]() -> Result<IncidentChange> {
+        auto found = m_ctx.store.incidents.find(id);
+        if (!found)
+            return Error{QStringLiteral("unknown incident id \"%1\"").arg(id)};
+        Incident i = *found;
+        if (i.postmortemBody.isEmpty())
+            return Error{
+                QStringLiteral("incident %1 has no postmortem to publish; PUT its body_draft first").arg(id)};
+        const QDateTime now = m_ctx.now();
+        if (!i.postmortemPublishedAt.isValid())
+            i.postmortemPublishedAt = now;
+        if (notifySubscribers)
+            i.postmortemNotifiedSubscribers = true;
+        i.updatedAt = now;
+        m_ctx.store.incidents.update(i);
+        IncidentChange result;
+        result.incident = i;
+        if (notifySubscribers) {
+            // As Statuspage: the incident webhook to everyone who hears this incident, the postmortem as its
+            // newest update. Its subscribers of this one incident heard their last update when it resolved.
+            const Page page = m_ctx.store.page.get();
+            const QString eventId = ids::newId();
+            const QJsonObject event = payload::postmortemEvent(
+                payload::incidentEvent(page, m_ctx.currentPageStatus(), i, m_ctx.store.components.all(), now),
+                eventId, i.postmortemBody, timefmt::inZone(i.postmortemPublishedAt, page.timeZone));
+            result.incidentMessages =
+                OutboxWriter(m_ctx.store, m_ctx.actor)
+                    .enqueue(EventKind::Incident, i.id, i.name, eventId, event, page,
+                             notify::forIncident(m_ctx.store.subscribers.active(), i.componentIds), now)
+                    .size();
+        }
+        m_ctx.audit(QStringLiteral("incident.postmortem"), QStringLiteral("incident"), i.id,
+                    notifySubscribers
+                        ? QStringLiteral("Postmortem for \"%1\" published; %2 incident webhook(s) queued")
+                              .arg(i.name)
+                              .arg(result.incidentMessages)
+                        : QStringLiteral("Postmortem for \"%1\" published").arg(i.name));
+        return result;
+    });
 }
 
 Result<Incident> IncidentService::postmortem(const QString &id, PostmortemAction action)

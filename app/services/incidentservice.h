@@ -24,6 +24,9 @@ public:
     Result<IncidentChange> update(const QString &id, const IncidentUpdateInput &input);
     Result<Incident> setPostmortem(const QString &id, const PostmortemInput &input);
     Result<Incident> postmortem(const QString &id, PostmortemAction action);
+    // Publishes the postmortem; with `notifySubscribers` (Statuspage's notify_subscribers) every subscriber
+    // who hears this incident gets the incident webhook with the postmortem as its newest update.
+    Result<IncidentChange> publishPostmortem(const QString &id, bool notifySubscribers);
     Result<Incident> edit(const QString &id, const IncidentEdit &input);
     // Corrects a posted update's text or display time; its webhooks already went out and are not resent.
     Result<IncidentUpdate> editUpdate(const QString &incidentId, const QString &updateId,
@@ -61,6 +64,7 @@ private:
     Result<IncidentChange> apply(Incident incident, IncidentStatus status, const QString &body,
                                  const std::vector<ComponentStatusChange> &changes, bool notify, bool isNew);
     ServiceContext m_ctx;
+    QString m_fromTemplate; // of the incident being created, for its audit row
 };
 
 } // namespace sd

@@ -4,14 +4,14 @@ namespace sd::notify {
 
 bool hearsAboutComponent(const Subscriber &s, const QString &componentId)
 {
-    if (s.state != SubscriberState::Active)
+    if (s.state != SubscriberState::Active || !s.incidentId.isEmpty())
         return false;
     return s.componentIds.isEmpty() || s.componentIds.contains(componentId);
 }
 
 bool hearsAboutIncident(const Subscriber &s, const QStringList &incidentComponentIds)
 {
-    if (s.state != SubscriberState::Active)
+    if (s.state != SubscriberState::Active || !s.incidentId.isEmpty())
         return false;
     if (s.componentIds.isEmpty())
         return true;
@@ -32,11 +32,26 @@ std::vector<Subscriber> forComponent(const std::vector<Subscriber> &subscribers,
     return out;
 }
 
-std::vector<Subscriber> forIncident(const std::vector<Subscriber> &subscribers, const QStringList &componentIds)
+std::vector<Subscriber> forIncident(const std::vector<Subscriber> &subscribers,
+                                    const QStringList &componentIds)
 {
     std::vector<Subscriber> out;
     for (const Subscriber &s : subscribers) {
         if (hearsAboutIncident(s, componentIds))
+            out.push_back(s);
+    }
+    return out;
+}
+
+std::vector<Subscriber> forIncidentUpdate(const std::vector<Subscriber> &subscribers,
+                                          const QString &incidentId, const QStringList &componentIds,
+                                          bool openBefore)
+{
+    std::vector<Subscriber> out;
+    for (const Subscriber &s : subscribers) {
+        const bool ownIncident =
+            openBefore && s.state == SubscriberState::Active && s.incidentId == incidentId;
+        if (ownIncident || hearsAboutIncident(s, componentIds))
             out.push_back(s);
     }
     return out;

@@ -10,6 +10,7 @@ ServiceWorker::Services::Services(Store &s)
     , incidents(ServiceContext{s})
     , subscribers(ServiceContext{s})
     , resend(ServiceContext{s})
+    , templates(ServiceContext{s})
 {}
 
 void ServiceWorker::Services::setActor(const QString &actor)
@@ -18,6 +19,7 @@ void ServiceWorker::Services::setActor(const QString &actor)
     incidents.setActor(actor);
     subscribers.setActor(actor);
     resend.setActor(actor);
+    templates.setActor(actor);
 }
 
 // Owns the connection and the services; created, used and destroyed on the worker thread.

@@ -4,6 +4,7 @@
 #include "app/services/incidentservice.h"
 #include "app/services/resendservice.h"
 #include "app/services/subscriberservice.h"
+#include "app/services/templateservice.h"
 #include "models/result.h"
 
 #include <QObject>
@@ -34,6 +35,7 @@ public:
         IncidentService incidents;
         SubscriberService subscribers;
         ResendService resend;
+        TemplateService templates;
     };
 
     explicit ServiceWorker(QString databasePath, QObject *parent = nullptr);

@@ -93,7 +93,18 @@ Result<Subscriber> SubscriberService::insert(const NewSubscriber &input, int csv
         auto components = checkComponents(input.componentIds);
         if (!components)
             return Error{components.error()};
+        if (!input.incidentId.isEmpty()) {
+            const auto incident = m_ctx.store.incidents.find(input.incidentId);
+            if (!incident)
+                return Error{QStringLiteral("unknown incident id \"%1\"").arg(input.incidentId)};
+            if (incident->status == IncidentStatus::Resolved || incident->status == IncidentStatus::Completed)
+                return Error{QStringLiteral("incident %1 is %2: its subscribers hear nothing more")
+                                 .arg(input.incidentId, toString(incident->status))};
+            if (!components->isEmpty())
+                return Error{QStringLiteral("a subscriber of one incident takes no component filter")};
+        }
         Subscriber s;
+        s.incidentId = input.incidentId;
         s.id = ids::newId();
         s.endpoint = endpoint;
         s.email = input.email.trimmed();
@@ -113,6 +124,10 @@ Result<Subscriber> SubscriberService::insert(const NewSubscriber &input, int csv
         if (csvLine > 0)
             m_ctx.audit(QStringLiteral("subscriber.import"), QStringLiteral("subscriber"), s.id,
                         QStringLiteral("Imported %1 from CSV line %2").arg(detail).arg(csvLine));
+        else if (!s.incidentId.isEmpty())
+            m_ctx.audit(QStringLiteral("subscriber.add"), QStringLiteral("subscriber"), s.id,
+                        QStringLiteral("Added %1 (%2) for incident %3 only")
+                            .arg(shown(s.endpoint), s.email, s.incidentId));
         else
             m_ctx.audit(QStringLiteral("subscriber.add"), QStringLiteral("subscriber"), s.id,
                         QStringLiteral("Added ") + detail);

@@ -16,6 +16,7 @@ struct NewSubscriber
     // An operator (console, command line, CSV import) may add a webhook subscriber while the page's
     // allow_webhook_subscribers is off; the API and the public subscribe form may not.
     bool operatorOverride = false;
+    QString incidentId; // set: a subscriber of that one open incident (hears its updates only)
 };
 
 struct SubscriberPatch

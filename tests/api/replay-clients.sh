@@ -7,7 +7,7 @@
 #   - yannh/statuspage-go-sdk, commit 2638993701ef (2024-12-05): "Authorization: OAuth <token>", JSON bodies of
 #     its structs (empty strings for unset incident fields, omitempty on component fields).
 # Each line: the client's method, the request, what the client needs (the documented status) and the answer.
-# Calls to endpoints StatusDesk does not serve (page access, metrics, templates, uptime, incident subscribers, ...)
+# Calls to endpoints StatusDesk does not serve (page access, metrics, status embed, organizations, ...)
 # must answer 404, never 5xx; they are counted apart. Exit status 0 when every served call was answered as
 # documented. Usage: replay-clients.sh /path/to/statusdesk-cli
 set -u
@@ -102,8 +102,10 @@ g1=$(jget id)
 call python page_get_list_of_component_groups 200 GET "$P/component-groups?per_page=100&page=1"
 call python page_get_component_group 200 GET "$P/component-groups/$g1"
 call python page_update_component_group 200 PATCH "$P/component-groups/$g1" "{\"description\": \"Core services\", \"component_group\": {\"name\": \"Core\", \"components\": [\"$c2\", \"$c1\"]}}"
-call python page_get_uptime_for_component_group gap GET "$P/component-groups/$g1/uptime"
-call python page_get_uptime_component gap GET "$P/components/$c1/uptime"
+call python page_get_uptime_for_component_group 200 GET "$P/component-groups/$g1/uptime"
+call python page_get_uptime_for_component_group 200 GET "$P/component-groups/$g1/uptime?start=$(date -u +%Y-%m)"
+call python page_get_uptime_component 200 GET "$P/components/$c1/uptime"
+call python page_get_uptime_component 200 GET "$P/components/$c1/uptime?start=$(date -u +%Y-%m-%d)&end=$(date -u +%Y)"
 call python page_add_access_users_to_component gap POST "$P/components/$c1/page_access_users" '{"page_access_user_ids": ["x"]}'
 call python page_create_subscriber 201 POST "$P/subscribers" "{\"subscriber\": {\"endpoint\": \"http://127.0.0.1:9/replay-a\", \"email\": \"ops@example.com\", \"component_ids\": [\"$c1\"], \"skip_confirmation_notification\": true}}"
 s1=$(jget id)
@@ -119,6 +121,8 @@ call python page_get_list_unsubscribed gap GET "$P/unsubscribed?page=1&per_page=
 # ^ the client's path lacks "subscribers/"; the documented one:
 call python "(documented) subscribers/unsubscribed" 200 GET "$P/subscribers/unsubscribed?page=1&per_page=100"
 call python page_get_histogram_of_subscribers gap GET "$P/subscribers/histogram"
+# ^ the client's path lacks "_by_state"; the documented one:
+call python "(documented) subscribers/histogram_by_state" 200 GET "$P/subscribers/histogram_by_state"
 call python page_resend_confirmation_subscribers gap POST "$P/subscribers/$s1/resend_confirmation"
 call python page_resend_confirmations_to_subscribers gap POST "$P/subscribers/resend_confirmation" "{\"subscribers\": \"$s1\"}"
 call python page_create_incident 201 POST "$P/incidents" "{\"incident\": {\"name\": \"Elevated errors\", \"status\": \"investigating\", \"impact_override\": \"minor\", \"body\": \"Looking\", \"component_ids\": [\"$c1\"], \"components\": {\"$c1\": \"partial_outage\"}, \"deliver_notifications\": true, \"metadata\": {}}}"
@@ -140,13 +144,19 @@ call python page_get_postmortem 200 GET "$P/incidents/$i1/postmortem"
 call python page_publish_postmortem 200 POST "$P/incidents/$i1/postmortem/publish" '{"postmortem": {"notify_twitter": false, "notify_subscribers": false, "custom_tweet": ""}}'
 call python page_revert_postmortem 200 POST "$P/incidents/$i1/postmortem/revert"
 call python page_delete_postmortem 204 DELETE "$P/incidents/$i1/postmortem"
-call python page_create_incident_subscriber gap POST "$P/incidents/$i1/subscribers" '{"subscriber": {"email": "a@example.com"}}'
-call python page_list_incident_subscribers gap GET "$P/incidents/$i1/subscribers?page=1&per_page=100"
+call python "page_create_incident_subscriber (email only)" 400 POST "$P/incidents/$i1/subscribers" '{"subscriber": {"email": "a@example.com"}}'
+# ^ an email subscriber: StatusDesk keeps webhook subscribers, so one with an endpoint:
+call python page_create_incident_subscriber 201 POST "$P/incidents/$i1/subscribers" '{"subscriber": {"endpoint": "http://127.0.0.1:9/replay-incident", "email": "a@example.com"}}'
+is1=$(jget id)
+call python page_list_incident_subscribers 200 GET "$P/incidents/$i1/subscribers?page=1&per_page=100"
+call python page_get_incident_subscriber 200 GET "$P/incidents/$i1/subscribers/$is1"
+call python page_unsubscribe_incident_subscriber 200 DELETE "$P/incidents/$i1/subscribers/$is1"
 call python page_unsubscribe_subscribers 201 POST "$P/subscribers/unsubscribe" "{\"subscribers\": \"$s1\", \"type\": \"webhook\", \"skip_unsubscription_notification\": false}"
 call python page_delete_incident 200 DELETE "$P/incidents/$i1"
 call python page_delete_component_group 200 DELETE "$P/component-groups/$g1"
 call python page_delete_component 204 DELETE "$P/components/$c2"
-call python page_get_templates gap GET "$P/incident_templates?page=1&per_page=100"
+call python page_create_template 201 POST "$P/incident_templates" "{\"template\": {\"name\": \"Replayed template\", \"title\": \"Elevated errors\", \"body\": \"We are investigating.\", \"component_ids\": [\"$c1\"], \"update_status\": \"investigating\", \"should_send_notifications\": true}}"
+call python page_get_templates 200 GET "$P/incident_templates?page=1&per_page=100"
 call python page_get_list_of_metrics gap GET "$P/metrics?per_page=100&page=1"
 call python page_list_metric_providers gap GET "$P/metrics_providers"
 call python page_access_users_list gap GET "$P/page_access_users?email=a%40example.com&page=1&per_page=100"
@@ -174,7 +184,7 @@ call go GetIncident "404" GET "$P/incidents/$gi"
 call go DeleteComponentGroup "200|204" DELETE "$P/component-groups/$gg"
 call go DeleteComponent "200|204" DELETE "$P/components/$gc"
 call go GetComponent "404" GET "$P/components/$gc"
-call go CreateIncidentTemplate gap POST "$P/incident_templates" '{"template": {"name": "t", "title": "t", "body": "b"}}'
+call go CreateIncidentTemplate 201 POST "$P/incident_templates" '{"template": {"name": "t", "title": "t", "body": "b"}}'
 call go CreateMetricsProvider gap POST "$P/metrics_providers" '{"metrics_provider": {"type": "Self"}}'
 
 for client in python go; do

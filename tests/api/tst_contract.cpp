@@ -11,6 +11,7 @@
 #include "app/services/componentservice.h"
 #include "app/services/incidentservice.h"
 #include "app/services/subscriberservice.h"
+#include "app/services/templateservice.h"
 #include "tests/support/testsupport.h"
 
 #include <QFile>
@@ -44,6 +45,11 @@ const QHash<QString, QString> &specErrata()
         {QStringLiteral("GroupComponent.position"), QStringLiteral("integer")},
         // Documented as "boolean", described as "The timestamp when the postmortem was published".
         {QStringLiteral("Incident.postmortem_published_at"), QStringLiteral("string")},
+        // Documented as one object with one incident "id", described as "Related incidents" (several): a list
+        // of such objects (issue 22). Each item is still checked against the documented object.
+        {QStringLiteral("ComponentUptime.related_events"), QStringLiteral("array")},
+        {QStringLiteral("ComponentGroupUptime.related_events"), QStringLiteral("array")},
+        {QStringLiteral("ComponentGroupUptime.related_events[].incidents"), QStringLiteral("array")},
     };
     return errata;
 }
@@ -57,6 +63,8 @@ struct Fixture
     QString incident;
     QString update;
     QString subscriber;
+    QString incidentTemplate;
+    QString incidentSubscriber; // of `incident`
 };
 
 } // namespace
@@ -139,6 +147,10 @@ QHash<QString, QByteArray> requestBodies()
         {QStringLiteral("PUT /pages/{}/incidents/{}/postmortem/publish"),
          R"({"postmortem": {"notify_subscribers": false}})"},
         {QStringLiteral("PUT /pages/{}/incidents/{}/postmortem/revert"), QByteArray()},
+        {QStringLiteral("POST /pages/{}/incident_templates"),
+         R"({"template": {"name": "Template SEED", "title": "t", "body": "b", "component_ids": ["COMPONENT"]}})"},
+        {QStringLiteral("POST /pages/{}/incidents/{}/subscribers"),
+         R"({"subscriber": {"endpoint": "https://example.com/incident-sub-SEED", "email": "i@example.com"}})"},
     };
 }
 
@@ -213,6 +225,17 @@ Fixture TestContract::seed()
     s.email = QStringLiteral("ops@example.com");
     s.componentIds = {f.component};
     f.subscriber = SubscriberService(m_db->context()).add(s)->id;
+    TemplateInput t;
+    t.name = QStringLiteral("Seeded template %1").arg(n);
+    t.title = QStringLiteral("Elevated errors");
+    t.body = QStringLiteral("We are investigating.");
+    t.components = std::vector<TemplateComponent>{{f.component, ComponentStatus::PartialOutage}};
+    f.incidentTemplate = TemplateService(m_db->context()).add(t)->id;
+    NewSubscriber forIncident;
+    forIncident.endpoint = QStringLiteral("https://example.com/incident-%1").arg(n);
+    forIncident.email = QStringLiteral("ops@example.com");
+    forIncident.incidentId = f.incident;
+    f.incidentSubscriber = SubscriberService(m_db->context()).add(forIncident)->id;
     NewSubscriber gone = s;
     gone.endpoint = QStringLiteral("https://example.com/gone-%1").arg(n);
     const QString goneId = SubscriberService(m_db->context()).add(gone)->id;
@@ -304,7 +327,11 @@ void TestContract::check(const QJsonValue &value, const QJsonObject &rawSchema, 
     } else if (type == QLatin1String("array")) {
         if (!value.isArray())
             return fail(QStringLiteral("documented as an array"));
-        const QJsonObject items = schema.value(QLatin1String("items")).toObject();
+        QJsonObject items = schema.value(QLatin1String("items")).toObject();
+        if (items.isEmpty() && schema.contains(QLatin1String("properties"))) { // an erratum's list of objects
+            items = schema;
+            items.insert(QStringLiteral("type"), QStringLiteral("object"));
+        }
         const QJsonArray array = value.toArray();
         for (qsizetype i = 0; i < array.size(); ++i)
             check(array.at(i), items, QStringLiteral("%1[%2]").arg(where).arg(i),
@@ -402,11 +429,14 @@ namespace {
 
 QString concrete(QString path, const QString &pageId, const Fixture &f, const QString &kind)
 {
-    path.replace(QLatin1String("{page_id}"), pageId).replace(QLatin1String("{update_id}"), f.update);
-    const QString id = kind == QLatin1String("subscribers")        ? f.subscriber
-                       : kind == QLatin1String("components")       ? f.component
-                       : kind == QLatin1String("component-groups") ? f.group
-                                                                   : f.incident;
+    path.replace(QLatin1String("{page_id}"), pageId)
+        .replace(QLatin1String("{update_id}"), f.update)
+        .replace(QLatin1String("{subscriber_id}"), f.incidentSubscriber);
+    const QString id = kind == QLatin1String("subscribers")          ? f.subscriber
+                       : kind == QLatin1String("components")         ? f.component
+                       : kind == QLatin1String("component-groups")   ? f.group
+                       : kind == QLatin1String("incident_templates") ? f.incidentTemplate
+                                                                     : f.incident;
     return path.replace(QLatin1String("{id}"), id);
 }
 
