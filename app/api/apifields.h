@@ -10,6 +10,12 @@
 #include <functional>
 #include <optional>
 
+// Unwraps a Result into `var` or returns its error from the enclosing function.
+#define SD_TRY(var, expr)                                                                                    \
+    auto var = (expr);                                                                                       \
+    if (!var)                                                                                                \
+        return Error{var.error()};
+
 // How the request parser reads one request object: a Fields view of it (typed reads with the messages the
 // API answers) and declarative field tables, one line per field naming its JSON key, how it is read and the
 // member it lands in. Internal to app/api's parser (apirequestparser.cpp, apirequestbody.cpp).

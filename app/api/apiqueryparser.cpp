@@ -2,9 +2,11 @@
 #include "models/values.h"
 
 #include <QHash>
+#include <QRegularExpression>
 #include <QUrl>
 
-// Query strings of the API's listings (page, per_page, limit, q, state, sort_*) and the unsubscribe token.
+// Query strings of the API's listings (page, per_page, limit, q, state, sort_*), the uptime range and the
+// unsubscribe token.
 namespace sd::api {
 namespace {
 
@@ -96,7 +98,7 @@ Result<ListQuery> parseSubscriberQuery(const QUrlQuery &query)
                                             QStringLiteral("quarantined_at"), QStringLiteral("relevance")};
             if (const QString err = oneOf(key, value, fields); !err.isEmpty())
                 return Error{err};
-            out.sort = static_cast<ListQuery::Sort>(fields.indexOf(value)); // the enum's order
+            out.sort = static_cast<ListQuery::Sort>(fields.indexOf(value)); // listed in the enum's order
         } else if (key == QLatin1String("sort_direction")) {
             if (const QString err = oneOf(key, value, {QStringLiteral("asc"), QStringLiteral("desc")});
                 !err.isEmpty())
@@ -135,6 +137,23 @@ Result<Paging> parsePaging(const QUrlQuery &query, bool withSearch)
         } else if (withSearch && key == QLatin1String("q")) {
             out.q = value;
         }
+    }
+    return out;
+}
+
+Result<UptimeQuery> parseUptimeQuery(const QUrlQuery &query)
+{
+    auto params = queryMap(query);
+    if (!params)
+        return Error{params.error()};
+    // Other parameters are ignored, as Statuspage does.
+    UptimeQuery out{params->value(QStringLiteral("start")).trimmed(),
+                    params->value(QStringLiteral("end")).trimmed()};
+    static const QRegularExpression shape(QStringLiteral("^\\d{4}(-\\d{2}(-\\d{2})?)?$"));
+    for (const auto &[key, value] : {std::pair{"start", out.start}, std::pair{"end", out.end}}) {
+        if (!value.isEmpty() && !shape.match(value).hasMatch())
+            return Error{QStringLiteral("%1 \"%2\" is not a date (YYYY, YYYY-MM or YYYY-MM-DD)")
+                             .arg(QLatin1String(key), value)};
     }
     return out;
 }

@@ -6,12 +6,6 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 
-// Unwraps a Result into `var` or returns its error from the enclosing function.
-#define SD_TRY(var, expr)                                                                                    \
-    auto var = (expr);                                                                                       \
-    if (!var)                                                                                                \
-        return Error{var.error()};
-
 // Each request object is read by its field table: the fields in the order they are checked, then what
 // spans fields (required ones, "nothing to change") in code after it. The documented list is Statuspage's
 // order, which the message for an unknown field quotes.
@@ -396,7 +390,8 @@ const FieldTable<PostmortemPublish> &postmortemPublishFields()
     using F = FieldsOf<PostmortemPublish>;
     static const FieldTable<PostmortemPublish> table{
         "notify_twitter, notify_subscribers, custom_tweet",
-        {F::unusedFlag("notify_twitter"), F::flag("notify_subscribers", &PostmortemPublish::notifySubscribers, false),
+        {F::unusedFlag("notify_twitter"),
+         F::flag("notify_subscribers", &PostmortemPublish::notifySubscribers, false),
          F::unusedText("custom_tweet")}};
     return table;
 }

@@ -154,6 +154,14 @@ Result<bool> parsePostmortemPublish(const QByteArray &body);
 Result<ListQuery> parseSubscriberQuery(const QUrlQuery &query);
 // `withSearch`: the incidents listing, which also takes q and limit (an alias of per_page).
 Result<Paging> parsePaging(const QUrlQuery &query, bool withSearch = false);
+// ?start=&end= of the uptime routes ("YYYY", "YYYY-MM" or "YYYY-MM-DD"; the range is checked by
+// UptimeReporter).
+struct UptimeQuery
+{
+    QString start;
+    QString end;
+};
+Result<UptimeQuery> parseUptimeQuery(const QUrlQuery &query);
 // The token of an unsubscribe confirmation: from the query string or a form-encoded body.
 QString unsubscribeToken(const QUrlQuery &query, const QByteArray &formBody);
 

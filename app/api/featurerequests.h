@@ -5,25 +5,17 @@
 #include "models/result.h"
 
 #include <QByteArray>
-#include <QUrlQuery>
 #include <optional>
 #include <vector>
 
-// Request bodies and queries of the issue 22 routes (incident templates, uptime, incident subscribers), in
-// the manner of apirequestparser.h: JSON or form bodies, documented fields accepted, anything else a 400.
+// Request bodies of the issue 22 routes (incident templates, incident subscribers), read by field tables
+// as in apirequestparser.h: JSON or form bodies, documented fields accepted, anything else a 400. The
+// uptime routes' query is read in apiqueryparser.cpp.
 namespace sd::api {
 
 // POST /incident_templates {"template": {...}} and StatusDesk's PATCH of one. Statuspage's component_ids are
 // affected components (no status); StatusDesk's addition "components" ({id: status}) sets the status too.
 Result<TemplateInput> parseTemplate(const QByteArray &body, bool create);
-
-// ?start=&end= of the uptime routes ("YYYY", "YYYY-MM" or "YYYY-MM-DD"; checked by UptimeReporter).
-struct UptimeQuery
-{
-    QString start;
-    QString end;
-};
-Result<UptimeQuery> parseUptimeQuery(const QUrlQuery &query);
 
 // POST /incidents/{id}/subscribers {"subscriber": {"endpoint", "email"}}: Statuspage documents email (and
 // SMS) subscribers here; StatusDesk keeps webhook subscribers, so `endpoint` is its addition.

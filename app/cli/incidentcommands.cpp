@@ -35,7 +35,8 @@ int incidentCreate(Context &ctx, const QCommandLineParser &parser, const QString
         // The template fills every field; the options given beside it win.
         const auto t = ctx.store->templates.find(parser.value(QStringLiteral("template")));
         if (!t)
-            return ctx.fail(QStringLiteral("no template \"%1\"").arg(parser.value(QStringLiteral("template"))));
+            return ctx.fail(
+                QStringLiteral("no template \"%1\"").arg(parser.value(QStringLiteral("template"))));
         input = TemplateService::incidentFrom(*t, ctx.store->components.all());
     }
     if (!fromTemplate || parser.isSet(QStringLiteral("name")))
@@ -139,10 +140,11 @@ int incidentPostmortem(Context &ctx, const QCommandLineParser &parser, const QSt
         return ctx.fail(QStringLiteral("incident postmortem needs exactly one incident ID"));
     const bool notify = parser.isSet(QStringLiteral("notify"));
     if (notify && !parser.isSet(QStringLiteral("publish")))
-        return ctx.fail(QStringLiteral("--notify goes with --publish: subscribers hear of a published postmortem"));
+        return ctx.fail(
+            QStringLiteral("--notify goes with --publish: subscribers hear of a published postmortem"));
     IncidentService service(ctx.services());
-    auto result = service.setPostmortem(positional.first(), {parser.value(QStringLiteral("body")),
-                                                             parser.isSet(QStringLiteral("publish"))});
+    auto result = service.setPostmortem(
+        positional.first(), {parser.value(QStringLiteral("body")), parser.isSet(QStringLiteral("publish"))});
     if (!result)
         return ctx.fail(result.error());
     if (notify) {
@@ -165,7 +167,8 @@ void addIncidentCommands(std::vector<Command> &out)
         opt("component", "Affected component and its new status (repeatable).", "ID=STATUS"),
         opt("no-notify", "Send no webhooks for this change.")};
     QList<QCommandLineOption> create = common;
-    create << opt("template", "Start from this incident template (id or name); other options override it.", "NAME")
+    create << opt("template", "Start from this incident template (id or name); other options override it.",
+                  "NAME")
            << opt("name", "Incident name.", "NAME") << opt("impact-override", "Impact override.", "IMPACT")
            << opt("backfilled", "Record a past incident; notifies nobody.")
            << opt("scheduled-for", "Maintenance window start (ISO 8601).", "TIME")
