@@ -4,6 +4,7 @@
 // crashes and sanitizer reports it checks the promises callers rely on (ranges, non-empty lists, an
 // endpoint's normal form being stable and its redaction hiding the password).
 #include "app/api/apirequestparser.h"
+#include "app/api/featurerequests.h"
 #include "app/api/apiroutes.h"
 #include "models/endpointurl.h"
 
@@ -66,7 +67,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     const QByteArray input(reinterpret_cast<const char *>(data + 1), static_cast<qsizetype>(size - 1));
     using namespace sd::api;
-    switch (data[0] % 18) {
+    switch (data[0] % 21) {
     case 0: {
         auto r = parseSubscriber(input);
         if (r.ok()) {
@@ -160,6 +161,31 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (r.ok()) {
             check(r.value().page >= 1 && r.value().perPage >= 1 && r.value().perPage <= kMaxPerPage);
             check(static_cast<qint64>(r.value().page - 1) * r.value().perPage < INT32_MAX);
+        }
+        checkError(r);
+        break;
+    }
+    case 17: {
+        auto r = parseTemplate(input, (size & 1) != 0);
+        if (r.ok() && (size & 1) != 0)
+            check(r.value().name && r.value().title && r.value().body); // a new template names all three
+        checkError(r);
+        break;
+    }
+    case 18: {
+        auto r = parseIncidentSubscriber(input);
+        if (r.ok()) {
+            check(!r.value().endpoint.trimmed().isEmpty());
+            checkEndpoint(r.value().endpoint);
+        }
+        checkError(r);
+        break;
+    }
+    case 19: {
+        auto r = parseUptimeQuery(QUrlQuery(QString::fromUtf8(input)));
+        if (r.ok()) {
+            for (const QString &d : {r.value().start, r.value().end})
+                check(d.isEmpty() || d.size() == 4 || d.size() == 7 || d.size() == 10);
         }
         checkError(r);
         break;

@@ -28,7 +28,7 @@ build() {
     $CXX $FLAGS $DEFS $INCS "$@" -o "$BUILD/$name" ${LIBS:-$QT_FLAGS}
 }
 LIBS=$QT_NETWORK_FLAGS build fuzz_api "$ROOT/tests/fuzz/fuzz_api.cpp" "$ROOT/app/api/apirequestparser.cpp" \
-    "$ROOT/app/api/apirequestbody.cpp" "$ROOT/app/api/apiqueryparser.cpp" \
+    "$ROOT/app/api/apirequestbody.cpp" "$ROOT/app/api/apiqueryparser.cpp" "$ROOT/app/api/featurerequests.cpp" \
     "$ROOT/app/api/apiroutes.cpp" "$ROOT/models/values.cpp" "$ROOT/models/endpointurl.cpp"
 LIBS=$QT_NETWORK_FLAGS build fuzz_csv "$ROOT/tests/fuzz/fuzz_csv.cpp" "$ROOT/app/formats/csv.cpp" "$ROOT/models/endpointurl.cpp"
 LIBS=$QT_NETWORK_FLAGS build fuzz_url "$ROOT/tests/fuzz/fuzz_url.cpp" "$ROOT/models/endpointurl.cpp" \
