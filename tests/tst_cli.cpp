@@ -105,6 +105,120 @@ private Q_SLOTS:
         QCOMPARE(QJsonDocument::fromJson(r.out.toUtf8()).array().size(), 1);
     }
 
+    // Issue 22 on the command line: a template library, an incident from a template (its component changes
+    // in the same change, overridable by the options beside it), a postmortem that notifies, and uptime.
+    void templatesPostmortemAndUptime()
+    {
+        // A database of its own: the listings below are this test's alone.
+        const QString path = m_dir.filePath(QStringLiteral("issue22.sqlite"));
+        const auto cli = [&](const QStringList &args) {
+            return runCli(QStringList{QStringLiteral("--db"), path, QStringLiteral("--queue-only")} + args);
+        };
+        const QString api = cli({QStringLiteral("component"), QStringLiteral("add"), QStringLiteral("--name"),
+                                 QStringLiteral("API")})
+                                .out;
+        const QString web = cli({QStringLiteral("component"), QStringLiteral("add"), QStringLiteral("--name"),
+                                 QStringLiteral("Web")})
+                                .out;
+        QCOMPARE(cli({QStringLiteral("subscriber"), QStringLiteral("add"), QStringLiteral("--endpoint"),
+                      QStringLiteral("http://127.0.0.1:9/hook"), QStringLiteral("--email"),
+                      QStringLiteral("ops@example.com")})
+                     .code,
+                 0);
+        Run r = cli({QStringLiteral("template"), QStringLiteral("add"), QStringLiteral("--name"),
+                     QStringLiteral("db-down"), QStringLiteral("--title"), QStringLiteral("Database unavailable"),
+                     QStringLiteral("--body"), QStringLiteral("We are investigating."), QStringLiteral("--status"),
+                     QStringLiteral("identified"), QStringLiteral("--component"),
+                     api + QStringLiteral("=major_outage"), QStringLiteral("--component"),
+                     web + QStringLiteral("=partial_outage")});
+        QCOMPARE(r.code, 0);
+        r = cli({QStringLiteral("template"), QStringLiteral("list"), QStringLiteral("--json")});
+        QCOMPARE(jsonArray(r).size(), 1);
+        QCOMPARE(jsonArray(r).at(0)[u"name"].toString(), QStringLiteral("db-down"));
+
+        r = cli({QStringLiteral("incident"), QStringLiteral("create"), QStringLiteral("--template"),
+                 QStringLiteral("db-down")});
+        QCOMPARE(r.code, 0);
+        const QString incident = r.out.section(QLatin1Char('\n'), 0, 0); // then "queued 3 webhook(s)"
+        QVERIFY2(r.err.contains(QLatin1String("identified, impact")), qPrintable(r.err));
+        QVERIFY2(r.err.contains(QLatin1String("1 incident and 2 component webhook(s) queued")), qPrintable(r.err));
+        r = cli({QStringLiteral("messages"), QStringLiteral("--json")});
+        QStringList bodies;
+        for (const QJsonValue &m : jsonArray(r)) {
+            const QJsonObject body = QJsonDocument::fromJson(m[u"body"].toString().toUtf8()).object();
+            bodies << (body.contains(QLatin1String("incident"))
+                           ? body[u"incident"][u"name"].toString() + QLatin1Char('/') +
+                                 body[u"incident"][u"status"].toString()
+                           : body[u"component_update"][u"component_id"].toString() + QLatin1Char('=') +
+                                 body[u"component_update"][u"new_status"].toString());
+        }
+        bodies.sort();
+        QStringList want{QStringLiteral("Database unavailable/identified"), api + QStringLiteral("=major_outage"),
+                         web + QStringLiteral("=partial_outage")};
+        want.sort();
+        QCOMPARE(bodies, want);
+
+        // Options beside --template win; a missing template is named.
+        r = cli({QStringLiteral("incident"), QStringLiteral("create"), QStringLiteral("--template"),
+                 QStringLiteral("db-down"), QStringLiteral("--name"), QStringLiteral("Replica lag"),
+                 QStringLiteral("--status"), QStringLiteral("investigating"), QStringLiteral("--no-notify")});
+        QCOMPARE(r.code, 0);
+        QVERIFY2(r.err.contains(QLatin1String("investigating, impact")), qPrintable(r.err));
+        QVERIFY2(r.err.contains(QLatin1String("0 incident and 0 component webhook(s) queued")), qPrintable(r.err));
+        r = cli({QStringLiteral("incident"), QStringLiteral("create"), QStringLiteral("--template"),
+                 QStringLiteral("nosuch")});
+        QVERIFY(r.code != 0);
+        QCOMPARE(r.err, QStringLiteral("statusdesk-cli: no template \"nosuch\""));
+        r = cli({QStringLiteral("incident"), QStringLiteral("create"), QStringLiteral("--name"), QStringLiteral("x")});
+        QVERIFY(r.code != 0);
+        QVERIFY2(r.err.contains(QLatin1String("incident create needs --status; valid values: investigating")),
+                 qPrintable(r.err));
+
+        r = cli({QStringLiteral("template"), QStringLiteral("edit"), QStringLiteral("db-down"),
+                 QStringLiteral("--title"), QStringLiteral("Database down")});
+        QCOMPARE(r.code, 0);
+        r = cli({QStringLiteral("template"), QStringLiteral("list"), QStringLiteral("--json")});
+        QCOMPARE(jsonArray(r).at(0)[u"title"].toString(), QStringLiteral("Database down"));
+        QCOMPARE(cli({QStringLiteral("template"), QStringLiteral("remove"), QStringLiteral("db-down")}).code, 0);
+        QCOMPARE(jsonArray(cli({QStringLiteral("template"), QStringLiteral("list"), QStringLiteral("--json")})).size(),
+                 0);
+
+        // A postmortem notifies only when published with --notify.
+        r = cli({QStringLiteral("incident"), QStringLiteral("update"), incident, QStringLiteral("--status"),
+                 QStringLiteral("resolved"), QStringLiteral("--body"), QStringLiteral("Fixed"),
+                 QStringLiteral("--no-notify")});
+        QCOMPARE(r.code, 0);
+        r = cli({QStringLiteral("incident"), QStringLiteral("postmortem"), incident, QStringLiteral("--body"),
+                 QStringLiteral("A full disk."), QStringLiteral("--notify")});
+        QVERIFY(r.code != 0);
+        QVERIFY2(r.err.contains(QLatin1String("--notify goes with --publish")), qPrintable(r.err));
+        const int before = int(jsonArray(cli({QStringLiteral("messages"), QStringLiteral("--json")})).size());
+        r = cli({QStringLiteral("incident"), QStringLiteral("postmortem"), incident, QStringLiteral("--body"),
+                 QStringLiteral("A full disk."), QStringLiteral("--publish"), QStringLiteral("--notify")});
+        QCOMPARE(r.code, 0);
+        QVERIFY2(r.err.contains(QLatin1String("1 incident webhook(s) queued")), qPrintable(r.err));
+        const QJsonArray messages = jsonArray(cli({QStringLiteral("messages"), QStringLiteral("--json")}));
+        QCOMPARE(int(messages.size()), before + 1);
+        bool postmortem = false;
+        for (const QJsonValue &m : messages) {
+            const QJsonObject body = QJsonDocument::fromJson(m[u"body"].toString().toUtf8()).object();
+            postmortem = postmortem || (body[u"incident"][u"status"].toString() == QLatin1String("postmortem") &&
+                                        body[u"incident"][u"postmortem_body"].toString() ==
+                                            QLatin1String("A full disk."));
+        }
+        QVERIFY(postmortem);
+
+        // Uptime: today, the API was in major outage since the incident (exact figures: tst_uptime).
+        r = cli({QStringLiteral("component"), QStringLiteral("uptime"), api});
+        QCOMPARE(r.code, 0);
+        QVERIFY2(r.out.startsWith(QStringLiteral("API (%1) ").arg(api)), qPrintable(r.out));
+        QVERIFY2(r.out.contains(QLatin1String("% uptime; major outage")), qPrintable(r.out));
+        r = cli({QStringLiteral("component"), QStringLiteral("uptime"), api, QStringLiteral("--since"),
+                 QStringLiteral("2026-13")});
+        QVERIFY(r.code != 0);
+        QVERIFY2(r.err.contains(QLatin1String("2026-13")), qPrintable(r.err));
+    }
+
     void badInputGivesOneLineAndNonZeroExit_data()
     {
         QTest::addColumn<QStringList>("args");
