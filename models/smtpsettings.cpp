@@ -23,8 +23,7 @@ SmtpSettings SmtpSettings::load(SettingsRepository &settings)
     s.from = settings.value(kFrom);
     s.user = settings.value(kUser);
     s.password = settings.value(kPassword);
-    s.startTls =
-        settings.value(kStartTls) == QLatin1String("required") ? StartTls::Required : StartTls::Opportunistic;
+    s.startTls = parseStartTls(settings.value(kStartTls)).value_or(StartTls::Opportunistic);
     s.caFile = settings.value(kCaFile);
     bool ok = false;
     const qint64 timeout = settings.value(kTimeout).toLongLong(&ok);
@@ -45,7 +44,7 @@ void SmtpSettings::save(SettingsRepository &settings) const
     put(kFrom, from);
     put(kUser, user);
     put(kPassword, password);
-    put(kStartTls, startTls == StartTls::Required ? QStringLiteral("required") : QString());
+    put(kStartTls, startTls == StartTls::Opportunistic ? QString() : startTlsName(startTls));
     put(kCaFile, caFile);
     put(kTimeout, timeoutMs == 30'000 ? QString() : QString::number(timeoutMs));
 }
@@ -80,12 +79,49 @@ QString SmtpSettings::describe() const
     if (!configured())
         return QStringLiteral("not configured (quarantines leave an operator notice only)");
     QString tls = implicitTls()                    ? QStringLiteral("implicit TLS")
+                  : startTls == StartTls::Never    ? QStringLiteral("no STARTTLS")
                   : startTls == StartTls::Required ? QStringLiteral("STARTTLS required")
+                  : mustStartTls()                 ? QStringLiteral("STARTTLS required for AUTH")
                                                    : QStringLiteral("STARTTLS when offered");
     QString out = QStringLiteral("%1 (%2), from %3").arg(url, tls, from);
     out += user.isEmpty() ? QStringLiteral(", no AUTH") : QStringLiteral(", user ") + user;
     out += password.isEmpty() ? QStringLiteral(", no password") : QStringLiteral(", password set");
+    if (const QString warning = cleartextWarning(); !warning.isEmpty())
+        out += QStringLiteral(". WARNING: ") + warning;
     return out;
+}
+
+QString SmtpSettings::cleartextWarning() const
+{
+    if (!configured() || implicitTls() || startTls != StartTls::Never || user.isEmpty())
+        return {};
+    return QStringLiteral("the SMTP password of user %1 goes to %2 in cleartext (--smtp-starttls never): "
+                          "anyone on the path can read it")
+        .arg(user, url);
+}
+
+QString SmtpSettings::startTlsName(StartTls mode)
+{
+    switch (mode) {
+    case StartTls::Required:
+        return QStringLiteral("required");
+    case StartTls::Never:
+        return QStringLiteral("never");
+    case StartTls::Opportunistic:
+        break;
+    }
+    return QStringLiteral("opportunistic");
+}
+
+std::optional<SmtpSettings::StartTls> SmtpSettings::parseStartTls(const QString &name)
+{
+    if (name.isEmpty() || name == QLatin1String("opportunistic"))
+        return StartTls::Opportunistic;
+    if (name == QLatin1String("required"))
+        return StartTls::Required;
+    if (name == QLatin1String("never"))
+        return StartTls::Never;
+    return std::nullopt;
 }
 
 } // namespace sd

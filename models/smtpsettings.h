@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QString>
+#include <optional>
 
 namespace sd {
 
@@ -11,10 +12,13 @@ class SettingsRepository;
 // say only whether one is set.
 struct SmtpSettings
 {
+    // With a user set, Opportunistic behaves as Required: the password never goes out in cleartext. Only
+    // Never (the operator's explicit choice, warned about) sends AUTH over a plain connection.
     enum class StartTls
     {
         Opportunistic,
-        Required
+        Required,
+        Never
     };
 
     QString url;  // smtp://host:port (STARTTLS as below) or smtps://host:port (implicit TLS); empty: no email
@@ -28,6 +32,16 @@ struct SmtpSettings
     // Without a URL and a sender nothing is emailed: quarantines leave their operator notice, as before.
     bool configured() const { return !url.isEmpty() && !from.isEmpty(); }
     bool implicitTls() const { return url.startsWith(QLatin1String("smtps://")); }
+    // STARTTLS must succeed before anything is sent: required, or opportunistic with AUTH to protect.
+    bool mustStartTls() const
+    {
+        return !implicitTls() &&
+               (startTls == StartTls::Required || (startTls == StartTls::Opportunistic && !user.isEmpty()));
+    }
+    // One sentence when the password would go out in cleartext (AUTH with --smtp-starttls never), else empty.
+    QString cleartextWarning() const;
+    static QString startTlsName(StartTls mode); // "opportunistic", "required", "never"
+    static std::optional<StartTls> parseStartTls(const QString &name);
 
     static SmtpSettings load(SettingsRepository &settings);
     void save(SettingsRepository &settings) const;

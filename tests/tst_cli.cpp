@@ -585,6 +585,34 @@ private Q_SLOTS:
         QVERIFY2(r.err.contains(QLatin1String(":3: endpoint")), qPrintable(r.err));
     }
 
+    // Issue 21: rows that are not valid UTF-8 are refused with their line (or read in a named encoding);
+    // extra fields are a warning on their line.
+    void csvImportNamesEncodingAndExtraFields()
+    {
+        const QString csv = m_dir.filePath(QStringLiteral("latin1.csv"));
+        QFile f(csv);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("endpoint,email\nhttp://127.0.0.1:9/caf\xe9,a@example.com\nhttp://127.0.0.1:9/"
+                "x,x@example.com,extra\n");
+        f.close();
+        Run r = cli({QStringLiteral("subscriber"), QStringLiteral("import"), csv});
+        QCOMPARE(r.code, 2);
+        QVERIFY2(r.err.contains(QLatin1String(":2: field 1 is not valid UTF-8 text")), qPrintable(r.err));
+        QVERIFY2(r.err.contains(QLatin1String(":3: warning: 3 fields, but the header names 2 columns")),
+                 qPrintable(r.err));
+        QVERIFY2(r.out.contains(QLatin1String("1 added, 1 rejected")), qPrintable(r.out));
+        r = cli({QStringLiteral("subscriber"), QStringLiteral("import"), QStringLiteral("--encoding"),
+                 QStringLiteral("ISO-8859-1"), csv});
+        QVERIFY2(r.err.contains(QLatin1String(":3: ")) && r.out.contains(QLatin1String("1 added")),
+                 qPrintable(r.out + r.err)); // line 3 is a duplicate now; line 2 is read as Latin-1
+        r = cli({QStringLiteral("--json"), QStringLiteral("subscriber"), QStringLiteral("list")});
+        QVERIFY2(r.out.contains(QLatin1String("/caf%C3%A9")), qPrintable(r.out));
+        r = cli({QStringLiteral("subscriber"), QStringLiteral("import"), QStringLiteral("--encoding"),
+                 QStringLiteral("klingon"), csv});
+        QCOMPARE(r.code, 1);
+        QVERIFY2(r.err.contains(QLatin1String("--encoding: unknown encoding")), qPrintable(r.err));
+    }
+
     // Issue 11 item 4: an empty --db is a mistake, not the home folder's database.
     void emptyDbOptionIsAnError_data()
     {

@@ -229,6 +229,9 @@ private Q_SLOTS:
                             << "'@SUM(A1)";
         QTest::newRow("tab") << "\t=1"
                              << "'\t=1";
+        // Issue 21: a pipe starts a DDE call in older Excel and LibreOffice (cmd|' /C calc'!A0).
+        QTest::newRow("pipe") << "|cmd' /C calc'!A0"
+                              << "'|cmd' /C calc'!A0";
         QTest::newRow("carriage return") << "\r=1"
                                          << "\"'\r=1\"";
         QTest::newRow("plain") << "API"

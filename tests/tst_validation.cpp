@@ -199,6 +199,61 @@ private Q_SLOTS:
         QCOMPARE(report.errors.at(1).line, 5);
         QCOMPARE(rowCount(db.store(), "subscribers"), 2);
     }
+
+    // Issue 21: invalid UTF-8 was replaced by U+FFFD in silence (lat\xe9 became /lat%EF%BF%BD), and a row
+    // with more fields than the header was imported without a word.
+    void csvImportRefusesUndecodableRows()
+    {
+        test::TempDatabase db;
+        const QByteArray csv = "endpoint,email\n"
+                               "http://127.0.0.1:9/ok,a@example.com\n"
+                               "http://127.0.0.1:9/lat\xe9,b@example.com\n"
+                               "\"http://127.0.0.1:9/q\",\"multi\nline\",c@example.com\n" // an email-less row
+                               "http://127.0.0.1:9/caf\xc3\xa9,d@example.com\n"
+                               "http://127.0.0.1:9/x,e\xff@example.com\n";
+        const ImportReport report = SubscriberService(db.context()).importCsv(csv);
+        QCOMPARE(report.added.size(), size_t(2)); // /ok and the valid UTF-8 café
+        QCOMPARE(report.added.at(1).endpoint, QStringLiteral("http://127.0.0.1:9/caf%C3%A9"));
+        QCOMPARE(report.errors.size(), size_t(3));
+        QCOMPARE(report.errors.at(0).line, 3);
+        QVERIFY2(report.errors.at(0).message.contains(QLatin1String("field 1 is not valid UTF-8")),
+                 qPrintable(report.errors.at(0).message));
+        QCOMPARE(report.errors.at(1).line, 4); // the quoted line break: the next row starts on line 6
+        QCOMPARE(report.errors.at(2).line, 7);
+        QVERIFY(report.errors.at(2).message.contains(QLatin1String("field 2 is not valid UTF-8")));
+        for (const Subscriber &s : db.store().subscribers.list())
+            QVERIFY2(!s.endpoint.contains(QLatin1String("%EF%BF%BD")) && !s.email.contains(QChar(0xFFFD)),
+                     qPrintable(s.endpoint));
+
+        // Named explicitly, the same bytes are Latin-1 text.
+        test::TempDatabase other;
+        const ImportReport latin1 =
+            SubscriberService(other.context())
+                .importCsv("endpoint,email\nhttp://127.0.0.1:9/lat\xe9,b@example.com\n",
+                           QByteArrayLiteral("ISO-8859-1"));
+        QCOMPARE(latin1.errors.size(), size_t(0));
+        QCOMPARE(latin1.added.at(0).endpoint, QStringLiteral("http://127.0.0.1:9/lat%C3%A9"));
+        QVERIFY(SubscriberService(other.context())
+                    .importCsv("endpoint,email\n", "UTF-16")
+                    .errors.at(0)
+                    .message.contains(QLatin1String("save it as UTF-8")));
+    }
+
+    void csvImportWarnsOfExtraFields()
+    {
+        test::TempDatabase db;
+        const QByteArray csv = "endpoint,email\n"
+                               "http://127.0.0.1:9/a,a@example.com\n"
+                               "http://127.0.0.1:9/b,b@example.com,surprise,more\n";
+        const ImportReport report = SubscriberService(db.context()).importCsv(csv);
+        QCOMPARE(report.added.size(), size_t(2));
+        QCOMPARE(report.errors.size(), size_t(0));
+        QCOMPARE(report.warnings.size(), size_t(1));
+        QCOMPARE(report.warnings.at(0).line, 3);
+        QVERIFY2(
+            report.warnings.at(0).message.contains(QLatin1String("4 fields, but the header names 2 columns")),
+            qPrintable(report.warnings.at(0).message));
+    }
 };
 
 QTEST_GUILESS_MAIN(TestValidation)

@@ -1,6 +1,7 @@
 #include "ui/settingsdialog.h"
 
 #include <QCheckBox>
+#include <QComboBox>
 #include <QDialogButtonBox>
 #include <QFormLayout>
 #include <QGroupBox>
@@ -23,7 +24,8 @@ SettingsDialog::SettingsDialog(bool allowWebhookSubscribers, const ProxySetting 
     , m_user(new QLineEdit(smtp.user, this))
     , m_password(new QLineEdit(this))
     , m_clearPassword(new QCheckBox(tr("Clear the stored password"), this))
-    , m_requireStartTls(new QCheckBox(tr("Require STARTTLS (smtp:// only)"), this))
+    , m_startTls(new QComboBox(this))
+    , m_cleartext(new QLabel(this))
     , m_schedule(new QLineEdit(this))
     , m_maxInFlight(new QSpinBox(this))
     , m_maxPerHost(new QSpinBox(this))
@@ -82,13 +84,26 @@ SettingsDialog::SettingsDialog(bool allowWebhookSubscribers, const ProxySetting 
     m_password->setEchoMode(QLineEdit::Password);
     m_password->setPlaceholderText(smtp.password.isEmpty() ? tr("none") : tr("stored (leave empty to keep)"));
     m_clearPassword->setEnabled(!smtp.password.isEmpty());
-    m_requireStartTls->setChecked(smtp.startTls == SmtpSettings::StartTls::Required);
+    m_startTls->addItem(tr("When offered (required once a user is set)"),
+                        static_cast<int>(SmtpSettings::StartTls::Opportunistic));
+    m_startTls->addItem(tr("Required"), static_cast<int>(SmtpSettings::StartTls::Required));
+    m_startTls->addItem(tr("Never (the password goes out in cleartext)"),
+                        static_cast<int>(SmtpSettings::StartTls::Never));
+    m_startTls->setCurrentIndex(m_startTls->findData(static_cast<int>(smtp.startTls)));
+    m_startTls->setToolTip(tr("smtp:// only; smtps:// is TLS from the first byte."));
+    m_cleartext->setObjectName(QStringLiteral("cleartextWarning"));
+    m_cleartext->setWordWrap(true);
+    m_cleartext->setStyleSheet(QStringLiteral("color: #b42318"));
+    for (QLineEdit *edit : {m_url, m_from, m_user})
+        connect(edit, &QLineEdit::textChanged, this, &SettingsDialog::updateCleartextWarning);
+    connect(m_startTls, &QComboBox::currentIndexChanged, this, &SettingsDialog::updateCleartextWarning);
     form->addRow(tr("SMTP server:"), m_url);
     form->addRow(tr("Sender:"), m_from);
     form->addRow(tr("User (AUTH):"), m_user);
     form->addRow(tr("Password:"), m_password);
     form->addRow(QString(), m_clearPassword);
-    form->addRow(QString(), m_requireStartTls);
+    form->addRow(tr("STARTTLS:"), m_startTls);
+    form->addRow(m_cleartext);
     auto *hint =
         new QLabel(tr("Empty server: no emails; a quarantine leaves an operator notice only."), this);
     hint->setWordWrap(true);
@@ -108,6 +123,14 @@ SettingsDialog::SettingsDialog(bool allowWebhookSubscribers, const ProxySetting 
     layout->addWidget(email);
     layout->addWidget(m_error);
     layout->addWidget(buttons);
+    updateCleartextWarning();
+}
+
+void SettingsDialog::updateCleartextWarning()
+{
+    const QString warning = smtp().cleartextWarning();
+    m_cleartext->setText(warning.isEmpty() ? QString() : tr("Warning: %1.").arg(warning));
+    m_cleartext->setVisible(!warning.isEmpty());
 }
 
 bool SettingsDialog::allowWebhookSubscribers() const
@@ -130,8 +153,7 @@ SmtpSettings SettingsDialog::smtp() const
         s.password = m_password->text();
     else if (m_clearPassword->isChecked())
         s.password.clear();
-    s.startTls = m_requireStartTls->isChecked() ? SmtpSettings::StartTls::Required
-                                                : SmtpSettings::StartTls::Opportunistic;
+    s.startTls = static_cast<SmtpSettings::StartTls>(m_startTls->currentData().toInt());
     return s;
 }
 

@@ -7,6 +7,7 @@
 #include <QDialog>
 
 class QCheckBox;
+class QComboBox;
 class QLabel;
 class QLineEdit;
 class QSpinBox;
@@ -42,6 +43,8 @@ public:
     QLineEdit *fromEdit() const { return m_from; }
     QLineEdit *userEdit() const { return m_user; }
     QLineEdit *passwordEdit() const { return m_password; }
+    QComboBox *startTlsBox() const { return m_startTls; }
+    QLabel *cleartextWarning() const { return m_cleartext; }
     QLineEdit *scheduleEdit() const { return m_schedule; }
     QSpinBox *maxInFlightBox() const { return m_maxInFlight; }
     QSpinBox *maxPerHostBox() const { return m_maxPerHost; }
@@ -49,6 +52,8 @@ public:
     QSpinBox *quarantineWindowBox() const { return m_quarantineWindow; }
 
 private:
+    void updateCleartextWarning();
+
     SmtpSettings m_stored;
     QCheckBox *m_allowWebhooks;
     QLineEdit *m_proxy;
@@ -57,7 +62,8 @@ private:
     QLineEdit *m_user;
     QLineEdit *m_password;
     QCheckBox *m_clearPassword;
-    QCheckBox *m_requireStartTls;
+    QComboBox *m_startTls; // data: SmtpSettings::StartTls
+    QLabel *m_cleartext;   // shown while the choices would send the password in cleartext
     QLineEdit *m_schedule;
     QSpinBox *m_maxInFlight;
     QSpinBox *m_maxPerHost;

@@ -381,7 +381,7 @@ void SubscribersView::showImportResult(const Result<ImportReport> &result)
     const ImportReport &report = result.value();
     m_session.afterChange();
     reload();
-    if (report.errors.empty()) {
+    if (report.errors.empty() && report.warnings.empty()) {
         Q_EMIT statusMessage(
             tr("%n subscriber(s) imported.", nullptr, static_cast<int>(report.added.size())));
         return;
@@ -392,11 +392,16 @@ void SubscribersView::showImportResult(const Result<ImportReport> &result)
     auto *list = new QListWidget(&dialog);
     for (const ImportRowError &e : report.errors)
         list->addItem(tr("Line %1: %2").arg(e.line).arg(e.message));
+    for (const ImportRowError &w : report.warnings)
+        list->addItem(tr("Line %1 (imported): %2").arg(w.line).arg(w.message));
     auto *buttons = new QDialogButtonBox(QDialogButtonBox::Close, &dialog);
     connect(buttons, &QDialogButtonBox::rejected, &dialog, &QDialog::reject);
     auto *layout = new QVBoxLayout(&dialog);
-    layout->addWidget(new QLabel(
-        tr("%1 imported, %2 row(s) rejected:").arg(report.added.size()).arg(report.errors.size()), &dialog));
+    layout->addWidget(new QLabel(tr("%1 imported (%3 with a warning), %2 row(s) rejected:")
+                                     .arg(report.added.size())
+                                     .arg(report.errors.size())
+                                     .arg(report.warnings.size()),
+                                 &dialog));
     layout->addWidget(list);
     layout->addWidget(buttons);
     dialog.resize(600, 320);

@@ -1,5 +1,6 @@
 #include "app/cli/cli.h"
 #include "app/delivery/trustedcas.h"
+#include "app/services/emailsettingsservice.h"
 #include "models/deliverysettings.h"
 #include "models/endpointurl.h"
 #include "models/smtpsettings.h"
@@ -63,11 +64,10 @@ Result<bool> smtpOptions(const QCommandLineParser &parser, SmtpSettings &smtp)
         changed = true;
     }
     if (parser.isSet(QStringLiteral("smtp-starttls"))) {
-        const QString v = parser.value(QStringLiteral("smtp-starttls"));
-        if (v != QLatin1String("required") && v != QLatin1String("opportunistic"))
-            return Error{QStringLiteral("--smtp-starttls must be required or opportunistic")};
-        smtp.startTls = v == QLatin1String("required") ? SmtpSettings::StartTls::Required
-                                                       : SmtpSettings::StartTls::Opportunistic;
+        const auto mode = SmtpSettings::parseStartTls(parser.value(QStringLiteral("smtp-starttls")));
+        if (!mode)
+            return Error{QStringLiteral("--smtp-starttls must be required, opportunistic or never")};
+        smtp.startTls = *mode;
         changed = true;
     }
     if (parser.isSet(QStringLiteral("smtp-ca-file"))) {
@@ -176,6 +176,7 @@ int settings(Context &ctx, const QCommandLineParser &parser, const QStringList &
                                (smtpBefore.password != smtp.password && !smtp.password.isEmpty()
                                     ? QStringLiteral(" (new password)")
                                     : QString());
+            EmailSettingsService::noticeIfCleartext(services, smtpBefore, smtp);
             if (!details.isEmpty())
                 services.audit(QStringLiteral("settings.set"), QStringLiteral("settings"), QString(),
                                details.join(QStringLiteral("; ")));
@@ -199,9 +200,8 @@ int settings(Context &ctx, const QCommandLineParser &parser, const QStringList &
             {QStringLiteral("smtp_from"), smtp.from},
             {QStringLiteral("smtp_user"), smtp.user},
             {QStringLiteral("smtp_password_set"), !smtp.password.isEmpty()},
-            {QStringLiteral("smtp_starttls"), smtp.startTls == SmtpSettings::StartTls::Required
-                                                  ? QStringLiteral("required")
-                                                  : QStringLiteral("opportunistic")},
+            {QStringLiteral("smtp_starttls"), SmtpSettings::startTlsName(smtp.startTls)},
+            {QStringLiteral("smtp_cleartext_warning"), smtp.cleartextWarning()},
             {QStringLiteral("smtp_ca_file"), smtp.caFile}});
         return 0;
     }
@@ -250,7 +250,10 @@ void addSettingsCommands(std::vector<Command> &out)
               "URL"),
           opt("smtp-from", "Sender address of those emails.", "ADDRESS"),
           opt("smtp-user", "AUTH user (PLAIN or LOGIN); \"\" for none.", "USER"),
-          opt("smtp-starttls", "With smtp://: required, or opportunistic (the default).", "MODE"),
+          opt("smtp-starttls",
+              "With smtp://: required, opportunistic (the default; required once a user is set, so the "
+              "password never goes out in cleartext) or never (sends the password in cleartext; warned).",
+              "MODE"),
           opt("smtp-ca-file", "PEM file of CAs trusted for the mail server beside the system's.", "FILE")},
          false,
          settings});

@@ -1,4 +1,5 @@
 #include "app/cli/cli.h"
+#include "app/formats/csv.h"
 #include "app/formats/jsonviews.h"
 #include "app/services/subscriberservice.h"
 #include "app/upstream/upstreamservice.h"
@@ -155,10 +156,15 @@ int subscriberTest(Context &ctx, const QCommandLineParser &, const QStringList &
     return 0;
 }
 
-int subscriberImport(Context &ctx, const QCommandLineParser &, const QStringList &positional)
+int subscriberImport(Context &ctx, const QCommandLineParser &parser, const QStringList &positional)
 {
     if (positional.size() != 1)
         return ctx.fail(QStringLiteral("subscriber import needs one CSV file"));
+    const QByteArray encoding = parser.isSet(QStringLiteral("encoding"))
+                                    ? parser.value(QStringLiteral("encoding")).toLatin1()
+                                    : QByteArrayLiteral("UTF-8");
+    if (const QString err = csv::checkEncoding(encoding); !err.isEmpty())
+        return ctx.fail(QStringLiteral("--encoding: ") + err);
     // Reading the open database's own files would drop SQLite's locks on them when the file is closed.
     if (const QString refusal = DatabaseFiles::refusal(positional.first()); !refusal.isEmpty())
         return ctx.fail(refusal);
@@ -167,7 +173,7 @@ int subscriberImport(Context &ctx, const QCommandLineParser &, const QStringList
         return ctx.fail(QStringLiteral("cannot read %1: %2").arg(positional.first(), file.errorString()));
     if (file.size() > 16 * 1024 * 1024)
         return ctx.fail(QStringLiteral("%1 is over 16 MiB").arg(positional.first()));
-    const ImportReport report = SubscriberService(ctx.services()).importCsv(file.readAll());
+    const ImportReport report = SubscriberService(ctx.services()).importCsv(file.readAll(), encoding);
     if (ctx.json) {
         QJsonArray added;
         for (const Subscriber &s : report.added)
@@ -176,12 +182,20 @@ int subscriberImport(Context &ctx, const QCommandLineParser &, const QStringList
         for (const ImportRowError &e : report.errors)
             errors.append(
                 QJsonObject{{QStringLiteral("line"), e.line}, {QStringLiteral("error"), e.message}});
-        ctx.printJson(QJsonObject{{QStringLiteral("added"), added}, {QStringLiteral("errors"), errors}});
+        QJsonArray warnings;
+        for (const ImportRowError &w : report.warnings)
+            warnings.append(
+                QJsonObject{{QStringLiteral("line"), w.line}, {QStringLiteral("warning"), w.message}});
+        ctx.printJson(QJsonObject{{QStringLiteral("added"), added},
+                                  {QStringLiteral("errors"), errors},
+                                  {QStringLiteral("warnings"), warnings}});
     } else {
         for (const Subscriber &s : report.added)
             ctx.out << "added " << s.id << ' ' << endpointurl::redacted(s.endpoint) << '\n';
         for (const ImportRowError &e : report.errors)
             ctx.err << positional.first() << ':' << e.line << ": " << e.message << '\n';
+        for (const ImportRowError &w : report.warnings)
+            ctx.err << positional.first() << ':' << w.line << ": warning: " << w.message << '\n';
         ctx.out << report.added.size() << " added, " << report.errors.size() << " rejected" << Qt::endl;
         ctx.err.flush();
     }
@@ -240,7 +254,10 @@ void addSubscriberCommands(std::vector<Command> &out)
         {QStringLiteral("subscriber import"),
          QStringLiteral("Import subscribers from CSV (header: endpoint,email[,components][,secret])."),
          QStringLiteral("FILE.csv"),
-         {},
+         {opt("encoding",
+              "The file's encoding (default UTF-8; e.g. ISO-8859-1). Rows that are not valid text in "
+              "it are refused with their line.",
+              "NAME")},
          false,
          subscriberImport});
 }

@@ -138,10 +138,13 @@ Attempt sendEmailNow(const EmailJob &job, const std::atomic_bool *abort)
     curl_easy_setopt(curl, CURLOPT_INFILESIZE_LARGE, static_cast<curl_off_t>(job.bytes.size()));
     curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(job.smtp.timeoutMs));
     curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(job.smtp.timeoutMs));
+    // With a user set, STARTTLS is required (curl then stops before AUTH when the server does not offer it);
+    // only the operator's explicit --smtp-starttls never sends AUTH over a plain connection.
     if (!job.smtp.implicitTls())
         curl_easy_setopt(curl, CURLOPT_USE_SSL,
-                         job.smtp.startTls == SmtpSettings::StartTls::Required
-                             ? static_cast<long>(CURLUSESSL_ALL)
+                         job.smtp.mustStartTls() ? static_cast<long>(CURLUSESSL_ALL)
+                         : job.smtp.startTls == SmtpSettings::StartTls::Never
+                             ? static_cast<long>(CURLUSESSL_NONE)
                              : static_cast<long>(CURLUSESSL_TRY));
     if (!caFile.isEmpty())
         curl_easy_setopt(curl, CURLOPT_CAINFO, caFile.constData());
@@ -176,6 +179,18 @@ Attempt sendEmailNow(const EmailJob &job, const std::atomic_bool *abort)
         // Never the URL's user info (there is none: checked when set) nor the password: curl does not echo
         // it.
         a.errorText = text.left(500);
+        // curl stops before AUTH and says "STARTTLS not supported." (not in EHLO) or "STARTTLS denied, code
+        // N".
+        if (code == CURLE_USE_SSL_FAILED && job.smtp.mustStartTls()) {
+            const QString what = text.contains(QLatin1String("denied"))
+                                     ? QStringLiteral("refused STARTTLS (%1)").arg(text)
+                                     : QStringLiteral("offered no STARTTLS");
+            a.errorText =
+                job.smtp.user.isEmpty()
+                    ? QStringLiteral("the mail server %1, and STARTTLS is required").arg(what)
+                    : QStringLiteral("the mail server %1; refusing to send the password in cleartext")
+                          .arg(what);
+        }
         if (reply == 0 && a.httpStatus == 0 && a.errorClass.startsWith(QLatin1String("smtp_")))
             a.errorClass = QStringLiteral("smtp");
     }

@@ -1,56 +1,103 @@
 #include "app/formats/csv.h"
 
+#include <QStringDecoder>
+
 namespace sd::csv {
 
-Table parse(const QByteArray &utf8)
+namespace {
+
+bool asciiCompatible(QStringConverter::Encoding e)
+{
+    return e == QStringConverter::Utf8 || e == QStringConverter::Latin1 || e == QStringConverter::System;
+}
+
+} // namespace
+
+QString checkEncoding(const QByteArray &encoding)
+{
+    const auto known = QStringConverter::encodingForName(encoding.constData());
+    if (!known)
+        return QStringLiteral("unknown encoding \"%1\"; use UTF-8 or ISO-8859-1 (Latin-1)")
+            .arg(QString::fromLatin1(encoding));
+    if (!asciiCompatible(*known))
+        return QStringLiteral("a CSV file in %1 cannot be read; save it as UTF-8")
+            .arg(QString::fromLatin1(encoding));
+    return {};
+}
+
+Table parse(const QByteArray &bytes, const QByteArray &encoding)
 {
     Table table;
-    const QString text = QString::fromUtf8(utf8);
+    if (const QString err = checkEncoding(encoding); !err.isEmpty()) {
+        table.error = err;
+        table.errorLine = 1;
+        return table;
+    }
+    const auto enc = *QStringConverter::encodingForName(encoding.constData());
+    const char *data = bytes.constData();
+    const qsizetype size = bytes.size();
+    qsizetype at = 0;
+    // A UTF-8 byte order mark (spreadsheets write one) is not part of the first cell.
+    if (enc == QStringConverter::Utf8 && bytes.startsWith("\xEF\xBB\xBF"))
+        at = 3;
     QStringList row;
-    QString field;
+    int badColumn = 0;
+    QByteArray field;
     bool inQuotes = false;
     bool fieldStarted = false;
     int line = 1;
+    int rowLine = 1;
     int quoteLine = 0;
     auto endField = [&] {
-        row << field;
+        // Stateless: every cell judged on its own bytes; a BOM inside a cell is kept as it is.
+        QStringDecoder decode(enc,
+                              QStringConverter::Flag::Stateless | QStringConverter::Flag::ConvertInitialBom);
+        QString text = decode(field);
+        if (decode.hasError() && badColumn == 0)
+            badColumn = static_cast<int>(row.size()) + 1;
+        row << std::move(text);
         field.clear();
         fieldStarted = false;
     };
     auto endRow = [&] {
         endField();
-        if (!(row.size() == 1 && row.first().isEmpty()))
+        if (!(row.size() == 1 && row.first().isEmpty())) {
             table.rows << row;
+            table.lines << rowLine;
+            table.badEncoding << badColumn;
+        }
         row.clear();
+        badColumn = 0;
     };
-    for (qsizetype i = 0; i < text.size(); ++i) {
-        const QChar c = text.at(i);
+    for (qsizetype i = at; i < size; ++i) {
+        const char c = data[i];
         if (inQuotes) {
-            if (c == QLatin1Char('"')) {
-                if (i + 1 < text.size() && text.at(i + 1) == QLatin1Char('"')) {
-                    field += QLatin1Char('"');
+            if (c == '"') {
+                if (i + 1 < size && data[i + 1] == '"') {
+                    field += '"';
                     ++i;
                 } else {
                     inQuotes = false;
                 }
             } else {
-                if (c == QLatin1Char('\n'))
+                if (c == '\n')
                     ++line;
                 field += c;
             }
             continue;
         }
-        if (c == QLatin1Char('"') && !fieldStarted) {
+        if (c == '"' && !fieldStarted) {
             inQuotes = true;
             fieldStarted = true;
             quoteLine = line;
-        } else if (c == QLatin1Char(',')) {
+        } else if (c == ',') {
             endField();
-        } else if (c == QLatin1Char('\r')) {
+        } else if (c == '\r') {
             // part of CRLF; a lone CR is ignored
-        } else if (c == QLatin1Char('\n')) {
+        } else if (c == '\n') {
             endRow();
             ++line;
+            rowLine = line;
         } else {
             field += c;
             fieldStarted = true;
@@ -87,6 +134,7 @@ bool startsFormula(const QString &field)
     case '+':
     case '-':
     case '@':
+    case '|':
     case '\t':
     case '\r':
         return true;

@@ -1,5 +1,6 @@
 #include "app/delivery/deliverycontroller.h"
 #include "models/database.h"
+#include "models/secretarguments.h"
 #include "ui/appresources.h"
 #include "ui/colorscheme.h"
 #include "ui/consoleapplication.h"
@@ -8,6 +9,7 @@
 
 #include <QCommandLineParser>
 #include <QMessageBox>
+#include <cstdio>
 
 int main(int argc, char *argv[])
 {
@@ -32,7 +34,11 @@ int main(int argc, char *argv[])
             "$STATUSDESK_DB, then the per-user file)."),
         QStringLiteral("path"));
     parser.addOption(dbOption);
-    parser.process(app);
+    // Copied first: arguments() reads argv again, and a password in it is rubbed out before anything else.
+    const QStringList arguments = QApplication::arguments();
+    for (const QString &warning : sd::secretargs::scrub(argc, argv))
+        std::fprintf(stderr, "statusdesk: %s\n", qPrintable(warning));
+    parser.process(arguments);
 
     // --db "" is refused by Database::open, not taken as a wish for the default database.
     const QString path =

@@ -29,8 +29,25 @@ Result<SmtpSettings> EmailSettingsService::save(const SmtpSettings &in)
                             (before.password != s.password && !s.password.isEmpty()
                                  ? QStringLiteral(" (new password)")
                                  : QString()));
+        noticeIfCleartext(m_ctx, before, s);
         return s;
     });
+}
+
+void EmailSettingsService::noticeIfCleartext(ServiceContext &ctx, const SmtpSettings &before,
+                                             const SmtpSettings &after)
+{
+    const QString warning = after.cleartextWarning();
+    if (warning.isEmpty() || warning == before.cleartextWarning())
+        return;
+    Notice n;
+    n.createdAt = ctx.now();
+    n.kind = QStringLiteral("smtp_cleartext");
+    n.text =
+        QStringLiteral("Email settings changed by %1: %2. Choose STARTTLS (opportunistic or required) or "
+                       "smtps:// to protect it.")
+            .arg(ctx.actor, warning);
+    ctx.store.notices.add(n);
 }
 
 } // namespace sd

@@ -16,6 +16,9 @@ public:
     void setActor(const QString &actor) { m_ctx.actor = actor; }
     Result<SmtpSettings> load();
     Result<SmtpSettings> save(const SmtpSettings &settings);
+    // Inside the caller's transaction: a notice when this change makes AUTH go out in cleartext
+    // (--smtp-starttls never with a user), so the choice stays on the operator's screen.
+    static void noticeIfCleartext(ServiceContext &ctx, const SmtpSettings &before, const SmtpSettings &after);
 
 private:
     ServiceContext m_ctx;

@@ -343,10 +343,10 @@ Result<QString> SubscriberService::sendTest(const QString &id)
     });
 }
 
-ImportReport SubscriberService::importCsv(const QByteArray &csvText)
+ImportReport SubscriberService::importCsv(const QByteArray &csvText, const QByteArray &encoding)
 {
     ImportReport report;
-    const csv::Table table = csv::parse(csvText);
+    const csv::Table table = csv::parse(csvText, encoding);
     if (!table.error.isEmpty()) {
         report.errors.push_back({table.errorLine, table.error});
         return report;
@@ -354,6 +354,18 @@ ImportReport SubscriberService::importCsv(const QByteArray &csvText)
     if (table.rows.isEmpty()) {
         report.errors.push_back(
             {1, QStringLiteral("the file is empty; expected a header row: endpoint,email")});
+        return report;
+    }
+    const QString encodingName = QString::fromLatin1(encoding);
+    auto notDecodable = [&](int column) {
+        return QStringLiteral("field %1 is not valid %2 text; nothing from this row was imported (save the "
+                              "file as UTF-8, or name its encoding: subscriber import --encoding ISO-8859-1)")
+            .arg(column)
+            .arg(encodingName);
+    };
+    if (table.badEncoding.first() != 0) {
+        report.errors.push_back({table.lines.first(), QStringLiteral("the header row: ") +
+                                                          notDecodable(table.badEncoding.first())});
         return report;
     }
     QStringList header;
@@ -374,6 +386,11 @@ ImportReport SubscriberService::importCsv(const QByteArray &csvText)
     }
     for (int r = 1; r < table.rows.size(); ++r) {
         const QStringList &row = table.rows.at(r);
+        const int line = table.lines.at(r);
+        if (const int bad = table.badEncoding.at(r); bad != 0) {
+            report.errors.push_back({line, notDecodable(bad)});
+            continue;
+        }
         auto cell = [&row](int col) {
             return col >= 0 && col < row.size() ? row.at(col).trimmed() : QString();
         };
@@ -384,11 +401,19 @@ ImportReport SubscriberService::importCsv(const QByteArray &csvText)
             cell(componentsCol).split(QRegularExpression(QStringLiteral("[;\\s]+")), Qt::SkipEmptyParts);
         input.secret = cell(secretCol);
         input.operatorOverride = true; // an import is the operator's
-        auto added = insert(input, r + 1);
-        if (added)
-            report.added.push_back(added.value());
-        else
-            report.errors.push_back({r + 1, added.error()});
+        auto added = insert(input, line);
+        if (!added) {
+            report.errors.push_back({line, added.error()});
+            continue;
+        }
+        report.added.push_back(added.value());
+        // A field past the header's columns is usually a comma the file meant as part of a value.
+        if (row.size() > header.size())
+            report.warnings.push_back(
+                {line, QStringLiteral("%1 fields, but the header names %2 columns; the extra field(s) were "
+                                      "ignored")
+                           .arg(row.size())
+                           .arg(header.size())});
     }
     return report;
 }

@@ -36,7 +36,8 @@ struct ImportRowError
 struct ImportReport
 {
     std::vector<Subscriber> added;
-    std::vector<ImportRowError> errors;
+    std::vector<ImportRowError> errors;   // rows not imported
+    std::vector<ImportRowError> warnings; // rows imported with something ignored (extra fields)
 };
 
 // Webhook subscribers: validation, signing secrets, quarantine release and unsubscribe.
@@ -66,7 +67,10 @@ public:
     // New secret; the old one keeps signing alongside it for `overlapHours`.
     Result<Subscriber> rotateSecret(const QString &id, int overlapHours = 24);
     Result<QString> sendTest(const QString &id); // returns the message id
-    ImportReport importCsv(const QByteArray &csvText);
+    // `encoding`: the file's (UTF-8 unless told); a row whose bytes are not valid in it is refused with its
+    // line, never stored with U+FFFD in place of what it said.
+    ImportReport importCsv(const QByteArray &csvText,
+                           const QByteArray &encoding = QByteArrayLiteral("UTF-8"));
     // Quarantined subscribers whose purge_at has passed are deleted with their history.
     Result<int> purgeExpired();
 

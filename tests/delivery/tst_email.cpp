@@ -25,9 +25,12 @@
 #include <QTcpServer>
 #include <QTemporaryDir>
 #include <QTest>
+#include <algorithm>
 #include <csignal>
 
 using namespace sd;
+
+Q_DECLARE_METATYPE(sd::SmtpSettings::StartTls)
 using test::HttpReceiver;
 
 namespace {
@@ -100,6 +103,12 @@ public:
         return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
     }
     int count() const { return static_cast<int>(messages().size()); }
+    // Every AUTH the sink received ("PLAIN desk tls=False"), whether it succeeded or not.
+    QByteArray authLog() const
+    {
+        QFile f(QDir(m_dir.path()).filePath(QStringLiteral("auth.log")));
+        return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+    }
 
 private:
     quint16 m_port;
@@ -212,6 +221,7 @@ private Q_SLOTS:
     void composedEmailReadsAsWritten();
     void tlsAndAuth_data();
     void tlsAndAuth();
+    void cleartextChoiceIsWarned();
     void switchRefusesApiAndForm();
     void passwordNeverShown();
 };
@@ -441,24 +451,53 @@ void TestEmail::composedEmailReadsAsWritten()
 
 void TestEmail::tlsAndAuth_data()
 {
-    QTest::addColumn<QString>("mode"); // starttls, smtps
+    using StartTls = SmtpSettings::StartTls;
+    QTest::addColumn<QString>("mode"); // the sink: starttls, smtps, plain (no AUTH), plain-auth, untrusted
+    QTest::addColumn<StartTls>("startTls");
+    QTest::addColumn<QString>("user");
     QTest::addColumn<QString>("password");
     QTest::addColumn<QString>("errorClass");
-    QTest::newRow("STARTTLS required + AUTH") << QStringLiteral("starttls") << kPassword << QString();
-    QTest::newRow("implicit TLS + AUTH") << QStringLiteral("smtps") << kPassword << QString();
-    QTest::newRow("wrong password") << QStringLiteral("starttls") << QStringLiteral("wrong")
-                                    << QStringLiteral("auth");
+    QTest::addColumn<QString>("errorText"); // the start of it
+    const QString desk = QStringLiteral("desk");
+    QTest::newRow("STARTTLS required + AUTH")
+        << QStringLiteral("starttls") << StartTls::Required << desk << kPassword << QString() << QString();
+    QTest::newRow("opportunistic + AUTH, STARTTLS offered")
+        << QStringLiteral("starttls") << StartTls::Opportunistic << desk << kPassword << QString()
+        << QString();
+    QTest::newRow("implicit TLS + AUTH")
+        << QStringLiteral("smtps") << StartTls::Required << desk << kPassword << QString() << QString();
+    QTest::newRow("wrong password") << QStringLiteral("starttls") << StartTls::Required << desk
+                                    << QStringLiteral("wrong") << QStringLiteral("auth") << QString();
     QTest::newRow("STARTTLS required, not offered")
-        << QStringLiteral("plain") << kPassword << QStringLiteral("tls");
-    QTest::newRow("untrusted certificate")
-        << QStringLiteral("untrusted") << kPassword << QStringLiteral("tls");
+        << QStringLiteral("plain") << StartTls::Required << desk << kPassword << QStringLiteral("tls")
+        << QStringLiteral("the mail server offered no STARTTLS; refusing to send the password in cleartext");
+    // Issue 21: the default (opportunistic) sent AUTH PLAIN in cleartext to a server that offered AUTH and
+    // no STARTTLS (a stripped STARTTLS looks exactly like this).
+    QTest::newRow("opportunistic + AUTH, only AUTH offered")
+        << QStringLiteral("plain-auth") << StartTls::Opportunistic << desk << kPassword
+        << QStringLiteral("tls")
+        << QStringLiteral("the mail server offered no STARTTLS; refusing to send the password in cleartext");
+    QTest::newRow("required + AUTH, only AUTH offered")
+        << QStringLiteral("plain-auth") << StartTls::Required << desk << kPassword << QStringLiteral("tls")
+        << QStringLiteral("the mail server offered no STARTTLS; refusing to send the password in cleartext");
+    // The operator's explicit choice: sent in cleartext (the settings and a notice warn about it).
+    QTest::newRow("never + AUTH: cleartext by choice")
+        << QStringLiteral("plain-auth") << StartTls::Never << desk << kPassword << QString() << QString();
+    // No password to protect: opportunistic still sends over a plain connection.
+    QTest::newRow("opportunistic, no user, no STARTTLS") << QStringLiteral("plain") << StartTls::Opportunistic
+                                                         << QString() << QString() << QString() << QString();
+    QTest::newRow("untrusted certificate") << QStringLiteral("untrusted") << StartTls::Required << desk
+                                           << kPassword << QStringLiteral("tls") << QString();
 }
 
 void TestEmail::tlsAndAuth()
 {
     QFETCH(QString, mode);
+    QFETCH(SmtpSettings::StartTls, startTls);
+    QFETCH(QString, user);
     QFETCH(QString, password);
     QFETCH(QString, errorClass);
+    QFETCH(QString, errorText);
     Certificate cert;
     QVERIFY(cert.make());
     SmtpSink sink;
@@ -468,6 +507,8 @@ void TestEmail::tlsAndAuth()
             sink.start({QStringLiteral("--smtps"), cert.cert(), cert.key(), QStringLiteral("--auth"), auth}));
     else if (mode == QLatin1String("plain"))
         QVERIFY(sink.start());
+    else if (mode == QLatin1String("plain-auth"))
+        QVERIFY(sink.start({QStringLiteral("--auth"), auth, QStringLiteral("--auth-without-tls")}));
     else
         QVERIFY(sink.start({QStringLiteral("--starttls"), cert.cert(), cert.key(),
                             QStringLiteral("--require-starttls"), QStringLiteral("--auth"), auth}));
@@ -480,25 +521,73 @@ void TestEmail::tlsAndAuth()
     job.smtp.url =
         sink.url(mode == QLatin1String("smtps") ? QStringLiteral("smtps") : QStringLiteral("smtp"));
     job.smtp.from = QStringLiteral("status@acme.test");
-    job.smtp.user = QStringLiteral("desk");
+    job.smtp.user = user;
     job.smtp.password = password;
-    job.smtp.startTls = SmtpSettings::StartTls::Required;
+    job.smtp.startTls = startTls;
     job.smtp.timeoutMs = 10000;
     if (mode != QLatin1String("untrusted"))
         job.smtp.caFile = cert.cert();
     const Attempt a = sendEmailNow(job);
     QCOMPARE(a.errorClass, errorClass);
+    QVERIFY2(a.errorText.startsWith(errorText), qPrintable(a.errorText));
     QVERIFY(!a.responseBody.contains(kPassword.toUtf8()) && !a.requestHeaders.contains(kPassword.toUtf8()));
     if (!errorClass.isEmpty()) {
         QCOMPARE(sink.count(), 0);
+        if (errorClass == QLatin1String("tls")) // refused before AUTH: the server never saw a password
+            QVERIFY2(sink.authLog().isEmpty(), sink.authLog().constData());
         return;
     }
     QCOMPARE(a.httpStatus, 250);
     QTRY_COMPARE(sink.count(), 1);
     const QJsonObject m = sink.messages().front();
-    QCOMPARE(m.value(QStringLiteral("tls")).toBool(), true);
-    QCOMPARE(m.value(QStringLiteral("login")).toString(), QStringLiteral("desk"));
+    const bool tls = mode != QLatin1String("plain") && mode != QLatin1String("plain-auth");
+    QCOMPARE(m.value(QStringLiteral("tls")).toBool(), tls);
+    if (user.isEmpty())
+        QVERIFY(m.value(QStringLiteral("login")).isNull());
+    else
+        QCOMPARE(m.value(QStringLiteral("login")).toString(), QStringLiteral("desk"));
     QCOMPARE(m.value(QStringLiteral("subject")).toString(), QStringLiteral("tls"));
+}
+
+void TestEmail::cleartextChoiceIsWarned()
+{
+    // --smtp-starttls never with a user: accepted, and the settings listing and a notice say what it means.
+    test::TempDatabase db;
+    int rc = -1;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("STATUSDESK_SMTP_PASSWORD"), kPassword);
+    const QString out = runCli(
+        db.path(),
+        {QStringLiteral("settings"), QStringLiteral("--smtp-url"), QStringLiteral("smtp://127.0.0.1:2525"),
+         QStringLiteral("--smtp-from"), QStringLiteral("status@acme.test"), QStringLiteral("--smtp-user"),
+         QStringLiteral("desk"), QStringLiteral("--smtp-starttls"), QStringLiteral("never")},
+        &rc, env);
+    QCOMPARE(rc, 0);
+    QVERIFY2(
+        out.contains(QLatin1String("WARNING: the SMTP password of user desk goes to smtp://127.0.0.1:2525 "
+                                   "in cleartext")),
+        qPrintable(out));
+    QVERIFY(!out.contains(kPassword));
+    db.reopen();
+    const auto notices = db.store().notices.recent();
+    QVERIFY(std::any_of(notices.begin(), notices.end(), [](const Notice &n) {
+        return n.kind == QLatin1String("smtp_cleartext") && n.text.contains(QLatin1String("in cleartext"));
+    }));
+    QCOMPARE(SmtpSettings::load(db.store().settings).startTls, SmtpSettings::StartTls::Never);
+    // Back to the default: no warning.
+    const QString back = runCli(
+        db.path(),
+        {QStringLiteral("settings"), QStringLiteral("--smtp-starttls"), QStringLiteral("opportunistic")},
+        &rc);
+    QCOMPARE(rc, 0);
+    QVERIFY2(!back.contains(QLatin1String("WARNING")) &&
+                 back.contains(QLatin1String("STARTTLS required for AUTH")),
+             qPrintable(back));
+    QVERIFY(runCli(db.path(),
+                   {QStringLiteral("settings"), QStringLiteral("--smtp-starttls"), QStringLiteral("off")},
+                   &rc)
+                .contains(QLatin1String("must be required, opportunistic or never")));
+    QCOMPARE(rc, 1);
 }
 
 void TestEmail::switchRefusesApiAndForm()

@@ -14,6 +14,7 @@
 #include "ui/settingsdialog.h"
 
 #include <QCheckBox>
+#include <QComboBox>
 #include <QLabel>
 #include <QLineEdit>
 #include <QStatusBar>
@@ -80,6 +81,26 @@ private Q_SLOTS:
             QVERIFY2(!e.detail.contains(QLatin1String("hunter2")), qPrintable(e.detail));
         QVERIFY(service.save(QStringLiteral("none")).ok());
         QCOMPARE(int(DeliverySettings::load(db.store().settings).proxy.kind), int(ProxySetting::Kind::None));
+    }
+
+    void settingsDialogWarnsOfCleartextAuth()
+    {
+        SmtpSettings stored;
+        stored.url = QStringLiteral("smtp://127.0.0.1:2525");
+        stored.from = QStringLiteral("status@acme.test");
+        stored.user = QStringLiteral("desk");
+        SettingsDialog dialog(true, ProxySetting{}, stored);
+        dialog.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+        QCOMPARE(dialog.smtp().startTls, SmtpSettings::StartTls::Opportunistic);
+        QVERIFY(!dialog.cleartextWarning()->isVisible());
+        dialog.startTlsBox()->setCurrentIndex(
+            dialog.startTlsBox()->findData(static_cast<int>(SmtpSettings::StartTls::Never)));
+        QCOMPARE(dialog.smtp().startTls, SmtpSettings::StartTls::Never);
+        QVERIFY(dialog.cleartextWarning()->isVisible());
+        QVERIFY(dialog.cleartextWarning()->text().contains(QLatin1String("in cleartext")));
+        dialog.userEdit()->clear(); // no AUTH: nothing to protect
+        QVERIFY(!dialog.cleartextWarning()->isVisible());
     }
 
     void serviceRefusesAndNeverAuditsThePassword()

@@ -6,7 +6,11 @@ session was secured and authenticated, and the text and HTML parts decoded by Py
 JSON renamed into place last so a reader never sees half a message. Prints "ready PORT" once listening.
 
   smtpsink.py --port P --dir D [--starttls CERT KEY [--require-starttls]] [--smtps CERT KEY]
-              [--auth USER:PASSWORD] [--reject-rcpt CODE]
+              [--auth USER:PASSWORD [--auth-without-tls]] [--reject-rcpt CODE]
+
+--auth-without-tls offers AUTH over a plain connection (no STARTTLS), as a server behind a stripped
+STARTTLS would. Every AUTH the sink receives, accepted or not, is logged to --dir/auth.log (mechanism and
+login, never the password), so a test can tell that none was sent.
 """
 import argparse
 import asyncio
@@ -70,6 +74,7 @@ def main():
     p.add_argument("--require-starttls", action="store_true")
     p.add_argument("--smtps", nargs=2, metavar=("CERT", "KEY"))
     p.add_argument("--auth")
+    p.add_argument("--auth-without-tls", action="store_true")
     p.add_argument("--reject-rcpt")
     a = p.parse_args()
 
@@ -84,6 +89,9 @@ def main():
         listen_ctx.load_cert_chain(*a.smtps)
 
     def authenticator(server, session, envelope, mechanism, auth_data):
+        with open(os.path.join(a.dir, "auth.log"), "a") as log:
+            login = auth_data.login.decode(errors="replace") if isinstance(auth_data, LoginPassword) else "?"
+            log.write("%s %s tls=%s\n" % (mechanism, login, session.ssl is not None))
         if not a.auth or not isinstance(auth_data, LoginPassword):
             return AuthResult(success=False, handled=False)
         user, password = a.auth.split(":", 1)
@@ -95,7 +103,7 @@ def main():
         return SMTP(handler, hostname="sink.test", tls_context=starttls_ctx,
                     require_starttls=a.require_starttls, auth_required=bool(a.auth),
                     # Implicit TLS counts as TLS for AUTH; over plain smtp:// AUTH waits for STARTTLS.
-                    auth_require_tls=not a.smtps,
+                    auth_require_tls=not a.smtps and not a.auth_without_tls,
                     authenticator=authenticator if a.auth else None)
 
     loop = asyncio.new_event_loop()
