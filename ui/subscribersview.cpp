@@ -397,11 +397,14 @@ void SubscribersView::showImportResult(const Result<ImportReport> &result)
     auto *buttons = new QDialogButtonBox(QDialogButtonBox::Close, &dialog);
     connect(buttons, &QDialogButtonBox::rejected, &dialog, &QDialog::reject);
     auto *layout = new QVBoxLayout(&dialog);
-    layout->addWidget(new QLabel(tr("%1 imported (%3 with a warning), %2 row(s) rejected:")
-                                     .arg(report.added.size())
-                                     .arg(report.errors.size())
-                                     .arg(report.warnings.size()),
-                                 &dialog));
+    const QString summary =
+        report.warnings.empty()
+            ? tr("%1 imported, %2 row(s) rejected:").arg(report.added.size()).arg(report.errors.size())
+            : tr("%1 imported (%3 with a warning), %2 row(s) rejected:")
+                  .arg(report.added.size())
+                  .arg(report.errors.size())
+                  .arg(report.warnings.size());
+    layout->addWidget(new QLabel(summary, &dialog));
     layout->addWidget(list);
     layout->addWidget(buttons);
     dialog.resize(600, 320);
