@@ -5,8 +5,10 @@
 
 #include <QCoreApplication>
 #include <QDir>
+#include <QFileInfo>
 #include <QHash>
 #include <QSqlError>
+#include <QStorageInfo>
 #include <QStandardPaths>
 #include <QSysInfo>
 #include <QTimeZone>
@@ -113,6 +115,21 @@ QString Database::redacted(const QString &location)
     if (colon < 0 || colon > at)
         return location;
     return location.left(colon + 1) + QStringLiteral("***") + location.mid(at);
+}
+
+QString Database::fullVolume(const QString &location)
+{
+    // Below this much free space an I/O failure is the full disk (SQLite needs room for its -shm and -wal
+    // beside the file; a filled 16 MiB tmpfs gave "disk I/O error" from the -shm, not SQLITE_FULL).
+    constexpr qint64 kFullDiskBytes = 256 * 1024;
+    if (isPostgresUrl(location))
+        return {};
+    const QStorageInfo volume(QFileInfo(location).absolutePath());
+    if (!volume.isValid() || volume.bytesAvailable() >= kFullDiskBytes)
+        return {};
+    return QStringLiteral("%1 bytes free on %2")
+        .arg(std::max<qint64>(0, volume.bytesAvailable()))
+        .arg(volume.rootPath());
 }
 
 QString Database::limitClause(int limit, int offset) const
@@ -251,7 +268,9 @@ Transaction::Transaction(Database &db, Mode mode)
 {
     m_db.finishAll();
     if (!m_db.isPostgres()) {
-        m_db.exec(QStringLiteral("BEGIN IMMEDIATE"));
+        // Read-only: a deferred transaction, so reads in one work and the first write fails as SQLite says
+        // (SQLITE_READONLY, which storeFailure() words).
+        m_db.exec(m_db.isReadOnly() ? QStringLiteral("BEGIN") : QStringLiteral("BEGIN IMMEDIATE"));
         m_db.m_inTransaction = true;
         m_db.m_changesMark = m_db.totalChanges();
         return;

@@ -41,8 +41,10 @@ public:
     };
 
     // `location` is a file path or a postgresql://user:password@host:port/dbname URL. Returns nullptr and
-    // sets *error (one sentence, never the password) when it cannot be opened, is corrupt, read-only, not
-    // ours or from a newer schema; in those cases nothing is written.
+    // sets *error (one sentence, never the password) when it cannot be opened, is corrupt, not ours or from a
+    // newer schema, or the disk is full ("the disk is full", never "corrupt"); in those cases nothing is
+    // written. An SQLite file that cannot be written (its mode, or a read-only file system) is opened for
+    // reading only, with a warning: listings and reports work, every change fails with one sentence.
     static std::unique_ptr<Database> open(const QString &location, QString *error);
     ~Database();
     Database(const Database &) = delete;
@@ -52,6 +54,9 @@ public:
     static QString resolvePath(const QString &commandLinePath);
     static QString defaultPath();
     static bool isPostgresUrl(const QString &location);
+    // For an SQLite location on a (nearly) full file system, "N bytes free on /mount"; empty otherwise. An
+    // I/O error there is the full disk speaking, not damage to the file.
+    static QString fullVolume(const QString &location);
     // The location as it may be shown: a URL's password becomes ***.
     static QString redacted(const QString &location);
 
@@ -62,6 +67,9 @@ public:
     // also recorded as operator notices.
     QStringList warnings() const { return m_warnings; }
     bool isPostgres() const { return m_backend == Backend::Postgres; }
+    bool isReadOnly() const { return m_readOnly; }
+    // What a write on a read-only database fails with (storeFailure() turns it into one sentence).
+    static constexpr const char *kReadOnlyError = "attempt to write a readonly database";
     QSqlDatabase connection() const { return QSqlDatabase::database(m_name, false); }
 
     // Dialect: "LIMIT n OFFSET m" where n < 0 means no limit.
@@ -110,6 +118,7 @@ private:
     QStringList m_warnings;
     qint64 m_changesMark = -1; // SQLite: totalChanges() when the transaction began or the last signal went
     bool m_inTransaction = false;
+    bool m_readOnly = false;
 };
 
 // One write transaction, rolled back unless commit() is reached.

@@ -1,6 +1,6 @@
 // Opening a database: an SQLite file or a PostgreSQL URL is checked before anything is written (not ours,
-// corrupt, read-only, from a newer schema: refused with one sentence and left untouched), then prepared and
-// migrated (migrations.cpp). The dialect layer the repositories use is database.cpp.
+// corrupt, from a newer schema, the disk full: refused with one sentence and left untouched; read-only: opened
+// for reading only), then prepared and migrated (migrations.cpp). The dialect layer the repositories use is database.cpp.
 #include "models/database.h"
 #include "models/databasefiles.h"
 #include "models/filemodes.h"
@@ -9,6 +9,7 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QSqlError>
+#include <QStorageInfo>
 #include <QUrl>
 #include <QUrlQuery>
 
@@ -16,6 +17,26 @@ namespace sd {
 namespace {
 
 QAtomicInteger<int> g_connectionCounter;
+
+// SQLite's words for a file that is damaged or not a database (SQLITE_CORRUPT, SQLITE_NOTADB); anything
+// else that fails while reading (an I/O error, a full disk) says nothing about the file's contents.
+bool isCorruption(const QString &text)
+{
+    return text.contains(QLatin1String("malformed"), Qt::CaseInsensitive) ||
+           text.contains(QLatin1String("not a database"), Qt::CaseInsensitive) ||
+           text.contains(QLatin1String("corrupt"), Qt::CaseInsensitive);
+}
+
+// "the disk is full: ..." when the file system holding `path` is (nearly) full; empty otherwise.
+QString diskFull(const QString &path)
+{
+    const QString free = Database::fullVolume(path);
+    if (free.isEmpty())
+        return {};
+    return QStringLiteral("the disk is full: cannot open database %1 (%2); nothing was written. Free some "
+                          "space and try again; the file itself is not damaged")
+        .arg(path, free);
+}
 
 // Reads the 16-byte SQLite header without opening the file for writing.
 bool looksLikeSqlite(const QString &path)
@@ -37,12 +58,21 @@ std::unique_ptr<Database> Database::open(const QString &location, QString *error
     if (isPostgresUrl(location))
         return openPostgres(location, error);
     auto database = openSqlite(location, error);
-    // SQLITE_FULL while opening (the -shm, the WAL, a migration) is a full disk, not a damaged file.
-    if (!database && error->contains(QLatin1String("database or disk is full")))
-        *error = QStringLiteral(
-                     "the disk is full: cannot open database %1 (database or disk is full); nothing was "
-                     "written")
-                     .arg(location);
+    // SQLITE_FULL, or an I/O error with no room left (the -shm, the WAL, a migration), is a full disk, not a
+    // damaged file: an operator told "corrupt" may delete or restore a healthy one.
+    if (!database && !error->startsWith(QLatin1String("the disk is full"))) {
+        if (const QString full = diskFull(location);
+            !full.isEmpty() && (error->contains(QLatin1String("disk is full")) ||
+                                error->contains(QLatin1String("I/O error")) ||
+                                error->contains(QLatin1String("cannot prepare")) ||
+                                error->contains(QLatin1String("cannot read its schema version")) ||
+                                error->startsWith(QLatin1String("cannot open database"))))
+            *error = full;
+        else if (error->contains(QLatin1String("database or disk is full")))
+            *error = QStringLiteral("the disk is full: cannot open database %1 (database or disk is full); "
+                                    "nothing was written")
+                         .arg(location);
+    }
     return database;
 }
 
@@ -118,6 +148,7 @@ std::unique_ptr<Database> Database::openPostgres(const QString &url, QString *er
 std::unique_ptr<Database> Database::openSqlite(const QString &path, QString *error)
 {
     const QFileInfo info(path);
+    bool readOnly = false;
     if (info.exists()) {
         if (info.isDir()) {
             *error = QStringLiteral("database path %1 is a directory").arg(path);
@@ -128,14 +159,10 @@ std::unique_ptr<Database> Database::openSqlite(const QString &path, QString *err
             return nullptr;
         }
         // Permission bits, not access(): root may write anywhere, but a file marked read-only is not ours to
-        // change.
-        if (!info.isWritable() || !(info.permissions() & QFileDevice::WriteOwner)) {
-            *error =
-                QStringLiteral("database file %1 is read-only; StatusDesk needs to write to it and left it "
-                               "untouched")
-                    .arg(path);
-            return nullptr;
-        }
+        // change. It is opened for reading only (listings, reports); every change fails with one sentence.
+        if (!info.isWritable() || !(info.permissions() & QFileDevice::WriteOwner) ||
+            QStorageInfo(info.absolutePath()).isReadOnly())
+            readOnly = true;
         // The header check opens the file with a QFile, and closing it would drop this process's SQLite locks
         // on it: skipped when one of our connections already has the file open (so it is known to be ours).
         if (info.size() > 0 && !DatabaseFiles::isOpenDatabaseFile(path) && !looksLikeSqlite(path)) {
@@ -153,10 +180,23 @@ std::unique_ptr<Database> Database::openSqlite(const QString &path, QString *err
     const QString name = QStringLiteral("statusdesk-%1").arg(g_connectionCounter.fetchAndAddOrdered(1));
     {
         QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), name);
-        db.setDatabaseName(path);
-        db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=10000"));
+        if (readOnly) {
+            // mode=ro; in a folder we cannot write either, SQLite could not make the -shm a WAL reader needs,
+            // so the file is read as immutable (nobody can be changing it there either).
+            const bool folderWritable = QFileInfo(info.absolutePath()).isWritable() &&
+                                        !QStorageInfo(info.absolutePath()).isReadOnly();
+            QUrl uri = QUrl::fromLocalFile(info.absoluteFilePath());
+            uri.setQuery(folderWritable ? QStringLiteral("mode=ro") : QStringLiteral("mode=ro&immutable=1"));
+            db.setDatabaseName(uri.toString(QUrl::FullyEncoded));
+            db.setConnectOptions(
+                QStringLiteral("QSQLITE_BUSY_TIMEOUT=10000;QSQLITE_OPEN_READONLY;QSQLITE_OPEN_URI"));
+        } else {
+            db.setDatabaseName(path);
+            db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=10000"));
+        }
     }
     std::unique_ptr<Database> database(new Database(path, name, Backend::Sqlite));
+    database->m_readOnly = readOnly;
     QSqlDatabase db = database->connection();
     if (!db.open()) {
         *error = QStringLiteral("cannot open database %1: %2").arg(path, errorText(db.lastError()));
@@ -173,9 +213,15 @@ std::unique_ptr<Database> Database::openSqlite(const QString &path, QString *err
                         ? QStringLiteral("PRAGMA quick_check")
                         : QStringLiteral("SELECT 'ok' WHERE (SELECT count(*) FROM sqlite_master) >= 0")) ||
         !check.next() || check.value(0).toString() != QLatin1String("ok")) {
-        *error = QStringLiteral("database file %1 is corrupt (%2); it was not modified")
-                     .arg(path, check.lastError().isValid() ? errorText(check.lastError())
-                                                            : check.value(0).toString());
+        const QString why =
+            check.lastError().isValid() ? errorText(check.lastError()) : check.value(0).toString();
+        // quick_check's own findings, or SQLite's corruption codes, are corruption; an I/O error is not.
+        if (!check.lastError().isValid() || isCorruption(why))
+            *error = QStringLiteral("database file %1 is corrupt (%2); it was not modified").arg(path, why);
+        else
+            *error = QStringLiteral("cannot read database file %1 (%2); it was not modified. This is not "
+                                    "known to be damage to the file: check the disk it is on")
+                         .arg(path, why);
         return nullptr;
     }
     check.finish();
@@ -205,6 +251,28 @@ std::unique_ptr<Database> Database::openSqlite(const QString &path, QString *err
         }
     }
 
+    if (readOnly) {
+        if (version < kSchemaVersion) {
+            *error = QStringLiteral("database file %1 is read-only and from an older StatusDesk (schema version "
+                                    "%2, this one needs %3); make it writable once so it can be upgraded")
+                         .arg(path)
+                         .arg(version)
+                         .arg(kSchemaVersion);
+            return nullptr;
+        }
+        try {
+            database->exec(QStringLiteral("PRAGMA foreign_keys=ON"));
+            database->exec(QStringLiteral("PRAGMA cache_size=-16384"));
+        } catch (const StoreError &e) {
+            *error = QStringLiteral("cannot prepare database %1: %2").arg(path, e.message());
+            return nullptr;
+        }
+        database->m_warnings << QStringLiteral("database file %1 is read-only: opened for reading only "
+                                               "(listings and reports work; changes are refused)")
+                                    .arg(path);
+        DatabaseFiles::opened(name, path);
+        return database;
+    }
     try {
         database->exec(QStringLiteral("PRAGMA journal_mode=WAL"));
         // NORMAL is durable against a process crash in WAL mode; a power cut may lose the last commit

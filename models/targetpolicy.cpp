@@ -112,6 +112,86 @@ QHostAddress literalAddress(const QString &host)
     return {};
 }
 
+namespace {
+
+// Why an address is not a public unicast one, as a phrase; empty when it is.
+QString notPublic(QHostAddress a)
+{
+    if (const QString what = problem(a, true); !what.isEmpty())
+        return what;
+    bool mapped = false;
+    const quint32 mappedV4 = a.toIPv4Address(&mapped);
+    if (mapped)
+        a = QHostAddress(mappedV4);
+    if (a.protocol() == QAbstractSocket::IPv4Protocol) {
+        for (const char *range : {"192.0.0.0/24", "192.0.2.0/24", "198.18.0.0/15", "198.51.100.0/24",
+                                  "203.0.113.0/24", "240.0.0.0/4"})
+            if (in(a, range))
+                return QStringLiteral("a reserved address");
+        return {};
+    }
+    if (a.protocol() != QAbstractSocket::IPv6Protocol)
+        return QStringLiteral("not an IP address");
+    const Q_IPV6ADDR b = a.toIPv6Address();
+    const auto v4At = [&b](int i) {
+        return QHostAddress((quint32(b[i]) << 24) | (quint32(b[i + 1]) << 16) | (quint32(b[i + 2]) << 8) |
+                            quint32(b[i + 3]));
+    };
+    // IPv6 forms that reach an IPv4 address: checked as that address.
+    if (in(a, "::/96") || in(a, "64:ff9b::/96") || in(a, "64:ff9b:1::/48"))
+        return notPublic(v4At(12));
+    if (in(a, "2002::/16"))
+        return notPublic(v4At(2));
+    for (const char *range : {"2001::/32", "2001:db8::/32", "100::/64", "2001:10::/28", "2001:20::/28"})
+        if (in(a, range))
+            return QStringLiteral("a reserved address");
+    if (!in(a, "2000::/3")) // everything globally routable lives here
+        return QStringLiteral("not a public address");
+    return {};
+}
+
+QString publicRefusal(const QString &host)
+{
+    return QStringLiteral("the endpoint %1 is not on the public internet; the subscribe form only accepts "
+                          "public endpoints")
+        .arg(host);
+}
+
+} // namespace
+
+QString checkPublicAddress(const QHostAddress &address)
+{
+    return notPublic(address).isEmpty() ? QString() : publicRefusal(address.toString());
+}
+
+QString checkPublicHost(const QString &host)
+{
+    const QString h = bareHost(host);
+    if (h.isEmpty())
+        return publicRefusal(QStringLiteral("host"));
+    if (!checkHost(h, true).isEmpty() || h == QLatin1String("localhost") ||
+        h.endsWith(QLatin1String(".localhost")) || h == QLatin1String("localhost.localdomain"))
+        return publicRefusal(h);
+    const QHostAddress literal = literalAddress(h);
+    if (!literal.isNull())
+        return checkPublicAddress(literal).isEmpty() ? QString() : publicRefusal(h);
+    // A bare word ("intranet") is a name only a local resolver knows.
+    if (!h.contains(QLatin1Char('.')))
+        return publicRefusal(h);
+    return {};
+}
+
+QString checkPublicResolved(const QString &host, const QList<QHostAddress> &addresses)
+{
+    if (const QString err = checkPublicHost(host); !err.isEmpty())
+        return err;
+    for (const QHostAddress &a : addresses) {
+        if (!notPublic(a).isEmpty())
+            return publicRefusal(bareHost(host)); // never which address: the operator's network stays unseen
+    }
+    return {};
+}
+
 QString checkAddress(const QHostAddress &address, bool refusePrivate)
 {
     const QString what = problem(address, refusePrivate);

@@ -24,4 +24,15 @@ QString checkEndpoint(const QString &endpoint, bool refusePrivate);
 // The literal address of `host` when it is one (including the numeric IPv4 forms); null otherwise.
 QHostAddress literalAddress(const QString &host);
 
+// The strict policy for endpoints that arrive anonymously (the public subscribe form), whatever the
+// operator's own setting: only globally routable unicast addresses. Refused besides the above: loopback,
+// private (10/8, 172.16/12, 192.168/16, fc00::/7, fec0::/10), CGNAT (100.64/10), the IETF, documentation,
+// benchmark and reserved ranges, and IPv6 forms that carry one of those IPv4 addresses (IPv4-mapped,
+// IPv4-compatible, NAT64 64:ff9b::/96, 6to4 2002::/16) or hide one (Teredo); in every spelling the resolver
+// takes, and the names localhost and *.localhost. Sentences say only that the target is not public: a visitor
+// learns nothing about the operator's network.
+QString checkPublicAddress(const QHostAddress &address);
+QString checkPublicHost(const QString &host);
+QString checkPublicResolved(const QString &host, const QList<QHostAddress> &addresses);
+
 } // namespace sd::targetpolicy

@@ -752,6 +752,102 @@ private Q_SLOTS:
         QCOMPARE(add(QStringLiteral("http://127.0.0.1:9/b")).code, 0);
     }
 
+    // Issue 21 item 6: on a full file system the command line said "database file ... is corrupt (disk I/O
+    // error)" (an operator may then delete or restore a healthy file). A small tmpfs, filled up.
+    void diskFullAtOpenIsNamed()
+    {
+        QTemporaryDir mountPoint;
+        const QString dir = mountPoint.path();
+        const auto run = [](const QString &program, const QStringList &args) {
+            QProcess p;
+            p.start(program, args);
+            return p.waitForFinished(30000) && p.exitStatus() == QProcess::NormalExit && p.exitCode() == 0;
+        };
+        if (!run(QStringLiteral("mount"),
+                 {QStringLiteral("-t"), QStringLiteral("tmpfs"), QStringLiteral("-o"),
+                  QStringLiteral("size=4m"), QStringLiteral("tmpfs"), dir}))
+            QSKIP("cannot mount a small tmpfs here (needs root and mount rights): the full disk cannot be "
+                  "made");
+        struct Unmount
+        {
+            QString dir;
+            ~Unmount() { QProcess::execute(QStringLiteral("umount"), {QStringLiteral("-l"), dir}); }
+        } unmount{dir};
+        const QString path = dir + QStringLiteral("/full.sqlite");
+        Run r = cliAsync(path, {QStringLiteral("component"), QStringLiteral("add"), QStringLiteral("--name"),
+                                QStringLiteral("API")});
+        QCOMPARE(r.code, 0);
+        {
+            QFile filler(dir + QStringLiteral("/filler"));
+            QVERIFY(filler.open(QIODevice::WriteOnly));
+            const QByteArray block(64 * 1024, '\0');
+            while (filler.write(block) == block.size() && filler.flush()) {
+            }
+        }
+        const QByteArray before = [&path] {
+            QFile f(path);
+            return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+        }();
+        for (const QStringList &args : {QStringList{QStringLiteral("component"), QStringLiteral("list")},
+                                        QStringList{QStringLiteral("component"), QStringLiteral("add"),
+                                                    QStringLiteral("--name"), QStringLiteral("Web")}}) {
+            r = cliAsync(path, args);
+            QCOMPARE(r.code, 1);
+            QVERIFY2(r.err.contains(QLatin1String("the disk is full")), qPrintable(r.err));
+            QVERIFY2(!r.err.contains(QLatin1String("corrupt")), qPrintable(r.err));
+        }
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        QCOMPARE(f.readAll(), before);
+        f.close();
+        // Room again: the same file opens as it was.
+        QVERIFY(QFile::remove(dir + QStringLiteral("/filler")));
+        r = cliAsync(path, {QStringLiteral("component"), QStringLiteral("list")});
+        QCOMPARE(r.code, 0);
+        QVERIFY2(r.out.contains(QLatin1String("API")), qPrintable(r.out));
+        // A read-only file system: listed and reported (read as immutable), changes refused in one sentence.
+        if (!run(QStringLiteral("mount"), {QStringLiteral("-o"), QStringLiteral("remount,ro"), dir}))
+            QSKIP("cannot remount the tmpfs read-only here");
+        r = cliAsync(path, {QStringLiteral("component"), QStringLiteral("list")});
+        QCOMPARE(r.code, 0);
+        QVERIFY2(r.out.contains(QLatin1String("API")), qPrintable(r.out));
+        QVERIFY2(r.err.contains(QLatin1String("opened for reading only")), qPrintable(r.err));
+        r = cliAsync(path, {QStringLiteral("component"), QStringLiteral("add"), QStringLiteral("--name"),
+                            QStringLiteral("Web")});
+        QCOMPARE(r.code, 1);
+        QVERIFY2(r.err.contains(QLatin1String("the database is read-only here")), qPrintable(r.err));
+    }
+
+    // A read-only file is listed and reported; a change is refused with one sentence and the file untouched.
+    void readOnlyDatabaseListsAndReports()
+    {
+        const QString path = m_dir.filePath(QStringLiteral("readonly.sqlite"));
+        Run r = cliAsync(path, {QStringLiteral("component"), QStringLiteral("add"), QStringLiteral("--name"),
+                                QStringLiteral("API")});
+        QCOMPARE(r.code, 0);
+        QVERIFY(QFile::setPermissions(path, QFileDevice::ReadOwner));
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const QByteArray before = f.readAll();
+        f.close();
+        r = cliAsync(path, {QStringLiteral("component"), QStringLiteral("list")});
+        QCOMPARE(r.code, 0);
+        QVERIFY2(r.out.contains(QLatin1String("API")), qPrintable(r.out));
+        QVERIFY2(r.err.contains(QLatin1String("read-only: opened for reading only")), qPrintable(r.err));
+        r = cliAsync(path, {QStringLiteral("report"), QStringLiteral("--format"), QStringLiteral("csv"),
+                            QStringLiteral("--out"), QStringLiteral("-")});
+        QCOMPARE(r.code, 0);
+        r = cliAsync(path, {QStringLiteral("component"), QStringLiteral("add"), QStringLiteral("--name"),
+                            QStringLiteral("Web")});
+        QCOMPARE(r.code, 1);
+        QVERIFY2(r.err.endsWith(QLatin1String("the database is read-only here (its file or folder cannot be "
+                                              "written); nothing was changed")),
+                 qPrintable(r.err));
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        QCOMPARE(f.readAll(), before);
+        QFile::setPermissions(path, QFileDevice::ReadOwner | QFileDevice::WriteOwner);
+    }
+
     // Issue 11 item 3: the command line makes owner-only files and says when it tightened old ones.
     void databaseFilesAreOwnerOnly()
     {

@@ -223,7 +223,9 @@ private Q_SLOTS:
         QCOMPARE(tableCount(), 1);
     }
 
-    void readOnlyFileIsRefused()
+    // Issue 21 item 6: a read-only database could not even be listed ("read-only; StatusDesk needs to write
+    // to it"). It opens for reading, says so, and refuses every change with one sentence, the file untouched.
+    void readOnlyFileOpensReadOnly()
     {
         if (test::usingPostgres())
             QSKIP("SQLite file check");
@@ -231,13 +233,26 @@ private Q_SLOTS:
         const QString path = dir.filePath(QStringLiteral("ro.sqlite"));
         {
             QString error;
-            QVERIFY(Store::open(path, &error));
+            auto store = Store::open(path, &error);
+            QVERIFY2(store, qPrintable(error));
+            QVERIFY(ComponentService(ServiceContext{*store}).add({QStringLiteral("API")}).ok());
         }
         QFile::setPermissions(path, QFileDevice::ReadOwner | QFileDevice::ReadUser);
         const QByteArray before = digest(path);
         QString error;
-        QVERIFY(!Store::open(path, &error));
-        QVERIFY2(error.contains(QLatin1String("read-only")), qPrintable(error));
+        auto store = Store::open(path, &error);
+        QVERIFY2(store, qPrintable(error));
+        QVERIFY(store->db().isReadOnly());
+        QCOMPARE(store->db().warnings().size(), 1);
+        QVERIFY2(store->db().warnings().first().contains(QLatin1String("opened for reading only")),
+                 qPrintable(store->db().warnings().first()));
+        QCOMPARE(store->components.all().size(), size_t(1)); // listing works
+        auto refused = ComponentService(ServiceContext{*store}).add({QStringLiteral("Web")});
+        QVERIFY(!refused.ok());
+        QCOMPARE(refused.error(),
+                 QStringLiteral("the database is read-only here (its file or folder cannot be "
+                                "written); nothing was changed"));
+        store.reset();
         QCOMPARE(digest(path), before);
     }
 

@@ -17,6 +17,9 @@ struct ApiRequest
     QUrlQuery query;
     QByteArray authorization; // the Authorization header, verbatim
     QByteArray body;
+    // Who sent it, as the server tells clients apart for its per-client limits: the peer's address (IPv6:
+    // its /64), or behind a trusted reverse proxy the address its X-Forwarded-For names.
+    QByteArray client;
 };
 
 struct ApiResponse

@@ -1,70 +1,34 @@
 #include "app/api/guardedtcpserver.h"
 
-#include <QHostAddress>
-#include <QJsonDocument>
-#include <QJsonObject>
-#include <QTcpSocket>
-#include <algorithm>
-#include <chrono>
-#include <cstring>
-#include <utility>
+#include "app/api/connectionguard.h"
 
-#ifdef Q_OS_UNIX
-#include <sys/socket.h>
-#endif
+#include <QTcpSocket>
 
 namespace sd::api {
-namespace {
-
-// How long a rejected connection may keep sending (read and dropped) before it is cut: long enough for the
-// peer to read our answer instead of losing it to a reset.
-constexpr int kLingerMs = 2000;
-
-QString seconds(int ms)
-{
-    return QString::number(ms / 1000.0, 'g', 3);
-}
-
-bool isTokenChar(char c)
-{
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           (c != '\0' && std::strchr("!#$%&'*+-.^_`|~", c));
-}
-
-bool isSpace(char c)
-{
-    return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v';
-}
-
-// Sends FIN once our answer is out but keeps the socket readable, so a peer that is still sending gets the
-// answer and not a reset (what closing with unread input would cause).
-void closeWhenSent(QTcpSocket *socket)
-{
-    const auto finish = [socket] {
-        if (socket->bytesToWrite() > 0 || socket->state() != QAbstractSocket::ConnectedState)
-            return;
-#ifdef Q_OS_UNIX
-        ::shutdown(static_cast<int>(socket->socketDescriptor()), SHUT_WR);
-#else
-        socket->disconnectFromHost();
-#endif
-    };
-    QObject::connect(socket, &QTcpSocket::bytesWritten, socket, finish);
-    finish();
-}
-
-} // namespace
 
 GuardedTcpServer::GuardedTcpServer(ConnectionLimits limits, QObject *parent)
     : QTcpServer(parent)
-    , m_limits(limits)
-{}
+    , m_limits(std::move(limits))
+{
+    // A burst of connects (a reconnecting attacker, or hundreds of visitors at once) waits in the kernel's
+    // queue instead of being dropped and retried a second later.
+    setListenBacklogSize(1024);
+}
 
 GuardedTcpServer::~GuardedTcpServer()
 {
     // The guards outlive this destructor's body (they go with the sockets, our children).
-    for (ConnectionGuard *guard : m_guards)
+    for (ConnectionGuard *guard : m_all.silent)
         guard->m_server = nullptr;
+    for (ConnectionGuard *guard : m_all.waiting)
+        guard->m_server = nullptr;
+    for (ConnectionGuard *guard : findChildren<ConnectionGuard *>())
+        guard->m_server = nullptr;
+}
+
+int GuardedTcpServer::openConnections(const QByteArray &client) const
+{
+    return m_clients.value(client).count;
 }
 
 void GuardedTcpServer::requestAnswered(QTcpSocket *socket)
@@ -73,112 +37,13 @@ void GuardedTcpServer::requestAnswered(QTcpSocket *socket)
         guard->answered();
 }
 
-void GuardedTcpServer::incomingConnection(qintptr handle)
+QByteArray GuardedTcpServer::clientOf(QTcpSocket *socket)
 {
-    auto *socket = new QTcpSocket(this);
-    if (!socket->setSocketDescriptor(handle)) {
-        delete socket;
-        return;
-    }
-    QByteArray client = ConnectionGuard::clientKey(socket->peerAddress());
-    QString refusal;
-    if (!makeRoom(client, &refusal)) {
-        ConnectionGuard::rejectSocket(socket, 503, QByteArrayLiteral("Service Unavailable"), refusal);
-        return;
-    }
-    // Connects to readyRead before QtHttpServer does (it connects when it takes the pending connection).
-    m_guards.push_back(new ConnectionGuard(socket, std::move(client), m_limits, this));
-    addPendingConnection(socket);
+    const auto *guard = socket->findChild<ConnectionGuard *>(QString(), Qt::FindDirectChildrenOnly);
+    return guard ? guard->requestClient() : QByteArray();
 }
 
-bool GuardedTcpServer::makeRoom(const QByteArray &client, QString *refusal)
-{
-    const auto oldestIdle = [this](const QByteArray *of) -> ConnectionGuard * {
-        ConnectionGuard *found = nullptr;
-        for (ConnectionGuard *g : m_guards) {
-            if (g->isIdle() && (!of || g->client() == *of) && (!found || g->idleSince() < found->idleSince()))
-                found = g;
-        }
-        return found;
-    };
-
-    if (m_limits.maxConnectionsPerClient > 0) {
-        const auto own = std::count_if(m_guards.begin(), m_guards.end(),
-                                       [&client](const ConnectionGuard *g) { return g->client() == client; });
-        if (own >= m_limits.maxConnectionsPerClient) {
-            ConnectionGuard *idle = oldestIdle(&client);
-            if (!idle) {
-                *refusal = QStringLiteral("too many connections from one address: at most %1 per client, and "
-                                          "none of yours is idle; finish or close one and try again")
-                               .arg(m_limits.maxConnectionsPerClient);
-                return false;
-            }
-            idle->evict();
-        }
-    }
-    if (static_cast<int>(m_guards.size()) < m_limits.maxConnections)
-        return true;
-    if (ConnectionGuard *idle = oldestIdle(nullptr)) {
-        idle->evict();
-        return true;
-    }
-    // Nothing idle: cut the connection that has been waiting longest for its request (see the class comment).
-    ConnectionGuard *slowest = nullptr;
-    for (ConnectionGuard *g : m_guards) {
-        if (!slowest || g->waitingSince() < slowest->waitingSince())
-            slowest = g;
-    }
-    if (slowest && ConnectionGuard::now() - slowest->waitingSince() >= m_limits.evictWaitingAfterMs) {
-        slowest->evict();
-        return true;
-    }
-    *refusal = QStringLiteral("the server is busy: all %1 connections are in use; try again shortly")
-                   .arg(m_limits.maxConnections);
-    return false;
-}
-
-void GuardedTcpServer::release(ConnectionGuard *guard)
-{
-    m_guards.erase(std::remove(m_guards.begin(), m_guards.end(), guard), m_guards.end());
-}
-
-ConnectionGuard::ConnectionGuard(QTcpSocket *socket, QByteArray client, const ConnectionLimits &limits,
-                                 GuardedTcpServer *server)
-    : QObject(socket)
-    , m_socket(socket)
-    , m_client(std::move(client))
-    , m_limits(limits)
-    , m_server(server)
-    , m_idleSince(now())
-    , m_waitingSince(m_idleSince)
-{
-    m_headerTimer.setSingleShot(true);
-    m_headerTimer.setInterval(m_limits.headerTimeoutMs);
-    m_requestTimer.setSingleShot(true);
-    m_requestTimer.setInterval(m_limits.requestTimeoutMs);
-    m_idleTimer.setSingleShot(true);
-    m_idleTimer.setInterval(m_limits.idleTimeoutMs);
-    connect(&m_headerTimer, &QTimer::timeout, this, &ConnectionGuard::onHeaderDeadline);
-    connect(&m_requestTimer, &QTimer::timeout, this, &ConnectionGuard::onRequestDeadline);
-    connect(&m_idleTimer, &QTimer::timeout, this, &ConnectionGuard::close);
-    connect(socket, &QTcpSocket::readyRead, this, &ConnectionGuard::onReadyRead);
-    connect(socket, &QTcpSocket::bytesWritten, this, &ConnectionGuard::checkIdle);
-    m_headerTimer.start(); // the first request's head is due this long after connecting
-}
-
-ConnectionGuard::~ConnectionGuard()
-{
-    leave();
-}
-
-qint64 ConnectionGuard::now()
-{
-    return std::chrono::duration_cast<std::chrono::milliseconds>(
-               std::chrono::steady_clock::now().time_since_epoch())
-        .count();
-}
-
-QByteArray ConnectionGuard::clientKey(const QHostAddress &peer)
+QByteArray GuardedTcpServer::clientKey(const QHostAddress &peer)
 {
     bool v4 = false;
     const quint32 ipv4 = peer.toIPv4Address(&v4); // also unwraps ::ffff:a.b.c.d
@@ -191,287 +56,125 @@ QByteArray ConnectionGuard::clientKey(const QHostAddress &peer)
     return peer.toString().toLatin1();
 }
 
-bool ConnectionGuard::isIdle() const
+bool GuardedTcpServer::isTrustedProxy(const QHostAddress &peer) const
 {
-    // One that has not sent anything yet is not: it ages with the waiting ones, so a normal client that has
-    // just connected is the youngest and not the first to go when silent attackers keep reconnecting.
-    return m_phase == Phase::BetweenRequests && m_hadRequest && m_unanswered == 0 &&
-           m_socket->bytesToWrite() == 0;
+    bool v4 = false;
+    const quint32 ipv4 = peer.toIPv4Address(&v4);
+    const QHostAddress plain = v4 ? QHostAddress(ipv4) : peer;
+    return m_limits.trustedProxies.contains(plain);
 }
 
-void ConnectionGuard::evict()
+void GuardedTcpServer::incomingConnection(qintptr handle)
 {
-    if (m_phase == Phase::Head || m_phase == Phase::Body)
-        reject(503, QByteArrayLiteral("Service Unavailable"),
-               QStringLiteral("the server is full and this request had been arriving for %1 s; try again")
-                   .arg(seconds(static_cast<int>(now() - m_waitingSince))));
-    else
-        close(); // idle, never spoke, or an answer the peer is not reading: nothing to tell
-}
-
-void ConnectionGuard::answered()
-{
-    if (m_unanswered > 0)
-        --m_unanswered;
-    // QtHttpServer stops reading at the end of the request it just handed over; what is left (a pipelined
-    // request) has been framed already and must not be framed again when readyRead is re-emitted for it.
-    m_seenUnread = m_socket->bytesAvailable();
-    checkIdle();
-}
-
-void ConnectionGuard::onReadyRead()
-{
-    if (m_phase == Phase::Closed)
+    auto *socket = new QTcpSocket(this);
+    if (!socket->setSocketDescriptor(handle)) {
+        delete socket;
         return;
-    const qint64 available = m_socket->bytesAvailable();
-    const qint64 known = std::min(m_seenUnread, available);
-    // Unless it completes a request (see answered()), QtHttpServer reads everything available.
-    m_seenUnread = 0;
-    if (available > known)
-        feed(m_socket->peek(available).mid(known));
+    }
+    const QHostAddress peer = socket->peerAddress();
+    // Behind a trusted proxy the client is known only from the request's X-Forwarded-For: until then the
+    // connection counts only against the global cap (the proxy's connections are every client's).
+    const bool viaProxy = isTrustedProxy(peer);
+    QByteArray client = viaProxy ? QByteArrayLiteral("proxy ") + clientKey(peer) : clientKey(peer);
+    QString refusal;
+    if (!makeRoom(viaProxy ? QByteArray() : client, &refusal)) {
+        ConnectionGuard::rejectSocket(socket, 503, QByteArrayLiteral("Service Unavailable"), refusal);
+        return;
+    }
+    // Connects to readyRead before QtHttpServer does (it connects when it takes the pending connection).
+    admit(new ConnectionGuard(socket, std::move(client), viaProxy, m_limits, this));
+    addPendingConnection(socket);
 }
 
-void ConnectionGuard::feed(QByteArray chunk)
+ConnectionGuard *GuardedTcpServer::evictable(Lists &lists) const
 {
-    while (!chunk.isEmpty() && m_phase != Phase::Closed) {
-        if (m_phase == Phase::Body) {
-            const qint64 take = std::min<qint64>(m_remaining, chunk.size());
-            m_remaining -= take;
-            chunk.remove(0, take);
-            if (m_remaining == 0)
-                requestComplete();
-            continue;
-        }
-        if (m_phase == Phase::BetweenRequests) {
-            // The parser skips line breaks and blanks before a request line (some clients send a CRLF after
-            // a body): they neither start a request nor end idleness.
-            qsizetype skip = 0;
-            while (skip < chunk.size() && isSpace(chunk.at(skip)))
-                ++skip;
-            chunk.remove(0, skip);
-            if (chunk.isEmpty())
-                return;
-            m_phase = Phase::Head;
-            m_idleTimer.stop();
-            if (m_hadRequest) { // a later request: its own deadlines from its first byte
-                m_waitingSince = now();
-                m_headerTimer.start();
-            }
-            if (!m_requestTimer.isActive())
-                m_requestTimer.start();
-        }
-        // The head ends at an empty line; CRLF and bare LF are both accepted, as the parser does.
-        const qsizetype from = std::max<qsizetype>(0, m_head.size() - 2);
-        m_head += chunk;
-        chunk.clear();
-        qsizetype end = -1; // index of the last header line's '\n'
-        qsizetype rest = -1;
-        for (qsizetype i = m_head.indexOf('\n', from); i >= 0; i = m_head.indexOf('\n', i + 1)) {
-            qsizetype j = i + 1;
-            if (j < m_head.size() && m_head.at(j) == '\r')
-                ++j;
-            if (j < m_head.size() && m_head.at(j) == '\n') {
-                end = i;
-                rest = j + 1;
-                break;
-            }
-        }
-        // The whole head counts, whether it came in one write or a thousand.
-        if ((end < 0 ? m_head.size() : end + 1) > m_limits.maxHeaderBytes) {
-            reject(431, QByteArrayLiteral("Request Header Fields Too Large"),
-                   QStringLiteral("the request head is larger than %1 bytes").arg(m_limits.maxHeaderBytes));
-            return;
-        }
-        if (end < 0)
-            return;
-        const QByteArray head = m_head.left(end + 1);
-        chunk = m_head.mid(rest);
-        m_head.clear();
-        if (!finishHead(head))
-            return;
+    if (!lists.silent.empty())
+        return lists.silent.front();
+    if (!lists.waiting.empty()) {
+        ConnectionGuard *oldest = lists.waiting.front();
+        if (ConnectionGuard::now() - oldest->waitingSince() >= m_limits.evictWaitingAfterMs)
+            return oldest;
     }
+    return nullptr;
 }
 
-bool ConnectionGuard::finishHead(const QByteArray &head)
+bool GuardedTcpServer::makeRoom(const QByteArray &client, QString *refusal)
 {
-    // Fields as QtHttpServer's parser sees them: one per line after the request line, a line starting with
-    // a blank continues the previous one. Anything it would refuse, it refuses by dropping every field
-    // (Authorization included), so those are answered here with what is actually wrong.
-    struct Field
-    {
-        QByteArray name;
-        QByteArray value;
-        qsizetype bytes = 0;
-    };
-    QList<Field> fields;
-    const QList<QByteArray> lines = head.split('\n');
-    for (qsizetype n = 1; n < lines.size(); ++n) {
-        QByteArray line = lines.at(n);
-        if (line.endsWith('\r'))
-            line.chop(1);
-        if (line.isEmpty())
-            continue;
-        if ((line.startsWith(' ') || line.startsWith('\t')) && !fields.isEmpty()) {
-            fields.last().bytes += line.size();
-            fields.last().value += ' ' + line.trimmed();
-            continue;
-        }
-        const qsizetype colon = line.indexOf(':');
-        const QByteArray name = colon > 0 ? line.left(colon) : QByteArray();
-        if (name.isEmpty() || !std::all_of(name.begin(), name.end(), isTokenChar)) {
-            reject(400, QByteArrayLiteral("Bad Request"),
-                   QStringLiteral("header line %1 is not \"Name: value\"").arg(n + 1));
-            return false;
-        }
-        fields.append(Field{name.toLower(), line.mid(colon + 1).trimmed(), line.size()});
-        if (fields.size() > m_limits.maxHeaderFields) {
-            reject(
-                431, QByteArrayLiteral("Request Header Fields Too Large"),
-                QStringLiteral("the request has more than %1 header fields").arg(m_limits.maxHeaderFields));
-            return false;
-        }
-    }
-    qint64 length = 0;
-    bool haveLength = false;
-    for (const Field &field : std::as_const(fields)) {
-        if (field.bytes > m_limits.maxHeaderFieldBytes) {
-            reject(431, QByteArrayLiteral("Request Header Fields Too Large"),
-                   QStringLiteral("header field \"%1\" is %2 bytes; the limit is %3")
-                       .arg(QString::fromLatin1(field.name))
-                       .arg(field.bytes)
-                       .arg(m_limits.maxHeaderFieldBytes));
-            return false;
-        }
-        if (field.name == "transfer-encoding") {
-            reject(411, QByteArrayLiteral("Length Required"),
-                   QStringLiteral("chunked request bodies are not accepted; send Content-Length"));
-            return false;
-        }
-        if (field.name == "content-length") {
-            bool ok = false;
-            const qint64 n = field.value.toLongLong(&ok);
-            if (!ok || n < 0 || (haveLength && n != length)) {
-                reject(400, QByteArrayLiteral("Bad Request"), QStringLiteral("invalid Content-Length"));
+    if (!client.isEmpty() && m_limits.maxConnectionsPerClient > 0) {
+        const auto it = m_clients.find(client);
+        if (it != m_clients.end() && it->count >= m_limits.maxConnectionsPerClient) {
+            ConnectionGuard *own = evictable(it->lists);
+            if (!own) {
+                *refusal = QStringLiteral("too many connections from one address: at most %1 per client, and "
+                                          "each of yours is waiting for its answer; try again shortly")
+                               .arg(m_limits.maxConnectionsPerClient);
                 return false;
             }
-            length = n;
-            haveLength = true;
+            own->evict();
         }
     }
-    if (length > m_limits.maxBodyBytes) {
-        reject(413, QByteArrayLiteral("Payload Too Large"),
-               QStringLiteral("request body is %1 bytes; the limit is %2")
-                   .arg(length)
-                   .arg(m_limits.maxBodyBytes));
-        return false;
+    if (m_open < m_limits.maxConnections)
+        return true;
+    if (ConnectionGuard *oldest = evictable(m_all)) {
+        oldest->evict();
+        return true;
     }
-    m_headerTimer.stop();
-    m_remaining = length;
-    if (length > 0)
-        m_phase = Phase::Body;
-    else
-        requestComplete();
-    return true;
+    *refusal = QStringLiteral("the server is busy: all %1 connections are in use; try again shortly")
+                   .arg(m_limits.maxConnections);
+    return false;
 }
 
-void ConnectionGuard::requestComplete()
+void GuardedTcpServer::admit(ConnectionGuard *guard)
 {
-    m_phase = Phase::BetweenRequests;
-    m_hadRequest = true;
-    ++m_unanswered;
+    ++m_open;
+    ++m_clients[guard->m_client].count;
+    move(guard, Queue::Silent);
 }
 
-void ConnectionGuard::checkIdle()
+void GuardedTcpServer::move(ConnectionGuard *guard, Queue to)
 {
-    if (m_phase != Phase::BetweenRequests || m_unanswered > 0 || m_socket->bytesToWrite() > 0 ||
-        m_idleTimer.isActive())
+    if (guard->m_queue == to)
         return;
-    if (!m_hadRequest)
-        return; // never sent a request: still within its first header deadline
-    m_requestTimer.stop();
-    m_headerTimer.stop();
-    m_idleSince = now();
-    m_idleTimer.start();
+    Lists &own = m_clients[guard->m_client].lists;
+    if (guard->m_queue != Queue::None) {
+        m_all.of(guard->m_queue).erase(guard->m_allIt);
+        own.of(guard->m_queue).erase(guard->m_clientIt);
+    }
+    guard->m_queue = to;
+    if (to != Queue::None) {
+        guard->m_allIt = m_all.of(to).insert(m_all.of(to).end(), guard);
+        guard->m_clientIt = own.of(to).insert(own.of(to).end(), guard);
+    }
 }
 
-void ConnectionGuard::onHeaderDeadline()
+void GuardedTcpServer::rekey(ConnectionGuard *guard, const QByteArray &client)
 {
-    if (m_phase == Phase::Head)
-        reject(408, QByteArrayLiteral("Request Timeout"),
-               QStringLiteral("the request head did not arrive within %1 s")
-                   .arg(seconds(m_limits.headerTimeoutMs)));
-    else if (m_phase == Phase::BetweenRequests && m_unanswered == 0)
-        close(); // connected (perhaps sent blank lines) and never asked anything: nothing to answer
-}
-
-void ConnectionGuard::onRequestDeadline()
-{
-    if (m_phase == Phase::Head || m_phase == Phase::Body)
-        reject(408, QByteArrayLiteral("Request Timeout"),
-               QStringLiteral("the request was not complete within %1 s")
-                   .arg(seconds(m_limits.requestTimeoutMs)));
-    else if (m_phase == Phase::BetweenRequests)
-        close(); // complete, but its answer is still not out (a peer that does not read)
-}
-
-void ConnectionGuard::rejectSocket(QTcpSocket *socket, int status, const QByteArray &reason,
-                                   const QString &message)
-{
-    // Nobody else reads this connection again: QtHttpServer's readyRead handler is connected after ours and
-    // is skipped for the signal being emitted now once disconnected. What still arrives is dropped.
-    QObject::disconnect(socket, &QTcpSocket::readyRead, nullptr, nullptr);
-    QObject::connect(socket, &QTcpSocket::readyRead, socket,
-                     [socket] { socket->skip(socket->bytesAvailable()); });
-    QObject::connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
-    const QByteArray body =
-        QJsonDocument(QJsonObject{{QStringLiteral("message"), message}, {QStringLiteral("error"), message}})
-            .toJson(QJsonDocument::Compact); // the API's error shape (ApiResponse::error)
-    socket->write("HTTP/1.1 " + QByteArray::number(status) + ' ' + reason +
-                  "\r\nContent-Type: application/json\r\nContent-Length: " + QByteArray::number(body.size()) +
-                  (status == 503 ? "\r\nRetry-After: 1" : "") + "\r\nConnection: close\r\n\r\n" + body);
-    closeWhenSent(socket);
-    // A peer that never reads our answer, or never stops sending, does not keep the socket either.
-    QTimer::singleShot(kLingerMs, socket, [socket] {
-        socket->abort();
-        socket->deleteLater();
-    });
-}
-
-void ConnectionGuard::reject(int status, const QByteArray &reason, const QString &message)
-{
-    const bool answerOwed = m_unanswered > 0; // pipelined requests still to be answered come first
-    leave();
-    m_phase = Phase::Closed;
-    m_head.clear();
-    m_headerTimer.stop();
-    m_requestTimer.stop();
-    m_idleTimer.stop();
-    if (answerOwed) {
-        QObject::disconnect(m_socket, &QTcpSocket::readyRead, nullptr, nullptr);
-        m_socket->abort();
-        m_socket->deleteLater();
+    if (guard->m_client == client)
         return;
+    const Queue queue = guard->m_queue;
+    move(guard, Queue::None);
+    auto old = m_clients.find(guard->m_client);
+    if (old != m_clients.end() && --old->count <= 0)
+        m_clients.erase(old);
+    guard->m_client = client;
+    ++m_clients[client].count;
+    move(guard, queue);
+    // The forwarded client may now be over its cap: its own oldest silent or arriving one goes (this one has
+    // a complete request and is not in either list).
+    const auto it = m_clients.find(client);
+    if (m_limits.maxConnectionsPerClient > 0 && it->count > m_limits.maxConnectionsPerClient) {
+        if (ConnectionGuard *own = evictable(it->lists); own && own != guard)
+            own->evict();
     }
-    rejectSocket(m_socket, status, reason, message);
 }
 
-void ConnectionGuard::close()
+void GuardedTcpServer::release(ConnectionGuard *guard)
 {
-    leave();
-    m_phase = Phase::Closed;
-    m_headerTimer.stop();
-    m_requestTimer.stop();
-    m_idleTimer.stop();
-    m_socket->abort();
-    m_socket->deleteLater();
-}
-
-void ConnectionGuard::leave()
-{
-    if (m_server) {
-        m_server->release(this);
-        m_server = nullptr;
-    }
+    move(guard, Queue::None);
+    --m_open;
+    auto it = m_clients.find(guard->m_client);
+    if (it != m_clients.end() && --it->count <= 0)
+        m_clients.erase(it);
 }
 
 } // namespace sd::api

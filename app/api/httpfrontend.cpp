@@ -33,7 +33,9 @@ ApiRequest HttpFrontend::toApiRequest(const QHttpServerRequest &request)
 
 bool HttpFrontend::handleRequest(const QHttpServerRequest &request, QTcpSocket *socket)
 {
-    const ApiResponse answer = m_handler(toApiRequest(request));
+    ApiRequest apiRequest = toApiRequest(request);
+    apiRequest.client = GuardedTcpServer::clientOf(socket);
+    const ApiResponse answer = m_handler(apiRequest);
     QHttpServerResponse response(answer.contentType, answer.body,
                                  static_cast<QHttpServerResponder::StatusCode>(answer.status));
     for (const auto &[name, value] : answer.headers)

@@ -4,6 +4,7 @@
 #include "app/api/publicstatusapi.h"
 #include "app/api/statuspagehtml.h"
 #include "app/api/subscribechecks.h"
+#include "app/api/subscribeform.h"
 #include "models/store.h"
 
 #include <QUrl>
@@ -11,8 +12,6 @@
 
 namespace sd::api {
 namespace {
-
-constexpr qsizetype kMaxFormBytes = 16 * 1024;
 
 QString pagePath(const Page &page)
 {
@@ -53,14 +52,6 @@ ApiResponse redirect(const QByteArray &location)
     r.body = QByteArrayLiteral("See ") + location + '\n';
     r.headers = {{QByteArrayLiteral("Location"), location}};
     return r;
-}
-
-// application/x-www-form-urlencoded: '+' is a space and a literal '+' arrives as %2B.
-QUrlQuery formBody(const QByteArray &body)
-{
-    QByteArray b = body;
-    b.replace('+', QByteArrayLiteral("%20"));
-    return QUrlQuery(QString::fromLatin1(b));
 }
 
 bool readMethod(const QByteArray &m)
@@ -151,22 +142,25 @@ ApiResponse PublicSite::subscribe(const ApiRequest &request)
     if (!webhookSubscribersAllowed())
         return notice(403, QStringLiteral("Not subscribed"),
                       QStringLiteral("This page does not accept webhook subscribers."));
-    if (request.body.size() > kMaxFormBytes)
+    if (request.body.size() > kMaxSubscribeFormBytes)
         return notice(413, QStringLiteral("Not subscribed"),
                       QStringLiteral("The form is too large; nothing was saved."));
-    const QUrlQuery form = formBody(request.body);
-    if (!m_checks->tokenValid(form.queryItemValue(QStringLiteral("csrf"), QUrl::FullyDecoded)))
+    const auto form = parseSubscribeForm(request.body);
+    if (!form)
+        return notice(400, QStringLiteral("Not subscribed"),
+                      QStringLiteral("The form could not be read: %1. Nothing was saved.").arg(form.error()));
+    if (!m_checks->tokenValid(form->csrf))
         return notice(
             403, QStringLiteral("Not subscribed"),
-            QStringLiteral("This form has expired or did not come from this status page; reload the "
-                           "page and subscribe again. Nothing was saved."));
+            QStringLiteral("This form has expired, was already used, or did not come from this status page; "
+                           "reload the page and subscribe again. Nothing was saved."));
     NewSubscriber input;
-    input.endpoint = form.queryItemValue(QStringLiteral("endpoint"), QUrl::FullyDecoded).trimmed();
-    input.email = form.queryItemValue(QStringLiteral("email"), QUrl::FullyDecoded).trimmed();
-    input.componentIds = form.allQueryItemValues(QStringLiteral("component"), QUrl::FullyDecoded);
-    auto started = m_checks->start(input);
+    input.endpoint = form->endpoint;
+    input.email = form->email;
+    input.componentIds = form->componentIds;
+    auto started = m_checks->start(input, request.client, form->csrf);
     if (!started) {
-        const bool busy = started.error().startsWith(QLatin1String("too many"));
+        const bool busy = SubscribeChecks::isBusyRefusal(started.error());
         return notice(busy ? 429 : 422, QStringLiteral("Not subscribed"),
                       started.error() + (busy ? QString() : QStringLiteral(". Nothing was saved.")));
     }

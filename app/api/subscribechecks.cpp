@@ -13,11 +13,11 @@
 #include <QMessageAuthenticationCode>
 #include <QRandomGenerator>
 #include <QUrl>
+#include <algorithm>
 
 namespace sd::api {
 namespace {
 
-constexpr qint64 kTokenLifetimeSecs = 2 * 3600;
 constexpr qint64 kKeepChecksSecs = 15 * 60;
 constexpr int kMaxChecksKept = 500;
 
@@ -26,11 +26,31 @@ QByteArray mac(const QByteArray &secret, const QByteArray &data)
     return QMessageAuthenticationCode::hash(data, secret, QCryptographicHash::Sha256).toHex();
 }
 
+// What the visitor is told about a failed test: the class only. The body, the reason phrase and the
+// transport's words stay in the operator's logs, or the form would report what services inside the
+// operator's network say (and a DNS failure reads like a refused target: nothing about names either).
+QString failureClass(const Attempt &a, qint64 timeoutMs)
+{
+    if (a.httpStatus > 0)
+        return QStringLiteral("it answered with an HTTP %1xx status").arg(a.httpStatus / 100);
+    if (a.errorClass == QLatin1String("timeout"))
+        return QStringLiteral("it did not answer within %1 seconds").arg(timeoutMs / 1000);
+    if (a.errorClass == QLatin1String("refused"))
+        return QStringLiteral("the connection was refused");
+    if (a.errorClass == QLatin1String("policy") || a.errorClass == QLatin1String("dns"))
+        return QStringLiteral("it is not reachable on the public internet");
+    return QStringLiteral("it gave no usable answer"); // reset, TLS, not HTTP: the class is enough to fix it
+}
+
 } // namespace
 
 SubscribeChecks::SubscribeChecks(Store &store, QObject *parent)
     : QObject(parent)
     , m_store(store)
+    , m_resolve([](const QString &host, QObject *context, std::function<void(const QHostInfo &)> done) {
+        QHostInfo::lookupHost(host, context, std::move(done));
+    })
+    , m_addressCheck(targetpolicy::checkPublicAddress)
 {
     m_secret.resize(32);
     QRandomGenerator::system()->fillRange(reinterpret_cast<quint32 *>(m_secret.data()), 8);
@@ -38,39 +58,61 @@ SubscribeChecks::SubscribeChecks(Store &store, QObject *parent)
 
 SubscribeChecks::~SubscribeChecks() = default;
 
+void SubscribeChecks::setResolver(Resolver resolver)
+{
+    m_resolve = std::move(resolver);
+    delete m_transport;
+    m_transport = nullptr;
+}
+
+void SubscribeChecks::setAddressCheck(AddressCheck check)
+{
+    m_addressCheck = std::move(check);
+    delete m_transport;
+    m_transport = nullptr;
+}
+
+bool SubscribeChecks::isBusyRefusal(const QString &error)
+{
+    return error.startsWith(QLatin1String("too many"));
+}
+
 QString SubscribeChecks::issueToken() const
 {
-    const QByteArray issued = QByteArray::number(m_now().toSecsSinceEpoch());
-    return QString::fromLatin1(issued + '.' + mac(m_secret, issued));
+    QByteArray nonce(16, Qt::Uninitialized);
+    QRandomGenerator::system()->fillRange(reinterpret_cast<quint32 *>(nonce.data()), 4);
+    const QByteArray signedPart = QByteArray::number(m_now().toSecsSinceEpoch()) + '.' + nonce.toHex();
+    return QString::fromLatin1(signedPart + '.' + mac(m_secret, signedPart));
 }
 
 bool SubscribeChecks::tokenValid(const QString &token) const
 {
     const QByteArray t = token.toLatin1();
-    const qsizetype dot = t.indexOf('.');
-    if (dot <= 0 || token.size() > 200)
+    const qsizetype lastDot = t.lastIndexOf('.');
+    const qsizetype firstDot = t.indexOf('.');
+    if (token.size() > 200 || firstDot <= 0 || lastDot <= firstDot)
         return false;
-    const QByteArray issued = t.left(dot);
+    const QByteArray signedPart = t.left(lastDot);
     bool ok = false;
-    const qint64 at = issued.toLongLong(&ok);
-    const qint64 age = m_now().toSecsSinceEpoch() - at;
+    const qint64 age = m_now().toSecsSinceEpoch() - signedPart.left(firstDot).toLongLong(&ok);
     // Compared by MAC of both sides, so the comparison time says nothing about the expected value.
     return ok && age >= -60 && age <= kTokenLifetimeSecs &&
-           mac(m_secret, t.mid(dot + 1)) == mac(m_secret, mac(m_secret, issued));
+           mac(m_secret, t.mid(lastDot + 1)) == mac(m_secret, mac(m_secret, signedPart)) &&
+           !m_spentTokens.contains(t.mid(firstDot + 1, lastDot - firstDot - 1));
 }
 
-int SubscribeChecks::running() const
+int SubscribeChecks::running(const QByteArray *client) const
 {
     int n = 0;
     for (const Check &c : m_checks)
-        n += c.view.state == State::Pending ? 1 : 0;
+        n += c.view.state == State::Pending && (!client || c.client == *client) ? 1 : 0;
     return n;
 }
 
 void SubscribeChecks::forgetOld()
 {
     const QDateTime now = m_now();
-    while (!m_started.empty() && m_started.front().secsTo(now) >= 60)
+    while (!m_started.empty() && m_started.front().first.secsTo(now) >= 60)
         m_started.pop_front();
     for (auto it = m_checks.begin(); it != m_checks.end();) {
         if (it->view.state != State::Pending && it->createdAt.secsTo(now) > kKeepChecksSecs)
@@ -78,24 +120,55 @@ void SubscribeChecks::forgetOld()
         else
             ++it;
     }
+    const qint64 seconds = now.toSecsSinceEpoch();
+    for (auto it = m_spentTokens.begin(); it != m_spentTokens.end();)
+        it = it.value() < seconds ? m_spentTokens.erase(it) : std::next(it);
 }
 
-Result<QString> SubscribeChecks::start(const NewSubscriber &input)
+Result<Ok> SubscribeChecks::withinLimits(const QByteArray &client) const
 {
-    forgetOld();
+    const auto mine = std::count_if(m_started.begin(), m_started.end(),
+                                    [&client](const auto &s) { return s.second == client; });
+    if (mine >= m_limits.perClientPerMinute || running(&client) >= m_limits.perClientInFlight)
+        return Error{
+            QStringLiteral("too many subscription requests from your address; please try again in a minute")};
     if (static_cast<int>(m_started.size()) >= m_limits.perMinute || running() >= m_limits.inFlight ||
         m_checks.size() >= kMaxChecksKept)
         return Error{
             QStringLiteral("too many subscription requests right now; please try again in a minute")};
+    return Ok{};
+}
+
+QString SubscribeChecks::checkTarget(const QString &host) const
+{
+    // The public policy on the host as written; a literal address goes through the (test-settable) address
+    // check, so every spelling the resolver takes is judged as the address it is.
+    const QHostAddress literal = targetpolicy::literalAddress(host);
+    if (!literal.isNull())
+        return m_addressCheck(literal).isEmpty()
+                   ? QString()
+                   : QStringLiteral("the endpoint %1 is not on the public internet; the subscribe form only "
+                                    "accepts public endpoints")
+                         .arg(host);
+    return targetpolicy::checkPublicHost(host);
+}
+
+Result<QString> SubscribeChecks::start(const NewSubscriber &input, const QByteArray &client,
+                                       const QString &token)
+{
+    forgetOld();
+    if (auto within = withinLimits(client); !within)
+        return Error{within.error()};
     // The same checks SubscriberService::add makes before it writes, so a test webhook only goes where a
     // subscriber could be saved; add() makes them all again when the test passed.
     if (const QString err = validation::checkEndpoint(input.endpoint); !err.isEmpty())
         return Error{err};
+    if (endpointurl::hasCredentials(input.endpoint))
+        return Error{QStringLiteral("an endpoint given here must not carry a user name or password")};
     if (const QString err = validation::checkEmail(input.email); !err.isEmpty())
         return Error{err};
     const QString endpoint = endpointurl::normalized(input.endpoint);
-    const bool refusePrivate = DeliverySettings::load(m_store.settings).refusePrivateTargets;
-    if (const QString err = targetpolicy::checkEndpoint(endpoint, refusePrivate); !err.isEmpty())
+    if (const QString err = checkTarget(QUrl(endpoint).host()); !err.isEmpty())
         return Error{err};
     if (m_store.subscribers.findLiveByEndpoint(endpoint))
         return Error{
@@ -104,14 +177,20 @@ Result<QString> SubscribeChecks::start(const NewSubscriber &input)
         if (!m_store.components.find(id))
             return Error{QStringLiteral("unknown component id \"%1\"").arg(id)};
     }
+    // Spent now: replaying the form (or a script reusing one token) starts nothing more.
+    const QByteArray t = token.toLatin1();
+    m_spentTokens.insert(t.mid(t.indexOf('.') + 1, t.lastIndexOf('.') - t.indexOf('.') - 1),
+                         t.left(t.indexOf('.')).toLongLong() + kTokenLifetimeSecs + 60);
     const QString id = ids::newToken();
     Check c;
     c.view.endpoint = endpointurl::redacted(endpoint);
     c.view.message = QStringLiteral("Sending a test webhook to %1…").arg(c.view.endpoint);
     c.input = input;
+    c.input.confirmationEmail = true;
+    c.client = client;
     c.createdAt = m_now();
     m_checks.insert(id, c);
-    m_started.push_back(m_now());
+    m_started.emplace_back(m_now(), client);
     launch(id, endpoint);
     return id;
 }
@@ -134,14 +213,18 @@ void SubscribeChecks::launch(const QString &checkId, const QString &endpoint)
             .toJson(QJsonDocument::Compact);
     Subscriber target;
     target.endpoint = endpoint;
-    // The same transport as the delivery engine's: the target policy checks every address the name resolves
-    // to and the request goes to exactly those (or through the proxy setting's proxy). Made again when the
-    // settings it follows changed and no other test is on the wire.
-    if (!m_transport ||
-        (running() == 1 && (m_transport->settings().refusePrivateTargets != settings.refusePrivateTargets ||
-                            m_transport->settings().proxy != settings.proxy))) {
+    // The same transport as the delivery engine's, with the strict public policy on every address (the host
+    // as written, then every address the name resolves to; the request goes to exactly those, so DNS
+    // rebinding between check and send gets nowhere). Made again when the proxy setting changed and no
+    // other test is on the wire.
+    if (!m_transport || (running() == 1 && m_transport->settings().proxy != settings.proxy)) {
         delete m_transport;
-        m_transport = new HttpTransport({settings.refusePrivateTargets, settings.proxy, 1}, this);
+        HttpTransport::Settings ts;
+        ts.refusePrivateTargets = true;
+        ts.proxy = settings.proxy;
+        ts.addressPolicy = m_addressCheck;
+        ts.resolver = m_resolve;
+        m_transport = new HttpTransport(std::move(ts), this);
     }
     WebhookAttempt::Options options{std::min(settings.timeoutMs, m_limits.testTimeoutMs),
                                     settings.maxResponseBytes,
@@ -172,19 +255,16 @@ void SubscribeChecks::onAttemptFinished(const QString &checkId, const AttemptRes
     const Attempt &a = result.attempt;
     const QString shown = it->view.endpoint;
     if (!a.errorClass.isEmpty() || a.httpStatus < 200 || a.httpStatus > 299) {
-        QString why = a.errorText;
-        if (a.httpStatus > 0)
-            why = a.errorText.isEmpty() ? QStringLiteral("it answered HTTP %1").arg(a.httpStatus)
-                                        : QStringLiteral("it answered HTTP %1 (%2)")
-                                              .arg(QString::number(a.httpStatus), a.errorText);
-        if (why.isEmpty())
-            why = QStringLiteral("no answer");
-        fail(checkId, QStringLiteral("The test webhook to %1 failed: %2. Nothing was saved; fix the endpoint "
-                                     "and subscribe again.")
-                          .arg(shown, why));
+        const qint64 timeoutMs =
+            std::min(DeliverySettings::load(m_store.settings).timeoutMs, m_limits.testTimeoutMs);
+        fail(checkId,
+             QStringLiteral("The test webhook to %1 did not get a 2xx answer: %2. Nothing was saved; "
+                            "fix the endpoint and subscribe again.")
+                 .arg(shown, failureClass(a, timeoutMs)));
         return;
     }
-    // The endpoint answered 2xx: save it through the same service as the console, which checks it all again.
+    // The endpoint answered 2xx: save it through the same service as the console, which checks it all again
+    // (and, with SMTP set, queues the email to the address given in the same transaction).
     ServiceContext ctx{m_store, m_now, QStringLiteral("status-page-form")};
     m_store.db().finishAll(); // a fresh snapshot: other processes may have written since
     auto added = SubscriberService(ctx).add(it->input);
@@ -197,10 +277,9 @@ void SubscribeChecks::onAttemptFinished(const QString &checkId, const AttemptRes
         return;
     }
     it->view.state = State::Saved;
-    it->view.message =
-        QStringLiteral("%1 answered the test webhook with HTTP %2 and is now subscribed. Every "
-                       "webhook carries an unsubscribe link in meta.unsubscribe.")
-            .arg(shown, QString::number(a.httpStatus));
+    it->view.message = QStringLiteral("%1 answered the test webhook with a 2xx status and is now subscribed. "
+                                      "Every webhook carries an unsubscribe link in meta.unsubscribe.")
+                           .arg(shown);
     Q_EMIT finished(checkId, true);
 }
 

@@ -11,7 +11,9 @@
 #include <QJsonObject>
 #include <QSocketNotifier>
 #include <QUrl>
+#include <algorithm>
 #include <csignal>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -73,14 +75,92 @@ Result<ListenAddress> parseListen(const QString &text)
     return out;
 }
 
+// --max-connections, --max-per-client, --header-timeout, --request-timeout, --idle-timeout, --trusted-proxy.
+Result<api::ConnectionLimits> connectionLimits(const QCommandLineParser &parser)
+{
+    api::ConnectionLimits limits;
+    const auto count = [&parser](const char *name, int &into, int lowest) -> QString {
+        const QString option = QString::fromLatin1(name);
+        if (!parser.isSet(option))
+            return {};
+        bool ok = false;
+        const int n = parser.value(option).toInt(&ok);
+        if (!ok || n < lowest || n > 1'000'000)
+            return QStringLiteral("--%1 must be a whole number from %2 to 1000000").arg(option).arg(lowest);
+        into = n;
+        return {};
+    };
+    const auto seconds = [&parser](const char *name, int &intoMs) -> QString {
+        const QString option = QString::fromLatin1(name);
+        if (!parser.isSet(option))
+            return {};
+        bool ok = false;
+        const double s = parser.value(option).toDouble(&ok);
+        if (!ok || s < 0.1 || s > 3600)
+            return QStringLiteral("--%1 must be a number of seconds from 0.1 to 3600").arg(option);
+        intoMs = static_cast<int>(s * 1000);
+        return {};
+    };
+    for (const QString &err : {count("max-connections", limits.maxConnections, 1),
+                               count("max-per-client", limits.maxConnectionsPerClient, 1),
+                               seconds("header-timeout", limits.headerTimeoutMs),
+                               seconds("request-timeout", limits.requestTimeoutMs),
+                               seconds("idle-timeout", limits.idleTimeoutMs)}) {
+        if (!err.isEmpty())
+            return Error{err};
+    }
+    for (const QString &text : parser.values(QStringLiteral("trusted-proxy"))) {
+        const QHostAddress proxy(text);
+        if (proxy.isNull())
+            return Error{QStringLiteral("--trusted-proxy: \"%1\" is not an IP address").arg(text)};
+        limits.trustedProxies << proxy;
+    }
+    return limits;
+}
+
+// Each held connection is a file descriptor: the soft limit goes up to the hard one, and the connection cap
+// down to what fits (with room for the database, the delivery engine's own sockets and Qt).
+int fitToDescriptorLimit(int maxConnections, QString *note)
+{
+    constexpr int kReserved = 512;
+    struct rlimit limit = {};
+    if (::getrlimit(RLIMIT_NOFILE, &limit) != 0)
+        return maxConnections;
+    const rlim_t wanted = static_cast<rlim_t>(maxConnections) + kReserved;
+    if (limit.rlim_cur < wanted && limit.rlim_cur != RLIM_INFINITY) {
+        limit.rlim_cur = limit.rlim_max == RLIM_INFINITY ? wanted : std::min(wanted, limit.rlim_max);
+        ::setrlimit(RLIMIT_NOFILE, &limit);
+        ::getrlimit(RLIMIT_NOFILE, &limit);
+    }
+    if (limit.rlim_cur != RLIM_INFINITY && limit.rlim_cur < wanted) {
+        const int fits = std::max(16, static_cast<int>(limit.rlim_cur) - kReserved);
+        *note =
+            QStringLiteral("note: only %1 open files are allowed (ulimit -n), so at most %2 connections are "
+                           "held instead of %3")
+                .arg(limit.rlim_cur)
+                .arg(fits)
+                .arg(maxConnections);
+        return fits;
+    }
+    return maxConnections;
+}
+
 int serve(Context &ctx, const QCommandLineParser &parser, const QStringList &)
 {
     auto listen = parseListen(parser.isSet(QStringLiteral("listen")) ? parser.value(QStringLiteral("listen"))
                                                                      : QStringLiteral("127.0.0.1:8787"));
     if (!listen)
         return ctx.fail(listen.error());
+    auto limits = connectionLimits(parser);
+    if (!limits)
+        return ctx.fail(limits.error());
+    QString note;
+    limits.value().maxConnections = fitToDescriptorLimit(limits.value().maxConnections, &note);
+    if (!note.isEmpty())
+        ctx.err << note << Qt::endl;
 
     api::ApiServer server(*ctx.store);
+    server.setLimits(limits.value());
     QString error;
     if (!server.listen(listen->address, listen->port, parser.isSet(QStringLiteral("allow-remote")), &error))
         return ctx.fail(error);
@@ -213,7 +293,30 @@ void addServerCommands(std::vector<Command> &out)
                              QStringLiteral("Address and port to listen on (default 127.0.0.1:8787)."),
                              QStringLiteral("HOST:PORT")),
           QCommandLineOption(QStringLiteral("allow-remote"),
-                             QStringLiteral("Allow a non-loopback --listen address (exposes the API)."))},
+                             QStringLiteral("Allow a non-loopback --listen address (exposes the API).")),
+          QCommandLineOption(QStringLiteral("max-connections"),
+                             QStringLiteral("Connections held at once (default 4096; the oldest silent one "
+                                            "makes room for a newcomer)."),
+                             QStringLiteral("N")),
+          QCommandLineOption(
+              QStringLiteral("max-per-client"),
+              QStringLiteral("Connections one client holds at once (default 256; at its cap its "
+                             "own oldest silent one makes room)."),
+              QStringLiteral("N")),
+          QCommandLineOption(
+              QStringLiteral("header-timeout"),
+              QStringLiteral("Seconds from connect to a request's complete head (default 10)."),
+              QStringLiteral("S")),
+          QCommandLineOption(QStringLiteral("request-timeout"),
+                             QStringLiteral("Seconds from a request's first byte to its last (default 30)."),
+                             QStringLiteral("S")),
+          QCommandLineOption(QStringLiteral("idle-timeout"),
+                             QStringLiteral("Seconds a keep-alive connection may sit idle (default 30)."),
+                             QStringLiteral("S")),
+          QCommandLineOption(QStringLiteral("trusted-proxy"),
+                             QStringLiteral("A local reverse proxy whose X-Forwarded-For names the client "
+                                            "(repeatable)."),
+                             QStringLiteral("ADDRESS"))},
          false,
          serve});
     out.push_back({QStringLiteral("api-key create"),

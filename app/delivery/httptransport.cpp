@@ -113,7 +113,11 @@ QNetworkProxy HttpTransport::proxyFor(const QUrl &url) const
 void HttpTransport::route(const QUrl &url, QObject *context, std::function<void(const Route &)> done)
 {
     const QString host = url.host();
-    if (const QString why = targetpolicy::checkHost(host, m_settings.refusePrivateTargets); !why.isEmpty()) {
+    const QHostAddress written = targetpolicy::literalAddress(host);
+    const QString why = m_settings.addressPolicy && !written.isNull()
+                            ? m_settings.addressPolicy(written)
+                            : targetpolicy::checkHost(host, m_settings.refusePrivateTargets);
+    if (!why.isEmpty()) {
         Route r;
         r.kind = Route::Kind::Refused;
         r.url = url.adjusted(QUrl::RemoveUserInfo);
@@ -121,21 +125,25 @@ void HttpTransport::route(const QUrl &url, QObject *context, std::function<void(
         done(r);
         return;
     }
-    if (const QHostAddress literal = targetpolicy::literalAddress(host); !literal.isNull()) {
-        done(finish(url, {literal}, {}));
+    if (!written.isNull()) {
+        done(finish(url, {written}, {}));
         return;
     }
     // Every address the name resolves to is checked; a direct request connects to exactly these (Qt keeps
     // the answer a minute, so a fan-out to one name asks the resolver once).
     QPointer<HttpTransport> self(this);
-    QHostInfo::lookupHost(host, context, [self, url, done = std::move(done)](const QHostInfo &info) {
+    auto resolved = [self, url, done = std::move(done)](const QHostInfo &info) {
         if (!self)
             return;
         if (info.error() != QHostInfo::NoError || info.addresses().isEmpty())
             done(self->finish(url, {}, QStringLiteral("%1: %2").arg(url.host(), info.errorString())));
         else
             done(self->finish(url, info.addresses(), {}));
-    });
+    };
+    if (m_settings.resolver)
+        m_settings.resolver(host, context, std::move(resolved));
+    else
+        QHostInfo::lookupHost(host, context, std::move(resolved));
 }
 
 Route HttpTransport::finish(const QUrl &url, const QList<QHostAddress> &addresses,
@@ -148,13 +156,18 @@ Route HttpTransport::finish(const QUrl &url, const QList<QHostAddress> &addresse
     if (!lookupError.isEmpty()) {
         // Through a proxy the proxy resolves the name: a desk on a network that resolves only internal names
         // still delivers. The host as written was checked above.
-        r.kind = proxied ? Route::Kind::Proxied : Route::Kind::Unresolved;
+        r.kind = proxied && !m_settings.addressPolicy ? Route::Kind::Proxied : Route::Kind::Unresolved;
         r.reason = lookupError;
         return r;
     }
-    if (const QString why =
-            targetpolicy::checkResolved(url.host(), addresses, m_settings.refusePrivateTargets);
-        !why.isEmpty()) {
+    QString why;
+    if (m_settings.addressPolicy) {
+        for (const QHostAddress &a : addresses)
+            why = why.isEmpty() ? m_settings.addressPolicy(a) : why;
+    } else {
+        why = targetpolicy::checkResolved(url.host(), addresses, m_settings.refusePrivateTargets);
+    }
+    if (!why.isEmpty()) {
         r.kind = Route::Kind::Refused;
         r.reason = why;
         return r;

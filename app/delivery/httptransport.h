@@ -4,6 +4,7 @@
 
 #include <QHash>
 #include <QHostAddress>
+#include <QHostInfo>
 #include <QList>
 #include <QNetworkProxy>
 #include <QNetworkRequest>
@@ -60,6 +61,14 @@ public:
         // Direct requests are spread over this many managers (each does its socket work in a thread of its
         // own); every origin stays with one of them so its kept-alive connections are reused.
         int directManagers = 1;
+        // Replaces the operator's policy for every address, written or resolved (the subscribe form's
+        // targetpolicy::checkPublicAddress): one sentence, or empty when allowed. A name that does not
+        // resolve is then refused even through a proxy (the proxy might resolve internal names).
+        std::function<QString(const QHostAddress &)> addressPolicy;
+        // Looks a name up and calls `done` in `context`'s thread: QHostInfo::lookupHost when empty (tests
+        // give names that resolve to loopback).
+        std::function<void(const QString &host, QObject *context, std::function<void(const QHostInfo &)> done)>
+            resolver;
     };
     // Qt's default, stated so a decompression failure can name it: past this many inflated bytes an answer
     // that inflates more than 40 times over is a bomb, and reading stops.

@@ -189,4 +189,27 @@ QString EmailOutbox::purged(const Subscriber &s, const QDateTime &now)
     });
 }
 
+QString EmailOutbox::subscribedOnForm(const Subscriber &s, const QDateTime &now)
+{
+    if (!enabled())
+        return {};
+    const Page page = m_store.page.get();
+    const QString endpoint = endpointurl::redacted(s.endpoint);
+    Letter l;
+    l.subjectName = QStringLiteral("subscription notice");
+    l.subject = QStringLiteral("%1: webhooks now go to %2").arg(page.name, endpoint);
+    l.paragraphs << QStringLiteral("Hello,")
+                 << QStringLiteral(
+                        "At %1 someone subscribed the webhook endpoint\n%2\nto the status updates of "
+                        "%3 on its status page, and gave this address for notices about it (a "
+                        "quarantine after failed deliveries, for one).")
+                        .arg(when(now), endpoint, page.name)
+                 << QStringLiteral(
+                        "If that was you, there is nothing to do. If it was not, or you no longer want "
+                        "these webhooks, remove the subscription here (one click on the page it "
+                        "opens):")
+                 << payload::unsubscribeUrl(page, s.unsubscribeToken);
+    return queue(s, l, now);
+}
+
 } // namespace sd

@@ -28,6 +28,9 @@ public:
                         const QDateTime &now);
     QString reactivated(const Subscriber &s, int released, const QDateTime &now);
     QString purged(const Subscriber &s, const QDateTime &now);
+    // A subscription made on the public subscribe form: the address given hears which endpoint now receives
+    // the page's webhooks and gets the removal link, so nobody is signed up silently under another's address.
+    QString subscribedOnForm(const Subscriber &s, const QDateTime &now);
     // Statuspage's reminder before a scheduled maintenance (scheduled_remind_prior): Statuspage sends it to
     // email and SMS subscribers and sends no webhook for it, so it goes to the address on file.
     QString maintenanceReminder(const Subscriber &s, const Incident &maintenance,

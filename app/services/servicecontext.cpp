@@ -41,12 +41,23 @@ void ServiceContext::audit(const QString &action, const QString &subjectKind, co
     store.audit.add(e);
 }
 
-QString storeFailure(const QString &message)
+QString storeFailure(const QString &message, const QString &location)
 {
+    // On a full file system SQLite may say "disk I/O error" (the -shm or the WAL could not grow) rather than
+    // SQLITE_FULL: still the full disk, never damage.
+    if (message.contains(QLatin1String("I/O error"), Qt::CaseInsensitive) && !location.isEmpty()) {
+        if (const QString free = Database::fullVolume(location); !free.isEmpty())
+            return QStringLiteral("the disk is full: %1 (%2); nothing was written").arg(message, free);
+    }
     // SQLITE_FULL reads "database or disk is full"; PostgreSQL says "No space left on device".
     if (message.contains(QLatin1String("database or disk is full"), Qt::CaseInsensitive) ||
         message.contains(QLatin1String("No space left on device"), Qt::CaseInsensitive))
         return QStringLiteral("the disk is full: %1; nothing was written").arg(message);
+    // SQLITE_READONLY: the file (or its folder) cannot be written, and the database was opened read-only.
+    if (message.contains(QLatin1String(Database::kReadOnlyError), Qt::CaseInsensitive))
+        return QStringLiteral(
+            "the database is read-only here (its file or folder cannot be written); nothing "
+            "was changed");
     return QStringLiteral("database error: %1").arg(message);
 }
 

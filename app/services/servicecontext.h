@@ -33,8 +33,10 @@ struct ServiceContext
 };
 
 // The one sentence for a failed write: "the disk is full: ...; nothing was written" when SQLite or PostgreSQL
-// ran out of space (so it is not mistaken for corruption), else "database error: ...".
-QString storeFailure(const QString &message);
+// ran out of space (so it is not mistaken for corruption; `location`, the database's path, lets an SQLite I/O
+// error on a full file system be named so too), "the database is read-only here ..." for a database opened
+// read-only, else "database error: ...".
+QString storeFailure(const QString &message, const QString &location = {});
 
 // A PATCH copies the fields it carries and leaves the others alone: `field` takes `value` when it is set.
 template<typename T, typename U> void setIfGiven(T &field, const std::optional<U> &value)
@@ -56,7 +58,7 @@ template<typename F> auto inTransaction(Store &store, F &&work) -> decltype(work
         }
         return result;
     } catch (const StoreError &e) {
-        return Error{storeFailure(e.message())};
+        return Error{storeFailure(e.message(), store.db().path())};
     }
 }
 

@@ -131,6 +131,8 @@ Result<Subscriber> SubscriberService::insert(const NewSubscriber &input, int csv
         else
             m_ctx.audit(QStringLiteral("subscriber.add"), QStringLiteral("subscriber"), s.id,
                         QStringLiteral("Added ") + detail);
+        if (input.confirmationEmail)
+            EmailOutbox(m_ctx.store, m_ctx.actor).subscribedOnForm(s, m_ctx.now());
         return s;
     });
 }

@@ -17,6 +17,9 @@ struct NewSubscriber
     // allow_webhook_subscribers is off; the API and the public subscribe form may not.
     bool operatorOverride = false;
     QString incidentId; // set: a subscriber of that one open incident (hears its updates only)
+    // The public subscribe form: with SMTP set, the address given is emailed about the subscription (with
+    // the removal link) in the same transaction.
+    bool confirmationEmail = false;
 };
 
 struct SubscriberPatch

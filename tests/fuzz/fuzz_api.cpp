@@ -1,13 +1,17 @@
 // libFuzzer target over the HTTP API's pure request layer: body parsers (JSON and form-encoded), query
-// parsing, routing and the unsubscribe token reader, with the endpoint URL rules applied to every endpoint a
-// body carries, as the service does. The first byte picks the entry point; the rest is its input. Besides
+// parsing, routing, the unsubscribe token reader and the public subscribe form's parser, with the endpoint
+// URL rules applied to every endpoint a body carries, as the service does (and the form's strict public
+// target policy to the form's endpoint). The first byte picks the entry point; the rest is its input. Besides
 // crashes and sanitizer reports it checks the promises callers rely on (ranges, non-empty lists, an
 // endpoint's normal form being stable and its redaction hiding the password).
 #include "app/api/apirequestparser.h"
 #include "app/api/featurerequests.h"
 #include "app/api/apiroutes.h"
+#include "app/api/subscribeform.h"
 #include "models/endpointurl.h"
+#include "models/targetpolicy.h"
 
+#include <QUrl>
 #include <QUrlQuery>
 #include <cstdint>
 #include <cstdlib>
@@ -122,6 +126,29 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             check(m.row >= 0 && m.row < table.size() && table.at(m.row).method == method &&
                   table.at(m.row).path == m.pattern);
         (void)isApiPath(path);
+        break;
+    }
+    case 7: {
+        // The anonymous form: fields without control characters, a bounded component list, and an endpoint
+        // that the strict policy judges the same by host and by address (every spelling of a literal).
+        auto r = parseSubscribeForm(input);
+        checkError(r);
+        if (r.ok()) {
+            check(r.value().componentIds.size() <= 200);
+            for (const QString &field : {r.value().csrf, r.value().endpoint, r.value().email})
+                for (const QChar c : field)
+                    check(c.unicode() >= 0x20 && c.unicode() != 0x7f);
+            checkEndpoint(r.value().endpoint);
+            const QString normal = sd::endpointurl::normalized(r.value().endpoint);
+            if (!normal.isEmpty()) {
+                const QString host = QUrl(normal).host();
+                const QHostAddress literal = sd::targetpolicy::literalAddress(host);
+                if (sd::targetpolicy::checkPublicHost(host).isEmpty() && !literal.isNull())
+                    check(sd::targetpolicy::checkPublicAddress(literal).isEmpty());
+                if (!literal.isNull() && !sd::targetpolicy::checkPublicAddress(literal).isEmpty())
+                    check(!sd::targetpolicy::checkPublicHost(host).isEmpty());
+            }
+        }
         break;
     }
     case 8:

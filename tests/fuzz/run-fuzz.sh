@@ -1,8 +1,8 @@
 #!/bin/sh
 # Builds the libFuzzer targets with clang (-fsanitize=fuzzer,address,undefined) in a build directory of
-# their own, outside the normal g++/CMake build, and runs each for a fixed time: the API request layer, the
-# CSV parser and the endpoint URL rules (normaliser, redaction, target policy). (Receivers' answers are read by
-# Qt's own HTTP client, which Qt fuzzes.)
+# their own, outside the normal g++/CMake build, and runs each for a fixed time: the API request layer (with
+# the public subscribe form's parser and its strict target policy), the CSV parser and the endpoint URL rules
+# (normaliser, redaction, target policy). (Receivers' answers are read by Qt's own HTTP client, which Qt fuzzes.)
 #   tests/fuzz/run-fuzz.sh [SECONDS_PER_TARGET (default 60)] [BUILD_DIR (default build-fuzz)]
 #   FUZZ_TARGETS="fuzz_url" runs only the named targets.
 # Needs clang and libclang-rt-14-dev (Debian: apt-get install -y clang libclang-rt-14-dev).
@@ -29,7 +29,8 @@ build() {
 }
 LIBS=$QT_NETWORK_FLAGS build fuzz_api "$ROOT/tests/fuzz/fuzz_api.cpp" "$ROOT/app/api/apirequestparser.cpp" \
     "$ROOT/app/api/apirequestbody.cpp" "$ROOT/app/api/apiqueryparser.cpp" "$ROOT/app/api/featurerequests.cpp" \
-    "$ROOT/app/api/apiroutes.cpp" "$ROOT/models/values.cpp" "$ROOT/models/endpointurl.cpp"
+    "$ROOT/app/api/apiroutes.cpp" "$ROOT/app/api/subscribeform.cpp" "$ROOT/models/values.cpp" \
+    "$ROOT/models/endpointurl.cpp" "$ROOT/models/targetpolicy.cpp"
 LIBS=$QT_NETWORK_FLAGS build fuzz_csv "$ROOT/tests/fuzz/fuzz_csv.cpp" "$ROOT/app/formats/csv.cpp" "$ROOT/models/endpointurl.cpp"
 LIBS=$QT_NETWORK_FLAGS build fuzz_url "$ROOT/tests/fuzz/fuzz_url.cpp" "$ROOT/models/endpointurl.cpp" \
     "$ROOT/models/targetpolicy.cpp"
