@@ -593,11 +593,13 @@ void TestStatusPage::formTokenIsSingleUseAndShortLived()
     treatLoopbackAsPublic();
     api::SubscribeChecks &checks = m_server->publicSite().subscribeChecks();
     const QString used = token();
-    QCOMPARE(post(QStringLiteral("/subscribe"), form(receiver.url(QStringLiteral("/a")), used)).status, 303);
+    const PublicReply first = post(QStringLiteral("/subscribe"), form(receiver.url(QStringLiteral("/a")), used));
+    QCOMPARE(first.status, 303);
     const PublicReply replay =
         post(QStringLiteral("/subscribe"), form(receiver.url(QStringLiteral("/b")), used));
     QCOMPARE(replay.status, 403);
     QVERIFY(replay.body.contains("already used"));
+    QCOMPARE(outcome(first).status, 200); // its test is over: the next post is within this client's limit
     // A refused input does not spend it: the visitor fixes the field and sends the same form again.
     const QString fresh = token();
     QCOMPARE(post(QStringLiteral("/subscribe"), form(QStringLiteral("not a url"), fresh)).status, 422);
