@@ -20,7 +20,7 @@
 // incident[component_ids][]=a), every field Statuspage documents for a request is accepted (the ones
 // StatusDesk has no use for are ignored), and an empty string in an optional enum, time or date reads as
 // absent. Strict where it matters: a field nobody documents, a wrong type or a value out of range is refused,
-// so nothing half-understood is written.
+// so nothing half-understood is written. The incident routes' bodies are read in incidentrequests.h.
 namespace sd::api {
 
 struct SubscriberInput
@@ -99,32 +99,6 @@ struct GroupInput
     std::optional<QString> description;
 };
 
-// Fields shared by creating an incident and posting an update to it. `components` sets statuses;
-// `componentIds` names affected components whose status stays as it is.
-struct IncidentInput
-{
-    std::optional<QString> name;
-    std::optional<IncidentStatus> status;
-    std::optional<QString> body;
-    std::optional<Impact> impactOverride;
-    QStringList componentIds;
-    std::vector<std::pair<QString, ComponentStatus>> components;
-    bool deliverNotifications = true;
-    bool backfilled = false;
-    QDateTime scheduledFor;
-    QDateTime scheduledUntil;
-    std::optional<bool> scheduledRemindPrior;
-    std::optional<bool> scheduledAutoTransition;
-};
-
-struct IncidentUpdateEdit
-{
-    std::optional<QString> body;
-    QDateTime displayAt;
-    std::optional<bool> wantsTwitterUpdate;
-    std::optional<bool> deliverNotifications;
-};
-
 constexpr int kMaxPerPage = 100;
 
 // The body as one JSON object: parsed JSON, or a form-encoded body turned into nested objects whose leaves
@@ -144,13 +118,6 @@ Result<PageInput> parsePagePatch(const QByteArray &body);
 Result<ComponentInput> parseComponentCreate(const QByteArray &body);
 Result<ComponentInput> parseComponentPatch(const QByteArray &body);
 Result<GroupInput> parseGroup(const QByteArray &body, bool create);
-Result<IncidentInput> parseIncidentCreate(const QByteArray &body);
-Result<IncidentInput> parseIncidentUpdate(const QByteArray &body);
-Result<IncidentUpdateEdit> parseIncidentUpdateEdit(const QByteArray &body);
-Result<QString> parsePostmortem(const QByteArray &body); // body_draft
-// PUT .../postmortem/publish: the body is optional; its documented fields (notify_*) are accepted. The
-// answer is notify_subscribers (false when absent).
-Result<bool> parsePostmortemPublish(const QByteArray &body);
 Result<ListQuery> parseSubscriberQuery(const QUrlQuery &query);
 // `withSearch`: the incidents listing, which also takes q and limit (an alias of per_page).
 Result<Paging> parsePaging(const QUrlQuery &query, bool withSearch = false);

@@ -1,4 +1,5 @@
 #include "app/api/apiroutetable.h"
+#include "app/api/incidentrequests.h"
 #include "app/formats/jsonviews.h"
 #include "app/services/incidentservice.h"
 

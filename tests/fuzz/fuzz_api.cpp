@@ -5,8 +5,9 @@
 // crashes and sanitizer reports it checks the promises callers rely on (ranges, non-empty lists, an
 // endpoint's normal form being stable and its redaction hiding the password).
 #include "app/api/apirequestparser.h"
-#include "app/api/featurerequests.h"
 #include "app/api/apiroutes.h"
+#include "app/api/featurerequests.h"
+#include "app/api/incidentrequests.h"
 #include "app/api/subscribeform.h"
 #include "models/endpointurl.h"
 #include "models/targetpolicy.h"

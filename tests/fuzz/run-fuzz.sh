@@ -28,6 +28,7 @@ build() {
     $CXX $FLAGS $DEFS $INCS "$@" -o "$BUILD/$name" ${LIBS:-$QT_FLAGS}
 }
 LIBS=$QT_NETWORK_FLAGS build fuzz_api "$ROOT/tests/fuzz/fuzz_api.cpp" "$ROOT/app/api/apirequestparser.cpp" \
+    "$ROOT/app/api/incidentrequests.cpp" \
     "$ROOT/app/api/apirequestbody.cpp" "$ROOT/app/api/apiqueryparser.cpp" "$ROOT/app/api/featurerequests.cpp" \
     "$ROOT/app/api/apiroutes.cpp" "$ROOT/app/api/subscribeform.cpp" "$ROOT/models/values.cpp" \
     "$ROOT/models/endpointurl.cpp" "$ROOT/models/targetpolicy.cpp"
