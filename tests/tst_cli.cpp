@@ -387,6 +387,43 @@ private Q_SLOTS:
 
     // Who did what: --as names the operator, else STATUSDESK_OPERATOR, else user@host; the component's
     // history and the audit log show it.
+    // The summary counts what this process did (issue 21): every request it made and each message by its
+    // state after its latest attempt here, also the ones queued earlier by another command (the old summary
+    // counted the messages this command had created or touched, whoever delivered them).
+    void summaryCountsTheRequestsThisProcessMade()
+    {
+        sd::test::HttpReceiver receiver;
+        QVERIFY(receiver.start());
+        QTemporaryDir dir;
+        const QString dbPath = dir.filePath(QStringLiteral("counts.sqlite"));
+        for (const char *path : {"/a", "/b", "/c"}) {
+            Run r = cliAsync(dbPath, {QStringLiteral("subscriber"), QStringLiteral("add"),
+                                      QStringLiteral("--endpoint"), receiver.url(QString::fromLatin1(path)),
+                                      QStringLiteral("--email"), QStringLiteral("ops@example.com")});
+            QCOMPARE(r.code, 0);
+        }
+        Run r = cliAsync(dbPath, {QStringLiteral("component"), QStringLiteral("add"),
+                                  QStringLiteral("--name"), QStringLiteral("API")});
+        QCOMPARE(r.code, 0);
+        const QString component = r.out;
+        r = cliAsync(dbPath,
+                     {QStringLiteral("--queue-only"), QStringLiteral("component"), QStringLiteral("set"),
+                      component, QStringLiteral("--status"), QStringLiteral("degraded_performance")});
+        QVERIFY2(r.out.contains(QLatin1String("queued 3 webhook(s)")), qPrintable(r.out));
+        QCOMPARE(receiver.requests().size(), qsizetype(0));
+        r = cliAsync(dbPath, {QStringLiteral("component"), QStringLiteral("set"), component,
+                              QStringLiteral("--status"), QStringLiteral("major_outage")});
+        QCOMPARE(r.code, 0);
+        QCOMPARE(receiver.requests().size(), qsizetype(6));
+        QVERIFY2(r.out.contains(QLatin1String("sent 6, delivered 6, failed 0, retrying 0")),
+                 qPrintable(r.out));
+        // Nothing left to do: a dispatch made no request and says so.
+        r = cliAsync(dbPath, {QStringLiteral("dispatch")});
+        QVERIFY2(r.out.contains(QLatin1String("sent 0, delivered 0, failed 0, retrying 0")),
+                 qPrintable(r.out));
+        QCOMPARE(receiver.requests().size(), qsizetype(6));
+    }
+
     void operatorNameFromAsOrEnvironment_data()
     {
         QTest::addColumn<QStringList>("global");

@@ -1,4 +1,5 @@
 #include "app/cli/cli.h"
+#include "app/cli/terminationsignals.h"
 #include "app/delivery/deliverycontroller.h"
 #include "app/formats/jsonviews.h"
 #include "app/services/resendservice.h"
@@ -205,42 +206,37 @@ int deliverQueued(Context &ctx)
                      [&ctx](const QString &text) { ctx.err << "notice: " << text << Qt::endl; });
     QObject::connect(&controller, &DeliveryController::engineWarning, &loop,
                      [&ctx](const QString &text) { ctx.err << "warning: " << text << Qt::endl; });
+    // SIGTERM and SIGINT stop the same graceful way: nothing new starts, the requests on the wire finish and
+    // are recorded, what was claimed but not started goes back to the queue.
+    TerminationSignals termination;
+    QObject::connect(&termination, &TerminationSignals::caught, &loop, &QEventLoop::quit);
     controller.start();
     loop.exec();
-    controller.stop();
+    if (termination.received() != 0) {
+        ctx.err << "statusdesk-cli: " << TerminationSignals::name(termination.received())
+                << ": letting the requests on the wire finish (at most "
+                << DeliveryController::kDrainDeadlineMs / 1000 << " s), handing the rest back" << Qt::endl;
+        if (!controller.drainAndStop())
+            ctx.err << "statusdesk-cli: requests still on the wire at the deadline were abandoned; they are "
+                       "sent again later with the same webhook-id"
+                    << Qt::endl;
+    } else {
+        controller.stop();
+    }
     if (!failure.isEmpty())
         return ctx.fail(failure);
 
-    MessageFilter mine;
-    mine.since = ctx.startedAt.addMSecs(-1);
-    int delivered = 0, failed = 0, retrying = 0;
-    for (const Message &m : ctx.store->outbox.list(mine)) {
-        if (m.state == DeliveryState::Delivered)
-            ++delivered;
-        else if (m.state == DeliveryState::Failed)
-            ++failed;
-        else
-            ++retrying;
-    }
-    // A resend touches older messages: count those by their latest update instead.
-    if (delivered + failed + retrying == 0) {
-        QSqlQuery &q = ctx.store->db().run(
-            QStringLiteral("SELECT state, count(*) FROM messages WHERE updated_at >= ? GROUP BY state"),
-            {toDb(ctx.startedAt.addMSecs(-1))});
-        while (q.next()) {
-            const QString s = q.value(0).toString();
-            const int n = q.value(1).toInt();
-            if (s == QLatin1String("delivered"))
-                delivered += n;
-            else if (s == QLatin1String("failed"))
-                failed += n;
-            else
-                retrying += n;
-        }
-    }
-    ctx.out << "sent " << (delivered + failed + retrying) << ", delivered " << delivered << ", failed "
-            << failed << ", retrying " << retrying << Qt::endl;
-    return failed > 0 ? 3 : 0;
+    // This process's own work, counted by its engine: every request it made, and each message by its state
+    // after its latest attempt here (other processes' deliveries are theirs to count).
+    const DeliveryProgress t = controller.tally();
+    ctx.out << "sent " << t.attemptsMade << ", delivered " << t.delivered << ", failed " << t.gaveUp
+            << ", retrying " << t.retrying;
+    if (t.held > 0)
+        ctx.out << ", held " << t.held;
+    ctx.out << Qt::endl;
+    if (termination.received() != 0)
+        return 128 + termination.received(); // the shell's convention for a command a signal ended
+    return t.gaveUp > 0 ? 3 : 0;
 }
 
 void addDeliveryCommands(std::vector<Command> &out)

@@ -1,6 +1,7 @@
 #include "app/api/apikeystore.h"
 #include "app/api/apiserver.h"
 #include "app/cli/cli.h"
+#include "app/cli/terminationsignals.h"
 #include "app/delivery/deliverycontroller.h"
 #include "app/upstream/upstreampoller.h"
 #include "models/changewatcher.h"
@@ -9,29 +10,15 @@
 #include <QCoreApplication>
 #include <QJsonArray>
 #include <QJsonObject>
-#include <QSocketNotifier>
 #include <QUrl>
 #include <algorithm>
-#include <csignal>
 #include <sys/resource.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 namespace sd::cli {
 
 namespace {
 
 constexpr quint16 kDefaultPort = 8787;
-
-// SIGINT/SIGTERM write one byte to a socket pair; a QSocketNotifier turns it into a clean quit in the event
-// loop (only async-signal-safe work happens in the handler itself).
-int g_signalFds[2] = {-1, -1};
-
-extern "C" void onTerminationSignal(int)
-{
-    const char byte = 1;
-    [[maybe_unused]] const ssize_t n = ::write(g_signalFds[0], &byte, 1);
-}
 
 struct ListenAddress
 {
@@ -178,19 +165,12 @@ int serve(Context &ctx, const QCommandLineParser &parser, const QStringList &)
     QObject::connect(&controller, &DeliveryController::noticeAdded, &controller,
                      [&ctx](const QString &text) { ctx.err << "notice: " << text << Qt::endl; });
 
-    if (::socketpair(AF_UNIX, SOCK_STREAM, 0, g_signalFds) != 0)
+    // SIGINT and SIGTERM: a clean quit in the event loop, then the delivery engine's graceful stop.
+    TerminationSignals termination;
+    if (!termination.isInstalled())
         return ctx.fail(QStringLiteral("cannot set up signal handling"));
-    QSocketNotifier notifier(g_signalFds[1], QSocketNotifier::Read);
-    QObject::connect(&notifier, &QSocketNotifier::activated, &notifier, [&notifier] {
-        notifier.setEnabled(false);
-        QCoreApplication::quit();
-    });
-    struct sigaction action = {};
-    action.sa_handler = onTerminationSignal;
-    sigemptyset(&action.sa_mask);
-    action.sa_flags = SA_RESTART;
-    sigaction(SIGINT, &action, nullptr);
-    sigaction(SIGTERM, &action, nullptr);
+    QObject::connect(&termination, &TerminationSignals::caught, &termination,
+                     [] { QCoreApplication::quit(); });
 
     controller.start();
     // Followed pages are read here too (one poller per page across processes: the others wait on its lease).
@@ -217,13 +197,13 @@ int serve(Context &ctx, const QCommandLineParser &parser, const QStringList &)
     ctx.out << "delivery engine running; press Ctrl+C to stop" << Qt::endl;
 
     const int code = QCoreApplication::exec();
-    ctx.out << "stopping..." << Qt::endl;
+    ctx.out << "stopping: letting the requests on the wire finish (at most "
+            << DeliveryController::kDrainDeadlineMs / 1000 << " s), handing the rest back..." << Qt::endl;
     upstreams.stop();
-    controller.stop();
-    signal(SIGINT, SIG_DFL);
-    signal(SIGTERM, SIG_DFL);
-    ::close(g_signalFds[0]);
-    ::close(g_signalFds[1]);
+    if (!controller.drainAndStop())
+        ctx.err << "delivery: requests still on the wire at the deadline were abandoned; they are sent again "
+                   "later with the same webhook-id"
+                << Qt::endl;
     ctx.out << "stopped" << Qt::endl;
     return code;
 }

@@ -5,6 +5,8 @@
 #include "models/changewatcher.h"
 
 #include <QCoreApplication>
+#include <QEventLoop>
+#include <QTimer>
 #include <algorithm>
 
 #ifdef Q_OS_UNIX
@@ -83,6 +85,23 @@ void DeliveryController::start()
     m_thread.start();
 }
 
+bool DeliveryController::drainAndStop(int deadlineMs)
+{
+    if (!m_engine)
+        return true;
+    QEventLoop loop;
+    bool drained = false;
+    connect(m_engine, &DeliveryEngine::drained, &loop, [&loop, &drained]() {
+        drained = true;
+        loop.quit();
+    });
+    QTimer::singleShot(deadlineMs, &loop, &QEventLoop::quit);
+    QMetaObject::invokeMethod(m_engine, &DeliveryEngine::drain, Qt::QueuedConnection);
+    loop.exec();
+    stop();
+    return drained;
+}
+
 void DeliveryController::stop()
 {
     if (!m_engine)
@@ -91,6 +110,7 @@ void DeliveryController::stop()
     QMetaObject::invokeMethod(m_engine, &DeliveryEngine::shutdown, Qt::BlockingQueuedConnection);
     m_thread.quit();
     m_thread.wait();
+    m_tally = m_engine->tally(); // its thread has ended
     delete m_engine;
     m_engine = nullptr;
     // The engine's last batch is written by now (shutdown waits for it); then the journal closes its

@@ -20,6 +20,10 @@ struct DeliveryProgress
     qint64 attemptsMade = 0; // by this engine since it started
     qint64 delivered = 0;    // successes by this engine since it started
     qint64 failedAttempts = 0;
+    // Messages by their state after this engine's latest attempt (DeliveryController::tally()).
+    qint64 gaveUp = 0;
+    qint64 held = 0;
+    int retrying = 0;
     int engines = 1; // delivery engines working this queue (consoles, serve, dispatch), this one included
     // This engine's messages waiting only for a slot at their origin (the per-host cap is full): the origin
     // with the most of them, how many, and the cap. Empty origin: none wait so.
@@ -46,6 +50,14 @@ public:
     void stop(); // waits for the worker to finish its current database batch; in-flight requests are resumed
                  // next start
     bool isRunning() const;
+    // The graceful stop: the engine starts nothing more and the requests on the wire finish, for at most
+    // `deadlineMs` (the caller's event loop runs meanwhile); then stop(). Those still on the wire at the
+    // deadline are abandoned and sent again later (same webhook-id). Returns whether everything finished.
+    bool drainAndStop(int deadlineMs = kDrainDeadlineMs);
+    static constexpr int kDrainDeadlineMs = 8000; // under the 10 s `docker stop` and systemd give first
+    // What this engine did since start(): requests made, deliveries, messages given up, held or retrying
+    // after its latest attempt. Complete after stop().
+    DeliveryProgress tally() const { return m_tally; }
 
     // Settings changed by another process reach this engine: `watcher` (owned by the caller, e.g. the
     // console's session or serve) names "settings" among the changes it heard.
@@ -85,6 +97,7 @@ private:
     QThread m_journalThread;
     DeliveryEngine *m_engine = nullptr;   // lives in m_thread
     DeliveryJournal *m_journal = nullptr; // lives in m_journalThread
+    DeliveryProgress m_tally;
 };
 
 } // namespace sd

@@ -226,7 +226,8 @@ void DeliveryEngine::admit(const std::vector<Message> &claimed)
 {
     if (claimed.empty())
         return;
-    m_phase = Phase::Working;
+    if (m_phase == Phase::Idle)
+        m_phase = Phase::Working; // a claim that comes back while draining waits and goes back at shutdown
     for (const Message &m : claimed) {
         m_changed.insert(m.id);
         m_scheduler->enqueue(m);
@@ -235,6 +236,8 @@ void DeliveryEngine::admit(const std::vector<Message> &claimed)
 
 void DeliveryEngine::pump()
 {
+    if (m_phase == Phase::Draining)
+        return; // what is still waiting goes back to the queue
     const QByteArray userAgent = QByteArrayLiteral("StatusDesk/") + QByteArrayLiteral(STATUSDESK_VERSION);
     int started = 0;
     while (true) {
@@ -349,9 +352,13 @@ void DeliveryEngine::record(Attempt a, const QByteArray &retryAfter, Channel cha
         ++m_failedAttempts;
     if (verdict.kind == Verdict::Kind::Quarantine)
         quarantine(subscriber, verdict.reason);
+    count(a.messageId, verdict.state());
     m_writes.add(JournalBatch::Result{a, verdict.state()}); // announced once the journal has written it
-    // With a backlog, a write also refills the window, so write as soon as the window runs half empty.
-    if (m_writes.results() >= kFlushBatch || (m_writes.backlog() && room() >= m_settings.maxInFlight))
+    // Draining: written at once, without a claim. With a backlog, a write also refills the window, so write
+    // as soon as the window runs half empty.
+    if (m_phase == Phase::Draining)
+        flush(false);
+    else if (m_writes.results() >= kFlushBatch || (m_writes.backlog() && room() >= m_settings.maxInFlight))
         flush(true);
     else if (!m_flushTimer.isActive())
         m_flushTimer.start(kFlushIntervalMs);
@@ -383,7 +390,7 @@ void DeliveryEngine::flush(bool claim)
     if (m_writes.empty() && !claim)
         return;
     const bool wantsClaim = claim || m_writes.backlog() || m_writes.claimWanted();
-    const int claimed = wantsClaim && m_phase != Phase::Stopping ? std::max(0, room()) : 0;
+    const int claimed = wantsClaim && running() ? std::max(0, room()) : 0;
     if (std::optional<JournalBatch> batch = m_writes.start(claimed, m_settings.purgeAfterMs))
         Q_EMIT writeRequested(*batch);
 }
@@ -426,6 +433,7 @@ void DeliveryEngine::onWritten(const JournalOutcome &outcome)
     else if (m_writes.results() > 0 && !m_flushTimer.isActive())
         m_flushTimer.start(kFlushIntervalMs);
     checkIdle();
+    checkDrained();
 }
 
 void DeliveryEngine::announceChanged()
@@ -442,11 +450,8 @@ void DeliveryEngine::emitProgress()
         return;
     if (m_writes.results() == 0)
         announceChanged();
-    DeliveryProgress p;
+    DeliveryProgress p = tally();
     p.inFlight = m_scheduler->inFlight();
-    p.attemptsMade = m_attemptsMade;
-    p.delivered = m_delivered;
-    p.failedAttempts = m_failedAttempts;
     p.engines = m_engines;
     const HostScheduler::CapWait capped = m_scheduler->mostWaitingAtHostCap();
     p.cappedOrigin = capped.origin;
@@ -469,7 +474,7 @@ int DeliveryEngine::sendingByOthers()
 
 void DeliveryEngine::checkIdle()
 {
-    if (m_scheduler->inFlight() > 0 || m_scheduler->waiting() > 0 || !m_writes.idle())
+    if (!running() || m_scheduler->inFlight() > 0 || m_scheduler->waiting() > 0 || !m_writes.idle())
         return;
     QDateTime next;
     try {

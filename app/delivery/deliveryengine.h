@@ -38,15 +38,24 @@ public:
 public Q_SLOTS:
     void initialize();
     void wake();
+    // A graceful stop (SIGTERM, SIGINT): claims and starts nothing more, lets the requests on the wire finish
+    // and their results be written, then says drained(); what it claimed but never started goes back to the
+    // queue when the journal shuts down. The caller's deadline ends it with shutdown() regardless.
+    void drain();
     void shutdown(); // flushes results, drops connections; claimed messages resume on the next start
     // The settings hook (issue 20 item 1): reads the delivery settings again and uses them for every attempt
     // from now on (retry schedule, caps, timeout, quarantine threshold); attempts in flight keep theirs.
     void reloadSettings();
 
+public:
+    // What this engine did, for a command's summary; read after its thread ended.
+    DeliveryProgress tally() const;
+
 Q_SIGNALS:
     void progress(const sd::DeliveryProgress &progress);
     void messagesChanged(const QStringList &messageIds);
     void idle();
+    void drained();
     void noticeAdded(const QString &text);
     void engineError(const QString &text);   // could not start: no deliveries until restarted
     void engineWarning(const QString &text); // transient; the engine keeps trying
@@ -63,6 +72,7 @@ private:
         Starting, // initialize() has not succeeded (yet)
         Working,
         Idle,
+        Draining, // drain() was called: nothing new is claimed or started, answers on the wire are written
         Stopping, // shutdown() was called: nothing new starts, late answers are dropped
     };
     bool running() const { return m_phase == Phase::Working || m_phase == Phase::Idle; }
@@ -90,6 +100,8 @@ private:
     void announceChanged();
     void emitProgress();
     void checkIdle();
+    void checkDrained();
+    void count(const QString &messageId, DeliveryState state); // this engine's outcomes, for tally()
     int sendingByOthers(); // messages other engines hold leases on (live or not yet taken back)
 
     QString m_path;
@@ -114,10 +126,14 @@ private:
     QTimer m_scanTimer;
     QTimer m_flushTimer;
     QTimer m_progressTimer;
-    QTimer m_nextTurn; // pump() goes on in the next turn of the event loop
+    QTimer m_nextTurn;          // pump() goes on in the next turn of the event loop
+    bool m_drainedSaid = false; // drained() is said once
     qint64 m_attemptsMade = 0;
     qint64 m_delivered = 0;
     qint64 m_failedAttempts = 0;
+    qint64 m_gaveUp = 0;
+    qint64 m_held = 0;
+    QSet<QString> m_retrying; // messages whose latest attempt here was followed by a retry
 };
 
 } // namespace sd
