@@ -35,7 +35,11 @@ void DeadlineQueue::cancel(Id id)
         return;
     m_byTime.erase(it->second.at);
     m_entries.erase(it);
-    // The timer may stay armed for a deadline that is gone; fire() then finds nothing due and re-arms.
+    // The timer may stay armed for a deadline that is gone; fire() then finds nothing due and re-arms. With
+    // nothing left it stops here, on this thread: a QTimer still running when the engine is deleted from
+    // another thread after its own has ended warns "Timers cannot be stopped from another thread".
+    if (m_byTime.empty())
+        m_timer.stop();
 }
 
 void DeadlineQueue::clear()
