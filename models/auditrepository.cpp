@@ -1,5 +1,7 @@
 #include "models/auditrepository.h"
 
+#include "models/rowreader.h"
+
 namespace sd {
 
 void AuditRepository::add(const AuditEntry &e)
@@ -39,13 +41,7 @@ std::vector<AuditEntry> AuditRepository::list(const AuditFilter &f)
     std::vector<AuditEntry> out;
     while (q.next()) {
         AuditEntry e;
-        e.id = q.value(0).toLongLong();
-        e.at = dateFromDb(q.value(1));
-        e.actor = q.value(2).toString();
-        e.action = q.value(3).toString();
-        e.subjectKind = q.value(4).toString();
-        e.subjectId = q.value(5).toString();
-        e.detail = q.value(6).toString();
+        RowReader(q) >> e.id >> e.at >> e.actor >> e.action >> e.subjectKind >> e.subjectId >> e.detail;
         out.push_back(std::move(e));
     }
     return out;

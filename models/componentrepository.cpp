@@ -1,5 +1,6 @@
 #include "models/componentrepository.h"
 
+#include "models/rowreader.h"
 #include "models/values.h"
 
 namespace sd {
@@ -13,29 +14,16 @@ const QString kGroupColumns = QStringLiteral("id, name, position, description, c
 Component read(const QSqlQuery &q)
 {
     Component c;
-    c.id = q.value(0).toString();
-    c.name = q.value(1).toString();
-    c.description = q.value(2).toString();
-    c.status = parseComponentStatus(q.value(3).toString()).value_or(ComponentStatus::Operational);
-    c.position = q.value(4).toInt();
-    c.showcase = q.value(5).toBool();
-    c.groupId = q.value(6).toString();
-    c.createdAt = dateFromDb(q.value(7));
-    c.updatedAt = dateFromDb(q.value(8));
-    c.onlyShowIfDegraded = q.value(9).toLongLong() != 0;
-    c.startDate = QDate::fromString(q.value(10).toString(), Qt::ISODate);
+    RowReader(q) >> c.id >> c.name >> c.description >>
+        parsed(c.status, parseComponentStatus, ComponentStatus::Operational) >> c.position >> c.showcase >>
+        c.groupId >> c.createdAt >> c.updatedAt >> c.onlyShowIfDegraded >> c.startDate;
     return c;
 }
 
 ComponentGroup readGroup(const QSqlQuery &q)
 {
     ComponentGroup g;
-    g.id = q.value(0).toString();
-    g.name = q.value(1).toString();
-    g.position = q.value(2).toInt();
-    g.description = q.value(3).toString();
-    g.createdAt = dateFromDb(q.value(4));
-    g.updatedAt = dateFromDb(q.value(5));
+    RowReader(q) >> g.id >> g.name >> g.position >> g.description >> g.createdAt >> g.updatedAt;
     return g;
 }
 
@@ -171,12 +159,9 @@ std::vector<ComponentUpdate> ComponentRepository::updatesFor(const QString &comp
     std::vector<ComponentUpdate> out;
     while (q.next()) {
         ComponentUpdate u;
-        u.id = q.value(0).toString();
-        u.componentId = q.value(1).toString();
-        u.oldStatus = parseComponentStatus(q.value(2).toString()).value_or(ComponentStatus::Operational);
-        u.newStatus = parseComponentStatus(q.value(3).toString()).value_or(ComponentStatus::Operational);
-        u.createdAt = dateFromDb(q.value(4));
-        u.actor = q.value(5).toString();
+        RowReader(q) >> u.id >> u.componentId >>
+            parsed(u.oldStatus, parseComponentStatus, ComponentStatus::Operational) >>
+            parsed(u.newStatus, parseComponentStatus, ComponentStatus::Operational) >> u.createdAt >> u.actor;
         out.push_back(u);
     }
     return out;

@@ -1,6 +1,7 @@
 #include "models/incidentrepository.h"
 
 #include "models/jsoncolumns.h"
+#include "models/rowreader.h"
 #include "models/values.h"
 
 namespace sd {
@@ -12,6 +13,12 @@ const QString kColumns = QStringLiteral(
     "scheduled_remind_prior, "
     "scheduled_auto_transition, postmortem_body, postmortem_body_last_updated_at, postmortem_published_at, "
     "postmortem_ignored, postmortem_notified_subscribers, postmortem_notified_twitter, component_ids");
+
+// NULL: no override.
+std::optional<Impact> nullableImpact(const QVariant &v)
+{
+    return v.isNull() ? std::nullopt : parseImpact(v.toString());
+}
 
 QVariantList bindsFor(const Incident &i)
 {
@@ -53,31 +60,14 @@ std::vector<Incident> IncidentRepository::select(const QString &where, const QVa
     std::vector<Incident> out;
     while (q.next()) {
         Incident i;
-        i.id = q.value(0).toString();
-        i.name = q.value(1).toString();
-        i.status = parseIncidentStatus(q.value(2).toString()).value_or(IncidentStatus::Investigating);
-        i.impact = parseImpact(q.value(3).toString()).value_or(Impact::None);
-        if (!q.value(4).isNull())
-            i.impactOverride = parseImpact(q.value(4).toString());
-        i.backfilled = q.value(5).toBool();
-        i.shortlink = q.value(6).toString();
-        i.createdAt = dateFromDb(q.value(7));
-        i.updatedAt = dateFromDb(q.value(8));
-        i.startedAt = dateFromDb(q.value(9));
-        i.monitoringAt = dateFromDb(q.value(10));
-        i.resolvedAt = dateFromDb(q.value(11));
-        i.scheduledFor = dateFromDb(q.value(12));
-        i.scheduledUntil = dateFromDb(q.value(13));
-        i.scheduledRemindedAt = dateFromDb(q.value(14));
-        i.scheduledRemindPrior = q.value(15).toBool();
-        i.scheduledAutoTransition = q.value(16).toBool();
-        i.postmortemBody = q.value(17).toString();
-        i.postmortemBodyLastUpdatedAt = dateFromDb(q.value(18));
-        i.postmortemPublishedAt = dateFromDb(q.value(19));
-        i.postmortemIgnored = q.value(20).toBool();
-        i.postmortemNotifiedSubscribers = q.value(21).toBool();
-        i.postmortemNotifiedTwitter = q.value(22).toBool();
-        i.componentIds = jsoncol::toStringList(q.value(23).toString());
+        RowReader(q) >> i.id >> i.name >>
+            parsed(i.status, parseIncidentStatus, IncidentStatus::Investigating) >>
+            parsed(i.impact, parseImpact, Impact::None) >> converted(i.impactOverride, nullableImpact) >>
+            i.backfilled >> i.shortlink >> i.createdAt >> i.updatedAt >> i.startedAt >> i.monitoringAt >>
+            i.resolvedAt >> i.scheduledFor >> i.scheduledUntil >> i.scheduledRemindedAt >>
+            i.scheduledRemindPrior >> i.scheduledAutoTransition >> i.postmortemBody >>
+            i.postmortemBodyLastUpdatedAt >> i.postmortemPublishedAt >> i.postmortemIgnored >>
+            i.postmortemNotifiedSubscribers >> i.postmortemNotifiedTwitter >> jsonList(i.componentIds);
         out.push_back(std::move(i));
     }
     for (Incident &i : out)
@@ -96,18 +86,13 @@ std::vector<IncidentUpdate> IncidentRepository::updatesFor(const QString &incide
     std::vector<IncidentUpdate> out;
     while (q.next()) {
         IncidentUpdate u;
-        u.id = q.value(0).toString();
-        u.incidentId = q.value(1).toString();
-        u.status = parseIncidentStatus(q.value(2).toString()).value_or(IncidentStatus::Investigating);
-        u.body = q.value(3).toString();
-        u.createdAt = dateFromDb(q.value(4));
-        u.updatedAt = dateFromDb(q.value(5));
-        u.displayAt = dateFromDb(q.value(6));
-        u.twitterUpdatedAt = dateFromDb(q.value(7));
-        u.wantsTwitterUpdate = q.value(8).toBool();
-        u.deliverNotifications = q.value(9).toBool();
-        u.affectedComponents = jsoncol::toAffected(q.value(10).toString());
-        u.actor = q.value(11).toString();
+        RowReader(q) >> u.id >> u.incidentId >>
+            parsed(u.status, parseIncidentStatus, IncidentStatus::Investigating) >> u.body >> u.createdAt >>
+            u.updatedAt >> u.displayAt >> u.twitterUpdatedAt >> u.wantsTwitterUpdate >>
+            u.deliverNotifications >>
+            converted(u.affectedComponents,
+                      [](const QVariant &v) { return jsoncol::toAffected(v.toString()); }) >>
+            u.actor;
         out.push_back(std::move(u));
     }
     return out;

@@ -1,6 +1,7 @@
 #include "models/noticerepository.h"
 
 #include "models/endpointurl.h"
+#include "models/rowreader.h"
 
 namespace sd {
 
@@ -22,12 +23,7 @@ std::vector<Notice> NoticeRepository::recent(int limit)
     std::vector<Notice> out;
     while (q.next()) {
         Notice n;
-        n.id = q.value(0).toLongLong();
-        n.createdAt = dateFromDb(q.value(1));
-        n.subscriberId = q.value(2).toString();
-        n.kind = q.value(3).toString();
-        n.text = q.value(4).toString();
-        n.acknowledged = q.value(5).toBool();
+        RowReader(q) >> n.id >> n.createdAt >> n.subscriberId >> n.kind >> n.text >> n.acknowledged;
         out.push_back(n);
     }
     return out;

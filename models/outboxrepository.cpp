@@ -1,6 +1,7 @@
 #include "models/outboxrepository.h"
 
 #include "models/outboxrows.h"
+#include "models/rowreader.h"
 #include "models/values.h"
 
 #include <QTimeZone>
@@ -20,29 +21,19 @@ const QString kListColumns = QStringLiteral("m.id, m.subscriber_id, m.kind, m.su
 Message readMessage(const QSqlQuery &q, bool withBody)
 {
     Message m;
-    m.id = q.value(0).toString();
-    m.subscriberId = q.value(1).toString();
-    m.kind = parseEventKind(q.value(2).toString()).value_or(EventKind::Component);
-    m.subjectId = q.value(3).toString();
-    m.subjectName = q.value(4).toString();
-    m.eventId = q.value(5).toString();
-    m.createdAt = dateFromDb(q.value(6));
-    m.state = parseDeliveryState(q.value(7).toString()).value_or(DeliveryState::Queued);
-    m.attempts = q.value(8).toInt();
-    m.nextAttemptAt = dateFromDb(q.value(9));
-    m.updatedAt = dateFromDb(q.value(10));
-    m.lastHttpStatus = q.value(11).toInt();
-    m.lastErrorClass = q.value(12).toString();
-    m.lastError = q.value(13).toString();
-    m.lastDurationMs = q.value(14).isNull() ? -1 : q.value(14).toLongLong();
-    m.endpoint = q.value(15).toString();
+    RowReader r(q);
+    r >> m.id >> m.subscriberId >> parsed(m.kind, parseEventKind, EventKind::Component) >> m.subjectId >>
+        m.subjectName >> m.eventId >> m.createdAt >>
+        parsed(m.state, parseDeliveryState, DeliveryState::Queued) >> m.attempts >> m.nextAttemptAt >>
+        m.updatedAt >> m.lastHttpStatus >> m.lastErrorClass >> m.lastError >>
+        nullable(m.lastDurationMs, -1) >> m.endpoint;
     // An email's "endpoint" is mailto:<the address it was queued for> (see kListColumns).
     if (m.endpoint.startsWith(QLatin1String("mailto:"))) {
         m.channel = Channel::Email;
         m.recipient = m.endpoint.mid(7);
     }
     if (withBody)
-        m.body = q.value(16).toByteArray();
+        r >> m.body;
     return m;
 }
 
@@ -54,23 +45,10 @@ const QString kAttemptColumns = QStringLiteral(
 Attempt readAttempt(const QSqlQuery &q)
 {
     Attempt a;
-    a.id = q.value(0).toLongLong();
-    a.messageId = q.value(1).toString();
-    a.subscriberId = q.value(2).toString();
-    a.endpoint = q.value(3).toString();
-    a.attemptNumber = q.value(4).toInt();
-    a.trigger = parseAttemptTrigger(q.value(5).toString()).value_or(AttemptTrigger::Automatic);
-    a.startedAt = dateFromDb(q.value(6));
-    a.endedAt = dateFromDb(q.value(7));
-    a.durationMs = q.value(8).toLongLong();
-    a.httpStatus = q.value(9).toInt();
-    a.errorClass = q.value(10).toString();
-    a.errorText = q.value(11).toString();
-    a.requestHeaders = q.value(12).toByteArray();
-    a.responseHeaders = q.value(13).toByteArray();
-    a.responseBody = q.value(14).toByteArray();
-    a.nextAttemptAt = dateFromDb(q.value(15));
-    a.actor = q.value(16).toString();
+    RowReader(q) >> a.id >> a.messageId >> a.subscriberId >> a.endpoint >> a.attemptNumber >>
+        parsed(a.trigger, parseAttemptTrigger, AttemptTrigger::Automatic) >> a.startedAt >> a.endedAt >>
+        a.durationMs >> a.httpStatus >> a.errorClass >> a.errorText >> a.requestHeaders >>
+        a.responseHeaders >> a.responseBody >> a.nextAttemptAt >> a.actor;
     return a;
 }
 
@@ -236,15 +214,9 @@ std::vector<MessageProgress> OutboxRepository::progress(const QStringList &ids)
                      binds);
         while (q.next()) {
             MessageProgress p;
-            p.id = q.value(0).toString();
-            p.state = parseDeliveryState(q.value(1).toString()).value_or(DeliveryState::Queued);
-            p.attempts = q.value(2).toInt();
-            p.httpStatus = q.value(3).toInt();
-            p.durationMs = q.value(4).isNull() ? -1 : q.value(4).toLongLong();
-            p.errorClass = q.value(5).toString();
-            p.error = q.value(6).toString();
-            p.nextAttemptAt = dateFromDb(q.value(7));
-            p.updatedAt = dateFromDb(q.value(8));
+            RowReader(q) >> p.id >> parsed(p.state, parseDeliveryState, DeliveryState::Queued) >>
+                p.attempts >> p.httpStatus >> nullable(p.durationMs, -1) >> p.errorClass >> p.error >>
+                p.nextAttemptAt >> p.updatedAt;
             out.push_back(std::move(p));
         }
         q.finish();

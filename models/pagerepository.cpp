@@ -1,6 +1,7 @@
 #include "models/pagerepository.h"
 
 #include "models/ids.h"
+#include "models/rowreader.h"
 
 namespace sd {
 
@@ -11,14 +12,8 @@ Page PageRepository::get()
         "FROM page LIMIT 1"));
     if (q.next()) {
         Page p;
-        p.id = q.value(0).toString();
-        p.name = q.value(1).toString();
-        p.url = q.value(2).toString();
-        p.timeZone = q.value(3).toString();
-        p.documentationUrl = q.value(4).toString();
-        p.createdAt = dateFromDb(q.value(5));
-        p.updatedAt = dateFromDb(q.value(6));
-        p.allowWebhookSubscribers = q.value(7).toLongLong() != 0;
+        RowReader(q) >> p.id >> p.name >> p.url >> p.timeZone >> p.documentationUrl >> p.createdAt >>
+            p.updatedAt >> p.allowWebhookSubscribers;
         return p;
     }
     q.finish();

@@ -2,6 +2,7 @@
 
 #include "models/healthrepository.h"
 #include "models/jsoncolumns.h"
+#include "models/rowreader.h"
 #include "models/values.h"
 
 namespace sd {
@@ -17,20 +18,10 @@ const QString kPageWide = QStringLiteral(" AND incident_id IS NULL");
 Subscriber readSubscriber(const QSqlQuery &q)
 {
     Subscriber s;
-    s.id = q.value(0).toString();
-    s.endpoint = q.value(1).toString();
-    s.email = q.value(2).toString();
-    s.componentIds = jsoncol::toStringList(q.value(3).toString());
-    s.secret = q.value(4).toString();
-    s.previousSecret = q.value(5).toString();
-    s.previousSecretExpiresAt = dateFromDb(q.value(6));
-    s.unsubscribeToken = q.value(7).toString();
-    s.state = parseSubscriberState(q.value(8).toString()).value_or(SubscriberState::Active);
-    s.createdAt = dateFromDb(q.value(9));
-    s.quarantinedAt = dateFromDb(q.value(10));
-    s.purgeAt = dateFromDb(q.value(11));
-    s.unsubscribedAt = dateFromDb(q.value(12));
-    s.incidentId = q.value(13).toString();
+    RowReader(q) >> s.id >> s.endpoint >> s.email >> jsonList(s.componentIds) >> s.secret >>
+        s.previousSecret >> s.previousSecretExpiresAt >> s.unsubscribeToken >>
+        parsed(s.state, parseSubscriberState, SubscriberState::Active) >> s.createdAt >> s.quarantinedAt >>
+        s.purgeAt >> s.unsubscribedAt >> s.incidentId;
     return s;
 }
 } // namespace

@@ -1,5 +1,7 @@
 #include "models/upstreamrepository.h"
 
+#include "models/rowreader.h"
+
 namespace sd {
 namespace {
 
@@ -16,50 +18,20 @@ const QString kEventColumns = QStringLiteral("id, upstream_id, event_key, kind, 
 Upstream read(const QSqlQuery &q)
 {
     Upstream u;
-    u.id = q.value(0).toString();
-    u.url = q.value(1).toString();
-    u.name = q.value(2).toString();
-    u.intervalMs = q.value(3).toLongLong();
-    u.createdAt = dateFromDb(q.value(4));
-    u.createdBy = q.value(5).toString();
-    u.pageId = q.value(6).toString();
-    u.pageName = q.value(7).toString();
-    u.indicator = q.value(8).toString();
-    u.description = q.value(9).toString();
-    u.snapshot = q.value(10).toString().toUtf8();
-    u.snapshotVersion = q.value(11).toLongLong();
-    u.etag = q.value(12).toString();
-    u.lastModified = q.value(13).toString();
-    u.lastCheckedAt = dateFromDb(q.value(14));
-    u.lastSuccessAt = dateFromDb(q.value(15));
-    u.staleSince = dateFromDb(q.value(16));
-    u.lastError = q.value(17).toString();
-    u.failures = q.value(18).toInt();
-    u.nextPollAt = dateFromDb(q.value(19));
-    u.leaseOwner = q.value(20).toString();
-    u.leaseHost = q.value(21).toString();
-    u.leasePid = q.value(22).toLongLong();
-    u.leaseExpiresAt = dateFromDb(q.value(23));
+    RowReader(q) >> u.id >> u.url >> u.name >> u.intervalMs >> u.createdAt >> u.createdBy >> u.pageId >>
+        u.pageName >> u.indicator >> u.description >> utf8Text(u.snapshot) >> u.snapshotVersion >> u.etag >>
+        u.lastModified >> u.lastCheckedAt >> u.lastSuccessAt >> u.staleSince >> u.lastError >> u.failures >>
+        u.nextPollAt >> u.leaseOwner >> u.leaseHost >> u.leasePid >> u.leaseExpiresAt;
     return u;
 }
 
 UpstreamEvent readEvent(const QSqlQuery &q)
 {
     UpstreamEvent e;
-    e.id = q.value(0).toString();
-    e.upstreamId = q.value(1).toString();
-    e.eventKey = q.value(2).toString();
-    e.kind = parseUpstreamEventKind(q.value(3).toString());
-    e.subjectId = q.value(4).toString();
-    e.subjectName = q.value(5).toString();
-    e.oldValue = q.value(6).toString();
-    e.newValue = q.value(7).toString();
-    e.text = q.value(8).toString();
-    e.body = q.value(9).toString().toUtf8();
-    e.detectedAt = dateFromDb(q.value(10));
-    e.occurredAt = dateFromDb(q.value(11));
-    e.messages = q.value(12).toInt();
-    e.seq = q.value(13).toInt();
+    RowReader(q) >> e.id >> e.upstreamId >> e.eventKey >>
+        converted(e.kind, [](const QVariant &v) { return parseUpstreamEventKind(v.toString()); }) >>
+        e.subjectId >> e.subjectName >> e.oldValue >> e.newValue >> e.text >> utf8Text(e.body) >>
+        e.detectedAt >> e.occurredAt >> e.messages >> e.seq;
     return e;
 }
 
@@ -310,13 +282,8 @@ std::vector<UpstreamLink> UpstreamRepository::links(const QString &incidentId)
     std::vector<UpstreamLink> out;
     while (q.next()) {
         UpstreamLink l;
-        l.incidentId = q.value(0).toString();
-        l.upstreamId = q.value(1).toString();
-        l.upstreamName = q.value(2).toString();
-        l.upstreamIncidentId = q.value(3).toString();
-        l.upstreamIncidentName = q.value(4).toString();
-        l.linkedAt = dateFromDb(q.value(5));
-        l.linkedBy = q.value(6).toString();
+        RowReader(q) >> l.incidentId >> l.upstreamId >> l.upstreamName >> l.upstreamIncidentId >>
+            l.upstreamIncidentName >> l.linkedAt >> l.linkedBy;
         out.push_back(l);
     }
     return out;
