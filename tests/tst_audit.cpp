@@ -256,11 +256,10 @@ private Q_SLOTS:
         in.body = QStringLiteral("Investigating");
         const auto created = IncidentService(as(db, QStringLiteral("alice"))).create(in);
         QVERIFY2(created.ok(), qPrintable(created.error()));
-        IncidentUpdateInput update{IncidentStatus::Identified,
-                                   QStringLiteral("Bad deploy"),
-                                   {{c.id, ComponentStatus::PartialOutage}},
-                                   std::nullopt,
-                                   true};
+        IncidentUpdateInput update;
+        update.status = IncidentStatus::Identified;
+        update.body = QStringLiteral("Bad deploy");
+        update.components = {{c.id, ComponentStatus::PartialOutage}};
         const auto updated =
             IncidentService(as(db, QStringLiteral("bob"))).update(created->incident.id, update);
         QVERIFY2(updated.ok(), qPrintable(updated.error()));
@@ -508,11 +507,11 @@ private Q_SLOTS:
         }
         case 2:
             error = IncidentService(ctx)
-                        .update(f.incident.id, {IncidentStatus::InProgress,
-                                                QStringLiteral("x"),
-                                                {{f.api.id, ComponentStatus::MajorOutage}},
-                                                std::nullopt,
-                                                true})
+                        .update(f.incident.id, {{IncidentStatus::InProgress,
+                                                 QStringLiteral("x"),
+                                                 {{f.api.id, ComponentStatus::MajorOutage}},
+                                                 std::nullopt,
+                                                 true}})
                         .error();
             break;
         case 3: {

@@ -106,7 +106,10 @@ private Q_SLOTS:
         QFETCH(int, incidentMessages);
         QFETCH(int, componentMessages);
         Fixture f;
-        NewIncident input{QStringLiteral("Errors"), IncidentStatus::Investigating, QStringLiteral("Looking into it")};
+        NewIncident input;
+        input.name = QStringLiteral("Errors");
+        input.status = IncidentStatus::Investigating;
+        input.body = QStringLiteral("Looking into it");
         input.notify = notify;
         if (withComponent)
             input.components = {{f.api, ComponentStatus::MajorOutage}};
@@ -123,10 +126,10 @@ private Q_SLOTS:
     {
         Fixture f;
         IncidentService incidents(f.db.context());
-        auto created = incidents.create({QStringLiteral("Errors"), IncidentStatus::Investigating, QStringLiteral("Looking")});
+        auto created = incidents.create({{IncidentStatus::Investigating, QStringLiteral("Looking")}, QStringLiteral("Errors")});
         QVERIFY(created.ok());
-        auto updated = incidents.update(created->incident.id, {IncidentStatus::Identified, QStringLiteral("Web is slow"),
-                                                               {{f.web, ComponentStatus::DegradedPerformance}}});
+        auto updated = incidents.update(created->incident.id, {{IncidentStatus::Identified, QStringLiteral("Web is slow"),
+                                                               {{f.web, ComponentStatus::DegradedPerformance}}}});
         QVERIFY2(updated.ok(), qPrintable(updated.error()));
         QCOMPARE(updated->componentMessages, 2); // everyone + webOnly
         QCOMPARE(updated->incidentMessages, 2);  // the incident now affects web
@@ -153,7 +156,10 @@ private Q_SLOTS:
     void backfilledIncidentNotifiesNobody()
     {
         Fixture f;
-        NewIncident input{QStringLiteral("Last week"), IncidentStatus::Resolved, QStringLiteral("It happened")};
+        NewIncident input;
+        input.name = QStringLiteral("Last week");
+        input.status = IncidentStatus::Resolved;
+        input.body = QStringLiteral("It happened");
         input.backfilled = true;
         auto created = IncidentService(f.db.context()).create(input);
         QVERIFY(created.ok());

@@ -181,11 +181,12 @@ private Q_SLOTS:
             {QStringLiteral("http://127.0.0.1:9/hook"), QStringLiteral("ops@example.com"), {}, {}, false});
         QVERIFY(subscriber.ok());
         IncidentService incidents(ctx);
-        auto created = incidents.create({QStringLiteral("API errors"), IncidentStatus::Investigating, QStringLiteral("Looking"),
-                                         std::nullopt, {{component->id, ComponentStatus::PartialOutage}}, true});
+        auto created = incidents.create({{IncidentStatus::Investigating, QStringLiteral("Looking"),
+                                          {{component->id, ComponentStatus::PartialOutage}}, std::nullopt, true},
+                                         QStringLiteral("API errors")});
         QVERIFY2(created.ok(), qPrintable(created.error()));
         clock = clock.addSecs(600);
-        auto updated = incidents.update(created->incident.id, {IncidentStatus::Identified, QStringLiteral("Found it"), {}});
+        auto updated = incidents.update(created->incident.id, {{IncidentStatus::Identified, QStringLiteral("Found it"), {}}});
         QVERIFY(updated.ok());
 
         MessageFilter f;

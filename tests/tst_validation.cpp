@@ -87,8 +87,8 @@ private Q_SLOTS:
         QFETCH(QString, message);
         test::TempDatabase db;
         auto result = IncidentService(db.context())
-                          .create({QString(nameLength, QLatin1Char('n')), IncidentStatus::Investigating,
-                                   QString(bodyLength, QLatin1Char('b'))});
+                          .create({{IncidentStatus::Investigating, QString(bodyLength, QLatin1Char('b'))},
+                                   QString(nameLength, QLatin1Char('n'))});
         QCOMPARE(result.ok(), accepted);
         if (!accepted) {
             QVERIFY2(result.error().contains(message), qPrintable(result.error()));
@@ -103,13 +103,14 @@ private Q_SLOTS:
         patch.status = ComponentStatus::MajorOutage;
         auto c = ComponentService(db.context()).update(QStringLiteral("nosuchid0000"), patch);
         QVERIFY(c.error().contains(QLatin1String("unknown component id")));
-        auto i = IncidentService(db.context()).update(QStringLiteral("nosuchid0000"), {IncidentStatus::Resolved, QStringLiteral("x")});
+        auto i = IncidentService(db.context()).update(QStringLiteral("nosuchid0000"), {{IncidentStatus::Resolved, QStringLiteral("x")}});
         QVERIFY(i.error().contains(QLatin1String("unknown incident id")));
         auto r = SubscriberService(db.context()).reactivate(QStringLiteral("nosuchid0000"));
         QVERIFY(r.error().contains(QLatin1String("unknown subscriber id")));
         auto bad = IncidentService(db.context())
-                       .create({QStringLiteral("x"), IncidentStatus::Investigating, QStringLiteral("y"), std::nullopt,
-                                {{QStringLiteral("nosuchid0000"), ComponentStatus::MajorOutage}}});
+                       .create({{IncidentStatus::Investigating, QStringLiteral("y"),
+                                 {{QStringLiteral("nosuchid0000"), ComponentStatus::MajorOutage}}},
+                                QStringLiteral("x")});
         QVERIFY(bad.error().contains(QLatin1String("unknown component id")));
         QCOMPARE(rowCount(db.store(), "incidents"), 0);
         QCOMPARE(rowCount(db.store(), "messages"), 0);
@@ -119,8 +120,8 @@ private Q_SLOTS:
     {
         test::TempDatabase db;
         IncidentService incidents(db.context());
-        auto created = incidents.create({QStringLiteral("x"), IncidentStatus::Investigating, QStringLiteral("y")});
-        auto wrong = incidents.update(created->incident.id, {IncidentStatus::Completed, QStringLiteral("done")});
+        auto created = incidents.create({{IncidentStatus::Investigating, QStringLiteral("y")}, QStringLiteral("x")});
+        auto wrong = incidents.update(created->incident.id, {{IncidentStatus::Completed, QStringLiteral("done")}});
         QVERIFY(!wrong.ok());
         QVERIFY2(wrong.error().contains(QLatin1String("valid values: investigating")), qPrintable(wrong.error()));
     }

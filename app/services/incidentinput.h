@@ -18,14 +18,19 @@ struct ComponentStatusChange
     ComponentStatus status = ComponentStatus::Operational;
 };
 
-struct NewIncident
+// What every posted update carries, the first one (NewIncident) as well as later ones (IncidentUpdateInput).
+struct IncidentPost
 {
-    QString name;
     IncidentStatus status = IncidentStatus::Investigating;
     QString body;
-    std::optional<Impact> impactOverride;
     std::vector<ComponentStatusChange> components;
+    std::optional<Impact> impactOverride;
     bool notify = true;
+};
+
+struct NewIncident : IncidentPost
+{
+    QString name;
     bool backfilled = false;
     QDateTime scheduledFor;
     QDateTime scheduledUntil;
@@ -34,13 +39,8 @@ struct NewIncident
     QString fromTemplate; // the template it was started from (named in the audit row)
 };
 
-struct IncidentUpdateInput
+struct IncidentUpdateInput : IncidentPost
 {
-    IncidentStatus status = IncidentStatus::Investigating;
-    QString body;
-    std::vector<ComponentStatusChange> components;
-    std::optional<Impact> impactOverride;
-    bool notify = true;
     // The API's PATCH: a status change may come without a body (Statuspage's status-only update).
     bool allowEmptyBody = false;
     std::optional<QString> name; // renamed in the same transaction
