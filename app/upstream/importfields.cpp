@@ -27,6 +27,14 @@ bool flag(const QJsonObject &o, const char *key, bool fallback)
     return v.isBool() ? v.toBool() : fallback;
 }
 
+QString unimportable(const char *kind, const QJsonObject &o, const QString &name, bool statusKnown)
+{
+    if (statusKnown && !name.isEmpty())
+        return {};
+    return QStringLiteral("%1 %2 has no name or an unknown status \"%3\"; not imported")
+        .arg(QLatin1String(kind), str(o, "id"), str(o, "status"));
+}
+
 int number(const QJsonObject &o, const char *key)
 {
     return o.value(QLatin1String(key)).toVariant().toInt();

@@ -17,6 +17,9 @@ QString str(const QJsonObject &o, const char *key);
 QDateTime when(const QJsonObject &o, const char *key); // invalid when absent or null
 bool flag(const QJsonObject &o, const char *key, bool fallback = false);
 int number(const QJsonObject &o, const char *key);
+// Why a component or an incident is left out (no name, or a status StatusDesk does not know); empty: it is
+// imported.
+QString unimportable(const char *kind, const QJsonObject &o, const QString &name, bool statusKnown);
 // The source's id where it is a valid id nobody here has; else a new one.
 QString freeId(const QString &sourceId, const std::function<bool(const QString &)> &taken);
 // Ids from a list of ids or of objects with an id, mapped to local ids; `unmapped` counts what had no local

@@ -57,11 +57,8 @@ void StatuspageImporter::importIncidents(Run &run)
         const auto status = parseIncidentStatus(str(o, "status"));
         Incident want;
         want.name = str(o, "name");
-        if (!status || want.name.isEmpty()) {
-            run.report.notes << QStringLiteral(
-                                    "incident %1 has no name or an unknown status \"%2\"; not imported")
-                                    .arg(sid, str(o, "status"));
-            ++run.report.incidents.skipped;
+        if (const QString why = unimportable("incident", o, want.name, status.has_value()); !why.isEmpty()) {
+            run.skip(run.report.incidents, why);
             continue;
         }
         want.status = *status;
@@ -147,10 +144,9 @@ void StatuspageImporter::importIncidents(Run &run)
                 continue;
             }
             if (!m_replace) {
-                run.report.conflicts << QStringLiteral(
-                                            "incident \"%1\" (%2) differs here from Statuspage's; kept")
-                                            .arg(existing->name, existing->id);
-                ++run.report.incidents.skipped;
+                run.keep(run.report.incidents,
+                         QStringLiteral("incident \"%1\" (%2) differs here from Statuspage's; kept")
+                             .arg(existing->name, existing->id));
                 continue;
             }
             repo.remove(existing->id); // and its updates: written again below as Statuspage has them
@@ -211,8 +207,8 @@ void StatuspageImporter::importSubscribers(Run &run)
                  !refused.isEmpty())
             why = refused;
         if (!why.isEmpty()) {
-            run.report.notes << QStringLiteral("webhook subscriber %1 not imported: %2").arg(sid, why);
-            ++run.report.subscribers.skipped;
+            run.skip(run.report.subscribers,
+                     QStringLiteral("webhook subscriber %1 not imported: %2").arg(sid, why));
             continue;
         }
         Subscriber want;
@@ -237,24 +233,21 @@ void StatuspageImporter::importSubscribers(Run &run)
         if (!existing) {
             existing = repo.findLiveByEndpoint(want.endpoint);
             if (existing && !m_replace) {
-                run.report.conflicts << QStringLiteral(
-                                            "webhook subscriber %1 is already subscribed here (%2); kept, "
-                                            "not imported")
-                                            .arg(endpointurl::redacted(want.endpoint), existing->id);
-                ++run.report.subscribers.skipped;
+                run.keep(run.report.subscribers,
+                         QStringLiteral(
+                             "webhook subscriber %1 is already subscribed here (%2); kept, not imported")
+                             .arg(endpointurl::redacted(want.endpoint), existing->id));
                 continue;
             }
             if (!existing) {
                 want.id = freeId(sid, [&](const QString &id) { return repo.find(id).has_value(); });
                 want.unsubscribeToken = ids::newToken();
                 repo.insert(want);
-                run.subscribers.insert(sid, want.id);
-                run.map.set(run.source, QStringLiteral("subscriber"), sid, want.id, run.now);
-                ++run.report.subscribers.created;
+                run.created(run.report.subscribers, run.subscribers, QStringLiteral("subscriber"), sid,
+                            want.id);
                 continue;
             }
-            run.subscribers.insert(sid, existing->id);
-            run.map.set(run.source, QStringLiteral("subscriber"), sid, existing->id, run.now);
+            run.remember(run.subscribers, QStringLiteral("subscriber"), sid, existing->id);
         }
         if (sameSubscriber(*existing, want)) {
             ++run.report.subscribers.unchanged;
@@ -269,10 +262,9 @@ void StatuspageImporter::importSubscribers(Run &run)
             repo.update(updated);
             ++run.report.subscribers.updated;
         } else {
-            run.report.conflicts << QStringLiteral(
-                                        "webhook subscriber %1 (%2) differs here from Statuspage's; kept")
-                                        .arg(endpointurl::redacted(existing->endpoint), existing->id);
-            ++run.report.subscribers.skipped;
+            run.keep(run.report.subscribers,
+                     QStringLiteral("webhook subscriber %1 (%2) differs here from Statuspage's; kept")
+                         .arg(endpointurl::redacted(existing->endpoint), existing->id));
         }
     }
     if (otherModes > 0)

@@ -52,6 +52,32 @@ QJsonObject ImportReport::toJson() const
             {QStringLiteral("notes"), QJsonArray::fromStringList(notes)}};
 }
 
+void StatuspageImporter::Run::remember(QHash<QString, QString> &ids, const QString &kind, const QString &sid,
+                                       const QString &localId)
+{
+    ids.insert(sid, localId);
+    map.set(source, kind, sid, localId, now);
+}
+
+void StatuspageImporter::Run::created(ImportCounts &counts, QHash<QString, QString> &ids, const QString &kind,
+                                      const QString &sid, const QString &localId)
+{
+    remember(ids, kind, sid, localId);
+    ++counts.created;
+}
+
+void StatuspageImporter::Run::skip(ImportCounts &counts, const QString &note)
+{
+    report.notes << note;
+    ++counts.skipped;
+}
+
+void StatuspageImporter::Run::keep(ImportCounts &counts, const QString &conflict)
+{
+    report.conflicts << conflict;
+    ++counts.skipped;
+}
+
 Result<ImportReport> StatuspageImporter::apply(const StatuspageExport &source)
 {
     try {
@@ -160,8 +186,8 @@ void StatuspageImporter::importGroups(Run &run)
         want.createdAt = when(g, "created_at");
         want.updatedAt = when(g, "updated_at");
         if (want.name.isEmpty()) {
-            run.report.notes << QStringLiteral("component group %1 has no name; not imported").arg(sid);
-            ++run.report.groups.skipped;
+            run.skip(run.report.groups,
+                     QStringLiteral("component group %1 has no name; not imported").arg(sid));
             continue;
         }
         const std::vector<ComponentGroup> here = repo.groups();
@@ -177,13 +203,10 @@ void StatuspageImporter::importGroups(Run &run)
             if (existing == here.end()) {
                 want.id = freeId(sid, [&](const QString &id) { return byId(id) != here.end(); });
                 repo.insertGroup(want);
-                run.groups.insert(sid, want.id);
-                run.map.set(run.source, QStringLiteral("group"), sid, want.id, run.now);
-                ++run.report.groups.created;
+                run.created(run.report.groups, run.groups, QStringLiteral("group"), sid, want.id);
                 continue;
             }
-            run.groups.insert(sid, existing->id);
-            run.map.set(run.source, QStringLiteral("group"), sid, existing->id, run.now);
+            run.remember(run.groups, QStringLiteral("group"), sid, existing->id);
         }
         want.id = existing->id;
         if (existing->name == want.name && existing->position == want.position &&
@@ -194,13 +217,11 @@ void StatuspageImporter::importGroups(Run &run)
             repo.updateGroup(want);
             ++run.report.groups.updated;
         } else {
-            run.report.conflicts << QStringLiteral(
-                                        "component group \"%1\" (%2) differs here from Statuspage's "
-                                        "(position %3 here, %4 there); kept")
-                                        .arg(existing->name, existing->id)
-                                        .arg(existing->position)
-                                        .arg(want.position);
-            ++run.report.groups.skipped;
+            run.keep(run.report.groups, QStringLiteral("component group \"%1\" (%2) differs here from "
+                                                       "Statuspage's (position %3 here, %4 there); kept")
+                                            .arg(existing->name, existing->id)
+                                            .arg(existing->position)
+                                            .arg(want.position));
         }
     }
 }
@@ -216,11 +237,8 @@ void StatuspageImporter::importComponents(Run &run)
         const auto status = parseComponentStatus(str(c, "status"));
         Component want;
         want.name = str(c, "name").trimmed();
-        if (!status || want.name.isEmpty()) {
-            run.report.notes << QStringLiteral(
-                                    "component %1 has no name or an unknown status \"%2\"; not imported")
-                                    .arg(sid, str(c, "status"));
-            ++run.report.components.skipped;
+        if (const QString why = unimportable("component", c, want.name, status.has_value()); !why.isEmpty()) {
+            run.skip(run.report.components, why);
             continue;
         }
         want.status = *status;
@@ -239,22 +257,18 @@ void StatuspageImporter::importComponents(Run &run)
                     existing = here;
             }
             if (existing && !m_replace) {
-                run.report.conflicts << QStringLiteral(
-                                            "component \"%1\" already exists here (%2); kept, not imported")
-                                            .arg(want.name, existing->id);
-                ++run.report.components.skipped;
+                run.keep(run.report.components,
+                         QStringLiteral("component \"%1\" already exists here (%2); kept, not imported")
+                             .arg(want.name, existing->id));
                 continue;
             }
             if (!existing) {
                 want.id = freeId(sid, [&](const QString &id) { return repo.find(id).has_value(); });
                 repo.insert(want);
-                run.components.insert(sid, want.id);
-                run.map.set(run.source, QStringLiteral("component"), sid, want.id, run.now);
-                ++run.report.components.created;
+                run.created(run.report.components, run.components, QStringLiteral("component"), sid, want.id);
                 continue;
             }
-            run.components.insert(sid, existing->id);
-            run.map.set(run.source, QStringLiteral("component"), sid, existing->id, run.now);
+            run.remember(run.components, QStringLiteral("component"), sid, existing->id);
         }
         want.id = existing->id;
         if (sameComponent(*existing, want)) {
@@ -263,12 +277,11 @@ void StatuspageImporter::importComponents(Run &run)
             repo.update(want);
             ++run.report.components.updated;
         } else {
-            run.report.conflicts << QStringLiteral(
-                                        "component \"%1\" (%2) differs here from Statuspage's (%3 here, %4 "
-                                        "there); kept")
-                                        .arg(existing->name, existing->id, toString(existing->status),
-                                             toString(want.status));
-            ++run.report.components.skipped;
+            run.keep(
+                run.report.components,
+                QStringLiteral(
+                    "component \"%1\" (%2) differs here from Statuspage's (%3 here, %4 there); kept")
+                    .arg(existing->name, existing->id, toString(existing->status), toString(want.status)));
         }
     }
 }

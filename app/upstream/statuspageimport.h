@@ -59,6 +59,15 @@ private:
         bool fresh = false;
         QDateTime now;
         QHash<QString, QString> groups, components, incidents, updates, subscribers; // source id -> local id
+
+        // From now on the source's `sid` is the local row `localId`: in `ids` (this run) and in import_map.
+        void remember(QHash<QString, QString> &ids, const QString &kind, const QString &sid,
+                      const QString &localId);
+        // remember(), for a row this import made.
+        void created(ImportCounts &counts, QHash<QString, QString> &ids, const QString &kind,
+                     const QString &sid, const QString &localId);
+        void skip(ImportCounts &counts, const QString &note);     // not importable, and why
+        void keep(ImportCounts &counts, const QString &conflict); // differs here: kept as it is here
     };
 
     void importPage(Run &run);
