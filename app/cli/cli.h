@@ -10,6 +10,7 @@
 
 #include <QCommandLineOption>
 #include <QCommandLineParser>
+#include <QJsonArray>
 #include <QJsonValue>
 #include <QTextStream>
 #include <functional>
@@ -93,6 +94,24 @@ int printStreamed(Context &ctx, const QStringList &headers, ForEach &&forEach, T
         ctx.out.flush();
         return ctx.fail(QStringLiteral("database error: %1").arg(e.message()));
     }
+}
+
+// A listing already read: --json prints an array of toJson(row), else a table of cells(row).
+template<typename Rows, typename ToJson, typename Cells>
+int printList(Context &ctx, const QStringList &headers, const Rows &rows, ToJson &&toJson, Cells &&cells)
+{
+    if (ctx.json) {
+        QJsonArray array;
+        for (const auto &row : rows)
+            array.append(toJson(row));
+        ctx.printJson(array);
+        return 0;
+    }
+    QList<QStringList> table;
+    for (const auto &row : rows)
+        table << cells(row);
+    ctx.printTable(headers, table);
+    return 0;
 }
 
 // Delivers ctx.queued (and anything else due) and prints one summary line.

@@ -106,32 +106,25 @@ int incidentUpdate(Context &ctx, const QCommandLineParser &parser, const QString
 
 int incidentList(Context &ctx, const QCommandLineParser &, const QStringList &)
 {
-    const auto incidents = ctx.store->incidents.all();
     const Page page = ctx.store->page.get();
-    if (ctx.json) {
-        const auto components = ctx.store->components.all();
-        QJsonArray array;
-        for (const Incident &i : incidents)
-            array.append(json::incidentWithActors(page, i, components));
-        ctx.printJson(array);
-        return 0;
-    }
-    QList<QStringList> rows;
-    for (const Incident &i : incidents) {
-        rows << QStringList{i.id,
-                            toString(i.status),
-                            toString(i.impact),
-                            i.name,
-                            timefmt::isoUtc(i.createdAt),
-                            QString::number(i.updates.size()),
-                            i.updates.empty() ? QString() : i.updates.front().actor,
-                            i.updates.empty() ? QString() : i.updates.front().body};
-    }
-    ctx.printTable({QStringLiteral("ID"), QStringLiteral("STATUS"), QStringLiteral("IMPACT"),
-                    QStringLiteral("NAME"), QStringLiteral("CREATED"), QStringLiteral("UPDATES"),
-                    QStringLiteral("LATEST BY"), QStringLiteral("LATEST")},
-                   rows);
-    return 0;
+    const auto components = ctx.store->components.all();
+    return printList(
+        ctx,
+        {QStringLiteral("ID"), QStringLiteral("STATUS"), QStringLiteral("IMPACT"), QStringLiteral("NAME"),
+         QStringLiteral("CREATED"), QStringLiteral("UPDATES"), QStringLiteral("LATEST BY"),
+         QStringLiteral("LATEST")},
+        ctx.store->incidents.all(),
+        [&](const Incident &i) { return json::incidentWithActors(page, i, components); },
+        [](const Incident &i) {
+            return QStringList{i.id,
+                               toString(i.status),
+                               toString(i.impact),
+                               i.name,
+                               timefmt::isoUtc(i.createdAt),
+                               QString::number(i.updates.size()),
+                               i.updates.empty() ? QString() : i.updates.front().actor,
+                               i.updates.empty() ? QString() : i.updates.front().body};
+        });
 }
 
 int incidentPostmortem(Context &ctx, const QCommandLineParser &parser, const QStringList &positional)

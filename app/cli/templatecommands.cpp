@@ -97,33 +97,27 @@ int templateRemove(Context &ctx, const QCommandLineParser &, const QStringList &
 
 int templateList(Context &ctx, const QCommandLineParser &, const QStringList &)
 {
-    const auto templates = ctx.store->templates.all();
-    if (ctx.json) {
-        const auto components = ctx.store->components.all();
-        const QString pageId = ctx.store->page.get().id;
-        QJsonArray array;
-        for (const IncidentTemplate &t : templates)
-            array.append(json::incidentTemplate(t, components, pageId));
-        ctx.printJson(array);
-        return 0;
-    }
-    QList<QStringList> rows;
-    for (const IncidentTemplate &t : templates) {
-        QStringList comps;
-        for (const TemplateComponent &c : t.components)
-            comps << (c.status ? QStringLiteral("%1=%2").arg(c.componentId, toString(*c.status))
-                               : c.componentId);
-        rows << QStringList{t.id,
-                            t.name,
-                            t.title,
-                            toString(t.updateStatus),
-                            t.shouldSendNotifications ? QStringLiteral("yes") : QStringLiteral("no"),
-                            comps.join(QLatin1Char(' '))};
-    }
-    ctx.printTable({QStringLiteral("ID"), QStringLiteral("NAME"), QStringLiteral("TITLE"),
-                    QStringLiteral("STATUS"), QStringLiteral("NOTIFY"), QStringLiteral("COMPONENTS")},
-                   rows);
-    return 0;
+    // Only the JSON names the page (reading it writes the default page into a new store) and components.
+    const auto components = ctx.json ? ctx.store->components.all() : std::vector<Component>{};
+    const QString pageId = ctx.json ? ctx.store->page.get().id : QString();
+    return printList(
+        ctx,
+        {QStringLiteral("ID"), QStringLiteral("NAME"), QStringLiteral("TITLE"), QStringLiteral("STATUS"),
+         QStringLiteral("NOTIFY"), QStringLiteral("COMPONENTS")},
+        ctx.store->templates.all(),
+        [&](const IncidentTemplate &t) { return json::incidentTemplate(t, components, pageId); },
+        [](const IncidentTemplate &t) {
+            QStringList comps;
+            for (const TemplateComponent &c : t.components)
+                comps << (c.status ? QStringLiteral("%1=%2").arg(c.componentId, toString(*c.status))
+                                   : c.componentId);
+            return QStringList{t.id,
+                               t.name,
+                               t.title,
+                               toString(t.updateStatus),
+                               t.shouldSendNotifications ? QStringLiteral("yes") : QStringLiteral("no"),
+                               comps.join(QLatin1Char(' '))};
+        });
 }
 
 } // namespace
