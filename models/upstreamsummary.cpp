@@ -20,16 +20,22 @@ QDateTime time(const QJsonObject &o, QLatin1String key)
     return s.isEmpty() ? QDateTime() : timefmt::parseIso(s);
 }
 
+// The id, name and status that components and incidents alike have; false when the id or status is missing.
+template<class Row> bool readIdentity(const QJsonObject &o, Row &row)
+{
+    row.id = text(o, QLatin1String("id"));
+    row.name = text(o, QLatin1String("name"));
+    row.status = text(o, QLatin1String("status"));
+    return !row.id.isEmpty() && !row.status.isEmpty();
+}
+
 Result<SummaryIncident> readIncident(const QJsonValue &value, bool maintenance)
 {
     if (!value.isObject())
         return Error{QStringLiteral("an incident is not a JSON object")};
     const QJsonObject o = value.toObject();
     SummaryIncident i;
-    i.id = text(o, QLatin1String("id"));
-    i.name = text(o, QLatin1String("name"));
-    i.status = text(o, QLatin1String("status"));
-    if (i.id.isEmpty() || i.status.isEmpty())
+    if (!readIdentity(o, i))
         return Error{QStringLiteral("an incident has no id or status")};
     i.impact = text(o, QLatin1String("impact"));
     i.maintenance = maintenance || o.contains(QLatin1String("scheduled_for")) ||
@@ -135,10 +141,7 @@ Result<Summary> parseSummary(const QByteArray &body)
     for (const QJsonValue &v : components.toArray()) {
         const QJsonObject o = v.toObject();
         SummaryComponent c;
-        c.id = text(o, QLatin1String("id"));
-        c.name = text(o, QLatin1String("name"));
-        c.status = text(o, QLatin1String("status"));
-        if (c.id.isEmpty() || c.status.isEmpty())
+        if (!readIdentity(o, c))
             return Error{
                 QStringLiteral("the answer is not a Statuspage summary (a component has no id or status)")};
         c.groupId = text(o, QLatin1String("group_id"));
