@@ -260,47 +260,41 @@ QString IncidentsView::incidentSubscribersHtml(const QString &incidentId)
 
 void IncidentsView::createIncident()
 {
-    const auto components =
-        readOrWarn(tr("New incident"), [this] { return m_session.store().components.all(); });
-    if (!components)
-        return;
-    IncidentDialog dialog(IncidentDialog::Mode::Create, *components, nullptr, this);
-    dialog.setPreviewSource(IncidentDialog::previewThrough(m_session.worker(), {}));
-    if (dialog.exec() != QDialog::Accepted)
-        return;
-    createOnWorker(dialog.newIncident(), tr("New incident"));
+    createThroughDialog(false, nullptr);
 }
 
 void IncidentsView::createFromTemplate()
 {
     TemplatePicker picker(m_session, this);
-    if (picker.exec() != QDialog::Accepted || !picker.chosen())
+    if (picker.exec() != QDialog::Accepted)
         return;
-    const auto components =
-        readOrWarn(tr("New incident"), [this] { return m_session.store().components.all(); });
-    if (!components)
-        return;
-    IncidentDialog dialog(IncidentDialog::Mode::Create, *components, nullptr, this);
-    dialog.setPreviewSource(IncidentDialog::previewThrough(m_session.worker(), {}));
-    dialog.applyTemplate(*picker.chosen());
-    if (dialog.exec() != QDialog::Accepted)
-        return;
-    createOnWorker(dialog.newIncident(), tr("New incident"));
+    if (const auto chosen = picker.chosen())
+        createThroughDialog(false, &*chosen);
 }
 
 void IncidentsView::scheduleMaintenance()
 {
-    const auto components =
-        readOrWarn(tr("Schedule maintenance"), [this] { return m_session.store().components.all(); });
+    createThroughDialog(true, nullptr);
+}
+
+void IncidentsView::createThroughDialog(bool maintenance, const IncidentTemplate *fromTemplate)
+{
+    const QString title = maintenance ? tr("Schedule maintenance") : tr("New incident");
+    const auto components = readOrWarn(title, [this] { return m_session.store().components.all(); });
     if (!components)
         return;
-    IncidentDialog dialog(IncidentDialog::Mode::Maintenance, *components, nullptr, this);
-    if (const auto page = m_session.pages().get())
-        dialog.setTimeZone(page->timeZone); // the window is entered in the page's time zone
+    IncidentDialog dialog(maintenance ? IncidentDialog::Mode::Maintenance : IncidentDialog::Mode::Create,
+                          *components, nullptr, this);
+    if (maintenance) {
+        if (const auto page = m_session.pages().get())
+            dialog.setTimeZone(page->timeZone); // the window is entered in the page's time zone
+    }
     dialog.setPreviewSource(IncidentDialog::previewThrough(m_session.worker(), {}));
+    if (fromTemplate)
+        dialog.applyTemplate(*fromTemplate);
     if (dialog.exec() != QDialog::Accepted)
         return;
-    createOnWorker(dialog.newIncident(), tr("Schedule maintenance"));
+    createOnWorker(dialog.newIncident(), title);
 }
 
 void IncidentsView::createOnWorker(const NewIncident &input, const QString &title)

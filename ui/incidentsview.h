@@ -14,6 +14,7 @@ class IncidentsModel;
 class FanoutProgressMonitor;
 struct Incident;
 struct NewIncident;
+struct IncidentTemplate;
 
 // Incidents (active, resolved, scheduled maintenance) with the selected one's update history, newest
 // first; create, post update, resolve, postmortem, and a preview of the exact webhook body.
@@ -56,6 +57,9 @@ private:
     QString fanoutLine(const QString &eventId) const;
     void selectIncident(const QString &id);
     void postUpdateWith(bool resolve);
+    // The create dialog (a maintenance window's, or filled from `fromTemplate` when given), then
+    // createOnWorker.
+    void createThroughDialog(bool maintenance, const IncidentTemplate *fromTemplate);
     void createOnWorker(const NewIncident &input, const QString &title);
     // The result of `read`, or nullopt after a warning naming the StoreError.
     template<typename Read>
