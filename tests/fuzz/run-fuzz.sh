@@ -15,7 +15,7 @@ mkdir -p "$BUILD"
 
 command -v "$CXX" >/dev/null || { echo "run-fuzz: $CXX not found (apt-get install -y clang libclang-rt-14-dev)"; exit 2; }
 QT_FLAGS=$(pkg-config --cflags --libs Qt6Core)
-QT_NETWORK_FLAGS=$(pkg-config --cflags --libs Qt6Core Qt6Network)
+QT_NETWORK_FLAGS=$(pkg-config --cflags --libs Qt6Core Qt6Network Qt6Sql) # Sql: the service headers the API parser reads into
 # The project's compile rules (see cmake/CommonConfig.cmake), so the fuzzed code is the code we ship.
 DEFS="-DQT_NO_CAST_FROM_ASCII -DQT_NO_CAST_TO_ASCII -DQT_NO_KEYWORDS -DQT_USE_QSTRINGBUILDER -DQT_NO_DEBUG_OUTPUT"
 FLAGS="-std=c++17 -g -O1 -fPIC -fno-omit-frame-pointer -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined"
