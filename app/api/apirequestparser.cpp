@@ -178,34 +178,34 @@ const FieldTable<PageInput> &pageFields()
 
 // ---- components and groups ----
 
-const FieldTable<ComponentInput> &componentFields()
+const FieldTable<ComponentPatch> &componentFields()
 {
-    using F = FieldsOf<ComponentInput>;
-    static const FieldTable<ComponentInput> table{
+    using F = FieldsOf<ComponentPatch>;
+    static const FieldTable<ComponentPatch> table{
         "description, status, name, only_show_if_degraded, group_id, showcase, start_date",
         {
-            F::oneOf("status", &ComponentInput::status, parseComponentStatus, componentStatusNames()),
-            F::text("name", &ComponentInput::name),
-            F::text("description", &ComponentInput::description),
+            F::oneOf("status", &ComponentPatch::status, parseComponentStatus, componentStatusNames()),
+            F::text("name", &ComponentPatch::name),
+            F::text("description", &ComponentPatch::description),
             F::custom("group_id",
-                      [](const Fields &f, const QString &key, ComponentInput &in) -> QString {
+                      [](const Fields &f, const QString &key, ComponentPatch &in) -> QString {
                           if (!f.has(key))
                               return {};
                           auto group = f.string(key);
                           if (!group)
                               return group.error();
-                          in.groupId =
+                          in.group =
                               group.value().value_or(QString()).trimmed(); // null or "": out of its group
                           return {};
                       }),
-            F::flag("showcase", &ComponentInput::showcase),
-            F::flag("only_show_if_degraded", &ComponentInput::onlyShowIfDegraded),
-            F::date("start_date", &ComponentInput::startDate),
+            F::flag("showcase", &ComponentPatch::showcase),
+            F::flag("only_show_if_degraded", &ComponentPatch::onlyShowIfDegraded),
+            F::date("start_date", &ComponentPatch::startDate),
         }};
     return table;
 }
 
-Result<ComponentInput> parseComponent(const QByteArray &body, bool create)
+Result<ComponentPatch> parseComponent(const QByteArray &body, bool create)
 {
     SD_TRY(inner, envelope(body, QStringLiteral("component")));
     SD_TRY(in, componentFields().read(inner.value()));
@@ -286,12 +286,12 @@ Result<PageInput> parsePagePatch(const QByteArray &body)
     return pageFields().read(inner.value());
 }
 
-Result<ComponentInput> parseComponentCreate(const QByteArray &body)
+Result<ComponentPatch> parseComponentCreate(const QByteArray &body)
 {
     return parseComponent(body, true);
 }
 
-Result<ComponentInput> parseComponentPatch(const QByteArray &body)
+Result<ComponentPatch> parseComponentPatch(const QByteArray &body)
 {
     return parseComponent(body, false);
 }

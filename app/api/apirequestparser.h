@@ -1,5 +1,6 @@
 #pragma once
 
+#include "app/services/componentservice.h"
 #include "models/domain.h"
 #include "models/result.h"
 
@@ -81,17 +82,6 @@ struct PageInput
     std::optional<bool> allowWebhookSubscribers; // the page's webhook-subscription switch
 };
 
-struct ComponentInput
-{
-    std::optional<ComponentStatus> status;
-    std::optional<QString> name;
-    std::optional<QString> description;
-    std::optional<QString> groupId; // "" or null: out of its group
-    std::optional<bool> showcase;
-    std::optional<bool> onlyShowIfDegraded;
-    std::optional<QDate> startDate;
-};
-
 struct GroupInput
 {
     std::optional<QString> name;
@@ -115,8 +105,9 @@ Result<SubscriberPatchInput> parseSubscriberPatch(const QByteArray &body);
 Result<QStringList> parseReactivate(const QByteArray &body); // ids only (kept for the fuzz target)
 Result<BulkSubscribers> parseBulkSubscribers(const QByteArray &body, bool unsubscribe);
 Result<PageInput> parsePagePatch(const QByteArray &body);
-Result<ComponentInput> parseComponentCreate(const QByteArray &body);
-Result<ComponentInput> parseComponentPatch(const QByteArray &body);
+// A component body reads straight into the service's patch (a creation reads the same fields).
+Result<ComponentPatch> parseComponentCreate(const QByteArray &body);
+Result<ComponentPatch> parseComponentPatch(const QByteArray &body);
 Result<GroupInput> parseGroup(const QByteArray &body, bool create);
 Result<ListQuery> parseSubscriberQuery(const QUrlQuery &query);
 // `withSearch`: the incidents listing, which also takes q and limit (an alias of per_page).

@@ -56,13 +56,13 @@ ApiResponse createComponent(ApiCall &c)
 {
     return write(
         c, parseComponentCreate(c.request.body),
-        [&](const ComponentInput &in) -> Result<Component> {
-            if (auto checked = checkGroupId(c, in.groupId); !checked)
+        [&](const ComponentPatch &in) -> Result<Component> {
+            if (auto checked = checkGroupId(c, in.group); !checked)
                 return Error{checked.error()};
             NewComponent n;
             n.name = in.name.value_or(QString());
             n.description = in.description.value_or(QString());
-            n.group = in.groupId.value_or(QString());
+            n.group = in.group.value_or(QString());
             n.status = in.status.value_or(ComponentStatus::Operational);
             n.showcase = in.showcase.value_or(true);
             n.onlyShowIfDegraded = in.onlyShowIfDegraded.value_or(false);
@@ -84,17 +84,9 @@ ApiResponse patchComponent(ApiCall &c)
         return notFound(QStringLiteral("component"), c.id);
     return write(
         c, parseComponentPatch(c.request.body),
-        [&](const ComponentInput &in) -> Result<ComponentChange> {
-            if (auto checked = checkGroupId(c, in.groupId); !checked)
+        [&](const ComponentPatch &patch) -> Result<ComponentChange> {
+            if (auto checked = checkGroupId(c, patch.group); !checked)
                 return Error{checked.error()};
-            ComponentPatch patch;
-            patch.status = in.status;
-            patch.name = in.name;
-            patch.description = in.description;
-            patch.group = in.groupId;
-            patch.showcase = in.showcase;
-            patch.onlyShowIfDegraded = in.onlyShowIfDegraded;
-            patch.startDate = in.startDate;
             return ComponentService(c.ctx).update(c.id, patch);
         },
         [&](const ComponentChange &change) {
