@@ -2,6 +2,7 @@
 // attempts. The listings, filters and the console's bulk actions are outboxrepository.cpp.
 #include "models/outboxrepository.h"
 #include "models/outboxrows.h"
+#include "models/rowreader.h"
 #include "models/values.h"
 
 #include <QJsonArray>
@@ -17,10 +18,8 @@ std::vector<Message> readClaimed(QSqlQuery &q)
     std::vector<Message> out;
     while (q.next()) {
         Message m = outboxrows::readMessage(q, true);
-        m.nextTrigger = parseAttemptTrigger(q.value(17).toString()).value_or(AttemptTrigger::Automatic);
-        m.nextActor = q.value(18).toString();
-        m.manualAttempts = q.value(19).toInt();
-        m.resumeAt = dateFromDb(q.value(20));
+        RowReader(q, 17) >> parsed(m.nextTrigger, parseAttemptTrigger, AttemptTrigger::Automatic) >>
+            m.nextActor >> m.manualAttempts >> m.resumeAt;
         out.push_back(std::move(m));
     }
     return out;

@@ -1,5 +1,6 @@
 #include "models/templaterepository.h"
 
+#include "models/rowreader.h"
 #include "models/values.h"
 
 #include <QJsonArray>
@@ -37,17 +38,11 @@ std::vector<TemplateComponent> componentsFromJson(const QString &text)
 IncidentTemplate read(const QSqlQuery &q)
 {
     IncidentTemplate t;
-    t.id = q.value(0).toString();
-    t.name = q.value(1).toString();
-    t.title = q.value(2).toString();
-    t.body = q.value(3).toString();
-    t.groupId = q.value(4).toString();
-    t.updateStatus = parseIncidentStatus(q.value(5).toString()).value_or(IncidentStatus::Investigating);
-    t.shouldTweet = q.value(6).toLongLong() != 0;
-    t.shouldSendNotifications = q.value(7).toLongLong() != 0;
-    t.components = componentsFromJson(q.value(8).toString());
-    t.createdAt = dateFromDb(q.value(9));
-    t.updatedAt = dateFromDb(q.value(10));
+    RowReader(q) >> t.id >> t.name >> t.title >> t.body >> t.groupId >>
+        parsed(t.updateStatus, parseIncidentStatus, IncidentStatus::Investigating) >> t.shouldTweet >>
+        t.shouldSendNotifications >>
+        converted(t.components, [](const QVariant &v) { return componentsFromJson(v.toString()); }) >>
+        t.createdAt >> t.updatedAt;
     return t;
 }
 
