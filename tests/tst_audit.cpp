@@ -260,8 +260,10 @@ private Q_SLOTS:
         update.status = IncidentStatus::Identified;
         update.body = QStringLiteral("Bad deploy");
         update.components = {{c.id, ComponentStatus::PartialOutage}};
-        const auto updated =
-            IncidentService(as(db, QStringLiteral("bob"))).update(created->incident.id, update);
+        // A second later: the timeline orders by created_at, and both writes can fall in one millisecond.
+        ServiceContext bob = as(db, QStringLiteral("bob"));
+        bob.now = [] { return QDateTime::currentDateTimeUtc().addSecs(1); };
+        const auto updated = IncidentService(bob).update(created->incident.id, update);
         QVERIFY2(updated.ok(), qPrintable(updated.error()));
 
         const Incident stored = *db.store().incidents.find(created->incident.id);
