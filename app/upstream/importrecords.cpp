@@ -10,6 +10,7 @@
 #include "models/values.h"
 
 #include <QJsonArray>
+#include <tuple>
 
 // The import's incidents and webhook subscribers (statuspageimport.cpp has the page, groups and components).
 namespace sd::upstream {
@@ -17,11 +18,12 @@ namespace {
 
 using namespace importfields;
 
-// Not created_at: a subscriber adopted by --replace keeps the time it was made here.
-bool sameSubscriber(const Subscriber &a, const Subscriber &b)
+// What an import takes of a subscriber from Statuspage: compared to find a change, copied by --replace. Not
+// created_at (a subscriber adopted by --replace keeps the time it was made here), nor its id, secrets and
+// unsubscribe token.
+template<class S> auto importedFields(S &s)
 {
-    return a.endpoint == b.endpoint && a.email == b.email && a.componentIds == b.componentIds &&
-           a.state == b.state && a.quarantinedAt == b.quarantinedAt && a.purgeAt == b.purgeAt;
+    return std::tie(s.endpoint, s.email, s.componentIds, s.state, s.quarantinedAt, s.purgeAt);
 }
 
 // The listing's sections (IncidentRepository: active, resolved, maintenance), within which times order rows.
@@ -249,16 +251,11 @@ void StatuspageImporter::importSubscribers(Run &run)
             }
             run.remember(run.subscribers, QStringLiteral("subscriber"), sid, existing->id);
         }
-        if (sameSubscriber(*existing, want)) {
+        if (importedFields(*existing) == importedFields(want)) {
             ++run.report.subscribers.unchanged;
         } else if (m_replace) {
             Subscriber updated = *existing; // keeps its id, secret and unsubscribe link
-            updated.endpoint = want.endpoint;
-            updated.email = want.email;
-            updated.componentIds = want.componentIds;
-            updated.state = want.state;
-            updated.quarantinedAt = want.quarantinedAt;
-            updated.purgeAt = want.purgeAt;
+            importedFields(updated) = importedFields(want);
             repo.update(updated);
             ++run.report.subscribers.updated;
         } else {
