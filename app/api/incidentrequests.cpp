@@ -72,7 +72,7 @@ FieldTable<IncidentInput> incidentFields(bool create)
                       }),
             F::oneOf("status", &IncidentInput::status, parseIncidentStatus, incidentStatusNames()),
             F::text("body", &IncidentInput::body),
-            F::oneOf("impact_override", &IncidentInput::impactOverride, parseImpact, impactNames()),
+            F::oneOf<Impact>("impact_override", &IncidentInput::impactOverride, parseImpact, impactNames()),
             F::ids("component_ids", &IncidentInput::componentIds),
             F::custom("components", readComponentMap),
             F::flag("deliver_notifications", &IncidentInput::deliverNotifications, true),
@@ -121,16 +121,16 @@ Result<IncidentInput> parseIncident(const QByteArray &body, bool create)
     return in;
 }
 
-const FieldTable<IncidentUpdateEdit> &incidentUpdateFields()
+const FieldTable<IncidentUpdateEditInput> &incidentUpdateFields()
 {
-    using F = FieldsOf<IncidentUpdateEdit>;
-    static const FieldTable<IncidentUpdateEdit> table{
+    using F = FieldsOf<IncidentUpdateEditInput>;
+    static const FieldTable<IncidentUpdateEditInput> table{
         "wants_twitter_update, body, display_at, deliver_notifications",
         {
-            F::text("body", &IncidentUpdateEdit::body),
-            F::time("display_at", &IncidentUpdateEdit::displayAt),
-            F::flag("wants_twitter_update", &IncidentUpdateEdit::wantsTwitterUpdate),
-            F::flag("deliver_notifications", &IncidentUpdateEdit::deliverNotifications),
+            F::text("body", &IncidentUpdateEditInput::body),
+            F::time("display_at", &IncidentUpdateEditInput::displayAt),
+            F::flag("wants_twitter_update", &IncidentUpdateEditInput::wantsTwitterUpdate),
+            F::flag("deliver_notifications", &IncidentUpdateEditInput::deliverNotifications),
         }};
     return table;
 }
@@ -178,7 +178,7 @@ Result<IncidentInput> parseIncidentUpdate(const QByteArray &body)
     return parseIncident(body, false);
 }
 
-Result<IncidentUpdateEdit> parseIncidentUpdateEdit(const QByteArray &body)
+Result<IncidentUpdateEditInput> parseIncidentUpdateEdit(const QByteArray &body)
 {
     SD_TRY(inner, envelope(body, QStringLiteral("incident_update")));
     SD_TRY(in, incidentUpdateFields().read(inner.value()));

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "app/services/incidentinput.h"
 #include "models/domain.h"
 #include "models/result.h"
 
@@ -14,35 +15,23 @@
 // apirequestparser.h: JSON or form bodies, every documented field accepted, anything else a 400.
 namespace sd::api {
 
-// Fields shared by creating an incident and posting an update to it. `components` sets statuses;
-// `componentIds` names affected components whose status stays as it is.
-struct IncidentInput
+// Fields shared by creating an incident and posting an update to it: the incident's own (IncidentEdit: name,
+// impact override, maintenance window), then the update's. `components` sets statuses; `componentIds` names
+// affected components whose status stays as it is.
+struct IncidentInput : IncidentEdit
 {
-    std::optional<QString> name;
     std::optional<IncidentStatus> status;
     std::optional<QString> body;
-    std::optional<Impact> impactOverride;
     QStringList componentIds;
     std::vector<std::pair<QString, ComponentStatus>> components;
     bool deliverNotifications = true;
     bool backfilled = false;
-    QDateTime scheduledFor;
-    QDateTime scheduledUntil;
-    std::optional<bool> scheduledRemindPrior;
-    std::optional<bool> scheduledAutoTransition;
-};
-
-struct IncidentUpdateEdit
-{
-    std::optional<QString> body;
-    QDateTime displayAt;
-    std::optional<bool> wantsTwitterUpdate;
-    std::optional<bool> deliverNotifications;
 };
 
 Result<IncidentInput> parseIncidentCreate(const QByteArray &body);
 Result<IncidentInput> parseIncidentUpdate(const QByteArray &body);
-Result<IncidentUpdateEdit> parseIncidentUpdateEdit(const QByteArray &body);
+// An update's PATCH body reads straight into the service's IncidentUpdateEditInput.
+Result<IncidentUpdateEditInput> parseIncidentUpdateEdit(const QByteArray &body);
 Result<QString> parsePostmortem(const QByteArray &body); // body_draft
 // PUT .../postmortem/publish: the body is optional; its documented fields (notify_*) are accepted. The
 // answer is notify_subscribers (false when absent).

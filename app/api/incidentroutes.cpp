@@ -145,14 +145,7 @@ Result<IncidentChange> update(ApiCall &c, const Incident &before, const Incident
                              in.scheduledRemindPrior || in.scheduledAutoTransition;
     IncidentService service(c.ctx);
     if (!postUpdate || editsWindow) {
-        IncidentEdit e;
-        e.name = in.name;
-        e.impactOverride = in.impactOverride;
-        e.scheduledFor = in.scheduledFor;
-        e.scheduledUntil = in.scheduledUntil;
-        e.scheduledRemindPrior = in.scheduledRemindPrior;
-        e.scheduledAutoTransition = in.scheduledAutoTransition;
-        auto edited = service.edit(c.id, e);
+        auto edited = service.edit(c.id, in); // the IncidentEdit part of the body
         if (!edited)
             return Error{edited.error()};
         if (!postUpdate)
@@ -202,13 +195,8 @@ ApiResponse patchIncidentUpdate(ApiCall &c)
         return notFound(QStringLiteral("incident update"), c.subId);
     return write(
         c, parseIncidentUpdateEdit(c.request.body),
-        [&](const IncidentUpdateEdit &in) {
-            IncidentUpdateEditInput e;
-            e.body = in.body;
-            e.displayAt = in.displayAt;
-            e.wantsTwitterUpdate = in.wantsTwitterUpdate;
-            e.deliverNotifications = in.deliverNotifications;
-            return IncidentService(c.ctx).editUpdate(c.id, c.subId, e);
+        [&](const IncidentUpdateEditInput &in) {
+            return IncidentService(c.ctx).editUpdate(c.id, c.subId, in);
         },
         [&](const auto &) {
             const auto after = c.store().incidents.find(c.id);
