@@ -12,7 +12,8 @@ packages=(build-essential cmake ninja-build pkg-config
           libcurl4-openssl-dev python3-aiosmtpd
           tinyproxy libnss-wrapper
           chromium
-          dbus-daemon python3-dbus python3-gi)
+          dbus-daemon python3-dbus python3-gi
+          poppler-utils)
 # libcurl4-openssl-dev: quarantine emails go out with libcurl's SMTP (issue 12). python3-aiosmtpd: the email
 # tests' real SMTP server on loopback (tests/support/smtpsink.py); openssl makes its throw-away certificate.
 # sqlite3: bench/report_bench.py fills its million-attempt store with SQL and times `sqlite3 -csv` as the peer.
@@ -27,6 +28,8 @@ packages=(build-essential cmake ninja-build pkg-config
 # @statuspage/status-widget web component in it.
 # dbus-daemon, python3-dbus, python3-gi (tests only): tst_alerts runs under dbus-run-session with a small
 # desktop notification server (tests/support/notifylistener.py) that records every Notify the console sends.
+# poppler-utils (tests only): tst_reports reads an exported PDF back with pdfinfo and pdftotext, independent of Qt
+# (page count, "Page i of n" on each page).
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

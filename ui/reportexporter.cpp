@@ -314,6 +314,8 @@ bool ReportExporter::write(const DeliveryReport &report, Format format, const QS
         QPdfWriter writer(path);
         writer.setPageSize(QPageSize(QPageSize::A4));
         writer.setResolution(150);
+        // Without margins the tables' borders touch the paper's edge, which printers cut.
+        writer.setPageMargins(QMarginsF(10, 10, 10, 8), QPageLayout::Millimeter);
         writer.setTitle(QObject::tr("Webhook delivery report"));
         writer.setCreator(QStringLiteral("StatusDesk"));
         printWithPageNumbers(doc, writer);

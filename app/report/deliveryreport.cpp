@@ -157,10 +157,11 @@ QString DeliveryReport::toHtml(const QString &chartImage) const
              .arg(m_overall.p95Ms);
     if (!chartImage.isEmpty())
         h += QStringLiteral("<h2>Latency</h2><p><img src=\"%1\"></p>").arg(esc(chartImage));
+    // <thead>: a table that runs over several PDF pages repeats its header row on each.
     auto table = [&](const QString &title, const QString &keyHeader, const std::vector<Total> &rows) {
         h += QStringLiteral(
-                 "<h2>%1</h2><table><tr><th>%2</th><th>Attempts</th><th>Succeeded</th><th>Failed</th>"
-                 "<th>Success rate</th><th>Mean ms</th><th>p95 ms</th></tr>")
+                 "<h2>%1</h2><table><thead><tr><th>%2</th><th>Attempts</th><th>Succeeded</th><th>Failed</th>"
+                 "<th>Success rate</th><th>Mean ms</th><th>p95 ms</th></tr></thead>")
                  .arg(esc(title), esc(keyHeader));
         // Bounded like the attempt list: with more groups than a page can hold, the ones with the most
         // failures (in their usual order); the JSON report carries every group.
@@ -234,8 +235,8 @@ QString DeliveryReport::toHtml(const QString &chartImage) const
                 .arg(shown)
                 .arg(allRows);
     h += QStringLiteral(
-        "<table><tr><th>Started (UTC)</th><th>Event</th><th>Endpoint</th><th>#</th><th>HTTP</th>"
-        "<th>ms</th><th>Result</th></tr>");
+        "<table><thead><tr><th>Started (UTC)</th><th>Event</th><th>Endpoint</th><th>#</th><th>HTTP</th>"
+        "<th>ms</th><th>Result</th></tr></thead>");
     const size_t first = m_rows.size() > kMaxHtmlRows ? m_rows.size() - kMaxHtmlRows : 0;
     for (size_t i = first; i < m_rows.size(); ++i) {
         const Row &r = m_rows[i];

@@ -16,9 +16,12 @@
 #include <QJsonObject>
 #include <QLabel>
 #include <QLineEdit>
+#include <QProcess>
 #include <QPushButton>
+#include <QRegularExpression>
 #include <QSignalSpy>
 #include <QSqlQuery>
+#include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -157,6 +160,90 @@ private Q_SLOTS:
             QVERIFY(bytes.size() > 2000);
             break;
         }
+    }
+
+    // Issue 20 item 6: every page of a PDF that runs over several pages says "Page i of n" at its foot, and
+    // the report's rows all survive the page breaks; long tables repeat their header row. Read back with
+    // poppler's pdfinfo and pdftotext (independent of Qt).
+    void pdfPagesAreNumbered()
+    {
+        const QString pdfinfo = QStandardPaths::findExecutable(QStringLiteral("pdfinfo"));
+        const QString pdftotext = QStandardPaths::findExecutable(QStringLiteral("pdftotext"));
+        QVERIFY2(!pdfinfo.isEmpty() && !pdftotext.isEmpty(), "poppler-utils (scripts/install-deps.sh)");
+        test::TempDatabase db;
+        SubscriberService subscribers(db.context());
+        NewSubscriber in;
+        in.endpoint = QStringLiteral("http://127.0.0.1:9/pages");
+        in.email = QStringLiteral("pages@example.com");
+        auto added = subscribers.add(in);
+        QVERIFY2(added.ok(), qPrintable(added.error()));
+        const Subscriber s = added.value();
+        // 150 events: the "By event" table alone is several A4 pages.
+        constexpr int kEvents = 150;
+        const QDateTime t0 = QDateTime::currentDateTimeUtc().addSecs(-3600);
+        for (int i = 0; i < kEvents; ++i) {
+            Message m;
+            m.id = ids::newId();
+            m.subscriberId = s.id;
+            m.kind = EventKind::Component;
+            m.subjectId = QStringLiteral("c%1").arg(i);
+            m.subjectName = QStringLiteral("Component%1").arg(i, 3, 10, QLatin1Char('0'));
+            m.eventId = ids::newId();
+            m.body = "{}";
+            m.createdAt = t0;
+            db.store().outbox.insert(m);
+            Attempt a;
+            a.messageId = m.id;
+            a.subscriberId = s.id;
+            a.endpoint = s.endpoint;
+            a.attemptNumber = 1;
+            a.startedAt = t0.addSecs(i);
+            a.endedAt = a.startedAt.addMSecs(20 + i);
+            a.durationMs = 20 + i;
+            a.httpStatus = 200;
+            db.store().outbox.recordAttempt(a, DeliveryState::Delivered);
+        }
+        auto report = DeliveryReport::build(db.store(), {}, {});
+        QVERIFY2(report.ok(), qPrintable(report.error()));
+        const QString path = m_dir.filePath(QStringLiteral("pages.pdf"));
+        QString error;
+        QVERIFY2(ReportExporter::write(report.value(), ReportExporter::Format::Pdf, path, &error),
+                 qPrintable(error));
+
+        auto run = [](const QString &program, const QStringList &args) {
+            QProcess p;
+            p.start(program, args);
+            if (!p.waitForFinished(30000) || p.exitCode() != 0)
+                return QString();
+            return QString::fromUtf8(p.readAllStandardOutput());
+        };
+        const QString info = run(pdfinfo, {path});
+        const QRegularExpressionMatch pagesLine =
+            QRegularExpression(QStringLiteral("^Pages:\\s+(\\d+)$"), QRegularExpression::MultilineOption)
+                .match(info);
+        QVERIFY2(pagesLine.hasMatch(), qPrintable(info));
+        const int pages = pagesLine.captured(1).toInt();
+        QVERIFY2(pages >= 3, qPrintable(info));
+        QString everything;
+        for (int i = 1; i <= pages; ++i) {
+            const QString text =
+                run(pdftotext, {QStringLiteral("-layout"), QStringLiteral("-f"), QString::number(i),
+                                QStringLiteral("-l"), QString::number(i), path, QStringLiteral("-")});
+            QVERIFY2(!text.trimmed().isEmpty(), qPrintable(QStringLiteral("page %1 has no text").arg(i)));
+            // The number is the last line of its page, and only its own page's number is on it.
+            const QStringList lines = text.trimmed().split(QLatin1Char('\n'));
+            QCOMPARE(lines.last().trimmed(), QStringLiteral("Page %1 of %2").arg(i).arg(pages));
+            QCOMPARE(text.count(QStringLiteral("Page ")), 1);
+            // A table that goes on over a page break repeats its header row (<thead>).
+            if (i > 1)
+                QVERIFY2(text.contains(QStringLiteral("Succeeded")) ||
+                             text.contains(QStringLiteral("Started")),
+                         qPrintable(QStringLiteral("page %1 has no header row").arg(i)));
+            everything += text;
+        }
+        for (int i = 0; i < kEvents; ++i)
+            QVERIFY2(everything.contains(QStringLiteral("Component%1").arg(i, 3, 10, QLatin1Char('0'))),
+                     qPrintable(QStringLiteral("row %1 lost at a page break").arg(i)));
     }
 
     void chartIsPainted()
