@@ -23,6 +23,7 @@
 #include <QPointer>
 #include <QPushButton>
 #include <QTableWidget>
+#include <QTextDocument>
 #include <QTimer>
 #include <QToolButton>
 
@@ -72,6 +73,7 @@ IncidentDialog::IncidentDialog(Mode mode, const std::vector<Component> &componen
     m_impact->setObjectName(QStringLiteral("incidentImpact"));
     m_notify->setObjectName(QStringLiteral("incidentNotify"));
     m_notify->setChecked(true);
+    m_error->setObjectName(QStringLiteral("incidentError"));
     m_error->setStyleSheet(QStringLiteral("color:#c62828"));
 
     const QList<IncidentStatus> statuses =
@@ -193,6 +195,9 @@ IncidentDialog::IncidentDialog(Mode mode, const std::vector<Component> &componen
     connect(m_buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
     connect(m_buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
     connect(m_name, &QLineEdit::textChanged, this, &IncidentDialog::validate);
+    // isModified() may turn true after textChanged: ask again once it has.
+    connect(m_name, &QLineEdit::textEdited, this, &IncidentDialog::validate);
+    connect(m_body->document(), &QTextDocument::modificationChanged, this, &IncidentDialog::validate);
     connect(m_body, &QPlainTextEdit::textChanged, this, &IncidentDialog::validate);
     connect(m_name, &QLineEdit::textChanged, this, &IncidentDialog::draftChanged);
     connect(m_body, &QPlainTextEdit::textChanged, this, &IncidentDialog::draftChanged);
@@ -344,18 +349,43 @@ bool IncidentDialog::eventFilter(QObject *watched, QEvent *event)
 
 void IncidentDialog::validate()
 {
+    // A field's complaint waits until the operator has typed in it or pressed OK: a fresh dialog is not an
+    // error. The window's times start valid (an hour from now), so theirs shows as soon as it is true.
+    const bool all = m_submitted;
     QString error;
+    QWidget *field = nullptr;
+    auto check = [&](bool shown, const QString &problem, QWidget *where) {
+        if (error.isEmpty() && shown && !problem.isEmpty()) {
+            error = problem;
+            field = where;
+        }
+    };
     if (m_mode != Mode::Update)
-        error = validation::checkName(m_name->text(), QStringLiteral("incident"));
-    if (error.isEmpty())
-        error = validation::checkBody(m_body->toPlainText());
-    if (error.isEmpty() && m_from && m_from->isInPast())
-        error = tr("the maintenance window would start at %1, which has passed; pick a time from now on")
-                    .arg(m_from->describe(m_from->dateTime()));
-    if (error.isEmpty() && m_from && m_until && m_until->dateTime() <= m_from->dateTime())
-        error = tr("the maintenance window must end after it starts");
+        check(all || m_name->isModified(), validation::checkName(m_name->text(), QStringLiteral("incident")),
+              m_name);
+    check(all || m_body->document()->isModified(), validation::checkBody(m_body->toPlainText()), m_body);
+    if (m_from && m_from->isInPast())
+        check(true,
+              tr("the maintenance window would start at %1, which has passed; pick a time from now on")
+                  .arg(m_from->describe(m_from->dateTime())),
+              m_from->editor());
+    if (m_from && m_until && m_until->dateTime() <= m_from->dateTime())
+        check(true, tr("the maintenance window must end after it starts"), m_until->editor());
     m_error->setText(error);
+    m_errorField = field;
     m_buttons->button(QDialogButtonBox::Ok)->setEnabled(error.isEmpty());
+}
+
+void IncidentDialog::accept()
+{
+    // OK on an untouched field shows what is missing there and puts the keyboard in it.
+    m_submitted = true;
+    validate();
+    if (m_errorField) {
+        m_errorField->setFocus(Qt::OtherFocusReason);
+        return;
+    }
+    QDialog::accept();
 }
 
 std::vector<ComponentStatusChange> IncidentDialog::componentChanges() const

@@ -75,6 +75,7 @@ public:
     QPlainTextEdit *previewEdit() const { return m_preview; }
 
 public Q_SLOTS:
+    void accept() override;
     void reject() override;
 
 protected:
@@ -106,7 +107,9 @@ private:
     PreviewSource m_previewSource;
     quint64 m_previewGeneration = 0;
     bool m_touched = false;
-    QString m_templateName; // the template the draft started from (named in the audit row)
+    bool m_submitted = false;        // OK was pressed: every field's complaint shows
+    QWidget *m_errorField = nullptr; // the field the shown complaint is about
+    QString m_templateName;          // the template the draft started from (named in the audit row)
 };
 
 } // namespace sd

@@ -13,6 +13,7 @@
 #include "ui/incidentdialog.h"
 #include "ui/session.h"
 
+#include <QApplication>
 #include <QComboBox>
 #include <QDateTimeEdit>
 #include <QDialogButtonBox>
@@ -180,6 +181,67 @@ private Q_SLOTS:
         const NewIncident in = dialog.newIncident();
         QCOMPARE(in.scheduledFor, dialog.windowFrom()->dateTime());
         QCOMPARE(in.components.size(), size_t(0)); // none ticked yet
+    }
+
+    // A fresh dialog says nothing in red (it said "incident name is required" before a key was pressed): a
+    // field's complaint shows once it was typed in, or when OK is pressed, which then keeps the dialog open
+    // with the keyboard in the field.
+    void dialogComplainsOnlyAfterEditOrOk_data()
+    {
+        QTest::addColumn<int>("mode");
+        QTest::newRow("maintenance") << int(IncidentDialog::Mode::Maintenance);
+        QTest::newRow("incident") << int(IncidentDialog::Mode::Create);
+    }
+
+    void dialogComplainsOnlyAfterEditOrOk()
+    {
+        QFETCH(int, mode);
+        std::vector<Component> components(1);
+        components[0].id = QStringLiteral("c1");
+        components[0].name = QStringLiteral("API");
+        IncidentDialog dialog(static_cast<IncidentDialog::Mode>(mode), components, nullptr);
+        dialog.show();
+        QVERIFY(QTest::qWaitForWindowActive(&dialog));
+        auto *error = dialog.findChild<QLabel *>(QStringLiteral("incidentError"));
+        QVERIFY(error);
+        QPushButton *ok = dialog.findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Ok);
+        QCOMPARE(error->text(), QString());
+        QVERIFY(ok->isEnabled());
+
+        // Typed, then erased: now it is the operator's doing.
+        QTest::keyClicks(dialog.nameEdit(), QStringLiteral("x"));
+        QCOMPARE(error->text(), QString());
+        QTest::keyClick(dialog.nameEdit(), Qt::Key_Backspace);
+        QCOMPARE(error->text(), QStringLiteral("incident name is required"));
+        QVERIFY(!ok->isEnabled());
+        QTest::keyClicks(dialog.nameEdit(), QStringLiteral("DB upgrade"));
+        QCOMPARE(error->text(), QString()); // the message is untouched yet: no word about it
+        QVERIFY(ok->isEnabled());
+
+        // OK with the message still empty: the dialog stays, says why, and the keyboard goes there.
+        ok->click();
+        QVERIFY(dialog.isVisible());
+        QCOMPARE(dialog.result(), int(QDialog::Rejected));
+        QCOMPARE(error->text(), QStringLiteral("update body is required"));
+        QCOMPARE(QApplication::focusWidget(), static_cast<QWidget *>(dialog.bodyEdit()));
+        QTest::keyClicks(dialog.bodyEdit(), QStringLiteral("Planned work."));
+        QCOMPARE(error->text(), QString());
+        QVERIFY(ok->isEnabled());
+        ok->click();
+        QCOMPARE(dialog.result(), int(QDialog::Accepted));
+    }
+
+    void okOnAnUntouchedDialogPointsAtTheName()
+    {
+        IncidentDialog dialog(IncidentDialog::Mode::Maintenance, {}, nullptr);
+        dialog.show();
+        QVERIFY(QTest::qWaitForWindowActive(&dialog));
+        auto *error = dialog.findChild<QLabel *>(QStringLiteral("incidentError"));
+        QCOMPARE(error->text(), QString());
+        dialog.findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Ok)->click();
+        QVERIFY(dialog.isVisible());
+        QCOMPARE(error->text(), QStringLiteral("incident name is required"));
+        QCOMPARE(QApplication::focusWidget(), static_cast<QWidget *>(dialog.nameEdit()));
     }
 
     void axisLabelsReadAsWritten_data()
