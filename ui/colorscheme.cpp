@@ -1,11 +1,23 @@
 #include "ui/colorscheme.h"
 
 #include <QApplication>
-#include <QPalette>
+#include <QDBusMessage>
+#include <QDBusPendingCallWatcher>
+#include <QDBusVariant>
+#include <QStyle>
 #include <QStyleFactory>
 
 namespace sd {
 namespace {
+const QString kPath = QStringLiteral("/org/freedesktop/portal/desktop");
+const QString kInterface = QStringLiteral("org.freedesktop.portal.Settings");
+const QString kGroup = QStringLiteral("org.freedesktop.appearance");
+const QString kKey = QStringLiteral("color-scheme");
+
+bool isDarkPalette(const QPalette &p)
+{
+    return p.color(QPalette::Window).lightness() < 128;
+}
 
 QPalette darkPalette()
 {
@@ -41,21 +53,116 @@ QPalette darkPalette()
 
 } // namespace
 
-bool applyDesktopColorScheme(QApplication &app)
+ColorSchemeFollower::ColorSchemeFollower(QApplication &app, const QDBusConnection &bus, QObject *parent)
+    : QObject(parent)
+    , m_app(app)
+    , m_bus(bus)
+    , m_platformPalette(QApplication::palette())
+    , m_platformStyle(app.style() ? app.style()->name() : QString())
+{}
+
+std::optional<ColorSchemeFollower::Scheme> ColorSchemeFollower::environmentOverride()
 {
     const QString asked = qEnvironmentVariable("STATUSDESK_COLOR_SCHEME").toLower();
-    const bool alreadyDark = QApplication::palette().color(QPalette::Window).lightness() < 128;
+    if (asked == QLatin1String("dark"))
+        return Scheme::Dark;
     if (asked == QLatin1String("light"))
-        return alreadyDark;
-    const bool wantDark =
-        asked == QLatin1String("dark") ||
-        qEnvironmentVariable("GTK_THEME").endsWith(QLatin1String(":dark"), Qt::CaseInsensitive);
-    if (alreadyDark || !wantDark)
-        return alreadyDark;
-    // Fusion draws every control from the palette; other styles may keep light parts of their own.
-    app.setStyle(QStyleFactory::create(QStringLiteral("Fusion")));
-    QApplication::setPalette(darkPalette());
-    return true;
+        return Scheme::Light;
+    if (qEnvironmentVariable("GTK_THEME").endsWith(QLatin1String(":dark"), Qt::CaseInsensitive))
+        return Scheme::Dark;
+    return std::nullopt;
+}
+
+std::optional<ColorSchemeFollower::Scheme> ColorSchemeFollower::fromPortalValue(const QVariant &value)
+{
+    // xdg-desktop-portal's Read wraps the value in a second variant (ReadOne and SettingChanged do not).
+    QVariant v = value;
+    while (v.metaType() == QMetaType::fromType<QDBusVariant>())
+        v = v.value<QDBusVariant>().variant();
+    bool ok = false;
+    const uint n = v.toUInt(&ok);
+    if (!ok)
+        return std::nullopt;
+    switch (n) {
+    case 0:
+        return Scheme::NoPreference;
+    case 1:
+        return Scheme::Dark;
+    case 2:
+        return Scheme::Light;
+    default:
+        return std::nullopt; // a later version's value: left as it is
+    }
+}
+
+void ColorSchemeFollower::start()
+{
+    if (const auto forced = environmentOverride()) {
+        m_overridden = true;
+        apply(*forced);
+        return;
+    }
+    if (!m_bus.isConnected())
+        return; // no session bus: the platform's palette stays
+    // Followed before the first answer, so a change in between is not missed.
+    m_bus.connect(QString::fromLatin1(kPortalService), kPath, kInterface, QStringLiteral("SettingChanged"),
+                  this, SLOT(onSettingChanged(QDBusMessage)));
+    QDBusMessage call = QDBusMessage::createMethodCall(QString::fromLatin1(kPortalService), kPath, kInterface,
+                                                       QStringLiteral("Read"));
+    call << kGroup << kKey;
+    // Never waited for: the UI thread goes on with the platform's palette until the portal answers (or not).
+    auto *watcher = new QDBusPendingCallWatcher(m_bus.asyncCall(call, 5000), this);
+    connect(watcher, &QDBusPendingCallWatcher::finished, this, [this, watcher] {
+        watcher->deleteLater();
+        const QDBusMessage reply = watcher->reply();
+        if (reply.type() != QDBusMessage::ReplyMessage) {
+            // No portal, or it does not know the key: the platform's palette stays.
+            Q_EMIT portalUnanswered(reply.errorMessage());
+            return;
+        }
+        if (const auto scheme = fromPortalValue(reply.arguments().value(0)))
+            apply(*scheme);
+    });
+}
+
+void ColorSchemeFollower::onSettingChanged(const QDBusMessage &message)
+{
+    // Taken as the whole message: a slot typed (QString, QString, QDBusVariant) is refused by connect() until
+    // something has registered QDBusVariant's metatype, which a console starting up has not.
+    const QVariantList args = message.arguments();
+    if (m_overridden || args.size() < 3 || args[0].toString() != kGroup || args[1].toString() != kKey)
+        return;
+    if (const auto scheme = fromPortalValue(args[2]))
+        apply(*scheme);
+}
+
+bool ColorSchemeFollower::isDark() const
+{
+    return isDarkPalette(QApplication::palette());
+}
+
+void ColorSchemeFollower::apply(Scheme scheme)
+{
+    m_scheme = scheme;
+    const bool platformDark = isDarkPalette(m_platformPalette);
+    const bool wantDark = scheme == Scheme::Dark || (scheme == Scheme::NoPreference && platformDark);
+    if (wantDark && !platformDark) {
+        // Fusion draws every control from the palette; other styles may keep light parts of their own.
+        if (m_app.style()->name().compare(QLatin1String("fusion"), Qt::CaseInsensitive) != 0)
+            m_app.setStyle(QStyleFactory::create(QStringLiteral("Fusion")));
+        QApplication::setPalette(darkPalette());
+    } else if (!wantDark && platformDark) {
+        // The platform is dark but light is asked: Fusion's own light palette.
+        QStyle *fusion = QStyleFactory::create(QStringLiteral("Fusion"));
+        m_app.setStyle(fusion);
+        QApplication::setPalette(fusion->standardPalette());
+    } else {
+        // What the platform gave: its style and palette as at start.
+        if (!m_platformStyle.isEmpty() && m_app.style()->name() != m_platformStyle)
+            m_app.setStyle(QStyleFactory::create(m_platformStyle));
+        QApplication::setPalette(m_platformPalette);
+    }
+    Q_EMIT applied(scheme, isDark());
 }
 
 } // namespace sd

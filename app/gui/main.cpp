@@ -20,7 +20,9 @@ int main(int argc, char *argv[])
     // Matches resources/org.statusdesk.StatusDesk.desktop, so docks and task bars find the icon.
     QGuiApplication::setDesktopFileName(QStringLiteral("org.statusdesk.StatusDesk"));
     QApplication::setWindowIcon(sd::appIcon());
-    sd::applyDesktopColorScheme(app);
+    // The desktop's light or dark setting, now and whenever it changes (the portal answers asynchronously).
+    sd::ColorSchemeFollower colorScheme(app, QDBusConnection::sessionBus());
+    colorScheme.start();
     qRegisterMetaType<sd::DeliveryProgress>();
 
     QCommandLineParser parser;
