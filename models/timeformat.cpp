@@ -45,6 +45,23 @@ QString display(const QDateTime &t)
            QStringLiteral("%1:%2").arg(abs / 3600, 2, 10, QLatin1Char('0')).arg((abs % 3600) / 60, 2, 10, QLatin1Char('0'));
 }
 
+QString displayRange(const QDateTime &from, const QDateTime &until)
+{
+    const QString a = display(from);
+    const QString b = display(until);
+    if (a.isEmpty() || b.isEmpty())
+        return a.isEmpty() ? b : a;
+    // "yyyy-MM-dd HH:mm:ss +hh:mm": the same day and offset need saying once.
+    if (a.left(10) == b.left(10) && a.right(6) == b.right(6))
+        return a.left(19) + QStringLiteral(" – ") + b.mid(11);
+    return a + QStringLiteral(" – ") + b;
+}
+
+QString isoRange(const QDateTime &from, const QDateTime &until)
+{
+    return isoUtc(from) + QLatin1Char('/') + isoUtc(until);
+}
+
 QDateTime parseIso(const QString &s)
 {
     QDateTime t = QDateTime::fromString(s, Qt::ISODateWithMs);

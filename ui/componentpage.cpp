@@ -132,6 +132,7 @@ void ComponentPage::display(const ComponentSnapshot &s)
                                 u.actor};
         for (int col = 0; col < cells.size(); ++col)
             m_history->setItem(row, col, new QTableWidgetItem(cells.at(col)));
+        m_history->item(row, 0)->setToolTip(timefmt::isoUtc(u.createdAt)); // ISO 8601 in tooltips
     }
     m_history->resizeColumnsToContents();
     Q_EMIT loaded();

@@ -331,6 +331,8 @@ void EndpointPage::display(const EndpointSnapshot &snapshot)
             tr("%1 #%2").arg(a.messageId).arg(a.attemptNumber)};
         for (int c = 0; c < cells.size(); ++c) {
             auto *item = new QTableWidgetItem(cells[c]);
+            if (c == 0)
+                item->setToolTip(timefmt::isoUtc(a.startedAt)); // ISO 8601 in tooltips
             if (c == 1)
                 item->setForeground(ok ? QColor(0x2e, 0x7d, 0x32) : QColor(0xc6, 0x28, 0x28));
             m_attempts->setItem(r, c, item);

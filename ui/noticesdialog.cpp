@@ -56,7 +56,9 @@ NoticesDialog::NoticesDialog(Store &store, QWidget *parent)
         m_table->setRowCount(static_cast<int>(notices.size()));
         int row = 0;
         for (const Notice &n : notices) {
-            m_table->setItem(row, 0, new QTableWidgetItem(timefmt::display(n.createdAt)));
+            auto *when = new QTableWidgetItem(timefmt::display(n.createdAt));
+            when->setToolTip(timefmt::isoUtc(n.createdAt)); // the console's one format: ISO 8601 in tooltips
+            m_table->setItem(row, 0, when);
             m_table->setItem(row, 1, new QTableWidgetItem(n.kind));
             m_table->setItem(row, 2, new QTableWidgetItem(endpointurl::redacted(n.text)));
             m_table->setItem(row, 3, new QTableWidgetItem(emailColumn(store, n)));

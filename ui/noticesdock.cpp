@@ -107,7 +107,7 @@ void NoticesDock::reload()
             continue;
         }
         auto *item = new QListWidgetItem(line, m_list);
-        item->setToolTip(timefmt::display(n.createdAt) + QLatin1Char('\n') + text);
+        item->setToolTip(timefmt::isoUtc(n.createdAt) + QLatin1Char('\n') + text);
         item->setData(Qt::UserRole, n.id);
     }
     if (shown == 0)
@@ -119,7 +119,7 @@ void NoticesDock::addQuarantineRow(const Notice &n, const QString &line)
 {
     auto *item = new QListWidgetItem(m_list);
     item->setData(Qt::UserRole, n.id);
-    item->setToolTip(timefmt::display(n.createdAt) + QLatin1Char('\n') + endpointurl::redacted(n.text));
+    item->setToolTip(timefmt::isoUtc(n.createdAt) + QLatin1Char('\n') + endpointurl::redacted(n.text));
     auto *row = new QWidget(m_list);
     row->setObjectName(QStringLiteral("quarantineNotice"));
     auto *layout = new QHBoxLayout(row);

@@ -142,8 +142,9 @@ QString DeliveryReport::toHtml(const QString &chartImage) const
                         "th,td{border:1px solid #999;padding:2px 6px} th{background:#eee} "
                         "td.n{text-align:right} .fail{color:#b00020}</style></head><body>");
     h += QStringLiteral("<h1>Webhook delivery report</h1>");
-    h += QStringLiteral("<p>Generated %1 UTC. Attempts since %2. Filter: %3.</p>")
-             .arg(esc(m_generatedAt.toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"))),
+    // Exports say ISO 8601 in UTC, as the CSV and JSON do.
+    h += QStringLiteral("<p>Generated %1. Attempts since %2. Filter: %3.</p>")
+             .arg(esc(timefmt::isoUtc(m_generatedAt)),
                   m_since.isValid() ? esc(timefmt::isoUtc(m_since)) : QStringLiteral("the beginning"),
                   esc(m_filterText));
     h += QStringLiteral(
@@ -235,7 +236,7 @@ QString DeliveryReport::toHtml(const QString &chartImage) const
                 .arg(shown)
                 .arg(allRows);
     h += QStringLiteral(
-        "<table><thead><tr><th>Started (UTC)</th><th>Event</th><th>Endpoint</th><th>#</th><th>HTTP</th>"
+        "<table><thead><tr><th>Started</th><th>Event</th><th>Endpoint</th><th>#</th><th>HTTP</th>"
         "<th>ms</th><th>Result</th></tr></thead>");
     const size_t first = m_rows.size() > kMaxHtmlRows ? m_rows.size() - kMaxHtmlRows : 0;
     for (size_t i = first; i < m_rows.size(); ++i) {
@@ -249,8 +250,7 @@ QString DeliveryReport::toHtml(const QString &chartImage) const
         h += QStringLiteral(
                  "<tr><td>%1</td><td>%2</td><td>%3</td><td class=\"n\">%4</td><td class=\"n\">%5</td>"
                  "<td class=\"n\">%6</td><td>%7</td></tr>")
-                 .arg(esc(r.startedAt.toUTC().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"))),
-                      esc(eventLabel(r.kind, r.subject)), esc(r.endpoint))
+                 .arg(esc(timefmt::isoUtc(r.startedAt)), esc(eventLabel(r.kind, r.subject)), esc(r.endpoint))
                  .arg(r.attemptNumber)
                  .arg(r.httpStatus)
                  .arg(r.durationMs)

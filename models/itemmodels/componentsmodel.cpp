@@ -108,6 +108,8 @@ QVariant ComponentsModel::data(const QModelIndex &index, int role) const
     case UpdatedColumn:
         if (role == Qt::DisplayRole)
             return timefmt::display(c.updatedAt);
+        if (role == Qt::ToolTipRole)
+            return timefmt::isoUtc(c.updatedAt);
         if (role == roles::SortRole)
             return c.updatedAt.toMSecsSinceEpoch();
         break;

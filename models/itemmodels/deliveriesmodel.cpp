@@ -307,9 +307,11 @@ QVariant DeliveriesModel::data(const QModelIndex &index, int role) const
             if (m.nextAttemptAt.isValid() &&
                 (m.state == DeliveryState::Retrying || m.state == DeliveryState::Queued))
                 tip += (tip.isEmpty() ? QString() : QStringLiteral("\n")) +
-                       tr("Next attempt %1").arg(timefmt::display(m.nextAttemptAt));
+                       tr("Next attempt %1").arg(timefmt::isoUtc(m.nextAttemptAt));
             return tip;
         }
+        if (index.column() == TimeColumn)
+            return timefmt::isoUtc(m.createdAt);
         return {};
     case Qt::TextAlignmentRole:
         if (index.column() == AttemptsColumn || index.column() == HttpStatusColumn ||

@@ -77,7 +77,9 @@ QVariant IncidentsModel::data(const QModelIndex &index, int role) const
                     : QVariant(impactLabel(i.impact) + (i.impactOverride ? QStringLiteral(" *") : QString()));
     case SectionColumn:
         if (role == Qt::ToolTipRole)
-            return {};
+            return section == Section::Maintenance && i.scheduledFor.isValid()
+                       ? timefmt::isoRange(i.scheduledFor, i.scheduledUntil)
+                       : QString();
         if (sort)
             return static_cast<int>(section);
         switch (section) {
@@ -87,9 +89,7 @@ QVariant IncidentsModel::data(const QModelIndex &index, int role) const
             return tr("Resolved");
         case Section::Maintenance:
             return i.scheduledFor.isValid()
-                       ? tr("Maintenance %1 – %2")
-                             .arg(timefmt::display(i.scheduledFor),
-                                  i.scheduledUntil.toLocalTime().toString(QStringLiteral("HH:mm")))
+                       ? tr("Maintenance %1").arg(timefmt::displayRange(i.scheduledFor, i.scheduledUntil))
                        : tr("Maintenance");
         }
         return {};
@@ -99,7 +99,7 @@ QVariant IncidentsModel::data(const QModelIndex &index, int role) const
         return static_cast<int>(i.componentIds.size());
     case UpdatedColumn:
         if (role == Qt::ToolTipRole)
-            return {};
+            return timefmt::isoUtc(i.updatedAt);
         return sort ? QVariant(i.updatedAt.toMSecsSinceEpoch()) : QVariant(timefmt::display(i.updatedAt));
     default:
         return {};

@@ -205,7 +205,7 @@ QVariant SubscribersModel::data(const QModelIndex &index, int role) const
             return static_cast<int>(s.state);
         if (role == Qt::ToolTipRole && s.state == SubscriberState::Quarantined)
             return tr("Quarantined %1; purged %2 unless reactivated")
-                .arg(timefmt::display(s.quarantinedAt), timefmt::display(s.purgeAt));
+                .arg(timefmt::isoUtc(s.quarantinedAt), timefmt::isoUtc(s.purgeAt));
         break;
     case LastResultColumn:
         if (display) {
@@ -223,7 +223,7 @@ QVariant SubscribersModel::data(const QModelIndex &index, int role) const
         if (sort)
             return h ? h->lastHttpStatus : -1;
         if (role == Qt::ToolTipRole && h && h->lastAt.isValid())
-            return tr("%1, %2 ms").arg(timefmt::display(h->lastAt)).arg(h->lastLatencyMs);
+            return tr("%1, %2 ms").arg(timefmt::isoUtc(h->lastAt)).arg(h->lastLatencyMs);
         break;
     case SuccessRateColumn: {
         const HealthCounts *c = shown(h);

@@ -60,6 +60,10 @@ QVariant UpstreamsModel::data(const QModelIndex &index, int role) const
         return u.id;
     if (role == roles::StatusRole)
         return index.column() == StatusColumn ? QVariant(u.indicator) : QVariant();
+    if (role == Qt::ToolTipRole && index.column() == CheckedColumn)
+        return timefmt::isoUtc(u.lastCheckedAt);
+    if (role == Qt::ToolTipRole && index.column() == FreshnessColumn && u.isStale())
+        return tr("stale since %1\n%2").arg(timefmt::isoUtc(u.staleSince), u.lastError);
     if (role == Qt::ToolTipRole) {
         QString tip = u.url;
         if (u.isStale())
@@ -275,6 +279,11 @@ QVariant UpstreamIncidentsModel::data(const QModelIndex &index, int role) const
             return i.id;
         if (role == roles::KindRole)
             return i.maintenance ? QStringLiteral("maintenance") : QStringLiteral("incident");
+        if (role == Qt::ToolTipRole && index.column() == TimeColumn)
+            return i.maintenance && i.scheduledFor.isValid()
+                       ? timefmt::isoRange(i.scheduledFor, i.scheduledUntil)
+                   : i.updates.empty() ? QString()
+                                       : timefmt::isoUtc(i.updates.back().createdAt);
         if (role != Qt::DisplayRole)
             return {};
         switch (index.column()) {
@@ -283,14 +292,9 @@ QVariant UpstreamIncidentsModel::data(const QModelIndex &index, int role) const
         case StatusColumn:
             return upstream::incidentStatusText(i.status);
         case TimeColumn:
-            if (i.maintenance && i.scheduledFor.isValid()) {
-                const QString from = timefmt::display(i.scheduledFor);
-                const QString until = timefmt::display(i.scheduledUntil);
-                // "2026-12-09 10:00:00 – 11:00:00 +00:00" within one day: the column shows it whole.
-                if (from.left(10) == until.left(10) && from.right(6) == until.right(6))
-                    return tr("%1 – %2").arg(from.left(19), until.mid(11));
-                return tr("%1 – %2").arg(from, until);
-            }
+            // Within one day, "2026-12-09 10:00:00 – 11:00:00 +00:00": the column shows it whole.
+            if (i.maintenance && i.scheduledFor.isValid())
+                return timefmt::displayRange(i.scheduledFor, i.scheduledUntil);
             return i.updates.empty() ? QString() : timefmt::display(i.updates.back().createdAt);
         default:
             return {};
@@ -304,6 +308,8 @@ QVariant UpstreamIncidentsModel::data(const QModelIndex &index, int role) const
         return QStringLiteral("update");
     if (role == Qt::ToolTipRole && index.column() == NameColumn)
         return u.body;
+    if (role == Qt::ToolTipRole && index.column() == TimeColumn)
+        return timefmt::isoUtc(u.createdAt);
     if (role != Qt::DisplayRole)
         return {};
     switch (index.column()) {
@@ -374,6 +380,8 @@ QVariant UpstreamEventsModel::data(const QModelIndex &index, int role) const
         return toString(e.kind);
     if (role == Qt::ToolTipRole && index.column() == ChangeColumn)
         return e.text;
+    if (role == Qt::ToolTipRole && index.column() == TimeColumn)
+        return timefmt::isoUtc(e.detectedAt);
     if (role != Qt::DisplayRole)
         return {};
     switch (index.column()) {

@@ -11,10 +11,13 @@
 #include "models/itemmodels/incidentsmodel.h"
 #include "models/itemmodels/modelroles.h"
 #include "models/itemmodels/subscribersmodel.h"
+#include "models/itemmodels/upstreammodels.h"
+#include "models/timeformat.h"
 #include "models/values.h"
 #include "tests/support/testsupport.h"
 
 #include <QAbstractItemModelTester>
+#include <QRegularExpression>
 #include <QSignalSpy>
 #include <QSortFilterProxyModel>
 #include <QTest>
@@ -27,6 +30,51 @@ class TestItemModels : public QObject
     Q_OBJECT
 
 private:
+    // Issue 20 item 7: one time format across the console. A cell shows local time with its offset
+    // ("2026-12-07 12:48:48 +01:00", a window "… 10:00:00 – 11:00:00 +01:00") and nothing else that looks
+    // like a time; its tooltip says ISO 8601 ("2026-12-07T11:48:48Z", a window "…Z/…Z"); no tooltip shows
+    // the cell format. Walks every cell of a model (children too); returns how many showed a time and adds
+    // what is wrong to `problems`.
+    static int checkTimes(const QAbstractItemModel &model, QStringList &problems,
+                          const QModelIndex &parent = {})
+    {
+        static const QRegularExpression shown(
+            QStringLiteral("\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d( [+-]\\d\\d:\\d\\d)? – "
+                           "(\\d{4}-\\d\\d-\\d\\d )?\\d\\d:\\d\\d:\\d\\d "
+                           "[+-]\\d\\d:\\d\\d|\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d [+-]\\d\\d:\\d\\d"));
+        static const QRegularExpression anyTime(QStringLiteral("\\d{4}-\\d\\d-\\d\\d|\\d\\d?:\\d\\d"));
+        static const QRegularExpression iso(
+            QStringLiteral("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(\\.\\d{3})?Z"));
+        static const QRegularExpression cellFormat(QStringLiteral("\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d"));
+        int times = 0;
+        for (int r = 0; r < model.rowCount(parent); ++r) {
+            for (int c = 0; c < model.columnCount(parent); ++c) {
+                const QModelIndex index = model.index(r, c, parent);
+                const QString header = model.headerData(c, Qt::Horizontal).toString();
+                const QString display = index.data(Qt::DisplayRole).toString();
+                const QString tip = index.data(Qt::ToolTipRole).toString();
+                QString rest = display;
+                rest.remove(shown);
+                const QString where = QStringLiteral("%1 row %2 column \"%3\": \"%4\" / tooltip \"%5\"")
+                                          .arg(QString::fromLatin1(model.metaObject()->className()))
+                                          .arg(r)
+                                          .arg(header, display, tip);
+                if (rest.contains(anyTime))
+                    problems << QStringLiteral("a time not in the console's format: ") + where;
+                if (tip.contains(cellFormat))
+                    problems << QStringLiteral("a tooltip not in ISO 8601: ") + where;
+                if (rest != display) {
+                    ++times;
+                    if (!tip.contains(iso))
+                        problems << QStringLiteral("no ISO 8601 tooltip: ") + where;
+                }
+                if (c == 0 && model.hasChildren(index))
+                    times += checkTimes(model, problems, index);
+            }
+        }
+        return times;
+    }
+
     static Component addComponent(test::TempDatabase &db, const QString &name, const QString &group = {})
     {
         ComponentService service(db.context());
@@ -160,6 +208,97 @@ private Q_SLOTS:
         QCOMPARE(model.incidentAt(2)->name, QStringLiteral("Upgrade"));
         QCOMPARE(model.index(2, IncidentsModel::SectionColumn).data(roles::SortRole).toInt(),
                  static_cast<int>(IncidentsModel::Section::Maintenance));
+    }
+
+    void timesReadOneWay()
+    {
+        test::TempDatabase db;
+        QStringList problems;
+        const QDateTime now = QDateTime::currentDateTimeUtc();
+        addComponent(db, QStringLiteral("API"), QStringLiteral("Core"));
+        IncidentService incidents(db.context());
+        NewIncident maintenance;
+        maintenance.name = QStringLiteral("Upgrade");
+        maintenance.status = IncidentStatus::Scheduled;
+        maintenance.body = QStringLiteral("Planned");
+        maintenance.scheduledFor = now.addDays(1);
+        maintenance.scheduledUntil = now.addDays(1).addSecs(3600);
+        QVERIFY(incidents.create(maintenance).ok());
+        maintenance.name = QStringLiteral("Migration");
+        maintenance.scheduledUntil = now.addDays(3); // over several days: the end says its date
+        QVERIFY(incidents.create(maintenance).ok());
+        NewIncident active;
+        active.name = QStringLiteral("Outage");
+        active.body = QStringLiteral("Looking");
+        QVERIFY(incidents.create(active).ok());
+        const Subscriber s = addSubscriber(db, QStringLiteral("http://127.0.0.1:1/a"));
+        insertMessages(db, s, 3, DeliveryState::Retrying, now.addSecs(-60));
+
+        ComponentsModel components;
+        tablereads::components(db.store(), components);
+        QVERIFY(checkTimes(components, problems) >= 1);
+        IncidentsModel incidentsModel;
+        tablereads::incidents(db.store(), incidentsModel);
+        QVERIFY(checkTimes(incidentsModel, problems) >= 5); // three Updated, two maintenance windows
+        DeliveriesModel deliveries(DeliveriesReader::onThisThread(db.store()));
+        QCOMPARE(checkTimes(deliveries, problems), 3);
+        QVERIFY(deliveries.index(0, DeliveriesModel::StateColumn)
+                    .data(Qt::ToolTipRole)
+                    .toString()
+                    .contains(QStringLiteral("Next attempt ")));
+
+        Subscriber quarantined = s;
+        quarantined.state = SubscriberState::Quarantined;
+        quarantined.quarantinedAt = now;
+        quarantined.purgeAt = now.addDays(30);
+        SubscribersModel subscribers;
+        subscribers.setRows({quarantined}, {});
+        checkTimes(subscribers, problems); // its times are in tooltips only
+        QVERIFY(subscribers.index(0, SubscribersModel::StateColumn)
+                    .data(Qt::ToolTipRole)
+                    .toString()
+                    .contains(timefmt::isoUtc(now)));
+
+        Upstream u;
+        u.id = QStringLiteral("u1");
+        u.url = QStringLiteral("http://127.0.0.1:1");
+        u.name = QStringLiteral("Vendor");
+        u.lastCheckedAt = now;
+        u.lastSuccessAt = now.addSecs(-600);
+        u.staleSince = now.addSecs(-300);
+        u.lastError = QStringLiteral("HTTP 503");
+        UpstreamsModel upstreams;
+        upstreams.setRows({u}, {});
+        QCOMPARE(checkTimes(upstreams, problems), 2); // checked, stale since
+
+        upstream::Summary summary;
+        upstream::SummaryIncident window;
+        window.id = QStringLiteral("m1");
+        window.name = QStringLiteral("Their upgrade");
+        window.status = QStringLiteral("scheduled");
+        window.maintenance = true;
+        window.scheduledFor = now.addDays(1);
+        window.scheduledUntil = now.addDays(1).addSecs(1800);
+        upstream::SummaryIncident outage;
+        outage.id = QStringLiteral("i1");
+        outage.name = QStringLiteral("Their outage");
+        outage.status = QStringLiteral("investigating");
+        outage.updates.push_back({QStringLiteral("up1"), QStringLiteral("investigating"),
+                                  QStringLiteral("Looking"), now.addSecs(-120)});
+        summary.incidents = {window, outage};
+        UpstreamIncidentsModel upstreamIncidents;
+        upstreamIncidents.setSummary(summary);
+        QCOMPARE(checkTimes(upstreamIncidents, problems), 3); // the window, the outage, its update
+
+        UpstreamEvent e;
+        e.id = QStringLiteral("e1");
+        e.upstreamId = u.id;
+        e.text = QStringLiteral("API: degraded performance");
+        e.detectedAt = now;
+        UpstreamEventsModel events;
+        events.setRows({e}, {{u.id, u.name}});
+        QCOMPARE(checkTimes(events, problems), 1);
+        QVERIFY2(problems.isEmpty(), qPrintable(problems.join(QLatin1Char('\n'))));
     }
 
     void subscribersStats()

@@ -3,6 +3,7 @@
 #include "app/report/deliveryreport.h"
 #include "app/services/subscriberservice.h"
 #include "models/ids.h"
+#include "models/timeformat.h"
 #include "tests/support/testsupport.h"
 #include "ui/reportexportdialog.h"
 #include "ui/reportexporter.h"
@@ -153,6 +154,14 @@ private Q_SLOTS:
             QVERIFY(!html.contains(QStringLiteral("API <b>")));
             QVERIFY(html.contains(QStringLiteral("data:image/png;base64,")));
             QVERIFY(html.contains(QStringLiteral("50.0 %")));
+            // Exports say ISO 8601 in UTC (the console's cells say local time with the offset).
+            QVERIFY2(
+                QRegularExpression(QStringLiteral("Generated \\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ\\."))
+                    .match(html)
+                    .hasMatch(),
+                qPrintable(html.left(600)));
+            QVERIFY(html.contains(
+                QStringLiteral("<tr><td>%1</td>").arg(timefmt::isoUtc(report->rows().front().startedAt))));
             break;
         }
         case ReportExporter::Format::Pdf:
