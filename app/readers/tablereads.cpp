@@ -4,6 +4,7 @@
 #include "models/itemmodels/incidentsmodel.h"
 #include "models/itemmodels/subscribersmodel.h"
 #include "models/store.h"
+#include "models/upstreamrepository.h"
 
 namespace sd::tablereads {
 
@@ -23,7 +24,18 @@ void subscribers(Store &store, const SubscriberQuery &query, SubscribersModel &m
 {
     const std::vector<Component> components = store.components.all();
     std::vector<Subscriber> rows = store.subscribers.search(query);
-    model.setRows(std::move(rows), components);
+    // The followed pages each subscriber hears, by name, for the Components column.
+    UpstreamRepository upstreams(store.db());
+    QHash<QString, QString> pageNames;
+    for (const Upstream &u : upstreams.all())
+        pageNames.insert(u.id, u.name);
+    QHash<QString, QStringList> followed = upstreams.upstreamsBySubscriber();
+    for (QStringList &pages : followed) {
+        for (QString &page : pages)
+            page = pageNames.value(page, page);
+        pages.sort(Qt::CaseInsensitive);
+    }
+    model.setRows(std::move(rows), components, std::move(followed));
 }
 
 } // namespace sd::tablereads

@@ -32,12 +32,14 @@ SubscribersModel::SubscribersModel(QObject *parent)
     connect(m_applyTimer, &QTimer::timeout, this, &SubscribersModel::applySlice);
 }
 
-void SubscribersModel::setRows(std::vector<Subscriber> rows, const std::vector<Component> &components)
+void SubscribersModel::setRows(std::vector<Subscriber> rows, const std::vector<Component> &components,
+                               QHash<QString, QStringList> followedPages)
 {
     beginResetModel();
     m_componentNames.clear();
     for (const Component &c : components)
         m_componentNames.insert(c.id, c.name);
+    m_followedPages = std::move(followedPages);
     m_rows = std::move(rows);
     m_rowOf.clear();
     m_rowOf.reserve(static_cast<qsizetype>(m_rows.size()));
@@ -172,6 +174,14 @@ QString SubscribersModel::componentNames(const QStringList &ids) const
     return names.join(QStringLiteral(", "));
 }
 
+QString SubscribersModel::componentsText(const Subscriber &s) const
+{
+    const QStringList pages = m_followedPages.value(s.id);
+    if (pages.isEmpty())
+        return componentNames(s.componentIds);
+    return tr("%1 · follows %2").arg(componentNames(s.componentIds), pages.join(QStringLiteral(", ")));
+}
+
 QVariant SubscribersModel::data(const QModelIndex &index, int role) const
 {
     if (!index.isValid() ||
@@ -196,7 +206,7 @@ QVariant SubscribersModel::data(const QModelIndex &index, int role) const
         break;
     case ComponentsColumn:
         if (display || sort || role == Qt::ToolTipRole)
-            return componentNames(s.componentIds);
+            return componentsText(s);
         break;
     case StateColumn:
         if (display)

@@ -48,9 +48,11 @@ public:
     QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
 
     // The rows to show (the caller's query already applied) and every component, for the Components
-    // column. Health numbers already read are kept; up to 2,000 rows a health pass starts at once, bigger
-    // lists get theirs through refreshStatsSlice.
-    void setRows(std::vector<Subscriber> rows, const std::vector<Component> &components);
+    // column, which also names the followed (upstream) pages each subscriber hears (`followedPages`:
+    // subscriber id -> page names). Health numbers already read are kept; up to 2,000 rows a health pass
+    // starts at once, bigger lists get theirs through refreshStatsSlice.
+    void setRows(std::vector<Subscriber> rows, const std::vector<Component> &components,
+                 QHash<QString, QStringList> followedPages = {});
     // Starts re-reading the health numbers (or asks for one more pass if one is under way); returns at once.
     // Only rows whose numbers moved are signalled (no reset: selection stays); statsPassFinished follows.
     void refreshStats();
@@ -83,6 +85,7 @@ private:
         Requested, // started by refreshStatsSlice(); its completion is reported by the next call
     };
     QString componentNames(const QStringList &ids) const;
+    QString componentsText(const Subscriber &s) const; // components, then " · follows <pages>"
     void startPass();
     void applySlice();
 
@@ -90,6 +93,7 @@ private:
     QHash<QString, int> m_rowOf;
     QHash<QString, EndpointHealth> m_health; // by subscriber id; kept across reloads
     QHash<QString, QString> m_componentNames;
+    QHash<QString, QStringList> m_followedPages; // subscriber id -> followed page names
     QTimer *m_applyTimer = nullptr;
     std::deque<std::vector<EndpointHealth>> m_pending; // read, not yet applied
     size_t m_pendingAt = 0;                            // next entry in m_pending.front()

@@ -13,6 +13,7 @@
 #include "models/itemmodels/subscribersmodel.h"
 #include "models/itemmodels/upstreammodels.h"
 #include "models/timeformat.h"
+#include "models/upstreamrepository.h"
 #include "models/values.h"
 #include "tests/support/testsupport.h"
 
@@ -299,6 +300,40 @@ private Q_SLOTS:
         events.setRows({e}, {{u.id, u.name}});
         QCOMPARE(checkTimes(events, problems), 1);
         QVERIFY2(problems.isEmpty(), qPrintable(problems.join(QLatin1Char('\n'))));
+    }
+
+    // The Components column says which followed (upstream) pages a subscriber hears as well as its
+    // components: a relay subscriber read "All components" as if it heard only this page.
+    void subscribersShowFollowedPages()
+    {
+        test::TempDatabase db;
+        const Component api = addComponent(db, QStringLiteral("API"));
+        const Subscriber both = addSubscriber(db, QStringLiteral("http://127.0.0.1:1/both"), {api.id});
+        const Subscriber all = addSubscriber(db, QStringLiteral("http://127.0.0.1:1/all"));
+        const Subscriber local = addSubscriber(db, QStringLiteral("http://127.0.0.1:1/local"), {api.id});
+        UpstreamRepository upstreams(db.store().db());
+        for (const auto &[id, name] : {std::pair{QStringLiteral("u1"), QStringLiteral("Vendor")},
+                                       std::pair{QStringLiteral("u2"), QStringLiteral("Auth provider")}}) {
+            Upstream u;
+            u.id = id;
+            u.url = QStringLiteral("http://127.0.0.1:1/") + id;
+            u.name = name;
+            u.createdAt = QDateTime::currentDateTimeUtc();
+            upstreams.insert(u);
+        }
+        upstreams.setUpstreamsOf(both.id, {QStringLiteral("u1"), QStringLiteral("u2")});
+        upstreams.setUpstreamsOf(all.id, {QStringLiteral("u1")});
+
+        SubscribersModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        tablereads::subscribers(db.store(), {}, model);
+        auto cell = [&](const Subscriber &s, int role) {
+            return model.index(model.rowOf(s.id), SubscribersModel::ComponentsColumn).data(role).toString();
+        };
+        QCOMPARE(cell(both, Qt::DisplayRole), QStringLiteral("API · follows Auth provider, Vendor"));
+        QCOMPARE(cell(all, Qt::DisplayRole), QStringLiteral("All components · follows Vendor"));
+        QCOMPARE(cell(local, Qt::DisplayRole), QStringLiteral("API"));
+        QCOMPARE(cell(both, Qt::ToolTipRole), cell(both, Qt::DisplayRole));
     }
 
     void subscribersStats()
