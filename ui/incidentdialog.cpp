@@ -266,7 +266,13 @@ void IncidentDialog::showPreview(quint64 generation, const Result<SendPreview> &
     if (generation != m_previewGeneration)
         return; // an answer to an older draft
     if (!preview) {
-        m_audience->setText(tr("Nothing would be sent: %1").arg(preview.error()));
+        // Like the fields' own complaints: an untouched draft is not yet wrong, only unfinished.
+        if (!isDirty() && !m_submitted)
+            m_audience->setText(m_mode == Mode::Update
+                                    ? tr("Nothing would be sent yet: write the message.")
+                                    : tr("Nothing would be sent yet: fill in the name and the message."));
+        else
+            m_audience->setText(tr("Nothing would be sent: %1").arg(preview.error()));
         m_preview->clear();
         return;
     }
@@ -383,6 +389,7 @@ void IncidentDialog::accept()
     validate();
     if (m_errorField) {
         m_errorField->setFocus(Qt::OtherFocusReason);
+        draftChanged(); // the audience line gives the reason too, now that it is asked for
         return;
     }
     QDialog::accept();

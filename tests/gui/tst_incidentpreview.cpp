@@ -211,7 +211,7 @@ private Q_SLOTS:
         QVERIFY(f.db.store().components.find(f.api.id)->status == ComponentStatus::Operational);
     }
 
-    // A bad draft says why nothing would be sent.
+    // A bad draft says why nothing would be sent; an untouched one only that it is not filled in yet.
     void dialogSaysWhyNothingWouldBeSent()
     {
         Fixture f;
@@ -222,8 +222,12 @@ private Q_SLOTS:
         });
         dialog.show();
         QVERIFY(QTest::qWaitForWindowExposed(&dialog));
-        QTRY_VERIFY2(dialog.audienceLabel()->text().startsWith(QStringLiteral("Nothing would be sent: ")),
-                     qPrintable(dialog.audienceLabel()->text()));
+        QTRY_COMPARE(dialog.audienceLabel()->text(),
+                     QStringLiteral("Nothing would be sent yet: fill in the name and the message."));
+        QTest::keyClicks(dialog.nameEdit(), QStringLiteral("x"));
+        QTest::keyClick(dialog.nameEdit(), Qt::Key_Backspace);
+        QTRY_COMPARE(dialog.audienceLabel()->text(),
+                     QStringLiteral("Nothing would be sent: incident name is required"));
     }
 
     // The maintenance dialog asks for Statuspage's reminder (off by default, as there).
