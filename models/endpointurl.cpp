@@ -45,6 +45,13 @@ QString normalized(const QString &endpoint)
     return QString::fromLatin1(url.toEncoded(QUrl::FullyEncoded));
 }
 
+QString origin(const QString &endpoint)
+{
+    const QUrl url(endpoint);
+    const int port = url.port(url.scheme() == QLatin1String("https") ? 443 : 80);
+    return url.scheme() + QStringLiteral("://") + url.host() + QLatin1Char(':') + QString::number(port);
+}
+
 QString redacted(const QString &text)
 {
     QString out;

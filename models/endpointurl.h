@@ -11,6 +11,10 @@ namespace sd::endpointurl {
 // `endpoint` is not an absolute URL with a host.
 QString normalized(const QString &endpoint);
 
+// `scheme://host:port` (the scheme's default port spelled out): the unit of the delivery engine's
+// per-origin cap.
+QString origin(const QString &endpoint);
+
 // Every `scheme://user:password@` in `text` with the password replaced by ***
 // (`https://user:***@host/`); a user name alone (often a token) becomes `***@`. Works on free text as well
 // as on one URL, and by hand rather than through QUrl, so a URL too broken to parse never comes back with

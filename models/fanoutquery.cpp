@@ -1,8 +1,10 @@
 #include "models/fanoutquery.h"
 
 #include "models/database.h"
+#include "models/endpointurl.h"
 #include "models/values.h"
 
+#include <QHash>
 #include <QSet>
 #include <algorithm>
 
@@ -79,6 +81,54 @@ QList<FanoutCounts> FanoutQuery::forEvents(const QStringList &eventIds)
             out.append(f);
     }
     return out;
+}
+
+CappedOrigin FanoutQuery::cappedOrigin(const QDateTime &now, int perHostCap)
+{
+    // Grouped by endpoint in SQL (few rows), by origin here: an origin is not something SQL can compute on
+    // both backends alike. The leases are per engine: each engine caps its own requests per origin.
+    QHash<QString, CappedOrigin> origins;
+    QSet<QString> atCap;
+    QSqlQuery &leased =
+        m_db.run(QStringLiteral("SELECT m.lease_owner, s.endpoint, count(*) FROM messages m "
+                                "JOIN subscribers s ON s.id = m.subscriber_id WHERE m.state = "
+                                "'sending' AND m.channel = 'webhook' AND m.lease_expires_at >= ? "
+                                "GROUP BY m.lease_owner, s.endpoint"),
+                 {toDb(now)});
+    QHash<QPair<QString, QString>, int> perEngine; // (owner, origin) -> leases
+    while (leased.next())
+        perEngine[{leased.value(0).toString(), endpointurl::origin(leased.value(1).toString())}] +=
+            leased.value(2).toInt();
+    leased.finish();
+    for (auto it = perEngine.cbegin(); it != perEngine.cend(); ++it) {
+        CappedOrigin &o = origins[it.key().second];
+        o.inFlight += std::min(it.value(), perHostCap);
+        o.waiting += std::max(0, it.value() - perHostCap);
+        if (it.value() >= perHostCap)
+            atCap.insert(it.key().second);
+    }
+    QSqlQuery &due =
+        m_db.run(QStringLiteral("SELECT s.endpoint, count(*) FROM messages m JOIN subscribers s ON "
+                                "s.id = m.subscriber_id WHERE m.state IN ('queued', 'retrying') AND "
+                                "m.next_attempt_at <= ? AND m.channel = 'webhook' GROUP BY s.endpoint"),
+                 {toDb(now)});
+    while (due.next()) {
+        const QString origin = endpointurl::origin(due.value(0).toString());
+        if (atCap.contains(origin))
+            origins[origin].waiting += due.value(1).toInt();
+    }
+    due.finish();
+    CappedOrigin most;
+    for (const QString &origin : std::as_const(atCap)) {
+        const CappedOrigin &o = origins.value(origin);
+        if (o.waiting > most.waiting ||
+            (o.waiting == most.waiting && o.waiting > 0 && origin < most.origin)) {
+            most = o;
+            most.origin = origin;
+        }
+    }
+    most.perHostCap = perHostCap;
+    return most;
 }
 
 } // namespace sd

@@ -29,6 +29,16 @@ struct FanoutCounts
     bool active() const { return counts.queued + counts.sending + counts.retrying > 0; }
 };
 
+// The origin whose per-origin cap holds the most webhooks back, as the store shows it for every engine on
+// the database (consoles, serve, dispatch); an empty origin when none waits so.
+struct CappedOrigin
+{
+    QString origin; // scheme://host:port
+    int inFlight = 0;
+    int waiting = 0; // claimed beyond an engine's cap, plus due and unclaimed
+    int perHostCap = 0;
+};
+
 // Per-change progress read from the store: every count is one aggregate (GROUP BY state) over the messages
 // of one event, served from the messages_by_event index. Runs on whichever thread owns `db`.
 class FanoutQuery final
@@ -44,6 +54,10 @@ public:
     // messages are left out.
     QList<FanoutCounts> forEvents(const QStringList &eventIds);
     StateCounts countsFor(const QString &eventId);
+    // From the live leases (who sends to which endpoint right now) and the due messages, per origin: an
+    // engine holding more than `perHostCap` leases for one origin has the cap in flight and the rest
+    // waiting; the origin counts as capped when some engine is at the cap there and messages wait.
+    CappedOrigin cappedOrigin(const QDateTime &now, int perHostCap);
 
 private:
     Database &m_db;

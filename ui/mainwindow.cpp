@@ -209,8 +209,11 @@ void MainWindow::buildViews()
     // The current change's progress is read from the store (whichever process delivers it), off this thread,
     // when anything that can move it happens; the monitor coalesces the requests.
     auto *fanout = new FanoutProgressMonitor(s.path(), &s);
-    connect(fanout, &FanoutProgressMonitor::updated, m_fanout,
-            [this, fanout] { m_fanout->setFanouts(fanout->recent()); });
+    connect(fanout, &FanoutProgressMonitor::updated, m_fanout, [this, fanout] {
+        const CappedOrigin capped = fanout->cappedOrigin();
+        m_fanout->setStoreHostWait(capped.origin, capped.waiting, capped.perHostCap);
+        m_fanout->setFanouts(fanout->recent());
+    });
     connect(&s.delivery(), &DeliveryController::progress, fanout, &FanoutProgressMonitor::requestRefresh);
     connect(&s, &Session::messagesQueued, fanout, &FanoutProgressMonitor::requestRefresh);
     connect(&s, &Session::dataChanged, fanout, &FanoutProgressMonitor::requestRefresh);

@@ -173,8 +173,21 @@ QString FanoutProgressLabel::hostWaitText(const QString &origin, int waiting, in
 
 void FanoutProgressLabel::setHostWait(const QString &origin, int waiting, int perHostCap)
 {
+    m_engineWait = {origin, waiting, perHostCap};
+    showHostWait();
+}
+
+void FanoutProgressLabel::setStoreHostWait(const QString &origin, int waiting, int perHostCap)
+{
+    m_storeWait = {origin, waiting, perHostCap};
+    showHostWait();
+}
+
+void FanoutProgressLabel::showHostWait()
+{
+    const HostWait &w = m_storeWait.waiting > m_engineWait.waiting ? m_storeWait : m_engineWait;
     const QString wait =
-        origin.isEmpty() || waiting <= 0 ? QString() : hostWaitText(origin, waiting, perHostCap);
+        w.origin.isEmpty() || w.waiting <= 0 ? QString() : hostWaitText(w.origin, w.waiting, w.perHostCap);
     if (wait == m_hostWait)
         return;
     m_hostWait = wait;

@@ -64,6 +64,10 @@ public:
     void setFanouts(const QList<FanoutSnapshot> &recent);
     // From this console's engine (DeliveryProgress): messages waiting for a slot at `origin` only.
     void setHostWait(const QString &origin, int waiting, int perHostCap);
+    // From the store (FanoutProgressMonitor::cappedOrigin): the same for every engine on the database. The
+    // line names whichever of the two sees more waiting (the store's view covers serve, dispatch and other
+    // consoles; the engine's is the fresher for its own).
+    void setStoreHostWait(const QString &origin, int waiting, int perHostCap);
     QString text() const;
     ElidedLabel *label() const { return m_text; }
     QString breakdown() const; // "queued 0 · sending 0 · delivered 20,001 · ... = 20,004", also the tooltip
@@ -84,7 +88,17 @@ private:
     QString m_breakdown;
     QString m_fanoutText; // without the host line
     bool m_active = false;
+    struct HostWait
+    {
+        QString origin;
+        int waiting = 0;
+        int perHostCap = 0;
+    };
+    void showHostWait();
+
     QString m_hostWait; // "14 waiting for …": only while a change delivers
+    HostWait m_engineWait;
+    HostWait m_storeWait;
 };
 
 } // namespace sd

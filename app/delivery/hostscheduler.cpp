@@ -1,6 +1,6 @@
 #include "app/delivery/hostscheduler.h"
 
-#include <QUrl>
+#include "models/endpointurl.h"
 
 namespace sd {
 
@@ -12,9 +12,7 @@ void HostScheduler::setLimits(int maxInFlight, int maxPerHost)
 
 QString HostScheduler::originOf(const QString &endpoint)
 {
-    const QUrl url(endpoint);
-    const int port = url.port(url.scheme() == QLatin1String("https") ? 443 : 80);
-    return url.scheme() + QStringLiteral("://") + url.host() + QLatin1Char(':') + QString::number(port);
+    return endpointurl::origin(endpoint);
 }
 
 void HostScheduler::enqueue(Message message)

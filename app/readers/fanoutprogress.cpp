@@ -1,5 +1,6 @@
 #include "app/readers/fanoutprogress.h"
 
+#include "models/deliverysettings.h"
 #include "models/store.h"
 
 #include <cmath>
@@ -89,11 +90,14 @@ void FanoutProgressMonitor::start()
     m_thread.post([this, watched = m_watchedIds](Store *store, QString error) {
         QList<FanoutCounts> recent;
         QList<FanoutCounts> watchedCounts;
+        CappedOrigin capped;
         if (store) {
             try {
                 FanoutQuery query(store->db());
                 recent = query.recent(kRecentChanges);
                 watchedCounts = query.forEvents(watched);
+                capped = query.cappedOrigin(QDateTime::currentDateTimeUtc(),
+                                            DeliverySettings::load(store->settings).maxPerHost);
             } catch (const StoreError &e) {
                 error = e.message();
             }
@@ -101,9 +105,8 @@ void FanoutProgressMonitor::start()
         // This object outlives the job: its m_thread finishes it before the object goes.
         QMetaObject::invokeMethod(
             this,
-            [this, recent = std::move(recent), watchedCounts = std::move(watchedCounts), error]() mutable {
-                onResult(std::move(recent), std::move(watchedCounts), error);
-            },
+            [this, recent = std::move(recent), watchedCounts = std::move(watchedCounts), capped,
+             error]() mutable { onResult(std::move(recent), std::move(watchedCounts), capped, error); },
             Qt::QueuedConnection);
     });
 }
@@ -120,7 +123,7 @@ FanoutSnapshot FanoutProgressMonitor::snapshot(const FanoutCounts &f)
 }
 
 void FanoutProgressMonitor::onResult(QList<FanoutCounts> recent, QList<FanoutCounts> watched,
-                                     const QString &error)
+                                     const CappedOrigin &capped, const QString &error)
 {
     m_throttle.finish();
     if (!error.isEmpty()) {
@@ -146,6 +149,7 @@ void FanoutProgressMonitor::onResult(QList<FanoutCounts> recent, QList<FanoutCou
         for (const FanoutSnapshot &s : std::as_const(m_watched))
             keep.insert(s.fanout.eventId, m_eta.value(s.fanout.eventId));
         m_eta = std::move(keep);
+        m_capped = capped;
         Q_EMIT updated();
     }
     bool anyActive = false;

@@ -64,6 +64,8 @@ public:
     QList<FanoutSnapshot> watched() const { return m_watched; }
     // The watched event's progress, or nullptr when it has none (no webhooks, or not counted yet).
     const FanoutSnapshot *watchedEvent(const QString &eventId) const;
+    // The host whose per-origin cap holds webhooks back, whichever engine on the database sends to it.
+    CappedOrigin cappedOrigin() const { return m_capped; }
     // How often the store is looked at without being asked, while a fan-out runs and while idle.
     void setPollIntervals(int activeMs, int idleMs);
 
@@ -76,7 +78,8 @@ Q_SIGNALS:
 
 private:
     void start();
-    void onResult(QList<FanoutCounts> recent, QList<FanoutCounts> watched, const QString &error);
+    void onResult(QList<FanoutCounts> recent, QList<FanoutCounts> watched, const CappedOrigin &capped,
+                  const QString &error);
     FanoutSnapshot snapshot(const FanoutCounts &f);
 
     StoreThread m_thread;
@@ -88,6 +91,7 @@ private:
     QStringList m_watchedIds;
     QList<FanoutSnapshot> m_recent;
     QList<FanoutSnapshot> m_watched;
+    CappedOrigin m_capped;
     QHash<QString, EtaEstimator> m_eta;
 };
 
