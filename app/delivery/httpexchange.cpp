@@ -65,6 +65,16 @@ bool isProxyError(QNetworkReply::NetworkError e)
     return e >= QNetworkReply::ProxyConnectionRefusedError && e <= QNetworkReply::UnknownProxyError;
 }
 
+// Through a proxy this desk connects only to the proxy, so a refused connection is the proxy's. Qt 6.4 says
+// so for neither scheme: a plain-HTTP request's proxy refusing is ConnectionRefusedError ("Connection
+// refused"), an HTTPS request's (the CONNECT tunnel's socket) UnknownNetworkError with the socket's text.
+bool proxyRefused(QNetworkReply::NetworkError e, const QString &qtText)
+{
+    return e == QNetworkReply::ConnectionRefusedError || e == QNetworkReply::ProxyConnectionRefusedError ||
+           (e == QNetworkReply::UnknownNetworkError &&
+            qtText.compare(QLatin1String("Proxy connection refused"), Qt::CaseInsensitive) == 0);
+}
+
 // Names a failure Qt reports: dns, refused, reset, tls, timeout, unreachable, protocol.
 QString errorClassFor(QNetworkReply::NetworkError e)
 {
@@ -387,6 +397,8 @@ void HttpExchange::onReplyFinished()
     if (error == QNetworkReply::RemoteHostClosedError)
         return fail(QStringLiteral("reset"),
                     QStringLiteral("connection closed before a complete response: %1").arg(qtText));
+    if (m_route.kind == Route::Kind::Proxied && proxyRefused(error, qtText))
+        return fail(QStringLiteral("unreachable"), QStringLiteral("%1 refused the connection").arg(peer));
     if (error == QNetworkReply::ProxyAuthenticationRequiredError)
         return fail(QStringLiteral("unreachable"),
                     QStringLiteral("%1 asks for credentials (407 Proxy Authentication Required): give them "
@@ -410,6 +422,10 @@ void HttpExchange::fail(const QString &errorClass, const QString &reason)
 {
     m_outcome.errorClass = errorClass;
     m_outcome.errorText = reason;
+    // Through a proxy, the reason says so (unless it names the proxy already): a failure may be the proxy's.
+    const QString proxy = m_route.kind == Route::Kind::Proxied ? m_route.peer() : QString();
+    if (!proxy.isEmpty() && !reason.contains(proxy))
+        m_outcome.errorText += QStringLiteral(" (through the %1)").arg(proxy);
     finish();
 }
 

@@ -61,31 +61,24 @@ void UpstreamHttp::get(const QUrl &url, const QList<QPair<QByteArray, QByteArray
     ++m_pending[transport];
     auto *exchange = new HttpExchange(transport, std::move(request), options, this);
     const int maxBody = m_maxBody;
-    // Qt reports a proxy that refuses the connection as the page refusing it: the reason names the proxy.
-    const QNetworkProxy proxy = transport->proxyFor(url);
-    const QString via = proxy.type() == QNetworkProxy::NoProxy
-                            ? QString()
-                            : QStringLiteral("proxy %1:%2").arg(proxy.hostName()).arg(proxy.port());
-    connect(exchange, &HttpExchange::finished, this,
-            [this, transport, done, maxBody, via](const HttpOutcome &o) {
-                release(transport);
-                HttpAnswer a;
-                if (!o.errorClass.isEmpty()) {
-                    a.errorClass = o.errorClass;
-                    a.error = o.errorText;
-                    if (!via.isEmpty() && !a.error.contains(via))
-                        a.error += QStringLiteral(" (through the %1)").arg(via);
-                } else if (o.bytesReceived > maxBody) {
-                    a.errorClass = QStringLiteral("too_large");
-                    a.error = QStringLiteral("the answer is larger than %1 bytes").arg(maxBody);
-                } else {
-                    a.status = o.status;
-                    for (const auto &[name, value] : o.headers)
-                        a.headers.insert(name.toLower(), value);
-                    a.body = o.body;
-                }
-                done(a);
-            });
+    // Through a proxy the exchange's reason names it (a proxy that refuses, or "through the proxy ...").
+    connect(exchange, &HttpExchange::finished, this, [this, transport, done, maxBody](const HttpOutcome &o) {
+        release(transport);
+        HttpAnswer a;
+        if (!o.errorClass.isEmpty()) {
+            a.errorClass = o.errorClass;
+            a.error = o.errorText;
+        } else if (o.bytesReceived > maxBody) {
+            a.errorClass = QStringLiteral("too_large");
+            a.error = QStringLiteral("the answer is larger than %1 bytes").arg(maxBody);
+        } else {
+            a.status = o.status;
+            for (const auto &[name, value] : o.headers)
+                a.headers.insert(name.toLower(), value);
+            a.body = o.body;
+        }
+        done(a);
+    });
     exchange->start();
 }
 

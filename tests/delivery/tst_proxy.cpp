@@ -172,6 +172,42 @@ private Q_SLOTS:
         QVERIFY(!proxy.requests().isEmpty());
     }
 
+    // A proxy whose port refuses the connection: the attempt names the proxy, not the receiver (Qt reports a
+    // plain-HTTP request's proxy refusing as the connection refused, with nothing to say whose), and the
+    // class is the one a proxy that cannot be reached gets. Nothing reaches the receiver.
+    void proxyRefuses_data()
+    {
+        QTest::addColumn<bool>("tls");
+        QTest::newRow("http") << false;
+        QTest::newRow("https (CONNECT)") << true;
+    }
+    void proxyRefuses()
+    {
+        QFETCH(bool, tls);
+        QTcpServer closed;
+        QVERIFY(closed.listen(QHostAddress::LocalHost));
+        const quint16 port = closed.serverPort();
+        closed.close();
+        HttpReceiver receiver;
+        if (tls)
+            receiver.enableTls(sd::test::fixture(QStringLiteral("selfsigned.crt")),
+                               sd::test::fixture(QStringLiteral("selfsigned.key")));
+        QVERIFY(receiver.start());
+        QStringList settings{QStringLiteral("settings"), QStringLiteral("--proxy"),
+                             QStringLiteral("http://127.0.0.1:%1").arg(port)};
+        if (tls)
+            settings << QStringLiteral("--ca-file")
+                     << sd::test::fixturePath(QStringLiteral("selfsigned.crt"));
+        QCOMPARE(cli(settings).code, 0);
+        fanOut(receiver.url());
+        QCOMPARE(cli({QStringLiteral("dispatch")}).code, 0);
+        const QJsonObject d = onlyDelivery();
+        QCOMPARE(d.value(QStringLiteral("last_error_class")).toString(), QStringLiteral("unreachable"));
+        QCOMPARE(d.value(QStringLiteral("last_error")).toString(),
+                 QStringLiteral("proxy 127.0.0.1:%1 refused the connection").arg(port));
+        QCOMPARE(receiver.requests().size(), 0);
+    }
+
     // `proxy` system (the default) reads http_proxy, and no_proxy sends the hosts it names straight to the
     // receiver.
     void systemProxyAndNoProxy_data()
