@@ -193,7 +193,7 @@ void HttpExchange::onRouted(const Route &route)
 
 void HttpExchange::send()
 {
-    QNetworkRequest request = m_route.request(m_address);
+    QNetworkRequest request = m_transport->request(m_route, m_address);
     for (const auto &[name, value] : m_request.headers)
         request.setRawHeader(name, value);
     OneShotBody *body = nullptr;
@@ -307,6 +307,7 @@ void HttpExchange::onReplyFinished()
     if (m_done || !m_reply)
         return;
     readBody();
+    m_transport->keepTlsSession(m_route, *m_reply);
     const QNetworkReply::NetworkError error = m_reply->error();
     const int status = m_reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
     if (error != QNetworkReply::NoError && !m_sent && status == 0) {

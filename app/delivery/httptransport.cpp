@@ -3,9 +3,12 @@
 #include "models/targetpolicy.h"
 
 #include <QHostInfo>
+#include <QMutex>
 #include <QNetworkAccessManager>
 #include <QNetworkProxyFactory>
+#include <QNetworkReply>
 #include <QPointer>
+#include <QSslConfiguration>
 
 namespace sd {
 namespace {
@@ -25,6 +28,22 @@ QString hostPort(const QString &host, int port)
 int defaultPort(const QUrl &url)
 {
     return url.port(url.scheme() == QLatin1String("https") ? 443 : 80);
+}
+
+// The newest TLS session per HTTPS origin (host as written, port), for every transport of the process (the
+// engine's, the follow dialog's, the subscribe form's checks live in different threads). A session is about
+// 1.2 kB: a bound keeps a desk that once sent to very many origins from growing.
+struct TlsSessions
+{
+    static constexpr qsizetype kMax = 1000;
+    QMutex mutex;
+    QHash<QString, QByteArray> byOrigin;
+};
+
+TlsSessions &tlsSessions()
+{
+    static TlsSessions sessions;
+    return sessions;
 }
 
 } // namespace
@@ -95,6 +114,38 @@ QNetworkAccessManager *HttpTransport::newManager()
     // skips the proxy lookup per request; a proxied route gets a manager of its own.
     nam->setProxy(QNetworkProxy::NoProxy);
     return nam;
+}
+
+QNetworkRequest HttpTransport::request(const Route &route, int index) const
+{
+    QNetworkRequest r = route.request(index);
+    if (route.url.scheme() != QLatin1String("https"))
+        return r;
+    QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
+    // Persistence on: Qt then keeps the session, with a TLS 1.3 ticket, in the reply's configuration.
+    tls.setSslOption(QSsl::SslOptionDisableSessionPersistence, false);
+    TlsSessions &sessions = tlsSessions();
+    {
+        const QMutexLocker lock(&sessions.mutex);
+        tls.setSessionTicket(sessions.byOrigin.value(hostPort(route.url.host(), defaultPort(route.url))));
+    }
+    r.setSslConfiguration(tls);
+    return r;
+}
+
+void HttpTransport::keepTlsSession(const Route &route, const QNetworkReply &reply)
+{
+    if (route.url.scheme() != QLatin1String("https"))
+        return;
+    const QByteArray session = reply.sslConfiguration().sessionTicket();
+    if (session.isEmpty())
+        return;
+    const QString origin = hostPort(route.url.host(), defaultPort(route.url));
+    TlsSessions &sessions = tlsSessions();
+    const QMutexLocker lock(&sessions.mutex);
+    if (sessions.byOrigin.size() >= TlsSessions::kMax && !sessions.byOrigin.contains(origin))
+        sessions.byOrigin.erase(sessions.byOrigin.begin());
+    sessions.byOrigin.insert(origin, session);
 }
 
 QNetworkProxy HttpTransport::proxyFor(const QUrl &url) const

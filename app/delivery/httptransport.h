@@ -14,6 +14,7 @@
 #include <vector>
 
 class QNetworkAccessManager;
+class QNetworkReply;
 
 namespace sd {
 
@@ -67,7 +68,8 @@ public:
         std::function<QString(const QHostAddress &)> addressPolicy;
         // Looks a name up and calls `done` in `context`'s thread: QHostInfo::lookupHost when empty (tests
         // give names that resolve to loopback).
-        std::function<void(const QString &host, QObject *context, std::function<void(const QHostInfo &)> done)>
+        std::function<void(const QString &host, QObject *context,
+                           std::function<void(const QHostInfo &)> done)>
             resolver;
     };
     // Qt's default, stated so a decompression failure can name it: past this many inflated bytes an answer
@@ -86,6 +88,15 @@ public:
     void route(const QUrl &url, QObject *context, std::function<void(const Route &)> done);
     // The manager that carries requests for `route` (one per origin, or the proxy's).
     QNetworkAccessManager *manager(const Route &route);
+    // Route::request(index), and for HTTPS the TLS session to resume: the newest one this process got from
+    // the origin (kept by keepTlsSession, whichever transport got it). Qt 6.4 resumes sessions only within
+    // one connection pool (one per origin and manager), from the QSslContext its connections share, which
+    // never gets a TLS 1.3 session's ticket (it comes after the handshake); a new pool (Qt drops one that
+    // sat idle ~2 minutes; a new manager starts empty) starts from the configuration of its first request,
+    // so carrying the session there resumes the pool's first connection, TLS 1.2 and 1.3 alike.
+    QNetworkRequest request(const Route &route, int index) const;
+    // Keeps the TLS session `reply` ended with, for the origin's next pool (see request()).
+    void keepTlsSession(const Route &route, const QNetworkReply &reply);
 
     // The proxy the setting picks for `url`, or NoProxy (exposed for the settings dialog and tests).
     QNetworkProxy proxyFor(const QUrl &url) const;

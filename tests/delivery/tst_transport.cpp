@@ -481,20 +481,24 @@ private Q_SLOTS:
         QCOMPARE(receiver.requests().size(), 1);
     }
 
-    // TLS sessions are resumed across connections to one origin: three webhooks to a receiver that closes
-    // after each answer, so each one opens a connection; the receiver (Node.js) says whether the handshake
-    // resumed the session. Qt shares the first connection's TLS context with the origin's later ones, which
-    // resumes a TLS 1.2 session; a TLS 1.3 session becomes resumable only with the ticket the server sends
-    // after the handshake, which Qt 6.4 does not put in that shared context (neither session persistence nor
-    // disabling session sharing changes that, tried): pinned here, so a Qt that does it shows up.
+    // TLS sessions are resumed across connections to one origin: webhooks to a receiver that closes after
+    // each answer, so each one opens a connection; the receiver (Node.js) says whether the handshake resumed
+    // the session. Three through one transport go over one Qt connection pool (one QHttpNetworkConnection
+    // per origin and manager), whose connections share the first one's QSslContext: that resumes a TLS 1.2
+    // session, but not a TLS 1.3 one, which becomes resumable only with the ticket the server sends after
+    // the handshake, and Qt 6.4 keeps that ticket in the socket's configuration, never in the shared context
+    // (docs/delivery.md names the lines): pinned, so a Qt that does it shows up. A new pool starts from its
+    // first request's configuration, which carries the newest session this process got from the origin: the
+    // fourth webhook, through a new transport (new managers, so a new pool, as Qt makes one after an
+    // origin's pool sat idle ~2 minutes), resumes, TLS 1.2 and 1.3 alike (a full handshake before).
     void tlsSessionResumedOnNewConnections_data()
     {
         QTest::addColumn<QString>("version");
-        QTest::addColumn<QString>("later"); // how the second and third handshakes went
+        QTest::addColumn<QString>("later"); // how the second and third handshakes (same pool) went
         QTest::newRow("TLS 1.2") << "TLSv1.2"
                                  << "resumed";
-        QTest::newRow("TLS 1.3 (not resumed by Qt 6.4)") << "TLSv1.3"
-                                                         << "full";
+        QTest::newRow("TLS 1.3 (not resumed within a pool by Qt 6.4)") << "TLSv1.3"
+                                                                       << "full";
     }
     void tlsSessionResumedOnNewConnections()
     {
@@ -505,16 +509,20 @@ private Q_SLOTS:
                  "node did not start the receiver (scripts/install-deps.sh installs it)");
         trustedcas::trustInThisProcess(
             trustedcas::load(test::fixturePath(QStringLiteral("selfsigned.crt"))).value());
-        HttpTransport transport({});
+        const auto hook = post(QStringLiteral("https://127.0.0.1:%1/hook").arg(receiver.port));
         QStringList handshakes;
-        for (int i = 0; i < 3; ++i) {
-            const HttpOutcome o =
-                exchange(transport, post(QStringLiteral("https://127.0.0.1:%1/hook").arg(receiver.port)));
+        const auto send = [&](HttpTransport &transport) {
+            const HttpOutcome o = exchange(transport, hook);
             QVERIFY2(o.errorClass.isEmpty(), qPrintable(o.errorClass + QLatin1String(": ") + o.errorText));
             QCOMPARE(o.status, 200);
             handshakes << QString::fromLatin1(o.body);
-        }
-        QCOMPARE(handshakes, QStringList({QStringLiteral("full"), later, later}));
+        };
+        HttpTransport transport({});
+        for (int i = 0; i < 3; ++i)
+            send(transport);
+        HttpTransport another({});
+        send(another);
+        QCOMPARE(handshakes, QStringList({QStringLiteral("full"), later, later, QStringLiteral("resumed")}));
     }
 
     void ipv6()
