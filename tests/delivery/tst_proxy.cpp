@@ -61,6 +61,24 @@ class TestProxy final : public QObject
     }
     QHash<QString, QString> m_env; // proxy variables for the CLI (the rest of the test's own are dropped)
 
+    // The receiver, over TLS with the fixture certificate (it names 127.0.0.1) when `tls`.
+    static bool startReceiver(HttpReceiver &receiver, bool tls)
+    {
+        if (tls)
+            receiver.enableTls(sd::test::fixture(QStringLiteral("selfsigned.crt")),
+                               sd::test::fixture(QStringLiteral("selfsigned.key")));
+        return receiver.start();
+    }
+    // `settings --proxy URL`, trusting the receiver's certificate when `tls`.
+    static QStringList proxySettings(const QString &proxyUrl, bool tls)
+    {
+        QStringList settings{QStringLiteral("settings"), QStringLiteral("--proxy"), proxyUrl};
+        if (tls)
+            settings << QStringLiteral("--ca-file")
+                     << sd::test::fixturePath(QStringLiteral("selfsigned.crt"));
+        return settings;
+    }
+
 private Q_SLOTS:
     void init()
     {
@@ -82,17 +100,11 @@ private Q_SLOTS:
         Tinyproxy proxy;
         QVERIFY2(proxy.start(), "tinyproxy did not start (scripts/install-deps.sh installs it)");
         HttpReceiver receiver;
-        if (tls)
-            receiver.enableTls(sd::test::fixture(QStringLiteral("selfsigned.crt")),
-                               sd::test::fixture(QStringLiteral("selfsigned.key")));
-        QVERIFY(receiver.start());
+        QVERIFY(startReceiver(receiver, tls));
         // The receiver's certificate names 127.0.0.1, so over TLS the endpoint says that; over HTTP a name.
         const QString endpoint =
             tls ? receiver.url() : QStringLiteral("http://localhost:%1/hook").arg(receiver.serverPort());
-        QStringList settings{QStringLiteral("settings"), QStringLiteral("--proxy"), proxy.url()};
-        if (tls)
-            settings << QStringLiteral("--ca-file")
-                     << sd::test::fixturePath(QStringLiteral("selfsigned.crt"));
+        const QStringList settings = proxySettings(proxy.url(), tls);
         QCOMPARE(cli(settings).code, 0);
         fanOut(endpoint);
         const Run dispatch = cli({QStringLiteral("dispatch")});
@@ -133,15 +145,9 @@ private Q_SLOTS:
         Tinyproxy proxy;
         QVERIFY2(proxy.start(QStringLiteral("ops s3cret")), "tinyproxy did not start");
         HttpReceiver receiver;
-        if (tls)
-            receiver.enableTls(sd::test::fixture(QStringLiteral("selfsigned.crt")),
-                               sd::test::fixture(QStringLiteral("selfsigned.key")));
-        QVERIFY(receiver.start());
-        QStringList settings{QStringLiteral("settings"), QStringLiteral("--proxy"),
-                             proxy.url(withCredentials ? QStringLiteral("ops:s3cret") : QString())};
-        if (tls)
-            settings << QStringLiteral("--ca-file")
-                     << sd::test::fixturePath(QStringLiteral("selfsigned.crt"));
+        QVERIFY(startReceiver(receiver, tls));
+        const QStringList settings =
+            proxySettings(proxy.url(withCredentials ? QStringLiteral("ops:s3cret") : QString()), tls);
         const Run set = cli(settings);
         QCOMPARE(set.code, 0);
         fanOut(receiver.url());
@@ -189,15 +195,8 @@ private Q_SLOTS:
         const quint16 port = closed.serverPort();
         closed.close();
         HttpReceiver receiver;
-        if (tls)
-            receiver.enableTls(sd::test::fixture(QStringLiteral("selfsigned.crt")),
-                               sd::test::fixture(QStringLiteral("selfsigned.key")));
-        QVERIFY(receiver.start());
-        QStringList settings{QStringLiteral("settings"), QStringLiteral("--proxy"),
-                             QStringLiteral("http://127.0.0.1:%1").arg(port)};
-        if (tls)
-            settings << QStringLiteral("--ca-file")
-                     << sd::test::fixturePath(QStringLiteral("selfsigned.crt"));
+        QVERIFY(startReceiver(receiver, tls));
+        const QStringList settings = proxySettings(QStringLiteral("http://127.0.0.1:%1").arg(port), tls);
         QCOMPARE(cli(settings).code, 0);
         fanOut(receiver.url());
         QCOMPARE(cli({QStringLiteral("dispatch")}).code, 0);
