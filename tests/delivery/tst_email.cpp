@@ -21,12 +21,14 @@
 #include <QNetworkProxy>
 #include <QNetworkReply>
 #include <QProcess>
+#include <QRegularExpression>
 #include <QSignalSpy>
 #include <QTcpServer>
 #include <QTemporaryDir>
 #include <QTest>
 #include <algorithm>
 #include <csignal>
+#include <future>
 
 using namespace sd;
 
@@ -49,12 +51,16 @@ quint16 freePort()
 }
 
 // A real SMTP server (Debian's python3-aiosmtpd, tests/support/smtpsink.py) on a loopback port, writing each
-// message it accepts to a folder: the raw bytes and what Python's email parser reads from them.
+// message it accepts to a folder: the raw bytes and what Python's email parser reads from them. By default
+// the sink binds a port of the system's choosing and says which ("ready PORT"): a port probed free here and
+// bound by Python a moment later can be taken in between by any test running beside this one (tst_email and
+// tst_email_pg run at once), and the test would then talk to whatever holds it. Give a port only when the
+// test needs its URL before the sink starts; start() fails if the sink cannot bind it.
 class SmtpSink final
 {
 public:
     explicit SmtpSink(quint16 port = 0)
-        : m_port(port ? port : freePort())
+        : m_port(port)
     {}
     ~SmtpSink() { stop(); }
     bool start(const QStringList &extra = {})
@@ -66,12 +72,26 @@ public:
                             extra);
         if (!m_process.waitForStarted(10000))
             return false;
+        // Only the line "ready PORT" says it listens: its errors can contain the word too ("address already
+        // in use").
         QByteArray out;
-        while (!out.contains("ready") && m_process.waitForReadyRead(10000))
-            out += m_process.readAll();
-        if (!out.contains("ready"))
-            qWarning("smtpsink: %s", out.constData());
-        return out.contains("ready");
+        while (m_process.waitForReadyRead(10000) || m_process.canReadLine()) {
+            while (m_process.canReadLine()) {
+                const QByteArray line = m_process.readLine();
+                out += line;
+                const QList<QByteArray> words = line.trimmed().split(' ');
+                if (words.size() == 2 && words.first() == "ready") {
+                    const quint16 port = static_cast<quint16>(words.last().toUInt());
+                    if (port != 0 && (m_port == 0 || port == m_port)) {
+                        m_port = port;
+                        return true;
+                    }
+                }
+            }
+        }
+        out += m_process.readAll();
+        qWarning("smtpsink did not start: %s", out.constData());
+        return false;
     }
     void stop()
     {
@@ -80,7 +100,7 @@ public:
             m_process.waitForFinished(5000);
         }
     }
-    quint16 port() const { return m_port; }
+    quint16 port() const { return m_port; } // 0 until started, unless given
     QString url(const QString &scheme = QStringLiteral("smtp")) const
     {
         return QStringLiteral("%1://127.0.0.1:%2").arg(scheme).arg(m_port);
@@ -221,6 +241,7 @@ private Q_SLOTS:
     void composedEmailReadsAsWritten();
     void tlsAndAuth_data();
     void tlsAndAuth();
+    void sinkOnATakenPortDoesNotStart();
     void cleartextChoiceIsWarned();
     void switchRefusesApiAndForm();
     void passwordNeverShown();
@@ -292,7 +313,7 @@ void TestEmail::quarantineSendsExactlyOneEmail()
 void TestEmail::smtpDownDuringQuarantineIsRetried()
 {
     Setup t;
-    SmtpSink sink; // not started yet: its port refuses connections
+    SmtpSink sink(freePort()); // not started yet: its port refuses connections
     t.useSmtp(sink.url());
     const Subscriber sub = t.subscribe(QStringLiteral("/failing"));
     t.outage();
@@ -547,6 +568,40 @@ void TestEmail::tlsAndAuth()
     else
         QCOMPARE(m.value(QStringLiteral("login")).toString(), QStringLiteral("desk"));
     QCOMPARE(m.value(QStringLiteral("subject")).toString(), QStringLiteral("tls"));
+}
+
+// The race behind tlsAndAuth's rare "reset" (seen once, in tst_email_pg beside tst_email): the sink's port
+// was probed free, then taken by another process before Python bound it; Python's "address already in use"
+// was read as "ready", and the row talked to that other listener, which closed the connection before any
+// greeting (libcurl: a receive error with no SMTP reply, rightly "reset"). A sink that cannot bind its port
+// now says so.
+void TestEmail::sinkOnATakenPortDoesNotStart()
+{
+    QTcpServer taken;
+    QVERIFY(taken.listen(QHostAddress::LocalHost, 0));
+    SmtpSink sink(taken.serverPort());
+    QTest::ignoreMessage(
+        QtWarningMsg, QRegularExpression(QStringLiteral("^smtpsink did not start: .*address already in use"),
+                                         QRegularExpression::DotMatchesEverythingOption));
+    QVERIFY(!sink.start());
+    // What the sender says to a server that accepts and closes before greeting: a reset, not a TLS refusal.
+    connect(&taken, &QTcpServer::newConnection, &taken, [&taken] { delete taken.nextPendingConnection(); });
+    EmailJob job;
+    job.messageId = QStringLiteral("msg_takenport00000000001");
+    job.recipient = QStringLiteral("ops@customer.test");
+    job.bytes = QByteArrayLiteral("Subject: x\r\n\r\nhello\r\n");
+    job.smtp.url = sink.url();
+    job.smtp.from = QStringLiteral("status@acme.test");
+    job.smtp.user = QStringLiteral("desk");
+    job.smtp.password = kPassword;
+    job.smtp.startTls = SmtpSettings::StartTls::Required;
+    job.smtp.timeoutMs = 10000;
+    // Sent from another thread: this one's event loop accepts the connection and closes it.
+    std::future<Attempt> sent = std::async(std::launch::async, [job] { return sendEmailNow(job); });
+    QTRY_VERIFY_WITH_TIMEOUT(sent.wait_for(std::chrono::seconds(0)) == std::future_status::ready, 15000);
+    const Attempt a = sent.get();
+    QCOMPARE(a.errorClass, QStringLiteral("reset"));
+    QCOMPARE(a.httpStatus, 0); // no SMTP reply at all
 }
 
 void TestEmail::cleartextChoiceIsWarned()

@@ -3,7 +3,8 @@
 
 Each message it accepts is written to --dir as NNN.eml (the bytes received) and NNN.json (envelope, how the
 session was secured and authenticated, and the text and HTML parts decoded by Python's own email parser), the
-JSON renamed into place last so a reader never sees half a message. Prints "ready PORT" once listening.
+JSON renamed into place last so a reader never sees half a message. Prints "ready PORT" once listening, with
+the port it listens on (--port 0: one the system picks, so no other process can take it first).
 
   smtpsink.py --port P --dir D [--starttls CERT KEY [--require-starttls]] [--smtps CERT KEY]
               [--auth USER:PASSWORD [--auth-without-tls]] [--reject-rcpt CODE]
@@ -108,7 +109,7 @@ def main():
 
     loop = asyncio.new_event_loop()
     server = loop.run_until_complete(loop.create_server(factory, "127.0.0.1", a.port, ssl=listen_ctx))
-    print("ready", a.port, flush=True)
+    print("ready", server.sockets[0].getsockname()[1], flush=True)
     try:
         loop.run_forever()
     finally:
