@@ -46,6 +46,11 @@ TlsSessions &tlsSessions()
     return sessions;
 }
 
+QString originKey(const QUrl &url)
+{
+    return url.scheme() + QLatin1Char(' ') + hostPort(url.host(), defaultPort(url));
+}
+
 } // namespace
 
 QNetworkRequest Route::request(int index) const
@@ -99,6 +104,7 @@ HttpTransport::HttpTransport(Settings settings, QObject *parent)
 {
     for (int i = 0; i < std::max(1, m_settings.directManagers); ++i)
         m_direct.push_back(newManager());
+    m_clock.start();
 }
 
 HttpTransport::~HttpTransport() = default;
@@ -163,6 +169,13 @@ QNetworkProxy HttpTransport::proxyFor(const QUrl &url) const
 
 void HttpTransport::route(const QUrl &url, QObject *context, std::function<void(const Route &)> done)
 {
+    if (const auto it = m_routes.constFind(originKey(url));
+        it != m_routes.cend() && m_clock.elapsed() < it->until) {
+        Route r = it->route;
+        r.url = url.adjusted(QUrl::RemoveUserInfo);
+        done(r);
+        return;
+    }
     const QString host = url.host();
     const QHostAddress written = targetpolicy::literalAddress(host);
     const QString why = m_settings.addressPolicy && !written.isNull()
@@ -173,11 +186,14 @@ void HttpTransport::route(const QUrl &url, QObject *context, std::function<void(
         r.kind = Route::Kind::Refused;
         r.url = url.adjusted(QUrl::RemoveUserInfo);
         r.reason = why;
+        remember(r);
         done(r);
         return;
     }
     if (!written.isNull()) {
-        done(finish(url, {written}, {}));
+        const Route r = finish(url, {written}, {});
+        remember(r);
+        done(r);
         return;
     }
     // Every address the name resolves to is checked; a direct request connects to exactly these (Qt keeps
@@ -186,15 +202,23 @@ void HttpTransport::route(const QUrl &url, QObject *context, std::function<void(
     auto resolved = [self, url, done = std::move(done)](const QHostInfo &info) {
         if (!self)
             return;
-        if (info.error() != QHostInfo::NoError || info.addresses().isEmpty())
+        if (info.error() != QHostInfo::NoError || info.addresses().isEmpty()) {
             done(self->finish(url, {}, QStringLiteral("%1: %2").arg(url.host(), info.errorString())));
-        else
-            done(self->finish(url, info.addresses(), {}));
+            return;
+        }
+        const Route r = self->finish(url, info.addresses(), {});
+        self->remember(r);
+        done(r);
     };
     if (m_settings.resolver)
         m_settings.resolver(host, context, std::move(resolved));
     else
         QHostInfo::lookupHost(host, context, std::move(resolved));
+}
+
+void HttpTransport::remember(const Route &route)
+{
+    m_routes.insert(originKey(route.url), {route, m_clock.elapsed() + kRouteCacheMs});
 }
 
 Route HttpTransport::finish(const QUrl &url, const QList<QHostAddress> &addresses,
@@ -248,9 +272,7 @@ QNetworkAccessManager *HttpTransport::manager(const Route &route)
         }
         return nam;
     }
-    const QUrl &u = route.url;
-    const QString origin = u.scheme() + QLatin1Char(' ') + hostPort(u.host(), defaultPort(u));
-    QNetworkAccessManager *&nam = m_byOrigin[origin];
+    QNetworkAccessManager *&nam = m_byOrigin[originKey(route.url)];
     if (!nam) // new origins go to the managers in turn
         nam = m_direct.at(static_cast<size_t>(m_byOrigin.size() - 1) % m_direct.size());
     return nam;

@@ -2,6 +2,7 @@
 
 #include "models/proxysetting.h"
 
+#include <QElapsedTimer>
 #include <QHash>
 #include <QHostAddress>
 #include <QHostInfo>
@@ -104,8 +105,20 @@ public:
 private:
     QNetworkAccessManager *newManager();
     Route finish(const QUrl &url, const QList<QHostAddress> &addresses, const QString &lookupError) const;
+    void remember(const Route &route);
 
     Settings m_settings;
+    // Routes decided within the last kRouteCacheMs, by origin: a fan-out asks the target policy, the proxy
+    // setting (the system one is a round trip to libproxy's thread) and the resolver once per origin and
+    // minute instead of once per request. A name that did not resolve is asked again each time.
+    struct CachedRoute
+    {
+        Route route;
+        qint64 until = 0; // m_clock time
+    };
+    static constexpr qint64 kRouteCacheMs = 60'000; // as long as Qt's own host cache keeps an answer
+    QHash<QString, CachedRoute> m_routes;
+    QElapsedTimer m_clock;
     std::vector<QNetworkAccessManager *> m_direct; // children
     QHash<QString, QNetworkAccessManager *> m_byOrigin;
     QHash<QString, QNetworkAccessManager *> m_byProxy; // children, one per proxy
