@@ -5,6 +5,7 @@
 #include <QHash>
 #include <QStringList>
 #include <algorithm>
+#include <functional>
 #include <map>
 
 namespace sd {
@@ -34,14 +35,6 @@ QString bucketSums(const QString &table)
     return sets.join(QStringLiteral(", "));
 }
 
-QString placeholders(int n)
-{
-    QString row = QStringLiteral("(");
-    for (int i = 0; i < n; ++i)
-        row += i == 0 ? QStringLiteral("?") : QStringLiteral(", ?");
-    return row + QLatin1Char(')');
-}
-
 struct Totals
 {
     HealthCounts counts;
@@ -55,12 +48,6 @@ void add(HealthCounts &c, const Attempt &a)
         ++c.successes;
     c.latencySumMs += a.durationMs;
     c.latency.add(a.durationMs);
-}
-
-void bindBuckets(QVariantList &binds, const LatencyHistogram &h)
-{
-    for (const qint64 n : h.counts)
-        binds << n;
 }
 
 // Reads attempts, successes, latency_sum_ms, latency_max_ms and b0..b31 starting at column `first`.
@@ -191,8 +178,7 @@ bool HealthRepository::succeeded(const Attempt &a)
 
 void HealthRepository::record(const std::vector<Attempt> &attempts)
 {
-    // Summed per endpoint and per endpoint-hour first: one row each per batch. Ordered maps, so every
-    // engine locks the rows it adds to in the same order (no deadlock between two PostgreSQL writers).
+    // Summed per endpoint and per endpoint-hour first: one row each per batch.
     std::map<QString, Totals> lifetime;
     std::map<std::pair<QString, qint64>, HealthCounts> hours;
     for (const Attempt &a : attempts) {
@@ -209,6 +195,20 @@ void HealthRepository::record(const std::vector<Attempt> &attempts)
         return;
     const QVariant now = toDb(QDateTime::currentDateTimeUtc());
 
+    // The sums go to the database as one staging row per non-empty latency bucket (an attempt fills one of
+    // the 32), which SQL adds up per endpoint: a dozen values per attempt instead of 44, and binding values
+    // is what QtSql spends its time on. Every row of an endpoint repeats its maximum, minimum and last
+    // result; only the first carries the counts, so rows split over two statements still add up.
+    // ORDER BY: every engine locks the rows it adds to in the same order (no deadlock between two
+    // PostgreSQL writers).
+    const QString bucketSelect = [] {
+        QStringList cols;
+        for (int k = 0; k < LatencyHistogram::kBuckets; ++k)
+            cols << QStringLiteral("SUM(CASE WHEN bucket = %1 THEN n ELSE 0 END)").arg(k);
+        return cols.join(QStringLiteral(", "));
+    }();
+    const QString number = QStringLiteral("CAST(? AS BIGINT)"); // PostgreSQL types VALUES parameters as text
+
     // The last result moves only forward in time: an older batch committed later keeps the newer one.
     QStringList lastSets;
     for (const char *col :
@@ -216,9 +216,21 @@ void HealthRepository::record(const std::vector<Attempt> &attempts)
         lastSets << QStringLiteral("%1 = CASE WHEN endpoint_health.last_at IS NULL OR excluded.last_at >= "
                                    "endpoint_health.last_at THEN excluded.%1 ELSE endpoint_health.%1 END")
                         .arg(QLatin1String(col));
-    const QString lifetimeHead = QStringLiteral("INSERT INTO endpoint_health (") + kLifetimeColumns +
-                                 QStringLiteral("updated_at, ") + bucketColumns() +
-                                 QStringLiteral(", latency_min_ms) VALUES ");
+    const QString lifetimeHead = QStringLiteral(
+        "WITH v (subscriber_id, bucket, n, attempts, successes, latency_sum_ms, latency_max_ms, "
+        "latency_min_ms, last_at, last_http_status, last_error_class, last_error, "
+        "last_latency_ms) AS (VALUES ");
+    const QString lifetimeRow = QStringLiteral("(?, ") + QStringList(9, number).join(QStringLiteral(", ")) +
+                                QStringLiteral(", ?, ?, ") + number + QLatin1Char(')');
+    const QString lifetimeInsert =
+        QStringLiteral(") INSERT INTO endpoint_health (") + kLifetimeColumns +
+        QStringLiteral("updated_at, ") + bucketColumns() +
+        QStringLiteral(", latency_min_ms) SELECT subscriber_id, SUM(attempts), SUM(successes), "
+                       "SUM(latency_sum_ms), MAX(latency_max_ms), MAX(last_at), MAX(last_http_status), "
+                       "MAX(last_error_class), MAX(last_error), MAX(last_latency_ms), ") +
+        number + QStringLiteral(", ") + bucketSelect +
+        QStringLiteral(
+            ", MIN(latency_min_ms) FROM v WHERE true GROUP BY subscriber_id ORDER BY subscriber_id");
     // The fastest so far; a row from before schema v13 (NULL: not known) stays unknown.
     const auto minUpdate = [](const char *table) {
         return QStringLiteral("latency_min_ms = CASE WHEN %1.latency_min_ms IS NULL THEN NULL WHEN "
@@ -235,12 +247,19 @@ void HealthRepository::record(const std::vector<Attempt> &attempts)
             "endpoint_health.latency_max_ms END, updated_at = excluded.updated_at, ") +
         minUpdate("endpoint_health") + lastSets.join(QStringLiteral(", ")) + QStringLiteral(", ") +
         bucketSums(QStringLiteral("endpoint_health"));
-    const QString lifetimeRow = placeholders(12 + LatencyHistogram::kBuckets);
 
-    const QString hourHead =
-        QStringLiteral("INSERT INTO endpoint_health_hourly (subscriber_id, hour, attempts, "
-                       "successes, latency_sum_ms, latency_max_ms, ") +
-        bucketColumns() + QStringLiteral(", latency_min_ms) VALUES ");
+    const QString hourHead = QStringLiteral("WITH v (subscriber_id, hour, bucket, n, attempts, successes, "
+                                            "latency_sum_ms, latency_max_ms, latency_min_ms) AS (VALUES ");
+    const QString hourRow = QStringLiteral("(?, ") + QStringList(8, number).join(QStringLiteral(", ")) + u')';
+    const QString hourInsert =
+        QStringLiteral(") INSERT INTO endpoint_health_hourly (subscriber_id, hour, attempts, successes, "
+                       "latency_sum_ms, latency_max_ms, ") +
+        bucketColumns() +
+        QStringLiteral(", latency_min_ms) SELECT subscriber_id, hour, SUM(attempts), SUM(successes), "
+                       "SUM(latency_sum_ms), MAX(latency_max_ms), ") +
+        bucketSelect +
+        QStringLiteral(", MIN(latency_min_ms) FROM v WHERE true GROUP BY subscriber_id, hour ORDER BY "
+                       "subscriber_id, hour");
     const QString hourTail =
         QStringLiteral(
             " ON CONFLICT (subscriber_id, hour) DO UPDATE SET attempts = endpoint_health_hourly.attempts + "
@@ -249,56 +268,66 @@ void HealthRepository::record(const std::vector<Attempt> &attempts)
             "latency_max_ms = CASE WHEN excluded.latency_max_ms > endpoint_health_hourly.latency_max_ms THEN "
             "excluded.latency_max_ms ELSE endpoint_health_hourly.latency_max_ms END, ") +
         minUpdate("endpoint_health_hourly") + bucketSums(QStringLiteral("endpoint_health_hourly"));
-    const QString hourRow = placeholders(7 + LatencyHistogram::kBuckets);
 
+    // One staging row per non-empty bucket of `c`, its counts on the first: `key` binds the row's first
+    // values, `tail` its last ones (repeated on every row).
+    using Binder = std::function<void(QVariantList &)>;
+    auto stage = [](std::vector<QVariantList> &rows, const HealthCounts &c, const Binder &key,
+                    const Binder &tail) {
+        bool first = true;
+        for (int k = 0; k < LatencyHistogram::kBuckets; ++k) {
+            const qint64 n = c.latency.counts[static_cast<size_t>(k)];
+            if (n == 0)
+                continue;
+            QVariantList row;
+            key(row);
+            row << k << n;
+            if (first)
+                row << c.attempts << c.successes << c.latencySumMs;
+            else
+                row << 0 << 0 << 0;
+            row << c.latency.maxMs << c.latency.minMs;
+            tail(row);
+            rows.push_back(std::move(row));
+            first = false;
+        }
+    };
     // A few fixed chunk sizes, so the connection keeps a handful of prepared statements, not one per size.
-    auto inChunks = [](size_t total, const auto &write) {
+    auto write = [this](const std::vector<QVariantList> &rows, const QString &head, const QString &row,
+                        const QString &insert, const QString &tail, const QVariant &last) {
         size_t done = 0;
         for (const size_t chunk : {size_t(100), size_t(10), size_t(1)}) {
-            while (total - done >= chunk) {
-                write(done, chunk);
+            while (rows.size() - done >= chunk) {
+                QVariantList binds;
+                for (size_t i = done; i < done + chunk; ++i)
+                    binds << rows[i];
+                if (last.isValid())
+                    binds << last;
+                m_db.run(head + QStringList(static_cast<int>(chunk), row).join(QStringLiteral(", ")) +
+                             insert + tail,
+                         binds);
                 done += chunk;
             }
         }
     };
 
-    std::vector<std::pair<const QString *, const Totals *>> rows;
-    rows.reserve(lifetime.size());
-    for (const auto &[id, t] : lifetime)
-        rows.emplace_back(&id, &t);
-    inChunks(rows.size(), [&](size_t first, size_t count) {
-        QVariantList binds;
-        QStringList values;
-        for (size_t i = first; i < first + count; ++i) {
-            const Totals &t = *rows[i].second;
-            const Attempt &last = *t.last;
-            values << lifetimeRow;
-            binds << *rows[i].first << t.counts.attempts << t.counts.successes << t.counts.latencySumMs
-                  << t.counts.latency.maxMs << toDb(last.startedAt) << last.httpStatus
-                  << nullIfEmpty(last.errorClass) << nullIfEmpty(last.errorText) << last.durationMs << now;
-            bindBuckets(binds, t.counts.latency);
-            binds << t.counts.latency.minMs;
-        }
-        m_db.run(lifetimeHead + values.join(QStringLiteral(", ")) + lifetimeTail, binds);
-    });
+    std::vector<QVariantList> rows;
+    for (const auto &[id, t] : lifetime) {
+        const Attempt &last = *t.last;
+        stage(
+            rows, t.counts, [&id = id](QVariantList &r) { r << id; },
+            [&last](QVariantList &r) {
+                r << toDb(last.startedAt) << last.httpStatus << nullIfEmpty(last.errorClass)
+                  << nullIfEmpty(last.errorText) << last.durationMs;
+            });
+    }
+    write(rows, lifetimeHead, lifetimeRow, lifetimeInsert, lifetimeTail, now);
 
-    std::vector<std::pair<const std::pair<QString, qint64> *, const HealthCounts *>> hourRows;
-    hourRows.reserve(hours.size());
+    rows.clear();
     for (const auto &[key, c] : hours)
-        hourRows.emplace_back(&key, &c);
-    inChunks(hourRows.size(), [&](size_t first, size_t count) {
-        QVariantList binds;
-        QStringList values;
-        for (size_t i = first; i < first + count; ++i) {
-            const HealthCounts &c = *hourRows[i].second;
-            values << hourRow;
-            binds << hourRows[i].first->first << hourRows[i].first->second << c.attempts << c.successes
-                  << c.latencySumMs << c.latency.maxMs;
-            bindBuckets(binds, c.latency);
-            binds << c.latency.minMs;
-        }
-        m_db.run(hourHead + values.join(QStringLiteral(", ")) + hourTail, binds);
-    });
+        stage(
+            rows, c, [&key = key](QVariantList &r) { r << key.first << key.second; }, [](QVariantList &) {});
+    write(rows, hourHead, hourRow, hourInsert, hourTail, QVariant());
 }
 
 std::vector<EndpointHealth> HealthRepository::page(const QString &afterId, int limit, const QDateTime &now)
