@@ -91,15 +91,6 @@ void DeliveryEngine::initialize()
         Q_EMIT engineError(e.message());
         return;
     }
-    if (!m_settings.caFile.isEmpty()) {
-        // A file that went missing since it was set costs only the endpoints that need it: they fail their
-        // TLS handshake and say so; everything else is delivered.
-        auto cas = trustedcas::load(m_settings.caFile);
-        if (cas)
-            trustedcas::trustInThisProcess(cas.value());
-        else
-            Q_EMIT noticeAdded(cas.error());
-    }
     // Webhooks go through QNetworkAccessManager: the target policy and the proxy setting pick each
     // request's route; the managers do their socket work in threads of their own.
     HttpTransport::Settings transport;
@@ -114,6 +105,17 @@ void DeliveryEngine::initialize()
     m_progressTimer.start(kProgressIntervalMs);
     m_phase = Phase::Working;
     scan();
+    // Trusting the CA file means reading the whole system store too (~0.1 s): done while the journal reads
+    // the first claim in its thread, and before any request starts (they start once the claim is back).
+    if (!m_settings.caFile.isEmpty()) {
+        // A file that went missing since it was set costs only the endpoints that need it: they fail their
+        // TLS handshake and say so; everything else is delivered.
+        auto cas = trustedcas::load(m_settings.caFile);
+        if (cas)
+            trustedcas::trustInThisProcess(cas.value());
+        else
+            Q_EMIT noticeAdded(cas.error());
+    }
 }
 
 QDateTime DeliveryEngine::runMaintenanceClock()
@@ -220,6 +222,16 @@ int DeliveryEngine::room() const
     // first request starts (and meets its deadline) without waiting behind thousands of healthy ones.
     const int window = std::max(2 * m_settings.maxInFlight, kMinWindow);
     return window - (m_scheduler->waiting() + m_scheduler->inFlight() + m_writes.claiming());
+}
+
+int DeliveryEngine::claimSize() const
+{
+    // With nothing in hand (a start, or work after a quiet spell) a short claim first: its requests go out
+    // while the journal reads the rest of the window with the next claim, instead of after one long read.
+    const int free = std::max(0, room());
+    if (m_scheduler->waiting() + m_scheduler->inFlight() == 0)
+        return std::min(free, 2 * m_settings.maxInFlight);
+    return free;
 }
 
 void DeliveryEngine::admit(const std::vector<Message> &claimed)
@@ -360,6 +372,8 @@ void DeliveryEngine::record(Attempt a, const QByteArray &retryAfter, Channel cha
         flush(false);
     else if (m_writes.results() >= kFlushBatch || (m_writes.backlog() && room() >= m_settings.maxInFlight))
         flush(true);
+    else if (m_scheduler->inFlight() == 0 && m_scheduler->waiting() == 0)
+        flush(false); // the last answer of a burst: nothing to wait for, so written now (a dispatch ends)
     else if (!m_flushTimer.isActive())
         m_flushTimer.start(kFlushIntervalMs);
     pump();
@@ -390,7 +404,7 @@ void DeliveryEngine::flush(bool claim)
     if (m_writes.empty() && !claim)
         return;
     const bool wantsClaim = claim || m_writes.backlog() || m_writes.claimWanted();
-    const int claimed = wantsClaim && running() ? std::max(0, room()) : 0;
+    const int claimed = wantsClaim && running() ? claimSize() : 0;
     if (std::optional<JournalBatch> batch = m_writes.start(claimed, m_settings.purgeAfterMs))
         Q_EMIT writeRequested(*batch);
 }

@@ -81,6 +81,7 @@ private:
     // Opens and closes the maintenance windows that are due; returns when the next one falls due.
     QDateTime runMaintenanceClock();
     int room() const;
+    int claimSize() const;                           // how many the next claim takes
     std::unique_ptr<RetryPolicy> makePolicy();       // from m_settings
     void admit(const std::vector<Message> &claimed); // claimed by the journal: into the scheduler
     void pump();
