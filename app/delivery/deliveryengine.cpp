@@ -260,10 +260,10 @@ void DeliveryEngine::pump()
                 m_nextTurn.start(0);
             return;
         }
-        std::optional<Message> message = m_scheduler->next();
+        QString origin;
+        std::optional<Message> message = m_scheduler->next(&origin);
         if (!message)
             break;
-        const QString origin = HostScheduler::originOf(message->endpoint);
         m_inFlightSchedules.insert(message->id,
                                    {message->attempts - message->manualAttempts, message->resumeAt});
         if (message->channel == Channel::Email) {

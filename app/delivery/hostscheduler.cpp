@@ -26,7 +26,7 @@ void HostScheduler::enqueue(Message message)
     ++m_waiting;
 }
 
-std::optional<Message> HostScheduler::next()
+std::optional<Message> HostScheduler::next(QString *originOut)
 {
     if (m_inFlight >= m_maxInFlight || m_ring.isEmpty())
         return std::nullopt;
@@ -49,6 +49,8 @@ std::optional<Message> HostScheduler::next()
             } else {
                 ++m_cursor;
             }
+            if (originOut)
+                *originOut = origin;
             return m;
         }
         ++m_cursor;

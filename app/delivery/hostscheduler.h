@@ -24,8 +24,9 @@ public:
     static QString originOf(const QString &endpoint);
 
     void enqueue(Message message);
-    // The next message allowed to start now, or nothing when every cap is reached. Counts it as in flight.
-    std::optional<Message> next();
+    // The next message allowed to start now, or nothing when every cap is reached. Counts it as in flight;
+    // `origin`, when given, is set to its origin (no second parse of the URL).
+    std::optional<Message> next(QString *origin = nullptr);
     void finished(const QString &origin);
     // Drops every waiting message of a subscriber (quarantine); returns their ids.
     QStringList dropSubscriber(const QString &subscriberId);

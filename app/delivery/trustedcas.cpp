@@ -1,6 +1,7 @@
 #include "app/delivery/trustedcas.h"
 
 #include <QFile>
+#include <QSet>
 #include <QSslConfiguration>
 
 namespace sd::trustedcas {
@@ -31,10 +32,17 @@ void trustInThisProcess(const QList<QSslCertificate> &extra)
     QSslConfiguration config = QSslConfiguration::defaultConfiguration();
     // Setting a CA list switches off Qt's on-demand loading of the system store, so the system's CAs are put
     // in the list explicitly: the extra ones are added, never substituted.
-    QList<QSslCertificate> cas = QSslConfiguration::systemCaCertificates();
-    for (const QSslCertificate &c : extra) {
-        if (!cas.contains(c))
-            cas << c;
+    // Each certificate once: Qt 6.4 reads Debian's store twice (every *.pem, then the same certificates in
+    // ca-certificates.crt), and every new TLS connection puts the whole list into its own OpenSSL store.
+    QList<QSslCertificate> cas;
+    QSet<QSslCertificate> seen;
+    for (const QList<QSslCertificate> &list : {QSslConfiguration::systemCaCertificates(), extra}) {
+        for (const QSslCertificate &c : list) {
+            if (!seen.contains(c)) {
+                seen.insert(c);
+                cas << c;
+            }
+        }
     }
     config.setCaCertificates(cas);
     QSslConfiguration::setDefaultConfiguration(config);
