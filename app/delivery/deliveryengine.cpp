@@ -500,7 +500,9 @@ void DeliveryEngine::checkIdle()
     } catch (const StoreError &) {
         return; // not known to be idle; the next scan asks again
     }
-    if (next.isValid() && next <= QDateTime::currentDateTimeUtc())
+    // A retry due within a flush interval is work in hand, not idleness: the last answer of a burst is
+    // written at once, so a dispatch would otherwise end just before its immediate retries fall due.
+    if (next.isValid() && next <= QDateTime::currentDateTimeUtc().addMSecs(kFlushIntervalMs))
         return;
     if (m_phase != Phase::Idle) {
         m_phase = Phase::Idle;
