@@ -164,6 +164,9 @@ int serve(Context &ctx, const QCommandLineParser &parser, const QStringList &)
                      [&ctx](const QString &text) { ctx.err << "delivery: " << text << Qt::endl; });
     QObject::connect(&controller, &DeliveryController::noticeAdded, &controller,
                      [&ctx](const QString &text) { ctx.err << "notice: " << text << Qt::endl; });
+    QObject::connect(&controller, &DeliveryController::settingsReloaded, &controller, [&ctx] {
+        ctx.out << "delivery settings changed: the engine follows them from the next webhook" << Qt::endl;
+    });
 
     // SIGINT and SIGTERM: a clean quit in the event loop, then the delivery engine's graceful stop.
     TerminationSignals termination;

@@ -107,15 +107,23 @@ void DeliveryEngine::initialize()
     scan();
     // Trusting the CA file means reading the whole system store too (~0.1 s): done while the journal reads
     // the first claim in its thread, and before any request starts (they start once the claim is back).
-    if (!m_settings.caFile.isEmpty()) {
-        // A file that went missing since it was set costs only the endpoints that need it: they fail their
-        // TLS handshake and say so; everything else is delivered.
-        auto cas = trustedcas::load(m_settings.caFile);
-        if (cas)
-            trustedcas::trustInThisProcess(cas.value());
-        else
-            Q_EMIT noticeAdded(cas.error());
+    if (!m_settings.caFile.isEmpty())
+        trustCaFile();
+}
+
+void DeliveryEngine::trustCaFile()
+{
+    if (m_settings.caFile.isEmpty()) {
+        trustedcas::trustInThisProcess({});
+        return;
     }
+    // A file that went missing since it was set costs only the endpoints that need it: they fail their TLS
+    // handshake and say so; everything else is delivered.
+    auto cas = trustedcas::load(m_settings.caFile);
+    if (cas)
+        trustedcas::trustInThisProcess(cas.value());
+    else
+        Q_EMIT noticeAdded(cas.error());
 }
 
 QDateTime DeliveryEngine::runMaintenanceClock()
@@ -151,6 +159,7 @@ void DeliveryEngine::reloadSettings()
 {
     if (!running())
         return;
+    const QString caFileBefore = m_settings.caFile;
     try {
         m_settings = DeliverySettings::load(m_store->settings);
     } catch (const StoreError &e) {
@@ -158,6 +167,10 @@ void DeliveryEngine::reloadSettings()
             QStringLiteral("cannot read the changed delivery settings: %1").arg(e.message()));
         return;
     }
+    // The proxy, the target policy and the CA file too: the next route and the next new connection follow.
+    m_transport->setRouting(m_settings.refusePrivateTargets, m_settings.proxy);
+    if (m_settings.caFile != caFileBefore)
+        trustCaFile();
     // A fresh policy seeds each subscriber's failures from the store again, under the new threshold.
     m_policy = makePolicy();
     m_scheduler->setLimits(m_settings.maxInFlight, m_settings.maxPerHost);

@@ -83,6 +83,7 @@ private:
     int room() const;
     int claimSize() const;                           // how many the next claim takes
     std::unique_ptr<RetryPolicy> makePolicy();       // from m_settings
+    void trustCaFile();                              // m_settings.caFile (empty: the system CAs alone)
     void admit(const std::vector<Message> &claimed); // claimed by the journal: into the scheduler
     void pump();
     // One read per attempt: from the cache, else the store (the cache empties when anything changed).

@@ -109,6 +109,13 @@ HttpTransport::HttpTransport(Settings settings, QObject *parent)
 
 HttpTransport::~HttpTransport() = default;
 
+void HttpTransport::setRouting(bool refusePrivateTargets, const ProxySetting &proxy)
+{
+    m_settings.refusePrivateTargets = refusePrivateTargets;
+    m_settings.proxy = proxy;
+    m_routes.clear(); // decided under the old setting
+}
+
 QNetworkAccessManager *HttpTransport::newManager()
 {
     auto *nam = new QNetworkAccessManager(this);

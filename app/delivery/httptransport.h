@@ -81,6 +81,9 @@ public:
     ~HttpTransport() override;
 
     const Settings &settings() const { return m_settings; }
+    // A changed delivery setting in a running process: the next route decided follows it (requests under way
+    // keep theirs).
+    void setRouting(bool refusePrivateTargets, const ProxySetting &proxy);
 
     // Decides where `url` goes: the host as written, then (for a name) every address it resolves to, is
     // checked against the target policy (one refused address refuses the target); then the proxy setting

@@ -27,8 +27,12 @@ Result<QList<QSslCertificate>> load(const QString &path)
 
 void trustInThisProcess(const QList<QSslCertificate> &extra)
 {
-    if (extra.isEmpty())
+    // Left alone until a list is given, so Qt keeps loading the system store on demand (a process that
+    // trusts nothing extra never reads it).
+    static bool listGiven = false;
+    if (extra.isEmpty() && !listGiven)
         return;
+    listGiven = true;
     QSslConfiguration config = QSslConfiguration::defaultConfiguration();
     // Setting a CA list switches off Qt's on-demand loading of the system store, so the system's CAs are put
     // in the list explicitly: the extra ones are added, never substituted.

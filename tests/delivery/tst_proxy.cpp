@@ -238,6 +238,67 @@ private Q_SLOTS:
         QCOMPARE(receiver.requests().first().headers.contains("via"), proxied);
     }
 
+    // A running engine (here `serve`'s) takes up a changed proxy or target policy without a restart (issue 20
+    // item 1): the next webhook goes through the proxy set meanwhile, and once private targets are refused,
+    // the one after that is refused instead of sent.
+    void runningServeFollowsTheSetting()
+    {
+        Tinyproxy proxy;
+        QVERIFY2(proxy.start(), "tinyproxy did not start");
+        HttpReceiver receiver;
+        QVERIFY(receiver.start());
+        const QString endpoint = QStringLiteral("http://localhost:%1/hook").arg(receiver.serverPort());
+        QCOMPARE(cli({QStringLiteral("subscriber"), QStringLiteral("add"), QStringLiteral("--endpoint"),
+                      endpoint, QStringLiteral("--email"), QStringLiteral("ops@example.com")})
+                     .code,
+                 0);
+        const Run comp = cli({QStringLiteral("component"), QStringLiteral("add"), QStringLiteral("--name"),
+                              QStringLiteral("API")});
+        QCOMPARE(comp.code, 0);
+
+        QProcess serve;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        for (const char *name : {"http_proxy", "https_proxy", "all_proxy", "no_proxy", "HTTP_PROXY",
+                                 "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY"})
+            env.remove(QLatin1String(name));
+        serve.setProcessEnvironment(env);
+        serve.start(sd::test::cliPath(), {QStringLiteral("--db"), db(), QStringLiteral("serve"),
+                                          QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0")});
+        QByteArray said;
+        QVERIFY2(!sd::test::waitForServeUrl(serve, &said).isEmpty(), said.constData());
+        auto followed = [&](int times) {
+            said += serve.readAllStandardOutput();
+            return said.count("delivery settings changed") >= times;
+        };
+        auto queue = [&](const char *status) {
+            return cli({QStringLiteral("--queue-only"), QStringLiteral("component"), QStringLiteral("set"),
+                        comp.out, QStringLiteral("--status"), QLatin1String(status)})
+                .code;
+        };
+
+        QCOMPARE(cli({QStringLiteral("settings"), QStringLiteral("--proxy"), proxy.url()}).code, 0);
+        QTRY_VERIFY2_WITH_TIMEOUT(followed(1), said.constData(), 5000);
+        QCOMPARE(queue("major_outage"), 0);
+        QTRY_COMPARE_WITH_TIMEOUT(receiver.requests().size(), 1, 15000);
+        QCOMPARE(proxy.requests().size(), 1);
+        QVERIFY(receiver.requests().first().headers.value("via").contains("tinyproxy"));
+
+        QCOMPARE(cli({QStringLiteral("settings"), QStringLiteral("--proxy"), QStringLiteral("none"),
+                      QStringLiteral("--refuse-private-targets"), QStringLiteral("on")})
+                     .code,
+                 0);
+        QTRY_VERIFY2_WITH_TIMEOUT(followed(2), said.constData(), 5000);
+        QCOMPARE(queue("operational"), 0);
+        // Refused by the policy (its error class), whatever state that leaves the delivery in.
+        QTRY_COMPARE_WITH_TIMEOUT(cli({QStringLiteral("--json"), QStringLiteral("deliveries")})
+                                      .out.count(QLatin1String("\"policy\"")),
+                                  1, 15000);
+        QCOMPARE(receiver.requests().size(), 1);
+        QCOMPARE(proxy.requests().size(), 1);
+        serve.terminate();
+        QVERIFY(serve.waitForFinished(15000));
+    }
+
     // Bad input is named in one sentence and leaves the stored setting alone.
     void badSettingIsRefused()
     {
