@@ -5,6 +5,7 @@
 #include "models/timeformat.h"
 #include "models/values.h"
 
+#include <QEvent>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QScrollBar>
@@ -58,6 +59,14 @@ void DeliveryDetail::setPrettyJson(bool pretty)
 {
     m_pretty = pretty;
     if (!m_id.isEmpty())
+        showMessage(m_message);
+}
+
+void DeliveryDetail::changeEvent(QEvent *event)
+{
+    QTextBrowser::changeEvent(event);
+    // The header and body blocks carry the palette's colours in their HTML.
+    if (event->type() == QEvent::PaletteChange && !m_id.isEmpty())
         showMessage(m_message);
 }
 

@@ -27,6 +27,9 @@ public:
     bool showsPrettyJson() const { return m_pretty; }
     void setPrettyJson(bool pretty); // shows the current message again
 
+protected:
+    void changeEvent(QEvent *event) override; // a light/dark switch draws the shown message again
+
 private:
     QString body(const QByteArray &bytes) const; // as received, or indented when m_pretty
 

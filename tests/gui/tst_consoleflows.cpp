@@ -538,6 +538,29 @@ private Q_SLOTS:
         QVERIFY(detail.toPlainText().contains(QLatin1String("{\"zeta\":1,  \"alpha\":2}")));
     }
 
+    // Item 7, dark palette: the detail's header and body blocks take the new colours when the desktop
+    // switches between light and dark while a delivery is shown (they kept the old ones until the next
+    // selection).
+    void detailFollowsAPaletteSwitch()
+    {
+        test::TempDatabase db;
+        const Subscriber a = addSubscriber(db, QStringLiteral("http://127.0.0.1:1/a"));
+        const QString id = addMessage(db, a, DeliveryState::Retrying);
+        QWidget pane; // inside a window, as in the Deliveries tab
+        auto *detail = new DeliveryDetail(db.store(), &pane);
+        detail->showMessage(*db.store().outbox.find(id));
+        pane.show();
+        const QPalette before = QApplication::palette();
+        QPalette dark = before;
+        dark.setColor(QPalette::AlternateBase, QColor(0x26, 0x26, 0x26));
+        dark.setColor(QPalette::Text, QColor(0xee, 0xee, 0xee));
+        QVERIFY(!detail->toHtml().contains(QLatin1String("#262626")));
+        QApplication::setPalette(dark);
+        QTRY_VERIFY(detail->toHtml().contains(QLatin1String("#262626")));
+        QApplication::setPalette(before);
+        QTRY_VERIFY(!detail->toHtml().contains(QLatin1String("#262626")));
+    }
+
     // Item 6: Ctrl+1…5 put the keyboard in the tab's table, on a row.
     void ctrlNumberFocusesTheTable_data()
     {

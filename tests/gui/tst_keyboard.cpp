@@ -331,6 +331,46 @@ private Q_SLOTS:
         QCOMPARE(walk.at(5), QStringLiteral("QListWidget"));
     }
 
+    // Escape on a typed Add subscriber dialog asks before throwing the typing away (it closed at once).
+    void escapeOnTypedSubscriberAsks()
+    {
+        SubscriberDialog dialog(twoComponents(), std::nullopt);
+        dialog.show();
+        QVERIFY(QTest::qWaitForWindowActive(&dialog));
+        QTest::keyClicks(dialog.endpointEdit(), QStringLiteral("https://hooks.example.com/x"));
+        QString asked;
+        test::whenModal(&dialog, [&asked](QDialog *box) {
+            asked = box->objectName();
+            qobject_cast<QMessageBox *>(box)->button(QMessageBox::Cancel)->click(); // keep editing
+        });
+        QTest::keyClick(dialog.endpointEdit(), Qt::Key_Escape);
+        QTRY_COMPARE(asked, QStringLiteral("discardQuestion"));
+        QVERIFY(dialog.isVisible());
+        QCOMPARE(dialog.endpointEdit()->text(), QStringLiteral("https://hooks.example.com/x"));
+    }
+
+    // Credentials in an http:// endpoint are allowed, but the dialog says they travel in cleartext; over
+    // https:// nothing is said.
+    void cleartextCredentialsAreWarned_data()
+    {
+        QTest::addColumn<QString>("endpoint");
+        QTest::addColumn<bool>("warned");
+        QTest::newRow("http with credentials") << "http://ops:s3cret@hooks.example.com/x" << true;
+        QTest::newRow("https with credentials") << "https://ops:s3cret@hooks.example.com/x" << false;
+        QTest::newRow("http without") << "http://hooks.example.com/x" << false;
+    }
+    void cleartextCredentialsAreWarned()
+    {
+        QFETCH(QString, endpoint);
+        QFETCH(bool, warned);
+        SubscriberDialog dialog(twoComponents(), std::nullopt);
+        dialog.show();
+        QTest::keyClicks(dialog.endpointEdit(), endpoint);
+        QTest::keyClicks(dialog.emailEdit(), QStringLiteral("ops@example.com"));
+        QCOMPARE(dialog.endpointError()->text().contains(QLatin1String("cleartext")), warned);
+        QVERIFY(dialog.canSave()); // said, not refused
+    }
+
     void escapeOnDirtyIncidentAsks()
     {
         IncidentDialog dialog(IncidentDialog::Mode::Create, twoComponents(), nullptr);
