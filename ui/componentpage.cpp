@@ -7,6 +7,7 @@
 #include "models/values.h"
 #include "ui/session.h"
 #include "ui/uptimestrip.h"
+#include "ui/windowsize.h"
 
 #include <QDialogButtonBox>
 #include <QHBoxLayout>
@@ -67,7 +68,7 @@ ComponentPage::ComponentPage(Session &session, QString componentId, QWidget *par
     layout->addWidget(new QLabel(tr("<b>Status changes</b>"), this));
     layout->addWidget(m_history, 1);
     layout->addWidget(buttons);
-    resize(760, 520);
+    resizeWithinScreen(this, {760, 520});
     m_title->setText(tr("Loading…"));
     refresh();
 }

@@ -7,6 +7,7 @@
 #include "models/values.h"
 #include "ui/healthchart.h"
 #include "ui/session.h"
+#include "ui/windowsize.h"
 
 #include <QComboBox>
 #include <QDialogButtonBox>
@@ -201,7 +202,7 @@ EndpointPage::EndpointPage(Session &session, QString subscriberId, QWidget *pare
     layout->addWidget(new QLabel(tr("Recent attempts (last %1)").arg(kRecentAttempts), this));
     layout->addWidget(m_attempts, 3);
     layout->addWidget(buttons);
-    resize(980, 720);
+    resizeWithinScreen(this, {980, 720});
     m_title->setText(tr("Loading…"));
     refresh();
 }

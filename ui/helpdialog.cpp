@@ -1,6 +1,7 @@
 #include "ui/helpdialog.h"
 
 #include "ui/shortcutsdialog.h"
+#include "ui/windowsize.h"
 
 #include <QDialogButtonBox>
 #include <QFile>
@@ -33,7 +34,7 @@ HelpDialog::HelpDialog(QWidget *window, Page page, QWidget *parent)
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(m_tabs);
     layout->addWidget(buttons);
-    resize(820, 620);
+    resizeWithinScreen(this, {820, 620});
 }
 
 } // namespace sd

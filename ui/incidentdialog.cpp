@@ -6,6 +6,7 @@
 #include "ui/datetimefield.h"
 #include "ui/discardquestion.h"
 #include "ui/statuspalette.h"
+#include "ui/windowsize.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -229,7 +230,7 @@ IncidentDialog::IncidentDialog(Mode mode, const std::vector<Component> &componen
     for (int i = 1; i < order.size(); ++i)
         setTabOrder(order[i - 1], order[i]);
     (mode == Mode::Update ? static_cast<QWidget *>(m_body) : m_name)->setFocus();
-    resize(680, 760);
+    resizeWithinScreen(this, {680, 760});
 }
 
 void IncidentDialog::setPreviewSource(PreviewSource source)

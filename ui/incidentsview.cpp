@@ -14,6 +14,7 @@
 #include "ui/session.h"
 #include "ui/statusbarwidgets.h"
 #include "ui/templatepicker.h"
+#include "ui/windowsize.h"
 
 #include <QAction>
 #include <QCheckBox>
@@ -456,7 +457,7 @@ void IncidentsView::previewSelected()
     layout->addWidget(text);
     layout->addWidget(pretty);
     layout->addWidget(buttons);
-    dialog.resize(720, 640);
+    resizeWithinScreen(&dialog, {720, 640});
     dialog.exec();
 }
 

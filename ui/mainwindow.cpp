@@ -26,6 +26,7 @@
 #include "ui/statustray.h"
 #include "ui/subscribersview.h"
 #include "ui/upstreamview.h"
+#include "ui/windowsize.h"
 
 #include <QApplication>
 #include <QCloseEvent>
@@ -110,8 +111,11 @@ MainWindow::MainWindow(std::unique_ptr<Session> session, QWidget *parent)
     statsTimer->start();
 
     QSettings settings;
-    if (!restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray()))
-        resize(1200, 760);
+    // A size saved on a larger screen is fitted to this one (Qt moves such a window back on screen, but
+    // keeps its size).
+    const bool restored = restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
+    if (!(windowState() & (Qt::WindowMaximized | Qt::WindowFullScreen)))
+        resizeWithinScreen(this, restored ? size() : QSize(1200, 760));
     setSession(std::move(session));
     restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
 }

@@ -5,6 +5,7 @@
 #include "models/store.h"
 #include "models/timeformat.h"
 #include "models/values.h"
+#include "ui/windowsize.h"
 
 #include <QDialogButtonBox>
 #include <QHeaderView>
@@ -43,7 +44,7 @@ NoticesDialog::NoticesDialog(Store &store, QWidget *parent)
     , m_table(new QTableWidget(this))
 {
     setWindowTitle(tr("Notices"));
-    resize(900, 420);
+    resizeWithinScreen(this, {900, 420});
     m_table->setColumnCount(4);
     m_table->setHorizontalHeaderLabels({tr("Time"), tr("Kind"), tr("Notice"), tr("Email")});
     m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);

@@ -1,5 +1,7 @@
 #include "ui/postmortemdialog.h"
 
+#include "ui/windowsize.h"
+
 #include <QCheckBox>
 #include <QDialogButtonBox>
 #include <QLabel>
@@ -54,7 +56,7 @@ PostmortemDialog::PostmortemDialog(const QString &incidentName, const QString &b
     setTabOrder(m_editor, m_publish);
     setTabOrder(m_publish, m_notify);
     setTabOrder(m_notify, buttons);
-    resize(760, 600);
+    resizeWithinScreen(this, {760, 600});
     m_editor->setFocus();
 }
 

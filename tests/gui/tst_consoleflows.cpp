@@ -19,6 +19,7 @@
 #include "ui/elidedlabel.h"
 #include "ui/endpointpage.h"
 #include "ui/helpdialog.h"
+#include "ui/incidentdialog.h"
 #include "ui/incidentsview.h"
 #include "ui/mainwindow.h"
 #include "ui/noticesdock.h"
@@ -36,12 +37,15 @@
 #include <QApplication>
 #include <QComboBox>
 #include <QDialogButtonBox>
+#include <QGuiApplication>
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
 #include <QMessageBox>
 #include <QProcess>
 #include <QPushButton>
+#include <QScreen>
+#include <QSettings>
 #include <QSignalSpy>
 #include <QSpinBox>
 #include <QStandardPaths>
@@ -536,6 +540,46 @@ private Q_SLOTS:
         QVERIFY(pretty.contains(QLatin1String("\"alpha\": 2")));
         detail.setPrettyJson(false);
         QVERIFY(detail.toPlainText().contains(QLatin1String("{\"zeta\":1,  \"alpha\":2}")));
+    }
+
+    // At 1024×700 every window opens within the screen, its title bar and buttons on it: the main window
+    // opened at 1200×760 and the incident dialog at 680×760 there, whatever the screen. The offscreen screen
+    // here (800×600) is smaller still. A geometry saved on a larger screen is fitted too.
+    void windowsOpenWithinTheScreen()
+    {
+        const QSize room = QGuiApplication::primaryScreen()->availableGeometry().size() - QSize(16, 40);
+        auto fits = [&room](const QWidget &w) {
+            return w.width() <= room.width() && w.height() <= room.height();
+        };
+        auto size = [](const QWidget &w) { return QStringLiteral("%1x%2").arg(w.width()).arg(w.height()); };
+        test::TempDatabase db;
+        ComponentService(db.context()).add({QStringLiteral("API")});
+        db.reopen();
+        QSettings().remove(QStringLiteral("window/geometry"));
+        for (const bool savedLarger : {false, true}) {
+            QString error;
+            auto session = Session::open(db.path(), &error);
+            QVERIFY2(session, qPrintable(error));
+            MainWindow window(std::move(session));
+            QVERIFY2(fits(window),
+                     qPrintable(size(window) + (savedLarger ? QStringLiteral(", restored") : QString())));
+            if (!savedLarger) {
+                window.resize(1200, 760);
+                QSettings().setValue(QStringLiteral("window/geometry"), window.saveGeometry());
+                continue;
+            }
+            const std::vector<Component> components = window.session().store().components.all();
+            Incident existing;
+            existing.name = QStringLiteral("API errors");
+            existing.status = IncidentStatus::Investigating;
+            for (const auto mode : {IncidentDialog::Mode::Create, IncidentDialog::Mode::Maintenance,
+                                    IncidentDialog::Mode::Update}) {
+                IncidentDialog dialog(mode, components,
+                                      mode == IncidentDialog::Mode::Update ? &existing : nullptr, &window);
+                QVERIFY2(fits(dialog), qPrintable(size(dialog)));
+            }
+        }
+        QSettings().remove(QStringLiteral("window/geometry"));
     }
 
     // Item 7, dark palette: the detail's header and body blocks take the new colours when the desktop
