@@ -2,6 +2,7 @@
 
 #include "app/alerts/alertreader.h"
 #include "app/delivery/deliverycontroller.h"
+#include "ui/alertvoice.h"
 #include "ui/desktopnotifier.h"
 #include "ui/session.h"
 #include "ui/statusbarwidgets.h"
@@ -144,6 +145,14 @@ void AlertCenter::observeFanouts(const QList<FanoutSnapshot> &recent)
     }
 }
 
+void AlertCenter::setVoice(AlertVoice *voice)
+{
+    delete m_voice;
+    m_voice = voice;
+    if (voice)
+        voice->setParent(this);
+}
+
 void AlertCenter::announce(const Alert &alert)
 {
     present(alert);
@@ -156,7 +165,9 @@ void AlertCenter::present(const Alert &alert)
         return;
     }
     QString shownAs = QStringLiteral("none");
-    if (m_notifier && m_notifier->isAvailable()) {
+    if (m_voice && !m_voice->speaks()) {
+        shownAs = QStringLiteral("another console");
+    } else if (m_notifier && m_notifier->isAvailable()) {
         m_notifier->notify(alert.title, alert.body,
                            alert.urgent ? DesktopNotifier::Urgency::Critical
                                         : DesktopNotifier::Urgency::Normal,

@@ -12,6 +12,8 @@ class QWidget;
 
 namespace sd {
 
+class AlertVoice;
+
 class DesktopNotifier;
 class FanoutProgressMonitor;
 class Session;
@@ -50,6 +52,10 @@ public:
 
     StatusTray *tray() const { return m_tray; }
     DesktopNotifier *notifier() const { return m_notifier; }
+    // Consoles on one desk and database speak with one voice (AlertVoice): while another console speaks,
+    // this one shows alerts in its title, tray and taskbar only. Takes ownership; null: always speaks.
+    void setVoice(AlertVoice *voice);
+    AlertVoice *voice() const { return m_voice; }
     int failingEndpoints() const { return m_rules.failingEndpoints(); }
 
 public Q_SLOTS:
@@ -60,7 +66,8 @@ public Q_SLOTS:
 
 Q_SIGNALS:
     // Every alert the rules decided on, and how it was shown: "notification", "balloon", "none" (no
-    // service and no tray: the title and taskbar only) or "silenced" (Do not disturb).
+    // service and no tray: the title and taskbar only), "another console" (one on this desk and database
+    // speaks for this one) or "silenced" (Do not disturb).
     void alerted(const sd::Alert &alert, const QString &shownAs);
     void doNotDisturbChanged(bool on);
     void titleChanged(const QString &title);
@@ -72,6 +79,7 @@ private:
     QPointer<QWidget> m_window;
     DesktopNotifier *m_notifier;
     StatusTray *m_tray;
+    AlertVoice *m_voice = nullptr; // a child
     AlertRules m_rules;
     QPointer<AlertReader> m_reader; // a child of the session it reads
     QElapsedTimer m_clock;

@@ -10,6 +10,7 @@
 #include "models/itemmodels/incidentsmodel.h"
 #include "models/itemmodels/subscribersmodel.h"
 #include "ui/alertcenter.h"
+#include "ui/alertvoice.h"
 #include "ui/appresources.h"
 #include "ui/componentsview.h"
 #include "ui/consoleapplication.h"
@@ -148,6 +149,7 @@ void MainWindow::setSession(std::unique_ptr<Session> session)
     m_menus->addRecent(m_session->path());
     // Never the URL's password: a title bar is on screen shares and in screenshots. The page status goes
     // before it (AlertCenter).
+    m_alerts->setVoice(new AlertVoice(QDBusConnection::sessionBus(), m_session->path()));
     m_alerts->setBaseTitle(m_session->store().db().isPostgres()
                                ? tr("StatusDesk — %1 (team)").arg(m_session->store().db().displayName())
                                : tr("StatusDesk — %1").arg(QFileInfo(m_session->path()).fileName()));

@@ -9,12 +9,15 @@
 #include "tests/support/httpreceiver.h"
 #include "tests/support/testsupport.h"
 #include "ui/alertcenter.h"
+#include "ui/alertvoice.h"
 #include "ui/desktopnotifier.h"
 #include "ui/session.h"
 #include "ui/statuspalette.h"
 #include "ui/statustray.h"
 
 #include <QDBusConnection>
+#include <QDBusConnectionInterface>
+#include <QDBusReply>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QMenu>
@@ -428,6 +431,60 @@ private Q_SLOTS:
                     .startsWith(QLatin1String("Endpoint quarantined")))
                 QCOMPARE(n.value(QStringLiteral("urgency")).toInt(), 2);
         }
+    }
+
+    // Two consoles on one desk and database send each alert once, not once each (seen under Xvfb: two
+    // identical Notify calls); when the speaking console closes, the next one speaks. A console on another
+    // database speaks for itself. Each console is a connection of its own to the bus, as a process is.
+    void oneVoicePerDeskAndDatabase()
+    {
+        if (!QDBusConnection::sessionBus().isConnected())
+            QSKIP("no session bus: ctest runs this under dbus-run-session");
+        NotificationServer server;
+        QVERIFY(server.start());
+        QWidget window;
+        auto *notifier = new DesktopNotifier(&window); // shared: neither center owns it
+        QTRY_VERIFY(notifier->isAvailable());
+        auto console = [](const char *name) {
+            return QDBusConnection::connectToBus(QDBusConnection::SessionBus, QLatin1String(name));
+        };
+        const QString one = QStringLiteral("/srv/statusdesk/one.sqlite");
+        auto first = std::make_unique<AlertCenter>(&window, notifier, nullptr);
+        first->setVoice(new AlertVoice(console("first"), one));
+        QTRY_VERIFY(first->voice()->speaks());
+        AlertCenter second(&window, notifier, nullptr);
+        second.setVoice(new AlertVoice(console("second"), one));
+        AlertVoice elsewhere(console("elsewhere"), QStringLiteral("/srv/statusdesk/two.sqlite"));
+        QTRY_VERIFY(elsewhere.speaks());
+        // The second waits in the name's queue behind the first.
+        auto queued = [&] {
+            const QDBusReply<QStringList> owners = QDBusConnection::sessionBus().interface()->call(
+                QStringLiteral("ListQueuedOwners"), second.voice()->serviceName());
+            return owners.isValid() ? owners.value().size() : 0;
+        };
+        QTRY_COMPARE(queued(), 2);
+        QVERIFY(!second.voice()->speaks());
+
+        first->setDoNotDisturb(false); // kept in QSettings: an earlier test may have left it on
+        second.setDoNotDisturb(false);
+        Alert alert;
+        alert.kind = Alert::Kind::Quarantine;
+        alert.title = QStringLiteral("Endpoint quarantined: one voice");
+        QSignalSpy firstSaid(first.get(), &AlertCenter::alerted);
+        QSignalSpy secondSaid(&second, &AlertCenter::alerted);
+        first->announce(alert);
+        second.announce(alert);
+        QCOMPARE(firstSaid.constFirst().at(1).toString(), QStringLiteral("notification"));
+        QCOMPARE(secondSaid.constFirst().at(1).toString(), QStringLiteral("another console"));
+        QTRY_COMPARE(server.count(alert.title), 1);
+        QTest::qWait(300);
+        QCOMPARE(server.count(alert.title), 1);
+
+        first.reset(); // the speaking console closes
+        QTRY_VERIFY(second.voice()->speaks());
+        second.announce(alert);
+        QCOMPARE(secondSaid.constLast().at(1).toString(), QStringLiteral("notification"));
+        QTRY_COMPARE(server.count(alert.title), 2);
     }
 };
 
