@@ -109,6 +109,7 @@ DeliveriesView::DeliveriesView(Session &session, QWidget *parent)
     m_table->setSortingEnabled(true);
     m_table->sortByColumn(DeliveriesModel::TimeColumn, Qt::DescendingOrder);
     m_table->setItemDelegateForColumn(DeliveriesModel::StateColumn, new DeliveryStateDelegate(m_table));
+    m_table->setItemDelegateForColumn(DeliveriesModel::EndpointColumn, new UrlDelegate(m_table));
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_table->verticalHeader()->hide();

@@ -185,4 +185,10 @@ void DeliveryStateDelegate::initStyleOption(QStyleOptionViewItem *option, const 
     option->decorationSize = QSize(10, 10);
 }
 
+void UrlDelegate::initStyleOption(QStyleOptionViewItem *option, const QModelIndex &index) const
+{
+    QStyledItemDelegate::initStyleOption(option, index);
+    option->textElideMode = Qt::ElideMiddle;
+}
+
 } // namespace sd

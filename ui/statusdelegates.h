@@ -96,4 +96,18 @@ protected:
     void initStyleOption(QStyleOptionViewItem *option, const QModelIndex &index) const override;
 };
 
+// Shows a URL cut in the middle, so a narrow column still shows where it goes ("http://127.0.0.1:…/fail1"):
+// the ends tell endpoints apart, a cut at the right showed the same host for every row.
+class UrlDelegate final : public QStyledItemDelegate
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(UrlDelegate)
+
+public:
+    using QStyledItemDelegate::QStyledItemDelegate;
+
+protected:
+    void initStyleOption(QStyleOptionViewItem *option, const QModelIndex &index) const override;
+};
+
 } // namespace sd

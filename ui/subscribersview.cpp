@@ -13,6 +13,7 @@
 #include "ui/endpointpage.h"
 #include "ui/safefiledialog.h"
 #include "ui/session.h"
+#include "ui/statusdelegates.h"
 #include "ui/subscriberdialog.h"
 
 #include <QApplication>
@@ -78,6 +79,7 @@ SubscribersView::SubscribersView(Session &session, QWidget *parent)
     m_table->verticalHeader()->hide();
     m_table->horizontalHeader()->setStretchLastSection(true);
     m_table->setColumnWidth(SubscribersModel::EndpointColumn, 280);
+    m_table->setItemDelegateForColumn(SubscribersModel::EndpointColumn, new UrlDelegate(m_table));
     m_table->setColumnWidth(SubscribersModel::EmailColumn, 180);
     m_table->setColumnWidth(SubscribersModel::ComponentsColumn, 160);
     m_table->setColumnWidth(SubscribersModel::LastResultColumn, 140);

@@ -8,6 +8,7 @@
 #include "models/ids.h"
 #include "models/itemmodels/componentsmodel.h"
 #include "models/itemmodels/deliveriesmodel.h"
+#include "models/itemmodels/subscribersmodel.h"
 #include "models/timeformat.h"
 #include "models/values.h"
 #include "tests/gui/whenmodal.h"
@@ -580,6 +581,20 @@ private Q_SLOTS:
             }
         }
         QSettings().remove(QStringLiteral("window/geometry"));
+    }
+
+    // At 1024 px the Endpoint column is narrow: URLs are cut in the middle, so the path that tells
+    // http://host:port/ok1 from /fail1 stays in view (cut at the right, every row read the same).
+    void endpointsAreCutInTheMiddle()
+    {
+        test::TempDatabase db;
+        addSubscriber(db, QStringLiteral("http://127.0.0.1:18771/fail1"));
+        db.reopen();
+        Window w(db.path(), {1024, 700});
+        QVERIFY(qobject_cast<UrlDelegate *>(
+            w.window->deliveriesView()->table()->itemDelegateForColumn(DeliveriesModel::EndpointColumn)));
+        QVERIFY(qobject_cast<UrlDelegate *>(
+            w.window->subscribersView()->table()->itemDelegateForColumn(SubscribersModel::EndpointColumn)));
     }
 
     // Item 7, dark palette: the detail's header and body blocks take the new colours when the desktop
