@@ -2,6 +2,7 @@
 
 #include "app/alerts/alertreader.h"
 #include "app/delivery/deliverycontroller.h"
+#include "models/timeformat.h"
 #include "ui/alertvoice.h"
 #include "ui/desktopnotifier.h"
 #include "ui/session.h"
@@ -140,7 +141,10 @@ void AlertCenter::observeFanouts(const QList<FanoutSnapshot> &recent)
     if (m_tray) {
         QStringList lines;
         for (const FanoutSnapshot &s : recent)
-            lines << QStringLiteral("%1: %2").arg(s.fanout.subjectName, FanoutProgressLabel::progressText(s));
+            // When, too: three changes to one component read alike by name and progress alone.
+            lines << QStringLiteral("%1 · %2: %3")
+                         .arg(timefmt::display(s.fanout.createdAt), s.fanout.subjectName,
+                              FanoutProgressLabel::progressText(s));
         m_tray->setRecentChanges(lines);
     }
 }

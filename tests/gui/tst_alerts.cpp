@@ -5,6 +5,7 @@
 #include "app/services/componentservice.h"
 #include "app/services/subscriberservice.h"
 #include "models/deliverysettings.h"
+#include "models/timeformat.h"
 #include "models/values.h"
 #include "tests/support/httpreceiver.h"
 #include "tests/support/testsupport.h"
@@ -430,6 +431,34 @@ private Q_SLOTS:
                     .toString()
                     .startsWith(QLatin1String("Endpoint quarantined")))
                 QCOMPARE(n.value(QStringLiteral("urgency")).toInt(), 2);
+        }
+    }
+
+    // The tray's last changes say when each was made: three changes to one component read alike by name and
+    // progress alone (seen in the tray menu under Xvfb: "API: 5 / 7 · 2 retrying" three times).
+    void trayChangesSayWhen()
+    {
+        QWidget window;
+        auto *tray = new StatusTray;
+        AlertCenter center(&window, nullptr, tray);
+        const QDateTime first = QDateTime::currentDateTimeUtc().addSecs(-120);
+        QList<FanoutSnapshot> recent;
+        for (const QDateTime &at : {first, first.addSecs(60)}) {
+            FanoutSnapshot s;
+            s.fanout.eventId = at.toString();
+            s.fanout.subjectName = QStringLiteral("API");
+            s.fanout.createdAt = at;
+            s.fanout.counts.delivered = 5;
+            s.fanout.counts.retrying = 2;
+            recent << s;
+        }
+        center.observeFanouts(recent);
+        QStringList texts;
+        for (QAction *a : tray->menu()->actions())
+            texts << a->text();
+        for (const QDateTime &at : {first, first.addSecs(60)}) {
+            const QString line = timefmt::display(at) + QStringLiteral(" · API: 5 / 7 · 2 retrying");
+            QVERIFY2(texts.contains(line), qPrintable(texts.join(QLatin1Char('\n'))));
         }
     }
 
