@@ -21,6 +21,13 @@ void ElidedLabel::setText(const QString &text)
     update();
 }
 
+void ElidedLabel::setElideMode(Qt::TextElideMode mode)
+{
+    m_elide = mode;
+    updateToolTip();
+    update();
+}
+
 void ElidedLabel::setDetail(const QString &detail)
 {
     m_detail = detail;
@@ -41,7 +48,7 @@ void ElidedLabel::setHintWidthCap(int px)
 
 QString ElidedLabel::shownText() const
 {
-    return fontMetrics().elidedText(m_text, Qt::ElideRight, contentsRect().width());
+    return fontMetrics().elidedText(m_text, m_elide, contentsRect().width());
 }
 
 QSize ElidedLabel::sizeHint() const

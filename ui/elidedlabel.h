@@ -21,6 +21,8 @@ public:
     QString shownText() const; // what is drawn now
     bool isElided() const { return shownText() != m_text; }
     void setTextColor(const QColor &color); // invalid: the palette's
+    // Where a text too long is cut: at the end (the default), or in the middle for a URL whose end matters.
+    void setElideMode(Qt::TextElideMode mode);
     // The width it asks for at most (0: its whole text): a long, less urgent text gives way to others first
     // when the bar is narrow, and still shows whole when there is room to spare.
     void setHintWidthCap(int px);
@@ -39,6 +41,7 @@ private:
     QString m_detail;
     QColor m_color;
     int m_hintCap = 0;
+    Qt::TextElideMode m_elide = Qt::ElideRight;
 };
 
 } // namespace sd

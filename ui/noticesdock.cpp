@@ -6,6 +6,7 @@
 #include "ui/elidedlabel.h"
 
 #include <QHBoxLayout>
+#include <QHash>
 #include <QListWidget>
 #include <QPushButton>
 #include <QSet>
@@ -70,7 +71,7 @@ void NoticesDock::reload()
         return;
     }
     std::vector<Notice> notices;
-    QSet<QString> stillQuarantined;
+    QHash<QString, QString> stillQuarantined; // subscriber id -> its endpoint, redacted
     try {
         notices = m_store->notices.recent(kShown);
         QSet<QString> asked;
@@ -81,7 +82,7 @@ void NoticesDock::reload()
             asked.insert(n.subscriberId);
             const auto s = m_store->subscribers.find(n.subscriberId);
             if (s && s->state == SubscriberState::Quarantined)
-                stillQuarantined.insert(s->id);
+                stillQuarantined.insert(s->id, endpointurl::redacted(s->endpoint));
         }
     } catch (const StoreError &e) {
         m_list->insertItem(0, tr("Notices could not be read: %1").arg(e.message()));
@@ -103,7 +104,8 @@ void NoticesDock::reload()
         ++shown;
         if (quarantine) {
             shownQuarantine.insert(n.subscriberId);
-            addQuarantineRow(n, line);
+            // The endpoint, which a responder knows, rather than the subscriber's id the text starts with.
+            addQuarantineRow(n, tr("Quarantined: %1").arg(stillQuarantined.value(n.subscriberId)));
             continue;
         }
         auto *item = new QListWidgetItem(line, m_list);
@@ -122,19 +124,25 @@ void NoticesDock::addQuarantineRow(const Notice &n, const QString &line)
     item->setToolTip(timefmt::isoUtc(n.createdAt) + QLatin1Char('\n') + endpointurl::redacted(n.text));
     auto *row = new QWidget(m_list);
     row->setObjectName(QStringLiteral("quarantineNotice"));
-    auto *layout = new QHBoxLayout(row);
-    layout->setContentsMargins(4, 1, 4, 1);
+    // The line above its buttons: beside them, in the panel's width at 1024 px, it read "Quaran…".
+    auto *layout = new QVBoxLayout(row);
+    layout->setContentsMargins(4, 2, 4, 2);
+    layout->setSpacing(2);
     auto *label = new ElidedLabel(row); // a QLabel would widen the list past the dock
     label->setText(line);
+    label->setElideMode(Qt::ElideMiddle); // the URL's end tells endpoints on one host apart
     label->setDetail(item->toolTip());
-    label->setMinimumWidth(24); // the buttons keep their room in a narrow panel; the line is in the tooltip
+    label->setMinimumWidth(24);
     auto *reactivate = new QPushButton(tr("Reactivate"), row);
     reactivate->setObjectName(QStringLiteral("noticeReactivate"));
     auto *open = new QPushButton(tr("Open endpoint"), row);
     open->setObjectName(QStringLiteral("noticeOpenEndpoint"));
-    layout->addWidget(label, 1);
-    layout->addWidget(reactivate);
-    layout->addWidget(open);
+    auto *buttons = new QHBoxLayout;
+    buttons->addStretch(1);
+    buttons->addWidget(reactivate);
+    buttons->addWidget(open);
+    layout->addWidget(label);
+    layout->addLayout(buttons);
     const QString id = n.subscriberId;
     connect(reactivate, &QPushButton::clicked, this, [this, id] { Q_EMIT reactivateRequested(id); });
     connect(open, &QPushButton::clicked, this, [this, id] { Q_EMIT openEndpointRequested(id); });

@@ -292,7 +292,12 @@ private Q_SLOTS:
             QVERIFY(!list->item(i)->toolTip().isEmpty()); // the whole text on demand
         }
         QWidget *first = quarantineRows().first(); // the newest: two's
-        QVERIFY(first->findChild<ElidedLabel *>()->text().contains(QLatin1String("/two")));
+        ElidedLabel *line = first->findChild<ElidedLabel *>();
+        QVERIFY(line->text().contains(QLatin1String("/two")));
+        // Named by its endpoint, cut in the middle: in a narrow panel the end of the URL stays in view.
+        line->resize(140, line->height());
+        QVERIFY2(line->isElided() && line->shownText().endsWith(QLatin1String("/two")),
+                 qPrintable(line->shownText()));
 
         // Open endpoint: the endpoint page of that subscriber.
         first->findChild<QPushButton *>(QStringLiteral("noticeOpenEndpoint"))->click();
