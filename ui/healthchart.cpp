@@ -37,6 +37,8 @@ QString HealthChart::formatValue(double value, const QString &unit)
         return QLocale().toString(rounded, 'f', rounded == std::floor(rounded) ? 0 : 1);
     };
     if (unit == QLatin1String("ms")) {
+        if (value < 10) // a fast endpoint's axis: "2.5 ms" at half of 5 ms, not "3 ms"
+            return QStringLiteral("%1 ms").arg(number(value));
         if (value < 1000)
             return QStringLiteral("%1 ms").arg(QLocale().toString(qint64(std::llround(value))));
         if (value < 60000)

@@ -251,6 +251,10 @@ private Q_SLOTS:
         QTest::addColumn<QString>("text");
         QTest::newRow("ms") << 250.0 << "ms"
                             << "250 ms";
+        QTest::newRow("half of 5 ms") << 2.5 << "ms"
+                                      << "2.5 ms"; // was "3 ms"
+        QTest::newRow("whole ms") << 4.0 << "ms"
+                                  << "4 ms";
         QTest::newRow("ten seconds") << 10000.0 << "ms"
                                      << "10 s"; // was "1e+04 ms"
         QTest::newRow("seconds, one decimal") << 1500.0 << "ms"
