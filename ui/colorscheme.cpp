@@ -4,8 +4,11 @@
 #include <QDBusMessage>
 #include <QDBusPendingCallWatcher>
 #include <QDBusVariant>
+#include <QPainter>
+#include <QProxyStyle>
 #include <QStyle>
 #include <QStyleFactory>
+#include <QStyleOption>
 
 namespace sd {
 namespace {
@@ -50,6 +53,30 @@ QPalette darkPalette()
         p.setColor(QPalette::Disabled, role, disabled);
     return p;
 }
+
+// Fusion draws a check box's outline from the window colour, which in the dark palette is as dark as the
+// base the box sits on: unchecked boxes in a table (the incident dialog's components) vanished. This draws
+// the outline again in a light colour of the palette.
+class DarkCheckOutlineStyle final : public QProxyStyle
+{
+    Q_DISABLE_COPY_MOVE(DarkCheckOutlineStyle)
+
+public:
+    using QProxyStyle::QProxyStyle;
+
+    void drawPrimitive(PrimitiveElement element, const QStyleOption *option, QPainter *painter,
+                       const QWidget *widget) const override
+    {
+        QProxyStyle::drawPrimitive(element, option, painter, widget);
+        if (element != PE_IndicatorCheckBox || !isDarkPalette(option->palette))
+            return;
+        painter->save();
+        painter->setBrush(Qt::NoBrush);
+        painter->setPen(option->palette.color(QPalette::Light).lighter(130));
+        painter->drawRect(option->rect.adjusted(0, 0, -1, -1));
+        painter->restore();
+    }
+};
 
 } // namespace
 
@@ -148,8 +175,7 @@ void ColorSchemeFollower::apply(Scheme scheme)
     const bool wantDark = scheme == Scheme::Dark || (scheme == Scheme::NoPreference && platformDark);
     if (wantDark && !platformDark) {
         // Fusion draws every control from the palette; other styles may keep light parts of their own.
-        if (m_app.style()->name().compare(QLatin1String("fusion"), Qt::CaseInsensitive) != 0)
-            m_app.setStyle(QStyleFactory::create(QStringLiteral("Fusion")));
+        m_app.setStyle(new DarkCheckOutlineStyle(QStyleFactory::create(QStringLiteral("Fusion"))));
         QApplication::setPalette(darkPalette());
     } else if (!wantDark && platformDark) {
         // The platform is dark but light is asked: Fusion's own light palette.

@@ -6,13 +6,16 @@
 #include "ui/colorscheme.h"
 
 #include <QApplication>
+#include <QCheckBox>
 #include <QDBusConnection>
 #include <QDBusMessage>
 #include <QDBusVariant>
 #include <QElapsedTimer>
 #include <QProcess>
+#include <QProxyStyle>
 #include <QSignalSpy>
 #include <QStyle>
+#include <QStyleOption>
 #include <QTest>
 #include <QWidget>
 
@@ -165,7 +168,10 @@ private Q_SLOTS:
         QCOMPARE(follower.scheme(), ColorSchemeFollower::Scheme::Dark);
         QVERIFY(follower.isDark());
         QTRY_VERIFY(darkWindow(window)); // widgets hear of the palette by an event
-        QCOMPARE(qApp->style()->name().toLower(), QStringLiteral("fusion"));
+        // Fusion, behind the proxy that outlines check boxes in the dark.
+        const auto *proxy = qobject_cast<QProxyStyle *>(qApp->style());
+        QVERIFY(proxy);
+        QCOMPARE(proxy->baseStyle()->name().toLower(), QStringLiteral("fusion"));
 
         portal.set(2);
         QVERIFY(applied.wait(10000));
@@ -217,6 +223,25 @@ private Q_SLOTS:
         QVERIFY(changedSpy.wait(10000));
         QCOMPARE(follower.isDark(), dark);
         QVERIFY(!portal.printed("read"));
+    }
+
+    // Dark, an unchecked check box keeps a visible outline: Fusion drew it from the window colour, as dark as
+    // the base inside it, and the incident dialog's component boxes vanished (seen under Xvfb).
+    void uncheckedBoxesShowInTheDark()
+    {
+        qputenv("STATUSDESK_COLOR_SCHEME", "dark");
+        ColorSchemeFollower follower(*qApp, QDBusConnection::sessionBus());
+        follower.start();
+        QVERIFY(follower.isDark());
+        QCheckBox box;
+        box.resize(box.sizeHint());
+        QStyleOptionButton option;
+        option.initFrom(&box);
+        const QRect indicator = box.style()->subElementRect(QStyle::SE_CheckBoxIndicator, &option, &box);
+        const QImage shot = box.grab().toImage();
+        const int base = QApplication::palette().color(QPalette::Base).lightness();
+        const int edge = QColor(shot.pixel(indicator.left(), indicator.center().y())).lightness();
+        QVERIFY2(edge - base >= 40, qPrintable(QStringLiteral("outline %1, base %2").arg(edge).arg(base)));
     }
 
     // A portal that never answers Read leaves the platform's palette and the UI thread running; its
