@@ -219,6 +219,9 @@ QString DeliveriesView::detailId() const
 
 bool DeliveriesView::eventFilter(QObject *watched, QEvent *event)
 {
+    // After the view has laid out its viewport (filters see the resize first).
+    if (watched == m_table && event->type() == QEvent::Resize)
+        QMetaObject::invokeMethod(this, &DeliveriesView::widenIntoSpareRoom, Qt::QueuedConnection);
     if (watched == m_table && event->type() == QEvent::KeyPress) {
         const auto *key = static_cast<QKeyEvent *>(event);
         const bool extend = key->modifiers().testFlag(Qt::ShiftModifier);
@@ -232,6 +235,26 @@ bool DeliveriesView::eventFilter(QObject *watched, QEvent *event)
         }
     }
     return QWidget::eventFilter(watched, event);
+}
+
+void DeliveriesView::widenIntoSpareRoom()
+{
+    const int em = m_table->fontMetrics().horizontalAdvance(QLatin1Char('M'));
+    int used = 0;
+    for (int c = 0; c < DeliveriesModel::ErrorColumn; ++c)
+        used += m_table->columnWidth(c);
+    // Error keeps room for a sentence; the rest goes three parts to Endpoint, two to Event, each up to what
+    // a long URL or change name needs.
+    const int spare = m_table->viewport()->width() - used - 40 * em;
+    if (spare <= 0)
+        return;
+    const auto grow = [this](int column, int by, int cap) {
+        const int now = m_table->columnWidth(column);
+        if (now < cap)
+            m_table->setColumnWidth(column, std::min(cap, now + by));
+    };
+    grow(DeliveriesModel::EndpointColumn, spare * 3 / 5, 42 * em);
+    grow(DeliveriesModel::EventColumn, spare * 2 / 5, 26 * em);
 }
 
 void DeliveriesView::jumpToEnd()

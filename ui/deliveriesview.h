@@ -65,6 +65,9 @@ private:
         ToEnd
     };
     void applyFilter();
+    // Wide, the spare room widens Event and Endpoint (never narrows them): at 1920 px they kept their
+    // 1024 px widths, the URL cut, while Error took everything else.
+    void widenIntoSpareRoom();
     void afterReload();
     void selectEdge(Jump edge);
     void showDetail();

@@ -600,6 +600,19 @@ private Q_SLOTS:
             w.window->deliveriesView()->table()->itemDelegateForColumn(DeliveriesModel::EndpointColumn)));
         QVERIFY(qobject_cast<UrlDelegate *>(
             w.window->subscribersView()->table()->itemDelegateForColumn(SubscribersModel::EndpointColumn)));
+        // At full size the spare room widens Event and Endpoint, so a whole URL shows; Error keeps the rest.
+        w.window->tabs()->setCurrentWidget(w.window->deliveriesView());
+        QTableView *table = w.window->deliveriesView()->table();
+        const QFontMetrics fm = table->fontMetrics();
+        const int url = fm.horizontalAdvance(QStringLiteral("http://127.0.0.1:18771/fail1"));
+        QTRY_VERIFY2(table->columnWidth(DeliveriesModel::EndpointColumn) < url, "at 1024 px the URL is cut");
+        w.window->resize(1900, 1000);
+        QTRY_VERIFY2(table->columnWidth(DeliveriesModel::EndpointColumn) > url + 10,
+                     qPrintable(QString::number(table->columnWidth(DeliveriesModel::EndpointColumn))));
+        QVERIFY(table->columnWidth(DeliveriesModel::EventColumn) >
+                fm.horizontalAdvance(QStringLiteral("Component: Payments gateway")));
+        QVERIFY(table->columnWidth(DeliveriesModel::ErrorColumn) >=
+                30 * fm.horizontalAdvance(QLatin1Char('M')));
     }
 
     // Item 7, dark palette: the detail's header and body blocks take the new colours when the desktop
