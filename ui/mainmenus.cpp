@@ -4,7 +4,6 @@
 #include "app/services/deliverysettingsservice.h"
 #include "app/services/emailsettingsservice.h"
 #include "app/services/operatoridentity.h"
-#include "app/services/proxysettingsservice.h"
 #include "app/testreceiver/testreceiver.h"
 #include "ui/alertcenter.h"
 #include "ui/componentsview.h"
@@ -271,21 +270,18 @@ void MainMenus::editSettings()
 {
     Session &s = m_window.session();
     EmailSettingsService email(ServiceContext{s.store(), systemClock, s.operatorName()});
-    ProxySettingsService network(ServiceContext{s.store(), systemClock, s.operatorName()});
     DeliverySettingsService delivery(ServiceContext{s.store(), systemClock, s.operatorName()});
     const auto page = s.pages().get();
     const auto smtp = email.load();
-    const auto proxy = network.load();
     const auto limits = delivery.load();
-    if (!page || !smtp || !proxy || !limits) {
+    if (!page || !smtp || !limits) {
         QMessageBox::warning(&m_window, tr("Settings"),
-                             !page    ? page.error()
-                             : !smtp  ? smtp.error()
-                             : !proxy ? proxy.error()
-                                      : limits.error());
+                             !page   ? page.error()
+                             : !smtp ? smtp.error()
+                                     : limits.error());
         return;
     }
-    SettingsDialog dialog(page->allowWebhookSubscribers, proxy.value(), smtp.value(), &m_window);
+    SettingsDialog dialog(page->allowWebhookSubscribers, limits->proxy, smtp.value(), &m_window);
     dialog.setRetryAndLimits(RetryAndLimits::from(limits.value()));
     while (dialog.exec() == QDialog::Accepted) {
         const auto retried = delivery.save(dialog.retryAndLimits());
@@ -295,7 +291,7 @@ void MainMenus::editSettings()
         }
         if (retried.value())
             s.delivery().reloadSettings(); // this console's engine now; the others follow the change signal
-        if (auto set = network.save(dialog.proxy()); !set) {
+        if (auto set = delivery.saveProxy(dialog.proxy()); !set) {
             dialog.showError(set.error()); // stays open: the operator fixes the field
             continue;
         }

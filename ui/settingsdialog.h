@@ -28,8 +28,8 @@ public:
                    QWidget *parent = nullptr);
 
     bool allowWebhookSubscribers() const;
-    // As typed: system, none or a URL (its password may still be the shown ***; ProxySettingsService keeps
-    // the stored one then).
+    // As typed: system, none or a URL (its password may still be the shown ***;
+    // DeliverySettingsService::saveProxy keeps the stored one then).
     QString proxy() const;
     // The settings as entered; the stored password unless a new one was typed or "clear" was ticked.
     SmtpSettings smtp() const;

@@ -1,5 +1,7 @@
 #include "app/services/deliverysettingsservice.h"
 
+#include "models/endpointurl.h"
+
 namespace sd {
 
 RetryAndLimits RetryAndLimits::from(const DeliverySettings &s)
@@ -62,6 +64,27 @@ Result<bool> DeliverySettingsService::save(const RetryAndLimits &typed)
         m_ctx.audit(QStringLiteral("settings.set"), QStringLiteral("settings"), QString(),
                     QStringLiteral("Delivery settings: ") + changes.join(QStringLiteral("; ")));
         return true;
+    });
+}
+
+Result<ProxySetting> DeliverySettingsService::saveProxy(const QString &typed)
+{
+    return inTransaction(m_ctx.store, [&]() -> Result<ProxySetting> {
+        DeliverySettings s = DeliverySettings::load(m_ctx.store.settings);
+        const ProxySetting before = s.proxy;
+        const auto parsed = ProxySetting::parse(endpointurl::withStoredCredentials(typed, before.toString()));
+        if (!parsed)
+            return Error{parsed.error()};
+        s.proxy = parsed.value();
+        if (s.proxy == before)
+            return s.proxy;
+        s.save(m_ctx.store.settings);
+        m_ctx.audit(QStringLiteral("settings.set"), QStringLiteral("settings"), QString(),
+                    QStringLiteral("Delivery settings: proxy %1 → %2%3")
+                        .arg(before.redacted(), s.proxy.redacted(),
+                             before.redacted() == s.proxy.redacted() ? QStringLiteral(" (new password)")
+                                                                     : QString()));
+        return s.proxy;
     });
 }
 

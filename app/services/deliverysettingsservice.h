@@ -18,9 +18,10 @@ struct RetryAndLimits
     static RetryAndLimits from(const DeliverySettings &s);
 };
 
-// The console's way to change them: validates (one sentence on failure, nothing written), then writes the
-// settings and an audit row naming what changed, in one transaction. Running engines in other processes
-// follow through the change signal; the caller reloads its own (DeliveryController::reloadSettings).
+// The console's way to change them and the proxy: validates (one sentence on failure, nothing written), then
+// writes the settings and an audit row naming what changed, in one transaction. Running engines in other
+// processes follow through the change signal; the caller reloads its own
+// (DeliveryController::reloadSettings).
 class DeliverySettingsService final
 {
 public:
@@ -30,6 +31,9 @@ public:
     Result<DeliverySettings> load();
     // Returns whether anything changed.
     Result<bool> save(const RetryAndLimits &typed);
+    // How webhooks leave this desk: "system", "none" or a proxy URL as typed. A password shown redacted
+    // ("***") and sent back keeps the stored one; the audit row shows the URL redacted.
+    Result<ProxySetting> saveProxy(const QString &typed);
 
 private:
     ServiceContext m_ctx;

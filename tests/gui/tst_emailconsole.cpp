@@ -1,8 +1,8 @@
 #include "app/delivery/deliverycontroller.h"
 #include "app/services/componentservice.h"
+#include "app/services/deliverysettingsservice.h"
 #include "app/services/emailsettingsservice.h"
 #include "app/services/pageservice.h"
-#include "app/services/proxysettingsservice.h"
 #include "app/services/subscriberservice.h"
 #include "models/deliverysettings.h"
 #include "models/ids.h"
@@ -60,18 +60,17 @@ private Q_SLOTS:
     void proxyPasswordStaysHidden()
     {
         test::TempDatabase db;
-        ProxySettingsService service(db.context());
-        QVERIFY(service.save(QStringLiteral("http://ops:hunter2@proxy.example:3128")).ok());
-        SettingsDialog dialog(false, service.load().value(), SmtpSettings{});
+        DeliverySettingsService service(db.context());
+        QVERIFY(service.saveProxy(QStringLiteral("http://ops:hunter2@proxy.example:3128")).ok());
+        SettingsDialog dialog(false, service.load()->proxy, SmtpSettings{});
         QCOMPARE(dialog.proxyEdit()->text(), QStringLiteral("http://ops:***@proxy.example:3128"));
-        QVERIFY(service.save(dialog.proxy()).ok()); // saved as shown: the stored password stays
-        QCOMPARE(DeliverySettings::load(db.store().settings).proxy.url.password(),
-                 QStringLiteral("hunter2"));
+        QVERIFY(service.saveProxy(dialog.proxy()).ok()); // saved as shown: the stored password stays
+        QCOMPARE(DeliverySettings::load(db.store().settings).proxy.url.password(), QStringLiteral("hunter2"));
         dialog.proxyEdit()->setText(QStringLiteral("http://ops:***@proxy2.example:3128"));
-        QVERIFY(service.save(dialog.proxy()).ok()); // another host, same user: still the stored password
+        QVERIFY(service.saveProxy(dialog.proxy()).ok()); // another host, same user: still the stored password
         QCOMPARE(DeliverySettings::load(db.store().settings).proxy.toString(),
                  QStringLiteral("http://ops:hunter2@proxy2.example:3128"));
-        const auto refused = service.save(QStringLiteral("ftp://proxy.example"));
+        const auto refused = service.saveProxy(QStringLiteral("ftp://proxy.example"));
         QVERIFY(!refused.ok());
         QVERIFY2(refused.error().contains(QLatin1String("must be an http:// URL")),
                  qPrintable(refused.error()));
@@ -79,7 +78,7 @@ private Q_SLOTS:
                  QStringLiteral("proxy2.example"));
         for (const AuditEntry &e : db.store().audit.list({}))
             QVERIFY2(!e.detail.contains(QLatin1String("hunter2")), qPrintable(e.detail));
-        QVERIFY(service.save(QStringLiteral("none")).ok());
+        QVERIFY(service.saveProxy(QStringLiteral("none")).ok());
         QCOMPARE(int(DeliverySettings::load(db.store().settings).proxy.kind), int(ProxySetting::Kind::None));
     }
 
