@@ -85,17 +85,31 @@ template<typename In> struct Field
     std::function<QString(const Fields &, In &)> read;
 };
 
+// One field, or several read alike (the documented fields StatusDesk only checks the type of), as a table
+// lists them.
+template<typename In> struct FieldGroup
+{
+    FieldGroup(Field<In> field) // NOLINT(google-explicit-constructor): a table line is a field or a group
+        : fields{std::move(field)}
+    {}
+    explicit FieldGroup(QList<Field<In>> list)
+        : fields(std::move(list))
+    {}
+    QList<Field<In>> fields;
+};
+
 // The fields of one request object, in the order they are checked (the first wrong one is answered), and
 // `documented`: the names as Statuspage lists them, which the message for an unknown field quotes. The two
 // name the same fields (checked when the table is built).
 template<typename In> class FieldTable
 {
 public:
-    FieldTable(const char *documented, std::initializer_list<Field<In>> fields)
+    FieldTable(const char *documented, std::initializer_list<FieldGroup<In>> groups)
         : m_documented(QLatin1String(documented))
-        , m_fields(fields)
     {
-        for (const Field<In> &f : m_fields)
+        for (const FieldGroup<In> &g : groups)
+            m_fields << g.fields;
+        for (const Field<In> &f : std::as_const(m_fields))
             m_keys << f.key;
         QStringList listed = m_documented.split(QStringLiteral(", "));
         QStringList keys = m_keys;
@@ -191,8 +205,14 @@ template<typename In> struct FieldsOf
                 }};
     }
     // Documented fields StatusDesk has no use for: accepted, but still of their documented type.
-    static F unusedFlag(const char *key) { return unused(key, &Fields::boolean); }
-    static F unusedText(const char *key) { return unused(key, &Fields::string); }
+    static FieldGroup<In> unusedFlags(std::initializer_list<const char *> keys)
+    {
+        return unused(keys, &Fields::boolean);
+    }
+    static FieldGroup<In> unusedTexts(std::initializer_list<const char *> keys)
+    {
+        return unused(keys, &Fields::string);
+    }
     static F unusedObject(const char *key)
     {
         return {QLatin1String(key), [=](const Fields &f, In &) -> QString {
@@ -220,12 +240,18 @@ private:
                     return {};
                 }};
     }
-    template<typename R> static F unused(const char *key, Result<R> (Fields::*reader)(const QString &) const)
+    template<typename R>
+    static FieldGroup<In> unused(std::initializer_list<const char *> keys,
+                                 Result<R> (Fields::*reader)(const QString &) const)
     {
-        return {QLatin1String(key), [=](const Fields &f, In &) -> QString {
-                    auto v = (f.*reader)(QLatin1String(key));
-                    return v ? QString() : v.error();
-                }};
+        QList<F> list;
+        for (const char *key : keys) {
+            list.push_back({QLatin1String(key), [=](const Fields &f, In &) -> QString {
+                                auto v = (f.*reader)(QLatin1String(key));
+                                return v ? QString() : v.error();
+                            }});
+        }
+        return FieldGroup<In>(std::move(list));
     }
 };
 

@@ -22,9 +22,8 @@ const FieldTable<SubscriberInput> &subscriberFields()
         "component_ids",
         {
             // Webhook subscribers are never sent a confirmation, so skipping it changes nothing.
-            F::unusedFlag("skip_confirmation_notification"),
-            F::unusedText("page_access_user"),
-            F::unusedText("phone_country"),
+            F::unusedFlags({"skip_confirmation_notification"}),
+            F::unusedTexts({"page_access_user", "phone_country"}),
             F::custom("phone_number",
                       [](const Fields &f, const QString &key, SubscriberInput &) -> QString {
                           auto phone = f.nonEmpty(key);
@@ -125,7 +124,7 @@ const FieldTable<BulkSubscribers> &bulkFields(bool unsubscribe)
         {
             F::custom("type", readBulkType),
             // Nobody is told of an unsubscription made through the API: skipping the notice changes nothing.
-            F::unusedFlag("skip_unsubscription_notification"),
+            F::unusedFlags({"skip_unsubscription_notification"}),
             F::custom("state", readBulkState),
             F::custom("subscribers", readBulkIds),
         }};
@@ -144,30 +143,13 @@ const FieldTable<PageInput> &pageFields()
         "css_light_font_color, css_greens, css_yellows, css_oranges, css_reds, css_blues, css_border_color, "
         "css_graph_color, css_link_color, css_no_data, notifications_from_email, notifications_email_footer",
         {
-            F::unusedFlag("hidden_from_search"),
-            F::unusedFlag("viewers_must_be_team_members"),
-            F::unusedFlag("allow_page_subscribers"),
-            F::unusedFlag("allow_incident_subscribers"),
-            F::unusedFlag("allow_email_subscribers"),
-            F::unusedFlag("allow_sms_subscribers"),
-            F::unusedFlag("allow_rss_atom_feeds"),
-            F::unusedText("domain"),
-            F::unusedText("subdomain"),
-            F::unusedText("branding"),
-            F::unusedText("css_body_background_color"),
-            F::unusedText("css_font_color"),
-            F::unusedText("css_light_font_color"),
-            F::unusedText("css_greens"),
-            F::unusedText("css_yellows"),
-            F::unusedText("css_oranges"),
-            F::unusedText("css_reds"),
-            F::unusedText("css_blues"),
-            F::unusedText("css_border_color"),
-            F::unusedText("css_graph_color"),
-            F::unusedText("css_link_color"),
-            F::unusedText("css_no_data"),
-            F::unusedText("notifications_from_email"),
-            F::unusedText("notifications_email_footer"),
+            F::unusedFlags({"hidden_from_search", "viewers_must_be_team_members", "allow_page_subscribers",
+                            "allow_incident_subscribers", "allow_email_subscribers", "allow_sms_subscribers",
+                            "allow_rss_atom_feeds"}),
+            F::unusedTexts({"domain", "subdomain", "branding", "css_body_background_color", "css_font_color",
+                            "css_light_font_color", "css_greens", "css_yellows", "css_oranges", "css_reds",
+                            "css_blues", "css_border_color", "css_graph_color", "css_link_color",
+                            "css_no_data", "notifications_from_email", "notifications_email_footer"}),
             F::text("name", &PageInput::name),
             F::text("url", &PageInput::url),
             F::optionalText("time_zone", &PageInput::timeZone),

@@ -88,7 +88,7 @@ const FieldTable<IncidentSubscriberInput> &incidentSubscriberFields()
         "email, endpoint, phone_country, phone_number, skip_confirmation_notification",
         {
             // Webhook subscribers are never sent a confirmation, so skipping it changes nothing.
-            F::unusedFlag("skip_confirmation_notification"),
+            F::unusedFlags({"skip_confirmation_notification"}),
             F::custom("phone_number",
                       [](const Fields &f, const QString &key, IncidentSubscriberInput &) -> QString {
                           auto phone = f.nonEmpty(key);
@@ -99,7 +99,7 @@ const FieldTable<IncidentSubscriberInput> &incidentSubscriberFields()
                                                     "subscribers only; send endpoint and email");
                           return {};
                       }),
-            F::unusedText("phone_country"),
+            F::unusedTexts({"phone_country"}),
             F::text(
                 "endpoint", &IncidentSubscriberInput::endpoint,
                 "subscriber.endpoint is required: StatusDesk's incident subscribers are webhook endpoints"),

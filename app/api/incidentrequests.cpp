@@ -49,16 +49,12 @@ FieldTable<IncidentInput> incidentFields(bool create)
         "auto_tweet_at_beginning, auto_tweet_on_completion, auto_tweet_on_creation, "
         "auto_tweet_one_hour_before",
         {
-            F::unusedFlag("auto_transition_to_maintenance_state"),
-            F::unusedFlag("auto_transition_to_operational_state"),
-            F::unusedFlag("auto_transition_deliver_notifications_at_start"),
-            F::unusedFlag("auto_transition_deliver_notifications_at_end"),
-            F::unusedFlag("auto_tweet_at_beginning"),
-            F::unusedFlag("auto_tweet_on_completion"),
-            F::unusedFlag("auto_tweet_on_creation"),
-            F::unusedFlag("auto_tweet_one_hour_before"),
-            F::unusedText("reminder_intervals"),
-            F::unusedText("backfill_date"),
+            F::unusedFlags({"auto_transition_to_maintenance_state", "auto_transition_to_operational_state",
+                            "auto_transition_deliver_notifications_at_start",
+                            "auto_transition_deliver_notifications_at_end", "auto_tweet_at_beginning",
+                            "auto_tweet_on_completion", "auto_tweet_on_creation",
+                            "auto_tweet_one_hour_before"}),
+            F::unusedTexts({"reminder_intervals", "backfill_date"}),
             F::unusedObject("metadata"),
             F::custom("name",
                       [create](const Fields &f, const QString &key, IncidentInput &in) -> QString {
@@ -82,8 +78,7 @@ FieldTable<IncidentInput> incidentFields(bool create)
             F::flag("scheduled_remind_prior", &IncidentInput::scheduledRemindPrior),
             F::flag("scheduled_auto_transition", &IncidentInput::scheduledAutoTransition),
             // Read into scheduled_auto_transition after the table.
-            F::unusedFlag("scheduled_auto_in_progress"),
-            F::unusedFlag("scheduled_auto_completed"),
+            F::unusedFlags({"scheduled_auto_in_progress", "scheduled_auto_completed"}),
         }};
 }
 
@@ -160,9 +155,9 @@ const FieldTable<PostmortemPublish> &postmortemPublishFields()
     using F = FieldsOf<PostmortemPublish>;
     static const FieldTable<PostmortemPublish> table{
         "notify_twitter, notify_subscribers, custom_tweet",
-        {F::unusedFlag("notify_twitter"),
+        {F::unusedFlags({"notify_twitter"}),
          F::flag("notify_subscribers", &PostmortemPublish::notifySubscribers, false),
-         F::unusedText("custom_tweet")}};
+         F::unusedTexts({"custom_tweet"})}};
     return table;
 }
 
