@@ -12,10 +12,9 @@
 
 namespace sd {
 namespace {
-const QString kPath = QStringLiteral("/org/freedesktop/portal/desktop");
-const QString kInterface = QStringLiteral("org.freedesktop.portal.Settings");
-const QString kGroup = QStringLiteral("org.freedesktop.appearance");
-const QString kKey = QStringLiteral("color-scheme");
+// The one setting read and followed: its namespace and key in the portal's Settings.
+constexpr QLatin1String kGroup("org.freedesktop.appearance");
+constexpr QLatin1String kKey("color-scheme");
 
 bool isDarkPalette(const QPalette &p)
 {
@@ -132,11 +131,13 @@ void ColorSchemeFollower::start()
     if (!m_bus.isConnected())
         return; // no session bus: the platform's palette stays
     // Followed before the first answer, so a change in between is not missed.
-    m_bus.connect(QString::fromLatin1(kPortalService), kPath, kInterface, QStringLiteral("SettingChanged"),
-                  this, SLOT(onSettingChanged(QDBusMessage)));
-    QDBusMessage call = QDBusMessage::createMethodCall(QString::fromLatin1(kPortalService), kPath, kInterface,
-                                                       QStringLiteral("Read"));
-    call << kGroup << kKey;
+    m_bus.connect(QString::fromLatin1(kPortalService), QString::fromLatin1(kPortalPath),
+                  QString::fromLatin1(kSettingsInterface), QStringLiteral("SettingChanged"), this,
+                  SLOT(onSettingChanged(QDBusMessage)));
+    QDBusMessage call =
+        QDBusMessage::createMethodCall(QString::fromLatin1(kPortalService), QString::fromLatin1(kPortalPath),
+                                       QString::fromLatin1(kSettingsInterface), QStringLiteral("Read"));
+    call << QString(kGroup) << QString(kKey);
     // Never waited for: the UI thread goes on with the platform's palette until the portal answers (or not).
     auto *watcher = new QDBusPendingCallWatcher(m_bus.asyncCall(call, 5000), this);
     connect(watcher, &QDBusPendingCallWatcher::finished, this, [this, watcher] {

@@ -30,7 +30,10 @@ public:
         Light
     };
     Q_ENUM(Scheme)
+    // Where the portal answers (the tests' stand-in registers the same names).
     static constexpr const char *kPortalService = "org.freedesktop.portal.Desktop";
+    static constexpr const char *kPortalPath = "/org/freedesktop/portal/desktop";
+    static constexpr const char *kSettingsInterface = "org.freedesktop.portal.Settings";
 
     ColorSchemeFollower(QApplication &app, const QDBusConnection &bus, QObject *parent = nullptr);
 

@@ -79,9 +79,9 @@ public:
     explicit SettingChangedSpy(QDBusConnection bus)
     {
         bus.connect(QString::fromLatin1(ColorSchemeFollower::kPortalService),
-                    QStringLiteral("/org/freedesktop/portal/desktop"),
-                    QStringLiteral("org.freedesktop.portal.Settings"), QStringLiteral("SettingChanged"), this,
-                    SLOT(onChanged(QDBusMessage)));
+                    QString::fromLatin1(ColorSchemeFollower::kPortalPath),
+                    QString::fromLatin1(ColorSchemeFollower::kSettingsInterface),
+                    QStringLiteral("SettingChanged"), this, SLOT(onChanged(QDBusMessage)));
     }
 Q_SIGNALS:
     void changed();
