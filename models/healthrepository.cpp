@@ -11,7 +11,8 @@
 namespace sd {
 namespace {
 
-// The same bounds as the v9 migration's backfill; never change them (stored counts depend on them).
+// v9's backfill is written out from these bounds too (migrations.cpp); never change them (stored counts
+// depend on them).
 constexpr std::array<qint64, LatencyHistogram::kBuckets - 1> kBounds{
     1,   2,   3,   4,    6,    8,    11,   16,   23,   32,   45,    64,    91,    128,   181,  256,
     362, 512, 724, 1024, 1448, 2048, 2896, 4096, 5793, 8192, 11585, 16384, 23170, 32768, 65536};

@@ -3,9 +3,12 @@
 // statements, transactions) is database.cpp.
 #include "models/database.h"
 #include "models/endpointurl.h"
+#include "models/healthrepository.h"
 
 #include <QRegularExpression>
 #include <QSqlError>
+#include <QStringList>
+#include <algorithm>
 #include <vector>
 
 namespace sd {
@@ -133,31 +136,11 @@ CREATE TABLE endpoint_health (subscriber_id TEXT PRIMARY KEY, attempts INTEGER N
   successes INTEGER NOT NULL DEFAULT 0, latency_sum_ms INTEGER NOT NULL DEFAULT 0,
   latency_max_ms INTEGER NOT NULL DEFAULT 0, last_at INTEGER, last_http_status INTEGER NOT NULL DEFAULT 0,
   last_error_class TEXT, last_error TEXT, last_latency_ms INTEGER, updated_at INTEGER NOT NULL DEFAULT 0,
-  b0 INTEGER NOT NULL DEFAULT 0, b1 INTEGER NOT NULL DEFAULT 0, b2 INTEGER NOT NULL DEFAULT 0,
-  b3 INTEGER NOT NULL DEFAULT 0, b4 INTEGER NOT NULL DEFAULT 0, b5 INTEGER NOT NULL DEFAULT 0,
-  b6 INTEGER NOT NULL DEFAULT 0, b7 INTEGER NOT NULL DEFAULT 0, b8 INTEGER NOT NULL DEFAULT 0,
-  b9 INTEGER NOT NULL DEFAULT 0, b10 INTEGER NOT NULL DEFAULT 0, b11 INTEGER NOT NULL DEFAULT 0,
-  b12 INTEGER NOT NULL DEFAULT 0, b13 INTEGER NOT NULL DEFAULT 0, b14 INTEGER NOT NULL DEFAULT 0,
-  b15 INTEGER NOT NULL DEFAULT 0, b16 INTEGER NOT NULL DEFAULT 0, b17 INTEGER NOT NULL DEFAULT 0,
-  b18 INTEGER NOT NULL DEFAULT 0, b19 INTEGER NOT NULL DEFAULT 0, b20 INTEGER NOT NULL DEFAULT 0,
-  b21 INTEGER NOT NULL DEFAULT 0, b22 INTEGER NOT NULL DEFAULT 0, b23 INTEGER NOT NULL DEFAULT 0,
-  b24 INTEGER NOT NULL DEFAULT 0, b25 INTEGER NOT NULL DEFAULT 0, b26 INTEGER NOT NULL DEFAULT 0,
-  b27 INTEGER NOT NULL DEFAULT 0, b28 INTEGER NOT NULL DEFAULT 0, b29 INTEGER NOT NULL DEFAULT 0,
-  b30 INTEGER NOT NULL DEFAULT 0, b31 INTEGER NOT NULL DEFAULT 0);
+@LATENCY_BUCKET_COLUMNS@);
 CREATE TABLE endpoint_health_hourly (subscriber_id TEXT NOT NULL, hour INTEGER NOT NULL,
   attempts INTEGER NOT NULL DEFAULT 0, successes INTEGER NOT NULL DEFAULT 0,
   latency_sum_ms INTEGER NOT NULL DEFAULT 0, latency_max_ms INTEGER NOT NULL DEFAULT 0,
-  b0 INTEGER NOT NULL DEFAULT 0, b1 INTEGER NOT NULL DEFAULT 0, b2 INTEGER NOT NULL DEFAULT 0,
-  b3 INTEGER NOT NULL DEFAULT 0, b4 INTEGER NOT NULL DEFAULT 0, b5 INTEGER NOT NULL DEFAULT 0,
-  b6 INTEGER NOT NULL DEFAULT 0, b7 INTEGER NOT NULL DEFAULT 0, b8 INTEGER NOT NULL DEFAULT 0,
-  b9 INTEGER NOT NULL DEFAULT 0, b10 INTEGER NOT NULL DEFAULT 0, b11 INTEGER NOT NULL DEFAULT 0,
-  b12 INTEGER NOT NULL DEFAULT 0, b13 INTEGER NOT NULL DEFAULT 0, b14 INTEGER NOT NULL DEFAULT 0,
-  b15 INTEGER NOT NULL DEFAULT 0, b16 INTEGER NOT NULL DEFAULT 0, b17 INTEGER NOT NULL DEFAULT 0,
-  b18 INTEGER NOT NULL DEFAULT 0, b19 INTEGER NOT NULL DEFAULT 0, b20 INTEGER NOT NULL DEFAULT 0,
-  b21 INTEGER NOT NULL DEFAULT 0, b22 INTEGER NOT NULL DEFAULT 0, b23 INTEGER NOT NULL DEFAULT 0,
-  b24 INTEGER NOT NULL DEFAULT 0, b25 INTEGER NOT NULL DEFAULT 0, b26 INTEGER NOT NULL DEFAULT 0,
-  b27 INTEGER NOT NULL DEFAULT 0, b28 INTEGER NOT NULL DEFAULT 0, b29 INTEGER NOT NULL DEFAULT 0,
-  b30 INTEGER NOT NULL DEFAULT 0, b31 INTEGER NOT NULL DEFAULT 0,
+@LATENCY_BUCKET_COLUMNS@,
   PRIMARY KEY (subscriber_id, hour));
 INSERT INTO endpoint_health (subscriber_id, attempts, successes, latency_sum_ms, latency_max_ms, last_at,
   updated_at, b0, b1, b2, b3, b4, b5, b6, b7, b8, b9, b10, b11, b12, b13, b14, b15, b16, b17, b18, b19, b20, b21,
@@ -165,38 +148,7 @@ INSERT INTO endpoint_health (subscriber_id, attempts, successes, latency_sum_ms,
 SELECT subscriber_id, count(*),
   SUM(CASE WHEN error_class IS NULL AND http_status >= 200 AND http_status < 300 THEN 1 ELSE 0 END),
   SUM(duration_ms), MAX(duration_ms), MAX(started_at), MAX(started_at),
-  SUM(CASE WHEN duration_ms <= 1 THEN 1 ELSE 0 END),
-  SUM(CASE WHEN duration_ms > 1 AND duration_ms <= 2 THEN 1 ELSE 0 END),
-  SUM(CASE WHEN duration_ms > 2 AND duration_ms <= 3 THEN 1 ELSE 0 END),
-  SUM(CASE WHEN duration_ms > 3 AND duration_ms <= 4 THEN 1 ELSE 0 END),
-  SUM(CASE WHEN duration_ms > 4 AND duration_ms <= 6 THEN 1 ELSE 0 END),
-  SUM(CASE WHEN duration_ms > 6 AND duration_ms <= 8 THEN 1 ELSE 0 END),
-  SUM(CASE WHEN duration_ms > 8 AND duration_ms <= 11 THEN 1 ELSE 0 END),
-  SUM(CASE WHEN duration_ms > 11 AND duration_ms <= 16 THEN 1 ELSE 0 END),
-  SUM(CASE WHEN duration_ms > 16 AND duration_ms <= 23 THEN 1 ELSE 0 END),
-  SUM(CASE WHEN duration_ms > 23 AND duration_ms <= 32 THEN 1 ELSE 0 END),
-  SUM(CASE WHEN duration_ms > 32 AND duration_ms <= 45 THEN 1 ELSE 0 END),
-  SUM(CASE WHEN duration_ms > 45 AND duration_ms <= 64 THEN 1 ELSE 0 END),
-  SUM(CASE WHEN duration_ms > 64 AND duration_ms <= 91 THEN 1 ELSE 0 END),
-  SUM(CASE WHEN duration_ms > 91 AND duration_ms <= 128 THEN 1 ELSE 0 END),
-  SUM(CASE WHEN duration_ms > 128 AND duration_ms <= 181 THEN 1 ELSE 0 END),
-  SUM(CASE WHEN duration_ms > 181 AND duration_ms <= 256 THEN 1 ELSE 0 END),
-  SUM(CASE WHEN duration_ms > 256 AND duration_ms <= 362 THEN 1 ELSE 0 END),
-  SUM(CASE WHEN duration_ms > 362 AND duration_ms <= 512 THEN 1 ELSE 0 END),
-  SUM(CASE WHEN duration_ms > 512 AND duration_ms <= 724 THEN 1 ELSE 0 END),
-  SUM(CASE WHEN duration_ms > 724 AND duration_ms <= 1024 THEN 1 ELSE 0 END),
-  SUM(CASE WHEN duration_ms > 1024 AND duration_ms <= 1448 THEN 1 ELSE 0 END),
-  SUM(CASE WHEN duration_ms > 1448 AND duration_ms <= 2048 THEN 1 ELSE 0 END),
-  SUM(CASE WHEN duration_ms > 2048 AND duration_ms <= 2896 THEN 1 ELSE 0 END),
-  SUM(CASE WHEN duration_ms > 2896 AND duration_ms <= 4096 THEN 1 ELSE 0 END),
-  SUM(CASE WHEN duration_ms > 4096 AND duration_ms <= 5793 THEN 1 ELSE 0 END),
-  SUM(CASE WHEN duration_ms > 5793 AND duration_ms <= 8192 THEN 1 ELSE 0 END),
-  SUM(CASE WHEN duration_ms > 8192 AND duration_ms <= 11585 THEN 1 ELSE 0 END),
-  SUM(CASE WHEN duration_ms > 11585 AND duration_ms <= 16384 THEN 1 ELSE 0 END),
-  SUM(CASE WHEN duration_ms > 16384 AND duration_ms <= 23170 THEN 1 ELSE 0 END),
-  SUM(CASE WHEN duration_ms > 23170 AND duration_ms <= 32768 THEN 1 ELSE 0 END),
-  SUM(CASE WHEN duration_ms > 32768 AND duration_ms <= 65536 THEN 1 ELSE 0 END),
-  SUM(CASE WHEN duration_ms > 65536 THEN 1 ELSE 0 END)
+@LATENCY_BUCKET_COUNTS@
 FROM attempts WHERE endpoint NOT LIKE 'mailto:%' GROUP BY subscriber_id;
 UPDATE endpoint_health SET
   last_http_status = (SELECT a.http_status FROM attempts a WHERE a.subscriber_id = endpoint_health.subscriber_id AND a.endpoint NOT LIKE 'mailto:%' ORDER BY a.started_at DESC, a.id DESC LIMIT 1),
@@ -209,38 +161,7 @@ INSERT INTO endpoint_health_hourly (subscriber_id, hour, attempts, successes, la
 SELECT subscriber_id, (started_at / 3600000) * 3600000, count(*),
   SUM(CASE WHEN error_class IS NULL AND http_status >= 200 AND http_status < 300 THEN 1 ELSE 0 END),
   SUM(duration_ms), MAX(duration_ms),
-  SUM(CASE WHEN duration_ms <= 1 THEN 1 ELSE 0 END),
-  SUM(CASE WHEN duration_ms > 1 AND duration_ms <= 2 THEN 1 ELSE 0 END),
-  SUM(CASE WHEN duration_ms > 2 AND duration_ms <= 3 THEN 1 ELSE 0 END),
-  SUM(CASE WHEN duration_ms > 3 AND duration_ms <= 4 THEN 1 ELSE 0 END),
-  SUM(CASE WHEN duration_ms > 4 AND duration_ms <= 6 THEN 1 ELSE 0 END),
-  SUM(CASE WHEN duration_ms > 6 AND duration_ms <= 8 THEN 1 ELSE 0 END),
-  SUM(CASE WHEN duration_ms > 8 AND duration_ms <= 11 THEN 1 ELSE 0 END),
-  SUM(CASE WHEN duration_ms > 11 AND duration_ms <= 16 THEN 1 ELSE 0 END),
-  SUM(CASE WHEN duration_ms > 16 AND duration_ms <= 23 THEN 1 ELSE 0 END),
-  SUM(CASE WHEN duration_ms > 23 AND duration_ms <= 32 THEN 1 ELSE 0 END),
-  SUM(CASE WHEN duration_ms > 32 AND duration_ms <= 45 THEN 1 ELSE 0 END),
-  SUM(CASE WHEN duration_ms > 45 AND duration_ms <= 64 THEN 1 ELSE 0 END),
-  SUM(CASE WHEN duration_ms > 64 AND duration_ms <= 91 THEN 1 ELSE 0 END),
-  SUM(CASE WHEN duration_ms > 91 AND duration_ms <= 128 THEN 1 ELSE 0 END),
-  SUM(CASE WHEN duration_ms > 128 AND duration_ms <= 181 THEN 1 ELSE 0 END),
-  SUM(CASE WHEN duration_ms > 181 AND duration_ms <= 256 THEN 1 ELSE 0 END),
-  SUM(CASE WHEN duration_ms > 256 AND duration_ms <= 362 THEN 1 ELSE 0 END),
-  SUM(CASE WHEN duration_ms > 362 AND duration_ms <= 512 THEN 1 ELSE 0 END),
-  SUM(CASE WHEN duration_ms > 512 AND duration_ms <= 724 THEN 1 ELSE 0 END),
-  SUM(CASE WHEN duration_ms > 724 AND duration_ms <= 1024 THEN 1 ELSE 0 END),
-  SUM(CASE WHEN duration_ms > 1024 AND duration_ms <= 1448 THEN 1 ELSE 0 END),
-  SUM(CASE WHEN duration_ms > 1448 AND duration_ms <= 2048 THEN 1 ELSE 0 END),
-  SUM(CASE WHEN duration_ms > 2048 AND duration_ms <= 2896 THEN 1 ELSE 0 END),
-  SUM(CASE WHEN duration_ms > 2896 AND duration_ms <= 4096 THEN 1 ELSE 0 END),
-  SUM(CASE WHEN duration_ms > 4096 AND duration_ms <= 5793 THEN 1 ELSE 0 END),
-  SUM(CASE WHEN duration_ms > 5793 AND duration_ms <= 8192 THEN 1 ELSE 0 END),
-  SUM(CASE WHEN duration_ms > 8192 AND duration_ms <= 11585 THEN 1 ELSE 0 END),
-  SUM(CASE WHEN duration_ms > 11585 AND duration_ms <= 16384 THEN 1 ELSE 0 END),
-  SUM(CASE WHEN duration_ms > 16384 AND duration_ms <= 23170 THEN 1 ELSE 0 END),
-  SUM(CASE WHEN duration_ms > 23170 AND duration_ms <= 32768 THEN 1 ELSE 0 END),
-  SUM(CASE WHEN duration_ms > 32768 AND duration_ms <= 65536 THEN 1 ELSE 0 END),
-  SUM(CASE WHEN duration_ms > 65536 THEN 1 ELSE 0 END)
+@LATENCY_BUCKET_COUNTS@
 FROM attempts WHERE endpoint NOT LIKE 'mailto:%' GROUP BY subscriber_id, (started_at / 3600000) * 3600000;
 )SQL",
     // v10 (issue 23): followed upstream pages (public Statuspage pages), with the poller's lease (one poller
@@ -318,6 +239,46 @@ CREATE INDEX subscribers_by_incident ON subscribers(incident_id) WHERE incident_
 
 // One migration list for both dialects: written in SQLite's words and translated here for PostgreSQL. Times
 // are integers of milliseconds (64-bit), bodies and headers are bytes.
+// v9's tables have a column per LatencyHistogram bucket and its backfill counts the stored attempts into them:
+// one SUM per bucket, written out from the bounds the journal counts with, so the two cannot drift apart. The
+// text is what v9 always ran.
+QString latencyBucketCounts()
+{
+    QStringList sums;
+    for (int k = 0; k < LatencyHistogram::kBuckets; ++k) {
+        const qint64 above = k == 0 ? -1 : LatencyHistogram::upperBound(k - 1);
+        const qint64 upTo = LatencyHistogram::upperBound(k);
+        QStringList when;
+        if (above >= 0)
+            when << QStringLiteral("duration_ms > %1").arg(above);
+        if (upTo >= 0)
+            when << QStringLiteral("duration_ms <= %1").arg(upTo);
+        sums << QStringLiteral("  SUM(CASE WHEN %1 THEN 1 ELSE 0 END)")
+                    .arg(when.join(QStringLiteral(" AND ")));
+    }
+    return sums.join(QStringLiteral(",\n"));
+}
+
+// "  b0 INTEGER NOT NULL DEFAULT 0, b1 …", three to a line, as v9 wrote its tables' bucket columns.
+QString latencyBucketColumns()
+{
+    QStringList lines;
+    for (int k = 0; k < LatencyHistogram::kBuckets; k += 3) {
+        QStringList columns;
+        for (int c = k; c < std::min(k + 3, LatencyHistogram::kBuckets); ++c)
+            columns << QStringLiteral("b%1 INTEGER NOT NULL DEFAULT 0").arg(c);
+        lines << QStringLiteral("  ") + columns.join(QStringLiteral(", "));
+    }
+    return lines.join(QStringLiteral(",\n"));
+}
+
+QString migrationText(int version)
+{
+    return QString::fromUtf8(kMigrations[version])
+        .replace(QLatin1String("@LATENCY_BUCKET_COLUMNS@"), latencyBucketColumns())
+        .replace(QLatin1String("@LATENCY_BUCKET_COUNTS@"), latencyBucketCounts());
+}
+
 QString translateDdl(const QString &ddl, Database::Backend backend)
 {
     if (backend == Database::Backend::Sqlite)
@@ -361,8 +322,8 @@ int Database::schemaVersion()
 void Database::runMigration(int fromVersion)
 {
     for (int v = fromVersion; v < kSchemaVersion; ++v) {
-        const QStringList statements = translateDdl(QString::fromUtf8(kMigrations[v]), m_backend)
-                                           .split(QLatin1Char(';'), Qt::SkipEmptyParts);
+        const QStringList statements =
+            translateDdl(migrationText(v), m_backend).split(QLatin1Char(';'), Qt::SkipEmptyParts);
         for (const QString &statement : statements) {
             if (!statement.trimmed().isEmpty())
                 exec(statement);

@@ -1,5 +1,6 @@
 #include "app/services/componentservice.h"
 #include "app/services/subscriberservice.h"
+#include "models/healthrepository.h"
 #include "tests/support/testsupport.h"
 
 #include <QCryptographicHash>
@@ -90,6 +91,17 @@ CREATE TABLE notices (id INTEGER PRIMARY KEY AUTOINCREMENT, created_at INTEGER N
 CREATE TABLE api_keys (id TEXT PRIMARY KEY, name TEXT NOT NULL, key_hash TEXT NOT NULL UNIQUE,
   created_at INTEGER NOT NULL, revoked_at INTEGER);
 )SQL";
+
+bool createSchemaTwo(QSqlQuery &q)
+{
+    for (const QString &statement : QString::fromUtf8(kSchemaTwo).split(QLatin1Char(';'))) {
+        if (!statement.trimmed().isEmpty() && !q.exec(statement)) {
+            qWarning("%s: %s", qPrintable(q.lastError().text()), qPrintable(statement));
+            return false;
+        }
+    }
+    return true;
+}
 } // namespace
 
 class TestStore final : public QObject
@@ -325,10 +337,7 @@ private Q_SLOTS:
             QSqlDatabase v2 = test::openConnection(path, QStringLiteral("v2"));
             QVERIFY(v2.isOpen());
             QSqlQuery q(v2);
-            for (const QString &statement : QString::fromUtf8(kSchemaTwo).split(QLatin1Char(';'))) {
-                if (!statement.trimmed().isEmpty())
-                    QVERIFY2(q.exec(statement), qPrintable(q.lastError().text() + statement));
-            }
+            QVERIFY(createSchemaTwo(q));
             QVERIFY(q.exec(QStringLiteral(
                 "INSERT INTO subscribers (id, endpoint, email, unsubscribe_token, state, created_at) VALUES "
                 "('sub000000001', 'http://127.0.0.1:9/v2', 'a@example.com', 'tok', 'active', "
@@ -371,6 +380,54 @@ private Q_SLOTS:
         QCOMPARE(store->outbox.countsByState().queued, 3);
     }
 
+    // v9 backfills endpoint health from the attempts already stored, bucket by bucket with the journal's own
+    // bounds (its SQL is written out from them): each duration lands where LatencyHistogram::bucketOf puts
+    // it, the edges included; emails never count.
+    void schemaNineBackfillsHealthInTheJournalsBuckets()
+    {
+        if (test::usingPostgres())
+            QSKIP("SQLite file check (PostgreSQL databases start at the current schema)");
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("v2.sqlite"));
+        const QList<qint64> durations{0, 1, 2, 3, 4, 5, 6, 7, 45, 46, 1024, 1025, 65536, 65537, 400000};
+        {
+            QSqlDatabase v2 = test::openConnection(path, QStringLiteral("v2h"));
+            QVERIFY(v2.isOpen());
+            QSqlQuery q(v2);
+            QVERIFY(createSchemaTwo(q));
+            QVERIFY(q.prepare(QStringLiteral(
+                "INSERT INTO attempts (message_id, subscriber_id, endpoint, attempt_number, trigger, "
+                "started_at, "
+                "ended_at, duration_ms, http_status) VALUES ('msg1', 'sub000000001', ?, 1, 'automatic', "
+                "1700000000000, 1700000000000, ?, 200)")));
+            for (qint64 ms : durations) {
+                q.addBindValue(QStringLiteral("http://127.0.0.1:9/v2"));
+                q.addBindValue(ms);
+                QVERIFY2(q.exec(), qPrintable(q.lastError().text()));
+            }
+            q.addBindValue(QStringLiteral("mailto:a@example.com"));
+            q.addBindValue(3);
+            QVERIFY2(q.exec(), qPrintable(q.lastError().text()));
+            QVERIFY(q.exec(QStringLiteral("PRAGMA user_version=2")));
+            q.finish();
+            v2.close();
+        }
+        QSqlDatabase::removeDatabase(QStringLiteral("v2h"));
+
+        QString error;
+        auto store = Store::open(path, &error);
+        QVERIFY2(store, qPrintable(error));
+        HealthRepository repository(store->db());
+        const auto health = repository.find(QStringLiteral("sub000000001"), QDateTime::currentDateTimeUtc());
+        QVERIFY(health);
+        LatencyHistogram expected;
+        for (qint64 ms : durations)
+            ++expected.counts[static_cast<size_t>(LatencyHistogram::bucketOf(ms))];
+        QCOMPARE(health->lifetime.attempts, qint64(durations.size()));
+        QCOMPARE(health->lifetime.latency.counts, expected.counts);
+        QVERIFY(expected.counts.front() == 2 && expected.counts.back() == 2); // 0 and 1 ms; past 65536 ms
+    }
+
     // Endpoints stored before they were normalised get their one spelling on upgrade, so a new spelling of
     // the same receiver is refused as a duplicate; where two live rows would become one, the later keeps its
     // spelling and nothing is lost.
@@ -384,10 +441,7 @@ private Q_SLOTS:
             QSqlDatabase v2 = test::openConnection(path, QStringLiteral("v2n"));
             QVERIFY(v2.isOpen());
             QSqlQuery q(v2);
-            for (const QString &statement : QString::fromUtf8(kSchemaTwo).split(QLatin1Char(';'))) {
-                if (!statement.trimmed().isEmpty())
-                    QVERIFY2(q.exec(statement), qPrintable(q.lastError().text() + statement));
-            }
+            QVERIFY(createSchemaTwo(q));
             QVERIFY(q.prepare(QStringLiteral(
                 "INSERT INTO subscribers (id, endpoint, email, unsubscribe_token, state, created_at) VALUES "
                 "(?, ?, '', ?, 'active', 1700000000000)")));
