@@ -1,5 +1,6 @@
 #include "app/formats/webhookpayload.h"
 
+#include "app/formats/incidentfields.h"
 #include "models/timeformat.h"
 #include "models/values.h"
 
@@ -11,7 +12,10 @@
 namespace sd::payload {
 namespace {
 
-QJsonValue orNull(const QString &s) { return s.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(s); }
+QJsonValue orNull(const QString &s)
+{
+    return s.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(s);
+}
 
 QJsonObject meta(const Page &page, const QDateTime &generatedAt)
 {
@@ -76,51 +80,43 @@ QJsonObject incidentObject(const Page &page, const Incident &i, const std::vecto
             }
             affected = list;
         }
-        updates.append(QJsonObject{{QStringLiteral("body"), u.body},
-                                   {QStringLiteral("created_at"), timefmt::inZone(u.createdAt, tz)},
-                                   {QStringLiteral("display_at"), timefmt::inZone(u.displayAt, tz)},
-                                   {QStringLiteral("status"), toString(u.status)},
-                                   {QStringLiteral("twitter_updated_at"), timefmt::inZone(u.twitterUpdatedAt, tz)},
-                                   {QStringLiteral("updated_at"), timefmt::inZone(u.updatedAt, tz)},
-                                   {QStringLiteral("wants_twitter_update"), u.wantsTwitterUpdate},
-                                   {QStringLiteral("id"), u.id},
-                                   {QStringLiteral("incident_id"), u.incidentId},
-                                   {QStringLiteral("affected_components"), affected},
-                                   {QStringLiteral("deliver_notifications"), u.deliverNotifications}});
+        updates.append(
+            QJsonObject{{QStringLiteral("body"), u.body},
+                        {QStringLiteral("created_at"), timefmt::inZone(u.createdAt, tz)},
+                        {QStringLiteral("display_at"), timefmt::inZone(u.displayAt, tz)},
+                        {QStringLiteral("status"), toString(u.status)},
+                        {QStringLiteral("twitter_updated_at"), timefmt::inZone(u.twitterUpdatedAt, tz)},
+                        {QStringLiteral("updated_at"), timefmt::inZone(u.updatedAt, tz)},
+                        {QStringLiteral("wants_twitter_update"), u.wantsTwitterUpdate},
+                        {QStringLiteral("id"), u.id},
+                        {QStringLiteral("incident_id"), u.incidentId},
+                        {QStringLiteral("affected_components"), affected},
+                        {QStringLiteral("deliver_notifications"), u.deliverNotifications}});
     }
     QJsonArray componentList;
     for (const Component &c : components) {
         if (i.componentIds.contains(c.id))
             componentList.append(componentObject(c, page.id));
     }
-    return {{QStringLiteral("backfilled"), i.backfilled},
-            {QStringLiteral("created_at"), timefmt::inZone(i.createdAt, tz)},
-            {QStringLiteral("impact"), toString(i.impact)},
-            {QStringLiteral("impact_override"),
-             i.impactOverride ? QJsonValue(toString(*i.impactOverride)) : QJsonValue(QJsonValue::Null)},
-            {QStringLiteral("monitoring_at"), timefmt::inZone(i.monitoringAt, tz)},
-            {QStringLiteral("postmortem_body"), orNull(i.postmortemBody)},
-            {QStringLiteral("postmortem_body_last_updated_at"), timefmt::inZone(i.postmortemBodyLastUpdatedAt, tz)},
-            {QStringLiteral("postmortem_ignored"), i.postmortemIgnored},
-            {QStringLiteral("postmortem_notified_subscribers"), i.postmortemNotifiedSubscribers},
-            {QStringLiteral("postmortem_notified_twitter"), i.postmortemNotifiedTwitter},
-            {QStringLiteral("postmortem_published_at"), timefmt::inZone(i.postmortemPublishedAt, tz)},
-            {QStringLiteral("resolved_at"), timefmt::inZone(i.resolvedAt, tz)},
-            {QStringLiteral("scheduled_auto_transition"), i.scheduledAutoTransition},
-            {QStringLiteral("scheduled_for"), timefmt::inZone(i.scheduledFor, tz)},
-            {QStringLiteral("scheduled_remind_prior"), i.scheduledRemindPrior},
-            {QStringLiteral("scheduled_reminded_at"), timefmt::inZone(i.scheduledRemindedAt, tz)},
-            {QStringLiteral("scheduled_until"), timefmt::inZone(i.scheduledUntil, tz)},
-            {QStringLiteral("shortlink"), orNull(i.shortlink)},
-            {QStringLiteral("status"), toString(i.status)},
-            {QStringLiteral("updated_at"), timefmt::inZone(i.updatedAt, tz)},
-            {QStringLiteral("started_at"), timefmt::inZone(i.startedAt, tz)},
-            {QStringLiteral("id"), i.id},
-            {QStringLiteral("organization_id"), page.id},
-            {QStringLiteral("page_id"), page.id},
-            {QStringLiteral("incident_updates"), updates},
-            {QStringLiteral("components"), componentList},
-            {QStringLiteral("name"), i.name}};
+    QJsonObject o{{QStringLiteral("impact"), toString(i.impact)},
+                  {QStringLiteral("impact_override"),
+                   i.impactOverride ? QJsonValue(toString(*i.impactOverride)) : QJsonValue(QJsonValue::Null)},
+                  {QStringLiteral("postmortem_body"), orNull(i.postmortemBody)},
+                  {QStringLiteral("shortlink"), orNull(i.shortlink)},
+                  {QStringLiteral("status"), toString(i.status)},
+                  {QStringLiteral("id"), i.id},
+                  {QStringLiteral("organization_id"), page.id},
+                  {QStringLiteral("page_id"), page.id},
+                  {QStringLiteral("incident_updates"), updates},
+                  {QStringLiteral("components"), componentList},
+                  {QStringLiteral("name"), i.name}};
+    for (const incidentfields::Field &f : incidentfields::kAll) {
+        if (f.time)
+            o.insert(QLatin1String(f.name), timefmt::inZone(i.*f.time, tz));
+        else
+            o.insert(QLatin1String(f.name), i.*f.flag);
+    }
+    return o;
 }
 
 QJsonObject incidentEvent(const Page &page, const PageStatus &status, const Incident &incident,

@@ -1,3 +1,4 @@
+#include "app/formats/incidentfields.h"
 #include "app/formats/webhookpayload.h"
 #include "app/upstream/importfields.h"
 #include "app/upstream/statuspageimport.h"
@@ -67,26 +68,18 @@ void StatuspageImporter::importIncidents(Run &run)
         want.impact = parseImpact(str(o, "impact")).value_or(Impact::None);
         if (const auto impactOverride = parseImpact(str(o, "impact_override")))
             want.impactOverride = *impactOverride;
-        want.backfilled = flag(o, "backfilled");
         want.shortlink = str(o, "shortlink");
-        want.createdAt = when(o, "created_at");
-        want.updatedAt = when(o, "updated_at");
-        want.startedAt = when(o, "started_at");
-        want.monitoringAt = when(o, "monitoring_at");
-        want.resolvedAt = when(o, "resolved_at");
-        want.scheduledFor = when(o, "scheduled_for");
-        want.scheduledUntil = when(o, "scheduled_until");
-        want.scheduledRemindedAt = when(o, "scheduled_reminded_at");
-        want.scheduledRemindPrior = flag(o, "scheduled_remind_prior");
-        want.scheduledAutoTransition =
-            flag(o, "scheduled_auto_transition") ||
-            (flag(o, "scheduled_auto_in_progress") && flag(o, "scheduled_auto_completed"));
         want.postmortemBody = str(o, "postmortem_body");
-        want.postmortemBodyLastUpdatedAt = when(o, "postmortem_body_last_updated_at");
-        want.postmortemPublishedAt = when(o, "postmortem_published_at");
-        want.postmortemIgnored = flag(o, "postmortem_ignored");
-        want.postmortemNotifiedSubscribers = flag(o, "postmortem_notified_subscribers");
-        want.postmortemNotifiedTwitter = flag(o, "postmortem_notified_twitter");
+        for (const incidentfields::Field &f : incidentfields::kAll) {
+            if (f.time)
+                want.*f.time = when(o, f.name);
+            else
+                want.*f.flag = flag(o, f.name);
+        }
+        // Statuspage's older pair of flags says the same when both are set.
+        want.scheduledAutoTransition =
+            want.scheduledAutoTransition ||
+            (flag(o, "scheduled_auto_in_progress") && flag(o, "scheduled_auto_completed"));
         want.componentIds =
             mappedIds(o.value(QLatin1String("components")), run.components, &unmappedComponents);
         for (const QJsonValue &uv : o.value(QLatin1String("incident_updates")).toArray()) {
