@@ -7,24 +7,27 @@
 
 namespace sd {
 namespace {
-const QString kUrl = QStringLiteral("smtp.url");
-const QString kFrom = QStringLiteral("smtp.from");
-const QString kUser = QStringLiteral("smtp.user");
-const QString kPassword = QStringLiteral("smtp.password");
-const QString kStartTls = QStringLiteral("smtp.starttls");
-const QString kCaFile = QStringLiteral("smtp.ca_file");
-const QString kTimeout = QStringLiteral("smtp.timeout_ms");
+// The settings kept as typed, each under its key; load and save go through this one list.
+struct TextSetting
+{
+    const char *key;
+    QString SmtpSettings::*member;
+};
+constexpr TextSetting kTexts[] = {{"smtp.url", &SmtpSettings::url},
+                                  {"smtp.from", &SmtpSettings::from},
+                                  {"smtp.user", &SmtpSettings::user},
+                                  {"smtp.password", &SmtpSettings::password},
+                                  {"smtp.ca_file", &SmtpSettings::caFile}};
+constexpr QLatin1String kStartTls("smtp.starttls");
+constexpr QLatin1String kTimeout("smtp.timeout_ms");
 } // namespace
 
 SmtpSettings SmtpSettings::load(SettingsRepository &settings)
 {
     SmtpSettings s;
-    s.url = settings.value(kUrl);
-    s.from = settings.value(kFrom);
-    s.user = settings.value(kUser);
-    s.password = settings.value(kPassword);
+    for (const TextSetting &t : kTexts)
+        s.*t.member = settings.value(QLatin1String(t.key));
     s.startTls = parseStartTls(settings.value(kStartTls)).value_or(StartTls::Opportunistic);
-    s.caFile = settings.value(kCaFile);
     bool ok = false;
     const qint64 timeout = settings.value(kTimeout).toLongLong(&ok);
     if (ok && timeout > 0)
@@ -40,12 +43,9 @@ void SmtpSettings::save(SettingsRepository &settings) const
         else
             settings.setValue(key, value);
     };
-    put(kUrl, url);
-    put(kFrom, from);
-    put(kUser, user);
-    put(kPassword, password);
+    for (const TextSetting &t : kTexts)
+        put(QLatin1String(t.key), this->*t.member);
     put(kStartTls, startTls == StartTls::Opportunistic ? QString() : startTlsName(startTls));
-    put(kCaFile, caFile);
     put(kTimeout, timeoutMs == 30'000 ? QString() : QString::number(timeoutMs));
 }
 
