@@ -44,8 +44,9 @@ struct Upstream
     bool isStale() const { return staleSince.isValid(); }
 };
 
-// One change seen upstream, recorded once (event_key is unique per upstream) with the messages it queued.
-struct UpstreamEvent
+// What changed on an upstream page: what the diff of two reads finds (upstream::Change) and what its event
+// keeps.
+struct UpstreamChange
 {
     enum class Kind
     {
@@ -54,20 +55,25 @@ struct UpstreamEvent
         Maintenance, // a maintenance scheduled, started, updated or ended
         PageStatus   // the page's indicator changed (shown, never relayed)
     };
-    QString id; // 12 base-36 characters; also component_update.id in a relayed component body
-    QString upstreamId;
     QString eventKey; // what makes it the same change however many pollers see it
     Kind kind = Kind::Component;
     QString subjectId; // the upstream component or incident id; the page id for PageStatus
     QString subjectName;
-    QString oldValue; // status before (component, page); empty for a new incident
-    QString newValue; // status after
-    QString text;     // one line for the timeline
-    QByteArray body;  // the relayed event (without meta.unsubscribe); empty for PageStatus
-    QDateTime detectedAt;
+    QString oldValue;     // status before (component, page); empty for a new incident
+    QString newValue;     // status after
+    QString text;         // one line for the timeline
     QDateTime occurredAt; // when the upstream says it happened, when it says so
-    int messages = 0;     // webhooks queued for it
-    int seq = 0;          // order among the events of one read
+};
+
+// One change seen upstream, recorded once (event_key is unique per upstream) with the messages it queued.
+struct UpstreamEvent : UpstreamChange
+{
+    QString id; // 12 base-36 characters; also component_update.id in a relayed component body
+    QString upstreamId;
+    QByteArray body; // the relayed event (without meta.unsubscribe); empty for PageStatus
+    QDateTime detectedAt;
+    int messages = 0; // webhooks queued for it
+    int seq = 0;      // order among the events of one read
 };
 
 // "Caused by Vendor X: ...": a local incident linked to an upstream incident.

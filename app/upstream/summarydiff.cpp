@@ -40,7 +40,7 @@ Change incidentChange(const SummaryIncident *before, const SummaryIncident &now,
 {
     Change c;
     c.kind = now.maintenance ? UpstreamEvent::Kind::Maintenance : UpstreamEvent::Kind::Incident;
-    c.key = gone ? QStringLiteral("incident:%1:gone").arg(now.id)
+    c.eventKey = gone ? QStringLiteral("incident:%1:gone").arg(now.id)
                  : QStringLiteral("incident:%1:%2:%3").arg(now.id, now.latestUpdateId(), now.status);
     c.subjectId = now.id;
     c.subjectName = now.name;
@@ -71,7 +71,7 @@ std::vector<Change> diff(const Summary &before, const Summary &after,
     if (before.indicator != after.indicator) {
         Change c;
         c.kind = UpstreamEvent::Kind::PageStatus;
-        c.key = QStringLiteral("page:%1:%2:%3")
+        c.eventKey = QStringLiteral("page:%1:%2:%3")
                     .arg(timefmt::isoUtc(after.updatedAt), before.indicator, after.indicator);
         c.subjectId = after.pageId;
         c.subjectName = after.pageName;
@@ -87,7 +87,7 @@ std::vector<Change> diff(const Summary &before, const Summary &after,
             continue;
         Change c;
         c.kind = UpstreamEvent::Kind::Component;
-        c.key = QStringLiteral("component:%1:%2:%3").arg(now.id, now.updatedAt, now.status);
+        c.eventKey = QStringLiteral("component:%1:%2:%3").arg(now.id, now.updatedAt, now.status);
         c.subjectId = now.id;
         c.subjectName = now.name;
         c.oldValue = was->status;

@@ -15,18 +15,10 @@ namespace sd::upstream {
 // their final state is in incidents.json or scheduled-maintenances.json.
 std::vector<const SummaryIncident *> vanished(const Summary &before, const Summary &after);
 
-// One change between two reads. `key` names it the same way for every poller that sees it (a component's
+// One change between two reads. `eventKey` names it the same way for every poller that sees it (a component's
 // status with the time it changed, an incident's latest update and status), so it is recorded once.
-struct Change
+struct Change : UpstreamChange
 {
-    UpstreamEvent::Kind kind = UpstreamEvent::Kind::Component;
-    QString key;
-    QString subjectId;
-    QString subjectName;
-    QString oldValue;
-    QString newValue;
-    QString text;
-    QDateTime occurredAt;
     QJsonObject subject; // the component or incident as it is now (a closed one: its final state)
 };
 

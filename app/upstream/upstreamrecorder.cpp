@@ -113,7 +113,7 @@ void UpstreamRecorder::recordChanges(Upstream &u, const Summary *before, const S
         // The first read is the baseline: what the page says now is shown, nothing is relayed.
         Change start;
         start.kind = UpstreamEvent::Kind::PageStatus;
-        start.key = QStringLiteral("follow:start");
+        start.eventKey = QStringLiteral("follow:start");
         start.subjectId = after.pageId;
         start.subjectName = after.pageName;
         start.newValue = after.indicator;
@@ -138,18 +138,11 @@ void UpstreamRecorder::recordChanges(Upstream &u, const Summary *before, const S
     int seq = 0;
     for (const Change &c : changes) {
         UpstreamEvent e;
+        static_cast<UpstreamChange &>(e) = c; // what changed, as the diff found it
         e.seq = seq++;
         e.id = ids::newId();
         e.upstreamId = u.id;
-        e.eventKey = c.key;
-        e.kind = c.kind;
-        e.subjectId = c.subjectId;
-        e.subjectName = c.subjectName;
-        e.oldValue = c.oldValue;
-        e.newValue = c.newValue;
-        e.text = c.text;
         e.detectedAt = now;
-        e.occurredAt = c.occurredAt;
         QJsonObject event;
         if (c.kind == UpstreamEvent::Kind::Component)
             event = componentRelay(u, after, c, e.id, local.documentationUrl, now);

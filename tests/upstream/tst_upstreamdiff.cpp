@@ -242,8 +242,8 @@ private Q_SLOTS:
         const std::vector<Change> again = diff(parsed(before), parsed(after), {});
         QSet<QString> keys;
         for (size_t i = 0; i < changes.size(); ++i) {
-            QCOMPARE(again.at(i).key, changes.at(i).key);
-            keys.insert(changes.at(i).key);
+            QCOMPARE(again.at(i).eventKey, changes.at(i).eventKey);
+            keys.insert(changes.at(i).eventKey);
         }
         QCOMPARE(keys.size(), qsizetype(changes.size()));
     }
@@ -266,13 +266,13 @@ private Q_SLOTS:
         QVERIFY(changes.at(0).kind == UpstreamEvent::Kind::Incident);
         QCOMPARE(changes.at(0).oldValue, QStringLiteral("identified"));
         QCOMPARE(changes.at(0).newValue, QStringLiteral("resolved"));
-        QCOMPARE(changes.at(0).key, QStringLiteral("incident:cp306tmzcl0y:r3s0lv3d0000:resolved"));
+        QCOMPARE(changes.at(0).eventKey, QStringLiteral("incident:cp306tmzcl0y:r3s0lv3d0000:resolved"));
         QCOMPARE(changes.at(0).subject.value(QLatin1String("incident_updates")).toArray().size(), 2);
         // Without the list (older than its last 50), it is closed as it was last seen, under a key of its
         // own.
         const std::vector<Change> unseen = diff(parsed(before), parsed(after), {});
         QCOMPARE(unseen.size(), size_t(1));
-        QCOMPARE(unseen.at(0).key, QStringLiteral("incident:cp306tmzcl0y:gone"));
+        QCOMPARE(unseen.at(0).eventKey, QStringLiteral("incident:cp306tmzcl0y:gone"));
         QCOMPARE(unseen.at(0).subject.value(QLatin1String("status")).toString(), QStringLiteral("resolved"));
     }
 
@@ -290,8 +290,8 @@ private Q_SLOTS:
             x.insert(QStringLiteral("status"), QStringLiteral("partial_outage"));
             x.insert(QStringLiteral("updated_at"), QStringLiteral("2014-05-14T21:05:00.000Z"));
         });
-        const QString first = diff(parsed(a), parsed(b), {}).at(0).key;
-        const QString second = diff(parsed(b), parsed(c), {}).at(0).key;
+        const QString first = diff(parsed(a), parsed(b), {}).at(0).eventKey;
+        const QString second = diff(parsed(b), parsed(c), {}).at(0).eventKey;
         QVERIFY(first != second);
         QVERIFY(diff(parsed(a), parsed(c), {}).empty()); // same status as before: nothing (a missed flap)
     }
