@@ -49,7 +49,7 @@ DeliveriesView::DeliveriesView(Session &session, QWidget *parent)
     , m_search(new QLineEdit(this))
     , m_filterDelay(new QTimer(this))
     , m_table(new QTableView(this))
-    , m_detail(new DeliveryDetail(session.liveStore(), this))
+    , m_detail(new DeliveryDetail(session.path(), this))
     , m_splitter(new QSplitter(Qt::Vertical, this))
 {
     setObjectName(QStringLiteral("deliveriesView"));

@@ -1,7 +1,6 @@
 #include "ui/deliverydetail.h"
 
 #include "models/endpointurl.h"
-#include "models/store.h"
 #include "models/timeformat.h"
 #include "models/values.h"
 
@@ -43,9 +42,9 @@ const QUrl kToggleLink(QStringLiteral("statusdesk:toggle-pretty"));
 
 } // namespace
 
-DeliveryDetail::DeliveryDetail(Store &liveStore, QWidget *parent)
+DeliveryDetail::DeliveryDetail(QString databaseLocation, QWidget *parent)
     : QTextBrowser(parent)
-    , m_store(liveStore)
+    , m_reader(new MessageDetailReader(std::move(databaseLocation), this))
 {
     setObjectName(QStringLiteral("deliveryDetail"));
     setOpenLinks(false);
@@ -53,21 +52,22 @@ DeliveryDetail::DeliveryDetail(Store &liveStore, QWidget *parent)
         if (url == kToggleLink)
             setPrettyJson(!m_pretty);
     });
+    connect(m_reader, &MessageDetailReader::ready, this, &DeliveryDetail::onRead);
 }
 
 void DeliveryDetail::setPrettyJson(bool pretty)
 {
     m_pretty = pretty;
-    if (!m_id.isEmpty())
-        showMessage(m_message);
+    if (!m_id.isEmpty() && m_detail.message.id == m_id)
+        render(true);
 }
 
 void DeliveryDetail::changeEvent(QEvent *event)
 {
     QTextBrowser::changeEvent(event);
-    // The header and body blocks carry the palette's colours in their HTML.
-    if (event->type() == QEvent::PaletteChange && !m_id.isEmpty())
-        showMessage(m_message);
+    // The header and body blocks carry the palette's colours in their HTML: drawn again from what was read.
+    if (event->type() == QEvent::PaletteChange && !m_id.isEmpty() && m_detail.message.id == m_id)
+        render(true);
 }
 
 QString DeliveryDetail::body(const QByteArray &bytes) const
@@ -78,39 +78,36 @@ QString DeliveryDetail::body(const QByteArray &bytes) const
 void DeliveryDetail::clearMessage()
 {
     m_id.clear();
+    m_detail = {};
     clear();
 }
 
 void DeliveryDetail::showMessage(const Message &message)
 {
-    const QString id = message.id;
+    m_id = message.id;
+    m_reader->read(message);
+}
+
+void DeliveryDetail::onRead(const MessageDetail &detail)
+{
+    if (detail.message.id != m_id)
+        return; // read for a row no longer selected
     // Scroll position survives the refresh that live updates trigger.
-    const int scroll = id == m_id ? verticalScrollBar()->value() : 0;
-    m_id = id;
-    m_message = message;
-    // Everything here is read on the live connection with complete reads (see Session::liveStore).
-    std::optional<Message> full = message;
-    std::vector<Attempt> attempts;
-    try {
-        QSqlQuery &q = m_store.db().run(
-            QStringLiteral("SELECT b.body, m.created_by, m.next_actor, m.next_trigger FROM messages m JOIN "
-                           "message_bodies b ON b.message_id = m.id WHERE m.id = ?"),
-            {id});
-        if (q.next()) {
-            full->body = q.value(0).toByteArray();
-            full->createdBy = q.value(1).toString();
-            full->nextActor = q.value(2).toString();
-            full->nextTrigger =
-                parseAttemptTrigger(q.value(3).toString()).value_or(AttemptTrigger::Automatic);
-        }
-        q.finish();
-        attempts = m_store.outbox.attempts(id);
-    } catch (const StoreError &e) {
-        setPlainText(e.message());
+    const bool same = m_detail.message.id == detail.message.id;
+    m_detail = detail;
+    render(same);
+    Q_EMIT shown(m_id);
+}
+
+void DeliveryDetail::render(bool keepScroll)
+{
+    const int scroll = keepScroll ? verticalScrollBar()->value() : 0;
+    if (!m_detail.error.isEmpty()) {
+        setPlainText(m_detail.error);
         return;
     }
-    if (!full)
-        return;
+    const Message *full = &m_detail.message;
+    const std::vector<Attempt> &attempts = m_detail.attempts;
     const bool email = full->channel == Channel::Email;
     QString html =
         QStringLiteral("<h3>%1</h3><p>%6<br>%7 <code>%2</code> → %3<br>State: <b>%4</b>, %5 attempt(s)")

@@ -535,8 +535,10 @@ private Q_SLOTS:
         at.errorClass = QStringLiteral("http_5xx");
         at.responseBody = "{\"zeta\":1,  \"alpha\":2}";
         db.store().outbox.recordAttempt(at, DeliveryState::Retrying);
-        DeliveryDetail detail(db.store());
+        DeliveryDetail detail(db.path());
+        QSignalSpy shown(&detail, &DeliveryDetail::shown);
         detail.showMessage(*db.store().outbox.find(id));
+        QVERIFY(shown.wait());
         QVERIFY2(detail.toPlainText().contains(QLatin1String("{\"zeta\":1,  \"alpha\":2}")),
                  qPrintable(detail.toPlainText()));
         QVERIFY(detail.toPlainText().contains(timefmt::display(at.startedAt)));
@@ -624,8 +626,10 @@ private Q_SLOTS:
         const Subscriber a = addSubscriber(db, QStringLiteral("http://127.0.0.1:1/a"));
         const QString id = addMessage(db, a, DeliveryState::Retrying);
         QWidget pane; // inside a window, as in the Deliveries tab
-        auto *detail = new DeliveryDetail(db.store(), &pane);
+        auto *detail = new DeliveryDetail(db.path(), &pane);
+        QSignalSpy shown(detail, &DeliveryDetail::shown);
         detail->showMessage(*db.store().outbox.find(id));
+        QVERIFY(shown.wait());
         pane.show();
         const QPalette before = QApplication::palette();
         QPalette dark = before;
@@ -636,6 +640,34 @@ private Q_SLOTS:
         QTRY_VERIFY(detail->toHtml().contains(QLatin1String("#262626")));
         QApplication::setPalette(before);
         QTRY_VERIFY(!detail->toHtml().contains(QLatin1String("#262626")));
+        QCOMPARE(shown.size(), 1); // drawn again from what was read: the store is not read on a switch
+    }
+
+    // The detail is read off the UI thread (MessageDetailReader): the pane draws the row selected last, never
+    // a read that arrives for a row the operator has left, and a cleared pane stays clear.
+    void detailShowsOnlyTheRowSelectedLast()
+    {
+        test::TempDatabase db;
+        const Subscriber a = addSubscriber(db, QStringLiteral("http://127.0.0.1:1/a"));
+        const QString first = addMessage(db, a, DeliveryState::Retrying);
+        const QString second = addMessage(db, a, DeliveryState::Failed);
+        DeliveryDetail detail(db.path());
+        QSignalSpy shown(&detail, &DeliveryDetail::shown);
+        detail.showMessage(*db.store().outbox.find(first));
+        detail.showMessage(*db.store().outbox.find(second));
+        QVERIFY(shown.wait());
+        QCOMPARE(shown.first().first().toString(), second);
+        QTest::qWait(100); // a late answer for the first row would arrive meanwhile
+        QCOMPARE(shown.size(), 1);
+        QVERIFY(detail.toPlainText().contains(second));
+        QVERIFY(!detail.toPlainText().contains(first));
+
+        detail.showMessage(*db.store().outbox.find(first));
+        detail.clearMessage();
+        QTest::qWait(100);
+        QCOMPARE(shown.size(), 1);
+        QVERIFY(detail.toPlainText().isEmpty());
+        QCOMPARE(detail.messageId(), QString());
     }
 
     // Item 6: Ctrl+1…5 put the keyboard in the tab's table, on a row.
