@@ -1,6 +1,7 @@
 #include "ui/componentsview.h"
 
 #include "app/readers/tablereads.h"
+#include "app/services/serviceworker.h"
 #include "models/itemmodels/componentsmodel.h"
 #include "models/timeformat.h"
 #include "models/values.h"
@@ -494,12 +495,26 @@ void ComponentsView::showHistorySelected()
     const auto c = m_model->componentAt(selectedRow());
     if (!c)
         return;
-    std::vector<ComponentUpdate> history;
-    try {
-        history = m_session.liveStore().components.updatesFor(c->id); // newest first
-    } catch (const StoreError &e) {
-        return showError(e.message());
-    }
+    using History = std::vector<ComponentUpdate>;
+    m_session.worker().run<History>(
+        [id = c->id](ServiceWorker::Services &services) -> Result<History> {
+            try {
+                return services.store.components.updatesFor(id); // newest first
+            } catch (const StoreError &e) {
+                return Error{e.message()};
+            }
+        },
+        this,
+        [this, component = *c](const Result<History> &history) {
+            if (!history)
+                return showError(history.error());
+            openHistory(component, history.value());
+        });
+}
+
+void ComponentsView::openHistory(const Component &component, const std::vector<ComponentUpdate> &history)
+{
+    const Component *c = &component;
     QString html = QStringLiteral("<h3>%1</h3>").arg(c->name.toHtmlEscaped());
     if (history.empty())
         html += QStringLiteral("<p><i>%1</i></p>").arg(tr("No status change yet."));

@@ -37,7 +37,8 @@ public:
     void moveSelected(int delta);
     void groupSelected();
     void removeSelected();
-    // Opens (non-modal to the event loop) the selected component's status changes and who made them.
+    // Opens (non-modal to the event loop) the selected component's status changes and who made them, once
+    // they are read on the session's worker thread.
     void showHistorySelected();
     void openComponentPage(); // the 90-day strip and uptime (ui/componentpage.h)
     // F2 (any column): opens the Status cell's editor of the current row.
@@ -85,6 +86,7 @@ private:
     int selectedRow() const;
     void applySpans();
     void showError(const QString &text);
+    void openHistory(const Component &c, const std::vector<ComponentUpdate> &history); // newest first
 
     Session &m_session;
     ComponentsModel *m_model = nullptr;

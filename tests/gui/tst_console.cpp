@@ -369,8 +369,8 @@ private Q_SLOTS:
         f.window->tabs()->setCurrentWidget(components);
         components->table()->selectRow(components->model()->rowOfComponent(f.api.id));
         components->showHistorySelected();
-        auto *history = components->findChild<QTextBrowser *>(QStringLiteral("componentHistory"));
-        QVERIFY(history);
+        QTextBrowser *history = nullptr;
+        QTRY_VERIFY((history = components->findChild<QTextBrowser *>(QStringLiteral("componentHistory"))));
         QVERIFY2(history->toPlainText().contains(QStringLiteral("by Kim (IC)")),
                  qPrintable(history->toPlainText()));
         history->window()->close();
