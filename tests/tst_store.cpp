@@ -12,6 +12,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <QUrl>
+#include <optional>
 
 using namespace sd;
 
@@ -92,16 +93,45 @@ CREATE TABLE api_keys (id TEXT PRIMARY KEY, name TEXT NOT NULL, key_hash TEXT NO
   created_at INTEGER NOT NULL, revoked_at INTEGER);
 )SQL";
 
-bool createSchemaTwo(QSqlQuery &q)
+// A file as schema 2 left it, for the upgrade tests: the DDL applied on a connection of its own, which the
+// test fills through query(); finish() stamps user_version 2, and the connection is gone with the object, so
+// Store::open then upgrades the file.
+class SchemaTwoFile final
 {
-    for (const QString &statement : QString::fromUtf8(kSchemaTwo).split(QLatin1Char(';'))) {
-        if (!statement.trimmed().isEmpty() && !q.exec(statement)) {
-            qWarning("%s: %s", qPrintable(q.lastError().text()), qPrintable(statement));
-            return false;
+public:
+    explicit SchemaTwoFile(const QString &path)
+        : m_name(QStringLiteral("v2-%1").arg(++s_count))
+    {
+        QSqlDatabase db = test::openConnection(path, m_name);
+        if (!db.isOpen())
+            return;
+        m_query.emplace(db);
+        for (const QString &statement : QString::fromUtf8(kSchemaTwo).split(QLatin1Char(';'))) {
+            if (!statement.trimmed().isEmpty() && !m_query->exec(statement)) {
+                qWarning("%s: %s", qPrintable(m_query->lastError().text()), qPrintable(statement));
+                m_query.reset();
+                return;
+            }
         }
     }
-    return true;
-}
+    ~SchemaTwoFile()
+    {
+        m_query.reset();
+        QSqlDatabase::database(m_name, false).close();
+        QSqlDatabase::removeDatabase(m_name);
+    }
+    SchemaTwoFile(const SchemaTwoFile &) = delete;
+    SchemaTwoFile &operator=(const SchemaTwoFile &) = delete;
+
+    bool isOpen() const { return m_query.has_value(); }
+    QSqlQuery &query() { return *m_query; }
+    bool finish() { return m_query->exec(QStringLiteral("PRAGMA user_version=2")); }
+
+private:
+    static inline int s_count = 0;
+    QString m_name;
+    std::optional<QSqlQuery> m_query;
+};
 } // namespace
 
 class TestStore final : public QObject
@@ -334,10 +364,9 @@ private Q_SLOTS:
         const QString path = dir.filePath(QStringLiteral("v2.sqlite"));
         QHash<QString, QByteArray> bodies;
         {
-            QSqlDatabase v2 = test::openConnection(path, QStringLiteral("v2"));
+            SchemaTwoFile v2(path);
             QVERIFY(v2.isOpen());
-            QSqlQuery q(v2);
-            QVERIFY(createSchemaTwo(q));
+            QSqlQuery &q = v2.query();
             QVERIFY(q.exec(QStringLiteral(
                 "INSERT INTO subscribers (id, endpoint, email, unsubscribe_token, state, created_at) VALUES "
                 "('sub000000001', 'http://127.0.0.1:9/v2', 'a@example.com', 'tok', 'active', "
@@ -358,11 +387,8 @@ private Q_SLOTS:
                 q.addBindValue(1700000000000LL + i);
                 QVERIFY2(q.exec(), qPrintable(q.lastError().text()));
             }
-            QVERIFY(q.exec(QStringLiteral("PRAGMA user_version=2")));
-            q.finish();
-            v2.close();
+            QVERIFY(v2.finish());
         }
-        QSqlDatabase::removeDatabase(QStringLiteral("v2"));
 
         QString error;
         auto store = Store::open(path, &error);
@@ -391,10 +417,9 @@ private Q_SLOTS:
         const QString path = dir.filePath(QStringLiteral("v2.sqlite"));
         const QList<qint64> durations{0, 1, 2, 3, 4, 5, 6, 7, 45, 46, 1024, 1025, 65536, 65537, 400000};
         {
-            QSqlDatabase v2 = test::openConnection(path, QStringLiteral("v2h"));
+            SchemaTwoFile v2(path);
             QVERIFY(v2.isOpen());
-            QSqlQuery q(v2);
-            QVERIFY(createSchemaTwo(q));
+            QSqlQuery &q = v2.query();
             QVERIFY(q.prepare(QStringLiteral(
                 "INSERT INTO attempts (message_id, subscriber_id, endpoint, attempt_number, trigger, "
                 "started_at, "
@@ -408,11 +433,8 @@ private Q_SLOTS:
             q.addBindValue(QStringLiteral("mailto:a@example.com"));
             q.addBindValue(3);
             QVERIFY2(q.exec(), qPrintable(q.lastError().text()));
-            QVERIFY(q.exec(QStringLiteral("PRAGMA user_version=2")));
-            q.finish();
-            v2.close();
+            QVERIFY(v2.finish());
         }
-        QSqlDatabase::removeDatabase(QStringLiteral("v2h"));
 
         QString error;
         auto store = Store::open(path, &error);
@@ -438,10 +460,9 @@ private Q_SLOTS:
         QTemporaryDir dir;
         const QString path = dir.filePath(QStringLiteral("v2.sqlite"));
         {
-            QSqlDatabase v2 = test::openConnection(path, QStringLiteral("v2n"));
+            SchemaTwoFile v2(path);
             QVERIFY(v2.isOpen());
-            QSqlQuery q(v2);
-            QVERIFY(createSchemaTwo(q));
+            QSqlQuery &q = v2.query();
             QVERIFY(q.prepare(QStringLiteral(
                 "INSERT INTO subscribers (id, endpoint, email, unsubscribe_token, state, created_at) VALUES "
                 "(?, ?, '', ?, 'active', 1700000000000)")));
@@ -454,11 +475,8 @@ private Q_SLOTS:
                 q.addBindValue(QStringLiteral("tok%1").arg(i));
                 QVERIFY2(q.exec(), qPrintable(q.lastError().text()));
             }
-            QVERIFY(q.exec(QStringLiteral("PRAGMA user_version=2")));
-            q.finish();
-            v2.close();
+            QVERIFY(v2.finish());
         }
-        QSqlDatabase::removeDatabase(QStringLiteral("v2n"));
 
         QString error;
         auto store = Store::open(path, &error);
